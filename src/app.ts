@@ -1,0 +1,50 @@
+// Builds the HTTP application (no listening here, so tests drive it with app.inject).
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import type { Db, Dialect } from './db/database.js';
+import { installErrorHandling } from './http/errors.js';
+import type { ServerDeps } from './http/operation.js';
+import type { Clock } from './kernel/clock.js';
+import { PaddleError } from './kernel/errors.js';
+import { customerRoutes } from './modules/customers/routes.js';
+import { testHelperRoutes } from './modules/test-helpers/routes.js';
+
+export interface AppOptions {
+  db: Db;
+  dialect: Dialect;
+  config: Config;
+  wallClock: Clock;
+  logger?: boolean;
+}
+
+/** Each module contributes its routes here; the order does not matter. */
+const MODULE_ROUTES: Array<(app: FastifyInstance, deps: ServerDeps) => void> = [customerRoutes, testHelperRoutes];
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    // @NOTE Paddle ids never contain dots or slashes; a trailing slash still reaches the route.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const deps: ServerDeps = { db: options.db, dialect: options.dialect, wallClock: options.wallClock, config: options.config };
+
+  // An empty JSON body is the same as none (Paddle accepts `POST …/cancel` without a body).
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new PaddleError(400, 'invalid_json', 'Request body is not valid JSON.'), undefined);
+    }
+  });
+
+  installErrorHandling(app);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  for (const register of MODULE_ROUTES) register(app, deps);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,61 @@
+// Keyset pagination shared by every list: Paddle's cursor is the id of the last entity on the page.
+// Ordering by another field uses (field, id) as the key, so pages never skip or repeat rows.
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Executor } from './database.js';
+import type { Database } from './tables.js';
+
+export interface PageRequest {
+  after?: string;
+  perPage: number;
+  orderBy: { field: string; direction: 'ASC' | 'DESC' };
+}
+
+export interface Page<T> {
+  rows: T[];
+  hasMore: boolean;
+  estimatedTotal: number;
+}
+
+/** Paddle counts exactly up to 100 000 matches and says 100 001 above that. */
+const COUNT_CAP = 100_001;
+
+type AnyQuery<T> = SelectQueryBuilder<Database, any, T>;
+
+/**
+ * `base` selects the rows of `table` with the tenant and every filter already applied.
+ * @NOTE nullable sort fields sort as '' so NULLs take part in the (field, id) comparison on both engines.
+ */
+export async function fetchPage<T extends { id: string }>(db: Executor, table: keyof Database, base: AnyQuery<T>, page: PageRequest): Promise<Page<T>> {
+  const { field, direction } = page.orderBy;
+  const fieldRef = sql.ref(`${table}.${field}`);
+  const idRef = sql.ref(`${table}.id`);
+  const sortKey = field === 'id' ? idRef : sql`coalesce(${fieldRef}, '')`;
+  const before = direction === 'DESC';
+  let query = base;
+  if (page.after) {
+    if (field === 'id') {
+      query = query.where(sql<boolean>`${idRef} ${sql.raw(before ? '<' : '>')} ${page.after}`);
+    } else {
+      const cursor = base.clearSelect().select(sql<string>`coalesce(${fieldRef}, '')`.as('k')).where(idRef, '=', page.after);
+      const op = sql.raw(before ? '<' : '>');
+      query = query.where(
+        sql<boolean>`(${sortKey} ${op} (${cursor}) or (${sortKey} = (${cursor}) and ${idRef} ${op} ${page.after}))`,
+      );
+    }
+  }
+  const dir = sql.raw(direction);
+  const rows = await query
+    .orderBy(sql`${sortKey} ${dir}`)
+    .$if(field !== 'id', (q) => q.orderBy(sql`${idRef} ${dir}`))
+    .limit(page.perPage + 1)
+    .execute();
+  const counted = await db
+    .selectFrom(base.clearSelect().select(sql`1`.as('one')).limit(COUNT_CAP).as('matches'))
+    .select((eb) => eb.fn.countAll().as('total'))
+    .executeTakeFirstOrThrow();
+  return {
+    rows: rows.slice(0, page.perPage),
+    hasMore: rows.length > page.perPage,
+    estimatedTotal: Number(counted.total),
+  };
+}

@@ -1,0 +1,150 @@
+// Row types, hand-written (Kysely's recommendation). Column names are Paddle's field names.
+// Integers come back as bigint on both engines (see database.ts), so integer columns are typed `bigint`.
+import type { Insertable, Selectable } from 'kysely';
+
+export type Environment = 'sandbox' | 'live';
+
+/** Every tenant-owned row starts with these two columns. */
+export interface TenantColumns {
+  seller_id: string;
+  environment: Environment;
+}
+
+export interface SellersTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface SellerEnvironmentsTable extends TenantColumns {
+  portal_id: string;
+  portal_signing_secret: string;
+  clock_offset_us: bigint;
+  created_at: string;
+}
+
+export interface ApiKeysTable extends TenantColumns {
+  id: string;
+  name: string;
+  key_hash: string;
+  permissions: string;
+  status: string;
+  is_bootstrap: bigint;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProductsTable extends TenantColumns {
+  id: string;
+  name: string;
+  description: string | null;
+  type: string;
+  tax_category: string;
+  image_url: string | null;
+  custom_data: string | null;
+  status: string;
+  import_meta: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PricesTable extends TenantColumns {
+  id: string;
+  product_id: string;
+  description: string;
+  type: string;
+  name: string | null;
+  billing_cycle: string | null;
+  trial_period: string | null;
+  tax_mode: string;
+  unit_price_amount: bigint;
+  unit_price_currency: string;
+  unit_price_overrides: string;
+  quantity_minimum: bigint;
+  quantity_maximum: bigint;
+  status: string;
+  custom_data: string | null;
+  import_meta: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CustomersTable extends TenantColumns {
+  id: string;
+  name: string | null;
+  email: string;
+  email_key: string;
+  marketing_consent: bigint;
+  status: string;
+  custom_data: string | null;
+  locale: string;
+  import_meta: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AddressesTable extends TenantColumns {
+  id: string;
+  customer_id: string;
+  description: string | null;
+  first_line: string | null;
+  second_line: string | null;
+  city: string | null;
+  postal_code: string | null;
+  region: string | null;
+  country_code: string;
+  custom_data: string | null;
+  status: string;
+  import_meta: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BusinessesTable extends TenantColumns {
+  id: string;
+  customer_id: string;
+  name: string;
+  company_number: string | null;
+  tax_identifier: string | null;
+  contacts: string;
+  custom_data: string | null;
+  status: string;
+  import_meta: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EventsTable extends TenantColumns {
+  id: string;
+  event_type: string;
+  occurred_at: string;
+  data: string;
+}
+
+export interface Database {
+  sellers: SellersTable;
+  seller_environments: SellerEnvironmentsTable;
+  api_keys: ApiKeysTable;
+  products: ProductsTable;
+  prices: PricesTable;
+  customers: CustomersTable;
+  addresses: AddressesTable;
+  businesses: BusinessesTable;
+  events: EventsTable;
+}
+
+export type ProductRow = Selectable<ProductsTable>;
+export type PriceRow = Selectable<PricesTable>;
+export type CustomerRow = Selectable<CustomersTable>;
+export type AddressRow = Selectable<AddressesTable>;
+export type BusinessRow = Selectable<BusinessesTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type EventRow = Selectable<EventsTable>;
+export type NewEvent = Insertable<EventsTable>;
+
+/** The tenant every query is scoped to. */
+export interface Tenant {
+  seller_id: string;
+  environment: Environment;
+}

@@ -1,0 +1,33 @@
+// Events are written in the same database transaction as the change they describe (an outbox), so a
+// change and its event commit or roll back together. Delivery to webhooks reads them later.
+import type { Ctx } from '../context.js';
+import type { Executor } from '../db/database.js';
+import { newId } from '../kernel/ids.js';
+import { toStoredTime } from '../kernel/time.js';
+import type { EventType } from './catalogue.js';
+
+export async function recordEvent(trx: Executor, ctx: Ctx, eventType: EventType, data: unknown): Promise<string> {
+  const now = ctx.clock.now();
+  const id = newId('event', now.epochMilliseconds);
+  await trx
+    .insertInto('events')
+    .values({
+      ...ctx.tenant,
+      id,
+      event_type: eventType,
+      occurred_at: toStoredTime(now),
+      data: JSON.stringify(data),
+    })
+    .execute();
+  return id;
+}
+
+export async function listEvents(db: Executor, ctx: Pick<Ctx, 'tenant'>) {
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .where('seller_id', '=', ctx.tenant.seller_id)
+    .where('environment', '=', ctx.tenant.environment)
+    .orderBy('id', 'asc')
+    .execute();
+}

@@ -1,0 +1,47 @@
+import type { Executor } from '../../db/database.js';
+import type { ApiKeyRow, Environment, Tenant } from '../../db/tables.js';
+
+export interface KeyWithTenant {
+  key: ApiKeyRow;
+  clock_offset_us: bigint;
+  portal_id: string;
+}
+
+/**
+ * The one lookup that is not scoped by tenant: the key is how we learn the tenant.
+ * @NOTE on a sharded PostgreSQL this table is a reference table (replicated to every node).
+ */
+export async function findKeyByHash(db: Executor, keyHash: string): Promise<KeyWithTenant | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .innerJoin('seller_environments', (join) =>
+      join
+        .onRef('seller_environments.seller_id', '=', 'api_keys.seller_id')
+        .onRef('seller_environments.environment', '=', 'api_keys.environment'),
+    )
+    .selectAll('api_keys')
+    .select(['seller_environments.clock_offset_us', 'seller_environments.portal_id'])
+    .where('api_keys.key_hash', '=', keyHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { clock_offset_us, portal_id, ...key } = row;
+  return { key, clock_offset_us: BigInt(clock_offset_us), portal_id };
+}
+
+export async function insertApiKey(db: Executor, row: ApiKeyRow): Promise<void> {
+  await db.insertInto('api_keys').values(row).execute();
+}
+
+export async function findBootstrapKey(db: Executor, tenant: Tenant): Promise<ApiKeyRow | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('is_bootstrap', '=', 1n)
+    .executeTakeFirst();
+}
+
+export async function findKeyHashOwner(db: Executor, keyHash: string): Promise<{ seller_id: string; environment: Environment } | undefined> {
+  return db.selectFrom('api_keys').select(['seller_id', 'environment']).where('key_hash', '=', keyHash).executeTakeFirst();
+}

@@ -1,0 +1,59 @@
+import type { Executor } from '../../db/database.js';
+import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import type { CustomerRow, Tenant } from '../../db/tables.js';
+
+export interface CustomerFilters {
+  id?: string[];
+  email?: string[];
+  status?: string[];
+  search?: string;
+}
+
+function scoped(db: Executor, tenant: Tenant) {
+  return db
+    .selectFrom('customers')
+    .selectAll()
+    .where('customers.seller_id', '=', tenant.seller_id)
+    .where('customers.environment', '=', tenant.environment);
+}
+
+export async function findCustomer(db: Executor, tenant: Tenant, id: string): Promise<CustomerRow | undefined> {
+  return scoped(db, tenant).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findCustomerByEmail(db: Executor, tenant: Tenant, email: string): Promise<CustomerRow | undefined> {
+  return scoped(db, tenant).where('email_key', '=', email.toLowerCase()).executeTakeFirst();
+}
+
+export async function listCustomers(db: Executor, tenant: Tenant, filters: CustomerFilters, page: PageRequest): Promise<Page<CustomerRow>> {
+  let query = scoped(db, tenant);
+  if (filters.id) query = query.where('id', 'in', filters.id);
+  if (filters.email) query = query.where('email_key', 'in', filters.email.map((email) => email.toLowerCase()));
+  if (filters.status) query = query.where('status', 'in', filters.status);
+  if (filters.search) {
+    const like = `%${filters.search.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['id']), 'like', like),
+        eb(eb.fn('lower', ['name']), 'like', like),
+        eb('email_key', 'like', like),
+      ]),
+    );
+  }
+  return fetchPage(db, 'customers', query, page);
+}
+
+export async function insertCustomer(db: Executor, row: CustomerRow): Promise<void> {
+  await db.insertInto('customers').values(row).execute();
+}
+
+export async function updateCustomer(db: Executor, row: CustomerRow): Promise<void> {
+  const { seller_id, environment, id, ...changes } = row;
+  await db
+    .updateTable('customers')
+    .set(changes)
+    .where('seller_id', '=', seller_id)
+    .where('environment', '=', environment)
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,21 @@
+import { fromJsonColumn } from '../../db/json.js';
+import type { CustomerRow } from '../../db/tables.js';
+import { toWireTime } from '../../kernel/time.js';
+
+/** Row → Paddle's customer entity. */
+export function serializeCustomer(row: CustomerRow) {
+  return {
+    id: row.id,
+    status: row.status,
+    custom_data: fromJsonColumn(row.custom_data),
+    name: row.name,
+    email: row.email,
+    marketing_consent: Number(row.marketing_consent) === 1,
+    locale: row.locale,
+    created_at: toWireTime(row.created_at),
+    updated_at: toWireTime(row.updated_at),
+    import_meta: fromJsonColumn(row.import_meta),
+  };
+}
+
+export type CustomerEntity = ReturnType<typeof serializeCustomer>;

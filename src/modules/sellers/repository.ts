@@ -1,0 +1,54 @@
+import type { Executor } from '../../db/database.js';
+import type { Environment, Tenant } from '../../db/tables.js';
+
+export async function findSeller(db: Executor, id: string) {
+  return db.selectFrom('sellers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertSeller(db: Executor, row: { id: string; name: string; created_at: string }): Promise<void> {
+  await db.insertInto('sellers').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+}
+
+export async function insertSellerEnvironment(
+  db: Executor,
+  row: Tenant & { portal_id: string; portal_signing_secret: string; created_at: string },
+): Promise<void> {
+  await db
+    .insertInto('seller_environments')
+    .values({ ...row, clock_offset_us: 0n })
+    .onConflict((oc) => oc.columns(['seller_id', 'environment']).doNothing())
+    .execute();
+}
+
+export async function findSellerEnvironment(db: Executor, tenant: Tenant) {
+  const row = await db
+    .selectFrom('seller_environments')
+    .selectAll()
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .executeTakeFirst();
+  return row ? { ...row, clock_offset_us: BigInt(row.clock_offset_us) } : undefined;
+}
+
+/** Locks the environment's row for the rest of the transaction (PostgreSQL; SQLite writers are serial anyway). */
+export async function lockSellerEnvironment(db: Executor, tenant: Tenant, dialect: 'sqlite' | 'postgres') {
+  let query = db
+    .selectFrom('seller_environments')
+    .selectAll()
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment);
+  if (dialect === 'postgres') query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row ? { ...row, clock_offset_us: BigInt(row.clock_offset_us) } : undefined;
+}
+
+export async function updateClockOffset(db: Executor, tenant: Tenant, offsetMicros: bigint): Promise<void> {
+  await db
+    .updateTable('seller_environments')
+    .set({ clock_offset_us: offsetMicros })
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .execute();
+}
+
+export type { Environment };

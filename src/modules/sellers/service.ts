@@ -1,0 +1,31 @@
+// Sellers and their two environments. One default seller exists from the first start; each of its
+// environments has a customer-portal id (`cpl_`), a portal signing secret and, in sandbox, a clock offset.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db/database.js';
+import type { Environment, Tenant } from '../../db/tables.js';
+import type { Clock } from '../../kernel/clock.js';
+import { newId } from '../../kernel/ids.js';
+import { toStoredTime } from '../../kernel/time.js';
+import { insertSeller, insertSellerEnvironment } from './repository.js';
+
+export const DEFAULT_SELLER_ID = 'sel_default';
+export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'live'];
+
+/** Creates a seller with both environments; a no-op for parts that already exist. */
+export async function ensureSeller(db: Db, clock: Clock, sellerId: string, name: string): Promise<Tenant[]> {
+  const now = clock.now();
+  const createdAt = toStoredTime(now);
+  await db.transaction().execute(async (trx) => {
+    await insertSeller(trx, { id: sellerId, name, created_at: createdAt });
+    for (const environment of ENVIRONMENTS) {
+      await insertSellerEnvironment(trx, {
+        seller_id: sellerId,
+        environment,
+        portal_id: newId('customer_portal', now.epochMilliseconds),
+        portal_signing_secret: randomBytes(32).toString('base64url'),
+        created_at: createdAt,
+      });
+    }
+  });
+  return ENVIRONMENTS.map((environment) => ({ seller_id: sellerId, environment }));
+}

@@ -1,0 +1,74 @@
+// The sandbox clock: wall clock plus a forward-only offset kept per seller environment in the database.
+// Advancing steps through every instant at which work falls due, in time order, so a renewal due before a
+// retry runs before it, each seeing the clock at its own due instant.
+import type { Ctx } from '../../context.js';
+import type { Dialect } from '../../db/database.js';
+import { dueWorkRunners } from '../../jobs/due-work.js';
+import { OffsetClock, type Clock } from '../../kernel/clock.js';
+import { invalidField } from '../../kernel/errors.js';
+import { Temporal, parseRfc3339, type Instant } from '../../kernel/time.js';
+import { lockSellerEnvironment, updateClockOffset } from '../sellers/repository.js';
+
+export interface AdvanceInput {
+  to?: string;
+  by?: string;
+}
+
+function targetOf(now: Instant, input: AdvanceInput): Instant {
+  if ((input.to === undefined) === (input.by === undefined)) {
+    throw invalidField([{ field: 'to', message: 'give exactly one of `to` (RFC 3339) or `by` (ISO 8601 duration)' }]);
+  }
+  if (input.to !== undefined) {
+    const to = typeof input.to === 'string' ? parseRfc3339(input.to) : undefined;
+    if (!to) throw invalidField([{ field: 'to', message: 'must be an RFC 3339 date-time' }]);
+    if (Temporal.Instant.compare(to, now) < 0) throw invalidField([{ field: 'to', message: 'the sandbox clock only moves forward' }]);
+    return to;
+  }
+  let duration: Temporal.Duration;
+  try {
+    duration = Temporal.Duration.from(String(input.by));
+  } catch {
+    throw invalidField([{ field: 'by', message: 'must be an ISO 8601 duration such as P1M or PT2H' }]);
+  }
+  if (duration.sign < 0) throw invalidField([{ field: 'by', message: 'the sandbox clock only moves forward' }]);
+  // @NOTE calendar units (P1M) are added in UTC, so "one month" lands on the same day and time next month.
+  return now.toZonedDateTimeISO('UTC').add(duration).toInstant();
+}
+
+function offsetFor(wallClock: Clock, target: Instant): bigint {
+  return (target.epochNanoseconds - wallClock.now().epochNanoseconds) / 1000n;
+}
+
+export async function advanceSandboxClock(ctx: Ctx, wallClock: Clock, dialect: Dialect, input: AdvanceInput): Promise<Instant> {
+  const target = targetOf(ctx.clock.now(), input);
+  // Step to each due instant before the target, then to the target itself.
+  for (;;) {
+    const next = await earliestDue(ctx);
+    const isFinalStep = !next || Temporal.Instant.compare(next, target) >= 0;
+    const stepped = await moveClock(ctx, wallClock, dialect, isFinalStep ? target : next);
+    for (const runner of dueWorkRunners()) await runner.runDue(stepped);
+    if (isFinalStep) return stepped.clock.now();
+  }
+}
+
+async function earliestDue(ctx: Ctx): Promise<Instant | undefined> {
+  let earliest: Instant | undefined;
+  for (const runner of dueWorkRunners()) {
+    const due = await runner.nextDueAt(ctx);
+    if (due && (!earliest || Temporal.Instant.compare(due, earliest) < 0)) earliest = due;
+  }
+  return earliest;
+}
+
+/** Moves the stored offset so the clock reads `to` (never backwards: a concurrent advance may have gone further). */
+async function moveClock(ctx: Ctx, wallClock: Clock, dialect: Dialect, to: Instant): Promise<Ctx> {
+  const offset = await ctx.db.transaction().execute(async (trx) => {
+    const row = await lockSellerEnvironment(trx, ctx.tenant, dialect);
+    const current = row?.clock_offset_us ?? 0n;
+    const wanted = offsetFor(wallClock, to);
+    const next = wanted > current ? wanted : current;
+    await updateClockOffset(trx, ctx.tenant, next);
+    return next;
+  });
+  return { ...ctx, clock: new OffsetClock(wallClock, offset) };
+}
