@@ -8,7 +8,7 @@ import { WallClock } from './kernel/clock.js';
 import { ensureBootstrapKey, type BootstrapOutcome } from './modules/api-keys/service.js';
 import { DEFAULT_SELLER_ID, ensureSeller } from './modules/sellers/service.js';
 
-async function freePort(host: string): Promise<number> {
+export async function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
