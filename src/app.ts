@@ -7,7 +7,11 @@ import { installErrorHandling } from './http/errors.js';
 import type { ServerDeps } from './http/operation.js';
 import type { Clock } from './kernel/clock.js';
 import { PaddleError } from './kernel/errors.js';
+import { addressRoutes } from './modules/addresses/routes.js';
+import { businessRoutes } from './modules/businesses/routes.js';
 import { customerRoutes } from './modules/customers/routes.js';
+import { priceRoutes } from './modules/prices/routes.js';
+import { productRoutes } from './modules/products/routes.js';
 import { testHelperRoutes } from './modules/test-helpers/routes.js';
 
 export interface AppOptions {
@@ -19,7 +23,14 @@ export interface AppOptions {
 }
 
 /** Each module contributes its routes here; the order does not matter. */
-const MODULE_ROUTES: Array<(app: FastifyInstance, deps: ServerDeps) => void> = [customerRoutes, testHelperRoutes];
+const MODULE_ROUTES: Array<(app: FastifyInstance, deps: ServerDeps) => void> = [
+  productRoutes,
+  priceRoutes,
+  customerRoutes,
+  addressRoutes,
+  businessRoutes,
+  testHelperRoutes,
+];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({

@@ -1,0 +1,4 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerDeps } from '../../http/operation.js';
+
+export function priceRoutes(_app: FastifyInstance, _deps: ServerDeps): void {}
