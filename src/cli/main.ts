@@ -35,7 +35,9 @@ keys
   .action(async (options: { environment: 'sandbox' | 'live'; permissions?: string; name: string }) => {
     const config = readConfig(process.env);
     const clock = new WallClock();
-    const { database } = await prepareDatabase(config, clock);
+    const { database, keyLines } = await prepareDatabase(config, clock);
+    // @NOTE on a new database the bootstrap keys are generated here; this is the only time they can be shown.
+    for (const line of keyLines.filter((l) => l.includes('generated now'))) console.error(line);
     try {
       const permissions = options.permissions ? options.permissions.split(',').map((p) => p.trim()).filter(Boolean) : ALL_PERMISSIONS;
       const created = await createApiKey(database.db, clock, { seller_id: DEFAULT_SELLER_ID, environment: options.environment }, {
