@@ -20,6 +20,7 @@ export interface SellerEnvironmentsTable extends TenantColumns {
   portal_id: string;
   portal_signing_secret: string;
   clock_offset_us: bigint;
+  invoice_sequence: bigint;
   created_at: string;
 }
 
@@ -122,6 +123,66 @@ export interface EventsTable extends TenantColumns {
   data: string;
 }
 
+export interface TransactionsTable extends TenantColumns {
+  id: string;
+  status: string;
+  customer_id: string | null;
+  address_id: string | null;
+  business_id: string | null;
+  custom_data: string | null;
+  currency_code: string;
+  origin: string;
+  subscription_id: string | null;
+  invoice_id: string | null;
+  invoice_number: string | null;
+  collection_mode: string;
+  discount_id: string | null;
+  billing_details: string | null;
+  billing_period: string | null;
+  items: string;
+  details: string;
+  grand_total: bigint;
+  credit_used: bigint;
+  checkout_url: string | null;
+  created_at: string;
+  updated_at: string;
+  billed_at: string | null;
+  revised_at: string | null;
+}
+
+export interface PaymentAttemptsTable extends TenantColumns {
+  id: string;
+  transaction_id: string;
+  payment_method_id: string | null;
+  amount: bigint;
+  status: string;
+  error_code: string | null;
+  method_details: string;
+  created_at: string;
+  captured_at: string | null;
+}
+
+export interface PaymentMethodsTable extends TenantColumns {
+  id: string;
+  customer_id: string;
+  address_id: string;
+  type: string;
+  card: string | null;
+  later_charges: 'succeed' | 'decline';
+  origin: string;
+  saved_at: string;
+  updated_at: string;
+}
+
+export interface CreditBalancesTable extends TenantColumns {
+  customer_id: string;
+  currency_code: string;
+  available: bigint;
+  reserved: bigint;
+  used: bigint;
+  updated_at: string;
+}
+
 export interface Database {
   sellers: SellersTable;
   seller_environments: SellerEnvironmentsTable;
@@ -132,6 +193,10 @@ export interface Database {
   addresses: AddressesTable;
   businesses: BusinessesTable;
   events: EventsTable;
+  transactions: TransactionsTable;
+  payment_attempts: PaymentAttemptsTable;
+  payment_methods: PaymentMethodsTable;
+  credit_balances: CreditBalancesTable;
 }
 
 export type ProductRow = Selectable<ProductsTable>;
@@ -141,6 +206,10 @@ export type AddressRow = Selectable<AddressesTable>;
 export type BusinessRow = Selectable<BusinessesTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type EventRow = Selectable<EventsTable>;
+export type TransactionRow = Selectable<TransactionsTable>;
+export type PaymentAttemptRow = Selectable<PaymentAttemptsTable>;
+export type PaymentMethodRow = Selectable<PaymentMethodsTable>;
+export type CreditBalanceRow = Selectable<CreditBalancesTable>;
 export type NewEvent = Insertable<EventsTable>;
 
 /** The tenant every query is scoped to. */

@@ -1,7 +1,9 @@
 // The static list of migrations, in order. A migration is never edited once released; add a new one.
 import type { Migration } from 'kysely';
 import * as createFoundation from './202611241700-create-foundation.js';
+import * as createTransactions from './202611241800-create-transactions.js';
 
 export const migrations: Record<string, Migration> = {
   '202611241700-create-foundation': createFoundation,
+  '202611241800-create-transactions': createTransactions,
 };

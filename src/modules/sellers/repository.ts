@@ -15,7 +15,7 @@ export async function insertSellerEnvironment(
 ): Promise<void> {
   await db
     .insertInto('seller_environments')
-    .values({ ...row, clock_offset_us: 0n })
+    .values({ ...row, clock_offset_us: 0n, invoice_sequence: 0n })
     .onConflict((oc) => oc.columns(['seller_id', 'environment']).doNothing())
     .execute();
 }
