@@ -1,4 +1,34 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerDeps } from '../../http/operation.js';
+import { includes, operation, pageRequest, type ServerDeps } from '../../http/operation.js';
+import { createProduct, getProduct, listProducts, updateProduct } from './service.js';
 
-export function productRoutes(_app: FastifyInstance, _deps: ServerDeps): void {}
+export function productRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  operation(app, deps, 'list-products', async (request) => {
+    const { ctx, op, query } = request;
+    const include = includes(request);
+    const page = pageRequest(op, query);
+    const result = await listProducts(
+      ctx,
+      {
+        id: query.id as string[] | undefined,
+        status: (query.status as string[] | undefined) ?? ['active'],
+        tax_category: query.tax_category as string[] | undefined,
+        // @NOTE custom (non-catalog) products are left out of lists unless asked for, as in Paddle.
+        type: (query.type as string | undefined) ?? 'standard',
+      },
+      page,
+      include,
+    );
+    return { page: result.page, data: result.data, perPage: page.perPage };
+  });
+
+  operation(app, deps, 'create-product', async ({ ctx, body }) => ({ data: await createProduct(ctx, body) }));
+
+  operation(app, deps, 'get-product', async (request) => ({
+    data: await getProduct(request.ctx, request.params.product_id as string, includes(request)),
+  }));
+
+  operation(app, deps, 'update-product', async ({ ctx, params, body }) => ({
+    data: await updateProduct(ctx, params.product_id as string, body),
+  }));
+}

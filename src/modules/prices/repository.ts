@@ -1,0 +1,56 @@
+import type { Executor } from '../../db/database.js';
+import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import type { PriceRow, Tenant } from '../../db/tables.js';
+
+export interface PriceFilters {
+  id?: string[];
+  product_id?: string[];
+  status?: string[];
+  type?: string;
+  /** true: only prices with a billing cycle; false: only one-time prices. */
+  recurring?: boolean;
+}
+
+function scoped(db: Executor, tenant: Tenant) {
+  return db
+    .selectFrom('prices')
+    .selectAll()
+    .where('prices.seller_id', '=', tenant.seller_id)
+    .where('prices.environment', '=', tenant.environment);
+}
+
+export async function findPrice(db: Executor, tenant: Tenant, id: string): Promise<PriceRow | undefined> {
+  return scoped(db, tenant).where('id', '=', id).executeTakeFirst();
+}
+
+/** Every price of the given products, oldest first. */
+export async function findPricesOfProducts(db: Executor, tenant: Tenant, productIds: readonly string[]): Promise<PriceRow[]> {
+  if (productIds.length === 0) return [];
+  return scoped(db, tenant).where('product_id', 'in', [...productIds]).orderBy('id', 'asc').execute();
+}
+
+export async function listPrices(db: Executor, tenant: Tenant, filters: PriceFilters, page: PageRequest): Promise<Page<PriceRow>> {
+  let query = scoped(db, tenant);
+  if (filters.id) query = query.where('id', 'in', filters.id);
+  if (filters.product_id) query = query.where('product_id', 'in', filters.product_id);
+  if (filters.status) query = query.where('status', 'in', filters.status);
+  if (filters.type) query = query.where('type', '=', filters.type);
+  if (filters.recurring === true) query = query.where('billing_cycle', 'is not', null);
+  if (filters.recurring === false) query = query.where('billing_cycle', 'is', null);
+  return fetchPage(db, 'prices', query, page);
+}
+
+export async function insertPrice(db: Executor, row: PriceRow): Promise<void> {
+  await db.insertInto('prices').values(row).execute();
+}
+
+export async function updatePrice(db: Executor, row: PriceRow): Promise<void> {
+  const { seller_id, environment, id, ...changes } = row;
+  await db
+    .updateTable('prices')
+    .set(changes)
+    .where('seller_id', '=', seller_id)
+    .where('environment', '=', environment)
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,47 @@
+import { fromJsonColumn } from '../../db/json.js';
+import type { PriceRow } from '../../db/tables.js';
+import { toWireTime } from '../../kernel/time.js';
+
+export interface Duration {
+  interval: string;
+  frequency: number;
+}
+
+export interface TrialPeriod extends Duration {
+  requires_payment_method?: boolean;
+}
+
+export interface Money {
+  /** Integer minor units as a decimal string. */
+  amount: string;
+  currency_code: string;
+}
+
+export interface UnitPriceOverride {
+  country_codes: string[];
+  unit_price: Money;
+}
+
+/** Row → Paddle's price entity. The amount leaves the bigint column as a string, never through a float. */
+export function serializePrice(row: PriceRow) {
+  return {
+    id: row.id,
+    product_id: row.product_id,
+    description: row.description,
+    type: row.type,
+    name: row.name,
+    billing_cycle: fromJsonColumn<Duration>(row.billing_cycle),
+    trial_period: fromJsonColumn<TrialPeriod>(row.trial_period),
+    tax_mode: row.tax_mode,
+    unit_price: { amount: BigInt(row.unit_price_amount).toString(), currency_code: row.unit_price_currency },
+    unit_price_overrides: fromJsonColumn<UnitPriceOverride[]>(row.unit_price_overrides) ?? [],
+    quantity: { minimum: Number(row.quantity_minimum), maximum: Number(row.quantity_maximum) },
+    status: row.status,
+    custom_data: fromJsonColumn<Record<string, unknown>>(row.custom_data),
+    import_meta: fromJsonColumn<Record<string, unknown>>(row.import_meta),
+    created_at: toWireTime(row.created_at),
+    updated_at: toWireTime(row.updated_at),
+  };
+}
+
+export type PriceEntity = ReturnType<typeof serializePrice>;

@@ -1,0 +1,203 @@
+// Prices: how a product is charged. Money is integer minor units: amounts arrive as decimal strings and
+// are stored in the bigint `unit_price_amount` column (override amounts stay strings inside their JSON).
+import type { Ctx } from '../../context.js';
+import type { Executor } from '../../db/database.js';
+import { toJsonColumn } from '../../db/json.js';
+import type { Page, PageRequest } from '../../db/pagination.js';
+import type { PriceRow } from '../../db/tables.js';
+import { recordEvent } from '../../events/record.js';
+import { badRequest, invalidField, notFound, type FieldError } from '../../kernel/errors.js';
+import { newId } from '../../kernel/ids.js';
+import { toStoredTime } from '../../kernel/time.js';
+import { assertModifiable, entityArchived, getProductRow, productsByIds } from '../products/service.js';
+import { findPrice, findPricesOfProducts, insertPrice, listPrices as listRows, updatePrice as updateRow, type PriceFilters } from './repository.js';
+import { serializePrice, type Duration, type Money, type PriceEntity, type TrialPeriod, type UnitPriceOverride } from './serialize.js';
+
+export interface PriceInput {
+  description?: string;
+  type?: string;
+  name?: string | null;
+  billing_cycle?: Duration | null;
+  trial_period?: TrialPeriod | null;
+  tax_mode?: string;
+  unit_price?: Money;
+  unit_price_overrides?: UnitPriceOverride[];
+  quantity?: { minimum: number; maximum: number };
+  custom_data?: Record<string, unknown> | null;
+  status?: string;
+}
+
+export interface PriceCreateInput extends PriceInput {
+  description: string;
+  product_id: string;
+  unit_price: Money;
+}
+
+/** The largest amount the bigint column holds. */
+const MAX_AMOUNT = 9_223_372_036_854_775_807n;
+
+/** A whole number of minor units, as a string of digits; leading zeros are dropped. */
+function parseAmount(value: string, field: string, errors: FieldError[]): bigint {
+  if (!/^\d+$/.test(value)) {
+    errors.push({ field, message: 'must be a whole number of minor units written as a string of digits, e.g. "1000"' });
+    return 0n;
+  }
+  const amount = BigInt(value);
+  if (amount > MAX_AMOUNT) errors.push({ field, message: `must be at most ${MAX_AMOUNT}` });
+  return amount;
+}
+
+function duration(value: Duration): Duration {
+  return { interval: value.interval, frequency: value.frequency };
+}
+
+function trialPeriod(value: TrialPeriod, errors: FieldError[]): TrialPeriod {
+  const trial: TrialPeriod = duration(value);
+  const requires = (value as { requires_payment_method?: unknown }).requires_payment_method;
+  if (typeof requires === 'boolean') trial.requires_payment_method = requires;
+  else if (requires !== undefined) errors.push({ field: 'trial_period.requires_payment_method', message: 'must be a boolean' });
+  return trial;
+}
+
+/** Canonical overrides, and the first country that appears in more than one of them. */
+function overrides(list: UnitPriceOverride[], errors: FieldError[]): { list: UnitPriceOverride[]; duplicate?: string } {
+  const seen = new Set<string>();
+  let duplicate: string | undefined;
+  const normalized = list.map((override, index) => {
+    const amount = parseAmount(override.unit_price.amount, `unit_price_overrides[${index}].unit_price.amount`, errors);
+    for (const country of override.country_codes) {
+      if (seen.has(country)) duplicate ??= country;
+      seen.add(country);
+    }
+    return {
+      country_codes: [...override.country_codes],
+      unit_price: { amount: amount.toString(), currency_code: override.unit_price.currency_code },
+    };
+  });
+  return duplicate === undefined ? { list: normalized } : { list: normalized, duplicate };
+}
+
+/** The columns a create or update sets, from the request fields that are present (validated first). */
+function changedColumns(input: PriceInput): Partial<PriceRow> {
+  const errors: FieldError[] = [];
+  const changes: Partial<PriceRow> = {};
+  if (input.description !== undefined) changes.description = input.description;
+  if (input.type !== undefined) changes.type = input.type;
+  if (input.name !== undefined) changes.name = input.name;
+  if (input.billing_cycle !== undefined) changes.billing_cycle = toJsonColumn(input.billing_cycle && duration(input.billing_cycle));
+  if (input.trial_period !== undefined) changes.trial_period = toJsonColumn(input.trial_period && trialPeriod(input.trial_period, errors));
+  if (input.tax_mode !== undefined) changes.tax_mode = input.tax_mode;
+  if (input.unit_price !== undefined) {
+    changes.unit_price_amount = parseAmount(input.unit_price.amount, 'unit_price.amount', errors);
+    changes.unit_price_currency = input.unit_price.currency_code;
+  }
+  if (input.quantity !== undefined) {
+    if (input.quantity.minimum > input.quantity.maximum) {
+      errors.push({ field: 'quantity.minimum', message: 'must be less than or equal to quantity.maximum' });
+    }
+    changes.quantity_minimum = BigInt(input.quantity.minimum);
+    changes.quantity_maximum = BigInt(input.quantity.maximum);
+  }
+  if (input.custom_data !== undefined) changes.custom_data = toJsonColumn(input.custom_data);
+  if (input.status !== undefined) changes.status = input.status;
+  const overrideList = input.unit_price_overrides !== undefined ? overrides(input.unit_price_overrides, errors) : undefined;
+  if (errors.length > 0) throw invalidField(errors);
+  if (overrideList?.duplicate) {
+    throw badRequest('price_duplicate_currency_override_for_country', `Country ${overrideList.duplicate} appears in more than one unit price override.`);
+  }
+  if (overrideList) changes.unit_price_overrides = JSON.stringify(overrideList.list);
+  return changes;
+}
+
+/** Rules on the price as it would be after the change. */
+function assertConsistent(row: PriceRow): void {
+  if (row.trial_period !== null && row.billing_cycle === null) {
+    throw badRequest('price_trial_period_requires_billing_cycle', 'A trial period requires a billing cycle: one-time prices cannot have a trial.');
+  }
+}
+
+/** Loads a price of the tenant or throws Paddle's 404. */
+export async function getPriceRow(db: Executor, ctx: Ctx, id: string): Promise<PriceRow> {
+  const row = await findPrice(db, ctx.tenant, id);
+  if (!row) throw notFound(id);
+  return row;
+}
+
+/** Every price of each product (any status, oldest first), for `include=prices` on products. */
+export async function pricesOfProducts(db: Executor, ctx: Ctx, productIds: readonly string[]): Promise<Map<string, PriceEntity[]>> {
+  const byProduct = new Map<string, PriceEntity[]>();
+  for (const row of await findPricesOfProducts(db, ctx.tenant, [...new Set(productIds)])) {
+    const list = byProduct.get(row.product_id) ?? [];
+    list.push(serializePrice(row));
+    byProduct.set(row.product_id, list);
+  }
+  return byProduct;
+}
+
+async function withIncludes(ctx: Ctx, rows: PriceRow[], include: Set<string>) {
+  const entities = rows.map(serializePrice);
+  if (!include.has('product')) return entities;
+  const products = await productsByIds(ctx.db, ctx, rows.map((row) => row.product_id));
+  return entities.map((entity) => ({ ...entity, product: products.get(entity.product_id) }));
+}
+
+export async function getPrice(ctx: Ctx, id: string, include: Set<string>) {
+  const [entity] = await withIncludes(ctx, [await getPriceRow(ctx.db, ctx, id)], include);
+  return entity;
+}
+
+export async function listPrices(ctx: Ctx, filters: PriceFilters, page: PageRequest, include: Set<string>) {
+  const result: Page<PriceRow> = await listRows(ctx.db, ctx.tenant, filters, page);
+  return { page: result, data: await withIncludes(ctx, result.rows, include) };
+}
+
+export async function createPrice(ctx: Ctx, input: PriceCreateInput) {
+  const changes = changedColumns(input);
+  return ctx.db.transaction().execute(async (trx) => {
+    const product = await getProductRow(trx, ctx, input.product_id);
+    if (product.status === 'archived') throw entityArchived('Product', product.id);
+    const now = ctx.clock.now();
+    const stored = toStoredTime(now);
+    const row: PriceRow = {
+      ...ctx.tenant,
+      id: newId('price', now.epochMilliseconds),
+      product_id: product.id,
+      description: input.description,
+      type: 'standard',
+      name: null,
+      billing_cycle: null,
+      trial_period: null,
+      tax_mode: 'account_setting',
+      unit_price_amount: 0n,
+      unit_price_currency: input.unit_price.currency_code,
+      unit_price_overrides: '[]',
+      quantity_minimum: 1n,
+      quantity_maximum: 100n,
+      custom_data: null,
+      import_meta: null,
+      ...changes,
+      status: 'active',
+      created_at: stored,
+      updated_at: stored,
+    };
+    assertConsistent(row);
+    await insertPrice(trx, row);
+    const entity = serializePrice(row);
+    await recordEvent(trx, ctx, 'price.created', entity);
+    return entity;
+  });
+}
+
+export async function updatePrice(ctx: Ctx, id: string, input: PriceInput) {
+  const changes = changedColumns(input);
+  return ctx.db.transaction().execute(async (trx) => {
+    const current = await getPriceRow(trx, ctx, id);
+    assertModifiable('Price', current, input.status);
+    const next: PriceRow = { ...current, ...changes, updated_at: toStoredTime(ctx.clock.now()) };
+    assertConsistent(next);
+    await updateRow(trx, next);
+    const entity = serializePrice(next);
+    await recordEvent(trx, ctx, 'price.updated', entity);
+    return entity;
+  });
+}

@@ -1,0 +1,51 @@
+import type { Executor } from '../../db/database.js';
+import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import type { ProductRow, Tenant } from '../../db/tables.js';
+
+export interface ProductFilters {
+  id?: string[];
+  status?: string[];
+  tax_category?: string[];
+  type?: string;
+}
+
+function scoped(db: Executor, tenant: Tenant) {
+  return db
+    .selectFrom('products')
+    .selectAll()
+    .where('products.seller_id', '=', tenant.seller_id)
+    .where('products.environment', '=', tenant.environment);
+}
+
+export async function findProduct(db: Executor, tenant: Tenant, id: string): Promise<ProductRow | undefined> {
+  return scoped(db, tenant).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findProducts(db: Executor, tenant: Tenant, ids: readonly string[]): Promise<ProductRow[]> {
+  if (ids.length === 0) return [];
+  return scoped(db, tenant).where('id', 'in', [...ids]).execute();
+}
+
+export async function listProducts(db: Executor, tenant: Tenant, filters: ProductFilters, page: PageRequest): Promise<Page<ProductRow>> {
+  let query = scoped(db, tenant);
+  if (filters.id) query = query.where('id', 'in', filters.id);
+  if (filters.status) query = query.where('status', 'in', filters.status);
+  if (filters.tax_category) query = query.where('tax_category', 'in', filters.tax_category);
+  if (filters.type) query = query.where('type', '=', filters.type);
+  return fetchPage(db, 'products', query, page);
+}
+
+export async function insertProduct(db: Executor, row: ProductRow): Promise<void> {
+  await db.insertInto('products').values(row).execute();
+}
+
+export async function updateProduct(db: Executor, row: ProductRow): Promise<void> {
+  const { seller_id, environment, id, ...changes } = row;
+  await db
+    .updateTable('products')
+    .set(changes)
+    .where('seller_id', '=', seller_id)
+    .where('environment', '=', environment)
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,121 @@
+// Products: the catalog's top level. Archiving is a status change; an archived product accepts no change
+// except being made active again (Paddle's `entity_archived`), and gets no new prices.
+import type { Ctx } from '../../context.js';
+import type { Executor } from '../../db/database.js';
+import { toJsonColumn } from '../../db/json.js';
+import type { Page, PageRequest } from '../../db/pagination.js';
+import type { ProductRow } from '../../db/tables.js';
+import { recordEvent } from '../../events/record.js';
+import { notFound, PaddleError } from '../../kernel/errors.js';
+import { newId } from '../../kernel/ids.js';
+import { toStoredTime } from '../../kernel/time.js';
+import { pricesOfProducts } from '../prices/service.js';
+import {
+  findProduct,
+  findProducts,
+  insertProduct,
+  listProducts as listRows,
+  updateProduct as updateRow,
+  type ProductFilters,
+} from './repository.js';
+import { serializeProduct, type ProductEntity } from './serialize.js';
+
+export interface ProductInput {
+  name?: string;
+  description?: string | null;
+  type?: string;
+  tax_category?: string;
+  image_url?: string | null;
+  custom_data?: Record<string, unknown> | null;
+  status?: string;
+}
+
+/** Paddle's 400 for changing an archived entity: "Product pro_… is archived and cannot be modified." */
+export function entityArchived(kind: 'Product' | 'Price', id: string): PaddleError {
+  return new PaddleError(400, 'entity_archived', `${kind} ${id} is archived and cannot be modified.`);
+}
+
+/**
+ * An archived entity may only be made active again (possibly with other changes in the same request);
+ * any other change, including archiving it again, is refused.
+ */
+export function assertModifiable(kind: 'Product' | 'Price', current: { id: string; status: string }, nextStatus: string | undefined): void {
+  if (current.status === 'archived' && nextStatus !== 'active') throw entityArchived(kind, current.id);
+}
+
+/** Loads a product of the tenant or throws Paddle's 404. */
+export async function getProductRow(db: Executor, ctx: Ctx, id: string): Promise<ProductRow> {
+  const row = await findProduct(db, ctx.tenant, id);
+  if (!row) throw notFound(id);
+  return row;
+}
+
+/** Products of the tenant by id, serialized (for `include=product` on prices). Unknown ids are absent. */
+export async function productsByIds(db: Executor, ctx: Ctx, ids: readonly string[]): Promise<Map<string, ProductEntity>> {
+  const rows = await findProducts(db, ctx.tenant, [...new Set(ids)]);
+  return new Map(rows.map((row) => [row.id, serializeProduct(row)]));
+}
+
+async function withIncludes(ctx: Ctx, rows: ProductRow[], include: Set<string>) {
+  const entities = rows.map(serializeProduct);
+  if (!include.has('prices')) return entities;
+  const prices = await pricesOfProducts(ctx.db, ctx, rows.map((row) => row.id));
+  return entities.map((entity) => ({ ...entity, prices: prices.get(entity.id) ?? [] }));
+}
+
+export async function getProduct(ctx: Ctx, id: string, include: Set<string>) {
+  const [entity] = await withIncludes(ctx, [await getProductRow(ctx.db, ctx, id)], include);
+  return entity;
+}
+
+export async function listProducts(ctx: Ctx, filters: ProductFilters, page: PageRequest, include: Set<string>) {
+  const result: Page<ProductRow> = await listRows(ctx.db, ctx.tenant, filters, page);
+  return { page: result, data: await withIncludes(ctx, result.rows, include) };
+}
+
+export async function createProduct(ctx: Ctx, input: ProductInput & { name: string; tax_category: string }) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const stored = toStoredTime(now);
+    const row: ProductRow = {
+      ...ctx.tenant,
+      id: newId('product', now.epochMilliseconds),
+      name: input.name,
+      description: input.description ?? null,
+      type: input.type ?? 'standard',
+      tax_category: input.tax_category,
+      image_url: input.image_url ?? null,
+      custom_data: toJsonColumn(input.custom_data),
+      status: 'active',
+      import_meta: null,
+      created_at: stored,
+      updated_at: stored,
+    };
+    await insertProduct(trx, row);
+    const entity = serializeProduct(row);
+    await recordEvent(trx, ctx, 'product.created', entity);
+    return entity;
+  });
+}
+
+export async function updateProduct(ctx: Ctx, id: string, input: ProductInput) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const current = await getProductRow(trx, ctx, id);
+    assertModifiable('Product', current, input.status);
+    const next: ProductRow = {
+      ...current,
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.type !== undefined ? { type: input.type } : {}),
+      ...(input.tax_category !== undefined ? { tax_category: input.tax_category } : {}),
+      ...(input.image_url !== undefined ? { image_url: input.image_url } : {}),
+      ...(input.custom_data !== undefined ? { custom_data: toJsonColumn(input.custom_data) } : {}),
+      ...(input.status !== undefined ? { status: input.status } : {}),
+      updated_at: toStoredTime(ctx.clock.now()),
+    };
+    await updateRow(trx, next);
+    const entity = serializeProduct(next);
+    await recordEvent(trx, ctx, 'product.updated', entity);
+    return entity;
+  });
+}
