@@ -22,21 +22,39 @@ const COUNT_CAP = 100_001;
 type AnyQuery<T> = SelectQueryBuilder<Database, any, T>;
 
 /**
+ * How an `order_by` field maps to a column: by default a nullable text column of the same name. Numeric
+ * columns must say so (NULLs then sort as 0); fields that live elsewhere name their column.
+ */
+export interface SortKey {
+  column: string;
+  kind?: 'text' | 'number';
+  nullable?: boolean;
+}
+
+/**
  * `base` selects the rows of `table` with the tenant and every filter already applied.
  * @NOTE nullable sort fields sort as '' so NULLs take part in the (field, id) comparison on both engines.
  */
-export async function fetchPage<T extends { id: string }>(db: Executor, table: keyof Database, base: AnyQuery<T>, page: PageRequest): Promise<Page<T>> {
+export async function fetchPage<T extends { id: string }>(
+  db: Executor,
+  table: keyof Database,
+  base: AnyQuery<T>,
+  page: PageRequest,
+  sortKeys: Record<string, SortKey> = {},
+): Promise<Page<T>> {
   const { field, direction } = page.orderBy;
-  const fieldRef = sql.ref(`${table}.${field}`);
+  const key: SortKey = sortKeys[field] ?? { column: field, kind: 'text', nullable: true };
+  const fieldRef = sql.ref(`${table}.${key.column}`);
   const idRef = sql.ref(`${table}.id`);
-  const sortKey = field === 'id' ? idRef : sql`coalesce(${fieldRef}, '')`;
+  const empty = key.kind === 'number' ? sql`0` : sql`''`;
+  const sortKey = field === 'id' ? idRef : key.nullable === false ? fieldRef : sql`coalesce(${fieldRef}, ${empty})`;
   const before = direction === 'DESC';
   let query = base;
   if (page.after) {
     if (field === 'id') {
       query = query.where(sql<boolean>`${idRef} ${sql.raw(before ? '<' : '>')} ${page.after}`);
     } else {
-      const cursor = base.clearSelect().select(sql<string>`coalesce(${fieldRef}, '')`.as('k')).where(idRef, '=', page.after);
+      const cursor = base.clearSelect().select(sortKey.as('k')).where(idRef, '=', page.after);
       const op = sql.raw(before ? '<' : '>');
       query = query.where(
         sql<boolean>`(${sortKey} ${op} (${cursor}) or (${sortKey} = (${cursor}) and ${idRef} ${op} ${page.after}))`,

@@ -64,6 +64,9 @@ export interface PricesTable extends TenantColumns {
   unit_price_overrides: string;
   quantity_minimum: bigint;
   quantity_maximum: bigint;
+  /** Copies of billing_cycle's two fields, written by the repository, for `order_by`. */
+  billing_cycle_interval?: string | null;
+  billing_cycle_frequency?: bigint | null;
   status: string;
   custom_data: string | null;
   import_meta: string | null;

@@ -63,9 +63,10 @@ function resolve(node: Json | undefined): Json | undefined {
 
 function orderByFields(parameter: Json | undefined): string[] {
   const description: string = parameter?.description ?? '';
-  const listed = /Valid fields for ordering: (.+?)\./s.exec(description)?.[1];
+  // @NOTE the sentence ends at a dot followed by a line end or the text's end; field names contain dots.
+  const listed = /Valid fields for ordering: (.+?)\.(?:\s*$|\n)/s.exec(description)?.[1];
   if (!listed) return ['id'];
-  return [...listed.matchAll(/`([a-z_]+)`/g)].map((match) => match[1] as string);
+  return [...listed.matchAll(/`([a-z_.]+)`/g)].map((match) => match[1] as string);
 }
 
 function perPageOf(parameter: Json | undefined): OperationSpec['perPage'] {

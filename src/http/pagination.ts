@@ -21,7 +21,7 @@ export function pageRequest(op: OperationSpec, query: Record<string, unknown>): 
 }
 
 function parseOrderBy(op: OperationSpec, value: string): PageRequest['orderBy'] {
-  const match = /^([a-z_]+)\[(ASC|DESC)\]$/i.exec(value);
+  const match = /^([a-z_.]+)\[(ASC|DESC)\]$/i.exec(value);
   const field = match?.[1];
   if (!match || !field || !op.orderByFields.includes(field)) {
     throw invalidField([
@@ -43,7 +43,8 @@ export function paginationMeta(request: FastifyRequest, publicUrl: string, page:
   const params = new URLSearchParams(search);
   const last = page.rows.at(-1);
   if (last) params.set('after', last.id);
-  const query = params.toString().replace(/%2C/gi, ',').replace(/%5B/gi, '[').replace(/%5D/gi, ']');
+  // @NOTE commas stay readable (they are legal in a query); brackets stay encoded, as RFC 3986 requires.
+  const query = params.toString().replace(/%2C/gi, ',');
   return {
     per_page: perPage,
     next: `${publicUrl}${path}${query ? `?${query}` : ''}`,

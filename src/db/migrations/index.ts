@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as createFoundation from './202611241700-create-foundation.js';
 import * as createTransactions from './202611241800-create-transactions.js';
+import * as addPriceSortColumns from './202611241810-add-price-sort-columns.js';
 
 export const migrations: Record<string, Migration> = {
   '202611241700-create-foundation': createFoundation,
   '202611241800-create-transactions': createTransactions,
+  '202611241810-add-price-sort-columns': addPriceSortColumns,
 };

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import { fetchPage, type Page, type PageRequest, type SortKey } from '../../db/pagination.js';
 import type { PriceRow, Tenant } from '../../db/tables.js';
 
 export interface PriceFilters {
@@ -9,6 +9,26 @@ export interface PriceFilters {
   type?: string;
   /** true: only prices with a billing cycle; false: only one-time prices. */
   recurring?: boolean;
+}
+
+/** `order_by` fields of list-prices that are not plain text columns of the same name. */
+const SORT_KEYS: Record<string, SortKey> = {
+  'unit_price.amount': { column: 'unit_price_amount', kind: 'number', nullable: false },
+  'unit_price.currency_code': { column: 'unit_price_currency', nullable: false },
+  'quantity.minimum': { column: 'quantity_minimum', kind: 'number', nullable: false },
+  'quantity.maximum': { column: 'quantity_maximum', kind: 'number', nullable: false },
+  'billing_cycle.interval': { column: 'billing_cycle_interval' },
+  'billing_cycle.frequency': { column: 'billing_cycle_frequency', kind: 'number' },
+};
+
+/** The sort columns follow billing_cycle on every write. */
+function withSortColumns(row: PriceRow): PriceRow {
+  const cycle = row.billing_cycle === null ? null : (JSON.parse(row.billing_cycle) as { interval: string; frequency: number });
+  return {
+    ...row,
+    billing_cycle_interval: cycle?.interval ?? null,
+    billing_cycle_frequency: cycle ? BigInt(cycle.frequency) : null,
+  };
 }
 
 function scoped(db: Executor, tenant: Tenant) {
@@ -37,15 +57,15 @@ export async function listPrices(db: Executor, tenant: Tenant, filters: PriceFil
   if (filters.type) query = query.where('type', '=', filters.type);
   if (filters.recurring === true) query = query.where('billing_cycle', 'is not', null);
   if (filters.recurring === false) query = query.where('billing_cycle', 'is', null);
-  return fetchPage(db, 'prices', query, page);
+  return fetchPage(db, 'prices', query, page, SORT_KEYS);
 }
 
 export async function insertPrice(db: Executor, row: PriceRow): Promise<void> {
-  await db.insertInto('prices').values(row).execute();
+  await db.insertInto('prices').values(withSortColumns(row)).execute();
 }
 
 export async function updatePrice(db: Executor, row: PriceRow): Promise<void> {
-  const { seller_id, environment, id, ...changes } = row;
+  const { seller_id, environment, id, ...changes } = withSortColumns(row);
   await db
     .updateTable('prices')
     .set(changes)

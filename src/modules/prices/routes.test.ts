@@ -355,6 +355,24 @@ await forEachDialect((dialect) => {
       assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=tax_mode[ASC]`)), [aPrice.id, bPrice.id]);
       assertPaddleError(await t().request('GET', '/prices?order_by=description[ASC]'), 400, 'invalid_field');
     });
+
+    it('orders by amount, quantity and billing cycle (numbers as numbers), paging on (field, id)', async () => {
+      const prod = await product();
+      const ten = await price(prod.id, { unit_price: { amount: '1000', currency_code: 'USD' }, billing_cycle: { interval: 'year', frequency: 1 } });
+      const nine = await price(prod.id, { unit_price: { amount: '900', currency_code: 'USD' }, billing_cycle: { interval: 'month', frequency: 12 } });
+      const hundred = await price(prod.id, { unit_price: { amount: '10000', currency_code: 'USD' }, quantity: { minimum: 5, maximum: 10 } });
+      const filter = `product_id=${prod.id}`;
+      const first = await t().request('GET', `/prices?${filter}&order_by=unit_price.amount[ASC]&per_page=2`);
+      assertMatchesSpec('list-prices', first);
+      assert.deepEqual(ids(first), [nine.id, ten.id]);
+      const next = new URL(first.body.meta.pagination.next);
+      assert.deepEqual(ids(await t().request('GET', `${next.pathname}${next.search}`)), [hundred.id]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=unit_price.amount[DESC]`)), [hundred.id, ten.id, nine.id]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=quantity.minimum[DESC]`)).slice(0, 1), [hundred.id]);
+      // one-time prices have no cycle and sort first ascending
+      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=billing_cycle.frequency[ASC]`)), [hundred.id, ten.id, nine.id]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=billing_cycle.interval[DESC]`)), [ten.id, nine.id, hundred.id]);
+    });
   });
 
   describe('include=product', () => {

@@ -2,18 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { includes, operation, pageRequest, type ServerDeps } from '../../http/operation.js';
 import { createPrice, getPrice, listPrices, updatePrice } from './service.js';
 
-/**
- * @NOTE the spec also names `billing_cycle.*`, `quantity.*` and `unit_price.*`; the shared order_by parser reads
- * none of the price list's fields (the dotted names end its match early), and the shared keyset paging cannot sort
- * numeric or JSON columns yet, so these are the fields ordered today.
- */
-const ORDER_BY_FIELDS = ['id', 'product_id', 'status', 'tax_mode'];
-
 export function priceRoutes(app: FastifyInstance, deps: ServerDeps): void {
   operation(app, deps, 'list-prices', async (request) => {
     const { ctx, op, query } = request;
     const include = includes(request);
-    const page = pageRequest({ ...op, orderByFields: ORDER_BY_FIELDS }, query);
+    const page = pageRequest(op, query);
     const result = await listPrices(
       ctx,
       {

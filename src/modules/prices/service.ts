@@ -173,6 +173,9 @@ export async function createPrice(ctx: Ctx, input: PriceCreateInput) {
       unit_price_overrides: '[]',
       quantity_minimum: 1n,
       quantity_maximum: 100n,
+      // @NOTE derived from billing_cycle by the repository on every write
+      billing_cycle_interval: null,
+      billing_cycle_frequency: null,
       custom_data: null,
       import_meta: null,
       ...changes,
