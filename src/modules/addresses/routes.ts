@@ -1,4 +1,33 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerDeps } from '../../http/operation.js';
+import { operation, pageRequest, type ServerDeps } from '../../http/operation.js';
+import { serializeAddress } from './serialize.js';
+import { createAddress, getAddress, listAddresses, updateAddress } from './service.js';
 
-export function addressRoutes(_app: FastifyInstance, _deps: ServerDeps): void {}
+export function addressRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  operation(app, deps, 'list-addresses', async ({ ctx, op, params, query }) => {
+    const page = pageRequest(op, query);
+    const result = await listAddresses(
+      ctx,
+      params.customer_id as string,
+      {
+        id: query.id as string[] | undefined,
+        status: (query.status as string[] | undefined) ?? ['active'],
+        search: query.search as string | undefined,
+      },
+      page,
+    );
+    return { page: result, data: result.rows.map(serializeAddress), perPage: page.perPage };
+  });
+
+  operation(app, deps, 'create-address', async ({ ctx, params, body }) => ({
+    data: await createAddress(ctx, params.customer_id as string, body),
+  }));
+
+  operation(app, deps, 'get-address', async ({ ctx, params }) => ({
+    data: await getAddress(ctx, params.customer_id as string, params.address_id as string),
+  }));
+
+  operation(app, deps, 'update-address', async ({ ctx, params, body }) => ({
+    data: await updateAddress(ctx, params.customer_id as string, params.address_id as string, body),
+  }));
+}

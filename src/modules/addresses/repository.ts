@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import type { AddressRow, Tenant } from '../../db/tables.js';
+
+export interface AddressFilters {
+  id?: string[];
+  status?: string[];
+  search?: string;
+}
+
+/** Columns `search` looks in: every text field except status and the timestamps. */
+const SEARCHED = ['id', 'description', 'first_line', 'second_line', 'city', 'postal_code', 'region', 'country_code'] as const;
+
+function scoped(db: Executor, tenant: Tenant, customerId: string) {
+  return db
+    .selectFrom('addresses')
+    .selectAll()
+    .where('addresses.seller_id', '=', tenant.seller_id)
+    .where('addresses.environment', '=', tenant.environment)
+    .where('addresses.customer_id', '=', customerId);
+}
+
+/** A LIKE pattern for "contains", with `%`, `_` and `\` taken literally (used with `escape '\'`). */
+function containsPattern(term: string): string {
+  return `%${term.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+}
+
+export async function findAddress(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<AddressRow | undefined> {
+  return scoped(db, tenant, customerId).where('addresses.id', '=', id).executeTakeFirst();
+}
+
+export async function listAddresses(
+  db: Executor,
+  tenant: Tenant,
+  customerId: string,
+  filters: AddressFilters,
+  page: PageRequest,
+): Promise<Page<AddressRow>> {
+  let query = scoped(db, tenant, customerId);
+  if (filters.id) query = query.where('addresses.id', 'in', filters.id);
+  if (filters.status) query = query.where('addresses.status', 'in', filters.status);
+  if (filters.search) {
+    const like = containsPattern(filters.search);
+    query = query.where((eb) =>
+      eb.or(SEARCHED.map((column) => sql<boolean>`lower(${sql.ref(`addresses.${column}`)}) like ${like} escape '\\'`)),
+    );
+  }
+  return fetchPage(db, 'addresses', query, page);
+}
+
+export async function insertAddress(db: Executor, row: AddressRow): Promise<void> {
+  await db.insertInto('addresses').values(row).execute();
+}
+
+export async function updateAddress(db: Executor, row: AddressRow): Promise<void> {
+  const { seller_id, environment, id, customer_id, ...changes } = row;
+  await db
+    .updateTable('addresses')
+    .set(changes)
+    .where('seller_id', '=', seller_id)
+    .where('environment', '=', environment)
+    .where('customer_id', '=', customer_id)
+    .where('id', '=', id)
+    .execute();
+}
