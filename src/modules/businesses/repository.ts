@@ -1,0 +1,72 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import type { BusinessRow, Tenant } from '../../db/tables.js';
+
+export interface BusinessFilters {
+  id?: string[];
+  status?: string[];
+  search?: string;
+}
+
+function scoped(db: Executor, tenant: Tenant, customerId: string) {
+  return db
+    .selectFrom('businesses')
+    .selectAll()
+    .where('businesses.seller_id', '=', tenant.seller_id)
+    .where('businesses.environment', '=', tenant.environment)
+    .where('businesses.customer_id', '=', customerId);
+}
+
+/** A LIKE pattern for "contains", with `%`, `_` and `\` taken literally (used with `escape '\'`). */
+function containsPattern(term: string): string {
+  return `%${term.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+}
+
+export async function findBusiness(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<BusinessRow | undefined> {
+  return scoped(db, tenant, customerId).where('businesses.id', '=', id).executeTakeFirst();
+}
+
+export async function listBusinesses(
+  db: Executor,
+  tenant: Tenant,
+  customerId: string,
+  filters: BusinessFilters,
+  page: PageRequest,
+): Promise<Page<BusinessRow>> {
+  let query = scoped(db, tenant, customerId);
+  if (filters.id) query = query.where('businesses.id', 'in', filters.id);
+  if (filters.status) query = query.where('businesses.status', 'in', filters.status);
+  if (filters.search) {
+    const like = containsPattern(filters.search);
+    // @NOTE contacts are JSON text: drop the two key names so a search for "email" or "name" does not match
+    // every business, and match the term as it appears inside a JSON string (quotes and backslashes escaped).
+    const contactValues = sql`replace(replace(lower(${sql.ref('businesses.contacts')}), '"name":', ''), '"email":', '')`;
+    const jsonLike = containsPattern(JSON.stringify(filters.search).slice(1, -1));
+    query = query.where((eb) =>
+      eb.or([
+        ...(['id', 'name', 'company_number', 'tax_identifier'] as const).map(
+          (column) => sql<boolean>`lower(${sql.ref(`businesses.${column}`)}) like ${like} escape '\\'`,
+        ),
+        sql<boolean>`${contactValues} like ${jsonLike} escape '\\'`,
+      ]),
+    );
+  }
+  return fetchPage(db, 'businesses', query, page);
+}
+
+export async function insertBusiness(db: Executor, row: BusinessRow): Promise<void> {
+  await db.insertInto('businesses').values(row).execute();
+}
+
+export async function updateBusiness(db: Executor, row: BusinessRow): Promise<void> {
+  const { seller_id, environment, id, customer_id, ...changes } = row;
+  await db
+    .updateTable('businesses')
+    .set(changes)
+    .where('seller_id', '=', seller_id)
+    .where('environment', '=', environment)
+    .where('customer_id', '=', customer_id)
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,98 @@
+// Businesses belong to one customer: every read and write goes through the customer, so a business is
+// never found under another customer's id.
+import type { Ctx } from '../../context.js';
+import type { Executor } from '../../db/database.js';
+import { toJsonColumn } from '../../db/json.js';
+import type { Page, PageRequest } from '../../db/pagination.js';
+import type { BusinessRow } from '../../db/tables.js';
+import { recordEvent } from '../../events/record.js';
+import { badRequest, notFound } from '../../kernel/errors.js';
+import { newId } from '../../kernel/ids.js';
+import { toStoredTime } from '../../kernel/time.js';
+import { getCustomerRow } from '../customers/service.js';
+import { findBusiness, insertBusiness, listBusinesses as listRows, updateBusiness as updateRow, type BusinessFilters } from './repository.js';
+import { serializeBusiness, type BusinessContact } from './serialize.js';
+
+export interface BusinessInput {
+  name?: string;
+  company_number?: string | null;
+  tax_identifier?: string | null;
+  contacts?: Array<{ name?: string; email: string }> | null;
+  custom_data?: Record<string, unknown> | null;
+  status?: string;
+}
+
+/**
+ * The entity always lists `contacts` with a `name` and an `email`, though a request may leave out the name or
+ * send `null` for the list: a missing name is stored as '', a null list as [].
+ */
+function contactsColumn(contacts: BusinessInput['contacts']): string {
+  const normalized: BusinessContact[] = (contacts ?? []).map((contact) => ({ name: contact.name ?? '', email: contact.email }));
+  return JSON.stringify(normalized);
+}
+
+/** Loads a business of the tenant's customer or throws Paddle's 404 (unknown customer first, then business). */
+export async function getBusinessRow(db: Executor, ctx: Ctx, customerId: string, id: string): Promise<BusinessRow> {
+  await getCustomerRow(db, ctx, customerId);
+  const row = await findBusiness(db, ctx.tenant, customerId, id);
+  if (!row) throw notFound(id);
+  return row;
+}
+
+export async function getBusiness(ctx: Ctx, customerId: string, id: string) {
+  return serializeBusiness(await getBusinessRow(ctx.db, ctx, customerId, id));
+}
+
+export async function listBusinesses(ctx: Ctx, customerId: string, filters: BusinessFilters, page: PageRequest): Promise<Page<BusinessRow>> {
+  await getCustomerRow(ctx.db, ctx, customerId);
+  return listRows(ctx.db, ctx.tenant, customerId, filters, page);
+}
+
+export async function createBusiness(ctx: Ctx, customerId: string, input: BusinessInput & { name: string }) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const customer = await getCustomerRow(trx, ctx, customerId);
+    if (customer.status === 'archived') {
+      throw badRequest('entity_archived', `customer ${customer.id} is archived and cannot be modified.`);
+    }
+    const now = ctx.clock.now();
+    const stored = toStoredTime(now);
+    const row: BusinessRow = {
+      ...ctx.tenant,
+      id: newId('business', now.epochMilliseconds),
+      customer_id: customer.id,
+      name: input.name,
+      company_number: input.company_number ?? null,
+      tax_identifier: input.tax_identifier ?? null,
+      contacts: contactsColumn(input.contacts),
+      custom_data: toJsonColumn(input.custom_data),
+      status: 'active',
+      import_meta: null,
+      created_at: stored,
+      updated_at: stored,
+    };
+    await insertBusiness(trx, row);
+    const entity = serializeBusiness(row);
+    await recordEvent(trx, ctx, 'business.created', entity);
+    return entity;
+  });
+}
+
+export async function updateBusiness(ctx: Ctx, customerId: string, id: string, input: BusinessInput) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const current = await getBusinessRow(trx, ctx, customerId, id);
+    const next: BusinessRow = {
+      ...current,
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.company_number !== undefined ? { company_number: input.company_number } : {}),
+      ...(input.tax_identifier !== undefined ? { tax_identifier: input.tax_identifier } : {}),
+      ...(input.contacts !== undefined ? { contacts: contactsColumn(input.contacts) } : {}),
+      ...(input.custom_data !== undefined ? { custom_data: toJsonColumn(input.custom_data) } : {}),
+      ...(input.status !== undefined ? { status: input.status } : {}),
+      updated_at: toStoredTime(ctx.clock.now()),
+    };
+    await updateRow(trx, next);
+    const entity = serializeBusiness(next);
+    await recordEvent(trx, ctx, 'business.updated', entity);
+    return entity;
+  });
+}
