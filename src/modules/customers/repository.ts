@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { CustomerRow, Tenant } from '../../db/tables.js';
@@ -32,12 +33,9 @@ export async function listCustomers(db: Executor, tenant: Tenant, filters: Custo
   if (filters.status) query = query.where('status', 'in', filters.status);
   if (filters.search) {
     const like = `%${filters.search.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    // @NOTE SQLite has no default LIKE escape character, so name it for both engines.
     query = query.where((eb) =>
-      eb.or([
-        eb(eb.fn('lower', ['id']), 'like', like),
-        eb(eb.fn('lower', ['name']), 'like', like),
-        eb('email_key', 'like', like),
-      ]),
+      eb.or(['id', 'name', 'email_key'].map((column) => sql<boolean>`lower(${sql.ref(`customers.${column}`)}) like ${like} escape '\\'`)),
     );
   }
   return fetchPage(db, 'customers', query, page);

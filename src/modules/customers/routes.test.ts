@@ -64,6 +64,15 @@ await forEachDialect((dialect) => {
       assert.deepEqual(ascending.body.data.map((c: { id: string }) => c.id), ids);
     });
 
+    it('searches id, name and email, taking % and _ literally', async () => {
+      const percent = await t().request('POST', '/customers', { body: { email: 'literal@example.com', name: '100% Sure_Thing' } });
+      await t().request('POST', '/customers', { body: { email: 'other-literal@example.com', name: '100 Sure Thing' } });
+      const found = await t().request('GET', `/customers?search=${encodeURIComponent('100% sure_')}`);
+      assert.deepEqual(found.body.data.map((c: { id: string }) => c.id), [percent.body.data.id]);
+      const byEmail = await t().request('GET', '/customers?search=LITERAL@EXAMPLE');
+      assert.equal(byEmail.body.data.length, 2);
+    });
+
     it('filters by email, id and status (active by default)', async () => {
       const a = await t().request('POST', '/customers', { body: { email: 'filter-a@example.com' } });
       const b = await t().request('POST', '/customers', { body: { email: 'filter-b@example.com' } });
