@@ -40,6 +40,7 @@ export type Handler = (request: ApiRequest) => Promise<ApiResult>;
 export function ctxFor(deps: ServerDeps, caller: Caller): Ctx {
   return {
     db: deps.db,
+    dialect: deps.dialect,
     clock: new OffsetClock(deps.wallClock, caller.clockOffsetMicros),
     tenant: caller.tenant,
     config: deps.config,

@@ -1,0 +1,41 @@
+import type { Executor } from '../../db/database.js';
+import type { CreditBalanceRow, Tenant } from '../../db/tables.js';
+
+export async function listBalances(db: Executor, tenant: Tenant, customerId: string, currencies?: string[]): Promise<CreditBalanceRow[]> {
+  let query = db
+    .selectFrom('credit_balances')
+    .selectAll()
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('customer_id', '=', customerId);
+  if (currencies) query = query.where('currency_code', 'in', currencies);
+  return query.orderBy('currency_code').execute();
+}
+
+/** The balance row for one currency, locked for the rest of the transaction on PostgreSQL. */
+export async function lockBalance(db: Executor, tenant: Tenant, customerId: string, currency: string, dialect: 'sqlite' | 'postgres') {
+  let query = db
+    .selectFrom('credit_balances')
+    .selectAll()
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('customer_id', '=', customerId)
+    .where('currency_code', '=', currency);
+  if (dialect === 'postgres') query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export async function upsertBalance(db: Executor, row: CreditBalanceRow): Promise<void> {
+  await db
+    .insertInto('credit_balances')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['seller_id', 'environment', 'customer_id', 'currency_code']).doUpdateSet({
+        available: row.available,
+        reserved: row.reserved,
+        used: row.used,
+        updated_at: row.updated_at,
+      }),
+    )
+    .execute();
+}

@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import { operation, type ServerDeps } from '../../http/operation.js';
+import { listCreditBalances } from './service.js';
+
+export function creditBalanceRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  operation(app, deps, 'list-credit-balances', async ({ ctx, params, query }) => ({
+    data: await listCreditBalances(ctx, params.customer_id as string, query.currency_code as string[] | undefined),
+  }));
+}

@@ -1,0 +1,68 @@
+// A customer's credit balance per currency: credits from prorated downgrades go in, later transactions draw
+// on it. `available` can be spent, `reserved` is held by billed (unpaid) transactions, `used` has been spent.
+import type { Ctx } from '../../context.js';
+import type { Executor } from '../../db/database.js';
+import type { CreditBalanceRow } from '../../db/tables.js';
+import { toStoredTime } from '../../kernel/time.js';
+import { getCustomerRow } from '../customers/service.js';
+import { listBalances, lockBalance, upsertBalance } from './repository.js';
+
+export function serializeCreditBalance(row: CreditBalanceRow) {
+  return {
+    customer_id: row.customer_id,
+    currency_code: row.currency_code,
+    balance: { available: row.available.toString(), reserved: row.reserved.toString(), used: row.used.toString() },
+  };
+}
+
+export async function listCreditBalances(ctx: Ctx, customerId: string, currencies?: string[]) {
+  await getCustomerRow(ctx.db, ctx, customerId);
+  return (await listBalances(ctx.db, ctx.tenant, customerId, currencies)).map(serializeCreditBalance);
+}
+
+/** Credit the customer can spend now in `currency` (0 when there is no balance). */
+export async function availableCredit(db: Executor, ctx: Ctx, customerId: string, currency: string): Promise<bigint> {
+  const [row] = await listBalances(db, ctx.tenant, customerId, [currency]);
+  return row ? BigInt(row.available) : 0n;
+}
+
+export type BalanceMovement =
+  /** Credit arising (a prorated downgrade): available += amount. */
+  | { kind: 'add'; amount: bigint }
+  /** Credit held by a billed, unpaid transaction: available → reserved. */
+  | { kind: 'reserve'; amount: bigint }
+  /** Credit spent when a transaction is paid: from available (or from reserved when it was reserved). */
+  | { kind: 'use'; amount: bigint; fromReserved: boolean }
+  /** A canceled transaction gives its reserved credit back: reserved → available. */
+  | { kind: 'release'; amount: bigint };
+
+/** Moves credit inside the caller's database transaction; never lets available go below zero. */
+export async function moveCredit(trx: Executor, ctx: Ctx, customerId: string, currency: string, movement: BalanceMovement): Promise<void> {
+  if (movement.amount === 0n) return;
+  const current = await lockBalance(trx, ctx.tenant, customerId, currency, ctx.dialect);
+  const balance = {
+    available: current ? BigInt(current.available) : 0n,
+    reserved: current ? BigInt(current.reserved) : 0n,
+    used: current ? BigInt(current.used) : 0n,
+  };
+  switch (movement.kind) {
+    case 'add':
+      balance.available += movement.amount;
+      break;
+    case 'reserve':
+      balance.available -= movement.amount;
+      balance.reserved += movement.amount;
+      break;
+    case 'use':
+      if (movement.fromReserved) balance.reserved -= movement.amount;
+      else balance.available -= movement.amount;
+      balance.used += movement.amount;
+      break;
+    case 'release':
+      balance.reserved -= movement.amount;
+      balance.available += movement.amount;
+      break;
+  }
+  if (balance.available < 0n || balance.reserved < 0n) throw new Error(`credit balance of ${customerId} in ${currency} would go negative`);
+  await upsertBalance(trx, { ...ctx.tenant, customer_id: customerId, currency_code: currency, ...balance, updated_at: toStoredTime(ctx.clock.now()) });
+}

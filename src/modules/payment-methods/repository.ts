@@ -1,0 +1,46 @@
+import type { Executor } from '../../db/database.js';
+import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import type { PaymentMethodRow, Tenant } from '../../db/tables.js';
+
+export interface PaymentMethodFilters {
+  address_id?: string[];
+}
+
+function scoped(db: Executor, tenant: Tenant, customerId: string) {
+  return db
+    .selectFrom('payment_methods')
+    .selectAll()
+    .where('payment_methods.seller_id', '=', tenant.seller_id)
+    .where('payment_methods.environment', '=', tenant.environment)
+    .where('payment_methods.customer_id', '=', customerId);
+}
+
+export async function findPaymentMethod(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<PaymentMethodRow | undefined> {
+  return scoped(db, tenant, customerId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function listPaymentMethods(
+  db: Executor,
+  tenant: Tenant,
+  customerId: string,
+  filters: PaymentMethodFilters,
+  page: PageRequest,
+): Promise<Page<PaymentMethodRow>> {
+  let query = scoped(db, tenant, customerId);
+  if (filters.address_id) query = query.where('address_id', 'in', filters.address_id);
+  return fetchPage(db, 'payment_methods', query, page);
+}
+
+export async function insertPaymentMethod(db: Executor, row: PaymentMethodRow): Promise<void> {
+  await db.insertInto('payment_methods').values(row).execute();
+}
+
+export async function deletePaymentMethod(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<void> {
+  await db
+    .deleteFrom('payment_methods')
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('customer_id', '=', customerId)
+    .where('id', '=', id)
+    .execute();
+}
