@@ -9,10 +9,16 @@ import type { Clock } from './kernel/clock.js';
 import { PaddleError } from './kernel/errors.js';
 import { addressRoutes } from './modules/addresses/routes.js';
 import { businessRoutes } from './modules/businesses/routes.js';
+import { creditBalanceRoutes } from './modules/credit-balances/routes.js';
 import { customerRoutes } from './modules/customers/routes.js';
+import { invoiceRoutes } from './modules/invoices/routes.js';
+import { paymentMethodRoutes } from './modules/payment-methods/routes.js';
 import { priceRoutes } from './modules/prices/routes.js';
 import { productRoutes } from './modules/products/routes.js';
 import { testHelperRoutes } from './modules/test-helpers/routes.js';
+import { transactionRoutes } from './modules/transactions/routes.js';
+import { checkoutRoutes } from './web/checkout/routes.js';
+import { assetRoutes } from './web/shared/assets.js';
 
 export interface AppOptions {
   db: Db;
@@ -29,8 +35,15 @@ const MODULE_ROUTES: Array<(app: FastifyInstance, deps: ServerDeps) => void> = [
   customerRoutes,
   addressRoutes,
   businessRoutes,
+  paymentMethodRoutes,
+  creditBalanceRoutes,
+  transactionRoutes,
+  invoiceRoutes,
   testHelperRoutes,
 ];
+
+/** Server-rendered pages (checkout, portal): HTML forms post url-encoded bodies, which only these routes accept. */
+const WEB_ROUTES: Array<(app: FastifyInstance, deps: ServerDeps) => void> = [checkoutRoutes];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -56,6 +69,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandling(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   for (const register of MODULE_ROUTES) register(app, deps);
+  assetRoutes(app);
+  await app.register(async (web) => {
+    web.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    });
+    for (const register of WEB_ROUTES) register(web, deps);
+  });
   await app.ready();
   return app;
 }

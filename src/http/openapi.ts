@@ -144,7 +144,10 @@ export function prepareValidators(operationId: string): void {
     bodyValidators.set(operationId, ajv.compile({ $ref: schemaPointer(operationId, 'request') }));
   }
   if (!queryValidators.has(operationId)) {
-    const properties = Object.fromEntries(op.queryParams.map((param) => [param.name, param.schema]));
+    // @NOTE per_page above the maximum is clamped (Paddle's documented behaviour), not refused.
+    const properties = Object.fromEntries(
+      op.queryParams.map((param) => [param.name, param.name === 'per_page' ? { ...param.schema, maximum: undefined } : param.schema]),
+    );
     queryValidators.set(operationId, ajv.compile({ type: 'object', properties }));
   }
 }

@@ -31,13 +31,13 @@ export interface ApiRequest {
 }
 
 export type ApiResult =
-  | { data: unknown; status?: number }
+  | { data: unknown; status?: number; headers?: Record<string, string> }
   | { page: Page<any>; data: unknown[]; perPage: number }
   | { noContent: true };
 
 export type Handler = (request: ApiRequest) => Promise<ApiResult>;
 
-export function ctxFor(deps: ServerDeps, caller: Caller): Ctx {
+export function ctxFor(deps: ServerDeps, caller: Pick<Caller, 'tenant' | 'clockOffsetMicros'>): Ctx {
   return {
     db: deps.db,
     dialect: deps.dialect,
@@ -84,6 +84,7 @@ export function operation(app: FastifyInstance, deps: ServerDeps, operationId: s
         const pagination = paginationMeta(request, deps.config.publicUrl, result.page, result.perPage);
         return reply.status(200).send({ data: result.data, meta: { request_id: request.id, pagination } });
       }
+      if (result.headers) reply.headers(result.headers);
       return reply.status(result.status ?? op.successStatus).send({ data: result.data, meta: { request_id: request.id } });
     },
   });

@@ -52,3 +52,15 @@ export async function updateClockOffset(db: Executor, tenant: Tenant, offsetMicr
 }
 
 export type { Environment };
+
+/** The environment a portal (`cpl_…`) belongs to: how public pages (checkout, portal, invoices) find their tenant. */
+export async function findSellerEnvironmentByPortal(db: Executor, portalId: string) {
+  const row = await db
+    .selectFrom('seller_environments')
+    .innerJoin('sellers', 'sellers.id', 'seller_environments.seller_id')
+    .selectAll('seller_environments')
+    .select('sellers.name as seller_name')
+    .where('seller_environments.portal_id', '=', portalId)
+    .executeTakeFirst();
+  return row ? { ...row, clock_offset_us: BigInt(row.clock_offset_us) } : undefined;
+}

@@ -6,7 +6,7 @@ import type { Environment, Tenant } from '../../db/tables.js';
 import type { Clock } from '../../kernel/clock.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
-import { insertSeller, insertSellerEnvironment } from './repository.js';
+import { findSellerEnvironmentByPortal, insertSeller, insertSellerEnvironment } from './repository.js';
 
 export const DEFAULT_SELLER_ID = 'sel_default';
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'live'];
@@ -28,4 +28,26 @@ export async function ensureSeller(db: Db, clock: Clock, sellerId: string, name:
     }
   });
   return ENVIRONMENTS.map((environment) => ({ seller_id: sellerId, environment }));
+}
+
+export interface PortalTenant {
+  tenant: Tenant;
+  portalId: string;
+  sellerName: string;
+  signingSecret: string;
+  clockOffsetMicros: bigint;
+}
+
+/** Resolves a `cpl_…` id to its seller environment; undefined when no such portal exists. */
+export async function findPortal(db: Db, portalId: string): Promise<PortalTenant | undefined> {
+  if (!/^cpl_[a-z\d]{26}$/.test(portalId)) return undefined;
+  const row = await findSellerEnvironmentByPortal(db, portalId);
+  if (!row) return undefined;
+  return {
+    tenant: { seller_id: row.seller_id, environment: row.environment },
+    portalId: row.portal_id,
+    sellerName: row.seller_name,
+    signingSecret: row.portal_signing_secret,
+    clockOffsetMicros: row.clock_offset_us,
+  };
 }

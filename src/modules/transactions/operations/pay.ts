@@ -1,0 +1,202 @@
+// Taking a payment for a transaction: the hosted checkout and the `pay` test helper both come here, and so do
+// renewals charging a saved card. Each call is one database transaction with the transaction row locked, so a
+// double submit or a retry after a crash can never capture twice: a paid transaction is not payable again.
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../../../context.js';
+import type { Executor } from '../../../db/database.js';
+import type { PaymentAttemptRow, PaymentMethodRow, TransactionRow } from '../../../db/tables.js';
+import { recordEvent } from '../../../events/record.js';
+import type { EventType } from '../../../events/catalogue.js';
+import { isPayable, type TransactionStatus } from '../../../billing/transaction-status.js';
+import { laterChargeOutcome, type CardBehaviour, type ParsedCard } from '../../../billing/test-cards.js';
+import { PaddleError, notFound } from '../../../kernel/errors.js';
+import { toStoredTime } from '../../../kernel/time.js';
+import { moveCredit } from '../../credit-balances/service.js';
+import { saveCard } from '../../payment-methods/service.js';
+import type { CardDetails } from '../../payment-methods/serialize.js';
+import { runPaidHooks } from '../paid-hooks.js';
+import { insertPaymentAttempt, lockTransaction, nextInvoiceSequence, paymentAttemptsOf, updatePaymentAttempt, updateTransaction } from '../repository.js';
+import { transactionEntity, type PortalRef } from '../service.js';
+import type { TransactionEntity } from '../serialize.js';
+
+export type PaymentOutcome =
+  | { kind: 'paid'; transaction: TransactionEntity }
+  | { kind: 'declined'; transaction: TransactionEntity; errorCode: string }
+  | { kind: 'action_required'; transaction: TransactionEntity; paymentAttemptId: string }
+  /** Already paid, canceled or still missing details: nothing was attempted. */
+  | { kind: 'not_payable'; transaction: TransactionEntity };
+
+function cardDetails(card: ParsedCard): CardDetails {
+  return {
+    type: card.brand,
+    last4: card.last4,
+    expiry_month: card.expiry_month,
+    expiry_year: card.expiry_year,
+    cardholder_name: card.cardholder_name,
+  };
+}
+
+async function lockRow(trx: Executor, ctx: Ctx, id: string): Promise<TransactionRow> {
+  const row = await lockTransaction(trx, ctx.tenant, id, ctx.dialect);
+  if (!row) throw notFound(id);
+  return row;
+}
+
+async function save(trx: Executor, ctx: Ctx, row: TransactionRow, events: EventType[], portal: PortalRef): Promise<TransactionEntity> {
+  await updateTransaction(trx, row);
+  const entity = await transactionEntity(trx, ctx, row, portal.portalId);
+  for (const event of events) await recordEvent(trx, ctx, event, entity);
+  return entity;
+}
+
+function newAttempt(ctx: Ctx, row: TransactionRow, methodDetails: unknown, paymentMethodId: string | null): PaymentAttemptRow {
+  return {
+    ...ctx.tenant,
+    id: randomUUID(),
+    transaction_id: row.id,
+    payment_method_id: paymentMethodId,
+    amount: row.grand_total,
+    status: 'created',
+    error_code: null,
+    method_details: JSON.stringify(methodDetails),
+    created_at: toStoredTime(ctx.clock.now()),
+    captured_at: null,
+  };
+}
+
+/**
+ * Marks the transaction paid and then completed, in Paddle's event order: transaction.updated,
+ * transaction.paid, (what paid hooks add: subscription.created, subscription.activated), transaction.updated,
+ * transaction.completed. Credit the transaction used leaves the customer's balance here.
+ */
+async function completePayment(trx: Executor, ctx: Ctx, row: TransactionRow, paymentMethodId: string | null, portal: PortalRef): Promise<TransactionEntity> {
+  const now = toStoredTime(ctx.clock.now());
+  let paid: TransactionRow = { ...row, status: 'paid', updated_at: now };
+  await save(trx, ctx, paid, ['transaction.updated', 'transaction.paid'], portal);
+  paid = await runPaidHooks(trx, ctx, paid, { paymentMethodId });
+  if (paid.customer_id && paid.credit_used > 0n) {
+    await moveCredit(trx, ctx, paid.customer_id, paid.currency_code, { kind: 'use', amount: paid.credit_used, fromReserved: row.status === 'billed' || row.status === 'past_due' });
+  }
+  const completed: TransactionRow = {
+    ...paid,
+    status: 'completed',
+    details: JSON.stringify(withPayoutTotals(JSON.parse(paid.details))),
+    ...(paid.invoice_number ? {} : await invoiceNumberFields(trx, ctx)),
+    billed_at: paid.billed_at ?? now,
+    updated_at: now,
+  };
+  return save(trx, ctx, completed, ['transaction.updated', 'transaction.completed'], portal);
+}
+
+async function invoiceNumberFields(trx: Executor, ctx: Ctx) {
+  const sequence = await nextInvoiceSequence(trx, ctx.tenant);
+  const year = ctx.clock.now().toZonedDateTimeISO('UTC').year;
+  return { invoice_number: `${year}-${sequence.toString().padStart(5, '0')}` };
+}
+
+/** Paddock charges no fee: on completion earnings are the total less tax, in the transaction's currency. */
+function withPayoutTotals(details: Record<string, any>): Record<string, unknown> {
+  const totals = details.totals ?? {};
+  const earnings = (BigInt(totals.total ?? '0') - BigInt(totals.tax ?? '0')).toString();
+  return {
+    ...details,
+    totals: { ...totals, fee: '0', earnings },
+    adjusted_totals: { ...(details.adjusted_totals ?? {}), fee: '0', earnings },
+  };
+}
+
+function ensurePayable(row: TransactionRow): boolean {
+  return isPayable(row.status as TransactionStatus) && row.customer_id !== null && row.address_id !== null;
+}
+
+/** Pays with a card typed at checkout (or given to the pay test helper). */
+export async function payWithCard(ctx: Ctx, portal: PortalRef, transactionId: string, card: ParsedCard): Promise<PaymentOutcome> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await lockRow(trx, ctx, transactionId);
+    if (!ensurePayable(row)) return { kind: 'not_payable', transaction: await transactionEntity(trx, ctx, row, portal.portalId) };
+    const methodDetails = { type: 'card', card: cardDetails(card) };
+    const attempt = newAttempt(ctx, row, methodDetails, null);
+    if (card.behaviour === 'decline') return decline(trx, ctx, row, attempt, 'declined', portal);
+    if (card.behaviour === 'challenge') {
+      await insertPaymentAttempt(trx, { ...attempt, status: 'action_required', method_details: JSON.stringify({ ...methodDetails, behaviour: card.behaviour }) });
+      const entity = await save(trx, ctx, { ...row, updated_at: toStoredTime(ctx.clock.now()) }, ['transaction.updated'], portal);
+      return { kind: 'action_required', transaction: entity, paymentAttemptId: attempt.id };
+    }
+    return capture(trx, ctx, row, attempt, card, portal);
+  });
+}
+
+async function capture(trx: Executor, ctx: Ctx, row: TransactionRow, attempt: PaymentAttemptRow, card: ParsedCard, portal: PortalRef): Promise<PaymentOutcome> {
+  const method = await saveCard(trx, ctx, {
+    customerId: row.customer_id as string,
+    addressId: row.address_id as string,
+    card: cardDetails(card),
+    laterCharges: laterChargeOutcome(card.behaviour),
+    origin: row.subscription_id || JSON.parse(row.items).some((item: any) => item.price?.billing_cycle) ? 'subscription' : 'saved_during_purchase',
+  });
+  const now = toStoredTime(ctx.clock.now());
+  const captured: PaymentAttemptRow = { ...attempt, status: 'captured', payment_method_id: method.id, captured_at: now };
+  await upsertAttempt(trx, captured);
+  return { kind: 'paid', transaction: await completePayment(trx, ctx, row, method.id, portal) };
+}
+
+/** A 3-D Secure attempt already exists (action_required) and is finished in place; others are new. */
+async function upsertAttempt(trx: Executor, attempt: PaymentAttemptRow): Promise<void> {
+  if (await existingAttempt(trx, attempt)) await updatePaymentAttempt(trx, attempt);
+  else await insertPaymentAttempt(trx, attempt);
+}
+
+async function existingAttempt(trx: Executor, attempt: PaymentAttemptRow): Promise<boolean> {
+  const attempts = await paymentAttemptsOf(trx, { seller_id: attempt.seller_id, environment: attempt.environment }, [attempt.transaction_id]);
+  return attempts.some((a) => a.id === attempt.id);
+}
+
+async function decline(trx: Executor, ctx: Ctx, row: TransactionRow, attempt: PaymentAttemptRow, errorCode: string, portal: PortalRef): Promise<PaymentOutcome> {
+  await upsertAttempt(trx, { ...attempt, status: 'error', error_code: errorCode });
+  const entity = await save(trx, ctx, { ...row, updated_at: toStoredTime(ctx.clock.now()) }, ['transaction.updated', 'transaction.payment_failed'], portal);
+  return { kind: 'declined', transaction: entity, errorCode };
+}
+
+/** The customer finished (or failed) the 3-D Secure challenge of an `action_required` attempt. */
+export async function completeChallenge(ctx: Ctx, portal: PortalRef, transactionId: string, attemptId: string, passed: boolean): Promise<PaymentOutcome> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await lockRow(trx, ctx, transactionId);
+    const attempts = await paymentAttemptsOf(trx, ctx.tenant, [row.id]);
+    const attempt = attempts.find((a) => a.id === attemptId);
+    if (!attempt) throw notFound(attemptId);
+    if (attempt.status !== 'action_required' || !ensurePayable(row)) {
+      return { kind: 'not_payable', transaction: await transactionEntity(trx, ctx, row, portal.portalId) };
+    }
+    if (!passed) return decline(trx, ctx, row, attempt, 'authentication_failed', portal);
+    const details = JSON.parse(attempt.method_details) as { card: CardDetails; behaviour: CardBehaviour };
+    const card: ParsedCard = {
+      brand: details.card.type as ParsedCard['brand'],
+      last4: details.card.last4,
+      expiry_month: details.card.expiry_month,
+      expiry_year: details.card.expiry_year,
+      cardholder_name: details.card.cardholder_name,
+      behaviour: 'succeed',
+      is_test_card: true,
+    };
+    const cleaned = { ...attempt, method_details: JSON.stringify({ type: 'card', card: details.card }) };
+    return capture(trx, ctx, row, cleaned, card, portal);
+  });
+}
+
+/**
+ * Charges a saved payment method (renewals, one-time charges, updates) inside the caller's transaction. The
+ * sandbox card's recorded behaviour decides the outcome: 4000 0027 6000 3184 declines every later charge.
+ */
+export async function chargeSavedMethod(trx: Executor, ctx: Ctx, portal: PortalRef, row: TransactionRow, method: PaymentMethodRow): Promise<PaymentOutcome> {
+  const attempt = newAttempt(ctx, row, { type: method.type, card: method.card ? JSON.parse(method.card) : null }, method.id);
+  if (method.later_charges === 'decline') return decline(trx, ctx, row, attempt, 'declined', portal);
+  await insertPaymentAttempt(trx, { ...attempt, status: 'captured', captured_at: toStoredTime(ctx.clock.now()) });
+  return { kind: 'paid', transaction: await completePayment(trx, ctx, row, method.id, portal) };
+}
+
+export function notPayableError(entity: TransactionEntity): PaddleError {
+  if (entity.status === 'draft') {
+    return new PaddleError(400, 'transaction_status_must_be_ready', 'Transaction status needs to be ready: add a customer and an address first.');
+  }
+  return new PaddleError(400, 'transaction_not_payable', `Transaction ${entity.id} cannot be paid when its status is '${entity.status}'.`);
+}

@@ -1,0 +1,78 @@
+// The bridge between stored items and billing/totals: which unit price applies (country overrides), in which
+// currency, how much of the customer's credit balance is available, and the `details` object Paddle returns.
+import type { Ctx } from '../../context.js';
+import type { Executor } from '../../db/database.js';
+import { computeTotals, unadjustedTotals, type TotalsLine } from '../../billing/totals.js';
+import type { TaxCategory } from '../../billing/tax-rates.js';
+import { invalidField } from '../../kernel/errors.js';
+import { newId } from '../../kernel/ids.js';
+import { money, moneyFromWire } from '../../kernel/money.js';
+import { availableCredit } from '../credit-balances/service.js';
+import { unitPriceFor, type ResolvedItem } from './items.js';
+
+export interface PricingInput {
+  items: ResolvedItem[];
+  currencyCode: string;
+  countryCode: string | null;
+  customerId: string | null;
+}
+
+export interface Priced {
+  currency_code: string;
+  details: Record<string, unknown>;
+  grand_total: bigint;
+  credit_used: bigint;
+}
+
+/**
+ * The unit price of an item in the transaction's currency: the country's override when it is in that currency,
+ * else the base price when it is. @NOTE Paddle converts other currencies with its exchange rates; Paddock has
+ * no rates, so a price with no amount in the transaction's currency is refused.
+ */
+function unitPriceIn(item: ResolvedItem, currency: string, country: string | null, index: number) {
+  const local = unitPriceFor(item.price, country);
+  if (local.currency_code === currency) return moneyFromWire(local);
+  if (item.price.unit_price.currency_code === currency) return moneyFromWire(item.price.unit_price);
+  throw invalidField([{ field: `items[${index}].price_id`, message: `price ${item.price_id} has no unit price in ${currency}` }]);
+}
+
+/** The currency a new transaction takes when the caller names none: the first item's price in the buyer's country. */
+export function defaultCurrency(items: ResolvedItem[], country: string | null): string {
+  const first = items[0];
+  return first ? unitPriceFor(first.price, country).currency_code : 'USD';
+}
+
+export async function priceTransaction(db: Executor, ctx: Ctx, input: PricingInput): Promise<Priced> {
+  const currency = input.currencyCode;
+  const lines: TotalsLine<ResolvedItem['product']>[] = input.items.map((item, index) => ({
+    id: newId('transaction_item', ctx.clock.now().epochMilliseconds),
+    price_id: item.price_id,
+    quantity: item.quantity,
+    unit_price: unitPriceIn(item, currency, input.countryCode, index),
+    tax_mode: item.price.tax_mode as TotalsLine['tax_mode'],
+    ...(item.proration ? { proration: item.proration, proration_rate: item.proration.rate } : {}),
+    product: item.product,
+    product_id: item.product.id,
+    tax_category: item.product.tax_category as TaxCategory,
+  }));
+  const credit = input.customerId ? await availableCredit(db, ctx, input.customerId, currency) : 0n;
+  const computed = computeTotals({
+    currency_code: currency,
+    country_code: input.countryCode,
+    lines,
+    available_credit: money(credit, currency),
+  });
+  return {
+    currency_code: currency,
+    details: {
+      tax_rates_used: computed.tax_rates_used,
+      totals: computed.totals,
+      adjusted_totals: unadjustedTotals(computed.totals),
+      payout_totals: null,
+      adjusted_payout_totals: null,
+      line_items: computed.line_items,
+    },
+    grand_total: BigInt(computed.totals.grand_total),
+    credit_used: BigInt(computed.totals.credit),
+  };
+}

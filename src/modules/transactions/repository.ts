@@ -1,0 +1,129 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import type { PaymentAttemptRow, Tenant, TransactionRow } from '../../db/tables.js';
+
+export type TimeOperator = 'LT' | 'LTE' | 'GT' | 'GTE' | 'EQ';
+
+export interface TimeFilter {
+  operator: TimeOperator;
+  /** Stored form (fixed-width microseconds), so text comparison is time comparison. */
+  at: string;
+}
+
+export interface TransactionFilters {
+  id?: string[];
+  status?: string[];
+  customer_id?: string[];
+  /** `null` in the list means "transactions without a subscription". */
+  subscription_id?: Array<string | null>;
+  invoice_number?: string[];
+  origin?: string[];
+  collection_mode?: string;
+  created_at?: TimeFilter[];
+  updated_at?: TimeFilter[];
+  billed_at?: TimeFilter[];
+}
+
+const OPERATORS: Record<TimeOperator, string> = { LT: '<', LTE: '<=', GT: '>', GTE: '>=', EQ: '=' };
+
+function scoped(db: Executor, tenant: Tenant) {
+  return db
+    .selectFrom('transactions')
+    .selectAll()
+    .where('transactions.seller_id', '=', tenant.seller_id)
+    .where('transactions.environment', '=', tenant.environment);
+}
+
+export async function findTransaction(db: Executor, tenant: Tenant, id: string): Promise<TransactionRow | undefined> {
+  return scoped(db, tenant).where('id', '=', id).executeTakeFirst();
+}
+
+/** The row, locked until the end of the transaction on PostgreSQL (SQLite serialises writers anyway). */
+export async function lockTransaction(db: Executor, tenant: Tenant, id: string, dialect: 'sqlite' | 'postgres'): Promise<TransactionRow | undefined> {
+  let query = scoped(db, tenant).where('id', '=', id);
+  if (dialect === 'postgres') query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export async function listTransactions(db: Executor, tenant: Tenant, filters: TransactionFilters, page: PageRequest): Promise<Page<TransactionRow>> {
+  let query = scoped(db, tenant);
+  if (filters.id) query = query.where('id', 'in', filters.id);
+  if (filters.status) query = query.where('status', 'in', filters.status);
+  if (filters.customer_id) query = query.where('customer_id', 'in', filters.customer_id);
+  if (filters.invoice_number) query = query.where('invoice_number', 'in', filters.invoice_number);
+  if (filters.origin) query = query.where('origin', 'in', filters.origin);
+  if (filters.collection_mode) query = query.where('collection_mode', '=', filters.collection_mode);
+  if (filters.subscription_id) {
+    const ids = filters.subscription_id.filter((id): id is string => id !== null);
+    const wantsNone = filters.subscription_id.includes(null);
+    query = query.where((eb) =>
+      eb.or([
+        ...(ids.length > 0 ? [eb('subscription_id', 'in', ids)] : []),
+        ...(wantsNone ? [eb('subscription_id', 'is', null)] : []),
+      ]),
+    );
+  }
+  for (const column of ['created_at', 'updated_at', 'billed_at'] as const) {
+    for (const filter of filters[column] ?? []) {
+      query = query.where(sql<boolean>`${sql.ref(`transactions.${column}`)} ${sql.raw(OPERATORS[filter.operator])} ${filter.at}`);
+    }
+  }
+  return fetchPage(db, 'transactions', query, page);
+}
+
+export async function insertTransaction(db: Executor, row: TransactionRow): Promise<void> {
+  await db.insertInto('transactions').values(row).execute();
+}
+
+export async function updateTransaction(db: Executor, row: TransactionRow): Promise<void> {
+  const { seller_id, environment, id, ...changes } = row;
+  await db
+    .updateTable('transactions')
+    .set(changes)
+    .where('seller_id', '=', seller_id)
+    .where('environment', '=', environment)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Payment attempts of the given transactions, newest first (Paddle's order for `payments[]`). */
+export async function paymentAttemptsOf(db: Executor, tenant: Tenant, transactionIds: readonly string[]): Promise<PaymentAttemptRow[]> {
+  if (transactionIds.length === 0) return [];
+  return db
+    .selectFrom('payment_attempts')
+    .selectAll()
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('transaction_id', 'in', [...transactionIds])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export async function insertPaymentAttempt(db: Executor, row: PaymentAttemptRow): Promise<void> {
+  await db.insertInto('payment_attempts').values(row).execute();
+}
+
+export async function updatePaymentAttempt(db: Executor, row: PaymentAttemptRow): Promise<void> {
+  const { seller_id, environment, id, ...changes } = row;
+  await db
+    .updateTable('payment_attempts')
+    .set(changes)
+    .where('seller_id', '=', seller_id)
+    .where('environment', '=', environment)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Next invoice number of the environment; the row lock makes numbers unique and gapless per environment. */
+export async function nextInvoiceSequence(db: Executor, tenant: Tenant): Promise<bigint> {
+  const row = await db
+    .updateTable('seller_environments')
+    .set((eb) => ({ invoice_sequence: eb('invoice_sequence', '+', 1n) }))
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .returning('invoice_sequence')
+    .executeTakeFirstOrThrow();
+  return BigInt(row.invoice_sequence);
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { includes, operation, pageRequest, type ServerDeps } from '../../http/operation.js';
+import { invalidField } from '../../kernel/errors.js';
+import { storedFromRfc3339 } from '../../kernel/time.js';
+import { withIncludes } from './includes.js';
+import type { TimeFilter, TimeOperator, TransactionFilters } from './repository.js';
+import { createTransaction, getTransaction, listTransactions, updateTransaction } from './service.js';
+
+const TIME_FILTER = /^(created_at|updated_at|billed_at)(?:\[(LT|LTE|GT|GTE)\])?$/;
+
+/** `created_at[GTE]=…` style filters: the spec names the field, Paddle's docs the bracketed operators. */
+function timeFilters(request: FastifyRequest): Pick<TransactionFilters, 'created_at' | 'updated_at' | 'billed_at'> {
+  const filters: Record<string, TimeFilter[]> = {};
+  for (const [key, value] of Object.entries(request.query as Record<string, string | string[]>)) {
+    const match = TIME_FILTER.exec(key);
+    if (!match) continue;
+    const text = Array.isArray(value) ? value[0] ?? '' : value;
+    const at = storedFromRfc3339(text);
+    if (!at) throw invalidField([{ field: key, message: 'must be an RFC 3339 date-time' }]);
+    const field = match[1] as string;
+    (filters[field] ??= []).push({ operator: (match[2] ?? 'EQ') as TimeOperator, at });
+  }
+  return filters;
+}
+
+export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  operation(app, deps, 'list-transactions', async (request) => {
+    const { ctx, op, query, caller } = request;
+    const include = includes(request);
+    const page = pageRequest(op, query);
+    const subscriptionIds = query.subscription_id as string[] | undefined;
+    const result = await listTransactions(
+      ctx,
+      caller,
+      {
+        id: query.id as string[] | undefined,
+        status: query.status as string[] | undefined,
+        customer_id: query.customer_id as string[] | undefined,
+        subscription_id: subscriptionIds?.map((id) => (id === 'null' ? null : id)),
+        invoice_number: query.invoice_number as string[] | undefined,
+        origin: query.origin as string[] | undefined,
+        collection_mode: query.collection_mode as string | undefined,
+        ...timeFilters(request.raw),
+      },
+      page,
+    );
+    const data = await Promise.all(result.data.map((entity) => withIncludes(ctx, entity, include)));
+    return { page: result.page, data, perPage: page.perPage };
+  });
+
+  operation(app, deps, 'create-transaction', async (request) => {
+    const include = includes(request);
+    const entity = await createTransaction(request.ctx, request.caller, request.body);
+    return { data: await withIncludes(request.ctx, entity, include) };
+  });
+
+  operation(app, deps, 'get-transaction', async (request) => {
+    const include = includes(request);
+    const entity = await getTransaction(request.ctx, request.caller, request.params.transaction_id as string);
+    return { data: await withIncludes(request.ctx, entity, include) };
+  });
+
+  operation(app, deps, 'update-transaction', async (request) => {
+    const include = includes(request);
+    const entity = await updateTransaction(request.ctx, request.caller, request.params.transaction_id as string, request.body);
+    return { data: await withIncludes(request.ctx, entity, include) };
+  });
+}

@@ -1,0 +1,305 @@
+// Transactions through the API: create, update (status billed/canceled only as Paddle allows), get, list.
+// Totals are computed by billing/ at every change; every change records its events in the same transaction.
+import type { Ctx } from '../../context.js';
+import type { Executor } from '../../db/database.js';
+import { toJsonColumn } from '../../db/json.js';
+import type { PageRequest } from '../../db/pagination.js';
+import type { TransactionRow } from '../../db/tables.js';
+import { recordEvent } from '../../events/record.js';
+import type { EventType } from '../../events/catalogue.js';
+import { isEditable, readinessStatus, requestStatus, TransactionStatusError, type TransactionStatus } from '../../billing/transaction-status.js';
+import { PaddleError, badRequest, invalidField, notFound } from '../../kernel/errors.js';
+import { newId } from '../../kernel/ids.js';
+import { storedFromRfc3339, toStoredTime } from '../../kernel/time.js';
+import { getAddressRow } from '../addresses/service.js';
+import { getBusinessRow } from '../businesses/service.js';
+import { getCustomerRow } from '../customers/service.js';
+import { resolveItems, storedItems, type ResolvedItem, type TransactionItemInput } from './items.js';
+import { defaultCurrency, priceTransaction } from './pricing.js';
+import { findTransaction, insertTransaction, listTransactions as listRows, nextInvoiceSequence, paymentAttemptsOf, updateTransaction as updateRow, type TransactionFilters } from './repository.js';
+import { serializeTransaction, type TransactionEntity } from './serialize.js';
+
+export interface BillingDetails {
+  enable_checkout?: boolean;
+  purchase_order_number?: string;
+  additional_information?: string | null;
+  payment_terms: { interval: string; frequency: number };
+}
+
+export interface TransactionInput {
+  status?: TransactionStatus;
+  items?: TransactionItemInput[];
+  customer_id?: string | null;
+  address_id?: string | null;
+  business_id?: string | null;
+  custom_data?: Record<string, unknown> | null;
+  currency_code?: string | null;
+  collection_mode?: 'automatic' | 'manual';
+  discount_id?: string | null;
+  billing_details?: BillingDetails | null;
+  billing_period?: { starts_at: string; ends_at: string } | null;
+  checkout?: { url?: string | null } | null;
+}
+
+/** Currencies Paddle accepts for manually-collected transactions (invoices). */
+const MANUAL_CURRENCIES = new Set(['USD', 'EUR', 'GBP']);
+
+export function hostedCheckoutUrl(ctx: Ctx, portalId: string): string {
+  return `${ctx.config.publicUrl}/checkout/${portalId}`;
+}
+
+function statusError(error: unknown): never {
+  if (error instanceof TransactionStatusError) throw badRequest(error.code, error.message);
+  throw error;
+}
+
+/** The transaction entity as the API returns it (payments and checkout link included). */
+export async function transactionEntity(db: Executor, ctx: Ctx, row: TransactionRow, portalId: string): Promise<TransactionEntity> {
+  const attempts = await paymentAttemptsOf(db, ctx.tenant, [row.id]);
+  return serializeTransaction(row, attempts, { hostedCheckoutUrl: hostedCheckoutUrl(ctx, portalId) });
+}
+
+export async function getTransactionRow(db: Executor, ctx: Ctx, id: string): Promise<TransactionRow> {
+  const row = await findTransaction(db, ctx.tenant, id);
+  if (!row) throw notFound(id);
+  return row;
+}
+
+/** Checks the customer, address and business belong together and to the tenant; returns the address's country. */
+async function checkParties(db: Executor, ctx: Ctx, row: Pick<TransactionRow, 'customer_id' | 'address_id' | 'business_id'>): Promise<string | null> {
+  if (!row.customer_id) {
+    if (row.address_id || row.business_id) {
+      throw invalidField([{ field: row.address_id ? 'address_id' : 'business_id', message: 'requires customer_id' }]);
+    }
+    return null;
+  }
+  await getCustomerRow(db, ctx, row.customer_id);
+  const address = row.address_id ? await getAddressRow(db, ctx, row.customer_id, row.address_id) : undefined;
+  if (row.business_id) await getBusinessRow(db, ctx, row.customer_id, row.business_id);
+  return address?.country_code ?? null;
+}
+
+function checkCollection(row: Pick<TransactionRow, 'collection_mode' | 'billing_details' | 'currency_code'>): void {
+  if (row.collection_mode === 'manual') {
+    if (!row.billing_details) throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
+    if (!MANUAL_CURRENCIES.has(row.currency_code)) {
+      throw invalidField([{ field: 'currency_code', message: 'must be USD, EUR or GBP when collection_mode is manual' }]);
+    }
+  }
+}
+
+/** Recomputes details from the stored items, for the buyer's country and the customer's credit. */
+async function reprice(db: Executor, ctx: Ctx, row: TransactionRow, items: ResolvedItem[], countryCode: string | null): Promise<TransactionRow> {
+  const priced = await priceTransaction(db, ctx, { items, currencyCode: row.currency_code, countryCode, customerId: row.customer_id });
+  return {
+    ...row,
+    currency_code: priced.currency_code,
+    items: JSON.stringify(storedItems(items)),
+    details: JSON.stringify(priced.details),
+    grand_total: priced.grand_total,
+    credit_used: priced.credit_used,
+  };
+}
+
+function readinessOf(row: TransactionRow) {
+  return readinessStatus({
+    has_items: JSON.parse(row.items).length > 0,
+    has_customer: row.customer_id !== null,
+    has_address: row.address_id !== null,
+    collection_mode: row.collection_mode as 'automatic' | 'manual',
+    has_billing_details: row.billing_details !== null,
+  });
+}
+
+/** Gives a billed transaction its invoice number (`<year>-<5-digit sequence>`, per seller environment). */
+async function markBilled(db: Executor, ctx: Ctx, row: TransactionRow): Promise<TransactionRow> {
+  const now = ctx.clock.now();
+  const sequence = await nextInvoiceSequence(db, ctx.tenant);
+  const year = now.toZonedDateTimeISO('UTC').year;
+  return {
+    ...row,
+    status: 'billed',
+    billed_at: toStoredTime(now),
+    invoice_number: row.invoice_number ?? `${year}-${sequence.toString().padStart(5, '0')}`,
+    invoice_id: row.invoice_id ?? newId('invoice', now.epochMilliseconds),
+  };
+}
+
+/** Events for a status change, after `transaction.created`/`transaction.updated`, in Paddle's order. */
+function statusEvents(from: string, to: string): EventType[] {
+  if (from === to) return [];
+  switch (to) {
+    case 'ready':
+      return ['transaction.ready'];
+    case 'billed':
+      return from === 'draft' ? ['transaction.ready', 'transaction.billed'] : ['transaction.billed'];
+    case 'canceled':
+      return ['transaction.canceled'];
+    default:
+      return [];
+  }
+}
+
+function applyInput(row: TransactionRow, input: TransactionInput): TransactionRow {
+  const next = { ...row };
+  if (input.customer_id !== undefined) next.customer_id = input.customer_id;
+  if (input.address_id !== undefined) next.address_id = input.address_id;
+  if (input.business_id !== undefined) next.business_id = input.business_id;
+  if (input.custom_data !== undefined) next.custom_data = toJsonColumn(input.custom_data);
+  if (input.currency_code !== undefined && input.currency_code !== null) next.currency_code = input.currency_code;
+  if (input.collection_mode !== undefined) next.collection_mode = input.collection_mode;
+  if (input.billing_details !== undefined) next.billing_details = toJsonColumn(input.billing_details);
+  if (input.discount_id !== undefined && input.discount_id !== null) {
+    throw notFound(input.discount_id);
+  }
+  if (input.billing_period !== undefined) {
+    next.billing_period = input.billing_period === null ? null : JSON.stringify(billingPeriod(input.billing_period));
+  }
+  if (input.checkout !== undefined) next.checkout_url = input.checkout?.url ?? null;
+  return next;
+}
+
+function billingPeriod(period: { starts_at: string; ends_at: string }) {
+  const starts = storedFromRfc3339(period.starts_at);
+  const ends = storedFromRfc3339(period.ends_at);
+  if (!starts) throw invalidField([{ field: 'billing_period.starts_at', message: 'must be an RFC 3339 date-time' }]);
+  if (!ends) throw invalidField([{ field: 'billing_period.ends_at', message: 'must be an RFC 3339 date-time' }]);
+  if (ends <= starts) throw invalidField([{ field: 'billing_period.ends_at', message: 'must be after starts_at' }]);
+  return { starts_at: period.starts_at, ends_at: period.ends_at };
+}
+
+export interface PortalRef {
+  portalId: string;
+}
+
+export async function createTransaction(ctx: Ctx, portal: PortalRef, input: TransactionInput & { items: TransactionItemInput[] }): Promise<TransactionEntity> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock.now();
+    const stored = toStoredTime(now);
+    const items = await resolveItems(trx, ctx, input.items);
+    const blank: TransactionRow = {
+      ...ctx.tenant,
+      id: newId('transaction', now.epochMilliseconds),
+      status: 'draft',
+      customer_id: null,
+      address_id: null,
+      business_id: null,
+      custom_data: null,
+      currency_code: 'USD',
+      origin: 'api',
+      subscription_id: null,
+      invoice_id: null,
+      invoice_number: null,
+      collection_mode: 'automatic',
+      discount_id: null,
+      billing_details: null,
+      billing_period: null,
+      items: '[]',
+      details: '{}',
+      grand_total: 0n,
+      credit_used: 0n,
+      checkout_url: null,
+      created_at: stored,
+      updated_at: stored,
+      billed_at: null,
+      revised_at: null,
+    };
+    let row = applyInput(blank, input);
+    const country = await checkParties(trx, ctx, row);
+    if (!input.currency_code) row.currency_code = defaultCurrency(items, country);
+    checkCollection(row);
+    row = await reprice(trx, ctx, row, items, country);
+    row.status = readinessOf(row);
+    if (input.status !== undefined) row = await applyRequestedStatus(trx, ctx, row, input.status);
+    await insertTransaction(trx, row);
+    const entity = await transactionEntity(trx, ctx, row, portal.portalId);
+    for (const event of ['transaction.created', ...statusEvents('draft', row.status)] as EventType[]) {
+      await recordEvent(trx, ctx, event, entity);
+    }
+    return entity;
+  });
+}
+
+/** A status the caller asked for (`billed` or `canceled`), if Paddle's rules allow it from here. */
+async function applyRequestedStatus(db: Executor, ctx: Ctx, row: TransactionRow, requested: TransactionStatus): Promise<TransactionRow> {
+  let next: TransactionStatus;
+  try {
+    next = requestStatus(row.status as TransactionStatus, requested, readinessInputs(row));
+  } catch (error) {
+    statusError(error);
+  }
+  if (next === row.status) return row;
+  return next === 'billed' ? markBilled(db, ctx, row) : { ...row, status: next };
+}
+
+function readinessInputs(row: TransactionRow) {
+  return {
+    has_items: JSON.parse(row.items).length > 0,
+    has_customer: row.customer_id !== null,
+    has_address: row.address_id !== null,
+    collection_mode: row.collection_mode as 'automatic' | 'manual',
+    has_billing_details: row.billing_details !== null,
+  };
+}
+
+/** Fields that change what is billed: only while draft or ready (a billed transaction is a legal record). */
+const CONTENT_FIELDS: Array<keyof TransactionInput> = [
+  'items',
+  'customer_id',
+  'address_id',
+  'business_id',
+  'currency_code',
+  'collection_mode',
+  'discount_id',
+  'billing_details',
+  'billing_period',
+  'custom_data',
+  'checkout',
+];
+
+export async function updateTransaction(ctx: Ctx, portal: PortalRef, id: string, input: TransactionInput): Promise<TransactionEntity> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const current = await getTransactionRow(trx, ctx, id);
+    const changesContent = CONTENT_FIELDS.some((field) => input[field] !== undefined);
+    if (changesContent && !isEditable(current.status as TransactionStatus)) {
+      throw new PaddleError(400, 'transaction_immutable', 'Cannot update immutable transaction');
+    }
+    let row: TransactionRow = { ...applyInput(current, input), updated_at: toStoredTime(ctx.clock.now()) };
+    if (changesContent) {
+      checkCollection(row);
+      const country = await checkParties(trx, ctx, row);
+      const items = input.items ? await resolveItems(trx, ctx, input.items) : itemsOf(current);
+      row = await reprice(trx, ctx, row, items, country);
+      row.status = readinessOf(row);
+    }
+    if (input.status !== undefined) row = await applyRequestedStatus(trx, ctx, row, input.status);
+    await updateRow(trx, row);
+    const entity = await transactionEntity(trx, ctx, row, portal.portalId);
+    for (const event of ['transaction.updated', ...statusEvents(current.status, row.status)] as EventType[]) {
+      await recordEvent(trx, ctx, event, entity);
+    }
+    return entity;
+  });
+}
+
+/** The items as stored, with the product snapshots kept in details.line_items (no catalog lookup). */
+export function itemsOf(row: TransactionRow): ResolvedItem[] {
+  const lineItems = (JSON.parse(row.details).line_items ?? []) as Array<{ price_id: string; product: ResolvedItem['product'] }>;
+  return (JSON.parse(row.items) as Array<Omit<ResolvedItem, 'product'>>).map((item, index) => ({
+    ...item,
+    product: (lineItems[index] ?? lineItems.find((line) => line.price_id === item.price_id))!.product,
+  }));
+}
+
+export async function getTransaction(ctx: Ctx, portal: PortalRef, id: string): Promise<TransactionEntity> {
+  return transactionEntity(ctx.db, ctx, await getTransactionRow(ctx.db, ctx, id), portal.portalId);
+}
+
+export async function listTransactions(ctx: Ctx, portal: PortalRef, filters: TransactionFilters, page: PageRequest) {
+  const result = await listRows(ctx.db, ctx.tenant, filters, page);
+  const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, result.rows.map((row) => row.id));
+  const links = { hostedCheckoutUrl: hostedCheckoutUrl(ctx, portal.portalId) };
+  const data = result.rows.map((row) => serializeTransaction(row, attempts.filter((a) => a.transaction_id === row.id), links));
+  return { page: result, data };
+}
+

@@ -1,0 +1,193 @@
+// The hosted checkout: `checkout.url` = `${PADDOCK_PUBLIC_URL}/checkout/{cpl_id}?_ptxn=txn_…`. Plain HTML forms,
+// no JavaScript. The portal id names the seller environment; the transaction is looked up inside it.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseCardInput, declineMessage, type CardInput } from '../../billing/test-cards.js';
+import type { Ctx } from '../../context.js';
+import { ctxFor, type ServerDeps } from '../../http/operation.js';
+import { PaddleError } from '../../kernel/errors.js';
+import { findPortal, type PortalTenant } from '../../modules/sellers/service.js';
+import { attachCheckoutDetails } from '../../modules/transactions/operations/checkout-details.js';
+import { completeChallenge, payWithCard, type PaymentOutcome } from '../../modules/transactions/operations/pay.js';
+import type { TransactionEntity } from '../../modules/transactions/serialize.js';
+import { getTransaction } from '../../modules/transactions/service.js';
+import { cardDescription, itemsVm, totalsVm } from './view-models.js';
+import {
+  renderChallengePage,
+  renderCheckoutPage,
+  renderCheckoutUnavailablePage,
+  renderPaidPage,
+  type CheckoutError,
+  type CheckoutField,
+} from './views.js';
+
+type Form = Partial<Record<CheckoutField | 'attempt_key', string>>;
+
+interface Resolved {
+  ctx: Ctx;
+  portal: PortalTenant;
+  transaction: TransactionEntity;
+}
+
+const PAYABLE = new Set(['draft', 'ready', 'billed', 'past_due']);
+
+function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+}
+
+function checkoutPath(portalId: string, transactionId: string, suffix = ''): string {
+  return `/checkout/${portalId}${suffix}?_ptxn=${transactionId}`;
+}
+
+async function resolve(deps: ServerDeps, request: FastifyRequest): Promise<Resolved | undefined> {
+  const { portalId } = request.params as { portalId: string };
+  const transactionId = (request.query as { _ptxn?: string })._ptxn ?? '';
+  const portal = await findPortal(deps.db, portalId);
+  if (!portal || !/^txn_[a-z\d]{26}$/.test(transactionId)) return undefined;
+  const ctx = ctxFor(deps, { tenant: portal.tenant, clockOffsetMicros: portal.clockOffsetMicros });
+  try {
+    return { ctx, portal, transaction: await getTransaction(ctx, portal, transactionId) };
+  } catch (error) {
+    if (error instanceof PaddleError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+function unavailable(reply: FastifyReply, resolved: Resolved | undefined): FastifyReply {
+  const reason = !resolved ? 'not_found' : resolved.transaction.status === 'canceled' ? 'canceled' : 'not_payable';
+  return sendHtml(
+    reply,
+    resolved ? 409 : 404,
+    renderCheckoutUnavailablePage({ seller_name: resolved?.portal.sellerName ?? null, reason, transaction_id: resolved?.transaction.id ?? null }),
+  );
+}
+
+function paidPage(reply: FastifyReply, { portal, transaction }: Resolved): FastifyReply {
+  const captured = transaction.payments.find((payment) => payment.status === 'captured');
+  const card = (captured?.method_details as { card?: { type: string; last4: string } } | undefined)?.card;
+  return sendHtml(
+    reply,
+    200,
+    renderPaidPage({
+      seller_name: portal.sellerName,
+      transaction_id: transaction.id,
+      items: itemsVm(transaction),
+      totals: totalsVm(transaction),
+      card_description: cardDescription(card),
+      customer_email: null,
+      invoice_url: null,
+      return_url: null,
+    }),
+  );
+}
+
+function checkoutPage(reply: FastifyReply, status: number, { portal, transaction }: Resolved, form: Form, errors: CheckoutError[]): FastifyReply {
+  return sendHtml(
+    reply,
+    status,
+    renderCheckoutPage({
+      seller_name: portal.sellerName,
+      transaction_id: transaction.id,
+      action: checkoutPath(portal.portalId, transaction.id, '/pay'),
+      attempt_key: randomUUID(),
+      items: itemsVm(transaction),
+      totals: totalsVm(transaction),
+      customer_email: null,
+      ask_email: transaction.customer_id === null,
+      ask_address: transaction.address_id === null,
+      values: { email: form.email, country_code: form.country_code, postal_code: form.postal_code },
+      errors,
+      show_test_card_hint: portal.tenant.environment === 'sandbox',
+    }),
+  );
+}
+
+/** Shows the page that fits the transaction's state: checkout, thank-you, or unavailable. */
+function showState(reply: FastifyReply, resolved: Resolved | undefined, errors: CheckoutError[] = []): FastifyReply {
+  if (!resolved) return unavailable(reply, resolved);
+  const status = resolved.transaction.status;
+  if (status === 'paid' || status === 'completed') return paidPage(reply, resolved);
+  if (!PAYABLE.has(status)) return unavailable(reply, resolved);
+  return checkoutPage(reply, errors.length > 0 ? 422 : 200, resolved, {}, errors);
+}
+
+const CHECKOUT_FIELDS = new Set<string>(['email', 'country_code', 'postal_code', 'cardholder_name', 'number', 'expiry_month', 'expiry_year', 'cvc']);
+
+function fieldErrors(error: unknown): CheckoutError[] | undefined {
+  if (!(error instanceof PaddleError) || error.status !== 400) return undefined;
+  if (!error.errors) return [{ field: null, message: error.detail }];
+  return error.errors.map((e) => ({ field: CHECKOUT_FIELDS.has(e.field) ? (e.field as CheckoutField) : null, message: e.message }));
+}
+
+function afterPayment(reply: FastifyReply, resolved: Resolved, outcome: PaymentOutcome, form: Form, declined: string): FastifyReply {
+  const { portal } = resolved;
+  switch (outcome.kind) {
+    case 'paid':
+    case 'not_payable':
+      return reply.redirect(checkoutPath(portal.portalId, outcome.transaction.id), 303);
+    case 'action_required':
+      return reply.redirect(checkoutPath(portal.portalId, outcome.transaction.id, `/3ds/${outcome.paymentAttemptId}`), 303);
+    case 'declined':
+      return checkoutPage(reply, 402, { ...resolved, transaction: outcome.transaction }, form, [{ field: null, message: declined }]);
+  }
+}
+
+export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  app.get('/checkout/:portalId', async (request, reply) => showState(reply, await resolve(deps, request)));
+
+  app.post('/checkout/:portalId/pay', async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    let resolved = await resolve(deps, request);
+    if (!resolved || !PAYABLE.has(resolved.transaction.status)) return showState(reply, resolved);
+    try {
+      const transaction = await attachCheckoutDetails(resolved.ctx, resolved.portal, resolved.transaction.id, form);
+      resolved = { ...resolved, transaction };
+    } catch (error) {
+      const errors = fieldErrors(error);
+      if (!errors) throw error;
+      return checkoutPage(reply, 422, resolved, form, errors);
+    }
+    const card: CardInput = {
+      number: form.number ?? '',
+      expiry_month: form.expiry_month ?? '',
+      expiry_year: form.expiry_year ?? '',
+      cvc: form.cvc ?? '',
+      cardholder_name: form.cardholder_name ?? '',
+    };
+    const parsed = parseCardInput(card, resolved.ctx.clock.now());
+    if (!parsed.ok) return checkoutPage(reply, 422, resolved, form, parsed.errors);
+    const outcome = await payWithCard(resolved.ctx, resolved.portal, resolved.transaction.id, parsed.card);
+    return afterPayment(reply, resolved, outcome, form, declineMessage(parsed.card));
+  });
+
+  app.get('/checkout/:portalId/3ds/:attemptId', async (request, reply) => {
+    const resolved = await resolve(deps, request);
+    const { attemptId } = request.params as { attemptId: string };
+    const attempt = resolved?.transaction.payments.find((payment) => payment.payment_attempt_id === attemptId);
+    if (!resolved || !attempt || attempt.status !== 'action_required') return showState(reply, resolved);
+    const card = (attempt.method_details as { card?: { type: string; last4: string } }).card;
+    return sendHtml(
+      reply,
+      200,
+      renderChallengePage({
+        seller_name: resolved.portal.sellerName,
+        transaction_id: resolved.transaction.id,
+        amount: totalsVm(resolved.transaction).amount_due,
+        card_description: cardDescription(card) ?? 'Your card',
+        complete_action: checkoutPath(resolved.portal.portalId, resolved.transaction.id, `/3ds/${attemptId}/complete`),
+        fail_action: checkoutPath(resolved.portal.portalId, resolved.transaction.id, `/3ds/${attemptId}/fail`),
+        attempt_key: null,
+      }),
+    );
+  });
+
+  for (const [action, passed] of [['complete', true], ['fail', false]] as const) {
+    app.post(`/checkout/:portalId/3ds/:attemptId/${action}`, async (request, reply) => {
+      const resolved = await resolve(deps, request);
+      if (!resolved) return showState(reply, resolved);
+      const { attemptId } = request.params as { attemptId: string };
+      const outcome = await completeChallenge(resolved.ctx, resolved.portal, resolved.transaction.id, attemptId, passed);
+      return afterPayment(reply, resolved, outcome, {}, 'Authentication failed, so your card was not charged. Try again or use another card.');
+    });
+  }
+}

@@ -1,0 +1,57 @@
+// Builders that make entities through the API, with sensible defaults (house style: builders go through the
+// public surface, so they make only states a user can reach).
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { TestApp } from './app.js';
+
+type Body = Record<string, unknown>;
+
+async function create(t: TestApp, url: string, body: Body, key?: string): Promise<any> {
+  const res = await t.request('POST', url, { body, ...(key ? { key } : {}) });
+  assert.ok(res.status === 201 || res.status === 200, `POST ${url} → ${res.status}: ${res.text}`);
+  return res.body.data;
+}
+
+export const MONTHLY = { interval: 'month', frequency: 1 } as const;
+export const YEARLY = { interval: 'year', frequency: 1 } as const;
+
+export function aProduct(t: TestApp, body: Body = {}, key?: string) {
+  return create(t, '/products', { name: 'AeroEdit Pro', tax_category: 'standard', ...body }, key);
+}
+
+/** A price (one-time unless `billing_cycle` is given), USD 10.00 excluding tax by default. */
+export async function aPrice(t: TestApp, body: Body = {}, key?: string) {
+  const productId = (body.product_id as string | undefined) ?? (await aProduct(t, {}, key)).id;
+  return create(
+    t,
+    '/prices',
+    { description: 'Standard', unit_price: { amount: '1000', currency_code: 'USD' }, tax_mode: 'external', ...body, product_id: productId },
+    key,
+  );
+}
+
+let emails = 0;
+export function aCustomer(t: TestApp, body: Body = {}, key?: string) {
+  emails += 1;
+  return create(t, '/customers', { email: `buyer${emails}-${randomUUID().slice(0, 8)}@example.com`, name: 'Sam Miller', ...body }, key);
+}
+
+export function anAddress(t: TestApp, customerId: string, body: Body = {}, key?: string) {
+  return create(t, `/customers/${customerId}/addresses`, { country_code: 'GB', postal_code: 'SW1A 1AA', city: 'London', first_line: '10 Downing St', ...body }, key);
+}
+
+export function aBusiness(t: TestApp, customerId: string, body: Body = {}, key?: string) {
+  return create(t, `/customers/${customerId}/businesses`, { name: 'ChatApp Inc.', tax_identifier: 'GB123456789', ...body }, key);
+}
+
+/** A customer with an address in `country` (GB by default). */
+export async function aBuyer(t: TestApp, country = 'GB', key?: string) {
+  const customer = await aCustomer(t, {}, key);
+  const postal: Record<string, string> = { GB: 'SW1A 1AA', US: '10001', DE: '10115', FR: '75001', JP: '100-0001' };
+  const address = await anAddress(t, customer.id, { country_code: country, postal_code: postal[country] ?? '12345' }, key);
+  return { customer, address };
+}
+
+export function aTransaction(t: TestApp, body: Body, key?: string) {
+  return create(t, '/transactions', body, key);
+}
