@@ -335,8 +335,19 @@ function transactionTotals(overall: Amounts, availableCredit: Money | null, paym
   };
 }
 
+/** Paddle's `transaction_totals_adjusted`. */
+export interface AdjustedTotals {
+  subtotal: string;
+  tax: string;
+  total: string;
+  grand_total: string;
+  fee: string | null;
+  earnings: string | null;
+  currency_code: string;
+}
+
 /** `details.adjusted_totals` of a transaction with no adjustments yet. */
-export function unadjustedTotals(totals: TransactionTotals) {
+export function unadjustedTotals(totals: TransactionTotals): AdjustedTotals {
   return {
     subtotal: totals.subtotal,
     tax: totals.tax,
@@ -349,6 +360,10 @@ export function unadjustedTotals(totals: TransactionTotals) {
 }
 
 /** A price-preview line's `formatted_unit_totals` and `formatted_totals`. */
-export function formattedLineTotals(line: Pick<LineItem, 'unit_totals' | 'totals'>, currencyCode: string, locale = 'en') {
+export function formattedLineTotals(
+  line: Pick<LineItem, 'unit_totals' | 'totals'>,
+  currencyCode: string,
+  locale = 'en',
+): { formatted_unit_totals: Totals; formatted_totals: Totals } {
   return { formatted_unit_totals: formatTotals(line.unit_totals, currencyCode, locale), formatted_totals: formatTotals(line.totals, currencyCode, locale) };
 }
