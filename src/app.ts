@@ -15,7 +15,10 @@ import { invoiceRoutes } from './modules/invoices/routes.js';
 import { paymentMethodRoutes } from './modules/payment-methods/routes.js';
 import { priceRoutes } from './modules/prices/routes.js';
 import { productRoutes } from './modules/products/routes.js';
+import { subscriptionDueWork } from './modules/subscriptions/due-work.js';
+import { subscriptionRoutes } from './modules/subscriptions/routes.js';
 import { testHelperRoutes } from './modules/test-helpers/routes.js';
+import { registerDueWork } from './jobs/due-work.js';
 import { transactionRoutes } from './modules/transactions/routes.js';
 import { checkoutRoutes } from './web/checkout/routes.js';
 import { assetRoutes } from './web/shared/assets.js';
@@ -39,6 +42,7 @@ const MODULE_ROUTES: Array<(app: FastifyInstance, deps: ServerDeps) => void> = [
   creditBalanceRoutes,
   transactionRoutes,
   invoiceRoutes,
+  subscriptionRoutes,
   testHelperRoutes,
 ];
 
@@ -66,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  registerDueWork(subscriptionDueWork);
   installErrorHandling(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   for (const register of MODULE_ROUTES) register(app, deps);

@@ -186,6 +186,40 @@ export interface CreditBalancesTable extends TenantColumns {
   updated_at: string;
 }
 
+export interface SubscriptionsTable extends TenantColumns {
+  id: string;
+  status: string;
+  customer_id: string;
+  address_id: string;
+  business_id: string | null;
+  currency_code: string;
+  collection_mode: string;
+  billing_details: string | null;
+  billing_cycle: string;
+  billing_anchor: string;
+  started_at: string | null;
+  first_billed_at: string | null;
+  next_billed_at: string | null;
+  paused_at: string | null;
+  canceled_at: string | null;
+  current_billing_period: string | null;
+  scheduled_change: string | null;
+  on_resume: string | null;
+  past_due_when_paused: bigint;
+  discount: string | null;
+  items: string;
+  custom_data: string | null;
+  import_meta: string | null;
+  payment_method_id: string | null;
+  origin_transaction_id: string | null;
+  next_period_lines: string;
+  past_due_since: string | null;
+  retry_at: string | null;
+  next_due_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   sellers: SellersTable;
   seller_environments: SellerEnvironmentsTable;
@@ -200,6 +234,7 @@ export interface Database {
   payment_attempts: PaymentAttemptsTable;
   payment_methods: PaymentMethodsTable;
   credit_balances: CreditBalancesTable;
+  subscriptions: SubscriptionsTable;
 }
 
 export type ProductRow = Selectable<ProductsTable>;
@@ -213,6 +248,7 @@ export type TransactionRow = Selectable<TransactionsTable>;
 export type PaymentAttemptRow = Selectable<PaymentAttemptsTable>;
 export type PaymentMethodRow = Selectable<PaymentMethodsTable>;
 export type CreditBalanceRow = Selectable<CreditBalancesTable>;
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type NewEvent = Insertable<EventsTable>;
 
 /** The tenant every query is scoped to. */

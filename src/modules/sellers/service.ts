@@ -6,7 +6,7 @@ import type { Environment, Tenant } from '../../db/tables.js';
 import type { Clock } from '../../kernel/clock.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
-import { findSellerEnvironmentByPortal, insertSeller, insertSellerEnvironment } from './repository.js';
+import { findSellerEnvironment, findSellerEnvironmentByPortal, insertSeller, insertSellerEnvironment } from './repository.js';
 
 export const DEFAULT_SELLER_ID = 'sel_default';
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'live'];
@@ -50,4 +50,13 @@ export async function findPortal(db: Db, portalId: string): Promise<PortalTenant
     signingSecret: row.portal_signing_secret,
     clockOffsetMicros: row.clock_offset_us,
   };
+}
+
+/** The portal (`cpl_…`) of a tenant, for links built outside a request (renewals, jobs). */
+export async function portalOfTenant(db: Db, tenant: Tenant): Promise<PortalTenant> {
+  const row = await findSellerEnvironment(db, tenant);
+  if (!row) throw new Error(`no seller environment ${tenant.seller_id}/${tenant.environment}`);
+  const portal = await findPortal(db, row.portal_id);
+  if (!portal) throw new Error(`no portal ${row.portal_id}`);
+  return portal;
 }

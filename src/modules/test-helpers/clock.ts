@@ -41,13 +41,17 @@ function offsetFor(wallClock: Clock, target: Instant): bigint {
 
 export async function advanceSandboxClock(ctx: Ctx, wallClock: Clock, dialect: Dialect, input: AdvanceInput): Promise<Instant> {
   const target = targetOf(ctx.clock.now(), input);
-  // Step to each due instant before the target, then to the target itself.
+  // Step to each due instant before the target, then to the target itself. A due instant at or before the
+  // last step is work that stayed due after running: it must not hold the clock back.
+  let lastStep = ctx.clock.now();
   for (;;) {
     const next = await earliestDue(ctx);
-    const isFinalStep = !next || Temporal.Instant.compare(next, target) >= 0;
-    const stepped = await moveClock(ctx, wallClock, dialect, isFinalStep ? target : next);
+    const isFinalStep = !next || Temporal.Instant.compare(next, target) >= 0 || Temporal.Instant.compare(next, lastStep) <= 0;
+    const stepTo = isFinalStep || !next ? target : next;
+    const stepped = await moveClock(ctx, wallClock, dialect, stepTo);
     for (const runner of dueWorkRunners()) await runner.runDue(stepped);
     if (isFinalStep) return stepped.clock.now();
+    lastStep = stepTo;
   }
 }
 

@@ -13,6 +13,7 @@ export interface PaidContext {
 export type PaidHook = (trx: Executor, ctx: Ctx, row: TransactionRow, paid: PaidContext) => Promise<TransactionRow>;
 
 const paidHooks: PaidHook[] = [];
+const billedHooks: PaidHook[] = [];
 
 export function onTransactionPaid(hook: PaidHook): void {
   if (!paidHooks.includes(hook)) paidHooks.push(hook);
@@ -21,5 +22,16 @@ export function onTransactionPaid(hook: PaidHook): void {
 export async function runPaidHooks(trx: Executor, ctx: Ctx, row: TransactionRow, paid: PaidContext): Promise<TransactionRow> {
   let current = row;
   for (const hook of paidHooks) current = await hook(trx, ctx, current, paid);
+  return current;
+}
+
+/** Runs when a manually-collected transaction is billed (Paddle creates subscriptions then, before payment). */
+export function onManualTransactionBilled(hook: PaidHook): void {
+  if (!billedHooks.includes(hook)) billedHooks.push(hook);
+}
+
+export async function runBilledHooks(trx: Executor, ctx: Ctx, row: TransactionRow): Promise<TransactionRow> {
+  let current = row;
+  for (const hook of billedHooks) current = await hook(trx, ctx, current, { paymentMethodId: null });
   return current;
 }

@@ -13,7 +13,9 @@ import { newId } from '../../kernel/ids.js';
 import { storedFromRfc3339, toStoredTime } from '../../kernel/time.js';
 import { getAddressRow } from '../addresses/service.js';
 import { getBusinessRow } from '../businesses/service.js';
+import { moveCredit } from '../credit-balances/service.js';
 import { getCustomerRow } from '../customers/service.js';
+import { runBilledHooks } from './paid-hooks.js';
 import { resolveItems, storedItems, type ResolvedItem, type TransactionItemInput } from './items.js';
 import { defaultCurrency, priceTransaction } from './pricing.js';
 import { findTransaction, insertTransaction, listTransactions as listRows, nextInvoiceSequence, paymentAttemptsOf, updateTransaction as updateRow, type TransactionFilters } from './repository.js';
@@ -229,7 +231,17 @@ async function applyRequestedStatus(db: Executor, ctx: Ctx, row: TransactionRow,
     statusError(error);
   }
   if (next === row.status) return row;
-  return next === 'billed' ? markBilled(db, ctx, row) : { ...row, status: next };
+  if (next !== 'billed') {
+    if (row.status === 'billed' && row.customer_id && row.credit_used > 0n) {
+      await moveCredit(db, ctx, row.customer_id, row.currency_code, { kind: 'release', amount: row.credit_used });
+    }
+    return { ...row, status: next };
+  }
+  const billed = await markBilled(db, ctx, row);
+  if (billed.customer_id && billed.credit_used > 0n) {
+    await moveCredit(db, ctx, billed.customer_id, billed.currency_code, { kind: 'reserve', amount: billed.credit_used });
+  }
+  return billed.collection_mode === 'manual' ? runBilledHooks(db, ctx, billed) : billed;
 }
 
 function readinessInputs(row: TransactionRow) {
@@ -303,3 +315,9 @@ export async function listTransactions(ctx: Ctx, portal: PortalRef, filters: Tra
   return { page: result, data };
 }
 
+
+/** The subscription's latest past-due transaction (what a payment retry or a new card pays). */
+export async function findPastDueTransaction(db: Executor, ctx: Ctx, subscriptionId: string): Promise<TransactionRow | undefined> {
+  const page = await listRows(db, ctx.tenant, { subscription_id: [subscriptionId], status: ['past_due'] }, { perPage: 1, orderBy: { field: 'id', direction: 'DESC' } });
+  return page.rows[0];
+}

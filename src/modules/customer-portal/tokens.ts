@@ -1,0 +1,88 @@
+// `pga_` portal tokens: a signed JWT (HS256, the environment's portal signing secret) naming the customer,
+// seller and environment, valid 24 hours (Paddle's observed lifetime). Minted per response, never stored:
+// the signature and the expiry are the whole credential.
+import { SignJWT, jwtVerify } from 'jose';
+import type { Tenant } from '../../db/tables.js';
+import { newId } from '../../kernel/ids.js';
+import { Temporal, type Instant } from '../../kernel/time.js';
+
+export const PORTAL_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+const ISSUER = 'paddock-guestaccess';
+
+/** The customer-level grants a portal link carries (Paddle's new-style links carry this broad set). */
+const SCOPE = [
+  'customer.customer.read',
+  'customer.customer.update',
+  'customer.customer-address.read',
+  'customer.customer-payment-method.read',
+  'customer.customer-payment-method.delete',
+  'customer.invoice.read',
+  'customer.subscription-cancel.create',
+  'customer.subscription.read',
+  'customer.subscription.update',
+  'customer.transaction.read',
+].join(' ');
+
+export type TokenUsage = 'customer-portal-url' | 'customer-portal-session' | 'magic-link';
+
+export interface PortalTokenClaims {
+  customerId: string;
+  tenant: Tenant;
+  usage: TokenUsage;
+  issuedAt: Instant;
+  expiresAt: Instant;
+}
+
+function key(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+export async function mintPortalToken(secret: string, input: { customerId: string; tenant: Tenant; usage: TokenUsage; now: Instant; lifetimeSeconds?: number }): Promise<string> {
+  const iat = Math.floor(input.now.epochMilliseconds / 1000);
+  const jwt = await new SignJWT({
+    id: newId('portal_token', input.now.epochMilliseconds),
+    'seller-id': input.tenant.seller_id,
+    environment: input.tenant.environment,
+    usage: input.usage,
+    scope: SCOPE,
+    type: 'standard',
+    version: 1,
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setSubject(input.customerId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (input.lifetimeSeconds ?? PORTAL_TOKEN_LIFETIME_SECONDS))
+    .sign(key(secret));
+  return `pga_${jwt}`;
+}
+
+export type TokenCheck = { ok: true; claims: PortalTokenClaims } | { ok: false; reason: 'malformed' | 'expired' | 'invalid' };
+
+/** Verifies a token against the environment's secret and the tenant's clock (`now`), not the wall clock. */
+export async function verifyPortalToken(secret: string, token: string, tenant: Tenant, now: Instant): Promise<TokenCheck> {
+  if (!token.startsWith('pga_')) return { ok: false, reason: 'malformed' };
+  try {
+    const { payload } = await jwtVerify(token.slice(4), key(secret), {
+      issuer: ISSUER,
+      algorithms: ['HS256'],
+      currentDate: new Date(Number(now.epochMilliseconds)),
+    });
+    if (payload['seller-id'] !== tenant.seller_id || payload.environment !== tenant.environment || typeof payload.sub !== 'string') {
+      return { ok: false, reason: 'invalid' };
+    }
+    return {
+      ok: true,
+      claims: {
+        customerId: payload.sub,
+        tenant,
+        usage: payload.usage as TokenUsage,
+        issuedAt: Temporal.Instant.fromEpochMilliseconds(Number(payload.iat) * 1000),
+        expiresAt: Temporal.Instant.fromEpochMilliseconds(Number(payload.exp) * 1000),
+      },
+    };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return { ok: false, reason: code === 'ERR_JWT_EXPIRED' ? 'expired' : 'invalid' };
+  }
+}

@@ -1,0 +1,101 @@
+// Billing a subscription period: make the renewal transaction, take the payment with the saved method
+// (automatic collection), and move the subscription on from the outcome (paid → active; declined → past_due
+// with dunning). Runs inside the caller's database transaction.
+import type { Ctx } from '../../context.js';
+import type { Executor } from '../../db/database.js';
+import type { SubscriptionRow } from '../../db/tables.js';
+import { renewalFailed, renewalPaid, type Transition } from '../../billing/subscription-lifecycle.js';
+import type { TimePeriod } from '../../billing/periods.js';
+import { recordEvent } from '../../events/record.js';
+import { instantFromStored, toStoredTime, type Instant } from '../../kernel/time.js';
+import { getAddressRow } from '../addresses/service.js';
+import { moveCredit } from '../credit-balances/service.js';
+import { getPaymentMethodRow } from '../payment-methods/service.js';
+import { portalOfTenant } from '../sellers/service.js';
+import type { ResolvedItem } from '../transactions/items.js';
+import {
+  chargeSavedMethod,
+  completeWithoutCharge,
+  failedAttemptCount,
+  lockTransactionForBilling,
+  markPastDue,
+  type PaymentOutcome,
+} from '../transactions/operations/pay.js';
+import { createSubscriptionTransaction } from '../transactions/operations/subscription-billing.js';
+import { updateSubscription } from './repository.js';
+import { serializeSubscriptionForEvent } from './serialize.js';
+import { stateOf, storedItems, withState } from './state.js';
+
+/**
+ * Paddock's dunning (Paddle does not publish its sandbox schedule): the saved method is retried 1, 3, 5 and 7
+ * days after the renewal first failed; 30 days after it, the subscription is canceled (Paddle's default).
+ */
+export const RETRY_AFTER_DAYS = [1, 3, 5, 7] as const;
+export const DUNNING_DAYS = 30;
+
+/** When to look at a past-due subscription next, after `failures` failed attempts since `since`. */
+export function nextRetryAt(since: Instant, failures: number): Instant {
+  const days = RETRY_AFTER_DAYS[failures - 1] ?? DUNNING_DAYS;
+  return since.add({ hours: days * 24 });
+}
+
+export function subscriptionItems(row: SubscriptionRow): ResolvedItem[] {
+  return storedItems(row).map((item) => ({ price_id: item.price.id, price: item.price, product: item.product, quantity: item.quantity, proration: null }));
+}
+
+/** Stores a transition's state and records its events (payment outcomes: nothing more to bill). */
+export async function storeTransition(trx: Executor, ctx: Ctx, row: SubscriptionRow, transition: Transition, extra: Partial<SubscriptionRow> = {}): Promise<SubscriptionRow> {
+  const next = { ...row, ...extra };
+  const stored = withState(next, transition.state, ctx.clock.now());
+  await updateSubscription(trx, stored);
+  const entity = serializeSubscriptionForEvent(stored);
+  for (const event of transition.events) await recordEvent(trx, ctx, event, entity);
+  return stored;
+}
+
+export async function billSubscriptionPeriod(trx: Executor, ctx: Ctx, row: SubscriptionRow, period: TimePeriod): Promise<SubscriptionRow> {
+  const portal = await portalOfTenant(trx, ctx.tenant);
+  const address = await getAddressRow(trx, ctx, row.customer_id, row.address_id);
+  const transaction = await createSubscriptionTransaction(trx, ctx, {
+    subscriptionId: row.id,
+    customerId: row.customer_id,
+    addressId: row.address_id,
+    businessId: row.business_id,
+    currencyCode: row.currency_code,
+    collectionMode: row.collection_mode as 'automatic' | 'manual',
+    billingDetails: row.billing_details,
+    countryCode: address.country_code,
+    items: subscriptionItems(row),
+    billingPeriod: { starts_at: toStoredTime(period.starts_at), ends_at: toStoredTime(period.ends_at) },
+    origin: 'subscription_recurring',
+    portalId: portal.portalId,
+  });
+  if (transaction.credit_used > 0n) {
+    await moveCredit(trx, ctx, row.customer_id, row.currency_code, { kind: 'reserve', amount: transaction.credit_used });
+  }
+  // @NOTE manual collection issues the invoice and waits: no charge is attempted.
+  if (row.collection_mode === 'manual') return storeTransition(trx, ctx, row, renewalPaid(stateOf(row)));
+  return collect(trx, ctx, row, transaction.id, portal.portalId);
+}
+
+/**
+ * Takes the payment of a subscription's billed or past-due transaction with its saved method. Paid → the
+ * subscription is active again; declined → past due, with the next retry scheduled.
+ */
+export async function collect(trx: Executor, ctx: Ctx, row: SubscriptionRow, transactionId: string, portalId: string): Promise<SubscriptionRow> {
+  const portal = { portalId };
+  const transaction = await lockTransactionForBilling(trx, ctx, transactionId);
+  let outcome: PaymentOutcome | undefined;
+  if (transaction.grand_total === 0n) {
+    outcome = await completeWithoutCharge(trx, ctx, portal, transaction);
+  } else if (row.payment_method_id) {
+    const method = await getPaymentMethodRow(trx, ctx, row.customer_id, row.payment_method_id).catch(() => undefined);
+    if (method) outcome = await chargeSavedMethod(trx, ctx, portal, transaction, method);
+  }
+  if (outcome?.kind === 'paid') return storeTransition(trx, ctx, row, renewalPaid(stateOf(row)), { past_due_since: null, retry_at: null });
+  await markPastDue(trx, ctx, portal, transactionId);
+  const since = row.past_due_since ?? toStoredTime(ctx.clock.now());
+  const failures = Math.max(1, await failedAttemptCount(trx, ctx, transactionId));
+  const retryAt = toStoredTime(nextRetryAt(instantFromStored(since), failures));
+  return storeTransition(trx, ctx, row, renewalFailed(stateOf(row)), { past_due_since: since, retry_at: retryAt });
+}

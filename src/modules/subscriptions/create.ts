@@ -1,0 +1,102 @@
+// Subscriptions come into being as in Paddle: when an automatically-collected transaction with recurring items
+// is paid, or a manually-collected one is billed. No API creates them directly.
+import type { Ctx } from '../../context.js';
+import type { Executor } from '../../db/database.js';
+import type { SubscriptionRow, TransactionRow } from '../../db/tables.js';
+import { firstPeriod, trialDates, type Duration } from '../../billing/periods.js';
+import { recordEvent } from '../../events/record.js';
+import { newId } from '../../kernel/ids.js';
+import { toStoredTime } from '../../kernel/time.js';
+import type { PriceEntity } from '../prices/serialize.js';
+import type { ProductEntity } from '../products/serialize.js';
+import { findSubscriptionByOriginTransaction, insertSubscription } from './repository.js';
+import { serializeSubscriptionForEvent } from './serialize.js';
+import { nextDueAt, type StoredItem } from './state.js';
+
+interface TransactionItem {
+  price_id: string;
+  price: PriceEntity;
+  quantity: number;
+}
+
+/**
+ * Creates the subscription for a paid (automatic) or billed (manual) transaction with recurring items, and
+ * returns the transaction row with `subscription_id` and `billing_period` set. Idempotent: a transaction that
+ * already made a subscription makes no second one.
+ */
+export async function createSubscriptionFromTransaction(
+  trx: Executor,
+  ctx: Ctx,
+  transaction: TransactionRow,
+  paymentMethodId: string | null,
+): Promise<TransactionRow> {
+  if (transaction.subscription_id || !transaction.customer_id || !transaction.address_id) return transaction;
+  if (transaction.origin !== 'api' && transaction.origin !== 'web') return transaction;
+  const items = (JSON.parse(transaction.items) as TransactionItem[]).filter((item) => item.price.billing_cycle !== null);
+  if (items.length === 0) return transaction;
+  const existing = await findSubscriptionByOriginTransaction(trx, ctx.tenant, transaction.id);
+  if (existing) return { ...transaction, subscription_id: existing.id };
+
+  const now = ctx.clock.now();
+  const stamp = toStoredTime(now);
+  const cycle = items[0]!.price.billing_cycle as Duration;
+  const trial = items.map((item) => item.price.trial_period).find((period) => period !== null) as Duration | undefined;
+  const trialing = trial !== undefined && transaction.collection_mode === 'automatic';
+  const period = trialing ? trialDates(now, trial) : firstPeriod(now, cycle);
+  const products = new Map(((JSON.parse(transaction.details).line_items ?? []) as Array<{ price_id: string; product: ProductEntity }>).map((line) => [line.price_id, line.product]));
+  const storedPeriod = { starts_at: toStoredTime(period.starts_at), ends_at: toStoredTime(period.ends_at) };
+
+  const storedItems: StoredItem[] = items.map((item) => ({
+    status: trialing ? 'trialing' : 'active',
+    quantity: item.quantity,
+    recurring: true,
+    created_at: stamp,
+    updated_at: stamp,
+    previously_billed_at: trialing ? null : stamp,
+    next_billed_at: storedPeriod.ends_at,
+    trial_dates: trialing ? storedPeriod : null,
+    price: item.price,
+    product: products.get(item.price_id) as ProductEntity,
+  }));
+  const row: SubscriptionRow = {
+    ...ctx.tenant,
+    id: newId('subscription', now.epochMilliseconds),
+    status: trialing ? 'trialing' : 'active',
+    customer_id: transaction.customer_id,
+    address_id: transaction.address_id,
+    business_id: transaction.business_id,
+    currency_code: transaction.currency_code,
+    collection_mode: transaction.collection_mode,
+    billing_details: transaction.billing_details,
+    billing_cycle: JSON.stringify(cycle),
+    billing_anchor: stamp,
+    started_at: stamp,
+    first_billed_at: trialing ? null : stamp,
+    next_billed_at: storedPeriod.ends_at,
+    paused_at: null,
+    canceled_at: null,
+    current_billing_period: JSON.stringify(storedPeriod),
+    scheduled_change: null,
+    on_resume: null,
+    past_due_when_paused: 0n,
+    discount: null,
+    items: JSON.stringify(storedItems),
+    custom_data: transaction.custom_data,
+    import_meta: null,
+    payment_method_id: paymentMethodId,
+    origin_transaction_id: transaction.id,
+    next_period_lines: '[]',
+    past_due_since: null,
+    retry_at: null,
+    next_due_at: null,
+    created_at: stamp,
+    updated_at: stamp,
+  };
+  row.next_due_at = nextDueAt(row);
+  await insertSubscription(trx, row);
+  const entity = serializeSubscriptionForEvent(row);
+  // Paddle: subscription.created carries the transaction that created it.
+  await recordEvent(trx, ctx, 'subscription.created', { ...entity, transaction_id: transaction.id });
+  await recordEvent(trx, ctx, trialing ? 'subscription.trialing' : 'subscription.activated', entity);
+  return { ...transaction, subscription_id: row.id, billing_period: JSON.stringify(storedPeriod) };
+}

@@ -1,0 +1,86 @@
+// `PATCH /subscriptions/{id}`: the fields that need no billing (custom data, addresses, collection settings,
+// removing a scheduled change). Item and next_billed_at changes with proration are in operations/change-items.ts.
+import type { Ctx } from '../../../context.js';
+import { toJsonColumn } from '../../../db/json.js';
+import type { SubscriptionRow } from '../../../db/tables.js';
+import { assertCanUpdate, removeScheduledChange } from '../../../billing/subscription-lifecycle.js';
+import { recordEvent } from '../../../events/record.js';
+import { invalidField } from '../../../kernel/errors.js';
+import { toStoredTime } from '../../../kernel/time.js';
+import { getAddressRow } from '../../addresses/service.js';
+import { getBusinessRow } from '../../businesses/service.js';
+import { getCustomerRow } from '../../customers/service.js';
+import { lockSubscription, updateSubscription as updateRow } from '../repository.js';
+import { serializeSubscription, serializeSubscriptionForEvent, type SubscriptionEntity } from '../serialize.js';
+import { applyTransition, getSubscriptionRow, linkContext, type Viewer } from '../service.js';
+import { stateOf } from '../state.js';
+import { notFound } from '../../../kernel/errors.js';
+
+export interface SubscriptionUpdateInput {
+  customer_id?: string;
+  address_id?: string;
+  business_id?: string | null;
+  currency_code?: string;
+  next_billed_at?: string;
+  discount?: unknown;
+  collection_mode?: 'automatic' | 'manual';
+  billing_details?: Record<string, unknown> | null;
+  scheduled_change?: null;
+  items?: Array<{ price_id?: string; quantity?: number }>;
+  custom_data?: Record<string, unknown> | null;
+  proration_billing_mode?: string;
+  on_payment_failure?: 'prevent_change' | 'apply_change';
+}
+
+const BILLING_FIELDS: Array<keyof SubscriptionUpdateInput> = ['items', 'next_billed_at'];
+
+export async function updateSubscription(ctx: Ctx, viewer: Viewer, id: string, input: SubscriptionUpdateInput): Promise<SubscriptionEntity> {
+  if (BILLING_FIELDS.some((field) => input[field] !== undefined)) {
+    const { changeItems } = await import('./change-items.js');
+    return changeItems(ctx, viewer, id, input);
+  }
+  if (input.discount !== undefined && input.discount !== null) {
+    throw notFound((input.discount as { id?: string }).id ?? 'discount');
+  }
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    let current = await lockSubscription(trx, ctx.tenant, id, ctx.dialect);
+    if (!current) throw notFound(id);
+    const now = ctx.clock.now();
+    if (input.scheduled_change === null) {
+      current = await applyTransition(trx, ctx, current, removeScheduledChange(stateOf(current), now));
+    }
+    const changes = otherChanges(input);
+    if (Object.keys(changes).length === 0) return current;
+    assertCanUpdate(stateOf(current), { items: false, next_billed_at: null, proration_billing_mode: null }, now);
+    const next: SubscriptionRow = { ...current, ...changes, updated_at: toStoredTime(now) };
+    await checkParties(trx, ctx, next);
+    if (next.collection_mode === 'manual' && !next.billing_details) {
+      throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
+    }
+    if (next.collection_mode === 'automatic') next.billing_details = input.billing_details === undefined ? null : next.billing_details;
+    await updateRow(trx, next);
+    await recordEvent(trx, ctx, 'subscription.updated', serializeSubscriptionForEvent(next));
+    return next;
+  });
+  return serializeSubscription(row, await linkContext(ctx, viewer));
+}
+
+function otherChanges(input: SubscriptionUpdateInput): Partial<SubscriptionRow> {
+  const changes: Partial<SubscriptionRow> = {};
+  if (input.customer_id !== undefined) changes.customer_id = input.customer_id;
+  if (input.address_id !== undefined) changes.address_id = input.address_id;
+  if (input.business_id !== undefined) changes.business_id = input.business_id;
+  if (input.currency_code !== undefined) changes.currency_code = input.currency_code;
+  if (input.collection_mode !== undefined) changes.collection_mode = input.collection_mode;
+  if (input.billing_details !== undefined) changes.billing_details = toJsonColumn(input.billing_details);
+  if (input.custom_data !== undefined) changes.custom_data = toJsonColumn(input.custom_data);
+  return changes;
+}
+
+async function checkParties(trx: Parameters<typeof getCustomerRow>[0], ctx: Ctx, row: SubscriptionRow): Promise<void> {
+  await getCustomerRow(trx, ctx, row.customer_id);
+  await getAddressRow(trx, ctx, row.customer_id, row.address_id);
+  if (row.business_id) await getBusinessRow(trx, ctx, row.customer_id, row.business_id);
+}
+
+export { getSubscriptionRow };

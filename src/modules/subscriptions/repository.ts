@@ -1,0 +1,88 @@
+import type { Executor } from '../../db/database.js';
+import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import type { SubscriptionRow, Tenant } from '../../db/tables.js';
+
+export interface SubscriptionFilters {
+  id?: string[];
+  customer_id?: string[];
+  address_id?: string[];
+  price_id?: string[];
+  status?: string[];
+  collection_mode?: string;
+  scheduled_change_action?: string[];
+}
+
+function scoped(db: Executor, tenant: Tenant) {
+  return db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('subscriptions.seller_id', '=', tenant.seller_id)
+    .where('subscriptions.environment', '=', tenant.environment);
+}
+
+export async function findSubscription(db: Executor, tenant: Tenant, id: string): Promise<SubscriptionRow | undefined> {
+  return scoped(db, tenant).where('id', '=', id).executeTakeFirst();
+}
+
+export async function lockSubscription(db: Executor, tenant: Tenant, id: string, dialect: 'sqlite' | 'postgres'): Promise<SubscriptionRow | undefined> {
+  let query = scoped(db, tenant).where('id', '=', id);
+  if (dialect === 'postgres') query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+export async function findSubscriptionByOriginTransaction(db: Executor, tenant: Tenant, transactionId: string): Promise<SubscriptionRow | undefined> {
+  return scoped(db, tenant).where('origin_transaction_id', '=', transactionId).executeTakeFirst();
+}
+
+export async function listSubscriptions(db: Executor, tenant: Tenant, filters: SubscriptionFilters, page: PageRequest): Promise<Page<SubscriptionRow>> {
+  let query = scoped(db, tenant);
+  if (filters.id) query = query.where('id', 'in', filters.id);
+  if (filters.customer_id) query = query.where('customer_id', 'in', filters.customer_id);
+  if (filters.address_id) query = query.where('address_id', 'in', filters.address_id);
+  if (filters.status) query = query.where('status', 'in', filters.status);
+  if (filters.collection_mode) query = query.where('collection_mode', '=', filters.collection_mode);
+  if (filters.price_id) {
+    // @NOTE items are JSON text; a price id is a unique token, so a containment match is exact enough.
+    const ids = filters.price_id;
+    query = query.where((eb) => eb.or(ids.map((id) => eb('items', 'like', `%"id":"${id.replace(/[^a-z0-9_]/g, '')}"%`))));
+  }
+  if (filters.scheduled_change_action) {
+    const actions = filters.scheduled_change_action;
+    query = query.where((eb) => eb.or(actions.map((action) => eb('scheduled_change', 'like', `{"action":"${action.replace(/[^a-z]/g, '')}"%`))));
+  }
+  return fetchPage(db, 'subscriptions', query, page);
+}
+
+export async function insertSubscription(db: Executor, row: SubscriptionRow): Promise<void> {
+  await db.insertInto('subscriptions').values(row).execute();
+}
+
+export async function updateSubscription(db: Executor, row: SubscriptionRow): Promise<void> {
+  const { seller_id, environment, id, ...changes } = row;
+  await db.updateTable('subscriptions').set(changes).where('seller_id', '=', seller_id).where('environment', '=', environment).where('id', '=', id).execute();
+}
+
+/** Subscriptions of the tenant with work due at or before `at` (stored form), oldest due first. */
+export async function dueSubscriptionIds(db: Executor, tenant: Tenant, at: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('subscriptions')
+    .select('id')
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('next_due_at', '<=', at)
+    .orderBy('next_due_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+export async function earliestDue(db: Executor, tenant: Tenant): Promise<string | null> {
+  const row = await db
+    .selectFrom('subscriptions')
+    .select((eb) => eb.fn.min('next_due_at').as('due'))
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .executeTakeFirst();
+  return (row?.due as string | null | undefined) ?? null;
+}

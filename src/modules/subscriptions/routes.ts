@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import { hasPermission } from '../../http/auth.js';
+import { operation, pageRequest, type ApiRequest, type ServerDeps } from '../../http/operation.js';
+import { registerSubscriptionHooks } from './hooks.js';
+import {
+  activateSubscription,
+  cancelSubscription,
+  getSubscription,
+  listSubscriptions,
+  pauseSubscription,
+  resumeSubscription,
+  type Viewer,
+} from './service.js';
+import { updateSubscription } from './operations/update.js';
+
+function viewer({ caller }: Pick<ApiRequest, 'caller'>): Viewer {
+  return { portalId: caller.portalId, canMintPortalTokens: hasPermission(caller, 'customer_portal_session.write') };
+}
+
+const id = (request: ApiRequest) => request.params.subscription_id as string;
+
+export function subscriptionRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  registerSubscriptionHooks();
+
+  operation(app, deps, 'list-subscriptions', async (request) => {
+    const { ctx, op, query } = request;
+    const page = pageRequest(op, query);
+    const result = await listSubscriptions(
+      ctx,
+      viewer(request),
+      {
+        id: query.id as string[] | undefined,
+        customer_id: query.customer_id as string[] | undefined,
+        address_id: query.address_id as string[] | undefined,
+        price_id: query.price_id as string[] | undefined,
+        status: query.status as string[] | undefined,
+        collection_mode: query.collection_mode as string | undefined,
+        scheduled_change_action: query.scheduled_change_action as string[] | undefined,
+      },
+      page,
+    );
+    return { page: result.page, data: result.data, perPage: page.perPage };
+  });
+
+  operation(app, deps, 'get-subscription', async (request) => ({ data: await getSubscription(request.ctx, viewer(request), id(request)) }));
+
+  operation(app, deps, 'update-subscription', async (request) => ({
+    data: await updateSubscription(request.ctx, viewer(request), id(request), request.body),
+  }));
+
+  operation(app, deps, 'cancel-subscription', async (request) => ({
+    data: await cancelSubscription(request.ctx, viewer(request), id(request), request.body ?? {}),
+  }));
+
+  operation(app, deps, 'pause-subscription', async (request) => ({
+    data: await pauseSubscription(request.ctx, viewer(request), id(request), request.body ?? {}),
+  }));
+
+  operation(app, deps, 'resume-subscription', async (request) => ({
+    data: await resumeSubscription(request.ctx, viewer(request), id(request), request.body ?? {}),
+  }));
+
+  operation(app, deps, 'activate-subscription', async (request) => ({
+    data: await activateSubscription(request.ctx, viewer(request), id(request)),
+  }));
+}

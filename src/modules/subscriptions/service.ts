@@ -1,0 +1,123 @@
+// Subscriptions through the API: reads (with management_urls), and the lifecycle operations, each one database
+// transaction: lock the row, ask billing/subscription-lifecycle for the transition, store it, record its events
+// in order, and bill the period the transition says to bill.
+import type { Ctx } from '../../context.js';
+import type { Executor } from '../../db/database.js';
+import type { PageRequest } from '../../db/pagination.js';
+import type { SubscriptionRow } from '../../db/tables.js';
+import { activate, cancel, pause, removeScheduledChange, resume, type Transition, type PauseInput, type ResumeInput } from '../../billing/subscription-lifecycle.js';
+import { recordEvent } from '../../events/record.js';
+import { notFound } from '../../kernel/errors.js';
+import { parseRfc3339 } from '../../kernel/time.js';
+import { invalidField } from '../../kernel/errors.js';
+import { portalBase } from '../customer-portal/links.js';
+import { mintPortalToken } from '../customer-portal/tokens.js';
+import { findPortal } from '../sellers/service.js';
+import { billSubscriptionPeriod } from './billing.js';
+import { findSubscription, listSubscriptions as listRows, lockSubscription, updateSubscription, type SubscriptionFilters } from './repository.js';
+import { serializeSubscription, serializeSubscriptionForEvent, type LinkContext, type SubscriptionEntity } from './serialize.js';
+import { stateOf, withState } from './state.js';
+
+export interface Viewer {
+  portalId: string;
+  /** Whether the caller's key holds customer_portal_session.write (then links carry a token). */
+  canMintPortalTokens: boolean;
+}
+
+/** How this caller's responses build management_urls: the environment's portal, and a token when allowed. */
+export async function linkContext(ctx: Ctx, viewer: Viewer): Promise<LinkContext> {
+  const base = portalBase(ctx.config, ctx.tenant.environment);
+  if (!viewer.canMintPortalTokens) return { portalBase: base, portalId: viewer.portalId };
+  const portal = await findPortal(ctx.db, viewer.portalId);
+  if (!portal) return { portalBase: base, portalId: viewer.portalId };
+  const now = ctx.clock.now();
+  const tokens = new Map<string, Promise<string>>();
+  return {
+    portalBase: base,
+    portalId: viewer.portalId,
+    // @NOTE one token per customer per response, minted fresh and never stored.
+    tokenFor: (customerId) => {
+      let token = tokens.get(customerId);
+      if (!token) {
+        token = mintPortalToken(portal.signingSecret, { customerId, tenant: ctx.tenant, usage: 'customer-portal-url', now });
+        tokens.set(customerId, token);
+      }
+      return token;
+    },
+  };
+}
+
+export async function getSubscriptionRow(db: Executor, ctx: Ctx, id: string): Promise<SubscriptionRow> {
+  const row = await findSubscription(db, ctx.tenant, id);
+  if (!row) throw notFound(id);
+  return row;
+}
+
+async function lockRow(trx: Executor, ctx: Ctx, id: string): Promise<SubscriptionRow> {
+  const row = await lockSubscription(trx, ctx.tenant, id, ctx.dialect);
+  if (!row) throw notFound(id);
+  return row;
+}
+
+export async function getSubscription(ctx: Ctx, viewer: Viewer, id: string): Promise<SubscriptionEntity> {
+  return serializeSubscription(await getSubscriptionRow(ctx.db, ctx, id), await linkContext(ctx, viewer));
+}
+
+export async function listSubscriptions(ctx: Ctx, viewer: Viewer, filters: SubscriptionFilters, page: PageRequest) {
+  const result = await listRows(ctx.db, ctx.tenant, filters, page);
+  const links = await linkContext(ctx, viewer);
+  return { page: result, data: await Promise.all(result.rows.map((row) => serializeSubscription(row, links))) };
+}
+
+/**
+ * Stores a transition: the new state, its events in Paddle's order, and the bill for a new period (activation,
+ * resume into a new period) through the subscription's saved payment method.
+ */
+export async function applyTransition(trx: Executor, ctx: Ctx, row: SubscriptionRow, transition: Transition): Promise<SubscriptionRow> {
+  if (transition.events.length === 0 && transition.bill === null) return row;
+  const next = withState(row, transition.state, ctx.clock.now());
+  await updateSubscription(trx, next);
+  const entity = serializeSubscriptionForEvent(next);
+  for (const event of transition.events) await recordEvent(trx, ctx, event, entity);
+  return transition.bill ? billSubscriptionPeriod(trx, ctx, next, transition.bill) : next;
+}
+
+/** Runs one lifecycle operation in a database transaction and answers the subscription as the API shows it. */
+export async function operate(ctx: Ctx, viewer: Viewer, id: string, move: (row: SubscriptionRow) => Transition): Promise<SubscriptionEntity> {
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const current = await lockRow(trx, ctx, id);
+    return applyTransition(trx, ctx, current, move(current));
+  });
+  return serializeSubscription(row, await linkContext(ctx, viewer));
+}
+
+function instantField(field: string, value: string | null | undefined) {
+  if (value === null || value === undefined) return null;
+  const instant = parseRfc3339(value);
+  if (!instant) throw invalidField([{ field, message: 'must be an RFC 3339 date-time' }]);
+  return instant;
+}
+
+export function cancelSubscription(ctx: Ctx, viewer: Viewer, id: string, input: { effective_from?: 'next_billing_period' | 'immediately' | null }) {
+  return operate(ctx, viewer, id, (row) => cancel(stateOf(row), input ?? {}, ctx.clock.now()));
+}
+
+export function pauseSubscription(ctx: Ctx, viewer: Viewer, id: string, input: { effective_from?: PauseInput['effective_from']; resume_at?: string | null; on_resume?: PauseInput['on_resume'] }) {
+  const resumeAt = instantField('resume_at', input?.resume_at);
+  return operate(ctx, viewer, id, (row) => pause(stateOf(row), { effective_from: input?.effective_from ?? null, resume_at: resumeAt, on_resume: input?.on_resume ?? null }, ctx.clock.now()));
+}
+
+export function resumeSubscription(ctx: Ctx, viewer: Viewer, id: string, input: { effective_from?: string | null; on_resume?: ResumeInput['on_resume'] } | null) {
+  const from = input?.effective_from;
+  const effective: ResumeInput['effective_from'] = from === undefined || from === null || from === 'immediately' ? 'immediately' : instantField('effective_from', from);
+  return operate(ctx, viewer, id, (row) => resume(stateOf(row), { effective_from: effective, on_resume: input?.on_resume ?? null }, ctx.clock.now()));
+}
+
+export function activateSubscription(ctx: Ctx, viewer: Viewer, id: string) {
+  return operate(ctx, viewer, id, (row) => activate(stateOf(row), ctx.clock.now()));
+}
+
+export function removeSubscriptionScheduledChange(ctx: Ctx, viewer: Viewer, id: string) {
+  return operate(ctx, viewer, id, (row) => removeScheduledChange(stateOf(row), ctx.clock.now()));
+}
+

@@ -1,0 +1,76 @@
+// Transactions a subscription makes for itself: a renewal (or activation, or resume into a new period) is a
+// `billed` transaction with origin `subscription_recurring` and the period it pays for; automatic collection
+// then charges the saved payment method. Paddle's renewal order: transaction.created, transaction.billed, then
+// the payment's events.
+import type { Ctx } from '../../../context.js';
+import type { Executor } from '../../../db/database.js';
+import type { TransactionRow } from '../../../db/tables.js';
+import { recordEvent } from '../../../events/record.js';
+import { newId } from '../../../kernel/ids.js';
+import { toStoredTime } from '../../../kernel/time.js';
+import type { ResolvedItem } from '../items.js';
+import { priceTransaction } from '../pricing.js';
+import { insertTransaction, nextInvoiceSequence } from '../repository.js';
+import { storedItems } from '../items.js';
+import { transactionEntity } from '../service.js';
+
+export interface SubscriptionBillInput {
+  subscriptionId: string;
+  customerId: string;
+  addressId: string;
+  businessId: string | null;
+  currencyCode: string;
+  collectionMode: 'automatic' | 'manual';
+  billingDetails: string | null;
+  countryCode: string | null;
+  items: ResolvedItem[];
+  /** Stored-form period this transaction pays for; null for charges outside a period (one-time charges). */
+  billingPeriod: { starts_at: string; ends_at: string } | null;
+  origin: 'subscription_recurring' | 'subscription_update' | 'subscription_charge' | 'subscription_payment_method_change';
+  portalId: string;
+}
+
+/** Creates the billed transaction (with invoice number) inside the caller's database transaction. */
+export async function createSubscriptionTransaction(trx: Executor, ctx: Ctx, input: SubscriptionBillInput): Promise<TransactionRow> {
+  const now = ctx.clock.now();
+  const stamp = toStoredTime(now);
+  const priced = await priceTransaction(trx, ctx, {
+    items: input.items,
+    currencyCode: input.currencyCode,
+    countryCode: input.countryCode,
+    customerId: input.customerId,
+  });
+  const sequence = await nextInvoiceSequence(trx, ctx.tenant);
+  const row: TransactionRow = {
+    ...ctx.tenant,
+    id: newId('transaction', now.epochMilliseconds),
+    status: 'billed',
+    customer_id: input.customerId,
+    address_id: input.addressId,
+    business_id: input.businessId,
+    custom_data: null,
+    currency_code: priced.currency_code,
+    origin: input.origin,
+    subscription_id: input.subscriptionId,
+    invoice_id: newId('invoice', now.epochMilliseconds),
+    invoice_number: `${now.toZonedDateTimeISO('UTC').year}-${sequence.toString().padStart(5, '0')}`,
+    collection_mode: input.collectionMode,
+    discount_id: null,
+    billing_details: input.billingDetails,
+    billing_period: input.billingPeriod ? JSON.stringify(input.billingPeriod) : null,
+    items: JSON.stringify(storedItems(input.items)),
+    details: JSON.stringify(priced.details),
+    grand_total: priced.grand_total,
+    credit_used: priced.credit_used,
+    checkout_url: null,
+    created_at: stamp,
+    updated_at: stamp,
+    billed_at: stamp,
+    revised_at: null,
+  };
+  await insertTransaction(trx, row);
+  const entity = await transactionEntity(trx, ctx, row, input.portalId);
+  await recordEvent(trx, ctx, 'transaction.created', entity);
+  await recordEvent(trx, ctx, 'transaction.billed', entity);
+  return row;
+}
