@@ -200,3 +200,26 @@ export function notPayableError(entity: TransactionEntity): PaddleError {
   }
   return new PaddleError(400, 'transaction_not_payable', `Transaction ${entity.id} cannot be paid when its status is '${entity.status}'.`);
 }
+
+/** The transaction row, locked, for a subscription charge. */
+export async function lockTransactionForBilling(trx: Executor, ctx: Ctx, id: string): Promise<TransactionRow> {
+  return lockRow(trx, ctx, id);
+}
+
+/** Nothing to charge (a zero total, e.g. covered by credit): paid and completed without a payment attempt. */
+export async function completeWithoutCharge(trx: Executor, ctx: Ctx, portal: PortalRef, row: TransactionRow): Promise<PaymentOutcome> {
+  return { kind: 'paid', transaction: await completePayment(trx, ctx, row, null, portal) };
+}
+
+/** A subscription's payment failed: its transaction becomes past due (Paddle: transaction.past_due). */
+export async function markPastDue(trx: Executor, ctx: Ctx, portal: PortalRef, id: string): Promise<TransactionEntity> {
+  const row = await lockRow(trx, ctx, id);
+  if (row.status === 'past_due') return transactionEntity(trx, ctx, row, portal.portalId);
+  return save(trx, ctx, { ...row, status: 'past_due', updated_at: toStoredTime(ctx.clock.now()) }, ['transaction.updated', 'transaction.past_due'], portal);
+}
+
+/** How many payment attempts of the transaction have failed (dunning counts its retries with this). */
+export async function failedAttemptCount(trx: Executor, ctx: Ctx, transactionId: string): Promise<number> {
+  const attempts = await paymentAttemptsOf(trx, ctx.tenant, [transactionId]);
+  return attempts.filter((attempt) => attempt.status === 'error').length;
+}
