@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { buildApp } from './app.js';
 import { readConfig, type Config } from './config.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.js';
+import { startScheduler } from './jobs/scheduler.js';
 import { WallClock } from './kernel/clock.js';
 import { ensureBootstrapKey, type BootstrapOutcome } from './modules/api-keys/service.js';
 import { DEFAULT_SELLER_ID, ensureSeller } from './modules/sellers/service.js';
@@ -50,6 +51,14 @@ export async function serve(env: Record<string, string | undefined> = process.en
   const { database, keyLines } = await prepareDatabase(config, clock);
   const app = await buildApp({ db: database.db, dialect: database.dialect, config, wallClock: clock });
   await app.listen({ port, host: config.host });
+  const scheduler = startScheduler({
+    db: database.db,
+    dialect: database.dialect,
+    wallClock: clock,
+    config,
+    intervalMs: Number(env.PADDOCK_SCHEDULER_INTERVAL_MS ?? 5000),
+    log: (message, error) => console.error(message, error),
+  });
 
   const lines = [
     `Paddock listening on http://${config.host}:${port}`,
@@ -68,6 +77,7 @@ export async function serve(env: Record<string, string | undefined> = process.en
     console.log(`${signal} received: finishing requests in flight, then stopping`);
     // @NOTE app.close waits for in-flight requests; each change is one database transaction, so whatever
     // was not committed is rolled back and nothing is left half-written.
+    await scheduler.stop();
     await app.close();
     await database.close();
     process.exit(0);

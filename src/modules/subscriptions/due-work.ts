@@ -8,7 +8,7 @@ import { instantFromStored, toStoredTime, Temporal } from '../../kernel/time.js'
 import { portalOfTenant } from '../sellers/service.js';
 import { findPastDueTransaction } from '../transactions/service.js';
 import { collect, DUNNING_DAYS, storeTransition } from './billing.js';
-import { dueSubscriptionIds, earliestDue, lockSubscription } from './repository.js';
+import { claimSubscription, dueSubscriptionIds, earliestDue } from './repository.js';
 import { applyTransition } from './service.js';
 import { stateOf } from './state.js';
 
@@ -16,7 +16,7 @@ const BATCH = 100;
 
 async function runOne(ctx: Ctx, id: string): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const row = await lockSubscription(trx, ctx.tenant, id, ctx.dialect);
+    const row = await claimSubscription(trx, ctx.tenant, id, ctx.dialect);
     if (!row?.next_due_at) return;
     const now = ctx.clock.now();
     if (Temporal.Instant.compare(instantFromStored(row.next_due_at), now) > 0) return;

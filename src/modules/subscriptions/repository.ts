@@ -30,6 +30,16 @@ export async function lockSubscription(db: Executor, tenant: Tenant, id: string,
   return query.executeTakeFirst();
 }
 
+/**
+ * Claims a subscription for due work: locked for this transaction, or undefined when another process holds it
+ * (PostgreSQL `FOR UPDATE SKIP LOCKED`; SQLite serialises writers, so the row is simply read).
+ */
+export async function claimSubscription(db: Executor, tenant: Tenant, id: string, dialect: 'sqlite' | 'postgres'): Promise<SubscriptionRow | undefined> {
+  let query = scoped(db, tenant).where('id', '=', id);
+  if (dialect === 'postgres') query = query.forUpdate().skipLocked();
+  return query.executeTakeFirst();
+}
+
 export async function findSubscriptionByOriginTransaction(db: Executor, tenant: Tenant, transactionId: string): Promise<SubscriptionRow | undefined> {
   return scoped(db, tenant).where('origin_transaction_id', '=', transactionId).executeTakeFirst();
 }

@@ -1,0 +1,63 @@
+// Runs due work on every tenant's own clock while the server is up: live tenants follow the wall clock, each
+// sandbox its offset clock. Several processes may run this at once: every unit of work is claimed inside its
+// own database transaction with the row locked (and skipped when another process holds it, on PostgreSQL),
+// and re-checked before anything happens, so nothing runs twice.
+import type { Config } from '../config.js';
+import type { Ctx } from '../context.js';
+import type { Db, Dialect } from '../db/database.js';
+import { OffsetClock, type Clock } from '../kernel/clock.js';
+import { Temporal } from '../kernel/time.js';
+import { dueWorkRunners } from './due-work.js';
+
+export interface SchedulerDeps {
+  db: Db;
+  dialect: Dialect;
+  wallClock: Clock;
+  config: Config;
+  /** How often to look for due work; the interval is also the worst-case lateness of a renewal. */
+  intervalMs: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+async function tenants(db: Db) {
+  const rows = await db.selectFrom('seller_environments').select(['seller_id', 'environment', 'clock_offset_us']).execute();
+  return rows.map((row) => ({ tenant: { seller_id: row.seller_id, environment: row.environment }, offset: BigInt(row.clock_offset_us) }));
+}
+
+/** One pass over every tenant: whatever is due on that tenant's clock now is done. */
+export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>): Promise<void> {
+  for (const { tenant, offset } of await tenants(deps.db)) {
+    const ctx: Ctx = { db: deps.db, dialect: deps.dialect, clock: new OffsetClock(deps.wallClock, offset), tenant, config: deps.config };
+    for (const runner of dueWorkRunners()) {
+      const due = await runner.nextDueAt(ctx);
+      if (due && Temporal.Instant.compare(due, ctx.clock.now()) <= 0) await runner.runDue(ctx);
+    }
+  }
+}
+
+export interface RunningScheduler {
+  stop(): Promise<void>;
+}
+
+/** Starts the loop; `stop` waits for a pass in progress to finish (so SIGTERM leaves work consistent). */
+export function startScheduler(deps: SchedulerDeps): RunningScheduler {
+  let stopped = false;
+  let current: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    if (stopped) return;
+    current = runDueWorkOnce(deps)
+      .catch((error: unknown) => deps.log?.('due work failed; it will be retried on the next pass', error))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, deps.intervalMs);
+      });
+  };
+  timer = setTimeout(tick, deps.intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await current;
+    },
+  };
+}
