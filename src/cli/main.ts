@@ -4,7 +4,8 @@ import { readConfig } from '../config.js';
 import { WallClock } from '../kernel/clock.js';
 import { ALL_PERMISSIONS } from '../kernel/permissions.js';
 import { serve, prepareDatabase } from '../main.js';
-import { createApiKey } from '../modules/api-keys/service.js';
+import { createApiKey, revokeKey } from '../modules/api-keys/service.js';
+import { parseApiKey } from '../modules/api-keys/key-format.js';
 import { DEFAULT_SELLER_ID } from '../modules/sellers/service.js';
 
 const program = new Command('paddock').description('A self-hostable Paddle Billing API v1 server with the customer portal');
@@ -46,6 +47,28 @@ keys
       });
       console.log(created.key);
       console.error(`created ${created.id} (${options.environment}) with: ${created.permissions.join(', ')}`);
+    } finally {
+      await database.close();
+    }
+  });
+
+keys
+  .command('revoke')
+  .description('revoke an API key (give the key itself or its apikey_ id); requests with it then get 403 invalid_token')
+  .argument('<key-or-id>', 'pdl_…_apikey_… key, or apikey_… id')
+  .addOption(new Option('--environment <environment>', 'sandbox or live (needed with an id)').choices(['sandbox', 'live']))
+  .action(async (keyOrId: string, options: { environment?: 'sandbox' | 'live' }) => {
+    const parsed = parseApiKey(keyOrId);
+    const environment = parsed?.environment ?? options.environment;
+    const id = parsed?.apiKeyId ?? keyOrId;
+    if (!environment) throw new Error('give --environment with an apikey_ id');
+    const config = readConfig(process.env);
+    const clock = new WallClock();
+    const { database } = await prepareDatabase(config, clock);
+    try {
+      const revoked = await revokeKey(database.db, clock, { seller_id: DEFAULT_SELLER_ID, environment }, id);
+      if (!revoked) throw new Error(`no ${environment} key ${id}`);
+      console.error(`revoked ${id} (${environment})`);
     } finally {
       await database.close();
     }

@@ -120,6 +120,12 @@ describe('paddock keys create', () => {
     });
     assert.equal(write.status, 403);
     assert.equal(((await write.json()) as { error: { code: string } }).error.code, 'forbidden');
+
+    const revoked = spawnSync(process.execPath, [BIN, 'keys', 'revoke', key], { env: { ...process.env, DATABASE_URL: `sqlite:${database}` }, encoding: 'utf8' });
+    assert.equal(revoked.status, 0, revoked.stderr);
+    const after = await fetch(`${base}/customers`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal(after.status, 403);
+    assert.equal(((await after.json()) as { error: { code: string } }).error.code, 'invalid_token');
     assert.equal(await stop(running), 0);
   });
 });

@@ -45,3 +45,15 @@ export async function findBootstrapKey(db: Executor, tenant: Tenant): Promise<Ap
 export async function findKeyHashOwner(db: Executor, keyHash: string): Promise<{ seller_id: string; environment: Environment } | undefined> {
   return db.selectFrom('api_keys').select(['seller_id', 'environment']).where('key_hash', '=', keyHash).executeTakeFirst();
 }
+
+/** Marks a key revoked; answers whether a key of that tenant and id existed. */
+export async function revokeApiKey(db: Executor, tenant: Tenant, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ status: 'revoked', updated_at: at })
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

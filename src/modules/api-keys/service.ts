@@ -6,7 +6,7 @@ import { newId } from '../../kernel/ids.js';
 import { ALL_PERMISSIONS, isKnownPermission } from '../../kernel/permissions.js';
 import { toStoredTime } from '../../kernel/time.js';
 import { environmentMarker, generateApiKey, hashApiKey, parseApiKey } from './key-format.js';
-import { findBootstrapKey, findKeyHashOwner, insertApiKey } from './repository.js';
+import { findBootstrapKey, findKeyHashOwner, insertApiKey, revokeApiKey } from './repository.js';
 
 export interface CreatedKey {
   id: string;
@@ -71,4 +71,9 @@ export async function ensureBootstrapKey(db: Db, clock: Clock, tenant: Tenant, c
   if (await findBootstrapKey(db, tenant)) return { kind: 'existing' };
   const created = await createApiKey(db, clock, tenant, { name: 'Bootstrap key', permissions: ALL_PERMISSIONS, bootstrap: true });
   return { kind: 'generated', key: created.key };
+}
+
+/** Revokes a key by its `apikey_` id (the 26 characters after `apikey_` in the key itself). */
+export async function revokeKey(db: Db, clock: Clock, tenant: Tenant, id: string): Promise<boolean> {
+  return revokeApiKey(db, tenant, id, toStoredTime(clock.now()));
 }
