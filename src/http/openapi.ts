@@ -135,6 +135,22 @@ export function schemaPointer(operationId: string, part: 'request' | { response:
 }
 
 const bodyValidators = new Map<string, ValidateFunction>();
+/** Top-level body fields an operation knows, for request schemas that do not close themselves. */
+const knownBodyFields = new Map<string, Set<string>>();
+
+/** The property names of an object schema, following $ref and allOf; undefined when it is not a plain object. */
+function propertyNames(node: Json | undefined): Set<string> | undefined {
+  const schema = resolve(node);
+  if (!schema) return undefined;
+  if (schema.oneOf || schema.anyOf) return undefined;
+  const names = new Set<string>(Object.keys(schema.properties ?? {}));
+  for (const part of schema.allOf ?? []) {
+    const inner = propertyNames(part);
+    if (!inner) return undefined;
+    for (const name of inner) names.add(name);
+  }
+  return names.size > 0 ? names : undefined;
+}
 const queryValidators = new Map<string, ValidateFunction>();
 
 /** Compiles an operation's validators once, at start-up, so no request pays for it. */
@@ -142,6 +158,11 @@ export function prepareValidators(operationId: string): void {
   const op = operationSpec(operationId);
   if (op.hasBody && !bodyValidators.has(operationId)) {
     bodyValidators.set(operationId, ajv.compile({ $ref: schemaPointer(operationId, 'request') }));
+    const pathItem = (spec.paths as Json)[op.specPath];
+    const schema = pathItem?.[op.method.toLowerCase()]?.requestBody?.content?.['application/json']?.schema;
+    const resolved = resolve(schema);
+    const names = resolved?.additionalProperties === false ? undefined : propertyNames(schema);
+    if (names) knownBodyFields.set(operationId, names);
   }
   if (!queryValidators.has(operationId)) {
     // @NOTE per_page above the maximum is clamped (Paddle's documented behaviour), not refused.
@@ -155,8 +176,14 @@ export function prepareValidators(operationId: string): void {
 /** Throws Paddle's 400 `invalid_field` when the body does not match the operation's request schema. */
 export function validateBody(operationId: string, body: unknown): void {
   const validate = bodyValidators.get(operationId);
-  if (!validate || validate(body)) return;
-  throw invalidField(toFieldErrors(validate.errors ?? [], body));
+  const errors: FieldError[] = [];
+  // @NOTE Paddle refuses fields it does not know, even where its spec leaves the object open.
+  const known = knownBodyFields.get(operationId);
+  if (known && body && typeof body === 'object' && !Array.isArray(body)) {
+    for (const key of Object.keys(body)) if (!known.has(key)) errors.push({ field: key, message: 'property is not allowed' });
+  }
+  if (validate && !validate(body)) errors.push(...toFieldErrors(validate.errors ?? [], body));
+  if (errors.length > 0) throw invalidField(errors);
 }
 
 /** Turns raw query strings into the types the spec declares, then validates them. */

@@ -99,6 +99,9 @@ await forEachDialect((dialect) => {
       assertPaddleError(quantity, 400, 'invalid_field');
       assert.equal(quantity.body.error.errors[0].field, 'items[0].quantity');
       assertPaddleError(await t().request('POST', '/transactions', { body: { items: [] } }), 400, 'invalid_field');
+      const unknown = await t().request('POST', '/transactions', { body: { items: [{ price_id: price.id, quantity: 1 }], colour: 'red' } });
+      assertPaddleError(unknown, 400, 'invalid_field');
+      assert.deepEqual(unknown.body.error.errors, [{ field: 'colour', message: 'property is not allowed' }]);
       const manual = await t().request('POST', '/transactions', { body: { items: [{ price_id: price.id, quantity: 1 }], collection_mode: 'manual' } });
       assertPaddleError(manual, 400, 'invalid_field');
       assert.equal(manual.body.error.errors[0].field, 'billing_details');
