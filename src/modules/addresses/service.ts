@@ -94,22 +94,25 @@ export async function createAddress(ctx: Ctx, customerId: string, input: Address
 const TEXT_FIELDS = ['description', 'first_line', 'second_line', 'city', 'postal_code', 'region'] as const;
 
 export async function updateAddress(ctx: Ctx, customerId: string, id: string, input: AddressInput) {
-  return ctx.db.transaction().execute(async (trx) => {
-    const current = await getAddressRow(trx, ctx, customerId, id);
-    const next: AddressRow = { ...current, updated_at: toStoredTime(ctx.clock.now()) };
-    for (const field of TEXT_FIELDS) {
-      const value = input[field];
-      if (value !== undefined) next[field] = value;
-    }
-    if (input.country_code !== undefined) next.country_code = input.country_code;
-    if (input.custom_data !== undefined) next.custom_data = toJsonColumn(input.custom_data);
-    if (input.status !== undefined) next.status = input.status;
-    // @NOTE checked only when the request touches the country or postal code, so an imported address that
-    // lacks one can still be archived or relabelled.
-    if (input.country_code !== undefined || input.postal_code !== undefined) assertPostalCode(next.country_code, next.postal_code);
-    await updateRow(trx, next);
-    const entity = serializeAddress(next);
-    await recordEvent(trx, ctx, 'address.updated', entity);
-    return entity;
-  });
+  return ctx.db.transaction().execute((trx) => updateAddressWithin(trx, ctx, customerId, id, input));
+}
+
+/** `updateAddress` inside the caller's database transaction (e.g. revising a transaction's address). */
+export async function updateAddressWithin(trx: Executor, ctx: Ctx, customerId: string, id: string, input: AddressInput) {
+  const current = await getAddressRow(trx, ctx, customerId, id);
+  const next: AddressRow = { ...current, updated_at: toStoredTime(ctx.clock.now()) };
+  for (const field of TEXT_FIELDS) {
+    const value = input[field];
+    if (value !== undefined) next[field] = value;
+  }
+  if (input.country_code !== undefined) next.country_code = input.country_code;
+  if (input.custom_data !== undefined) next.custom_data = toJsonColumn(input.custom_data);
+  if (input.status !== undefined) next.status = input.status;
+  // @NOTE checked only when the request touches the country or postal code, so an imported address that
+  // lacks one can still be archived or relabelled.
+  if (input.country_code !== undefined || input.postal_code !== undefined) assertPostalCode(next.country_code, next.postal_code);
+  await updateRow(trx, next);
+  const entity = serializeAddress(next);
+  await recordEvent(trx, ctx, 'address.updated', entity);
+  return entity;
 }

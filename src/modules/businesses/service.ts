@@ -49,50 +49,56 @@ export async function listBusinesses(ctx: Ctx, customerId: string, filters: Busi
 }
 
 export async function createBusiness(ctx: Ctx, customerId: string, input: BusinessInput & { name: string }) {
-  return ctx.db.transaction().execute(async (trx) => {
-    const customer = await getCustomerRow(trx, ctx, customerId);
-    if (customer.status === 'archived') {
-      throw badRequest('entity_archived', `customer ${customer.id} is archived and cannot be modified.`);
-    }
-    const now = ctx.clock.now();
-    const stored = toStoredTime(now);
-    const row: BusinessRow = {
-      ...ctx.tenant,
-      id: newId('business', now.epochMilliseconds),
-      customer_id: customer.id,
-      name: input.name,
-      company_number: input.company_number ?? null,
-      tax_identifier: input.tax_identifier ?? null,
-      contacts: contactsColumn(input.contacts),
-      custom_data: toJsonColumn(input.custom_data),
-      status: 'active',
-      import_meta: null,
-      created_at: stored,
-      updated_at: stored,
-    };
-    await insertBusiness(trx, row);
-    const entity = serializeBusiness(row);
-    await recordEvent(trx, ctx, 'business.created', entity);
-    return entity;
-  });
+  return ctx.db.transaction().execute((trx) => createBusinessWithin(trx, ctx, customerId, input));
+}
+
+/** `createBusiness` inside the caller's database transaction (e.g. revising a transaction that had no business). */
+export async function createBusinessWithin(trx: Executor, ctx: Ctx, customerId: string, input: BusinessInput & { name: string }) {
+  const customer = await getCustomerRow(trx, ctx, customerId);
+  if (customer.status === 'archived') {
+    throw badRequest('entity_archived', `customer ${customer.id} is archived and cannot be modified.`);
+  }
+  const now = ctx.clock.now();
+  const stored = toStoredTime(now);
+  const row: BusinessRow = {
+    ...ctx.tenant,
+    id: newId('business', now.epochMilliseconds),
+    customer_id: customer.id,
+    name: input.name,
+    company_number: input.company_number ?? null,
+    tax_identifier: input.tax_identifier ?? null,
+    contacts: contactsColumn(input.contacts),
+    custom_data: toJsonColumn(input.custom_data),
+    status: 'active',
+    import_meta: null,
+    created_at: stored,
+    updated_at: stored,
+  };
+  await insertBusiness(trx, row);
+  const entity = serializeBusiness(row);
+  await recordEvent(trx, ctx, 'business.created', entity);
+  return entity;
 }
 
 export async function updateBusiness(ctx: Ctx, customerId: string, id: string, input: BusinessInput) {
-  return ctx.db.transaction().execute(async (trx) => {
-    const current = await getBusinessRow(trx, ctx, customerId, id);
-    const next: BusinessRow = {
-      ...current,
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.company_number !== undefined ? { company_number: input.company_number } : {}),
-      ...(input.tax_identifier !== undefined ? { tax_identifier: input.tax_identifier } : {}),
-      ...(input.contacts !== undefined ? { contacts: contactsColumn(input.contacts) } : {}),
-      ...(input.custom_data !== undefined ? { custom_data: toJsonColumn(input.custom_data) } : {}),
-      ...(input.status !== undefined ? { status: input.status } : {}),
-      updated_at: toStoredTime(ctx.clock.now()),
-    };
-    await updateRow(trx, next);
-    const entity = serializeBusiness(next);
-    await recordEvent(trx, ctx, 'business.updated', entity);
-    return entity;
-  });
+  return ctx.db.transaction().execute((trx) => updateBusinessWithin(trx, ctx, customerId, id, input));
+}
+
+/** `updateBusiness` inside the caller's database transaction (e.g. revising a transaction's business). */
+export async function updateBusinessWithin(trx: Executor, ctx: Ctx, customerId: string, id: string, input: BusinessInput) {
+  const current = await getBusinessRow(trx, ctx, customerId, id);
+  const next: BusinessRow = {
+    ...current,
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.company_number !== undefined ? { company_number: input.company_number } : {}),
+    ...(input.tax_identifier !== undefined ? { tax_identifier: input.tax_identifier } : {}),
+    ...(input.contacts !== undefined ? { contacts: contactsColumn(input.contacts) } : {}),
+    ...(input.custom_data !== undefined ? { custom_data: toJsonColumn(input.custom_data) } : {}),
+    ...(input.status !== undefined ? { status: input.status } : {}),
+    updated_at: toStoredTime(ctx.clock.now()),
+  };
+  await updateRow(trx, next);
+  const entity = serializeBusiness(next);
+  await recordEvent(trx, ctx, 'business.updated', entity);
+  return entity;
 }

@@ -68,21 +68,24 @@ export async function createCustomer(ctx: Ctx, input: CustomerInput & { email: s
 }
 
 export async function updateCustomer(ctx: Ctx, id: string, input: CustomerInput) {
-  return ctx.db.transaction().execute(async (trx) => {
-    const current = await getCustomerRow(trx, ctx, id);
-    if (input.email !== undefined) await assertEmailFree(trx, ctx, input.email, id);
-    const next: CustomerRow = {
-      ...current,
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.email !== undefined ? { email: input.email, email_key: input.email.toLowerCase() } : {}),
-      ...(input.custom_data !== undefined ? { custom_data: toJsonColumn(input.custom_data) } : {}),
-      ...(input.locale !== undefined ? { locale: input.locale } : {}),
-      ...(input.status !== undefined ? { status: input.status } : {}),
-      updated_at: toStoredTime(ctx.clock.now()),
-    };
-    await updateRow(trx, next);
-    const entity = serializeCustomer(next);
-    await recordEvent(trx, ctx, 'customer.updated', entity);
-    return entity;
-  });
+  return ctx.db.transaction().execute((trx) => updateCustomerWithin(trx, ctx, id, input));
+}
+
+/** `updateCustomer` inside the caller's database transaction (e.g. revising a transaction's customer). */
+export async function updateCustomerWithin(trx: Executor, ctx: Ctx, id: string, input: CustomerInput) {
+  const current = await getCustomerRow(trx, ctx, id);
+  if (input.email !== undefined) await assertEmailFree(trx, ctx, input.email, id);
+  const next: CustomerRow = {
+    ...current,
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.email !== undefined ? { email: input.email, email_key: input.email.toLowerCase() } : {}),
+    ...(input.custom_data !== undefined ? { custom_data: toJsonColumn(input.custom_data) } : {}),
+    ...(input.locale !== undefined ? { locale: input.locale } : {}),
+    ...(input.status !== undefined ? { status: input.status } : {}),
+    updated_at: toStoredTime(ctx.clock.now()),
+  };
+  await updateRow(trx, next);
+  const entity = serializeCustomer(next);
+  await recordEvent(trx, ctx, 'customer.updated', entity);
+  return entity;
 }

@@ -151,44 +151,95 @@ export async function listPrices(ctx: Ctx, filters: PriceFilters, page: PageRequ
   return { page: result, data: await withIncludes(ctx, result.rows, include) };
 }
 
+/** A new active price row from validated columns (`changedColumns`), checked for consistency. */
+function newPriceRow(ctx: Ctx, input: PriceCreateInput, changes: Partial<PriceRow>, productId: string): PriceRow {
+  const now = ctx.clock.now();
+  const stored = toStoredTime(now);
+  const row: PriceRow = {
+    ...ctx.tenant,
+    id: newId('price', now.epochMilliseconds),
+    product_id: productId,
+    description: input.description,
+    type: 'standard',
+    name: null,
+    billing_cycle: null,
+    trial_period: null,
+    tax_mode: 'account_setting',
+    unit_price_amount: 0n,
+    unit_price_currency: input.unit_price.currency_code,
+    unit_price_overrides: '[]',
+    quantity_minimum: 1n,
+    quantity_maximum: 100n,
+    // @NOTE derived from billing_cycle by the repository on every write
+    billing_cycle_interval: null,
+    billing_cycle_frequency: null,
+    custom_data: null,
+    import_meta: null,
+    ...changes,
+    status: 'active',
+    created_at: stored,
+    updated_at: stored,
+  };
+  assertConsistent(row);
+  return row;
+}
+
+async function insertCreated(trx: Executor, ctx: Ctx, row: PriceRow): Promise<PriceEntity> {
+  await insertPrice(trx, row);
+  const entity = serializePrice(row);
+  await recordEvent(trx, ctx, 'price.created', entity);
+  return entity;
+}
+
+/** The product a new price may belong to: the tenant's, and not archived. */
+async function productForNewPrice(db: Executor, ctx: Ctx, productId: string) {
+  const product = await getProductRow(db, ctx, productId);
+  if (product.status === 'archived') throw entityArchived('Product', product.id);
+  return product;
+}
+
 export async function createPrice(ctx: Ctx, input: PriceCreateInput) {
   const changes = changedColumns(input);
   return ctx.db.transaction().execute(async (trx) => {
-    const product = await getProductRow(trx, ctx, input.product_id);
-    if (product.status === 'archived') throw entityArchived('Product', product.id);
-    const now = ctx.clock.now();
-    const stored = toStoredTime(now);
-    const row: PriceRow = {
-      ...ctx.tenant,
-      id: newId('price', now.epochMilliseconds),
-      product_id: product.id,
-      description: input.description,
-      type: 'standard',
-      name: null,
-      billing_cycle: null,
-      trial_period: null,
-      tax_mode: 'account_setting',
-      unit_price_amount: 0n,
-      unit_price_currency: input.unit_price.currency_code,
-      unit_price_overrides: '[]',
-      quantity_minimum: 1n,
-      quantity_maximum: 100n,
-      // @NOTE derived from billing_cycle by the repository on every write
-      billing_cycle_interval: null,
-      billing_cycle_frequency: null,
-      custom_data: null,
-      import_meta: null,
-      ...changes,
-      status: 'active',
-      created_at: stored,
-      updated_at: stored,
-    };
-    assertConsistent(row);
-    await insertPrice(trx, row);
-    const entity = serializePrice(row);
-    await recordEvent(trx, ctx, 'price.created', entity);
-    return entity;
+    const product = await productForNewPrice(trx, ctx, input.product_id);
+    return insertCreated(trx, ctx, newPriceRow(ctx, input, changes, product.id));
   });
+}
+
+/**
+ * A non-catalog price given inline on a transaction item (Paddle's `transaction-price-create-base` plus its
+ * product): validated as create-price validates, always `type: custom`.
+ */
+export type CustomPriceInput = Omit<PriceCreateInput, 'type' | 'status'>;
+
+function customColumns(input: CustomPriceInput): Partial<PriceRow> {
+  const { type: _type, status: _status, ...rest } = input as PriceCreateInput;
+  return { ...changedColumns(rest), type: 'custom' };
+}
+
+/**
+ * Creates a non-catalog price (`type: custom`, left out of lists unless asked for) inside the caller's database
+ * transaction, with its `price.created` event. The product must exist and be active.
+ */
+export async function createCustomPrice(trx: Executor, ctx: Ctx, input: CustomPriceInput): Promise<PriceEntity> {
+  const changes = customColumns(input);
+  const product = await productForNewPrice(trx, ctx, input.product_id);
+  return insertCreated(trx, ctx, newPriceRow(ctx, input, changes, product.id));
+}
+
+/**
+ * The price `createCustomPrice` would create, without an id and without writing anything (previews). A
+ * `product_id` must name an active product of the tenant; null stands for a product given inline.
+ */
+export async function previewCustomPrice(
+  db: Executor,
+  ctx: Ctx,
+  input: Omit<CustomPriceInput, 'product_id'> & { product_id: string | null },
+): Promise<Omit<PriceEntity, 'id' | 'product_id'> & { id: null; product_id: string | null }> {
+  const changes = customColumns({ ...input, product_id: input.product_id ?? '' });
+  const productId = input.product_id === null ? null : (await productForNewPrice(db, ctx, input.product_id)).id;
+  const entity = serializePrice(newPriceRow(ctx, { ...input, product_id: productId ?? '' }, changes, productId ?? ''));
+  return { ...entity, id: null, product_id: productId };
 }
 
 export async function updatePrice(ctx: Ctx, id: string, input: PriceInput) {

@@ -73,29 +73,68 @@ export async function listProducts(ctx: Ctx, filters: ProductFilters, page: Page
   return { page: result, data: await withIncludes(ctx, result.rows, include) };
 }
 
+/** A new active product row from create input (the spec has validated the fields). */
+function newProductRow(ctx: Ctx, input: ProductInput & { name: string; tax_category: string }): ProductRow {
+  const now = ctx.clock.now();
+  const stored = toStoredTime(now);
+  return {
+    ...ctx.tenant,
+    id: newId('product', now.epochMilliseconds),
+    name: input.name,
+    description: input.description ?? null,
+    type: input.type ?? 'standard',
+    tax_category: input.tax_category,
+    image_url: input.image_url ?? null,
+    custom_data: toJsonColumn(input.custom_data),
+    status: 'active',
+    import_meta: null,
+    created_at: stored,
+    updated_at: stored,
+  };
+}
+
+async function insertCreated(trx: Executor, ctx: Ctx, row: ProductRow): Promise<ProductEntity> {
+  await insertProduct(trx, row);
+  const entity = serializeProduct(row);
+  await recordEvent(trx, ctx, 'product.created', entity);
+  return entity;
+}
+
 export async function createProduct(ctx: Ctx, input: ProductInput & { name: string; tax_category: string }) {
-  return ctx.db.transaction().execute(async (trx) => {
-    const now = ctx.clock.now();
-    const stored = toStoredTime(now);
-    const row: ProductRow = {
-      ...ctx.tenant,
-      id: newId('product', now.epochMilliseconds),
-      name: input.name,
-      description: input.description ?? null,
-      type: input.type ?? 'standard',
-      tax_category: input.tax_category,
-      image_url: input.image_url ?? null,
-      custom_data: toJsonColumn(input.custom_data),
-      status: 'active',
-      import_meta: null,
-      created_at: stored,
-      updated_at: stored,
-    };
-    await insertProduct(trx, row);
-    const entity = serializeProduct(row);
-    await recordEvent(trx, ctx, 'product.created', entity);
-    return entity;
-  });
+  return ctx.db.transaction().execute((trx) => insertCreated(trx, ctx, newProductRow(ctx, input)));
+}
+
+/** A non-catalog product given inline on a transaction item (Paddle's `transaction-subscription-product-create`). */
+export interface CustomProductInput {
+  name: string;
+  tax_category: string;
+  description?: string | null;
+  image_url?: string | null;
+  custom_data?: Record<string, unknown> | null;
+}
+
+function customInput(input: CustomProductInput): ProductInput & { name: string; tax_category: string } {
+  return {
+    name: input.name,
+    tax_category: input.tax_category,
+    description: input.description ?? null,
+    image_url: input.image_url ?? null,
+    custom_data: input.custom_data ?? null,
+    type: 'custom',
+  };
+}
+
+/**
+ * Creates a non-catalog product (`type: custom`, left out of lists unless asked for) inside the caller's
+ * database transaction, with its `product.created` event: a transaction item that brings its own product.
+ */
+export async function createCustomProduct(trx: Executor, ctx: Ctx, input: CustomProductInput): Promise<ProductEntity> {
+  return insertCreated(trx, ctx, newProductRow(ctx, customInput(input)));
+}
+
+/** The product `createCustomProduct` would create, without an id and without writing anything (previews). */
+export function previewCustomProduct(ctx: Ctx, input: CustomProductInput): Omit<ProductEntity, 'id'> & { id: null } {
+  return { ...serializeProduct(newProductRow(ctx, customInput(input))), id: null };
 }
 
 export async function updateProduct(ctx: Ctx, id: string, input: ProductInput) {

@@ -1,16 +1,28 @@
 // Turns request items into priced lines: the price and product snapshots Paddle embeds in a transaction,
 // the quantity checked against the price's limits, and the unit price that applies in the buyer's country.
+// An item names a catalog price (`price_id`) or brings its own non-catalog price (`price`), for an existing
+// product (`price.product_id`) or with its own non-catalog product (`price.product`). Transactions create those
+// as `type: custom` entities in the caller's database transaction; previews build them without writing.
 import type { Ctx } from '../../context.js';
 import type { Executor } from '../../db/database.js';
-import { invalidField, type FieldError } from '../../kernel/errors.js';
-import { getPriceRow } from '../prices/service.js';
+import { invalidField, PaddleError, type FieldError } from '../../kernel/errors.js';
+import { createCustomPrice, getPriceRow, previewCustomPrice, type CustomPriceInput } from '../prices/service.js';
 import { serializePrice, type PriceEntity } from '../prices/serialize.js';
-import { getProductRow } from '../products/service.js';
+import { createCustomProduct, getProductRow, previewCustomProduct, type CustomProductInput } from '../products/service.js';
 import { serializeProduct, type ProductEntity } from '../products/serialize.js';
+
+/** A non-catalog price on an item: for an existing product (`product_id`) or with its own (`product`). */
+export interface NonCatalogPriceInput extends Omit<CustomPriceInput, 'product_id'> {
+  product_id?: string;
+  product?: CustomProductInput;
+}
 
 export interface TransactionItemInput {
   price_id?: string;
+  price?: NonCatalogPriceInput;
   quantity: number;
+  /** Previews only: whether the item counts toward the totals (default true). */
+  include_in_totals?: boolean;
 }
 
 export interface Proration {
@@ -27,40 +39,141 @@ export interface ResolvedItem {
   proration: Proration | null;
 }
 
+/** A price or product in a preview: a non-catalog one has no id, because nothing was created. */
+export type PricePreview = Omit<PriceEntity, 'id' | 'product_id'> & { id: string | null; product_id: string | null };
+export type ProductPreview = Omit<ProductEntity, 'id'> & { id: string | null };
+
+/** One previewed item: nothing stored, so ids may be null. */
+export interface PreviewItem {
+  price_id: string | null;
+  price: PricePreview;
+  product: ProductPreview;
+  quantity: number;
+  proration: null;
+  include_in_totals: boolean;
+}
+
 export function entityArchivedError(kind: string, id: string) {
   return { code: 'entity_archived', detail: `${kind} ${id} is archived and cannot be modified.` };
 }
 
+/** Whether the price's trial applies: recurring prices with a trial period. */
+export function hasTrial(price: Pick<PriceEntity, 'trial_period' | 'billing_cycle'>): boolean {
+  return price.trial_period !== null && price.billing_cycle !== null;
+}
+
+/** Runs `make`, reporting its field errors under `prefix` (e.g. `items[0].price`) into `errors`. */
+async function collectingFieldErrors<T>(prefix: string, errors: FieldError[], make: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await make();
+  } catch (error) {
+    if (error instanceof PaddleError && error.code === 'invalid_field' && error.errors) {
+      errors.push(...error.errors.map((e) => ({ field: `${prefix}.${e.field}`, message: e.message })));
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+function priceInput(price: NonCatalogPriceInput): Omit<CustomPriceInput, 'product_id'> {
+  const { product: _product, product_id: _productId, ...rest } = price;
+  return rest;
+}
+
+function checkQuantity(price: Pick<PriceEntity, 'quantity'> & { id: string | null }, quantity: number, index: number, errors: FieldError[]): boolean {
+  if (quantity >= price.quantity.minimum && quantity <= price.quantity.maximum) return true;
+  const which = price.id ? `price ${price.id}` : 'this price';
+  errors.push({ field: `items[${index}].quantity`, message: `must be between ${price.quantity.minimum} and ${price.quantity.maximum} for ${which}` });
+  return false;
+}
+
+/** A catalog price by id, if it is active; else an error for the item. */
+async function catalogPrice(db: Executor, ctx: Ctx, priceId: string, index: number, errors: FieldError[]) {
+  const price = serializePrice(await getPriceRow(db, ctx, priceId));
+  if (price.status !== 'active') {
+    errors.push({ field: `items[${index}].price_id`, message: `price ${price.id} is archived` });
+    return undefined;
+  }
+  return price;
+}
+
+/** Which kind of item it is; the spec's oneOf already refuses both or neither, this is for type narrowing. */
+function catalogId(item: TransactionItemInput, index: number): string | undefined {
+  if (item.price_id !== undefined) return item.price_id;
+  if (!item.price) throw invalidField([{ field: `items[${index}].price_id`, message: 'field is required' }]);
+  return undefined;
+}
+
+/**
+ * Resolves a transaction's items. Non-catalog prices and products are created (type custom, with their
+ * `product.created` / `price.created` events) through `db`, which must be the caller's database transaction so
+ * that they are rolled back with it when anything fails.
+ */
 export async function resolveItems(db: Executor, ctx: Ctx, items: TransactionItemInput[]): Promise<ResolvedItem[]> {
   const errors: FieldError[] = [];
   const resolved: ResolvedItem[] = [];
   for (const [index, item] of items.entries()) {
-    if (!item.price_id) {
-      errors.push({ field: `items[${index}].price`, message: 'non-catalog prices are not supported yet: create the price first and pass price_id' });
-      continue;
+    const priceId = catalogId(item, index);
+    let price: PriceEntity | undefined;
+    let product: ProductEntity | undefined;
+    if (priceId !== undefined) {
+      price = await catalogPrice(db, ctx, priceId, index, errors);
+    } else {
+      const given = item.price as NonCatalogPriceInput;
+      const prefix = `items[${index}].price`;
+      if (given.product) {
+        const input = given.product;
+        product = await collectingFieldErrors(`${prefix}.product`, errors, () => createCustomProduct(db, ctx, input));
+        if (!product) continue;
+      }
+      const productId = product?.id ?? (given.product_id as string);
+      price = await collectingFieldErrors(prefix, errors, () => createCustomPrice(db, ctx, { ...priceInput(given), product_id: productId }));
     }
-    const priceRow = await getPriceRow(db, ctx, item.price_id);
-    const price = serializePrice(priceRow);
-    if (price.status !== 'active') {
-      errors.push({ field: `items[${index}].price_id`, message: `price ${price.id} is archived` });
-      continue;
-    }
-    if (item.quantity < price.quantity.minimum || item.quantity > price.quantity.maximum) {
-      errors.push({
-        field: `items[${index}].quantity`,
-        message: `must be between ${price.quantity.minimum} and ${price.quantity.maximum} for price ${price.id}`,
-      });
-      continue;
-    }
-    const product = serializeProduct(await getProductRow(db, ctx, price.product_id));
+    if (!price || !checkQuantity(price, item.quantity, index, errors)) continue;
+    product ??= serializeProduct(await getProductRow(db, ctx, price.product_id));
     resolved.push({ price_id: price.id, price, product, quantity: item.quantity, proration: null });
   }
   if (errors.length > 0) throw invalidField(errors);
   return resolved;
 }
 
+/** Resolves a preview's items: catalog prices are read, non-catalog ones are built (no id) and nothing is written. */
+export async function previewItems(db: Executor, ctx: Ctx, items: TransactionItemInput[]): Promise<PreviewItem[]> {
+  const errors: FieldError[] = [];
+  const resolved: PreviewItem[] = [];
+  for (const [index, item] of items.entries()) {
+    const priceId = catalogId(item, index);
+    let price: PricePreview | undefined;
+    let product: ProductPreview | undefined;
+    if (priceId !== undefined) {
+      price = await catalogPrice(db, ctx, priceId, index, errors);
+    } else {
+      const given = item.price as NonCatalogPriceInput;
+      const prefix = `items[${index}].price`;
+      if (given.product) product = previewCustomProduct(ctx, given.product);
+      const productId = given.product ? null : (given.product_id as string);
+      price = await collectingFieldErrors(prefix, errors, () => previewCustomPrice(db, ctx, { ...priceInput(given), product_id: productId }));
+    }
+    if (!price || !checkQuantity(price, item.quantity, index, errors)) continue;
+    product ??= serializeProduct(await getProductRow(db, ctx, price.product_id as string));
+    resolved.push({
+      price_id: price.id,
+      price,
+      product,
+      quantity: item.quantity,
+      proration: null,
+      include_in_totals: item.include_in_totals ?? true,
+    });
+  }
+  if (errors.length > 0) throw invalidField(errors);
+  return resolved;
+}
+
 /** The price's unit price in the buyer's country: a matching override, else the base price. */
-export function unitPriceFor(price: PriceEntity, countryCode: string | null): { amount: string; currency_code: string } {
+export function unitPriceFor(
+  price: Pick<PriceEntity, 'unit_price' | 'unit_price_overrides'>,
+  countryCode: string | null,
+): { amount: string; currency_code: string } {
   if (countryCode) {
     const override = price.unit_price_overrides.find((o) => o.country_codes.includes(countryCode));
     if (override) return override.unit_price;

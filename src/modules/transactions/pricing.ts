@@ -2,13 +2,13 @@
 // currency, how much of the customer's credit balance is available, and the `details` object Paddle returns.
 import type { Ctx } from '../../context.js';
 import type { Executor } from '../../db/database.js';
-import { computeTotals, unadjustedTotals, type TotalsLine } from '../../billing/totals.js';
+import { computeTotals, unadjustedTotals, type TotalsDetails, type TotalsLine } from '../../billing/totals.js';
 import type { TaxCategory } from '../../billing/tax-rates.js';
 import { invalidField } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { money, moneyFromWire } from '../../kernel/money.js';
+import { money, moneyFromWire, zero } from '../../kernel/money.js';
 import { availableCredit } from '../credit-balances/service.js';
-import { unitPriceFor, type ResolvedItem } from './items.js';
+import { hasTrial, unitPriceFor, type PreviewItem, type ProductPreview, type ResolvedItem } from './items.js';
 
 export interface PricingInput {
   items: ResolvedItem[];
@@ -29,15 +29,16 @@ export interface Priced {
  * else the base price when it is. @NOTE Paddle converts other currencies with its exchange rates; Paddock has
  * no rates, so a price with no amount in the transaction's currency is refused.
  */
-function unitPriceIn(item: ResolvedItem, currency: string, country: string | null, index: number) {
+function unitPriceIn(item: Pick<ResolvedItem | PreviewItem, 'price_id' | 'price'>, currency: string, country: string | null, index: number) {
   const local = unitPriceFor(item.price, country);
   if (local.currency_code === currency) return moneyFromWire(local);
   if (item.price.unit_price.currency_code === currency) return moneyFromWire(item.price.unit_price);
-  throw invalidField([{ field: `items[${index}].price_id`, message: `price ${item.price_id} has no unit price in ${currency}` }]);
+  const [field, which] = item.price_id ? [`items[${index}].price_id`, `price ${item.price_id}`] : [`items[${index}].price`, 'this price'];
+  throw invalidField([{ field, message: `${which} has no unit price in ${currency}` }]);
 }
 
 /** The currency a new transaction takes when the caller names none: the first item's price in the buyer's country. */
-export function defaultCurrency(items: ResolvedItem[], country: string | null): string {
+export function defaultCurrency(items: Array<Pick<ResolvedItem | PreviewItem, 'price'>>, country: string | null): string {
   const first = items[0];
   return first ? unitPriceFor(first.price, country).currency_code : 'USD';
 }
@@ -75,4 +76,41 @@ export async function priceTransaction(db: Executor, ctx: Ctx, input: PricingInp
     grand_total: BigInt(computed.totals.grand_total),
     credit_used: BigInt(computed.totals.credit),
   };
+}
+
+export interface PreviewPricingInput {
+  items: PreviewItem[];
+  currencyCode: string;
+  countryCode: string | null;
+  customerId: string | null;
+  /**
+   * Transaction previews: items whose price has a trial are charged nothing, as the first transaction of a
+   * trialing subscription is (Paddle: "recurring items with trials are considered to have a zero charge").
+   */
+  zeroTrials: boolean;
+}
+
+/**
+ * `details` of a preview: every item has its line (no `txnitm_` id: nothing is stored), and the totals and
+ * `tax_rates_used` count only the items with `include_in_totals` (Paddle's example shows an excluded item's line
+ * priced as usual and left out of the totals).
+ */
+export async function pricePreview(db: Executor, ctx: Ctx, input: PreviewPricingInput): Promise<TotalsDetails<ProductPreview>> {
+  const currency = input.currencyCode;
+  const lines: TotalsLine<ProductPreview>[] = input.items.map((item, index) => ({
+    price_id: item.price_id,
+    quantity: item.quantity,
+    unit_price: input.zeroTrials && hasTrial(item.price) ? zero(currency) : unitPriceIn(item, currency, input.countryCode, index),
+    tax_mode: item.price.tax_mode as TotalsLine['tax_mode'],
+    product: item.product,
+    product_id: item.product.id,
+    tax_category: item.product.tax_category as TaxCategory,
+  }));
+  const credit = input.customerId ? await availableCredit(db, ctx, input.customerId, currency) : 0n;
+  const totalsOf = (chosen: TotalsLine<ProductPreview>[]) =>
+    computeTotals({ currency_code: currency, country_code: input.countryCode, lines: chosen, available_credit: money(credit, currency) });
+  const all = totalsOf(lines);
+  if (input.items.every((item) => item.include_in_totals)) return all;
+  const counted = totalsOf(lines.filter((_, index) => input.items[index]?.include_in_totals));
+  return { tax_rates_used: counted.tax_rates_used, totals: counted.totals, line_items: all.line_items };
 }

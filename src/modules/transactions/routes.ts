@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { includes, operation, pageRequest, type ServerDeps } from '../../http/operation.js';
+import { createAjv } from '../../http/openapi.js';
 import { invalidField } from '../../kernel/errors.js';
 import { storedFromRfc3339 } from '../../kernel/time.js';
 import { withIncludes } from './includes.js';
+import { previewPrices, previewTransaction } from './operations/preview.js';
+import { reviseTransaction } from './operations/revise.js';
 import type { TimeFilter, TimeOperator, TransactionFilters } from './repository.js';
 import { createTransaction, getTransaction, listTransactions, updateTransaction } from './service.js';
 
@@ -21,6 +24,26 @@ function timeFilters(request: FastifyRequest): Pick<TransactionFilters, 'created
     (filters[field] ??= []).push({ operator: (match[2] ?? 'EQ') as TimeOperator, at });
   }
   return filters;
+}
+
+let addressPreviewValidator: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
+
+/**
+ * preview-transaction-create's body is an anyOf whose first branch ("no location information") accepts any
+ * `address`, so a malformed or unsupported country would pass; check `address` against `address-preview` itself.
+ */
+function checkAddressPreview(body: { address?: unknown }): void {
+  if (body.address === undefined || body.address === null) return;
+  addressPreviewValidator ??= createAjv().compile({ $ref: 'paddle-openapi.json#/components/schemas/address-preview' });
+  if (addressPreviewValidator(body.address)) return;
+  const errors = (addressPreviewValidator.errors ?? []).map((error) => {
+    const missing = (error.params as { missingProperty?: string }).missingProperty;
+    const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const field = ['address', path, missing].filter(Boolean).join('.');
+    return { field, message: missing ? 'field is required' : field === 'address.country_code' ? 'must be a supported country code' : (error.message ?? 'is invalid') };
+  });
+  const seen = new Set<string>();
+  throw invalidField(errors.filter((error) => !seen.has(error.field) && seen.add(error.field)));
 }
 
 export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void {
@@ -65,4 +88,15 @@ export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void 
     const entity = await updateTransaction(request.ctx, request.caller, request.params.transaction_id as string, request.body);
     return { data: await withIncludes(request.ctx, entity, include) };
   });
+
+  operation(app, deps, 'preview-transaction-create', async ({ ctx, body }) => {
+    checkAddressPreview(body);
+    return { data: await previewTransaction(ctx, body) };
+  });
+
+  operation(app, deps, 'preview-prices', async ({ ctx, body }) => ({ data: await previewPrices(ctx, body) }));
+
+  operation(app, deps, 'revise-transaction', async ({ ctx, caller, params, body }) => ({
+    data: await reviseTransaction(ctx, caller, params.transaction_id as string, body),
+  }));
 }
