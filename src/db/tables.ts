@@ -220,6 +220,19 @@ export interface SubscriptionsTable extends TenantColumns {
   updated_at: string;
 }
 
+export interface EmailsTable extends TenantColumns {
+  id: string;
+  kind: string;
+  to_address: string;
+  to_key: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  delivery: 'kept' | 'sending' | 'sent' | 'failed';
+  delivery_error: string | null;
+  sent_at: string;
+}
+
 export interface Database {
   sellers: SellersTable;
   seller_environments: SellerEnvironmentsTable;
@@ -235,6 +248,7 @@ export interface Database {
   payment_methods: PaymentMethodsTable;
   credit_balances: CreditBalancesTable;
   subscriptions: SubscriptionsTable;
+  emails: EmailsTable;
 }
 
 export type ProductRow = Selectable<ProductsTable>;
@@ -249,6 +263,7 @@ export type PaymentAttemptRow = Selectable<PaymentAttemptsTable>;
 export type PaymentMethodRow = Selectable<PaymentMethodsTable>;
 export type CreditBalanceRow = Selectable<CreditBalancesTable>;
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type EmailRow = Selectable<EmailsTable>;
 export type NewEvent = Insertable<EventsTable>;
 
 /** The tenant every query is scoped to. */

@@ -4,10 +4,12 @@ import * as createFoundation from './202611241700-create-foundation.js';
 import * as createTransactions from './202611241800-create-transactions.js';
 import * as addPriceSortColumns from './202611241810-add-price-sort-columns.js';
 import * as createSubscriptions from './202611241830-create-subscriptions.js';
+import * as createEmails from './202611241900-create-emails.js';
 
 export const migrations: Record<string, Migration> = {
   '202611241700-create-foundation': createFoundation,
   '202611241800-create-transactions': createTransactions,
   '202611241810-add-price-sort-columns': addPriceSortColumns,
   '202611241830-create-subscriptions': createSubscriptions,
+  '202611241900-create-emails': createEmails,
 };
