@@ -37,6 +37,8 @@ export interface ResolvedItem {
   product: ProductEntity;
   quantity: number;
   proration: Proration | null;
+  /** The request gave this price inline (`price`, not `price_id`): errors about it name `items[i].price`. */
+  inline?: boolean;
 }
 
 /** A price or product in a preview: a non-catalog one has no id, because nothing was created. */
@@ -131,7 +133,7 @@ export async function resolveItems(db: Executor, ctx: Ctx, items: TransactionIte
     }
     if (!price || !checkQuantity(price, item.quantity, index, errors)) continue;
     product ??= serializeProduct(await getProductRow(db, ctx, price.product_id));
-    resolved.push({ price_id: price.id, price, product, quantity: item.quantity, proration: null });
+    resolved.push({ price_id: price.id, price, product, quantity: item.quantity, proration: null, ...(priceId === undefined ? { inline: true } : {}) });
   }
   if (errors.length > 0) throw invalidField(errors);
   return resolved;

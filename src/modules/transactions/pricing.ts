@@ -29,12 +29,13 @@ export interface Priced {
  * else the base price when it is. @NOTE Paddle converts other currencies with its exchange rates; Paddock has
  * no rates, so a price with no amount in the transaction's currency is refused.
  */
-function unitPriceIn(item: Pick<ResolvedItem | PreviewItem, 'price_id' | 'price'>, currency: string, country: string | null, index: number) {
+function unitPriceIn(item: Pick<ResolvedItem, 'price_id' | 'price' | 'inline'> | PreviewItem, currency: string, country: string | null, index: number) {
   const local = unitPriceFor(item.price, country);
   if (local.currency_code === currency) return moneyFromWire(local);
   if (item.price.unit_price.currency_code === currency) return moneyFromWire(item.price.unit_price);
-  const [field, which] = item.price_id ? [`items[${index}].price_id`, `price ${item.price_id}`] : [`items[${index}].price`, 'this price'];
-  throw invalidField([{ field, message: `${which} has no unit price in ${currency}` }]);
+  const inline = item.price_id === null || ('inline' in item && item.inline === true);
+  const field = inline ? `items[${index}].price` : `items[${index}].price_id`;
+  throw invalidField([{ field, message: `${item.price_id ? `price ${item.price_id}` : 'this price'} has no unit price in ${currency}` }]);
 }
 
 /** The currency a new transaction takes when the caller names none: the first item's price in the buyer's country. */
