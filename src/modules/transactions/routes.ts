@@ -26,24 +26,24 @@ function timeFilters(request: FastifyRequest): Pick<TransactionFilters, 'created
   return filters;
 }
 
-let addressPreviewValidator: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
-
 /**
  * preview-transaction-create's body is an anyOf whose first branch ("no location information") accepts any
  * `address`, so a malformed or unsupported country would pass; check `address` against `address-preview` itself.
+ * Compiled once, when the routes are registered.
  */
-function checkAddressPreview(body: { address?: unknown }): void {
-  if (body.address === undefined || body.address === null) return;
-  addressPreviewValidator ??= createAjv().compile({ $ref: 'paddle-openapi.json#/components/schemas/address-preview' });
-  if (addressPreviewValidator(body.address)) return;
-  const errors = (addressPreviewValidator.errors ?? []).map((error) => {
-    const missing = (error.params as { missingProperty?: string }).missingProperty;
-    const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
-    const field = ['address', path, missing].filter(Boolean).join('.');
-    return { field, message: missing ? 'field is required' : field === 'address.country_code' ? 'must be a supported country code' : (error.message ?? 'is invalid') };
-  });
-  const seen = new Set<string>();
-  throw invalidField(errors.filter((error) => !seen.has(error.field) && seen.add(error.field)));
+function addressPreviewChecker(): (body: { address?: unknown }) => void {
+  const validate = createAjv().compile({ $ref: 'paddle-openapi.json#/components/schemas/address-preview' });
+  return (body) => {
+    if (body.address === undefined || body.address === null || validate(body.address)) return;
+    const errors = (validate.errors ?? []).map((error) => {
+      const missing = (error.params as { missingProperty?: string }).missingProperty;
+      const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const field = ['address', path, missing].filter(Boolean).join('.');
+      return { field, message: missing ? 'field is required' : field === 'address.country_code' ? 'must be a supported country code' : (error.message ?? 'is invalid') };
+    });
+    const seen = new Set<string>();
+    throw invalidField(errors.filter((error) => !seen.has(error.field) && seen.add(error.field)));
+  };
 }
 
 export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void {
@@ -89,6 +89,7 @@ export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void 
     return { data: await withIncludes(request.ctx, entity, include) };
   });
 
+  const checkAddressPreview = addressPreviewChecker();
   operation(app, deps, 'preview-transaction-create', async ({ ctx, body }) => {
     checkAddressPreview(body);
     return { data: await previewTransaction(ctx, body) };
