@@ -17,6 +17,8 @@ export type Executor = Kysely<Database>;
 export interface OpenDatabase {
   db: Db;
   dialect: Dialect;
+  /** PostgreSQL: the schema the tables live in, when not the default search path. */
+  schema?: string;
   /** What to print: the URL without any password. */
   description: string;
   close(): Promise<void>;
@@ -66,6 +68,7 @@ function openPostgres(url: string, options: OpenOptions): OpenDatabase {
   return {
     db,
     dialect: 'postgres',
+    ...(options.schema ? { schema: options.schema } : {}),
     description: url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:***@'),
     close: () => db.destroy(),
   };
@@ -73,8 +76,12 @@ function openPostgres(url: string, options: OpenOptions): OpenDatabase {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-export async function migrateToLatest(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+/**
+ * @NOTE with a schema, the migrator's own tables must be looked for in it: Kysely otherwise finds a
+ * `kysely_migration` table in any schema of the database and believes it is migrated.
+ */
+export async function migrateToLatest(db: Db, schema?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {

@@ -93,7 +93,7 @@ export async function startTestApp(dialect: Dialect, env: Record<string, string>
   const schema = dialect === 'postgres' ? await newPostgresSchema() : undefined;
   const config = readConfig({ PORT: String(port), PADDOCK_PUBLIC_URL: `http://127.0.0.1:${port}`, ...env }, port);
   const database = dialect === 'postgres' ? openDatabase(POSTGRES_URL, { schema, poolSize: 4 }) : openDatabase('sqlite::memory:');
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, database.schema);
   const clock = new WallClock();
 
   async function createSeller(sellerId: string) {
