@@ -110,6 +110,12 @@ export function withState(row: SubscriptionRow, state: SubscriptionState, now: I
     updated_at: stamp,
   };
   if (state.current_billing_period === null) next.current_billing_period = null;
+  // @NOTE dunning belongs to one past-due spell: leaving past_due any way (paid, paused, canceled) ends it, so a
+  // later failure counts its retries and its 30 days from that failure, not from an old one.
+  if (state.status !== 'past_due') {
+    next.past_due_since = null;
+    next.retry_at = null;
+  }
   return { ...next, next_due_at: nextDueAt(next) };
 }
 
