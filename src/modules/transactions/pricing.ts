@@ -12,6 +12,11 @@ import { hasTrial, unitPriceFor, type PreviewItem, type ProductPreview, type Res
 
 export interface PricingInput {
   items: ResolvedItem[];
+  /**
+   * Checkout transactions (origin api/web): a recurring item whose price has a trial is charged nothing now,
+   * the trial's end bills it (Paddle: "recurring items with trials are considered to have a zero charge").
+   */
+  zeroTrials?: boolean;
   currencyCode: string;
   countryCode: string | null;
   customerId: string | null;
@@ -50,7 +55,7 @@ export async function priceTransaction(db: Executor, ctx: Ctx, input: PricingInp
     id: newId('transaction_item', ctx.clock.now().epochMilliseconds),
     price_id: item.price_id,
     quantity: item.quantity,
-    unit_price: unitPriceIn(item, currency, input.countryCode, index),
+    unit_price: input.zeroTrials && hasTrial(item.price) ? zero(currency) : unitPriceIn(item, currency, input.countryCode, index),
     tax_mode: item.price.tax_mode as TotalsLine['tax_mode'],
     ...(item.proration ? { proration: item.proration, proration_rate: item.proration.rate } : {}),
     product: item.product,

@@ -92,7 +92,7 @@ function checkCollection(row: Pick<TransactionRow, 'collection_mode' | 'billing_
 
 /** Recomputes details from the stored items, for the buyer's country and the customer's credit. */
 async function reprice(db: Executor, ctx: Ctx, row: TransactionRow, items: ResolvedItem[], countryCode: string | null): Promise<TransactionRow> {
-  const priced = await priceTransaction(db, ctx, { items, currencyCode: row.currency_code, countryCode, customerId: row.customer_id });
+  const priced = await priceTransaction(db, ctx, { items, currencyCode: row.currency_code, countryCode, customerId: row.customer_id, zeroTrials: row.origin === 'api' || row.origin === 'web' });
   return {
     ...row,
     currency_code: priced.currency_code,
