@@ -3,7 +3,7 @@
 // with dunning). Runs inside the caller's database transaction.
 import type { Ctx } from '../../context.js';
 import type { Executor } from '../../db/database.js';
-import type { SubscriptionRow } from '../../db/tables.js';
+import type { SubscriptionRow, TransactionRow } from '../../db/tables.js';
 import { renewalFailed, renewalPaid, type Transition } from '../../billing/subscription-lifecycle.js';
 import type { TimePeriod } from '../../billing/periods.js';
 import { recordEvent } from '../../events/record.js';
@@ -43,6 +43,29 @@ export function subscriptionItems(row: SubscriptionRow): ResolvedItem[] {
   return storedItems(row).map((item) => ({ price_id: item.price.id, price: item.price, product: item.product, quantity: item.quantity, proration: null }));
 }
 
+/**
+ * Lines waiting for the next renewal: prorated or full charges and credits of item changes made with a
+ * `*_next_billing_period` mode, and one-time charges with `effective_from: next_billing_period`. Stored with
+ * their price and product snapshots and proration (times in wire form, as the transaction shows them).
+ */
+export function nextPeriodLines(row: Pick<SubscriptionRow, 'next_period_lines'>): ResolvedItem[] {
+  return JSON.parse(row.next_period_lines || '[]') as ResolvedItem[];
+}
+
+/** The row with `lines` added to what the next renewal bills. */
+export function withNextPeriodLines(row: SubscriptionRow, lines: ResolvedItem[]): SubscriptionRow {
+  if (lines.length === 0) return row;
+  return { ...row, next_period_lines: JSON.stringify([...nextPeriodLines(row), ...lines]) };
+}
+
+/** A negative total (credits outweigh charges) goes to the customer's credit balance, as Paddle's `credit_to_balance`. */
+export async function creditToBalance(trx: Executor, ctx: Ctx, transaction: TransactionRow): Promise<void> {
+  const toBalance = BigInt((JSON.parse(transaction.details) as { totals?: { credit_to_balance?: string } }).totals?.credit_to_balance ?? '0');
+  if (toBalance > 0n && transaction.customer_id) {
+    await moveCredit(trx, ctx, transaction.customer_id, transaction.currency_code, { kind: 'add', amount: toBalance });
+  }
+}
+
 /** Stores a transition's state and records its events (payment outcomes: nothing more to bill). */
 export async function storeTransition(trx: Executor, ctx: Ctx, row: SubscriptionRow, transition: Transition, extra: Partial<SubscriptionRow> = {}): Promise<SubscriptionRow> {
   const next = { ...row, ...extra };
@@ -53,9 +76,13 @@ export async function storeTransition(trx: Executor, ctx: Ctx, row: Subscription
   return stored;
 }
 
-export async function billSubscriptionPeriod(trx: Executor, ctx: Ctx, row: SubscriptionRow, period: TimePeriod): Promise<SubscriptionRow> {
+export async function billSubscriptionPeriod(trx: Executor, ctx: Ctx, current: SubscriptionRow, period: TimePeriod): Promise<SubscriptionRow> {
   const portal = await portalOfTenant(trx, ctx.tenant);
-  const address = await getAddressRow(trx, ctx, row.customer_id, row.address_id);
+  const address = await getAddressRow(trx, ctx, current.customer_id, current.address_id);
+  // The renewal takes the lines waiting for it (next-period proration, one-time charges) and clears them.
+  const waiting = nextPeriodLines(current);
+  const row = waiting.length > 0 ? { ...current, next_period_lines: '[]' } : current;
+  if (waiting.length > 0) await updateSubscription(trx, row);
   const transaction = await createSubscriptionTransaction(trx, ctx, {
     subscriptionId: row.id,
     customerId: row.customer_id,
@@ -65,7 +92,7 @@ export async function billSubscriptionPeriod(trx: Executor, ctx: Ctx, row: Subsc
     collectionMode: row.collection_mode as 'automatic' | 'manual',
     billingDetails: row.billing_details,
     countryCode: address.country_code,
-    items: subscriptionItems(row),
+    items: [...subscriptionItems(row), ...waiting],
     billingPeriod: { starts_at: toStoredTime(period.starts_at), ends_at: toStoredTime(period.ends_at) },
     origin: 'subscription_recurring',
     portalId: portal.portalId,
@@ -73,6 +100,7 @@ export async function billSubscriptionPeriod(trx: Executor, ctx: Ctx, row: Subsc
   if (transaction.credit_used > 0n) {
     await moveCredit(trx, ctx, row.customer_id, row.currency_code, { kind: 'reserve', amount: transaction.credit_used });
   }
+  await creditToBalance(trx, ctx, transaction);
   // @NOTE manual collection issues the invoice and waits: no charge is attempted.
   if (row.collection_mode === 'manual') return storeTransition(trx, ctx, row, renewalPaid(stateOf(row)));
   return collect(trx, ctx, row, transaction.id, portal.portalId);

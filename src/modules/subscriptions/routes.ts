@@ -1,17 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { hasPermission } from '../../http/auth.js';
-import { operation, pageRequest, type ApiRequest, type ServerDeps } from '../../http/operation.js';
+import { includes, operation, pageRequest, type ApiRequest, type ServerDeps } from '../../http/operation.js';
 import { registerSubscriptionHooks } from './hooks.js';
 import {
   activateSubscription,
   cancelSubscription,
-  getSubscription,
   listSubscriptions,
   pauseSubscription,
   resumeSubscription,
   type Viewer,
 } from './service.js';
 import { updateSubscription } from './operations/update.js';
+import { createSubscriptionCharge } from './operations/charge.js';
+import { previewSubscriptionCharge, previewSubscriptionUpdate } from './operations/preview.js';
+import { getSubscriptionWithIncludes } from './includes.js';
 
 function viewer({ caller }: Pick<ApiRequest, 'caller'>): Viewer {
   return { portalId: caller.portalId, canMintPortalTokens: hasPermission(caller, 'customer_portal_session.write') };
@@ -42,10 +44,24 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ServerDeps): void
     return { page: result.page, data: result.data, perPage: page.perPage };
   });
 
-  operation(app, deps, 'get-subscription', async (request) => ({ data: await getSubscription(request.ctx, viewer(request), id(request)) }));
+  operation(app, deps, 'get-subscription', async (request) => ({
+    data: await getSubscriptionWithIncludes(request.ctx, viewer(request), id(request), includes(request)),
+  }));
 
   operation(app, deps, 'update-subscription', async (request) => ({
     data: await updateSubscription(request.ctx, viewer(request), id(request), request.body),
+  }));
+
+  operation(app, deps, 'preview-subscription-update', async (request) => ({
+    data: await previewSubscriptionUpdate(request.ctx, viewer(request), id(request), request.body),
+  }));
+
+  operation(app, deps, 'create-subscription-charge', async (request) => ({
+    data: await createSubscriptionCharge(request.ctx, viewer(request), id(request), request.body),
+  }));
+
+  operation(app, deps, 'preview-subscription-charge', async (request) => ({
+    data: await previewSubscriptionCharge(request.ctx, viewer(request), id(request), request.body),
   }));
 
   operation(app, deps, 'cancel-subscription', async (request) => ({

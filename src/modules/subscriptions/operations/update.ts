@@ -1,20 +1,30 @@
 // `PATCH /subscriptions/{id}`: the fields that need no billing (custom data, addresses, collection settings,
 // removing a scheduled change). Item and next_billed_at changes with proration are in operations/change-items.ts.
 import type { Ctx } from '../../../context.js';
+import type { Executor } from '../../../db/database.js';
 import { toJsonColumn } from '../../../db/json.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { assertCanUpdate, removeScheduledChange } from '../../../billing/subscription-lifecycle.js';
+import type { ProrationBillingMode } from '../../../billing/proration.js';
 import { recordEvent } from '../../../events/record.js';
 import { invalidField } from '../../../kernel/errors.js';
-import { toStoredTime } from '../../../kernel/time.js';
+import { toStoredTime, type Instant } from '../../../kernel/time.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { getBusinessRow } from '../../businesses/service.js';
 import { getCustomerRow } from '../../customers/service.js';
+import type { NonCatalogPriceInput } from '../../transactions/items.js';
 import { lockSubscription, updateSubscription as updateRow } from '../repository.js';
 import { serializeSubscription, serializeSubscriptionForEvent, type SubscriptionEntity } from '../serialize.js';
 import { applyTransition, getSubscriptionRow, linkContext, type Viewer } from '../service.js';
 import { stateOf } from '../state.js';
 import { notFound } from '../../../kernel/errors.js';
+
+/** One entry of `items`: a catalog price (quantity optional for items already on the subscription) or a non-catalog price. */
+export interface SubscriptionItemInput {
+  price_id?: string;
+  quantity?: number;
+  price?: NonCatalogPriceInput;
+}
 
 export interface SubscriptionUpdateInput {
   customer_id?: string;
@@ -26,9 +36,9 @@ export interface SubscriptionUpdateInput {
   collection_mode?: 'automatic' | 'manual';
   billing_details?: Record<string, unknown> | null;
   scheduled_change?: null;
-  items?: Array<{ price_id?: string; quantity?: number }>;
+  items?: SubscriptionItemInput[];
   custom_data?: Record<string, unknown> | null;
-  proration_billing_mode?: string;
+  proration_billing_mode?: ProrationBillingMode;
   on_payment_failure?: 'prevent_change' | 'apply_change';
 }
 
@@ -49,20 +59,32 @@ export async function updateSubscription(ctx: Ctx, viewer: Viewer, id: string, i
     if (input.scheduled_change === null) {
       current = await applyTransition(trx, ctx, current, removeScheduledChange(stateOf(current), now));
     }
-    const changes = otherChanges(input);
-    if (Object.keys(changes).length === 0) return current;
+    if (!hasOtherChanges(input)) return current;
     assertCanUpdate(stateOf(current), { items: false, next_billed_at: null, proration_billing_mode: null }, now);
-    const next: SubscriptionRow = { ...current, ...changes, updated_at: toStoredTime(now) };
-    await checkParties(trx, ctx, next);
-    if (next.collection_mode === 'manual' && !next.billing_details) {
-      throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
-    }
-    if (next.collection_mode === 'automatic') next.billing_details = input.billing_details === undefined ? null : next.billing_details;
+    const next = await applyOtherChanges(trx, ctx, current, input, now);
     await updateRow(trx, next);
     await recordEvent(trx, ctx, 'subscription.updated', serializeSubscriptionForEvent(next));
     return next;
   });
   return serializeSubscription(row, await linkContext(ctx, viewer));
+}
+
+/** Whether the request changes fields that need no billing (parties, currency, collection, custom data). */
+export function hasOtherChanges(input: SubscriptionUpdateInput): boolean {
+  return Object.keys(otherChanges(input)).length > 0;
+}
+
+/** `row` with the fields that need no billing applied and checked (the caller stores it). */
+export async function applyOtherChanges(trx: Executor, ctx: Ctx, row: SubscriptionRow, input: SubscriptionUpdateInput, now: Instant): Promise<SubscriptionRow> {
+  const changes = otherChanges(input);
+  if (Object.keys(changes).length === 0) return row;
+  const next: SubscriptionRow = { ...row, ...changes, updated_at: toStoredTime(now) };
+  await checkParties(trx, ctx, next);
+  if (next.collection_mode === 'manual' && !next.billing_details) {
+    throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
+  }
+  if (next.collection_mode === 'automatic') next.billing_details = input.billing_details === undefined ? null : next.billing_details;
+  return next;
 }
 
 function otherChanges(input: SubscriptionUpdateInput): Partial<SubscriptionRow> {
@@ -77,7 +99,7 @@ function otherChanges(input: SubscriptionUpdateInput): Partial<SubscriptionRow> 
   return changes;
 }
 
-async function checkParties(trx: Parameters<typeof getCustomerRow>[0], ctx: Ctx, row: SubscriptionRow): Promise<void> {
+async function checkParties(trx: Executor, ctx: Ctx, row: SubscriptionRow): Promise<void> {
   await getCustomerRow(trx, ctx, row.customer_id);
   await getAddressRow(trx, ctx, row.customer_id, row.address_id);
   if (row.business_id) await getBusinessRow(trx, ctx, row.customer_id, row.business_id);

@@ -10,7 +10,7 @@ import { newId } from '../../../kernel/ids.js';
 import { toStoredTime } from '../../../kernel/time.js';
 import type { ResolvedItem } from '../items.js';
 import { priceTransaction } from '../pricing.js';
-import { insertTransaction, nextInvoiceSequence } from '../repository.js';
+import { insertTransaction, listTransactions, nextInvoiceSequence } from '../repository.js';
 import { storedItems } from '../items.js';
 import { transactionEntity } from '../service.js';
 
@@ -73,4 +73,24 @@ export async function createSubscriptionTransaction(trx: Executor, ctx: Ctx, inp
   await recordEvent(trx, ctx, 'transaction.created', entity);
   await recordEvent(trx, ctx, 'transaction.billed', entity);
   return row;
+}
+
+/**
+ * How many transactions of the given origins a subscription got at or after `since` (stored form). The
+ * immediate-charge limits count these from the database, so every process sees the same numbers.
+ */
+export async function countSubscriptionTransactions(
+  db: Executor,
+  ctx: Ctx,
+  subscriptionId: string,
+  origins: SubscriptionBillInput['origin'][],
+  since: string,
+): Promise<number> {
+  const page = await listTransactions(
+    db,
+    ctx.tenant,
+    { subscription_id: [subscriptionId], origin: origins, created_at: [{ operator: 'GTE', at: since }] },
+    { perPage: 1, orderBy: { field: 'id', direction: 'DESC' } },
+  );
+  return page.estimatedTotal;
 }

@@ -1,0 +1,97 @@
+// Billing a change or a one-time charge right away: a billed transaction (origin `subscription_update` or
+// `subscription_charge`) charged with the saved payment method, inside the caller's database transaction.
+// `on_payment_failure: prevent_change` (Paddle's default) answers `subscription_payment_declined` and the whole
+// request rolls back; `apply_change` keeps the change and leaves the transaction past due.
+import type { Ctx } from '../../../context.js';
+import type { Executor } from '../../../db/database.js';
+import type { SubscriptionRow, TransactionRow } from '../../../db/tables.js';
+import type { TimePeriod } from '../../../billing/periods.js';
+import { DomainError } from '../../../billing/errors.js';
+import { PaddleError } from '../../../kernel/errors.js';
+import { toStoredTime } from '../../../kernel/time.js';
+import { moveCredit } from '../../credit-balances/service.js';
+import { getPaymentMethodRow } from '../../payment-methods/service.js';
+import { portalOfTenant } from '../../sellers/service.js';
+import type { ResolvedItem } from '../../transactions/items.js';
+import { chargeSavedMethod, completeWithoutCharge, markPastDue } from '../../transactions/operations/pay.js';
+import { countSubscriptionTransactions, createSubscriptionTransaction } from '../../transactions/operations/subscription-billing.js';
+import { getAddressRow } from '../../addresses/service.js';
+import { creditToBalance } from '../billing.js';
+
+export type OnPaymentFailure = 'prevent_change' | 'apply_change';
+
+/** Paddle's limits on immediately-charged changes, per subscription (changelog 2024-12-09). */
+export const IMMEDIATE_CHARGES_PER_HOUR = 20;
+export const IMMEDIATE_CHARGES_PER_DAY = 100;
+
+/** Transactions that count as immediate charges: updates billed now and one-time charges billed now. */
+const IMMEDIATE_ORIGINS: Array<'subscription_update' | 'subscription_charge'> = ['subscription_update', 'subscription_charge'];
+
+/** Refuses a 21st immediate charge within an hour or a 101st within 24 hours, counted from stored transactions. */
+export async function assertImmediateChargeLimits(trx: Executor, ctx: Ctx, subscriptionId: string): Promise<void> {
+  const now = ctx.clock.now();
+  const lastHour = await countSubscriptionTransactions(trx, ctx, subscriptionId, IMMEDIATE_ORIGINS, toStoredTime(now.subtract({ hours: 1 })));
+  if (lastHour >= IMMEDIATE_CHARGES_PER_HOUR) {
+    throw new PaddleError(
+      429,
+      'subscription_immediate_charge_hour_limit_exceeded',
+      `You've exceeded the limit for the number of immediate charges that can be made to this subscription in an hour. Limit: ${IMMEDIATE_CHARGES_PER_HOUR} per hour`,
+    );
+  }
+  const lastDay = await countSubscriptionTransactions(trx, ctx, subscriptionId, IMMEDIATE_ORIGINS, toStoredTime(now.subtract({ hours: 24 })));
+  if (lastDay >= IMMEDIATE_CHARGES_PER_DAY) {
+    throw new PaddleError(
+      429,
+      'subscription_immediate_charge_24_hour_limit_exceeded',
+      `You've exceeded the limit for the number of immediate charges that can be made to this subscription in 24 hours. Limit: ${IMMEDIATE_CHARGES_PER_DAY} per 24 hours`,
+    );
+  }
+}
+
+export interface BillNowInput {
+  origin: 'subscription_update' | 'subscription_charge';
+  lines: ResolvedItem[];
+  billingPeriod: TimePeriod;
+  onPaymentFailure: OnPaymentFailure;
+}
+
+/**
+ * Creates the immediate transaction for `row` (the subscription as changed) and collects it: a zero grand total
+ * (credits, or credit balance covering it) completes without a payment and a negative total goes to the credit
+ * balance; manual collection leaves the invoice billed; automatic collection charges the saved method.
+ */
+export async function billNow(trx: Executor, ctx: Ctx, row: SubscriptionRow, input: BillNowInput): Promise<TransactionRow> {
+  await assertImmediateChargeLimits(trx, ctx, row.id);
+  const portal = await portalOfTenant(trx, ctx.tenant);
+  const address = await getAddressRow(trx, ctx, row.customer_id, row.address_id);
+  const transaction = await createSubscriptionTransaction(trx, ctx, {
+    subscriptionId: row.id,
+    customerId: row.customer_id,
+    addressId: row.address_id,
+    businessId: row.business_id,
+    currencyCode: row.currency_code,
+    collectionMode: row.collection_mode as 'automatic' | 'manual',
+    billingDetails: row.billing_details,
+    countryCode: address.country_code,
+    items: input.lines,
+    billingPeriod: { starts_at: toStoredTime(input.billingPeriod.starts_at), ends_at: toStoredTime(input.billingPeriod.ends_at) },
+    origin: input.origin,
+    portalId: portal.portalId,
+  });
+  if (transaction.credit_used > 0n) {
+    await moveCredit(trx, ctx, row.customer_id, row.currency_code, { kind: 'reserve', amount: transaction.credit_used });
+  }
+  if (transaction.grand_total === 0n) {
+    await completeWithoutCharge(trx, ctx, portal, transaction);
+    await creditToBalance(trx, ctx, transaction);
+    return transaction;
+  }
+  // @NOTE manual collection issues the invoice; the customer pays it like any other.
+  if (row.collection_mode === 'manual') return transaction;
+  const method = row.payment_method_id ? await getPaymentMethodRow(trx, ctx, row.customer_id, row.payment_method_id).catch(() => undefined) : undefined;
+  const outcome = method ? await chargeSavedMethod(trx, ctx, portal, transaction, method) : undefined;
+  if (outcome?.kind === 'paid') return transaction;
+  if (input.onPaymentFailure === 'prevent_change') throw new DomainError(400, 'subscription_payment_declined', 'payment declined');
+  await markPastDue(trx, ctx, portal, transaction.id);
+  return transaction;
+}

@@ -1,0 +1,100 @@
+// `POST /subscriptions/{id}/charge`: one-time prices billed to a subscription, now (a `subscription_charge`
+// transaction charged with the saved method) or with the next renewal (added to `next_period_lines`). The charges
+// are not items of the subscription; the answer is the subscription (201).
+import type { Ctx } from '../../../context.js';
+import type { Executor } from '../../../db/database.js';
+import type { SubscriptionRow } from '../../../db/tables.js';
+import { DomainError } from '../../../billing/errors.js';
+import type { TimePeriod } from '../../../billing/periods.js';
+import { assertNotLocked, type EffectiveFrom, type SubscriptionState } from '../../../billing/subscription-lifecycle.js';
+import { recordEvent } from '../../../events/record.js';
+import { notFound } from '../../../kernel/errors.js';
+import { toStoredTime, type Instant } from '../../../kernel/time.js';
+import type { ResolvedItem } from '../../transactions/items.js';
+import { withNextPeriodLines } from '../billing.js';
+import { countryOf, unitPriceIn } from '../includes.js';
+import { lockSubscription, updateSubscription } from '../repository.js';
+import { serializeSubscription, serializeSubscriptionForEvent, type SubscriptionEntity } from '../serialize.js';
+import { linkContext, type Viewer } from '../service.js';
+import { stateOf } from '../state.js';
+import { billNow, type OnPaymentFailure } from './bill-now.js';
+import { resolveChargeItems, type ItemInput } from './resolve-items.js';
+import { invalidField } from '../../../kernel/errors.js';
+
+export interface ChargeInput {
+  effective_from: EffectiveFrom;
+  items: ItemInput[];
+  on_payment_failure?: OnPaymentFailure;
+}
+
+export interface ChargePlan {
+  after: SubscriptionRow;
+  billNow: ResolvedItem[];
+  billNext: ResolvedItem[];
+  immediatePeriod: TimePeriod;
+}
+
+/**
+ * Which subscriptions take one-time charges: not canceled or past due (as updates), not in the 30 minutes before
+ * a renewal or scheduled change; a paused one only with the charge waiting for its next bill; with a cancel or
+ * pause scheduled there is no next bill, so only immediately.
+ */
+function assertCanCharge(state: SubscriptionState, from: EffectiveFrom, now: Instant): void {
+  if (state.status === 'canceled') {
+    throw new DomainError(400, 'subscription_update_when_canceled', "cannot update subscription, as the subscription status is 'canceled'");
+  }
+  if (state.status === 'past_due') {
+    throw new DomainError(400, 'subscription_update_when_past_due', "cannot update subscription, as the subscription status is 'past_due'");
+  }
+  assertNotLocked(state, now);
+  if (from === 'immediately' && state.status === 'paused') {
+    throw new DomainError(501, 'subscription_update_error_when_paused', 'paused subscriptions cannot be updated with prorate, or bill immediately enabled');
+  }
+  const change = state.scheduled_change;
+  if (from === 'next_billing_period' && change && change.action !== 'resume') {
+    throw new DomainError(
+      400,
+      'subscription_invalid_billing_mode_for_scheduled_change',
+      `Subscription has a scheduled ${change.action}, so it has no next billing period to add one-time charges to; charge them immediately.`,
+    );
+  }
+}
+
+/** The charge applied to `current` in memory. */
+export async function planCharge(trx: Executor, ctx: Ctx, current: SubscriptionRow, input: ChargeInput): Promise<ChargePlan> {
+  const now = ctx.clock.now();
+  assertCanCharge(stateOf(current), input.effective_from, now);
+  const lines = await resolveChargeItems(trx, ctx, input.items);
+  const country = await countryOf(trx, ctx, current);
+  lines.forEach((line, index) => {
+    if (!unitPriceIn(line.price, current.currency_code, country)) {
+      throw invalidField([{ field: `items[${index}].price_id`, message: `price ${line.price_id} has no unit price in ${current.currency_code}` }]);
+    }
+  });
+  const touched = { ...current, updated_at: toStoredTime(now) };
+  const period = stateOf(current).current_billing_period;
+  const immediatePeriod = { starts_at: now, ends_at: period?.ends_at ?? now };
+  if (input.effective_from === 'immediately') return { after: touched, billNow: lines, billNext: [], immediatePeriod };
+  return { after: withNextPeriodLines(touched, lines), billNow: [], billNext: lines, immediatePeriod };
+}
+
+export async function createSubscriptionCharge(ctx: Ctx, viewer: Viewer, id: string, input: ChargeInput): Promise<SubscriptionEntity> {
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const current = await lockSubscription(trx, ctx.tenant, id, ctx.dialect);
+    if (!current) throw notFound(id);
+    const plan = await planCharge(trx, ctx, current, input);
+    await updateSubscription(trx, plan.after);
+    // @NOTE Paddle's example answer has a new updated_at; we record the change as subscription.updated too.
+    await recordEvent(trx, ctx, 'subscription.updated', serializeSubscriptionForEvent(plan.after));
+    if (plan.billNow.length > 0) {
+      await billNow(trx, ctx, plan.after, {
+        origin: 'subscription_charge',
+        lines: plan.billNow,
+        billingPeriod: plan.immediatePeriod,
+        onPaymentFailure: input.on_payment_failure ?? 'prevent_change',
+      });
+    }
+    return plan.after;
+  });
+  return serializeSubscription(row, await linkContext(ctx, viewer));
+}

@@ -1,0 +1,204 @@
+// What `PATCH /subscriptions/{id}` (and its preview) would do, without storing anything: the subscription after the
+// change, the lines to bill now (an immediate `subscription_update` transaction) and the lines added to the next
+// renewal. billing/proration.ts decides the lines of an item change; this file gives it the items, turns its lines
+// back into transaction items with price and product snapshots, and bills a change of `next_billed_at`.
+import type { Ctx } from '../../../context.js';
+import type { Executor } from '../../../db/database.js';
+import type { SubscriptionRow } from '../../../db/tables.js';
+import { DomainError } from '../../../billing/errors.js';
+import { firstPeriod, type Duration, type TimePeriod } from '../../../billing/periods.js';
+import { planItemChange, type ChangeLine, type PlanItem, type ProrationBillingMode } from '../../../billing/proration.js';
+import { applyBillingChange, assertCanUpdate, removeScheduledChange, type SubscriptionState } from '../../../billing/subscription-lifecycle.js';
+import { invalidField, notFound } from '../../../kernel/errors.js';
+import { parseRfc3339, toStoredTime, Temporal, type Instant } from '../../../kernel/time.js';
+import type { ResolvedItem } from '../../transactions/items.js';
+import { withNextPeriodLines } from '../billing.js';
+import { countryOf, unitPriceIn, wireProration } from '../includes.js';
+import { stateOf, storedItems, withState, type StoredItem } from '../state.js';
+import { resolveUpdateItems, strip, type UpdateItem } from './resolve-items.js';
+import { applyOtherChanges, type SubscriptionUpdateInput } from './update.js';
+
+export interface UpdatePlan {
+  /** The subscription after the change (new items, dates and waiting lines); not stored yet. */
+  after: SubscriptionRow;
+  /** Whether items or `next_billed_at` were asked to change (the preview then has an `update_summary`). */
+  billing: boolean;
+  /** Lines of the immediate transaction; empty when nothing is billed now. */
+  billNow: ResolvedItem[];
+  /** Lines added to the next renewal by this change. */
+  billNext: ResolvedItem[];
+  /** The period the immediate transaction covers: from now to the end of the (new) current period. */
+  immediatePeriod: TimePeriod;
+}
+
+interface BillingChange {
+  billing_cycle: Duration;
+  billing_anchor: Instant;
+  current_billing_period: TimePeriod;
+  next_billed_at: Instant;
+}
+
+const IMMEDIATE: readonly ProrationBillingMode[] = ['prorated_immediately', 'full_immediately'];
+
+function instantOf(value: string): Instant {
+  const instant = parseRfc3339(value);
+  if (!instant) throw invalidField([{ field: 'next_billed_at', message: 'must be an RFC 3339 date-time' }]);
+  return instant;
+}
+
+function planItem(item: ResolvedItem, currency: string, country: string | null, index: number): PlanItem {
+  const unit = unitPriceIn(item.price, currency, country);
+  if (!unit) {
+    throw new DomainError(400, 'subscription_new_items_not_valid', 'the new items are not valid for updating this subscription', [
+      { field: `items[${index}].price_id`, message: `price ${item.price_id} has no unit price in ${currency}` },
+    ]);
+  }
+  return { price_id: item.price_id, quantity: item.quantity, unit_price: unit, billing_cycle: item.price.billing_cycle as Duration };
+}
+
+const fromStored = (stored: StoredItem): ResolvedItem => ({ price_id: stored.price.id, price: stored.price, product: stored.product, quantity: stored.quantity, proration: null });
+
+/** A change line as a transaction item: credits carry the snapshot that was billed, charges the new one. */
+function lineItem(line: ChangeLine, before: Map<string, ResolvedItem>, after: Map<string, ResolvedItem>): ResolvedItem {
+  const source = (line.quantity < 0 ? (before.get(line.price_id) ?? after.get(line.price_id)) : (after.get(line.price_id) ?? before.get(line.price_id))) as ResolvedItem;
+  const proration = line.proration ? wireProration(line.proration.rate, line.proration.billing_period) : null;
+  return { ...strip(source), quantity: line.quantity, proration };
+}
+
+function itemStatus(state: SubscriptionState): StoredItem['status'] {
+  if (state.status === 'trialing') return 'trialing';
+  if (state.status === 'paused') return 'inactive';
+  return 'active';
+}
+
+/** The stored items after the change: quantities and snapshots refreshed, new items added, removed ones gone. */
+function newStoredItems(row: SubscriptionRow, items: UpdateItem[], billedNow: boolean, now: Instant): StoredItem[] {
+  const stamp = toStoredTime(now);
+  const current = new Map(storedItems(row).map((stored) => [stored.price.id, stored]));
+  const state = stateOf(row);
+  const trial = storedItems(row).find((stored) => stored.trial_dates)?.trial_dates ?? null;
+  return items.map(({ item }) => {
+    const before = current.get(item.price_id);
+    if (before) {
+      const updated: StoredItem = { ...before, quantity: item.quantity, price: item.price, product: item.product };
+      return JSON.stringify(updated) === JSON.stringify(before) ? before : { ...updated, updated_at: stamp };
+    }
+    return {
+      status: itemStatus(state),
+      quantity: item.quantity,
+      recurring: true,
+      created_at: stamp,
+      updated_at: stamp,
+      previously_billed_at: billedNow ? stamp : null,
+      next_billed_at: row.next_billed_at,
+      trial_dates: state.status === 'trialing' ? trial : null,
+      price: item.price,
+      product: item.product,
+    };
+  });
+}
+
+/**
+ * Share of a billing period that `from → to` covers, half up to five decimals as Paddle shows rates (a moved
+ * billing date can cover more than one period, so this may exceed 1).
+ */
+function shareOfPeriod(from: Instant, to: Instant, period: TimePeriod): string {
+  const length = period.ends_at.epochNanoseconds - period.starts_at.epochNanoseconds;
+  const span = to.epochNanoseconds - from.epochNanoseconds;
+  const scaled = (span * 200_000n + length) / (2n * length);
+  const whole = scaled / 100_000n;
+  const fraction = (scaled % 100_000n).toString().padStart(5, '0').replace(/0+$/, '');
+  return fraction ? `${whole}.${fraction}` : whole.toString();
+}
+
+/**
+ * Lines for moving `next_billed_at` with a prorated mode (Paddle: later → bill the extra time, earlier → credit
+ * what was paid for): each item for the time between the old and the new date. Full modes and `do_not_bill` bill
+ * nothing for the move itself (Paddle describes no full-period charge for it).
+ */
+function dateChangeLines(items: ResolvedItem[], period: TimePeriod, from: Instant, to: Instant, mode: ProrationBillingMode): ResolvedItem[] {
+  if (!mode.startsWith('prorated_') || Temporal.Instant.compare(from, to) === 0) return [];
+  const later = Temporal.Instant.compare(to, from) > 0;
+  const slice = later ? { starts_at: from, ends_at: to } : { starts_at: to, ends_at: from };
+  const proration = wireProration(shareOfPeriod(slice.starts_at, slice.ends_at, period), slice);
+  return items.map((item) => ({ ...strip(item), quantity: later ? item.quantity : -item.quantity, proration }));
+}
+
+function datesOf(state: SubscriptionState, now: Instant): BillingChange {
+  const period = state.current_billing_period ?? firstPeriod(now, state.billing_cycle);
+  return {
+    billing_cycle: state.billing_cycle,
+    billing_anchor: state.billing_anchor,
+    current_billing_period: period,
+    next_billed_at: state.next_billed_at ?? period.ends_at,
+  };
+}
+
+/** Everything the update asks for, applied to `current` in memory. Throws Paddle's refusals. */
+export async function planUpdate(trx: Executor, ctx: Ctx, current: SubscriptionRow, input: SubscriptionUpdateInput): Promise<UpdatePlan> {
+  const now = ctx.clock.now();
+  if (input.discount !== undefined && input.discount !== null) throw notFound((input.discount as { id?: string }).id ?? 'discount');
+  let row = current;
+  if (input.scheduled_change === null) row = withState(row, removeScheduledChange(stateOf(row), now).state, now);
+  const mode = input.proration_billing_mode ?? null;
+  const nextBilledAt = input.next_billed_at !== undefined ? instantOf(input.next_billed_at) : null;
+  const state = stateOf(row);
+  assertCanUpdate(state, { items: input.items !== undefined, next_billed_at: nextBilledAt, proration_billing_mode: mode }, now);
+  row = await applyOtherChanges(trx, ctx, row, input, now);
+  const billing = input.items !== undefined || nextBilledAt !== null;
+  const empty: UpdatePlan = { after: row, billing, billNow: [], billNext: [], immediatePeriod: { starts_at: now, ends_at: now } };
+  if (!billing || !mode) return empty;
+
+  const immediate = IMMEDIATE.includes(mode);
+  let lines: ResolvedItem[] = [];
+  let change: BillingChange | null = null;
+  let items = storedItems(row).map(fromStored);
+  let cycleChangedNow = false;
+  if (input.items) {
+    const updates = await resolveUpdateItems(trx, ctx, row, input.items);
+    const country = await countryOf(trx, ctx, row);
+    const currentItems = storedItems(row).map(fromStored);
+    const dates = datesOf(state, now);
+    const plan = planItemChange({
+      current_items: currentItems.map((item, index) => planItem(item, row.currency_code, country, index)),
+      new_items: updates.map(({ item }, index) => planItem(item, row.currency_code, country, index)),
+      billing_cycle: state.billing_cycle,
+      current_billing_period: dates.current_billing_period,
+      billing_anchor: state.billing_anchor,
+      change_at: now,
+      proration_billing_mode: mode,
+    });
+    const before = new Map(currentItems.map((item) => [item.price_id, item]));
+    const after = new Map(updates.map(({ item }) => [item.price_id, item]));
+    lines = [...plan.bill_now, ...plan.bill_next_renewal].map((line) => lineItem(line, before, after));
+    cycleChangedNow = plan.billing_cycle_changed && immediate;
+    let stored = newStoredItems(row, updates, immediate && lines.length > 0, now);
+    if (cycleChangedNow) stored = stored.map((item) => ({ ...item, previously_billed_at: toStoredTime(now) }));
+    row = { ...row, items: JSON.stringify(stored), updated_at: toStoredTime(now) };
+    items = updates.map(({ item }) => item);
+    change =
+      state.status === 'paused'
+        ? null
+        : { billing_cycle: plan.billing_cycle, billing_anchor: plan.billing_anchor, current_billing_period: plan.current_billing_period, next_billed_at: plan.next_billed_at };
+    if (state.status === 'paused' && plan.billing_cycle_changed) row = { ...row, billing_cycle: JSON.stringify(plan.billing_cycle) };
+  }
+  if (nextBilledAt) {
+    const base = change ?? datesOf(state, now);
+    lines = [...lines, ...dateChangeLines(items, base.current_billing_period, base.next_billed_at, nextBilledAt, mode)];
+    change = {
+      ...base,
+      billing_anchor: nextBilledAt,
+      current_billing_period: { starts_at: base.current_billing_period.starts_at, ends_at: nextBilledAt },
+      next_billed_at: nextBilledAt,
+    };
+  }
+  if (change) row = withState(row, applyBillingChange(stateOf(row), change).state, now);
+  const period = stateOf(row).current_billing_period;
+  return {
+    after: immediate ? row : withNextPeriodLines(row, lines),
+    billing,
+    billNow: immediate ? lines : [],
+    billNext: immediate ? [] : lines,
+    immediatePeriod: { starts_at: now, ends_at: period?.ends_at ?? now },
+  };
+}
