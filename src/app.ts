@@ -21,6 +21,7 @@ import { testHelperRoutes } from './modules/test-helpers/routes.js';
 import { registerDueWork } from './jobs/due-work.js';
 import { transactionRoutes } from './modules/transactions/routes.js';
 import { checkoutRoutes } from './web/checkout/routes.js';
+import { portalRoutes } from './web/portal/routes.js';
 import { assetRoutes } from './web/shared/assets.js';
 
 export interface AppOptions {
@@ -47,7 +48,7 @@ const MODULE_ROUTES: Array<(app: FastifyInstance, deps: ServerDeps) => void> = [
 ];
 
 /** Server-rendered pages (checkout, portal): HTML forms post url-encoded bodies, which only these routes accept. */
-const WEB_ROUTES: Array<(app: FastifyInstance, deps: ServerDeps) => void> = [checkoutRoutes];
+const WEB_ROUTES: Array<(app: FastifyInstance, deps: ServerDeps) => void> = [checkoutRoutes, portalRoutes];
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({

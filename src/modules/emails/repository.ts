@@ -1,0 +1,41 @@
+import type { Executor } from '../../db/database.js';
+import type { EmailRow, EmailsTable, Tenant } from '../../db/tables.js';
+
+function scoped(db: Executor, tenant: Tenant) {
+  return db.selectFrom('emails').selectAll().where('emails.seller_id', '=', tenant.seller_id).where('emails.environment', '=', tenant.environment);
+}
+
+export async function insertEmail(db: Executor, row: EmailRow): Promise<void> {
+  await db.insertInto('emails').values(row).execute();
+}
+
+/** Newest first; `toKey` (lower-cased) keeps only the emails to that address. */
+export async function listEmails(db: Executor, tenant: Tenant, toKey: string | undefined, limit: number): Promise<EmailRow[]> {
+  let query = scoped(db, tenant);
+  if (toKey !== undefined) query = query.where('to_key', '=', toKey);
+  return query.orderBy('sent_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** How many emails of `kind` went to the address at or after `since` (stored form). */
+export async function countEmailsSince(db: Executor, tenant: Tenant, toKey: string, kind: string, since: string): Promise<number> {
+  const row = await db
+    .selectFrom('emails')
+    .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('to_key', '=', toKey)
+    .where('kind', '=', kind)
+    .where('sent_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function updateDelivery(db: Executor, tenant: Tenant, id: string, delivery: EmailsTable['delivery'], error: string | null): Promise<void> {
+  await db
+    .updateTable('emails')
+    .set({ delivery, delivery_error: error })
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('id', '=', id)
+    .execute();
+}

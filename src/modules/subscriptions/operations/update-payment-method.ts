@@ -1,0 +1,161 @@
+// `GET /subscriptions/{id}/update-payment-method-transaction`: the transaction a customer pays in checkout to
+// give an automatically-collected subscription a new card. Past due → the latest past-due transaction (paying it
+// also brings the subscription back to active); otherwise a new zero-value transaction, origin
+// `subscription_payment_method_change`, status `ready`. The paid hook below makes the card that paid either one
+// the subscription's payment method. The customer portal's "Update payment method" goes through here too.
+import type { Ctx } from '../../../context.js';
+import type { Executor } from '../../../db/database.js';
+import type { SubscriptionRow, TransactionRow } from '../../../db/tables.js';
+import { renewalPaid } from '../../../billing/subscription-lifecycle.js';
+import { recordEvent } from '../../../events/record.js';
+import { badRequest } from '../../../kernel/errors.js';
+import { newId } from '../../../kernel/ids.js';
+import { toStoredTime, toWireTime } from '../../../kernel/time.js';
+import { getAddressRow } from '../../addresses/service.js';
+import { withIncludes } from '../../transactions/includes.js';
+import { onTransactionPaid, type PaidHook } from '../../transactions/paid-hooks.js';
+import { priceTransaction } from '../../transactions/pricing.js';
+// @NOTE transactions/ has no operation that makes a `ready` subscription transaction (subscription-billing.ts
+// makes billed ones with an invoice number), so this file writes the row through the transactions repository.
+import { insertTransaction } from '../../transactions/repository.js';
+import type { TransactionEntity } from '../../transactions/serialize.js';
+import { findPastDueTransaction, listTransactions, transactionEntity, type PortalRef } from '../../transactions/service.js';
+import { storeTransition, subscriptionItems } from '../billing.js';
+import { lockSubscription, updateSubscription } from '../repository.js';
+import { getSubscriptionRow } from '../service.js';
+import { stateOf } from '../state.js';
+
+export const PAYMENT_METHOD_CHANGE_ORIGIN = 'subscription_payment_method_change';
+
+/** Paddle's rule: only automatically-collected subscriptions that are not paused or canceled take a new card. */
+export function assertCanUpdatePaymentMethod(row: Pick<SubscriptionRow, 'status' | 'collection_mode'>): void {
+  if (row.collection_mode !== 'automatic') {
+    throw badRequest('subscription_not_automatic_collection', 'Payment methods can only be updated for subscriptions where collection_mode is automatic.');
+  }
+  if (row.status === 'canceled') throw badRequest('subscription_is_canceled_action_invalid', "action can't be performed on canceled subscription");
+  if (row.status === 'paused') throw badRequest('subscription_is_inactive_action_invalid', "action can't be performed on paused subscription");
+}
+
+/** The subscription's items priced at nothing: a proration rate of 0 over the current billing period. */
+async function createZeroTransaction(trx: Executor, ctx: Ctx, portal: PortalRef, row: SubscriptionRow): Promise<TransactionRow> {
+  const now = ctx.clock.now();
+  const stamp = toStoredTime(now);
+  const current = row.current_billing_period ? (JSON.parse(row.current_billing_period) as { starts_at: string; ends_at: string }) : null;
+  const period = current ? { starts_at: toWireTime(current.starts_at), ends_at: toWireTime(current.ends_at) } : null;
+  const items = subscriptionItems(row).map((item) => ({ ...item, proration: period ? { rate: '0', billing_period: period } : null }));
+  const address = await getAddressRow(trx, ctx, row.customer_id, row.address_id);
+  const priced = await priceTransaction(trx, ctx, { items, currencyCode: row.currency_code, countryCode: address.country_code, customerId: row.customer_id });
+  const transaction: TransactionRow = {
+    ...ctx.tenant,
+    id: newId('transaction', now.epochMilliseconds),
+    status: 'ready',
+    customer_id: row.customer_id,
+    address_id: row.address_id,
+    business_id: row.business_id,
+    custom_data: null,
+    currency_code: priced.currency_code,
+    origin: PAYMENT_METHOD_CHANGE_ORIGIN,
+    subscription_id: row.id,
+    invoice_id: null,
+    invoice_number: null,
+    collection_mode: 'automatic',
+    discount_id: null,
+    billing_details: null,
+    // @NOTE Paddle's example: an empty period at the start of the current one (nothing is billed for it).
+    billing_period: period ? JSON.stringify({ starts_at: period.starts_at, ends_at: period.starts_at }) : null,
+    items: JSON.stringify(items.map((item) => ({ price_id: item.price_id, price: item.price, quantity: item.quantity, proration: item.proration }))),
+    details: JSON.stringify(priced.details),
+    grand_total: priced.grand_total,
+    credit_used: 0n,
+    checkout_url: null,
+    created_at: stamp,
+    updated_at: stamp,
+    billed_at: null,
+    revised_at: null,
+  };
+  await insertTransaction(trx, transaction);
+  const entity = await transactionEntity(trx, ctx, transaction, portal.portalId);
+  await recordEvent(trx, ctx, 'transaction.created', entity);
+  await recordEvent(trx, ctx, 'transaction.ready', entity);
+  return transaction;
+}
+
+/** The newest still-`ready` payment-method-change transaction of the subscription, if any. */
+async function openPaymentMethodChange(ctx: Ctx, portal: PortalRef, subscriptionId: string): Promise<TransactionEntity | undefined> {
+  const { data } = await listTransactions(
+    ctx,
+    portal,
+    { subscription_id: [subscriptionId], origin: [PAYMENT_METHOD_CHANGE_ORIGIN], status: ['ready'] },
+    { perPage: 1, orderBy: { field: 'id', direction: 'DESC' } },
+  );
+  return data[0];
+}
+
+export interface UpdatePaymentMethodOptions {
+  /**
+   * Hand back the subscription's open zero-value transaction instead of making another (the portal, where a
+   * declined card is simply tried again). The API makes a new one on every call, as Paddle does.
+   */
+  reuseOpen?: boolean;
+}
+
+export async function getUpdatePaymentMethodTransaction(
+  ctx: Ctx,
+  portal: PortalRef,
+  subscriptionId: string,
+  options: UpdatePaymentMethodOptions = {},
+): Promise<TransactionEntity> {
+  const row = await getSubscriptionRow(ctx.db, ctx, subscriptionId);
+  assertCanUpdatePaymentMethod(row);
+  if (row.status === 'past_due') {
+    const pastDue = await findPastDueTransaction(ctx.db, ctx, row.id);
+    if (pastDue) return transactionEntity(ctx.db, ctx, pastDue, portal.portalId);
+  }
+  if (options.reuseOpen) {
+    const open = await openPaymentMethodChange(ctx, portal, row.id);
+    if (open) return open;
+  }
+  return ctx.db.transaction().execute(async (trx) => {
+    const transaction = await createZeroTransaction(trx, ctx, portal, row);
+    return transactionEntity(trx, ctx, transaction, portal.portalId);
+  });
+}
+
+/**
+ * After a subscription's transaction is paid with a card the subscription does not have yet (checkout, the pay
+ * test helper): that card becomes the subscription's payment method, and a past-due subscription whose overdue
+ * transaction it paid is active again. A renewal or retry charged with the saved method is left to `collect`.
+ */
+const useNewPaymentMethod: PaidHook = async (trx, ctx, transaction, paid) => {
+  if (!transaction.subscription_id || !paid.paymentMethodId) return transaction;
+  const row = await lockSubscription(trx, ctx.tenant, transaction.subscription_id, ctx.dialect);
+  if (!row || row.collection_mode !== 'automatic' || row.status === 'canceled') return transaction;
+  const methodChange = transaction.origin === PAYMENT_METHOD_CHANGE_ORIGIN;
+  if (!methodChange && paid.paymentMethodId === row.payment_method_id) return transaction;
+  const next: SubscriptionRow = { ...row, payment_method_id: paid.paymentMethodId };
+  if (row.status === 'past_due' && !methodChange) {
+    await storeTransition(trx, ctx, next, renewalPaid(stateOf(next)), { past_due_since: null, retry_at: null });
+  } else {
+    // @NOTE the payment method is not part of Paddle's subscription entity: nothing to announce.
+    await updateSubscription(trx, next);
+  }
+  return transaction;
+};
+
+export function registerPaymentMethodHooks(): void {
+  onTransactionPaid(useNewPaymentMethod);
+}
+
+/**
+ * What the response carries besides the transaction (Paddle: customer, address, business, discount and
+ * adjustments only when the key may read them; available payment methods always).
+ */
+export async function withReadableRelations(ctx: Ctx, entity: TransactionEntity, canRead: (permission: string) => boolean): Promise<Record<string, unknown>> {
+  const related = new Set<string>(['available_payment_methods']);
+  for (const name of ['customer', 'address', 'business']) if (canRead(`${name}.read`)) related.add(name);
+  if (canRead('adjustment.read')) {
+    related.add('adjustments');
+    related.add('adjustments_totals');
+  }
+  return withIncludes(ctx, entity, related);
+}
