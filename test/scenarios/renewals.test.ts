@@ -110,6 +110,25 @@ await forEachDialect((dialect) => {
       assert.deepEqual(types, ['subscription.created', 'subscription.activated', ...RENEWAL_EVENTS, ...RENEWAL_EVENTS, ...RENEWAL_EVENTS]);
     });
 
+    it('even when another subscription cannot be billed: one broken row does not stop the clock', async () => {
+      const s = await story();
+      const broken = await s.subscribe();
+      const healthy = await s.subscribe();
+      // A state the API refuses (no price in the currency), written straight to the database.
+      await t().db.updateTable('subscriptions').set({ currency_code: 'JPY' }).where('seller_id', '=', s.sellerId).where('id', '=', broken.id).execute();
+      await s.advance({ to: instant(healthy.next_billed_at).add({ minutes: 5 }).toString() });
+      assert.equal((await s.transactions(healthy.id)).length, 1);
+      assert.deepEqual(await s.transactions(broken.id), []);
+      assert.equal((await s.get(broken.id)).next_billed_at, broken.next_billed_at);
+      // It is tried again on later advances, and renews once it can be billed.
+      await s.advance({ by: 'P1D' });
+      await t().db.updateTable('subscriptions').set({ currency_code: 'USD' }).where('seller_id', '=', s.sellerId).where('id', '=', broken.id).execute();
+      await s.advance({ by: 'PT1H' });
+      const [late] = await s.transactions(broken.id);
+      assert.equal(late?.status, 'completed');
+      assert.equal(period(late.billing_period).starts_at, broken.next_billed_at);
+    });
+
     it('through several periods in one clock advance, each at its own instant', async () => {
       const s = await story();
       const sub = await s.subscribe();
@@ -149,6 +168,35 @@ await forEachDialect((dialect) => {
       const now = await s.get(sub.id);
       assert.equal(now.next_billed_at, `2027-05-31${time}`);
       assert.equal(wire(addMonths(start, 4)), now.next_billed_at);
+    });
+  });
+
+  describe('manual collection', () => {
+    it('renews by issuing a billed invoice with the payment terms, charging nothing', async () => {
+      const s = await story();
+      const price = await aPrice(t(), { billing_cycle: MONTHLY, unit_price: { amount: '20000', currency_code: 'USD' } }, s.key);
+      const { customer, address } = await aBuyer(t(), 'US', s.key);
+      const details = { enable_checkout: false, purchase_order_number: 'PO-99', additional_information: null, payment_terms: { interval: 'day', frequency: 30 } };
+      const txn = await aTransaction(
+        t(),
+        { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id, collection_mode: 'manual', billing_details: details },
+        s.key,
+      );
+      const billed = await s.request('PATCH', `/transactions/${txn.id}`, { status: 'billed' });
+      const sub = await s.get(billed.body.data.subscription_id);
+      await s.advance({ to: instant(sub.next_billed_at).add({ minutes: 1 }).toString() });
+      const [renewal] = await s.transactions(sub.id);
+      assert.equal(renewal.status, 'billed');
+      assert.equal(renewal.collection_mode, 'manual');
+      assert.deepEqual(renewal.billing_details, details);
+      assert.match(renewal.invoice_number, /^\d{4}-\d{5}$/);
+      assert.deepEqual(renewal.payments, []);
+      assert.deepEqual(period(renewal.billing_period), { starts_at: sub.next_billed_at, ends_at: wire(addMonths(instant(sub.next_billed_at), 1)) });
+      const renewed = await s.get(sub.id);
+      assert.equal(renewed.status, 'active');
+      assert.equal(renewed.current_billing_period.starts_at, sub.next_billed_at);
+      const types = (await s.events(sub.id, renewal.id)).map((event) => event.type);
+      assert.deepEqual(types.slice(-3), ['subscription.updated', 'transaction.created', 'transaction.billed']);
     });
   });
 
@@ -260,6 +308,23 @@ await forEachDialect((dialect) => {
       // No renewal for the month that followed.
       await s.advance({ by: 'P1M' });
       assert.equal((await s.transactions(sub.id)).length, 1);
+    });
+
+    it('a past-due subscription refuses updates and cancels immediately by default', async () => {
+      const s = await story();
+      const sub = await s.subscribe(DECLINES_LATER);
+      await s.advance({ to: instant(sub.next_billed_at).add({ minutes: 1 }).toString() });
+      const update = await s.request('PATCH', `/subscriptions/${sub.id}`, { custom_data: { x: 1 } });
+      assert.equal(update.status, 400);
+      assert.equal(update.body.error.code, 'subscription_update_when_past_due');
+      const canceled = await s.request('POST', `/subscriptions/${sub.id}/cancel`, {});
+      assertMatchesSpec('cancel-subscription', canceled);
+      assert.equal(canceled.body.data.status, 'canceled');
+      assert.equal(canceled.body.data.scheduled_change, null);
+      // Retries stop with it.
+      await s.advance({ by: 'P10D' });
+      const [renewal] = await s.transactions(sub.id);
+      assert.equal(renewal.payments.length, 1);
     });
 
     it('starts dunning afresh when a past-due subscription, paused and resumed weeks later, fails again', async () => {

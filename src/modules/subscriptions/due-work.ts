@@ -50,6 +50,11 @@ async function retry(trx: Parameters<typeof collect>[0], ctx: Ctx, row: Paramete
   await collect(trx, ctx, row, transaction.id, portal.portalId);
 }
 
+function reportFailure(ctx: Ctx, id: string, error: unknown): void {
+  const detail = error instanceof Error ? error.message : String(error);
+  process.emitWarning(`due work for subscription ${id} (${ctx.tenant.seller_id}/${ctx.tenant.environment}) failed and stays due: ${detail}`, 'PaddockDueWorkWarning');
+}
+
 export const subscriptionDueWork: DueWorkRunner = {
   name: 'subscriptions',
   async nextDueAt(ctx) {
@@ -66,7 +71,10 @@ export const subscriptionDueWork: DueWorkRunner = {
       if (ids.length === 0) return;
       for (const id of ids) {
         seen.add(id);
-        await runOne(ctx, id);
+        // @NOTE one subscription that cannot be processed (its renewal cannot be priced, say) must not stop the
+        // others, nor the sandbox clock: its database transaction rolled back, it stays due, and the next run
+        // tries it again.
+        await runOne(ctx, id).catch((error: unknown) => reportFailure(ctx, id, error));
       }
     }
   },

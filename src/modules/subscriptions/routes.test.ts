@@ -236,17 +236,13 @@ await forEachDialect((dialect) => {
       assert.equal(item.previously_billed_at, null);
       assert.equal(item.next_billed_at, sub.next_billed_at);
       assert.equal(txn.subscription_id, sub.id);
+      // The checkout charged nothing for the trial; the trial's end bills the first period.
+      assert.equal(txn.details.totals.grand_total, '0');
       const events = await t().db.selectFrom('events').select(['event_type', 'data']).where('seller_id', '=', `sel_trial1_${dialect}`).orderBy('id', 'asc').execute();
       assert.deepEqual(
         events.filter((event) => JSON.parse(event.data).id === sub.id).map((event) => event.event_type),
         ['subscription.created', 'subscription.trialing'],
       );
-    });
-
-    it('charges nothing at checkout for the trial items', { todo: 'transactions/pricing.ts prices trial items at full price outside previews (see the report)' }, async () => {
-      const seller = await t().createSeller(`sel_trial0_${dialect}`);
-      const { txn } = await trialSubscription(seller.sandbox);
-      assert.equal(txn.details.totals.grand_total, '0');
     });
 
     it('activates now: active, a charge for a period starting now, then refuses a second activation', async () => {
@@ -720,6 +716,12 @@ await forEachDialect((dialect) => {
       assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { collection_mode: 'manual' } }), 400, 'invalid_field');
       assertPaddleError(await t().request('PATCH', '/subscriptions/sub_01h8441jn5pcwrfhwh78jqt8hk', { body: { custom_data: null } }), 404, 'not_found');
 
+      // A currency its prices have no amount in would make every renewal unbillable: refused.
+      const euro = await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { currency_code: 'EUR' } });
+      assertPaddleError(euro, 400, 'invalid_field');
+      assert.equal(euro.body.error.errors[0].field, 'currency_code');
+      assert.equal((await t().request('GET', `/subscriptions/${sub.id}`)).body.data.currency_code, 'USD');
+
       // To manual collection with billing details: no payment-method link any more.
       const manual = await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { collection_mode: 'manual', billing_details: MANUAL } });
       assertMatchesSpec('update-subscription', manual);
@@ -728,6 +730,28 @@ await forEachDialect((dialect) => {
       const back = await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { collection_mode: 'automatic', billing_details: null } });
       assert.equal(back.body.data.billing_details, null);
       assert.match(back.body.data.management_urls.update_payment_method, /action=update_subscription_payment_method/);
+    });
+
+    it('changes currency only to one every price has, and keeps manual collection to USD, EUR and GBP', async () => {
+      const product = (await aPrice(t(), { billing_cycle: MONTHLY })).product_id;
+      const multi = await aPrice(t(), {
+        product_id: product,
+        billing_cycle: MONTHLY,
+        unit_price: { amount: '1000', currency_code: 'USD' },
+        unit_price_overrides: [
+          { country_codes: ['GB'], unit_price: { amount: '800', currency_code: 'GBP' } },
+          { country_codes: ['JP'], unit_price: { amount: '1500', currency_code: 'JPY' } },
+        ],
+      });
+      const { sub } = await subscribe({ price: multi });
+      assert.equal(sub.currency_code, 'GBP');
+      const usd = await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { currency_code: 'USD' } });
+      assertMatchesSpec('update-subscription', usd);
+      assert.equal(usd.body.data.currency_code, 'USD');
+      assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { currency_code: 'JPY' } }), 400, 'invalid_field');
+
+      const { sub: manual } = await subscribeManually();
+      assertPaddleError(await t().request('PATCH', `/subscriptions/${manual.id}`, { body: { currency_code: 'JPY' } }), 400, 'subscription_currency_code_not_valid_for_manual');
     });
   });
 

@@ -7,16 +7,16 @@ import type { SubscriptionRow } from '../../../db/tables.js';
 import { assertCanUpdate, removeScheduledChange } from '../../../billing/subscription-lifecycle.js';
 import type { ProrationBillingMode } from '../../../billing/proration.js';
 import { recordEvent } from '../../../events/record.js';
-import { invalidField } from '../../../kernel/errors.js';
+import { badRequest, invalidField } from '../../../kernel/errors.js';
 import { toStoredTime, type Instant } from '../../../kernel/time.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { getBusinessRow } from '../../businesses/service.js';
 import { getCustomerRow } from '../../customers/service.js';
-import type { NonCatalogPriceInput } from '../../transactions/items.js';
+import { unitPriceFor, type NonCatalogPriceInput } from '../../transactions/items.js';
 import { lockSubscription, updateSubscription as updateRow } from '../repository.js';
 import { serializeSubscription, serializeSubscriptionForEvent, type SubscriptionEntity } from '../serialize.js';
 import { applyTransition, getSubscriptionRow, linkContext, type Viewer } from '../service.js';
-import { stateOf } from '../state.js';
+import { stateOf, storedItems } from '../state.js';
 import { notFound } from '../../../kernel/errors.js';
 
 /** One entry of `items`: a catalog price (quantity optional for items already on the subscription) or a non-catalog price. */
@@ -79,10 +79,11 @@ export async function applyOtherChanges(trx: Executor, ctx: Ctx, row: Subscripti
   const changes = otherChanges(input);
   if (Object.keys(changes).length === 0) return row;
   const next: SubscriptionRow = { ...row, ...changes, updated_at: toStoredTime(now) };
-  await checkParties(trx, ctx, next);
+  const country = await checkParties(trx, ctx, next);
   if (next.collection_mode === 'manual' && !next.billing_details) {
     throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
   }
+  if (changes.currency_code !== undefined || changes.address_id !== undefined || changes.collection_mode !== undefined) checkCurrency(next, country);
   if (next.collection_mode === 'automatic') next.billing_details = input.billing_details === undefined ? null : next.billing_details;
   return next;
 }
@@ -99,10 +100,30 @@ function otherChanges(input: SubscriptionUpdateInput): Partial<SubscriptionRow> 
   return changes;
 }
 
-async function checkParties(trx: Executor, ctx: Ctx, row: SubscriptionRow): Promise<void> {
+/** Checks the customer, address and business belong together; answers the address's country. */
+async function checkParties(trx: Executor, ctx: Ctx, row: SubscriptionRow): Promise<string | null> {
   await getCustomerRow(trx, ctx, row.customer_id);
-  await getAddressRow(trx, ctx, row.customer_id, row.address_id);
+  const address = await getAddressRow(trx, ctx, row.customer_id, row.address_id);
   if (row.business_id) await getBusinessRow(trx, ctx, row.customer_id, row.business_id);
+  return address.country_code;
+}
+
+const MANUAL_CURRENCIES = ['USD', 'EUR', 'GBP'];
+
+/**
+ * The renewals must stay billable: every item's price needs an amount in the subscription's currency (its
+ * country override for the address, or its base price), as transaction pricing asks. Manual collection
+ * invoices only in USD, EUR and GBP (Paddle's rule).
+ */
+function checkCurrency(row: SubscriptionRow, country: string | null): void {
+  const currency = row.currency_code;
+  if (row.collection_mode === 'manual' && !MANUAL_CURRENCIES.includes(currency)) {
+    throw badRequest('subscription_currency_code_not_valid_for_manual', `currency_code ${currency} is not valid for manually-collected subscriptions; use USD, EUR or GBP.`);
+  }
+  const missing = storedItems(row).filter((item) => unitPriceFor(item.price, country).currency_code !== currency && item.price.unit_price.currency_code !== currency);
+  if (missing.length > 0) {
+    throw invalidField([{ field: 'currency_code', message: `price ${missing.map((item) => item.price.id).join(', ')} has no unit price in ${currency}` }]);
+  }
 }
 
 export { getSubscriptionRow };
