@@ -86,6 +86,13 @@ export function kit(t: () => TestApp, key: string) {
       return res.body.data as any[];
     },
 
+    /** How many transactions of `origin` the subscription has (lists answer at most 30 a page). */
+    async countTransactions(subscriptionId: string, origin: string) {
+      const res = await request('GET', `/transactions?subscription_id=${subscriptionId}&origin=${origin}`);
+      assert.equal(res.status, 200, res.text);
+      return res.body.meta.pagination.estimated_total as number;
+    },
+
     async credit(customerId: string) {
       const res = await request('GET', `/customers/${customerId}/credit-balances`);
       assert.equal(res.status, 200, res.text);
