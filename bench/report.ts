@@ -1,0 +1,152 @@
+// Renders BENCHMARKS.md from one run's measurements.
+import type { CpuShares } from './cpu.js';
+import type { Machine } from './machine.js';
+
+export interface Measurement {
+  name: string;
+  /** Mean of the per-second request counts autocannon sampled. */
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  bodyBytes: number;
+  /** Where the CPU went during the measured run, in shares of one core. */
+  cpu: CpuShares;
+}
+
+export interface EngineReport {
+  engine: string;
+  label: string;
+  results: Measurement[];
+}
+
+export interface RunReport {
+  startedAt: Date;
+  machine: Machine;
+  loadAverage: string;
+  command: string;
+  pinned: boolean;
+  taskset: boolean;
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  seeded: number;
+  engines: EngineReport[];
+  skipped: string[];
+}
+
+const TARGET = 0.5;
+
+/** CPU time the server process spent per answered request: unlike req/s, barely moved by other load. */
+export function serverMicrosPerRequest(m: Measurement): number {
+  return (m.cpu.server * 1e6) / m.reqPerSec;
+}
+
+function microsPerRequest(m: Measurement): string {
+  const micros = serverMicrosPerRequest(m);
+  return Number.isFinite(micros) ? micros.toFixed(1) : 'n/a';
+}
+
+export function percent(share: number): string {
+  return Number.isFinite(share) ? `${Math.round(share * 100)}%` : 'n/a';
+}
+
+function find(engines: EngineReport[], engine: string | undefined, prefix: string): Measurement | undefined {
+  for (const report of engines) {
+    if (engine !== undefined && report.engine !== engine) continue;
+    const found = report.results.find((m) => m.name.startsWith(prefix));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function verdict(run: RunReport): string[] {
+  const bare = find(run.engines, undefined, 'bare');
+  const lines: string[] = [];
+  for (const report of run.engines) {
+    const get = find([report], report.engine, 'GET /customers/{id}');
+    if (!bare || !get) continue;
+    const ratio = get.reqPerSec / bare.reqPerSec;
+    const target = report.engine === 'sqlite' ? ` Target (SQLite, ≥ ${TARGET}): **${ratio >= TARGET ? 'met' : 'not met'}**.` : '';
+    const getMicros = serverMicrosPerRequest(get);
+    const bareMicros = serverMicrosPerRequest(bare);
+    lines.push(
+      `- ${report.label}: get-by-id ${get.reqPerSec.toFixed(0)} req/s ÷ bare route ${bare.reqPerSec.toFixed(0)} req/s = **${ratio.toFixed(2)}**.${target} ` +
+        `In server CPU per request, ${getMicros.toFixed(1)} µs against ${bareMicros.toFixed(1)} µs (bare ÷ get-by-id = ${(bareMicros / getMicros).toFixed(2)}).`,
+    );
+  }
+  if (lines.length === 0) lines.push('- Not computed: the run did not include both get-by-id and the bare route.');
+  return lines;
+}
+
+export function renderReport(run: RunReport): string {
+  const { machine } = run;
+  const rows = run.engines.flatMap((report) =>
+    report.results.map((m) => {
+      const database = m.name.startsWith('bare') ? 'none' : report.label;
+      const failures = m.non2xx + m.errors === 0 ? '0' : `**${m.non2xx} / ${m.errors}**`;
+      return (
+        `| ${m.name} | ${database} | ${m.bodyBytes} | ${Math.round(m.reqPerSec)} | ${m.p50.toFixed(2)} | ${m.p99.toFixed(2)} | ` +
+        `${m.requests} | ${failures} | ${microsPerRequest(m)} | ${percent(m.cpu.server)} | ${percent(m.cpu.postgres)} | ${percent(m.cpu.load)} | ${percent(m.cpu.other)} |`
+      );
+    }),
+  );
+  const pinning = run.pinned
+    ? 'The server under test runs alone on core 0 (`taskset -c 0`) and the load generator on core 1 (`taskset -a -c -p 1`).'
+    : run.taskset
+      ? 'taskset exists but pinning failed, so server and load generator shared the cores freely.'
+      : 'taskset was not available, so server and load generator shared the cores freely.';
+
+  return [
+    '# Benchmarks',
+    '',
+    '<!-- Written by `npm run bench` (bench/run.ts); a new run overwrites this file. -->',
+    '',
+    `Measured ${run.startedAt.toISOString()} with \`${run.command}\`.`,
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${machine.cpuModel}, ${machine.cores} cores (\`nproc\`)`,
+    `- Memory: ${machine.memory}`,
+    `- OS: ${machine.os}`,
+    `- Node: ${machine.node}`,
+    `- Load average when the run started (1, 5, 15 min): ${run.loadAverage}`,
+    '',
+    '## Results',
+    '',
+    `${run.connections} connections, ${run.durationS} s measured per row after a ${run.warmupS} s warm-up that is not counted; ` +
+      `${run.seeded} customers created through the API before the first row of each database.`,
+    '',
+    '| Scenario | Database | Response bytes | req/s (average) | p50 (ms) | p99 (ms) | Requests | non-2xx / errors | Server CPU µs per request | CPU server | CPU PostgreSQL | CPU load gen. | CPU other |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    ...run.skipped.map((s) => `Not run: ${s}.`),
+    ...(run.skipped.length ? [''] : []),
+    '## Target: get-by-id at no less than half the bare route',
+    '',
+    ...verdict(run),
+    '',
+    '## Method',
+    '',
+    'Paddock is started as users start it, `node bin/paddock.mjs serve`, with `PORT` and `DATABASE_URL` ' +
+      'in the environment: first a fresh SQLite file in a temporary folder (WAL, the embedded default), then ' +
+      'PostgreSQL in a freshly created schema (`paddock_bench_<random>`, passed as `?options=-c search_path=…` ' +
+      'in the connection string and dropped afterwards). The sandbox key is read from the line the server prints. ' +
+      'Each server is a child process; autocannon drives it from the benchmark process through 127.0.0.1 with ' +
+      `keep-alive connections and no pipelining. ${pinning} ` +
+      'get-by-id rotates through the seeded customers; the list row asks for the first page with the default ' +
+      '`per_page`; every create sends a new email address. The bare route is a separate Fastify 5 process ' +
+      '(bench/bare-server.ts) whose one GET route returns a copy of a real get-by-id response, so both send ' +
+      'the same number of bytes. "req/s" is the mean of the per-second counts; p50 and p99 are latencies of ' +
+      'the measured 2xx responses, to the microsecond. The CPU columns are CPU time over the measured run as ' +
+      'a share of one core, from /proc: the server process (all its threads), every `postgres` process, the ' +
+      'load generator, and whatever else ran on the machine (the machine is shared, so a large "other" means ' +
+      'a disturbed row). A server near 100% is the bottleneck. PostgreSQL itself is not pinned: its ' +
+      'processes run on either core. Numbers from a 2-core machine are for comparing runs on the same machine, not ' +
+      'for capacity planning.',
+    '',
+  ].join('\n');
+}
