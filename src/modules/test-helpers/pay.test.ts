@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { forEachDialect, useTestApp } from '../../../test/support/app.js';
+import { aBuyer, aPrice, aTransaction } from '../../../test/support/builders.js';
+import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
+
+await forEachDialect((dialect) => {
+  const t = useTestApp(dialect);
+
+  async function readyTransaction(key?: string) {
+    const price = await aPrice(t(), { unit_price: { amount: '2500', currency_code: 'USD' } }, key);
+    const { customer, address } = await aBuyer(t(), 'US', key);
+    return aTransaction(t(), { items: [{ price_id: price.id, quantity: 2 }], customer_id: customer.id, address_id: address.id }, key);
+  }
+
+  async function pay(id: string, body: unknown = {}, key?: string) {
+    return t().request('POST', `/test-helpers/transactions/${id}/pay`, { body, ...(key ? { key } : {}) });
+  }
+
+  /** The answer's transaction, checked against Paddle's transaction entity (as GET /transactions/{id} answers it). */
+  function assertTransactionShape(res: Awaited<ReturnType<typeof pay>>) {
+    assertMatchesSpec('get-transaction', { ...res, body: { data: res.body.data, meta: res.body.meta } });
+  }
+
+  async function paymentMethodRow(id: string) {
+    return t().db.selectFrom('payment_methods').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  }
+
+  describe('POST /test-helpers/transactions/{id}/pay', () => {
+    it('pays with the default card (4242…): completed, captured visa payment, invoice number, saved method', async () => {
+      const txn = await readyTransaction();
+      const res = await pay(txn.id);
+      assert.equal(res.status, 200, res.text);
+      assertTransactionShape(res);
+      const paid = res.body.data;
+      assert.equal(paid.id, txn.id);
+      assert.equal(paid.status, 'completed');
+      assert.match(paid.invoice_number, /^\d{4}-\d{5}$/);
+      assert.ok(paid.billed_at);
+      assert.equal(paid.payments.length, 1);
+      const [payment] = paid.payments;
+      assert.equal(payment.status, 'captured');
+      assert.equal(payment.amount, paid.details.totals.grand_total);
+      assert.equal(payment.error_code, null);
+      assert.ok(payment.captured_at);
+      assert.match(payment.payment_attempt_id, /^[0-9a-f-]{36}$/);
+      assert.match(payment.payment_method_id, /^paymtd_[a-z\d]{26}$/);
+      assert.deepEqual(payment.method_details, {
+        type: 'card',
+        card: { type: 'visa', last4: '4242', expiry_month: 12, expiry_year: payment.method_details.card.expiry_year, cardholder_name: 'Sandbox Tester' },
+      });
+      assert.equal(paid.details.totals.fee, '0');
+      assert.equal(paid.details.totals.earnings, String(BigInt(paid.details.totals.total) - BigInt(paid.details.totals.tax)));
+      const method = await paymentMethodRow(payment.payment_method_id);
+      assert.equal(method.customer_id, txn.customer_id);
+      assert.equal(method.address_id, txn.address_id);
+      assert.equal(method.later_charges, 'succeed');
+      assert.equal(method.origin, 'saved_during_purchase');
+      const got = await t().request('GET', `/transactions/${txn.id}`);
+      assertMatchesSpec('get-transaction', got);
+      assert.deepEqual(got.body.data, paid);
+    });
+
+    it('gives each sandbox card its documented outcome', async () => {
+      const debit = await pay((await readyTransaction()).id, { card_number: '4000 0566 5566 5556' });
+      assert.equal(debit.body.data.status, 'completed');
+      assert.equal(debit.body.data.payments[0].method_details.card.last4, '5556');
+
+      // 3-D Secure: the helper passes the challenge; the one attempt went through action_required to captured.
+      const secure = await pay((await readyTransaction()).id, { card_number: '4000003800000446' });
+      assert.equal(secure.status, 200, secure.text);
+      assertTransactionShape(secure);
+      assert.equal(secure.body.data.status, 'completed');
+      assert.deepEqual(secure.body.data.payments.map((p: any) => p.status), ['captured']);
+      assert.equal(secure.body.data.payments[0].method_details.card.last4, '0446');
+      assert.deepEqual(Object.keys(secure.body.data.payments[0].method_details), ['type', 'card']);
+
+      // Declined: the helper answers 200 with the failed attempt recorded; the transaction stays ready.
+      const declinedTxn = await readyTransaction();
+      const declined = await pay(declinedTxn.id, { card_number: '4000000000000002' });
+      assert.equal(declined.status, 200, declined.text);
+      assert.equal(declined.body.data.status, 'ready');
+      assert.equal(declined.body.data.invoice_number, null);
+      assert.deepEqual(
+        declined.body.data.payments.map((p: any) => [p.status, p.error_code, p.payment_method_id, p.captured_at]),
+        [['error', 'declined', null, null]],
+      );
+      const none = await t().db.selectFrom('payment_methods').selectAll().where('customer_id', '=', declinedTxn.customer_id).execute();
+      assert.deepEqual(none, [], 'a declined card is not saved');
+      // … and can still be paid afterwards; payments[] is newest first.
+      const retried = await pay(declinedTxn.id);
+      assert.equal(retried.body.data.status, 'completed');
+      assert.deepEqual(retried.body.data.payments.map((p: any) => p.status), ['captured', 'error']);
+
+      const later = await pay((await readyTransaction()).id, { card_number: '4000002760003184' });
+      assert.equal(later.body.data.status, 'completed');
+      const laterMethod = await paymentMethodRow(later.body.data.payments[0].payment_method_id);
+      assert.equal(laterMethod.later_charges, 'decline');
+    });
+
+    // @NOTE fails until transactions/serialize.ts gives `stored_payment_method_id` a string when no method was
+    // saved (the spec's type is string, not nullable); reported to the transactions owners.
+    it('answers a declined attempt in the spec\'s shape', { todo: 'serialize.ts: stored_payment_method_id is null for unsaved cards' }, async () => {
+      const declined = await pay((await readyTransaction()).id, { card_number: '4000000000000002' });
+      assertTransactionShape(declined);
+    });
+
+    it('records the events of a payment in Paddle order', async () => {
+      const txn = await readyTransaction();
+      const before = await t().db.selectFrom('events').select('id').orderBy('id', 'desc').executeTakeFirst();
+      await pay(txn.id);
+      const events = await t().db.selectFrom('events').selectAll().where('id', '>', before?.id ?? '').orderBy('id', 'asc').execute();
+      assert.deepEqual(
+        events.map((e) => e.event_type),
+        ['payment_method.saved', 'transaction.updated', 'transaction.paid', 'transaction.updated', 'transaction.completed'],
+      );
+      const paidEvent = JSON.parse(events[2]!.data);
+      assert.equal(paidEvent.status, 'paid');
+      assert.equal(paidEvent.payments[0].status, 'captured');
+      assert.equal(paidEvent.invoice_number, null);
+      assert.equal(JSON.parse(events[4]!.data).status, 'completed');
+
+      const declinedTxn = await readyTransaction();
+      const mark = await t().db.selectFrom('events').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      await pay(declinedTxn.id, { card_number: '4000000000000002' });
+      const failed = await t().db.selectFrom('events').selectAll().where('id', '>', mark.id).orderBy('id', 'asc').execute();
+      assert.deepEqual(failed.map((e) => e.event_type), ['transaction.updated', 'transaction.payment_failed']);
+      assert.equal(JSON.parse(failed[1]!.data).payments[0].error_code, 'declined');
+    });
+
+    it('refuses what cannot be paid, and never pays twice', async () => {
+      const price = await aPrice(t());
+      const draft = await aTransaction(t(), { items: [{ price_id: price.id, quantity: 1 }] });
+      assertPaddleError(await pay(draft.id), 400, 'transaction_status_must_be_ready');
+
+      const txn = await readyTransaction();
+      assert.equal((await pay(txn.id)).status, 200);
+      const again = await pay(txn.id);
+      assertPaddleError(again, 400, 'transaction_not_payable');
+      const attempts = await t().db.selectFrom('payment_attempts').selectAll().where('transaction_id', '=', txn.id).execute();
+      assert.equal(attempts.length, 1, 'no second payment attempt');
+
+      const canceledTxn = await readyTransaction();
+      const manual = await t().request('PATCH', `/transactions/${canceledTxn.id}`, {
+        body: { collection_mode: 'manual', billing_details: { payment_terms: { interval: 'day', frequency: 7 } } },
+      });
+      assert.equal(manual.status, 200, manual.text);
+      await t().request('PATCH', `/transactions/${canceledTxn.id}`, { body: { status: 'billed' } });
+      await t().request('PATCH', `/transactions/${canceledTxn.id}`, { body: { status: 'canceled' } });
+      assertPaddleError(await pay(canceledTxn.id), 400, 'transaction_not_payable');
+
+      assertPaddleError(await pay('txn_01h8441jn5pcwrfhwh78jqt8hk'), 404, 'not_found');
+    });
+
+    it('validates the card number', async () => {
+      const txn = await readyTransaction();
+      const luhn = await pay(txn.id, { card_number: '4242424242424241' });
+      assertPaddleError(luhn, 400, 'invalid_field');
+      assert.equal(luhn.body.error.errors[0].field, 'card_number');
+      const notString = await pay(txn.id, { card_number: 4242424242424242 });
+      assertPaddleError(notString, 400, 'invalid_field');
+      const extra = await pay(txn.id, { card_number: '4242424242424242', cvc: '100' });
+      assertPaddleError(extra, 400, 'invalid_field');
+      assert.equal(extra.body.error.errors[0].field, 'cvc');
+      // A well-formed number that is not a sandbox test card is declined, like a real card in Paddle's sandbox.
+      const unknown = await pay(txn.id, { card_number: '5555555555554444' });
+      assert.equal(unknown.status, 200, unknown.text);
+      assert.equal(unknown.body.data.status, 'ready');
+      assert.equal(unknown.body.data.payments[0].error_code, 'declined');
+      assert.equal(unknown.body.data.payments[0].method_details.card.type, 'mastercard');
+    });
+
+    it('is for sandbox keys only and keeps sellers apart', async () => {
+      const txn = await readyTransaction();
+      assertPaddleError(await pay(txn.id, {}, t().keys.live), 403, 'forbidden');
+      const liveTxn = await readyTransaction(t().keys.live);
+      assertPaddleError(await pay(liveTxn.id, {}, t().keys.live), 403, 'forbidden');
+      assertPaddleError(await pay(liveTxn.id), 404, 'not_found');
+      const other = await t().createSeller(`sel_pay_${dialect}`);
+      assertPaddleError(await pay(txn.id, {}, other.sandbox), 404, 'not_found');
+      assertPaddleError(await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, { key: null, body: {} }), 403, 'authentication_missing');
+      const attempts = await t().db.selectFrom('payment_attempts').selectAll().where('transaction_id', 'in', [txn.id, liveTxn.id]).execute();
+      assert.deepEqual(attempts, []);
+    });
+  });
+});
