@@ -167,7 +167,9 @@ function notFoundPage(reply: FastifyReply, p: Portal | undefined, me?: SignedIn)
 async function formSession(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply, p: Portal): Promise<SignedIn | undefined> {
   if (request.headers['sec-fetch-site'] === 'cross-site') return undefined;
   const origin = request.headers.origin;
-  if (origin !== undefined) {
+  // @NOTE under `Referrer-Policy: no-referrer` browsers send `Origin: null` on form posts: then Sec-Fetch-Site
+  // and the CSRF token decide.
+  if (origin !== undefined && origin !== 'null') {
     const allowed = [`${request.protocol}://${request.headers.host}`, new URL(deps.config.publicUrl).origin, new URL(portalBase(deps.config, p.portal.tenant.environment)).origin];
     if (!allowed.includes(origin)) return undefined;
   }
@@ -358,7 +360,7 @@ async function signIn(deps: ServerDeps, environment: Environment, request: Fasti
   await requestSignInLink(p.ctx, p.portal, email, target, ({ link, sellerName, customerName, expiresInMinutes }) =>
     renderSignInEmail({ seller_name: sellerName, customer_name: customerName, link, expires_in_minutes: expiresInMinutes }),
   );
-  return sendHtml(reply, 200, renderCheckEmailPage({ ...frameVm(p, undefined), email, expires_in_minutes: SIGN_IN_LINK_LIFETIME_SECONDS / 60 }));
+  return sendHtml(reply, 200, renderCheckEmailPage({ ...frameVm(p, undefined), email, retry_url: pageUrl(p.path, target.action, target.subscriptionId), expires_in_minutes: SIGN_IN_LINK_LIFETIME_SECONDS / 60 }));
 }
 
 async function signOut(deps: ServerDeps, environment: Environment, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {

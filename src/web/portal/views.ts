@@ -111,6 +111,8 @@ export interface SignInPageVm extends PortalFrameVm {
 
 export interface CheckEmailPageVm extends PortalFrameVm {
   email: string;
+  /** The sign-in page for the same destination, to ask again. */
+  retry_url: string;
   expires_in_minutes: number;
 }
 
@@ -121,22 +123,30 @@ function frame(vm: PortalFrameVm, body: SafeHtml): SafeHtml {
     ? html`<nav class="panel portal-bar" aria-label="Your account">
 <p>Signed in as <strong>${vm.customer_email}</strong></p>
 <div class="actions">
-<a class="button button-secondary" href="${vm.overview_url}">Overview</a>
-${vm.sign_out ? html`<form method="post" action="${vm.sign_out.action}"><input type="hidden" name="csrf_token" value="${vm.sign_out.csrf_token}"><button type="submit" class="button button-secondary">Sign out</button></form>` : null}
+<a class="button button-secondary button-small" href="${vm.overview_url}">Overview</a>
+${vm.sign_out ? html`<form method="post" action="${vm.sign_out.action}"><input type="hidden" name="csrf_token" value="${vm.sign_out.csrf_token}"><button type="submit" class="button button-secondary button-small">Sign out</button></form>` : null}
 </div>
 </nav>`
     : null;
+  // @NOTE the flash goes under the account bar (the layout would put it above everything).
+  const flash = vm.flash ? renderMessageBox(vm.flash) : null;
   const sandbox = vm.sandbox ? html`<p class="sandbox-note">Sandbox portal: test data only, no real payments.</p>` : null;
-  return html`${account}${body}${sandbox}`;
+  return html`${account}${flash}${body}${sandbox}`;
 }
 
 function page(vm: PortalFrameVm, title: string, body: SafeHtml): string {
-  return renderPage({ title, body: frame(vm, body), lang: vm.lang, brand: vm.seller_name, flash: vm.flash ?? null });
+  return renderPage({ title, body: frame(vm, body), lang: vm.lang, brand: vm.seller_name });
 }
 
-function subscriptionDetails(subscription: SubscriptionVm): SafeHtml {
+const STATUS_TONE: Record<string, string> = { active: 'good', trialing: 'good', past_due: 'bad', paused: 'warning', canceled: 'neutral' };
+
+function statusBadge(subscription: SubscriptionVm): SafeHtml {
+  return html`<span class="status-badge status-${STATUS_TONE[subscription.status] ?? 'neutral'}">${subscription.status_label}</span>`;
+}
+
+function subscriptionDetails(subscription: SubscriptionVm, withStatus = true): SafeHtml {
   return html`<dl class="details">
-<dt>Status</dt><dd><strong>${subscription.status_label}</strong></dd>
+${withStatus ? html`<dt>Status</dt><dd>${statusBadge(subscription)}</dd>` : null}
 ${subscription.scheduled_change ? html`<dt>Scheduled</dt><dd>${subscription.scheduled_change}</dd>` : null}
 <dt>Billed</dt><dd>${subscription.billing_cycle}</dd>
 ${subscription.next_billed_on ? html`<dt>Next payment</dt><dd>${subscription.next_billed_on}</dd>` : null}
@@ -164,12 +174,12 @@ function itemsTable(subscription: SubscriptionVm): SafeHtml {
 
 function subscriptionActions(subscription: SubscriptionVm, withOwnPage: boolean): SafeHtml | null {
   const links = [
-    withOwnPage ? html`<a class="button button-secondary" href="${subscription.url}">View subscription<span class="visually-hidden"> ${subscription.title}</span></a>` : null,
+    withOwnPage ? html`<a class="button button-secondary button-small" href="${subscription.url}">View subscription<span class="visually-hidden"> ${subscription.title}</span></a>` : null,
     subscription.update_payment_method_url
-      ? html`<a class="button button-secondary" href="${subscription.update_payment_method_url}">Update payment method<span class="visually-hidden"> for ${subscription.title}</span></a>`
+      ? html`<a class="button button-secondary button-small" href="${subscription.update_payment_method_url}">Update payment method<span class="visually-hidden"> for ${subscription.title}</span></a>`
       : null,
     subscription.cancel_url
-      ? html`<a class="button button-secondary" href="${subscription.cancel_url}">Cancel subscription<span class="visually-hidden"> ${subscription.title}</span></a>`
+      ? html`<a class="button button-secondary button-small" href="${subscription.cancel_url}">Cancel subscription<span class="visually-hidden"> ${subscription.title}</span></a>`
       : null,
   ].filter((link) => link !== null);
   return links.length > 0 ? html`<div class="actions">${links}</div>` : null;
@@ -177,9 +187,9 @@ function subscriptionActions(subscription: SubscriptionVm, withOwnPage: boolean)
 
 function subscriptionCard(subscription: SubscriptionVm): SafeHtml {
   const headingId = `subscription-${subscription.id}`;
-  return html`<article class="panel portal-card" aria-labelledby="${headingId}">
-<h3 id="${headingId}">${subscription.title}</h3>
-${subscriptionDetails(subscription)}
+  return html`<article class="panel" aria-labelledby="${headingId}">
+<div class="card-heading"><h3 id="${headingId}">${subscription.title}</h3>${statusBadge(subscription)}</div>
+${subscriptionDetails(subscription, false)}
 ${itemsTable(subscription)}
 ${subscriptionActions(subscription, true)}
 </article>`;
@@ -215,7 +225,9 @@ ${vm.customer_name ? html`<p class="muted">${vm.customer_name} · ${vm.customer_
 <div class="columns">
 <section aria-labelledby="subscriptions-heading">
 <h2 id="subscriptions-heading">Subscriptions</h2>
+<div class="stack">
 ${vm.subscriptions.length === 0 ? html`<div class="panel"><p class="muted">You have no subscriptions.</p></div>` : vm.subscriptions.map(subscriptionCard)}
+</div>
 </section>
 <section class="panel" aria-labelledby="payments-heading">
 <h2 id="payments-heading">Payments</h2>
@@ -404,7 +416,7 @@ export function renderCheckEmailPage(vm: CheckEmailPageVm): string {
   const body = html`<h1>Check your email</h1>
 <section class="panel">
 <p>If <strong>${vm.email}</strong> belongs to a customer of ${vm.seller_name}, we have sent a sign-in link to it.</p>
-<p>The link works for ${vm.expires_in_minutes} minutes. If nothing arrives, check your spam folder or <a href="${vm.overview_url}">try again</a>.</p>
+<p>The link works for ${vm.expires_in_minutes} minutes. If nothing arrives, check your spam folder or <a href="${vm.retry_url}">try again</a>.</p>
 </section>`;
   return page(vm, 'Check your email', body);
 }
