@@ -8,7 +8,7 @@ import { DomainError } from '../../../billing/errors.js';
 import type { TimePeriod } from '../../../billing/periods.js';
 import { assertNotLocked, type EffectiveFrom, type SubscriptionState } from '../../../billing/subscription-lifecycle.js';
 import { recordEvent } from '../../../events/record.js';
-import { notFound } from '../../../kernel/errors.js';
+import { invalidField, notFound } from '../../../kernel/errors.js';
 import { toStoredTime, type Instant } from '../../../kernel/time.js';
 import type { ResolvedItem } from '../../transactions/items.js';
 import { withNextPeriodLines } from '../billing.js';
@@ -19,7 +19,6 @@ import { linkContext, type Viewer } from '../service.js';
 import { stateOf } from '../state.js';
 import { billNow, type OnPaymentFailure } from './bill-now.js';
 import { resolveChargeItems, type ItemInput } from './resolve-items.js';
-import { invalidField } from '../../../kernel/errors.js';
 
 export interface ChargeInput {
   effective_from: EffectiveFrom;
