@@ -141,10 +141,11 @@ await forEachDialect((dialect) => {
       );
       const events = await s.events(sub.id);
       const updates = events.filter((event) => event.type === 'subscription.updated');
-      assert.deepEqual(
-        updates.map((event) => event.occurred_at.slice(0, 19)),
-        [1, 2, 3].map((n) => addMonths(start, n).toString().slice(0, 19)),
-      );
+      assert.equal(updates.length, 3);
+      updates.forEach((event, index) => {
+        const lag = instant(event.occurred_at).since(addMonths(start, index + 1)).total('seconds');
+        assert.ok(lag >= 0 && lag < 5, `renewal ${index + 1} recorded ${lag}s after it was due`);
+      });
     });
 
     it('from January 31: February 28, then March 31, April 30 (clamped, never drifting)', async () => {
@@ -217,7 +218,8 @@ await forEachDialect((dialect) => {
       const events = await s.events(sub.id);
       assert.deepEqual(events.map((event) => event.type), ['subscription.created', 'subscription.activated', 'subscription.updated', 'subscription.updated', 'subscription.canceled']);
       assert.equal(events.at(-1)!.data.status, 'canceled');
-      assert.equal(events.at(-1)!.occurred_at.slice(0, 19), sub.next_billed_at.slice(0, 19));
+      const lag = instant(events.at(-1)!.occurred_at).since(instant(sub.next_billed_at)).total('seconds');
+      assert.ok(lag >= 0 && lag < 5, `canceled ${lag}s after it was due`);
       // Nothing more happens to it.
       await s.advance({ by: 'P2M' });
       assert.equal((await s.events(sub.id)).length, 5);
