@@ -352,6 +352,15 @@ await forEachDialect((dialect) => {
         tokens.push(token);
       }
       assert.notEqual(tokens[0], tokens[1]);
+      // The token is the whole credential: bound to its seller environment and secret, dead after 24 hours.
+      const token = tokens[0]!;
+      const sandbox = { seller_id: 'sel_default', environment: 'sandbox' as const };
+      const later = await now();
+      assert.deepEqual(await verifyPortalToken(secret, token, sandbox, later.add({ hours: 24, seconds: 5 })), { ok: false, reason: 'expired' });
+      assert.equal((await verifyPortalToken(secret, token, { ...sandbox, environment: 'live' }, later)).ok, false);
+      assert.equal((await verifyPortalToken(secret, token, { ...sandbox, seller_id: 'sel_other' }, later)).ok, false);
+      assert.equal((await verifyPortalToken((await portal('live')).portal_signing_secret, token, sandbox, later)).ok, false);
+      assert.deepEqual(await verifyPortalToken(secret, token.slice(4), sandbox, later), { ok: false, reason: 'malformed' });
       // The cancel response carries links too.
       const canceled = await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: { effective_from: 'immediately' } });
       assert.match(canceled.body.data.management_urls.cancel, /&token=pga_/);
