@@ -2,6 +2,9 @@
 // the session's CSRF token), a label on every field, a visible name on every button, no JavaScript.
 import { html, type SafeHtml } from '../shared/html.js';
 import { renderMessageBox, renderPage, type Flash } from '../shared/layout.js';
+import { CARD_FIELDS, cardField, CVC_FIELD, EXPIRY_FIELDS, fieldId, type CardField } from './card-fields.js';
+
+export type { CardField } from './card-fields.js';
 
 // ---- View models ----------------------------------------------------------------------------------------
 
@@ -87,7 +90,6 @@ export interface CancelPageVm extends PortalFrameVm {
   error: string | null;
 }
 
-export type CardField = 'cardholder_name' | 'number' | 'expiry_month' | 'expiry_year' | 'cvc';
 
 export interface PaymentMethodPageVm extends PortalFrameVm {
   subscription: SubscriptionVm;
@@ -301,51 +303,6 @@ ${itemsTable(s)}
   return page(vm, `Cancel ${s.title}`, body);
 }
 
-const fieldId = (field: CardField) => `card-${field.replaceAll('_', '-')}`;
-
-interface CardFieldSpec {
-  name: CardField;
-  label: string;
-  autocomplete: string;
-  numeric?: boolean;
-  maxlength?: number;
-  short?: boolean;
-  hint?: string;
-}
-
-// @NOTE the same names, labels and autocomplete tokens as the hosted checkout's card fields, so one parser
-// (billing/test-cards parseCardInput) reads both forms.
-const CARD_FIELDS: CardFieldSpec[] = [
-  { name: 'cardholder_name', label: 'Name on card', autocomplete: 'cc-name' },
-  { name: 'number', label: 'Card number', autocomplete: 'cc-number', numeric: true, maxlength: 23 },
-];
-const EXPIRY_FIELDS: CardFieldSpec[] = [
-  { name: 'expiry_month', label: 'Expiry month (MM)', autocomplete: 'cc-exp-month', numeric: true, maxlength: 2, short: true },
-  { name: 'expiry_year', label: 'Expiry year (YY)', autocomplete: 'cc-exp-year', numeric: true, maxlength: 4, short: true },
-];
-const CVC_FIELD: CardFieldSpec = {
-  name: 'cvc',
-  label: 'Security code (CVC)',
-  autocomplete: 'cc-csc',
-  numeric: true,
-  maxlength: 4,
-  short: true,
-  hint: '3 digits on the back of the card (4 on the front for American Express).',
-};
-
-function cardField(spec: CardFieldSpec, value: string, error: string | undefined): SafeHtml {
-  const id = fieldId(spec.name);
-  const hintId = spec.hint ? `${id}-hint` : null;
-  const errorId = error ? `${id}-error` : null;
-  const describedBy = [hintId, errorId].filter((x): x is string => x !== null);
-  return html`<div class="field">
-<label for="${id}">${spec.label}</label>
-${spec.hint ? html`<span class="hint" id="${hintId}">${spec.hint}</span>` : null}
-${error ? html`<span class="field-error" id="${errorId}">${error}</span>` : null}
-<input id="${id}" name="${spec.name}" type="text" autocomplete="${spec.autocomplete}"${spec.numeric ? html` inputmode="numeric" spellcheck="false"` : null}${spec.maxlength ? html` maxlength="${spec.maxlength}"` : null}${spec.short ? html` class="short"` : null}${describedBy.length > 0 ? html` aria-describedby="${describedBy.join(' ')}"` : null}${error ? html` aria-invalid="true"` : null} value="${value}" required>
-</div>`;
-}
-
 /** The new-card form (paying the overdue amount of a past-due subscription at the same time). */
 export function renderPaymentMethodPage(vm: PaymentMethodPageVm): string {
   const s = vm.subscription;
@@ -437,36 +394,4 @@ export function renderFormExpiredPage(vm: PortalFrameVm): string {
 <p>Nothing was changed. Go back to <a href="${vm.overview_url}">your subscriptions</a> and try again.</p>
 </section>`;
   return page(vm, 'Form expired', body);
-}
-
-export interface SignInEmailVm {
-  seller_name: string;
-  customer_name: string | null;
-  link: string;
-  expires_in_minutes: number;
-}
-
-/** The sign-in email: plain text and a simple HTML version with the same words. */
-export function renderSignInEmail(vm: SignInEmailVm): { subject: string; text: string; html: string } {
-  const greeting = vm.customer_name ? `Hello ${vm.customer_name},` : 'Hello,';
-  const subject = `Sign in to manage your ${vm.seller_name} subscriptions`;
-  const text = [
-    greeting,
-    '',
-    `Use this link to sign in to the ${vm.seller_name} customer portal. It works for ${vm.expires_in_minutes} minutes:`,
-    '',
-    vm.link,
-    '',
-    "If you didn't ask to sign in, you can ignore this email.",
-  ].join('\n');
-  const markup = html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
-<body>
-<p>${greeting}</p>
-<p>Use this link to sign in to the ${vm.seller_name} customer portal. It works for ${vm.expires_in_minutes} minutes:</p>
-<p><a href="${vm.link}">Sign in to the customer portal</a></p>
-<p>If you didn't ask to sign in, you can ignore this email.</p>
-</body></html>
-`;
-  return { subject, text, html: markup.html };
 }

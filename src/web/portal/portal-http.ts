@@ -1,0 +1,142 @@
+// What every portal request shares: finding the portal (cpl) of the path's environment, the signed-in customer
+// from the session cookie (its idle expiry moved on at each request), form posts checked for their CSRF token
+// and origin, and the headers every portal page carries.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Ctx } from '../../context.js';
+import type { Environment } from '../../db/tables.js';
+import { ctxFor, type ServerDeps } from '../../http/operation.js';
+import type { Instant } from '../../kernel/time.js';
+import { portalCustomer } from '../../modules/customer-portal/account.js';
+import { portalBase, type PortalAction } from '../../modules/customer-portal/links.js';
+import { csrfToken, csrfTokenMatches, readSession, refreshSession, SESSION_COOKIE, type PortalSession } from '../../modules/customer-portal/session.js';
+import type { CustomerEntity } from '../../modules/customers/serialize.js';
+import { findPortal, type PortalTenant } from '../../modules/sellers/service.js';
+import { cookieHeader, readCookie } from './cookies.js';
+import type { SubscriptionLinks } from './view-models.js';
+import { renderFormExpiredPage, renderNotFoundPage, type PortalFrameVm } from './views.js';
+
+export const PORTAL_PATHS: Record<Environment, string> = { live: '/customer-portal', sandbox: '/sandbox-customer-portal' };
+
+export const ACTIONS: readonly PortalAction[] = ['overview', 'cancel_subscription', 'update_subscription_payment_method'];
+
+export type Notice = 'canceled' | 'payment_method_updated';
+
+export interface Portal {
+  portal: PortalTenant;
+  ctx: Ctx;
+  /** `/customer-portal/cpl_…`: the page's path, and the cookie's. */
+  path: string;
+  secure: boolean;
+}
+
+export interface SignedIn extends Portal {
+  session: PortalSession;
+  customer: CustomerEntity;
+  csrf: string;
+}
+
+export type Form = Record<string, string | undefined>;
+
+export function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply
+    .status(status)
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-content-type-options', 'nosniff')
+    .header('x-frame-options', 'DENY')
+    // @NOTE Paddle asks sellers not to embed the portal in an iframe; no scripts run on these pages.
+    .header('content-security-policy', "default-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+    .type('text/html; charset=utf-8')
+    .send(body);
+}
+
+export function seeOther(reply: FastifyReply, location: string): FastifyReply {
+  return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(location, 303);
+}
+
+export function pageUrl(path: string, action: PortalAction, subscriptionId?: string, notice?: Notice): string {
+  const query = new URLSearchParams({ action });
+  if (subscriptionId) query.set('subscription_id', subscriptionId);
+  if (notice) query.set('notice', notice);
+  return `${path}?${query.toString()}`;
+}
+
+export function linksFor(path: string): SubscriptionLinks {
+  return {
+    overview: (subscriptionId) => pageUrl(path, 'overview', subscriptionId),
+    cancel: (subscriptionId) => pageUrl(path, 'cancel_subscription', subscriptionId),
+    updatePaymentMethod: (subscriptionId) => pageUrl(path, 'update_subscription_payment_method', subscriptionId),
+  };
+}
+
+export async function resolvePortal(deps: ServerDeps, environment: Environment, request: FastifyRequest): Promise<Portal | undefined> {
+  const { portalId } = request.params as { portalId: string };
+  const portal = await findPortal(deps.db, portalId);
+  if (!portal || portal.tenant.environment !== environment) return undefined;
+  const ctx = ctxFor(deps, { tenant: portal.tenant, clockOffsetMicros: portal.clockOffsetMicros });
+  const secure = request.protocol === 'https' || portalBase(deps.config, environment).startsWith('https:');
+  return { portal, ctx, path: `${PORTAL_PATHS[environment]}/${portal.portalId}`, secure };
+}
+
+export function setSessionCookie(reply: FastifyReply, p: Portal, cookie: string, expiresAt: number, now: Instant): void {
+  const maxAge = expiresAt - Math.floor(now.epochMilliseconds / 1000);
+  reply.header('set-cookie', cookieHeader(SESSION_COOKIE, cookie, { path: p.path, maxAgeSeconds: maxAge, secure: p.secure }));
+}
+
+export function clearSessionCookie(reply: FastifyReply, p: Portal): void {
+  reply.header('set-cookie', cookieHeader(SESSION_COOKIE, '', { path: p.path, maxAgeSeconds: 0, secure: p.secure }));
+}
+
+/** The signed-in customer, with the session's idle expiry moved on; undefined when not signed in. */
+export async function signedIn(request: FastifyRequest, reply: FastifyReply, p: Portal): Promise<SignedIn | undefined> {
+  const now = p.ctx.clock.now();
+  const current = readSession(p.portal.signingSecret, p.portal.portalId, readCookie(request.headers.cookie, SESSION_COOKIE), now);
+  if (!current) return undefined;
+  const customer = await portalCustomer(p.ctx, current.customerId);
+  if (!customer) {
+    clearSessionCookie(reply, p);
+    return undefined;
+  }
+  const { session, cookie } = refreshSession(p.portal.signingSecret, p.portal.portalId, current, now);
+  setSessionCookie(reply, p, cookie, session.expiresAt, now);
+  return { ...p, session, customer, csrf: csrfToken(p.portal.signingSecret, p.portal.portalId, session) };
+}
+
+export function frameVm(p: Portal, me: SignedIn | undefined, flash: PortalFrameVm['flash'] = null): PortalFrameVm {
+  return {
+    seller_name: p.portal.sellerName,
+    customer_email: me?.customer.email ?? null,
+    overview_url: pageUrl(p.path, 'overview'),
+    sign_out: me ? { action: `${p.path}/sign-out`, csrf_token: me.csrf } : null,
+    sandbox: p.portal.tenant.environment === 'sandbox',
+    flash,
+  };
+}
+
+export function notFoundPage(reply: FastifyReply, p: Portal | undefined, me?: SignedIn): FastifyReply {
+  const frame = p ? frameVm(p, me) : { seller_name: null, customer_email: null, overview_url: '', sign_out: null, sandbox: false };
+  return sendHtml(reply, 404, renderNotFoundPage(frame));
+}
+
+/**
+ * A form post is accepted only from a signed-in session with its CSRF token, and not from another site
+ * (`Origin`/`Sec-Fetch-Site`, when the browser sends them). Otherwise: a 403 page, nothing changed.
+ */
+export async function formSession(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply, p: Portal): Promise<SignedIn | undefined> {
+  if (request.headers['sec-fetch-site'] === 'cross-site') return undefined;
+  const origin = request.headers.origin;
+  // @NOTE under `Referrer-Policy: no-referrer` browsers send `Origin: null` on form posts: then Sec-Fetch-Site
+  // and the CSRF token decide.
+  if (origin !== undefined && origin !== 'null') {
+    const allowed = [`${request.protocol}://${request.headers.host}`, new URL(deps.config.publicUrl).origin, new URL(portalBase(deps.config, p.portal.tenant.environment)).origin];
+    if (!allowed.includes(origin)) return undefined;
+  }
+  const me = await signedIn(request, reply, p);
+  const form = (request.body ?? {}) as Form;
+  if (!me || !csrfTokenMatches(p.portal.signingSecret, p.portal.portalId, me.session, form.csrf_token)) return undefined;
+  return me;
+}
+
+export function formExpired(reply: FastifyReply, p: Portal): FastifyReply {
+  return sendHtml(reply, 403, renderFormExpiredPage(frameVm(p, undefined)));
+}
