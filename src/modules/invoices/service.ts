@@ -10,7 +10,7 @@ import type { PortalTenant } from '../sellers/service.js';
 import { getTransaction } from '../transactions/service.js';
 import type { TransactionEntity } from '../transactions/serialize.js';
 import { invoiceDocumentFrom, renderInvoicePdf, type InvoiceTransaction } from './pdf.js';
-import { requireInvoiceAvailable } from './rules.js';
+import { invoiceAvailability, requireInvoiceAvailable } from './rules.js';
 import { invoiceLinkExpiry, signInvoiceLink, verifyInvoiceLink, type InvoiceDisposition, type InvoiceLinkParts } from './signed-link.js';
 
 function requireAvailable(transaction: TransactionEntity): void {
@@ -24,6 +24,13 @@ export async function invoiceLink(ctx: Ctx, portal: PortalTenant, transactionId:
   const expiresAt = invoiceLinkExpiry(ctx.clock.now());
   const url = signInvoiceLink({ baseUrl: ctx.config.publicUrl, portalId: portal.portalId, transactionId, disposition, expiresAt, secret: portal.signingSecret });
   return { url, expiresAt };
+}
+
+/** A fresh link to the transaction's invoice (as the API would give), or null while it has none. */
+export async function invoiceLinkIfAvailable(ctx: Ctx, portal: PortalTenant, transaction: TransactionEntity, disposition: InvoiceDisposition = 'attachment'): Promise<string | null> {
+  const totals = transaction.details.totals as { total: string };
+  if (!invoiceAvailability({ status: transaction.status, collection_mode: transaction.collection_mode, total: totals.total }).ok) return null;
+  return (await invoiceLink(ctx, portal, transaction.id, disposition)).url;
 }
 
 export type InvoicePdf = { kind: 'pdf'; body: Buffer; filename: string; disposition: InvoiceDisposition } | { kind: 'expired' | 'bad_signature' };

@@ -31,6 +31,8 @@ export async function listPaymentMethods(ctx: Ctx, customerId: string, filters: 
 }
 
 export interface SaveCardInput {
+  /** The id the payment attempt already named (Paddle gives a card its `paymtd_` id when it is first used). */
+  id?: string;
   customerId: string;
   addressId: string;
   card: CardDetails;
@@ -44,7 +46,7 @@ export async function saveCard(trx: Executor, ctx: Ctx, input: SaveCardInput): P
   const stored = toStoredTime(now);
   const row: PaymentMethodRow = {
     ...ctx.tenant,
-    id: newId('payment_method', now.epochMilliseconds),
+    id: input.id ?? newId('payment_method', now.epochMilliseconds),
     customer_id: input.customerId,
     address_id: input.addressId,
     type: 'card',

@@ -1,18 +1,27 @@
 // The hosted checkout: `checkout.url` = `${PADDOCK_PUBLIC_URL}/checkout/{cpl_id}?_ptxn=txn_…`. Plain HTML forms,
 // no JavaScript. The portal id names the seller environment; the transaction is looked up inside it.
+// Submissions for one transaction run one at a time, so a double click is answered from the first result.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCardInput, declineMessage, type CardInput } from '../../billing/test-cards.js';
 import type { Ctx } from '../../context.js';
 import { ctxFor, type ServerDeps } from '../../http/operation.js';
 import { PaddleError } from '../../kernel/errors.js';
+import { getCustomer } from '../../modules/customers/service.js';
+import { invoiceLinkIfAvailable } from '../../modules/invoices/service.js';
 import { findPortal, type PortalTenant } from '../../modules/sellers/service.js';
-import { attachCheckoutDetails } from '../../modules/transactions/operations/checkout-details.js';
+import {
+  attachCheckoutDetails,
+  CHECKOUT_DETAIL_MESSAGES,
+  checkoutDetailsErrors,
+  type CheckoutDetailsField,
+} from '../../modules/transactions/operations/checkout-details.js';
 import { completeChallenge, payWithCard, type PaymentOutcome } from '../../modules/transactions/operations/pay.js';
 import type { TransactionEntity } from '../../modules/transactions/serialize.js';
 import { getTransaction } from '../../modules/transactions/service.js';
 import { cardDescription, itemsVm, totalsVm } from './view-models.js';
 import {
+  CHECKOUT_COUNTRY_CODES,
   renderChallengePage,
   renderCheckoutPage,
   renderCheckoutUnavailablePage,
@@ -30,6 +39,36 @@ interface Resolved {
 }
 
 const PAYABLE = new Set(['draft', 'ready', 'billed', 'past_due']);
+
+/** A transaction the checkout can take a payment for: payable, and with a checkout (manual invoices may have none). */
+function isPayableHere(transaction: TransactionEntity): boolean {
+  return PAYABLE.has(transaction.status) && transaction.checkout !== null;
+}
+
+const inFlight = new Map<string, Promise<unknown>>();
+
+/** Runs `work` after every earlier submission for the same key has finished (one process, one queue per key). */
+async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const run = (inFlight.get(key) ?? Promise.resolve()).then(work);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  inFlight.set(key, settled);
+  try {
+    return await run;
+  } finally {
+    if (inFlight.get(key) === settled) inFlight.delete(key);
+  }
+}
+
+function submissionKey(request: FastifyRequest): string {
+  return `${(request.params as { portalId: string }).portalId}:${(request.query as { _ptxn?: string })._ptxn ?? ''}`;
+}
+
+async function customerEmail({ ctx, transaction }: Resolved): Promise<string | null> {
+  return transaction.customer_id ? (await getCustomer(ctx, transaction.customer_id)).email : null;
+}
 
 function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
   return reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
@@ -62,7 +101,8 @@ function unavailable(reply: FastifyReply, resolved: Resolved | undefined): Fasti
   );
 }
 
-function paidPage(reply: FastifyReply, { portal, transaction }: Resolved): FastifyReply {
+async function paidPage(reply: FastifyReply, resolved: Resolved): Promise<FastifyReply> {
+  const { ctx, portal, transaction } = resolved;
   const captured = transaction.payments.find((payment) => payment.status === 'captured');
   const card = (captured?.method_details as { card?: { type: string; last4: string } } | undefined)?.card;
   return sendHtml(
@@ -74,14 +114,16 @@ function paidPage(reply: FastifyReply, { portal, transaction }: Resolved): Fasti
       items: itemsVm(transaction),
       totals: totalsVm(transaction),
       card_description: cardDescription(card),
-      customer_email: null,
-      invoice_url: null,
+      customer_email: await customerEmail(resolved),
+      // A fresh one-hour link each time the page is shown; none until the invoice exists (completed).
+      invoice_url: await invoiceLinkIfAvailable(ctx, portal, transaction),
       return_url: null,
     }),
   );
 }
 
-function checkoutPage(reply: FastifyReply, status: number, { portal, transaction }: Resolved, form: Form, errors: CheckoutError[]): FastifyReply {
+async function checkoutPage(reply: FastifyReply, status: number, resolved: Resolved, form: Form, errors: CheckoutError[]): Promise<FastifyReply> {
+  const { portal, transaction } = resolved;
   return sendHtml(
     reply,
     status,
@@ -92,7 +134,7 @@ function checkoutPage(reply: FastifyReply, status: number, { portal, transaction
       attempt_key: randomUUID(),
       items: itemsVm(transaction),
       totals: totalsVm(transaction),
-      customer_email: null,
+      customer_email: await customerEmail(resolved),
       ask_email: transaction.customer_id === null,
       ask_address: transaction.address_id === null,
       values: { email: form.email, country_code: form.country_code, postal_code: form.postal_code },
@@ -103,23 +145,39 @@ function checkoutPage(reply: FastifyReply, status: number, { portal, transaction
 }
 
 /** Shows the page that fits the transaction's state: checkout, thank-you, or unavailable. */
-function showState(reply: FastifyReply, resolved: Resolved | undefined, errors: CheckoutError[] = []): FastifyReply {
+async function showState(reply: FastifyReply, resolved: Resolved | undefined, errors: CheckoutError[] = []): Promise<FastifyReply> {
   if (!resolved) return unavailable(reply, resolved);
   const status = resolved.transaction.status;
   if (status === 'paid' || status === 'completed') return paidPage(reply, resolved);
-  if (!PAYABLE.has(status)) return unavailable(reply, resolved);
+  if (!isPayableHere(resolved.transaction)) return unavailable(reply, resolved);
   return checkoutPage(reply, errors.length > 0 ? 422 : 200, resolved, {}, errors);
 }
 
-const CHECKOUT_FIELDS = new Set<string>(['email', 'country_code', 'postal_code', 'cardholder_name', 'number', 'expiry_month', 'expiry_year', 'cvc']);
-
+/**
+ * An error from creating the customer or address (the form was checked first, so these are rare): shown next
+ * to its field in the checkout's words, or above the form.
+ */
 function fieldErrors(error: unknown): CheckoutError[] | undefined {
   if (!(error instanceof PaddleError) || error.status !== 400) return undefined;
   if (!error.errors) return [{ field: null, message: error.detail }];
-  return error.errors.map((e) => ({ field: CHECKOUT_FIELDS.has(e.field) ? (e.field as CheckoutField) : null, message: e.message }));
+  return error.errors.map((e) =>
+    e.field in CHECKOUT_DETAIL_MESSAGES
+      ? { field: e.field as CheckoutField, message: CHECKOUT_DETAIL_MESSAGES[e.field as CheckoutDetailsField] }
+      : { field: null, message: e.message },
+  );
 }
 
-function afterPayment(reply: FastifyReply, resolved: Resolved, outcome: PaymentOutcome, form: Form, declined: string): FastifyReply {
+/** Errors of the whole form, in the order its fields appear: details first, then the card. */
+function formErrors(transaction: TransactionEntity, form: Form, cardErrors: CheckoutError[]): CheckoutError[] {
+  return [...checkoutDetailsErrors(transaction, form, CHECKOUT_COUNTRY_CODES), ...cardErrors];
+}
+
+/** What the buyer pays now, in minor units. */
+function dueOf(transaction: TransactionEntity): bigint {
+  return BigInt((transaction.details.totals as { grand_total?: string }).grand_total ?? '0');
+}
+
+function afterPayment(reply: FastifyReply, resolved: Resolved, outcome: PaymentOutcome, form: Form, declined: string): FastifyReply | Promise<FastifyReply> {
   const { portal } = resolved;
   switch (outcome.kind) {
     case 'paid':
@@ -135,30 +193,43 @@ function afterPayment(reply: FastifyReply, resolved: Resolved, outcome: PaymentO
 export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get('/checkout/:portalId', async (request, reply) => showState(reply, await resolve(deps, request)));
 
-  app.post('/checkout/:portalId/pay', async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
-    let resolved = await resolve(deps, request);
-    if (!resolved || !PAYABLE.has(resolved.transaction.status)) return showState(reply, resolved);
-    try {
-      const transaction = await attachCheckoutDetails(resolved.ctx, resolved.portal, resolved.transaction.id, form);
-      resolved = { ...resolved, transaction };
-    } catch (error) {
-      const errors = fieldErrors(error);
-      if (!errors) throw error;
-      return checkoutPage(reply, 422, resolved, form, errors);
-    }
-    const card: CardInput = {
-      number: form.number ?? '',
-      expiry_month: form.expiry_month ?? '',
-      expiry_year: form.expiry_year ?? '',
-      cvc: form.cvc ?? '',
-      cardholder_name: form.cardholder_name ?? '',
-    };
-    const parsed = parseCardInput(card, resolved.ctx.clock.now());
-    if (!parsed.ok) return checkoutPage(reply, 422, resolved, form, parsed.errors);
-    const outcome = await payWithCard(resolved.ctx, resolved.portal, resolved.transaction.id, parsed.card);
-    return afterPayment(reply, resolved, outcome, form, declineMessage(parsed.card));
-  });
+  app.post('/checkout/:portalId/pay', async (request, reply) =>
+    oneAtATime(submissionKey(request), async () => {
+      const form = (request.body ?? {}) as Form;
+      let resolved = await resolve(deps, request);
+      if (!resolved || !isPayableHere(resolved.transaction)) return showState(reply, resolved);
+      const attemptKey = typeof form.attempt_key === 'string' && form.attempt_key !== '' ? form.attempt_key : undefined;
+      const card: CardInput = {
+        number: form.number ?? '',
+        expiry_month: form.expiry_month ?? '',
+        expiry_year: form.expiry_year ?? '',
+        cvc: form.cvc ?? '',
+        cardholder_name: form.cardholder_name ?? '',
+      };
+      const parsed = parseCardInput(card, resolved.ctx.clock.now());
+      const errors = formErrors(resolved.transaction, form, parsed.ok ? [] : parsed.errors);
+      const dueBefore = dueOf(resolved.transaction);
+      if (errors.length > 0 || !parsed.ok) return checkoutPage(reply, 422, resolved, form, errors);
+      const shownDue = totalsVm(resolved.transaction).amount_due;
+      try {
+        const transaction = await attachCheckoutDetails(resolved.ctx, resolved.portal, resolved.transaction.id, form);
+        resolved = { ...resolved, transaction };
+      } catch (error) {
+        const detailErrors = fieldErrors(error);
+        if (!detailErrors) throw error;
+        return checkoutPage(reply, 422, resolved, form, detailErrors);
+      }
+      // @NOTE the form showed a total before the buyer's country was known; tax (or a country price) can raise
+      // it. Never charge more than the button said: show the new total and ask for the card again.
+      if (dueOf(resolved.transaction) > dueBefore) {
+        const message = `The amount due for your country is ${totalsVm(resolved.transaction).amount_due} (it was ${shownDue}). Check the order summary, then enter your card details again to pay.`;
+        return checkoutPage(reply, 409, resolved, {}, [{ field: null, message }]);
+      }
+      // The same form sent again (double click, back button) is answered with its first outcome, not a new attempt.
+      const outcome = await payWithCard(resolved.ctx, resolved.portal, resolved.transaction.id, parsed.card, attemptKey ? { attemptKey } : {});
+      return afterPayment(reply, resolved, outcome, form, declineMessage(parsed.card));
+    }),
+  );
 
   app.get('/checkout/:portalId/3ds/:attemptId', async (request, reply) => {
     const resolved = await resolve(deps, request);
@@ -182,12 +253,15 @@ export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   for (const [action, passed] of [['complete', true], ['fail', false]] as const) {
-    app.post(`/checkout/:portalId/3ds/:attemptId/${action}`, async (request, reply) => {
-      const resolved = await resolve(deps, request);
-      if (!resolved) return showState(reply, resolved);
-      const { attemptId } = request.params as { attemptId: string };
-      const outcome = await completeChallenge(resolved.ctx, resolved.portal, resolved.transaction.id, attemptId, passed);
-      return afterPayment(reply, resolved, outcome, {}, 'Authentication failed, so your card was not charged. Try again or use another card.');
-    });
+    app.post(`/checkout/:portalId/3ds/:attemptId/${action}`, async (request, reply) =>
+      oneAtATime(submissionKey(request), async () => {
+        const resolved = await resolve(deps, request);
+        if (!resolved) return showState(reply, resolved);
+        const { attemptId } = request.params as { attemptId: string };
+        if (!resolved.transaction.payments.some((payment) => payment.payment_attempt_id === attemptId)) return showState(reply, resolved);
+        const outcome = await completeChallenge(resolved.ctx, resolved.portal, resolved.transaction.id, attemptId, passed);
+        return afterPayment(reply, resolved, outcome, {}, 'Authentication failed, so your card was not charged. Try again or use another card.');
+      }),
+    );
   }
 }

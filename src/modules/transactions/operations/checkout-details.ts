@@ -1,11 +1,11 @@
 // What the hosted checkout collects before it can take a payment: the buyer's email (customer) and country
 // and postal code (address). Paddle's order of events follows: customer.created, address.created,
-// transaction.updated, transaction.ready.
+// transaction.updated, transaction.ready. The form is checked first (`checkoutDetailsErrors`), so a form with
+// mistakes creates nothing.
 import type { Ctx } from '../../../context.js';
-import { invalidField } from '../../../kernel/errors.js';
-import { createAddress } from '../../addresses/service.js';
-import { createCustomer } from '../../customers/service.js';
-import { findCustomerByEmail } from '../../customers/repository.js';
+import { PaddleError } from '../../../kernel/errors.js';
+import { createAddress, POSTAL_CODE_COUNTRIES } from '../../addresses/service.js';
+import { createCustomer, listCustomers } from '../../customers/service.js';
 import { getTransaction, updateTransaction, type PortalRef } from '../service.js';
 import type { TransactionEntity } from '../serialize.js';
 
@@ -15,27 +15,76 @@ export interface CheckoutDetailsInput {
   postal_code?: string;
 }
 
+export type CheckoutDetailsField = 'email' | 'country_code' | 'postal_code';
+
+export interface CheckoutDetailsError {
+  field: CheckoutDetailsField;
+  message: string;
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+export const CHECKOUT_DETAIL_MESSAGES = {
+  email: 'Enter a valid email address.',
+  country_code: 'Choose your country.',
+  postal_code: 'Enter your postal code.',
+} as const satisfies Record<CheckoutDetailsField, string>;
+
+/**
+ * What is wrong with the details the form sent, for what the transaction still lacks (nothing is asked for
+ * twice). `countries` are the codes the checkout offers.
+ */
+export function checkoutDetailsErrors(
+  transaction: Pick<TransactionEntity, 'customer_id' | 'address_id'>,
+  input: CheckoutDetailsInput,
+  countries: readonly string[],
+): CheckoutDetailsError[] {
+  const errors: CheckoutDetailsError[] = [];
+  if (!transaction.customer_id && !EMAIL.test((input.email ?? '').trim())) errors.push({ field: 'email', message: CHECKOUT_DETAIL_MESSAGES.email });
+  if (!transaction.address_id) {
+    const country = (input.country_code ?? '').trim().toUpperCase();
+    if (!countries.includes(country)) errors.push({ field: 'country_code', message: CHECKOUT_DETAIL_MESSAGES.country_code });
+    else if (POSTAL_CODE_COUNTRIES.has(country) && (input.postal_code ?? '').trim() === '') {
+      errors.push({ field: 'postal_code', message: CHECKOUT_DETAIL_MESSAGES.postal_code });
+    }
+  }
+  return errors;
+}
+
+/** The tenant's customer with this email (case-insensitive), if any. */
+async function customerWithEmail(ctx: Ctx, email: string): Promise<string | undefined> {
+  const page = await listCustomers(ctx, { email: [email] }, { perPage: 1, orderBy: { field: 'id', direction: 'ASC' } });
+  return page.rows[0]?.id;
+}
+
+/** Gives the transaction the customer and address the form describes (call after `checkoutDetailsErrors`). */
 export async function attachCheckoutDetails(ctx: Ctx, portal: PortalRef, transactionId: string, input: CheckoutDetailsInput): Promise<TransactionEntity> {
-  let transaction = await getTransaction(ctx, portal, transactionId);
+  const transaction = await getTransaction(ctx, portal, transactionId);
   const changes: { customer_id?: string; address_id?: string } = {};
   let customerId = transaction.customer_id;
   if (!customerId) {
     const email = (input.email ?? '').trim();
-    if (!EMAIL.test(email)) throw invalidField([{ field: 'email', message: 'Enter a valid email address.' }]);
     // @NOTE a returning buyer's email finds their customer, as Paddle's checkout matches existing customers by email.
-    const existing = await findCustomerByEmail(ctx.db, ctx.tenant, email);
-    customerId = existing?.id ?? (await createCustomer(ctx, { email })).id;
+    customerId = (await customerWithEmail(ctx, email)) ?? (await createOrFind(ctx, email));
     changes.customer_id = customerId;
   }
   if (!transaction.address_id) {
     const country = (input.country_code ?? '').trim().toUpperCase();
-    if (!/^[A-Z]{2}$/.test(country)) throw invalidField([{ field: 'country_code', message: 'Choose your country.' }]);
     const postal = (input.postal_code ?? '').trim();
     const address = await createAddress(ctx, customerId, { country_code: country, ...(postal ? { postal_code: postal } : {}) });
     changes.address_id = address.id;
   }
-  if (changes.customer_id || changes.address_id) transaction = await updateTransaction(ctx, portal, transactionId, changes);
-  return transaction;
+  if (!changes.customer_id && !changes.address_id) return transaction;
+  return updateTransaction(ctx, portal, transactionId, changes);
+}
+
+/** Two checkouts with the same new email at once: the second finds the customer the first created. */
+async function createOrFind(ctx: Ctx, email: string): Promise<string> {
+  try {
+    return (await createCustomer(ctx, { email })).id;
+  } catch (error) {
+    const existing = error instanceof PaddleError && error.code === 'customer_already_exists' ? await customerWithEmail(ctx, email) : undefined;
+    if (!existing) throw error;
+    return existing;
+  }
 }

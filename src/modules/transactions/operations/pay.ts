@@ -1,15 +1,16 @@
 // Taking a payment for a transaction: the hosted checkout and the `pay` test helper both come here, and so do
 // renewals charging a saved card. Each call is one database transaction with the transaction row locked, so a
 // double submit or a retry after a crash can never capture twice: a paid transaction is not payable again.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Ctx } from '../../../context.js';
 import type { Executor } from '../../../db/database.js';
 import type { PaymentAttemptRow, PaymentMethodRow, TransactionRow } from '../../../db/tables.js';
 import { recordEvent } from '../../../events/record.js';
 import type { EventType } from '../../../events/catalogue.js';
 import { isPayable, type TransactionStatus } from '../../../billing/transaction-status.js';
-import { laterChargeOutcome, type CardBehaviour, type ParsedCard } from '../../../billing/test-cards.js';
+import { laterChargeOutcome, type ParsedCard } from '../../../billing/test-cards.js';
 import { PaddleError, notFound } from '../../../kernel/errors.js';
+import { newId } from '../../../kernel/ids.js';
 import { toStoredTime } from '../../../kernel/time.js';
 import { moveCredit } from '../../credit-balances/service.js';
 import { saveCard } from '../../payment-methods/service.js';
@@ -49,10 +50,10 @@ async function save(trx: Executor, ctx: Ctx, row: TransactionRow, events: EventT
   return entity;
 }
 
-function newAttempt(ctx: Ctx, row: TransactionRow, methodDetails: unknown, paymentMethodId: string | null): PaymentAttemptRow {
+function newAttempt(ctx: Ctx, row: TransactionRow, methodDetails: unknown, paymentMethodId: string | null, id: string = randomUUID()): PaymentAttemptRow {
   return {
     ...ctx.tenant,
-    id: randomUUID(),
+    id,
     transaction_id: row.id,
     payment_method_id: paymentMethodId,
     amount: row.grand_total,
@@ -71,21 +72,28 @@ function newAttempt(ctx: Ctx, row: TransactionRow, methodDetails: unknown, payme
  */
 async function completePayment(trx: Executor, ctx: Ctx, row: TransactionRow, paymentMethodId: string | null, portal: PortalRef): Promise<TransactionEntity> {
   const now = toStoredTime(ctx.clock.now());
-  let paid: TransactionRow = { ...row, status: 'paid', updated_at: now };
+  const paid: TransactionRow = { ...row, status: 'paid', updated_at: now };
   await save(trx, ctx, paid, ['transaction.updated', 'transaction.paid'], portal);
-  paid = await runPaidHooks(trx, ctx, paid, { paymentMethodId });
-  if (paid.customer_id && paid.credit_used > 0n) {
-    await moveCredit(trx, ctx, paid.customer_id, paid.currency_code, { kind: 'use', amount: paid.credit_used, fromReserved: row.status === 'billed' || row.status === 'past_due' });
+  const hooked = await runPaidHooks(trx, ctx, paid, { paymentMethodId });
+  // What the hooks attached (a new subscription's id and billing period) is its own transaction.updated, as in
+  // Paddle's subscription_creation scenario: …subscription.activated, transaction.updated, transaction.updated.
+  if (changedColumns(paid, hooked)) await save(trx, ctx, hooked, ['transaction.updated'], portal);
+  if (hooked.customer_id && hooked.credit_used > 0n) {
+    await moveCredit(trx, ctx, hooked.customer_id, hooked.currency_code, { kind: 'use', amount: hooked.credit_used, fromReserved: row.status === 'billed' || row.status === 'past_due' });
   }
   const completed: TransactionRow = {
-    ...paid,
+    ...hooked,
     status: 'completed',
-    details: JSON.stringify(withPayoutTotals(JSON.parse(paid.details))),
-    ...(paid.invoice_number ? {} : await invoiceNumberFields(trx, ctx)),
-    billed_at: paid.billed_at ?? now,
+    details: JSON.stringify(withPayoutTotals(JSON.parse(hooked.details))),
+    ...(hooked.invoice_number ? {} : await invoiceNumberFields(trx, ctx)),
+    billed_at: hooked.billed_at ?? now,
     updated_at: now,
   };
   return save(trx, ctx, completed, ['transaction.updated', 'transaction.completed'], portal);
+}
+
+function changedColumns(before: TransactionRow, after: TransactionRow): boolean {
+  return (Object.keys(after) as Array<keyof TransactionRow>).some((column) => after[column] !== before[column]);
 }
 
 async function invoiceNumberFields(trx: Executor, ctx: Ctx) {
@@ -109,16 +117,57 @@ function ensurePayable(row: TransactionRow): boolean {
   return isPayable(row.status as TransactionStatus) && row.customer_id !== null && row.address_id !== null;
 }
 
-/** Pays with a card typed at checkout (or given to the pay test helper). */
-export async function payWithCard(ctx: Ctx, portal: PortalRef, transactionId: string, card: ParsedCard): Promise<PaymentOutcome> {
+/**
+ * The payment attempt id for a form submission: derived from the transaction and the form's one-time
+ * `attempt_key`, so the same form sent twice names the same attempt (and cannot collide with another
+ * transaction's). Without a key every call is a new attempt.
+ */
+function attemptIdFor(transactionId: string, attemptKey: string | undefined): string {
+  if (!attemptKey) return randomUUID();
+  const hex = createHash('sha256').update(`${transactionId}\n${attemptKey}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** A form submitted again: what its first submission ended with, and nothing new is attempted. */
+async function previousOutcome(trx: Executor, ctx: Ctx, row: TransactionRow, attemptId: string, portal: PortalRef): Promise<PaymentOutcome | undefined> {
+  const attempts = await paymentAttemptsOf(trx, ctx.tenant, [row.id]);
+  const attempt = attempts.find((a) => a.id === attemptId);
+  if (!attempt) return undefined;
+  const transaction = await transactionEntity(trx, ctx, row, portal.portalId);
+  switch (attempt.status) {
+    case 'captured':
+      return { kind: 'paid', transaction };
+    case 'error':
+      return { kind: 'declined', transaction, errorCode: attempt.error_code ?? 'declined' };
+    case 'action_required':
+      return { kind: 'action_required', transaction, paymentAttemptId: attempt.id };
+    default:
+      return { kind: 'not_payable', transaction };
+  }
+}
+
+export interface PayOptions {
+  /** The checkout form's one-time key: a second submission of the same form makes no second attempt. */
+  attemptKey?: string;
+}
+
+/**
+ * Pays with a card typed at checkout (or given to the pay test helper). Like Paddle, every attempt names the
+ * card's payment method (`paymtd_…`), declined ones too; only a successful payment saves it for the customer.
+ */
+export async function payWithCard(ctx: Ctx, portal: PortalRef, transactionId: string, card: ParsedCard, options: PayOptions = {}): Promise<PaymentOutcome> {
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockRow(trx, ctx, transactionId);
+    const attemptId = attemptIdFor(row.id, options.attemptKey);
+    const previous = await previousOutcome(trx, ctx, row, attemptId, portal);
+    if (previous) return previous;
     if (!ensurePayable(row)) return { kind: 'not_payable', transaction: await transactionEntity(trx, ctx, row, portal.portalId) };
     const methodDetails = { type: 'card', card: cardDetails(card) };
-    const attempt = newAttempt(ctx, row, methodDetails, null);
+    const paymentMethodId = newId('payment_method', ctx.clock.now().epochMilliseconds);
+    const attempt = newAttempt(ctx, row, methodDetails, paymentMethodId, attemptId);
     if (card.behaviour === 'decline') return decline(trx, ctx, row, attempt, 'declined', portal);
     if (card.behaviour === 'challenge') {
-      await insertPaymentAttempt(trx, { ...attempt, status: 'action_required', method_details: JSON.stringify({ ...methodDetails, behaviour: card.behaviour }) });
+      await insertPaymentAttempt(trx, { ...attempt, status: 'action_required' });
       const entity = await save(trx, ctx, { ...row, updated_at: toStoredTime(ctx.clock.now()) }, ['transaction.updated'], portal);
       return { kind: 'action_required', transaction: entity, paymentAttemptId: attempt.id };
     }
@@ -128,6 +177,7 @@ export async function payWithCard(ctx: Ctx, portal: PortalRef, transactionId: st
 
 async function capture(trx: Executor, ctx: Ctx, row: TransactionRow, attempt: PaymentAttemptRow, card: ParsedCard, portal: PortalRef): Promise<PaymentOutcome> {
   const method = await saveCard(trx, ctx, {
+    ...(attempt.payment_method_id ? { id: attempt.payment_method_id } : {}),
     customerId: row.customer_id as string,
     addressId: row.address_id as string,
     card: cardDetails(card),
@@ -168,7 +218,7 @@ export async function completeChallenge(ctx: Ctx, portal: PortalRef, transaction
       return { kind: 'not_payable', transaction: await transactionEntity(trx, ctx, row, portal.portalId) };
     }
     if (!passed) return decline(trx, ctx, row, attempt, 'authentication_failed', portal);
-    const details = JSON.parse(attempt.method_details) as { card: CardDetails; behaviour: CardBehaviour };
+    const details = JSON.parse(attempt.method_details) as { card: CardDetails };
     const card: ParsedCard = {
       brand: details.card.type as ParsedCard['brand'],
       last4: details.card.last4,
@@ -178,8 +228,7 @@ export async function completeChallenge(ctx: Ctx, portal: PortalRef, transaction
       behaviour: 'succeed',
       is_test_card: true,
     };
-    const cleaned = { ...attempt, method_details: JSON.stringify({ type: 'card', card: details.card }) };
-    return capture(trx, ctx, row, cleaned, card, portal);
+    return capture(trx, ctx, row, attempt, card, portal);
   });
 }
 
