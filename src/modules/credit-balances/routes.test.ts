@@ -77,6 +77,37 @@ await forEachDialect((dialect) => {
       assert.deepEqual(res.body.data[0].balance, { available: '0', reserved: '0', used: '500' });
     });
 
+    it('reserves credit for a billed invoice, then uses it when paid, or gives it back when canceled', async () => {
+      const { customer, address } = await aBuyer(t(), 'US');
+      await move(customer.id, 'USD', { kind: 'add', amount: 800n });
+      const price = await aPrice(t(), { unit_price: { amount: '500', currency_code: 'USD' } });
+      const invoice = (body: Record<string, unknown> = {}) =>
+        aTransaction(t(), {
+          items: [{ price_id: price.id, quantity: 1 }],
+          customer_id: customer.id,
+          address_id: address.id,
+          collection_mode: 'manual',
+          billing_details: { enable_checkout: true, payment_terms: { interval: 'day', frequency: 7 } },
+          ...body,
+        });
+      const balance = async () => (await t().request('GET', `/customers/${customer.id}/credit-balances?currency_code=USD`)).body.data[0].balance;
+
+      const first = await invoice({ status: 'billed' });
+      assert.equal(first.details.totals.credit, '500');
+      assert.deepEqual(await balance(), { available: '300', reserved: '500', used: '0' });
+      const canceled = await t().request('PATCH', `/transactions/${first.id}`, { body: { status: 'canceled' } });
+      assert.equal(canceled.body.data.status, 'canceled', canceled.text);
+      assert.deepEqual(await balance(), { available: '800', reserved: '0', used: '0' });
+
+      const second = await invoice();
+      await t().request('PATCH', `/transactions/${second.id}`, { body: { status: 'billed' } });
+      assert.deepEqual(await balance(), { available: '300', reserved: '500', used: '0' });
+      // Nothing is left to charge, so the pay helper's card is not needed; the reserved credit is used.
+      const paid = await t().request('POST', `/test-helpers/transactions/${second.id}/pay`, { body: {} });
+      assert.equal(paid.body.data.status, 'completed', paid.text);
+      assert.deepEqual(await balance(), { available: '300', reserved: '0', used: '500' });
+    });
+
     it('answers 404 for unknown customers, 403 without customer.read, and keeps tenants apart', async () => {
       const customer = await aCustomer(t());
       await move(customer.id, 'USD', { kind: 'add', amount: 100n });

@@ -151,6 +151,26 @@ await forEachDialect((dialect) => {
       assertPaddleError(await pay('txn_01h8441jn5pcwrfhwh78jqt8hk'), 404, 'not_found');
     });
 
+    it('pays a billed manual invoice that has checkout enabled, keeping its invoice number', async () => {
+      const price = await aPrice(t());
+      const { customer, address } = await aBuyer(t(), 'GB');
+      const txn = await aTransaction(t(), {
+        items: [{ price_id: price.id, quantity: 1 }],
+        customer_id: customer.id,
+        address_id: address.id,
+        collection_mode: 'manual',
+        billing_details: { enable_checkout: true, payment_terms: { interval: 'day', frequency: 14 } },
+      });
+      const billed = await t().request('PATCH', `/transactions/${txn.id}`, { body: { status: 'billed' } });
+      assert.equal(billed.body.data.status, 'billed', billed.text);
+      const res = await pay(txn.id);
+      assertTransactionShape(res);
+      assert.equal(res.body.data.status, 'completed');
+      assert.equal(res.body.data.invoice_number, billed.body.data.invoice_number);
+      assert.equal(res.body.data.billed_at, billed.body.data.billed_at);
+      assert.equal(res.body.data.payments[0].status, 'captured');
+    });
+
     it('validates the card number', async () => {
       const txn = await readyTransaction();
       const luhn = await pay(txn.id, { card_number: '4242424242424241' });
