@@ -30,6 +30,10 @@ function paymentMethodUuid(paymentMethodId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+function wirePeriod(period: { starts_at: string; ends_at: string } | null) {
+  return period ? { starts_at: toWireTime(period.starts_at), ends_at: toWireTime(period.ends_at) } : null;
+}
+
 /** `checkout.url`: the caller's own payment link or the hosted checkout, with `_ptxn` as Paddle adds it. */
 function checkoutOf(row: TransactionRow, links: TransactionLinks): { url: string } | null {
   const billingDetails = fromJsonColumn<{ enable_checkout?: boolean }>(row.billing_details);
@@ -56,7 +60,7 @@ export function serializeTransaction(row: TransactionRow, attempts: PaymentAttem
     collection_mode: row.collection_mode,
     discount_id: row.discount_id,
     billing_details: fromJsonColumn(row.billing_details),
-    billing_period: fromJsonColumn(row.billing_period),
+    billing_period: wirePeriod(fromJsonColumn<{ starts_at: string; ends_at: string }>(row.billing_period)),
     items: JSON.parse(row.items) as unknown[],
     details: JSON.parse(row.details) as Record<string, unknown>,
     payments: attempts.map(serializePaymentAttempt),
