@@ -110,7 +110,7 @@ export async function updatePaymentMethod(deps: ServerDeps, environment: Environ
       return seeOther(reply, pageUrl(me.path, 'overview', own.subscription.id, 'payment_method_updated'));
     case 'action_required':
       // @NOTE the hosted checkout runs the 3-D Secure step; the paid hook saves the card when it passes.
-      return seeOther(reply, `/checkout/${me.portal.portalId}/3ds/${outcome.paymentAttemptId}?_ptxn=${outcome.transaction.id}`);
+      return seeOther(reply, `${deps.config.publicUrl}/checkout/${me.portal.portalId}/3ds/${outcome.paymentAttemptId}?_ptxn=${outcome.transaction.id}`);
     case 'declined':
       return paymentMethodPage(reply, me, own, 402, [{ field: null, message: declineMessage(parsed.card) }], form);
     case 'not_payable':

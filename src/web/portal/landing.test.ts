@@ -78,7 +78,7 @@ await forEachDialect((dialect) => {
       }
     });
 
-    it('sets Secure when the portal is served over https', async () => {
+    it('sets Secure when the portal is served over https, and uses the portal base’s path', async () => {
       const secure = await startTestApp(dialect, { PADDOCK_SANDBOX_CUSTOMER_PORTAL_URL: 'https://portal.paddock.test/sandbox' });
       try {
         const { customer } = await subscribe(secure);
@@ -86,6 +86,9 @@ await forEachDialect((dialect) => {
         const res = await secure.request('GET', `/sandbox-customer-portal/${cpl}?action=overview&token=${await token(secure, customer.id)}`, { key: null });
         assert.equal(res.status, 303);
         assert.match(String(res.headers['set-cookie']), /; HttpOnly; SameSite=Lax; Secure$/);
+        // Behind a proxy the portal lives at the configured base: the redirect and the cookie follow its path.
+        assert.equal(res.headers.location, `/sandbox/${cpl}?action=overview`);
+        assert.match(String(res.headers['set-cookie']), new RegExp(`; Path=/sandbox/${cpl};`));
       } finally {
         await secure.close();
       }

@@ -174,6 +174,20 @@ describe('customer portal pages', () => {
     assert.equal(method.card.last4, '4242');
   });
 
+  it('sends a 3-D Secure card through the checkout’s challenge, then saves it on the subscription', async () => {
+    const { sub, customer } = await subscribe(t());
+    const urls = await sessionLinks(customer.id, [sub.id]);
+    const page = await browser.page();
+    await page.goto(urls.subscriptions[0].update_subscription_payment_method);
+    await fillCard(page, '4000 0038 0000 0446');
+    await page.getByRole('button', { name: 'Save card' }).click();
+    assert.equal(await page.getByRole('heading', { level: 1, name: 'Confirm your payment' }).count(), 1);
+    await page.getByRole('button', { name: 'Complete authentication' }).click();
+    assert.match(await page.getByRole('main').innerText(), /your payment is complete/i);
+    const method = (await t().request('GET', `/customers/${customer.id}/payment-methods/${await paymentMethodIdOf(t(), sub.id)}`)).body.data;
+    assert.equal(method.card.last4, '0446');
+  });
+
   it('pays a past-due subscription with the new card and shows it active again', async () => {
     const seller = await t().createSeller('sel_portal_past_due');
     const key = seller.sandbox;

@@ -24,7 +24,7 @@ export type Notice = 'canceled' | 'payment_method_updated';
 export interface Portal {
   portal: PortalTenant;
   ctx: Ctx;
-  /** `/customer-portal/cpl_…`: the page's path, and the cookie's. */
+  /** `/customer-portal/cpl_…` (the portal base's path and the cpl): the pages' path, and the cookie's. */
   path: string;
   secure: boolean;
 }
@@ -44,8 +44,9 @@ export function sendHtml(reply: FastifyReply, status: number, body: string): Fas
     .header('referrer-policy', 'no-referrer')
     .header('x-content-type-options', 'nosniff')
     .header('x-frame-options', 'DENY')
-    // @NOTE Paddle asks sellers not to embed the portal in an iframe; no scripts run on these pages.
-    .header('content-security-policy', "default-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+    // @NOTE Paddle asks sellers not to embed the portal in an iframe; no scripts run on these pages. No
+    // form-action: the new-card form may redirect to the hosted checkout's 3-D Secure step on the public URL.
+    .header('content-security-policy', "default-src 'self'; script-src 'none'; frame-ancestors 'none'; base-uri 'none'")
     .type('text/html; charset=utf-8')
     .send(body);
 }
@@ -74,8 +75,12 @@ export async function resolvePortal(deps: ServerDeps, environment: Environment, 
   const portal = await findPortal(deps.db, portalId);
   if (!portal || portal.tenant.environment !== environment) return undefined;
   const ctx = ctxFor(deps, { tenant: portal.tenant, clockOffsetMicros: portal.clockOffsetMicros });
-  const secure = request.protocol === 'https' || portalBase(deps.config, environment).startsWith('https:');
-  return { portal, ctx, path: `${PORTAL_PATHS[environment]}/${portal.portalId}`, secure };
+  const base = portalBase(deps.config, environment);
+  const secure = request.protocol === 'https' || base.startsWith('https:');
+  // @NOTE pages, forms and the cookie live under the configured portal base's path (by default the same as the
+  // route's), so a proxy that serves the portal at its own address and forwards to these routes keeps working.
+  const basePath = new URL(base).pathname.replace(/\/+$/, '');
+  return { portal, ctx, path: `${basePath}/${portal.portalId}`, secure };
 }
 
 export function setSessionCookie(reply: FastifyReply, p: Portal, cookie: string, expiresAt: number, now: Instant): void {
