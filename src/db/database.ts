@@ -49,13 +49,35 @@ function openSqlite(file: string): OpenDatabase {
   sqlite.pragma('foreign_keys = ON');
   // @NOTE several processes may share one file; wait for a writer instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
     description: `sqlite:${inMemory ? ':memory:' : file}`,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Kysely prepares every query it runs; preparing costs far more than running a small query on SQLite. Paddock
+ * runs a few hundred distinct statements, so each is prepared once and reused (better-sqlite3 statements are
+ * reusable and bind fresh parameters on each run).
+ */
+function withStatementCache(sqlite: SQLite.Database, limit = 2000) {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        // @NOTE a bound on distinct statements (lists with many `in (?, ?, …)` lengths vary the text).
+        if (statements.size >= limit) statements.clear();
+        statement = sqlite.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  } as unknown as SQLite.Database;
 }
 
 function openPostgres(url: string, options: OpenOptions): OpenDatabase {

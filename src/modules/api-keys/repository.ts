@@ -11,8 +11,8 @@ export interface KeyWithTenant {
  * The one lookup that is not scoped by tenant: the key is how we learn the tenant.
  * @NOTE on a sharded PostgreSQL this table is a reference table (replicated to every node).
  */
-export async function findKeyByHash(db: Executor, keyHash: string): Promise<KeyWithTenant | undefined> {
-  const row = await db
+function keyLookup(db: Executor, keyHash: string) {
+  return db
     .selectFrom('api_keys')
     .innerJoin('seller_environments', (join) =>
       join
@@ -21,8 +21,24 @@ export async function findKeyByHash(db: Executor, keyHash: string): Promise<KeyW
     )
     .selectAll('api_keys')
     .select(['seller_environments.clock_offset_us', 'seller_environments.portal_id'])
-    .where('api_keys.key_hash', '=', keyHash)
-    .executeTakeFirst();
+    .where('api_keys.key_hash', '=', keyHash);
+}
+
+type KeyLookupRow = Awaited<ReturnType<ReturnType<typeof keyLookup>['executeTakeFirst']>>;
+const compiledLookups = new WeakMap<Executor, ReturnType<ReturnType<typeof keyLookup>['compile']>>();
+
+/**
+ * Every API request starts here, so the query is built and compiled once per database and then run with the
+ * request's hash as its only parameter.
+ */
+export async function findKeyByHash(db: Executor, keyHash: string): Promise<KeyWithTenant | undefined> {
+  let compiled = compiledLookups.get(db);
+  if (!compiled) {
+    compiled = keyLookup(db, '').compile();
+    compiledLookups.set(db, compiled);
+  }
+  const result = await db.executeQuery<NonNullable<KeyLookupRow>>({ ...compiled, parameters: [keyHash] });
+  const row = result.rows[0];
   if (!row) return undefined;
   const { clock_offset_us, portal_id, ...key } = row;
   return { key, clock_offset_us: BigInt(clock_offset_us), portal_id };
