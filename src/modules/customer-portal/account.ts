@@ -15,7 +15,7 @@ import type { SubscriptionEntity } from '../subscriptions/serialize.js';
 import { cancelSubscription, getSubscriptionRow, listSubscriptions, type Viewer } from '../subscriptions/service.js';
 import { payWithCard, type PaymentOutcome } from '../transactions/operations/pay.js';
 import type { TransactionEntity } from '../transactions/serialize.js';
-import { listTransactions } from '../transactions/service.js';
+import { getTransaction, listTransactions } from '../transactions/service.js';
 
 /** Portal pages never show management_urls, so they are built without a token. */
 const viewerOf = (portal: PortalTenant): Viewer => ({ portalId: portal.portalId, canMintPortalTokens: false });
@@ -130,8 +130,39 @@ export async function paymentMethodTransaction(ctx: Ctx, portal: PortalTenant, c
   return getUpdatePaymentMethodTransaction(ctx, portal, subscriptionId, { reuseOpen: true });
 }
 
+export interface PortalPaymentOptions {
+  /** The transaction the form was shown for; another one (or none) falls back to the subscription's current one. */
+  transactionId?: string;
+  /** The form's one-time key: the same form sent twice is one payment attempt. */
+  attemptKey?: string;
+}
+
+/** The form's transaction when it is still this subscription's payment-method transaction (or was just paid by it). */
+async function formTransaction(ctx: Ctx, portal: PortalTenant, subscriptionId: string, transactionId: string | undefined): Promise<TransactionEntity | undefined> {
+  if (!transactionId) return undefined;
+  let transaction: TransactionEntity;
+  try {
+    transaction = await getTransaction(ctx, portal, transactionId);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  if (transaction.subscription_id !== subscriptionId) return undefined;
+  return transaction.origin === PAYMENT_METHOD_CHANGE_ORIGIN || transaction.status === 'past_due' || transaction.status === 'completed' ? transaction : undefined;
+}
+
 /** Pays the update-payment-method transaction with the card typed in the portal; the paid hook saves it on the subscription. */
-export async function updatePaymentMethodFromPortal(ctx: Ctx, portal: PortalTenant, customerId: string, subscriptionId: string, card: ParsedCard): Promise<PaymentOutcome> {
-  const transaction = await paymentMethodTransaction(ctx, portal, customerId, subscriptionId);
-  return payWithCard(ctx, portal, transaction.id, card);
+export async function updatePaymentMethodFromPortal(
+  ctx: Ctx,
+  portal: PortalTenant,
+  customerId: string,
+  subscriptionId: string,
+  card: ParsedCard,
+  options: PortalPaymentOptions = {},
+): Promise<PaymentOutcome> {
+  await requireOwn(ctx, portal, customerId, subscriptionId);
+  const transaction =
+    (await formTransaction(ctx, portal, subscriptionId, options.transactionId)) ??
+    (await getUpdatePaymentMethodTransaction(ctx, portal, subscriptionId, { reuseOpen: true }));
+  return payWithCard(ctx, portal, transaction.id, card, options.attemptKey ? { attemptKey: options.attemptKey } : {});
 }

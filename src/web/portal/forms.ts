@@ -100,7 +100,10 @@ export async function updatePaymentMethod(deps: ServerDeps, environment: Environ
   }
   let outcome;
   try {
-    outcome = await updatePaymentMethodFromPortal(me.ctx, me.portal, me.customer.id, own.subscription.id, parsed.card);
+    outcome = await updatePaymentMethodFromPortal(me.ctx, me.portal, me.customer.id, own.subscription.id, parsed.card, {
+      ...(form.transaction_id ? { transactionId: form.transaction_id } : {}),
+      ...(form.attempt_key ? { attemptKey: form.attempt_key.slice(0, 100) } : {}),
+    });
   } catch (error) {
     if (error instanceof PaddleError && error.status < 500 && error.status !== 404) return paymentMethodPage(reply, me, own, error.status, [{ field: null, message: error.detail }], form);
     throw error;

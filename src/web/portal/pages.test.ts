@@ -174,6 +174,37 @@ describe('customer portal pages', () => {
     assert.equal(method.card.last4, '4242');
   });
 
+  it('takes a form sent twice as one payment: one attempt, one saved card', async () => {
+    const { sub, customer } = await subscribe(t());
+    const urls = await sessionLinks(customer.id, [sub.id]);
+    const page = await browser.page();
+    await page.goto(urls.subscriptions[0].update_subscription_payment_method);
+    const hidden = async (name: string) => page.locator(`form[action$="/payment-method"] input[name="${name}"]`).inputValue();
+    const form = {
+      csrf_token: await hidden('csrf_token'),
+      transaction_id: await hidden('transaction_id'),
+      attempt_key: await hidden('attempt_key'),
+      cardholder_name: 'Sam Miller',
+      number: '4242424242424242',
+      expiry_month: '12',
+      expiry_year: '35',
+      cvc: '100',
+    };
+    assert.match(form.transaction_id, /^txn_/);
+    const action = (await page.locator('form[action$="/payment-method"]').getAttribute('action')) ?? '';
+    const methodsBefore = (await t().request('GET', `/customers/${customer.id}/payment-methods`)).body.data.length;
+    for (let i = 0; i < 2; i += 1) {
+      const res = await page.request.post(new URL(action, page.url()).toString(), { form, maxRedirects: 0 });
+      assert.equal(res.status(), 303);
+      assert.match(res.headers().location ?? '', /notice=payment_method_updated/);
+    }
+    const txn = (await t().request('GET', `/transactions/${form.transaction_id}`)).body.data;
+    assert.equal(txn.status, 'completed');
+    assert.equal(txn.origin, 'subscription_payment_method_change');
+    assert.equal(txn.payments.length, 1);
+    assert.equal((await t().request('GET', `/customers/${customer.id}/payment-methods`)).body.data.length, methodsBefore + 1);
+  });
+
   it('sends a 3-D Secure card through the checkout’s challenge, then saves it on the subscription', async () => {
     const { sub, customer } = await subscribe(t());
     const urls = await sessionLinks(customer.id, [sub.id]);

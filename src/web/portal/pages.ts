@@ -1,6 +1,7 @@
 // The portal's GET pages: a token link signs in and redirects without the token; otherwise the signed-in
 // customer sees the overview, one subscription, the cancel confirmation or the new-card form, and anyone else the
 // sign-in page. Another customer's subscription is "not found".
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Environment } from '../../db/tables.js';
 import type { ServerDeps } from '../../http/operation.js';
@@ -125,11 +126,10 @@ export async function paymentMethodPage(
   errors: Array<{ field: CardField | null; message: string }> = [],
   form: Form = {},
 ): Promise<FastifyReply> {
-  let amountDue: string | null = null;
-  if (own.subscription.status === 'past_due') {
-    const transaction = await paymentMethodTransaction(me.ctx, me.portal, me.customer.id, own.subscription.id);
-    amountDue = totalsVm(transaction).amount_due;
-  }
+  // @NOTE like Paddle's GET update-payment-method-transaction, showing the form readies the transaction the card
+  // pays (an open zero-value one is reused); the form names it, so a form sent twice is one payment.
+  const transaction = await paymentMethodTransaction(me.ctx, me.portal, me.customer.id, own.subscription.id);
+  const amountDue = transaction.status === 'past_due' ? totalsVm(transaction).amount_due : null;
   return sendHtml(
     reply,
     status,
@@ -138,6 +138,8 @@ export async function paymentMethodPage(
       subscription: subscriptionVm(own, linksFor(me.path)),
       action: `${me.path}/subscriptions/${own.subscription.id}/payment-method`,
       csrf_token: me.csrf,
+      transaction_id: transaction.id,
+      attempt_key: randomUUID(),
       amount_due: amountDue,
       errors,
       values: { cardholder_name: form.cardholder_name },

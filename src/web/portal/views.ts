@@ -95,6 +95,9 @@ export interface PaymentMethodPageVm extends PortalFrameVm {
   subscription: SubscriptionVm;
   action: string;
   csrf_token: string;
+  /** The transaction the card pays, and the form's one-time key (hidden fields). */
+  transaction_id: string;
+  attempt_key: string;
   /** Set for a past-due subscription: the overdue amount the new card pays now, e.g. "$12.00". */
   amount_due: string | null;
   errors: Array<{ field: CardField | null; message: string }>;
@@ -327,6 +330,8 @@ ${
 }
 <form method="post" action="${vm.action}" novalidate>
 <input type="hidden" name="csrf_token" value="${vm.csrf_token}">
+<input type="hidden" name="transaction_id" value="${vm.transaction_id}">
+<input type="hidden" name="attempt_key" value="${vm.attempt_key}">
 <fieldset>
 <legend>Card details</legend>
 ${CARD_FIELDS.map((spec) => cardField(spec, spec.name === 'cardholder_name' ? (vm.values.cardholder_name ?? '') : '', errorFor(spec.name)))}
