@@ -29,8 +29,13 @@ export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>): P
   for (const { tenant, offset } of await tenants(deps.db)) {
     const ctx: Ctx = { db: deps.db, dialect: deps.dialect, clock: new OffsetClock(deps.wallClock, offset), tenant, config: deps.config };
     for (const runner of dueWorkRunners()) {
-      const due = await runner.nextDueAt(ctx);
-      if (due && Temporal.Instant.compare(due, ctx.clock.now()) <= 0) await runner.runDue(ctx);
+      // @NOTE one tenant's failure must not hold up the others: it is logged and retried on the next pass.
+      try {
+        const due = await runner.nextDueAt(ctx);
+        if (due && Temporal.Instant.compare(due, ctx.clock.now()) <= 0) await runner.runDue(ctx);
+      } catch (error) {
+        deps.log?.(`due ${runner.name} work of ${tenant.seller_id}/${tenant.environment} failed; retried on the next pass`, error);
+      }
     }
   }
 }

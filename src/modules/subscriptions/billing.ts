@@ -21,7 +21,7 @@ import {
   markPastDue,
   type PaymentOutcome,
 } from '../transactions/operations/pay.js';
-import { createSubscriptionTransaction } from '../transactions/operations/subscription-billing.js';
+import { cancelPastDueRenewals, createSubscriptionTransaction } from '../transactions/operations/subscription-billing.js';
 import { updateSubscription } from './repository.js';
 import { serializeSubscriptionForEvent } from './serialize.js';
 import { stateOf, storedItems, withState } from './state.js';
@@ -73,6 +73,9 @@ export async function storeTransition(trx: Executor, ctx: Ctx, row: Subscription
   await updateSubscription(trx, stored);
   const entity = serializeSubscriptionForEvent(stored);
   for (const event of transition.events) await recordEvent(trx, ctx, event, entity);
+  if (row.status === 'past_due' && (stored.status === 'canceled' || stored.status === 'paused')) {
+    await cancelPastDueRenewals(trx, ctx, row.id, (await portalOfTenant(trx, ctx.tenant)).portalId);
+  }
   return stored;
 }
 

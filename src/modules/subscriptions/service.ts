@@ -6,17 +6,16 @@ import type { Executor } from '../../db/database.js';
 import type { PageRequest } from '../../db/pagination.js';
 import type { SubscriptionRow } from '../../db/tables.js';
 import { activate, cancel, pause, removeScheduledChange, resume, type Transition, type PauseInput, type ResumeInput } from '../../billing/subscription-lifecycle.js';
-import { recordEvent } from '../../events/record.js';
 import { notFound } from '../../kernel/errors.js';
 import { parseRfc3339 } from '../../kernel/time.js';
 import { invalidField } from '../../kernel/errors.js';
 import { portalBase } from '../customer-portal/links.js';
 import { mintPortalToken } from '../customer-portal/tokens.js';
 import { findPortal } from '../sellers/service.js';
-import { billSubscriptionPeriod } from './billing.js';
-import { findSubscription, listSubscriptions as listRows, lockSubscription, updateSubscription, type SubscriptionFilters } from './repository.js';
-import { serializeSubscription, serializeSubscriptionForEvent, type LinkContext, type SubscriptionEntity } from './serialize.js';
-import { stateOf, withState } from './state.js';
+import { billSubscriptionPeriod, storeTransition } from './billing.js';
+import { findSubscription, listSubscriptions as listRows, lockSubscription, type SubscriptionFilters } from './repository.js';
+import { serializeSubscription, type LinkContext, type SubscriptionEntity } from './serialize.js';
+import { stateOf } from './state.js';
 
 export interface Viewer {
   portalId: string;
@@ -75,10 +74,7 @@ export async function listSubscriptions(ctx: Ctx, viewer: Viewer, filters: Subsc
  */
 export async function applyTransition(trx: Executor, ctx: Ctx, row: SubscriptionRow, transition: Transition): Promise<SubscriptionRow> {
   if (transition.events.length === 0 && transition.bill === null) return row;
-  const next = withState(row, transition.state, ctx.clock.now());
-  await updateSubscription(trx, next);
-  const entity = serializeSubscriptionForEvent(next);
-  for (const event of transition.events) await recordEvent(trx, ctx, event, entity);
+  const next = await storeTransition(trx, ctx, row, transition);
   return transition.bill ? billSubscriptionPeriod(trx, ctx, next, transition.bill) : next;
 }
 

@@ -10,7 +10,7 @@ import { newId } from '../../../kernel/ids.js';
 import { toStoredTime } from '../../../kernel/time.js';
 import type { ResolvedItem } from '../items.js';
 import { priceTransaction } from '../pricing.js';
-import { insertTransaction, listTransactions, nextInvoiceSequence } from '../repository.js';
+import { insertTransaction, listTransactions, nextInvoiceSequence, updateTransaction } from '../repository.js';
 import { storedItems } from '../items.js';
 import { transactionEntity } from '../service.js';
 
@@ -93,4 +93,22 @@ export async function countSubscriptionTransactions(
     { perPage: 1, orderBy: { field: 'id', direction: 'DESC' } },
   );
   return page.estimatedTotal;
+}
+
+/**
+ * A past-due subscription that pauses or is canceled forgives what it owed: its past-due renewal transactions
+ * are canceled (Paddle keeps past-due one-time charges and updates as they are).
+ */
+export async function cancelPastDueRenewals(trx: Executor, ctx: Ctx, subscriptionId: string, portalId: string): Promise<void> {
+  const page = await listTransactions(trx, ctx.tenant, { subscription_id: [subscriptionId], status: ['past_due'], origin: ['subscription_recurring'] }, {
+    perPage: 100,
+    orderBy: { field: 'id', direction: 'ASC' },
+  });
+  for (const row of page.rows) {
+    const canceled: TransactionRow = { ...row, status: 'canceled', updated_at: toStoredTime(ctx.clock.now()) };
+    await updateTransaction(trx, canceled);
+    const entity = await transactionEntity(trx, ctx, canceled, portalId);
+    await recordEvent(trx, ctx, 'transaction.updated', entity);
+    await recordEvent(trx, ctx, 'transaction.canceled', entity);
+  }
 }
