@@ -11,6 +11,9 @@ import { useTestApp } from '../support/app.js';
 import { useBrowser } from '../support/browser.js';
 import { aBuyer, aPrice, aProduct, aTransaction, MONTHLY } from '../support/builders.js';
 import { assertMatchesSpec } from '../support/contract.js';
+import { OffsetClock } from '../../src/kernel/clock.js';
+import { moveCredit } from '../../src/modules/credit-balances/service.js';
+import { DEFAULT_SELLER_ID } from '../../src/modules/sellers/service.js';
 
 const SCREENSHOTS = process.env.PADDOCK_SCREENSHOT_DIR;
 
@@ -339,6 +342,32 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await pay(page);
     await thankYou(page);
     assert.equal((await api(txn.id)).status, 'completed');
+  });
+
+  it('shows a new total instead of charging it when credit the page counted on was spent meanwhile', async () => {
+    const { customer, address } = await aBuyer(t(), 'US');
+    const ctx = { db: t().db, dialect: t().dialect, clock: new OffsetClock(t().clock, 0n), tenant: { seller_id: DEFAULT_SELLER_ID, environment: 'sandbox' as const }, config: t().config };
+    await ctx.db.transaction().execute((trx) => moveCredit(trx, ctx, customer.id, 'USD', { kind: 'add', amount: 500n }));
+    const usd = await aPrice(t(), { unit_price: { amount: '2500', currency_code: 'USD' } });
+    const body = { items: [{ price_id: usd.id, quantity: 1 }], customer_id: customer.id, address_id: address.id };
+    const txn = await aTransaction(t(), body);
+    const page = await browser.page();
+    await page.goto(txn.checkout.url);
+    assert.ok((await page.locator('.summary').innerText()).includes('Credit applied'));
+    assert.equal(await page.getByRole('button', { name: /^Pay / }).innerText(), 'Pay $20.00');
+    // Another transaction spends the credit before this page is submitted.
+    const other = await aTransaction(t(), body);
+    assert.equal((await t().request('POST', `/test-helpers/transactions/${other.id}/pay`, { body: {} })).body.data.status, 'completed');
+    await fillCard(page, '4242 4242 4242 4242');
+    await pay(page);
+    await page.getByText('The amount due is now $25.00 (it was $20.00).', { exact: false }).waitFor();
+    assert.equal(await page.getByRole('button', { name: /^Pay / }).innerText(), 'Pay $25.00');
+    assert.equal((await attempts(txn.id)).length, 0, 'nothing was charged');
+    await fillCard(page, '4242 4242 4242 4242');
+    await pay(page);
+    await thankYou(page);
+    const paid = await api(txn.id);
+    assert.deepEqual(paid.payments.map((p: any) => [p.status, p.amount]), [['captured', '2500']]);
   });
 
   it('shows "unavailable" for a canceled transaction and for unknown links', async () => {

@@ -77,6 +77,26 @@ await forEachDialect((dialect) => {
       assert.deepEqual(res.body.data[0].balance, { available: '0', reserved: '0', used: '500' });
     });
 
+    it('prices a transaction again when the credit it counted on was spent by another payment', async () => {
+      const { customer, address } = await aBuyer(t(), 'US');
+      await move(customer.id, 'USD', { kind: 'add', amount: 500n });
+      const price = await aPrice(t(), { unit_price: { amount: '2500', currency_code: 'USD' } });
+      const body = { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id };
+      const first = await aTransaction(t(), body);
+      const second = await aTransaction(t(), body);
+      assert.deepEqual([first.details.totals.credit, second.details.totals.credit], ['500', '500'], 'unbilled transactions do not reserve credit');
+      const paidFirst = await t().request('POST', `/test-helpers/transactions/${first.id}/pay`, { body: {} });
+      assert.equal(paidFirst.body.data.payments[0].amount, '2000');
+      const paidSecond = await t().request('POST', `/test-helpers/transactions/${second.id}/pay`, { body: {} });
+      assert.equal(paidSecond.status, 200, paidSecond.text);
+      assert.equal(paidSecond.body.data.status, 'completed');
+      assert.equal(paidSecond.body.data.details.totals.credit, '0');
+      assert.equal(paidSecond.body.data.details.totals.grand_total, '2500');
+      assert.deepEqual(paidSecond.body.data.payments.map((p: any) => [p.status, p.amount]), [['captured', '2500']]);
+      const balance = (await t().request('GET', `/customers/${customer.id}/credit-balances`)).body.data[0].balance;
+      assert.deepEqual(balance, { available: '0', reserved: '0', used: '500' });
+    });
+
     it('reserves credit for a billed invoice, then uses it when paid, or gives it back when canceled', async () => {
       const { customer, address } = await aBuyer(t(), 'US');
       await move(customer.id, 'USD', { kind: 'add', amount: 800n });

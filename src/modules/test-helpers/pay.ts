@@ -1,11 +1,19 @@
 // `POST /test-helpers/transactions/{id}/pay`: what the hosted checkout does, without a browser. The card's
 // documented outcome applies; a 3-D Secure card's challenge is passed, as a customer completing it would.
-import { cardBrand, parseCardInput } from '../../billing/test-cards.js';
+import { cardBrand, parseCardInput, type ParsedCard } from '../../billing/test-cards.js';
 import type { Ctx } from '../../context.js';
 import { invalidField } from '../../kernel/errors.js';
 import { completeChallenge, notPayableError, payWithCard } from '../transactions/operations/pay.js';
 import type { PortalRef } from '../transactions/service.js';
 import type { TransactionEntity } from '../transactions/serialize.js';
+
+const PAYABLE = new Set(['ready', 'billed', 'past_due']);
+
+/** One payment as a customer makes it: a 3-D Secure challenge is completed. */
+async function pay(ctx: Ctx, portal: PortalRef, transactionId: string, card: ParsedCard) {
+  const outcome = await payWithCard(ctx, portal, transactionId, card);
+  return outcome.kind === 'action_required' ? completeChallenge(ctx, portal, transactionId, outcome.paymentAttemptId, true) : outcome;
+}
 
 export interface PayInput {
   card_number?: unknown;
@@ -26,8 +34,9 @@ export async function payAsCustomer(ctx: Ctx, portal: PortalRef, transactionId: 
     ctx.clock.now(),
   );
   if (!parsed.ok) throw invalidField(parsed.errors.map((error) => ({ field: error.field === 'number' ? 'card_number' : error.field, message: error.message })));
-  let outcome = await payWithCard(ctx, portal, transactionId, parsed.card);
-  if (outcome.kind === 'action_required') outcome = await completeChallenge(ctx, portal, transactionId, outcome.paymentAttemptId, true);
+  let outcome = await pay(ctx, portal, transactionId, parsed.card);
+  // The total changed just now (credit it counted on was spent elsewhere): a customer sees it and pays again.
+  if (outcome.kind === 'not_payable' && PAYABLE.has(outcome.transaction.status)) outcome = await pay(ctx, portal, transactionId, parsed.card);
   if (outcome.kind === 'not_payable') throw notPayableError(outcome.transaction);
   return outcome.transaction;
 }

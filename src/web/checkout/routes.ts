@@ -177,6 +177,11 @@ function dueOf(transaction: TransactionEntity): bigint {
   return BigInt((transaction.details.totals as { grand_total?: string }).grand_total ?? '0');
 }
 
+/** Shown instead of charging when the total changed after the page was shown; the card is asked for again. */
+function amountChanged(before: TransactionEntity, after: TransactionEntity, lead = 'The amount due is now'): string {
+  return `${lead} ${totalsVm(after).amount_due} (it was ${totalsVm(before).amount_due}). Check the order summary, then enter your card details again to pay.`;
+}
+
 function afterPayment(reply: FastifyReply, resolved: Resolved, outcome: PaymentOutcome, form: Form, declined: string): FastifyReply | Promise<FastifyReply> {
   const { portal } = resolved;
   switch (outcome.kind) {
@@ -208,9 +213,8 @@ export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
       };
       const parsed = parseCardInput(card, resolved.ctx.clock.now());
       const errors = formErrors(resolved.transaction, form, parsed.ok ? [] : parsed.errors);
-      const dueBefore = dueOf(resolved.transaction);
       if (errors.length > 0 || !parsed.ok) return checkoutPage(reply, 422, resolved, form, errors);
-      const shownDue = totalsVm(resolved.transaction).amount_due;
+      const shown = resolved.transaction;
       try {
         const transaction = await attachCheckoutDetails(resolved.ctx, resolved.portal, resolved.transaction.id, form);
         resolved = { ...resolved, transaction };
@@ -221,12 +225,15 @@ export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
       }
       // @NOTE the form showed a total before the buyer's country was known; tax (or a country price) can raise
       // it. Never charge more than the button said: show the new total and ask for the card again.
-      if (dueOf(resolved.transaction) > dueBefore) {
-        const message = `The amount due for your country is ${totalsVm(resolved.transaction).amount_due} (it was ${shownDue}). Check the order summary, then enter your card details again to pay.`;
-        return checkoutPage(reply, 409, resolved, {}, [{ field: null, message }]);
+      if (dueOf(resolved.transaction) > dueOf(shown)) {
+        return checkoutPage(reply, 409, resolved, {}, [{ field: null, message: amountChanged(shown, resolved.transaction, 'The amount due for your country is') }]);
       }
       // The same form sent again (double click, back button) is answered with its first outcome, not a new attempt.
       const outcome = await payWithCard(resolved.ctx, resolved.portal, resolved.transaction.id, parsed.card, attemptKey ? { attemptKey } : {});
+      if (outcome.kind === 'not_payable' && isPayableHere(outcome.transaction) && dueOf(outcome.transaction) !== dueOf(resolved.transaction)) {
+        // Credit the total counted on was spent by another payment: nothing was charged, show the new total.
+        return checkoutPage(reply, 409, { ...resolved, transaction: outcome.transaction }, {}, [{ field: null, message: amountChanged(resolved.transaction, outcome.transaction) }]);
+      }
       return afterPayment(reply, resolved, outcome, form, declineMessage(parsed.card));
     }),
   );
@@ -260,6 +267,9 @@ export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
         const { attemptId } = request.params as { attemptId: string };
         if (!resolved.transaction.payments.some((payment) => payment.payment_attempt_id === attemptId)) return showState(reply, resolved);
         const outcome = await completeChallenge(resolved.ctx, resolved.portal, resolved.transaction.id, attemptId, passed);
+        if (outcome.kind === 'not_payable' && isPayableHere(outcome.transaction) && dueOf(outcome.transaction) !== dueOf(resolved.transaction)) {
+          return checkoutPage(reply, 409, { ...resolved, transaction: outcome.transaction }, {}, [{ field: null, message: amountChanged(resolved.transaction, outcome.transaction) }]);
+        }
         return afterPayment(reply, resolved, outcome, {}, 'Authentication failed, so your card was not charged. Try again or use another card.');
       }),
     );

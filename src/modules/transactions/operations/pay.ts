@@ -12,12 +12,14 @@ import { laterChargeOutcome, type ParsedCard } from '../../../billing/test-cards
 import { PaddleError, notFound } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
 import { toStoredTime } from '../../../kernel/time.js';
-import { moveCredit } from '../../credit-balances/service.js';
+import { getAddressRow } from '../../addresses/service.js';
+import { availableCredit, moveCredit } from '../../credit-balances/service.js';
 import { saveCard } from '../../payment-methods/service.js';
 import type { CardDetails } from '../../payment-methods/serialize.js';
 import { runPaidHooks } from '../paid-hooks.js';
 import { insertPaymentAttempt, lockTransaction, nextInvoiceSequence, paymentAttemptsOf, updatePaymentAttempt, updateTransaction } from '../repository.js';
-import { transactionEntity, type PortalRef } from '../service.js';
+import { priceTransaction } from '../pricing.js';
+import { itemsOf, transactionEntity, type PortalRef } from '../service.js';
 import type { TransactionEntity } from '../serialize.js';
 
 export type PaymentOutcome =
@@ -146,6 +148,29 @@ async function previousOutcome(trx: Executor, ctx: Ctx, row: TransactionRow, att
   }
 }
 
+/**
+ * Credit counted when an unbilled transaction was priced is not reserved, so another payment may have spent it
+ * since. Billed (and past due) transactions hold theirs as `reserved`.
+ */
+async function creditStillAvailable(trx: Executor, ctx: Ctx, row: TransactionRow): Promise<boolean> {
+  if (row.credit_used === 0n || !row.customer_id || row.status === 'billed' || row.status === 'past_due') return true;
+  return (await availableCredit(trx, ctx, row.customer_id, row.currency_code)) >= row.credit_used;
+}
+
+/** Prices the transaction again with the credit there is now (transaction.updated); nothing is charged. */
+async function repriceWithCurrentCredit(trx: Executor, ctx: Ctx, row: TransactionRow, portal: PortalRef): Promise<PaymentOutcome> {
+  const address = await getAddressRow(trx, ctx, row.customer_id as string, row.address_id as string);
+  const priced = await priceTransaction(trx, ctx, { items: itemsOf(row), currencyCode: row.currency_code, countryCode: address.country_code, customerId: row.customer_id });
+  const repriced: TransactionRow = {
+    ...row,
+    details: JSON.stringify(priced.details),
+    grand_total: priced.grand_total,
+    credit_used: priced.credit_used,
+    updated_at: toStoredTime(ctx.clock.now()),
+  };
+  return { kind: 'not_payable', transaction: await save(trx, ctx, repriced, ['transaction.updated'], portal) };
+}
+
 export interface PayOptions {
   /** The checkout form's one-time key: a second submission of the same form makes no second attempt. */
   attemptKey?: string;
@@ -154,6 +179,8 @@ export interface PayOptions {
 /**
  * Pays with a card typed at checkout (or given to the pay test helper). Like Paddle, every attempt names the
  * card's payment method (`paymtd_…`), declined ones too; only a successful payment saves it for the customer.
+ * `not_payable` when nothing was attempted: already paid or canceled, or its total just changed (the caller
+ * shows the new total).
  */
 export async function payWithCard(ctx: Ctx, portal: PortalRef, transactionId: string, card: ParsedCard, options: PayOptions = {}): Promise<PaymentOutcome> {
   return ctx.db.transaction().execute(async (trx) => {
@@ -162,6 +189,8 @@ export async function payWithCard(ctx: Ctx, portal: PortalRef, transactionId: st
     const previous = await previousOutcome(trx, ctx, row, attemptId, portal);
     if (previous) return previous;
     if (!ensurePayable(row)) return { kind: 'not_payable', transaction: await transactionEntity(trx, ctx, row, portal.portalId) };
+    // The amount changes, so the customer must see it before paying: `not_payable` with the new totals.
+    if (!(await creditStillAvailable(trx, ctx, row))) return repriceWithCurrentCredit(trx, ctx, row, portal);
     const methodDetails = { type: 'card', card: cardDetails(card) };
     const paymentMethodId = newId('payment_method', ctx.clock.now().epochMilliseconds);
     const attempt = newAttempt(ctx, row, methodDetails, paymentMethodId, attemptId);
@@ -218,6 +247,10 @@ export async function completeChallenge(ctx: Ctx, portal: PortalRef, transaction
       return { kind: 'not_payable', transaction: await transactionEntity(trx, ctx, row, portal.portalId) };
     }
     if (!passed) return decline(trx, ctx, row, attempt, 'authentication_failed', portal);
+    if (!(await creditStillAvailable(trx, ctx, row))) {
+      await updatePaymentAttempt(trx, { ...attempt, status: 'canceled' });
+      return repriceWithCurrentCredit(trx, ctx, row, portal);
+    }
     const details = JSON.parse(attempt.method_details) as { card: CardDetails };
     const card: ParsedCard = {
       brand: details.card.type as ParsedCard['brand'],
