@@ -215,6 +215,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await fillCard(page, '4000 0000 0000 0002');
     await pay(page);
     await page.getByText('Your card was declined. Try another card.').waitFor();
+    await screenshot(page, 'declined');
     assert.ok(await page.getByRole('alert').isVisible());
     assert.equal(await page.getByLabel('Card number').inputValue(), '', 'card fields are never refilled');
     const declined = await api(txn.id);
@@ -237,6 +238,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await fillCard(page, '4000 0038 0000 0446');
     await pay(page);
     await page.getByRole('heading', { name: 'Confirm your payment' }).waitFor();
+    await screenshot(page, 'three-d-secure');
     assert.ok((await page.locator('main').innerText()).includes('Visa ending in 0446'));
     const pending = await api(txn.id);
     assert.equal(pending.status, 'ready');
