@@ -10,7 +10,9 @@ import { PaddleError } from './kernel/errors.js';
 import { addressRoutes } from './modules/addresses/routes.js';
 import { businessRoutes } from './modules/businesses/routes.js';
 import { creditBalanceRoutes } from './modules/credit-balances/routes.js';
+import { customerPortalRoutes } from './modules/customer-portal/routes.js';
 import { customerRoutes } from './modules/customers/routes.js';
+import { emailRoutes } from './modules/emails/routes.js';
 import { invoiceRoutes } from './modules/invoices/routes.js';
 import { paymentMethodRoutes } from './modules/payment-methods/routes.js';
 import { priceRoutes } from './modules/prices/routes.js';
@@ -44,6 +46,8 @@ const MODULE_ROUTES: Array<(app: FastifyInstance, deps: ServerDeps) => void> = [
   transactionRoutes,
   invoiceRoutes,
   subscriptionRoutes,
+  customerPortalRoutes,
+  emailRoutes,
   testHelperRoutes,
 ];
 

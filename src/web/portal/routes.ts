@@ -6,8 +6,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Environment } from '../../db/tables.js';
 import type { ServerDeps } from '../../http/operation.js';
-import { customerPortalRoutes } from '../../modules/customer-portal/routes.js';
-import { emailRoutes } from '../../modules/emails/routes.js';
 import { cancel, signIn, signOut, updatePaymentMethod } from './forms.js';
 import { legacyRoutes } from './legacy.js';
 import { showPortal } from './pages.js';
@@ -26,12 +24,4 @@ export function portalRoutes(app: FastifyInstance, deps: ServerDeps): void {
     app.post(`${base}/subscriptions/:subscriptionId/payment-method`, route(updatePaymentMethod));
   }
   legacyRoutes(app, deps);
-  // @NOTE app.ts lists the portal once (WEB_ROUTES); the portal's API operation and the emails test helper are
-  // registered from here, in a child context that drops the form-body parser so they accept JSON only, exactly
-  // as the other API routes do.
-  void app.register(async (api) => {
-    api.removeContentTypeParser('application/x-www-form-urlencoded');
-    customerPortalRoutes(api, deps);
-    emailRoutes(api, deps);
-  });
 }
