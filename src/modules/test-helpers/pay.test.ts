@@ -151,6 +151,17 @@ await forEachDialect((dialect) => {
       assertPaddleError(await pay('txn_01h8441jn5pcwrfhwh78jqt8hk'), 404, 'not_found');
     });
 
+    it('captures once when the same transaction is paid many times at the same moment', async () => {
+      const txn = await readyTransaction();
+      const answers = await Promise.all(Array.from({ length: 5 }, () => pay(txn.id)));
+      assert.equal(answers.filter((res) => res.status === 200).length, 1, answers.map((res) => res.status).join(','));
+      const after = await t().request('GET', `/transactions/${txn.id}`);
+      const captured = after.body.data.payments.filter((p: { status: string }) => p.status === 'captured');
+      assert.equal(captured.length, 1);
+      const methods = await t().db.selectFrom('payment_methods').selectAll().where('customer_id', '=', after.body.data.customer_id).execute();
+      assert.equal(methods.length, 1, 'one card saved');
+    });
+
     it('pays a billed manual invoice that has checkout enabled, keeping its invoice number', async () => {
       const price = await aPrice(t());
       const { customer, address } = await aBuyer(t(), 'GB');

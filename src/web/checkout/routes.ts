@@ -1,6 +1,7 @@
 // The hosted checkout: `checkout.url` = `${PADDOCK_PUBLIC_URL}/checkout/{cpl_id}?_ptxn=txn_…`. Plain HTML forms,
 // no JavaScript. The portal id names the seller environment; the transaction is looked up inside it.
-// Submissions for one transaction run one at a time, so a double click is answered from the first result.
+// A double click is answered from the first result: the payment runs with the transaction row locked and the
+// attempt named by the form's attempt_key, so any process seeing the second submission finds the first outcome.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCardInput, declineMessage, type CardInput } from '../../billing/test-cards.js';
@@ -43,27 +44,6 @@ const PAYABLE = new Set(['draft', 'ready', 'billed', 'past_due']);
 /** A transaction the checkout can take a payment for: payable, and with a checkout (manual invoices may have none). */
 function isPayableHere(transaction: TransactionEntity): boolean {
   return PAYABLE.has(transaction.status) && transaction.checkout !== null;
-}
-
-const inFlight = new Map<string, Promise<unknown>>();
-
-/** Runs `work` after every earlier submission for the same key has finished (one process, one queue per key). */
-async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const run = (inFlight.get(key) ?? Promise.resolve()).then(work);
-  const settled = run.then(
-    () => undefined,
-    () => undefined,
-  );
-  inFlight.set(key, settled);
-  try {
-    return await run;
-  } finally {
-    if (inFlight.get(key) === settled) inFlight.delete(key);
-  }
-}
-
-function submissionKey(request: FastifyRequest): string {
-  return `${(request.params as { portalId: string }).portalId}:${(request.query as { _ptxn?: string })._ptxn ?? ''}`;
 }
 
 async function customerEmail({ ctx, transaction }: Resolved): Promise<string | null> {
@@ -198,45 +178,43 @@ function afterPayment(reply: FastifyReply, resolved: Resolved, outcome: PaymentO
 export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get('/checkout/:portalId', async (request, reply) => showState(reply, await resolve(deps, request)));
 
-  app.post('/checkout/:portalId/pay', async (request, reply) =>
-    oneAtATime(submissionKey(request), async () => {
-      const form = (request.body ?? {}) as Form;
-      let resolved = await resolve(deps, request);
-      if (!resolved || !isPayableHere(resolved.transaction)) return showState(reply, resolved);
-      const attemptKey = typeof form.attempt_key === 'string' && form.attempt_key !== '' ? form.attempt_key : undefined;
-      const card: CardInput = {
-        number: form.number ?? '',
-        expiry_month: form.expiry_month ?? '',
-        expiry_year: form.expiry_year ?? '',
-        cvc: form.cvc ?? '',
-        cardholder_name: form.cardholder_name ?? '',
-      };
-      const parsed = parseCardInput(card, resolved.ctx.clock.now());
-      const errors = formErrors(resolved.transaction, form, parsed.ok ? [] : parsed.errors);
-      if (errors.length > 0 || !parsed.ok) return checkoutPage(reply, 422, resolved, form, errors);
-      const shown = resolved.transaction;
-      try {
-        const transaction = await attachCheckoutDetails(resolved.ctx, resolved.portal, resolved.transaction.id, form);
-        resolved = { ...resolved, transaction };
-      } catch (error) {
-        const detailErrors = fieldErrors(error);
-        if (!detailErrors) throw error;
-        return checkoutPage(reply, 422, resolved, form, detailErrors);
-      }
-      // @NOTE the form showed a total before the buyer's country was known; tax (or a country price) can raise
-      // it. Never charge more than the button said: show the new total and ask for the card again.
-      if (dueOf(resolved.transaction) > dueOf(shown)) {
-        return checkoutPage(reply, 409, resolved, {}, [{ field: null, message: amountChanged(shown, resolved.transaction, 'The amount due for your country is') }]);
-      }
-      // The same form sent again (double click, back button) is answered with its first outcome, not a new attempt.
-      const outcome = await payWithCard(resolved.ctx, resolved.portal, resolved.transaction.id, parsed.card, attemptKey ? { attemptKey } : {});
-      if (outcome.kind === 'not_payable' && isPayableHere(outcome.transaction) && dueOf(outcome.transaction) !== dueOf(resolved.transaction)) {
-        // Credit the total counted on was spent by another payment: nothing was charged, show the new total.
-        return checkoutPage(reply, 409, { ...resolved, transaction: outcome.transaction }, {}, [{ field: null, message: amountChanged(resolved.transaction, outcome.transaction) }]);
-      }
-      return afterPayment(reply, resolved, outcome, form, declineMessage(parsed.card));
-    }),
-  );
+  app.post('/checkout/:portalId/pay', async (request, reply) => {
+    const form = (request.body ?? {}) as Form;
+    let resolved = await resolve(deps, request);
+    if (!resolved || !isPayableHere(resolved.transaction)) return showState(reply, resolved);
+    const attemptKey = typeof form.attempt_key === 'string' && form.attempt_key !== '' ? form.attempt_key : undefined;
+    const card: CardInput = {
+      number: form.number ?? '',
+      expiry_month: form.expiry_month ?? '',
+      expiry_year: form.expiry_year ?? '',
+      cvc: form.cvc ?? '',
+      cardholder_name: form.cardholder_name ?? '',
+    };
+    const parsed = parseCardInput(card, resolved.ctx.clock.now());
+    const errors = formErrors(resolved.transaction, form, parsed.ok ? [] : parsed.errors);
+    if (errors.length > 0 || !parsed.ok) return checkoutPage(reply, 422, resolved, form, errors);
+    const shown = resolved.transaction;
+    try {
+      const transaction = await attachCheckoutDetails(resolved.ctx, resolved.portal, resolved.transaction.id, form);
+      resolved = { ...resolved, transaction };
+    } catch (error) {
+      const detailErrors = fieldErrors(error);
+      if (!detailErrors) throw error;
+      return checkoutPage(reply, 422, resolved, form, detailErrors);
+    }
+    // @NOTE the form showed a total before the buyer's country was known; tax (or a country price) can raise
+    // it. Never charge more than the button said: show the new total and ask for the card again.
+    if (dueOf(resolved.transaction) > dueOf(shown)) {
+      return checkoutPage(reply, 409, resolved, {}, [{ field: null, message: amountChanged(shown, resolved.transaction, 'The amount due for your country is') }]);
+    }
+    // The same form sent again (double click, back button) is answered with its first outcome, not a new attempt.
+    const outcome = await payWithCard(resolved.ctx, resolved.portal, resolved.transaction.id, parsed.card, attemptKey ? { attemptKey } : {});
+    if (outcome.kind === 'not_payable' && isPayableHere(outcome.transaction) && dueOf(outcome.transaction) !== dueOf(resolved.transaction)) {
+      // Credit the total counted on was spent by another payment: nothing was charged, show the new total.
+      return checkoutPage(reply, 409, { ...resolved, transaction: outcome.transaction }, {}, [{ field: null, message: amountChanged(resolved.transaction, outcome.transaction) }]);
+    }
+    return afterPayment(reply, resolved, outcome, form, declineMessage(parsed.card));
+  });
 
   app.get('/checkout/:portalId/3ds/:attemptId', async (request, reply) => {
     const resolved = await resolve(deps, request);
@@ -260,18 +238,16 @@ export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   for (const [action, passed] of [['complete', true], ['fail', false]] as const) {
-    app.post(`/checkout/:portalId/3ds/:attemptId/${action}`, async (request, reply) =>
-      oneAtATime(submissionKey(request), async () => {
-        const resolved = await resolve(deps, request);
-        if (!resolved) return showState(reply, resolved);
-        const { attemptId } = request.params as { attemptId: string };
-        if (!resolved.transaction.payments.some((payment) => payment.payment_attempt_id === attemptId)) return showState(reply, resolved);
-        const outcome = await completeChallenge(resolved.ctx, resolved.portal, resolved.transaction.id, attemptId, passed);
-        if (outcome.kind === 'not_payable' && isPayableHere(outcome.transaction) && dueOf(outcome.transaction) !== dueOf(resolved.transaction)) {
-          return checkoutPage(reply, 409, { ...resolved, transaction: outcome.transaction }, {}, [{ field: null, message: amountChanged(resolved.transaction, outcome.transaction) }]);
-        }
-        return afterPayment(reply, resolved, outcome, {}, 'Authentication failed, so your card was not charged. Try again or use another card.');
-      }),
-    );
+    app.post(`/checkout/:portalId/3ds/:attemptId/${action}`, async (request, reply) => {
+      const resolved = await resolve(deps, request);
+      if (!resolved) return showState(reply, resolved);
+      const { attemptId } = request.params as { attemptId: string };
+      if (!resolved.transaction.payments.some((payment) => payment.payment_attempt_id === attemptId)) return showState(reply, resolved);
+      const outcome = await completeChallenge(resolved.ctx, resolved.portal, resolved.transaction.id, attemptId, passed);
+      if (outcome.kind === 'not_payable' && isPayableHere(outcome.transaction) && dueOf(outcome.transaction) !== dueOf(resolved.transaction)) {
+        return checkoutPage(reply, 409, { ...resolved, transaction: outcome.transaction }, {}, [{ field: null, message: amountChanged(resolved.transaction, outcome.transaction) }]);
+      }
+      return afterPayment(reply, resolved, outcome, {}, 'Authentication failed, so your card was not charged. Try again or use another card.');
+    });
   }
 }
