@@ -10,7 +10,8 @@ export interface TransactionLinks {
 export function serializePaymentAttempt(row: PaymentAttemptRow) {
   return {
     payment_attempt_id: row.id,
-    stored_payment_method_id: row.payment_method_id ? paymentMethodUuid(row.payment_method_id) : null,
+    // @NOTE the deprecated UUID is a string in the spec: left out when no payment method was used.
+    ...(row.payment_method_id ? { stored_payment_method_id: paymentMethodUuid(row.payment_method_id) } : {}),
     payment_method_id: row.payment_method_id,
     amount: row.amount.toString(),
     status: row.status,
