@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { findById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { CustomerRow, Tenant } from '../../db/tables.js';
 
@@ -19,7 +20,7 @@ function scoped(db: Executor, tenant: Tenant) {
 }
 
 export async function findCustomer(db: Executor, tenant: Tenant, id: string): Promise<CustomerRow | undefined> {
-  return scoped(db, tenant).where('id', '=', id).executeTakeFirst();
+  return findById<CustomerRow>(db, 'customers', tenant, id);
 }
 
 export async function findCustomerByEmail(db: Executor, tenant: Tenant, email: string): Promise<CustomerRow | undefined> {
