@@ -81,6 +81,14 @@ function postgresDelta(before: Map<string, number>, after: Map<string, number>):
   return total;
 }
 
+/** How many cores the whole machine keeps busy over `ms` milliseconds (NaN without /proc). */
+export async function machineBusyCores(ms: number): Promise<number> {
+  const before = machineSeconds();
+  const from = process.hrtime.bigint();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return (machineSeconds() - before) / (Number(process.hrtime.bigint() - from) / 1e9);
+}
+
 function machineSeconds(): number {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';

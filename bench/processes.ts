@@ -50,6 +50,8 @@ export interface Child {
   output: string[];
   /** Resolves with the first match of `pattern` in a printed line; rejects if the child exits first or after `ms`. */
   waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** Why the child ended, or undefined while it runs. */
+  exitReason(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -79,9 +81,11 @@ export function startNode(name: string, nodeArgs: string[], env: NodeJS.ProcessE
   createInterface({ input: proc.stdout! }).on('line', onLine);
   createInterface({ input: proc.stderr! }).on('line', onLine);
 
+  let stopping = false;
   const exitedPromise = new Promise<void>((resolve) => {
     proc.once('exit', (code, signal) => {
       exited = `${name} exited (${signal ?? `code ${code}`})`;
+      if (!stopping) console.error(`${exited} unexpectedly; its last lines:\n${output.slice(-30).join('\n')}`);
       for (const listener of exitListeners) listener(exited);
       resolve();
     });
@@ -110,8 +114,10 @@ export function startNode(name: string, nodeArgs: string[], env: NodeJS.ProcessE
         });
       });
     },
+    exitReason: () => exited,
     async stop() {
       running.delete(child);
+      stopping = true;
       if (exited) return;
       proc.kill('SIGTERM');
       const killTimer = setTimeout(() => proc.kill('SIGKILL'), 10_000);

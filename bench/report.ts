@@ -26,6 +26,7 @@ export interface RunReport {
   startedAt: Date;
   machine: Machine;
   loadAverage: string;
+  quietness: string;
   command: string;
   pinned: boolean;
   taskset: boolean;
@@ -60,6 +61,16 @@ function find(engines: EngineReport[], engine: string | undefined, prefix: strin
     if (found) return found;
   }
   return undefined;
+}
+
+/** Other work above this share of a core during a row makes its numbers suspect. */
+const DISTURBED = 0.2;
+
+function disturbed(run: RunReport): string[] {
+  const rows = run.engines.flatMap((report) =>
+    report.results.filter((m) => m.cpu.other > DISTURBED).map((m) => `${m.name} on ${m.name.startsWith('bare') ? 'no database' : report.label}`),
+  );
+  return rows.length ? [`Disturbed by other work on the machine (more than ${DISTURBED * 100}% of a core): ${rows.join('; ')}.`, ''] : [];
 }
 
 function verdict(run: RunReport): string[] {
@@ -112,7 +123,7 @@ export function renderReport(run: RunReport): string {
     `- Memory: ${machine.memory}`,
     `- OS: ${machine.os}`,
     `- Node: ${machine.node}`,
-    `- Load average when the run started (1, 5, 15 min): ${run.loadAverage}`,
+    `- Load average when the run started (1, 5, 15 min): ${run.loadAverage}; ${run.quietness}`,
     '',
     '## Results',
     '',
@@ -123,6 +134,7 @@ export function renderReport(run: RunReport): string {
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
+    ...disturbed(run),
     ...run.skipped.map((s) => `Not run: ${s}.`),
     ...(run.skipped.length ? [''] : []),
     '## Target: get-by-id at no less than half the bare route',
@@ -133,8 +145,7 @@ export function renderReport(run: RunReport): string {
     '',
     'Paddock is started as users start it, `node bin/paddock.mjs serve`, with `PORT` and `DATABASE_URL` ' +
       'in the environment: first a fresh SQLite file in a temporary folder (WAL, the embedded default), then ' +
-      'PostgreSQL in a freshly created schema (`paddock_bench_<random>`, passed as `?options=-c search_path=…` ' +
-      'in the connection string and dropped afterwards). The sandbox key is read from the line the server prints. ' +
+      'PostgreSQL in a freshly created database (`paddock_bench_<random>`, dropped afterwards). The sandbox key is read from the line the server prints. ' +
       'Each server is a child process; autocannon drives it from the benchmark process through 127.0.0.1 with ' +
       `keep-alive connections and no pipelining. ${pinning} ` +
       'get-by-id rotates through the seeded customers; the list row asks for the first page with the default ' +
