@@ -21,7 +21,7 @@ import {
   markPastDue,
   type PaymentOutcome,
 } from '../transactions/operations/pay.js';
-import { cancelPastDueRenewals, createSubscriptionTransaction } from '../transactions/operations/subscription-billing.js';
+import { cancelPastDueRenewals, createSubscriptionTransaction, type SubscriptionBillInput } from '../transactions/operations/subscription-billing.js';
 import { updateSubscription } from './repository.js';
 import { serializeSubscriptionForEvent } from './serialize.js';
 import { stateOf, storedItems, withState } from './state.js';
@@ -79,13 +79,17 @@ export async function storeTransition(trx: Executor, ctx: Ctx, row: Subscription
   return stored;
 }
 
-export async function billSubscriptionPeriod(trx: Executor, ctx: Ctx, current: SubscriptionRow, period: TimePeriod): Promise<SubscriptionRow> {
+/** A billed transaction of the subscription for `lines` over `period`, taxed for its address. */
+export async function createTransactionFor(
+  trx: Executor,
+  ctx: Ctx,
+  row: SubscriptionRow,
+  lines: ResolvedItem[],
+  period: TimePeriod,
+  origin: SubscriptionBillInput['origin'],
+): Promise<{ transaction: TransactionRow; portalId: string }> {
   const portal = await portalOfTenant(trx, ctx.tenant);
-  const address = await getAddressRow(trx, ctx, current.customer_id, current.address_id);
-  // The renewal takes the lines waiting for it (next-period proration, one-time charges) and clears them.
-  const waiting = nextPeriodLines(current);
-  const row = waiting.length > 0 ? { ...current, next_period_lines: '[]' } : current;
-  if (waiting.length > 0) await updateSubscription(trx, row);
+  const address = await getAddressRow(trx, ctx, row.customer_id, row.address_id);
   const transaction = await createSubscriptionTransaction(trx, ctx, {
     subscriptionId: row.id,
     customerId: row.customer_id,
@@ -95,18 +99,27 @@ export async function billSubscriptionPeriod(trx: Executor, ctx: Ctx, current: S
     collectionMode: row.collection_mode as 'automatic' | 'manual',
     billingDetails: row.billing_details,
     countryCode: address.country_code,
-    items: [...subscriptionItems(row), ...waiting],
+    items: lines,
     billingPeriod: { starts_at: toStoredTime(period.starts_at), ends_at: toStoredTime(period.ends_at) },
-    origin: 'subscription_recurring',
+    origin,
     portalId: portal.portalId,
   });
+  return { transaction, portalId: portal.portalId };
+}
+
+export async function billSubscriptionPeriod(trx: Executor, ctx: Ctx, current: SubscriptionRow, period: TimePeriod): Promise<SubscriptionRow> {
+  // The renewal takes the lines waiting for it (next-period proration, one-time charges) and clears them.
+  const waiting = nextPeriodLines(current);
+  const row = waiting.length > 0 ? { ...current, next_period_lines: '[]' } : current;
+  if (waiting.length > 0) await updateSubscription(trx, row);
+  const { transaction, portalId } = await createTransactionFor(trx, ctx, row, [...subscriptionItems(row), ...waiting], period, 'subscription_recurring');
   if (transaction.credit_used > 0n) {
     await moveCredit(trx, ctx, row.customer_id, row.currency_code, { kind: 'reserve', amount: transaction.credit_used });
   }
   await creditToBalance(trx, ctx, transaction);
   // @NOTE manual collection issues the invoice and waits: no charge is attempted.
   if (row.collection_mode === 'manual') return storeTransition(trx, ctx, row, renewalPaid(stateOf(row)));
-  return collect(trx, ctx, row, transaction.id, portal.portalId);
+  return collect(trx, ctx, row, transaction.id, portalId);
 }
 
 /**

@@ -11,12 +11,10 @@ import { PaddleError } from '../../../kernel/errors.js';
 import { toStoredTime } from '../../../kernel/time.js';
 import { moveCredit } from '../../credit-balances/service.js';
 import { getPaymentMethodRow } from '../../payment-methods/service.js';
-import { portalOfTenant } from '../../sellers/service.js';
 import type { ResolvedItem } from '../../transactions/items.js';
 import { chargeSavedMethod, completeWithoutCharge, markPastDue } from '../../transactions/operations/pay.js';
-import { countSubscriptionTransactions, createSubscriptionTransaction } from '../../transactions/operations/subscription-billing.js';
-import { getAddressRow } from '../../addresses/service.js';
-import { creditToBalance } from '../billing.js';
+import { countSubscriptionTransactions } from '../../transactions/operations/subscription-billing.js';
+import { createTransactionFor, creditToBalance } from '../billing.js';
 
 export type OnPaymentFailure = 'prevent_change' | 'apply_change';
 
@@ -62,22 +60,8 @@ export interface BillNowInput {
  */
 export async function billNow(trx: Executor, ctx: Ctx, row: SubscriptionRow, input: BillNowInput): Promise<TransactionRow> {
   await assertImmediateChargeLimits(trx, ctx, row.id);
-  const portal = await portalOfTenant(trx, ctx.tenant);
-  const address = await getAddressRow(trx, ctx, row.customer_id, row.address_id);
-  const transaction = await createSubscriptionTransaction(trx, ctx, {
-    subscriptionId: row.id,
-    customerId: row.customer_id,
-    addressId: row.address_id,
-    businessId: row.business_id,
-    currencyCode: row.currency_code,
-    collectionMode: row.collection_mode as 'automatic' | 'manual',
-    billingDetails: row.billing_details,
-    countryCode: address.country_code,
-    items: input.lines,
-    billingPeriod: { starts_at: toStoredTime(input.billingPeriod.starts_at), ends_at: toStoredTime(input.billingPeriod.ends_at) },
-    origin: input.origin,
-    portalId: portal.portalId,
-  });
+  const { transaction, portalId } = await createTransactionFor(trx, ctx, row, input.lines, input.billingPeriod, input.origin);
+  const portal = { portalId };
   if (transaction.credit_used > 0n) {
     await moveCredit(trx, ctx, row.customer_id, row.currency_code, { kind: 'reserve', amount: transaction.credit_used });
   }
