@@ -7,17 +7,12 @@ import type { Ctx } from '../../../context.js';
 import type { Executor } from '../../../db/database.js';
 import type { SubscriptionRow, TransactionRow } from '../../../db/tables.js';
 import { renewalPaid } from '../../../billing/subscription-lifecycle.js';
-import { recordEvent } from '../../../events/record.js';
 import { badRequest } from '../../../kernel/errors.js';
-import { newId } from '../../../kernel/ids.js';
-import { toStoredTime, toWireTime } from '../../../kernel/time.js';
+import { toWireTime } from '../../../kernel/time.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { withIncludes } from '../../transactions/includes.js';
 import { onTransactionPaid, type PaidHook } from '../../transactions/paid-hooks.js';
-import { priceTransaction } from '../../transactions/pricing.js';
-// @NOTE transactions/ has no operation that makes a `ready` subscription transaction (subscription-billing.ts
-// makes billed ones with an invoice number), so this file writes the row through the transactions repository.
-import { insertTransaction } from '../../transactions/repository.js';
+import { createSubscriptionTransaction } from '../../transactions/operations/subscription-billing.js';
 import type { TransactionEntity } from '../../transactions/serialize.js';
 import { findPastDueTransaction, listTransactions, transactionEntity, type PortalRef } from '../../transactions/service.js';
 import { storeTransition, subscriptionItems } from '../billing.js';
@@ -38,46 +33,26 @@ export function assertCanUpdatePaymentMethod(row: Pick<SubscriptionRow, 'status'
 
 /** The subscription's items priced at nothing: a proration rate of 0 over the current billing period. */
 async function createZeroTransaction(trx: Executor, ctx: Ctx, portal: PortalRef, row: SubscriptionRow): Promise<TransactionRow> {
-  const now = ctx.clock.now();
-  const stamp = toStoredTime(now);
   const current = row.current_billing_period ? (JSON.parse(row.current_billing_period) as { starts_at: string; ends_at: string }) : null;
   const period = current ? { starts_at: toWireTime(current.starts_at), ends_at: toWireTime(current.ends_at) } : null;
   const items = subscriptionItems(row).map((item) => ({ ...item, proration: period ? { rate: '0', billing_period: period } : null }));
   const address = await getAddressRow(trx, ctx, row.customer_id, row.address_id);
-  const priced = await priceTransaction(trx, ctx, { items, currencyCode: row.currency_code, countryCode: address.country_code, customerId: row.customer_id });
-  const transaction: TransactionRow = {
-    ...ctx.tenant,
-    id: newId('transaction', now.epochMilliseconds),
-    status: 'ready',
-    customer_id: row.customer_id,
-    address_id: row.address_id,
-    business_id: row.business_id,
-    custom_data: null,
-    currency_code: priced.currency_code,
-    origin: PAYMENT_METHOD_CHANGE_ORIGIN,
-    subscription_id: row.id,
-    invoice_id: null,
-    invoice_number: null,
-    collection_mode: 'automatic',
-    discount_id: null,
-    billing_details: null,
+  return createSubscriptionTransaction(trx, ctx, {
+    subscriptionId: row.id,
+    customerId: row.customer_id,
+    addressId: row.address_id,
+    businessId: row.business_id,
+    currencyCode: row.currency_code,
+    collectionMode: 'automatic',
+    billingDetails: null,
+    countryCode: address.country_code,
+    items,
     // @NOTE Paddle's example: an empty period at the start of the current one (nothing is billed for it).
-    billing_period: period ? JSON.stringify({ starts_at: period.starts_at, ends_at: period.starts_at }) : null,
-    items: JSON.stringify(items.map((item) => ({ price_id: item.price_id, price: item.price, quantity: item.quantity, proration: item.proration }))),
-    details: JSON.stringify(priced.details),
-    grand_total: priced.grand_total,
-    credit_used: 0n,
-    checkout_url: null,
-    created_at: stamp,
-    updated_at: stamp,
-    billed_at: null,
-    revised_at: null,
-  };
-  await insertTransaction(trx, transaction);
-  const entity = await transactionEntity(trx, ctx, transaction, portal.portalId);
-  await recordEvent(trx, ctx, 'transaction.created', entity);
-  await recordEvent(trx, ctx, 'transaction.ready', entity);
-  return transaction;
+    billingPeriod: current ? { starts_at: current.starts_at, ends_at: current.starts_at } : null,
+    origin: PAYMENT_METHOD_CHANGE_ORIGIN,
+    portalId: portal.portalId,
+    status: 'ready',
+  });
 }
 
 /** The newest still-`ready` payment-method-change transaction of the subscription, if any. */

@@ -28,6 +28,8 @@ export interface SubscriptionBillInput {
   billingPeriod: { starts_at: string; ends_at: string } | null;
   origin: 'subscription_recurring' | 'subscription_update' | 'subscription_charge' | 'subscription_payment_method_change';
   portalId: string;
+  /** `billed` (the default: an invoice number, charged next) or `ready` (paid by the customer at checkout). */
+  status?: 'billed' | 'ready';
 }
 
 /** Creates the billed transaction (with invoice number) inside the caller's database transaction. */
@@ -40,11 +42,12 @@ export async function createSubscriptionTransaction(trx: Executor, ctx: Ctx, inp
     countryCode: input.countryCode,
     customerId: input.customerId,
   });
-  const sequence = await nextInvoiceSequence(trx, ctx.tenant);
+  const billed = (input.status ?? 'billed') === 'billed';
+  const sequence = billed ? await nextInvoiceSequence(trx, ctx.tenant) : 0n;
   const row: TransactionRow = {
     ...ctx.tenant,
     id: newId('transaction', now.epochMilliseconds),
-    status: 'billed',
+    status: billed ? 'billed' : 'ready',
     customer_id: input.customerId,
     address_id: input.addressId,
     business_id: input.businessId,
@@ -52,8 +55,8 @@ export async function createSubscriptionTransaction(trx: Executor, ctx: Ctx, inp
     currency_code: priced.currency_code,
     origin: input.origin,
     subscription_id: input.subscriptionId,
-    invoice_id: newId('invoice', now.epochMilliseconds),
-    invoice_number: `${now.toZonedDateTimeISO('UTC').year}-${sequence.toString().padStart(5, '0')}`,
+    invoice_id: billed ? newId('invoice', now.epochMilliseconds) : null,
+    invoice_number: billed ? `${now.toZonedDateTimeISO('UTC').year}-${sequence.toString().padStart(5, '0')}` : null,
     collection_mode: input.collectionMode,
     discount_id: null,
     billing_details: input.billingDetails,
@@ -65,13 +68,13 @@ export async function createSubscriptionTransaction(trx: Executor, ctx: Ctx, inp
     checkout_url: null,
     created_at: stamp,
     updated_at: stamp,
-    billed_at: stamp,
+    billed_at: billed ? stamp : null,
     revised_at: null,
   };
   await insertTransaction(trx, row);
   const entity = await transactionEntity(trx, ctx, row, input.portalId);
   await recordEvent(trx, ctx, 'transaction.created', entity);
-  await recordEvent(trx, ctx, 'transaction.billed', entity);
+  await recordEvent(trx, ctx, billed ? 'transaction.billed' : 'transaction.ready', entity);
   return row;
 }
 
