@@ -10,7 +10,7 @@ import { getCustomerRow } from '../customers/service.js';
 import { findPortal, type PortalTenant } from '../sellers/service.js';
 import { getSubscriptionRow } from '../subscriptions/service.js';
 import { portalBase, portalLink, type PortalAction } from './links.js';
-import { portalsOfEnvironment } from './repository.js';
+import { portalsOf as portalsOfEnvironment } from '../sellers/service.js';
 import { mintPortalToken, verifyPortalToken } from './tokens.js';
 
 export const MAX_SESSION_SUBSCRIPTIONS = 25;

@@ -64,3 +64,17 @@ export async function findSellerEnvironmentByPortal(db: Executor, portalId: stri
     .executeTakeFirst();
   return row ? { ...row, clock_offset_us: BigInt(row.clock_offset_us) } : undefined;
 }
+
+/**
+ * The portals (`cpl_…`) of every seller in one environment, oldest seller first: how a legacy buyer-portal link,
+ * which names only a subscription, finds the tenant to look the subscription up in.
+ */
+export async function portalsOfEnvironment(db: Executor, environment: Environment): Promise<Array<{ seller_id: string; portal_id: string }>> {
+  return db
+    .selectFrom('seller_environments')
+    .select(['seller_id', 'portal_id'])
+    .where('environment', '=', environment)
+    .orderBy('created_at', 'asc')
+    .orderBy('seller_id', 'asc')
+    .execute();
+}

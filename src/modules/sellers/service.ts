@@ -6,7 +6,7 @@ import type { Environment, Tenant } from '../../db/tables.js';
 import type { Clock } from '../../kernel/clock.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
-import { findSellerEnvironment, findSellerEnvironmentByPortal, insertSeller, insertSellerEnvironment } from './repository.js';
+import { findSellerEnvironment, findSellerEnvironmentByPortal, insertSeller, insertSellerEnvironment, portalsOfEnvironment } from './repository.js';
 
 export const DEFAULT_SELLER_ID = 'sel_default';
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'live'];
@@ -59,4 +59,9 @@ export async function portalOfTenant(db: Db, tenant: Tenant): Promise<PortalTena
   const portal = await findPortal(db, row.portal_id);
   if (!portal) throw new Error(`no portal ${row.portal_id}`);
   return portal;
+}
+
+/** Every seller's portal in one environment (legacy links name no seller). */
+export function portalsOf(db: Db, environment: Tenant['environment']) {
+  return portalsOfEnvironment(db, environment);
 }
