@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './tables.js';
@@ -96,6 +96,13 @@ function openPostgres(url: string, options: OpenOptions): OpenDatabase {
   };
 }
 
+/** PostgreSQL: the schema tables are created in (the search path's first); undefined on SQLite. */
+async function currentSchema(db: Db): Promise<string | undefined> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
+}
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /**
@@ -103,7 +110,8 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
  * `kysely_migration` table in any schema of the database and believes it is migrated.
  */
 export async function migrateToLatest(db: Db, schema?: string): Promise<void> {
-  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const inUse = schema ?? (await currentSchema(db));
+  const migrator = new Migrator({ db, provider, ...(inUse ? { migrationTableSchema: inUse } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
