@@ -1,5 +1,6 @@
-// Get-by-id is the hottest query there is: its SQL is built and compiled once per database and table, then
-// run with the tenant and id as parameters (building a Kysely query costs more than running it on SQLite).
+// Reads and writes of one row by its tenant and id. Get-by-id is the hottest query there is: its SQL is built
+// and compiled once per database and table, then run with the tenant and id as parameters (building a Kysely
+// query costs more than running it on SQLite).
 import type { CompiledQuery } from 'kysely';
 import type { Executor } from './database.js';
 import type { Database, Tenant } from './tables.js';
@@ -33,4 +34,16 @@ export async function findById<T>(db: Executor, table: TenantTable, tenant: Tena
   const query = compiledFor(db, table);
   const result = await db.executeQuery<T>({ ...query, parameters: [tenant.seller_id, tenant.environment, id] });
   return result.rows[0];
+}
+
+/** Writes every column of `row` (found by its tenant and id) back to `table`. */
+export async function updateById<R extends Tenant & { id: string }>(db: Executor, table: TenantTable, row: R): Promise<void> {
+  const { seller_id, environment, id, ...changes } = row;
+  await db
+    .updateTable(table as 'customers')
+    .set(changes as never)
+    .where('seller_id', '=', seller_id)
+    .where('environment', '=', environment)
+    .where('id', '=', id)
+    .execute();
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { AddressRow, Tenant } from '../../db/tables.js';
 
@@ -54,13 +55,5 @@ export async function insertAddress(db: Executor, row: AddressRow): Promise<void
 }
 
 export async function updateAddress(db: Executor, row: AddressRow): Promise<void> {
-  const { seller_id, environment, id, customer_id, ...changes } = row;
-  await db
-    .updateTable('addresses')
-    .set(changes)
-    .where('seller_id', '=', seller_id)
-    .where('environment', '=', environment)
-    .where('customer_id', '=', customer_id)
-    .where('id', '=', id)
-    .execute();
+  await updateById(db, 'addresses', row);
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { BusinessRow, Tenant } from '../../db/tables.js';
 
@@ -60,13 +61,5 @@ export async function insertBusiness(db: Executor, row: BusinessRow): Promise<vo
 }
 
 export async function updateBusiness(db: Executor, row: BusinessRow): Promise<void> {
-  const { seller_id, environment, id, customer_id, ...changes } = row;
-  await db
-    .updateTable('businesses')
-    .set(changes)
-    .where('seller_id', '=', seller_id)
-    .where('environment', '=', environment)
-    .where('customer_id', '=', customer_id)
-    .where('id', '=', id)
-    .execute();
+  await updateById(db, 'businesses', row);
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { findById } from '../../db/find-by-id.js';
+import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { CustomerRow, Tenant } from '../../db/tables.js';
 
@@ -47,12 +47,5 @@ export async function insertCustomer(db: Executor, row: CustomerRow): Promise<vo
 }
 
 export async function updateCustomer(db: Executor, row: CustomerRow): Promise<void> {
-  const { seller_id, environment, id, ...changes } = row;
-  await db
-    .updateTable('customers')
-    .set(changes)
-    .where('seller_id', '=', seller_id)
-    .where('environment', '=', environment)
-    .where('id', '=', id)
-    .execute();
+  await updateById(db, 'customers', row);
 }

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.js';
+import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest, type SortKey } from '../../db/pagination.js';
 import type { PriceRow, Tenant } from '../../db/tables.js';
 
@@ -40,7 +41,7 @@ function scoped(db: Executor, tenant: Tenant) {
 }
 
 export async function findPrice(db: Executor, tenant: Tenant, id: string): Promise<PriceRow | undefined> {
-  return scoped(db, tenant).where('id', '=', id).executeTakeFirst();
+  return findById<PriceRow>(db, 'prices', tenant, id);
 }
 
 /** Every price of the given products, oldest first. */
@@ -65,12 +66,5 @@ export async function insertPrice(db: Executor, row: PriceRow): Promise<void> {
 }
 
 export async function updatePrice(db: Executor, row: PriceRow): Promise<void> {
-  const { seller_id, environment, id, ...changes } = withSortColumns(row);
-  await db
-    .updateTable('prices')
-    .set(changes)
-    .where('seller_id', '=', seller_id)
-    .where('environment', '=', environment)
-    .where('id', '=', id)
-    .execute();
+  await updateById(db, 'prices', withSortColumns(row));
 }

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.js';
+import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { ProductRow, Tenant } from '../../db/tables.js';
 
@@ -18,7 +19,7 @@ function scoped(db: Executor, tenant: Tenant) {
 }
 
 export async function findProduct(db: Executor, tenant: Tenant, id: string): Promise<ProductRow | undefined> {
-  return scoped(db, tenant).where('id', '=', id).executeTakeFirst();
+  return findById<ProductRow>(db, 'products', tenant, id);
 }
 
 export async function findProducts(db: Executor, tenant: Tenant, ids: readonly string[]): Promise<ProductRow[]> {
@@ -40,12 +41,5 @@ export async function insertProduct(db: Executor, row: ProductRow): Promise<void
 }
 
 export async function updateProduct(db: Executor, row: ProductRow): Promise<void> {
-  const { seller_id, environment, id, ...changes } = row;
-  await db
-    .updateTable('products')
-    .set(changes)
-    .where('seller_id', '=', seller_id)
-    .where('environment', '=', environment)
-    .where('id', '=', id)
-    .execute();
+  await updateById(db, 'products', row);
 }

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.js';
+import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { SubscriptionRow, Tenant } from '../../db/tables.js';
 
@@ -21,7 +22,7 @@ function scoped(db: Executor, tenant: Tenant) {
 }
 
 export async function findSubscription(db: Executor, tenant: Tenant, id: string): Promise<SubscriptionRow | undefined> {
-  return scoped(db, tenant).where('id', '=', id).executeTakeFirst();
+  return findById<SubscriptionRow>(db, 'subscriptions', tenant, id);
 }
 
 export async function lockSubscription(db: Executor, tenant: Tenant, id: string, dialect: 'sqlite' | 'postgres'): Promise<SubscriptionRow | undefined> {
@@ -68,8 +69,7 @@ export async function insertSubscription(db: Executor, row: SubscriptionRow): Pr
 }
 
 export async function updateSubscription(db: Executor, row: SubscriptionRow): Promise<void> {
-  const { seller_id, environment, id, ...changes } = row;
-  await db.updateTable('subscriptions').set(changes).where('seller_id', '=', seller_id).where('environment', '=', environment).where('id', '=', id).execute();
+  await updateById(db, 'subscriptions', row);
 }
 
 /** Subscriptions of the tenant with work due at or before `at` (stored form), oldest due first. */

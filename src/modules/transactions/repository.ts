@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { PaymentAttemptRow, Tenant, TransactionRow } from '../../db/tables.js';
 
@@ -36,7 +37,7 @@ function scoped(db: Executor, tenant: Tenant) {
 }
 
 export async function findTransaction(db: Executor, tenant: Tenant, id: string): Promise<TransactionRow | undefined> {
-  return scoped(db, tenant).where('id', '=', id).executeTakeFirst();
+  return findById<TransactionRow>(db, 'transactions', tenant, id);
 }
 
 /** The row, locked until the end of the transaction on PostgreSQL (SQLite serialises writers anyway). */
@@ -77,14 +78,7 @@ export async function insertTransaction(db: Executor, row: TransactionRow): Prom
 }
 
 export async function updateTransaction(db: Executor, row: TransactionRow): Promise<void> {
-  const { seller_id, environment, id, ...changes } = row;
-  await db
-    .updateTable('transactions')
-    .set(changes)
-    .where('seller_id', '=', seller_id)
-    .where('environment', '=', environment)
-    .where('id', '=', id)
-    .execute();
+  await updateById(db, 'transactions', row);
 }
 
 /** Payment attempts of the given transactions, newest first (Paddle's order for `payments[]`). */
@@ -106,14 +100,7 @@ export async function insertPaymentAttempt(db: Executor, row: PaymentAttemptRow)
 }
 
 export async function updatePaymentAttempt(db: Executor, row: PaymentAttemptRow): Promise<void> {
-  const { seller_id, environment, id, ...changes } = row;
-  await db
-    .updateTable('payment_attempts')
-    .set(changes)
-    .where('seller_id', '=', seller_id)
-    .where('environment', '=', environment)
-    .where('id', '=', id)
-    .execute();
+  await updateById(db, 'payment_attempts', row);
 }
 
 /** Next invoice number of the environment; the row lock makes numbers unique and gapless per environment. */
