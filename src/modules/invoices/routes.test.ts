@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Paddle } from '@paddle/paddle-node-sdk';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -25,7 +26,7 @@ await forEachDialect((dialect) => {
   async function completedTransaction() {
     const product = await aProduct(t(), { name: 'Invoice Widget Deluxe' });
     const price = await aPrice(t(), { product_id: product.id, unit_price: { amount: '1999', currency_code: 'EUR' } });
-    const customer = await aCustomer(t(), { email: `invoice-${dialect}-${Date.now()}@example.com`, name: 'Ada Lovelace' });
+    const customer = await aCustomer(t(), { email: `invoice-${dialect}-${randomUUID().slice(0, 8)}@example.com`, name: 'Ada Lovelace' });
     const address = await anAddress(t(), customer.id, { country_code: 'DE', postal_code: '10115', city: 'Berlin', first_line: 'Unter den Linden 1' });
     const txn = await aTransaction(t(), { items: [{ price_id: price.id, quantity: 3 }], customer_id: customer.id, address_id: address.id });
     const paid = await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, { body: {} });
