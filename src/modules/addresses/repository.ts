@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import { columnsContain } from '../../db/search.js';
 import type { AddressRow, Tenant } from '../../db/tables.js';
 
 export interface AddressFilters {
@@ -22,11 +22,6 @@ function scoped(db: Executor, tenant: Tenant, customerId: string) {
     .where('addresses.customer_id', '=', customerId);
 }
 
-/** A LIKE pattern for "contains", with `%`, `_` and `\` taken literally (used with `escape '\'`). */
-function containsPattern(term: string): string {
-  return `%${term.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-}
-
 export async function findAddress(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<AddressRow | undefined> {
   return scoped(db, tenant, customerId).where('addresses.id', '=', id).executeTakeFirst();
 }
@@ -42,10 +37,8 @@ export async function listAddresses(
   if (filters.id) query = query.where('addresses.id', 'in', filters.id);
   if (filters.status) query = query.where('addresses.status', 'in', filters.status);
   if (filters.search) {
-    const like = containsPattern(filters.search);
-    query = query.where((eb) =>
-      eb.or(SEARCHED.map((column) => sql<boolean>`lower(${sql.ref(`addresses.${column}`)}) like ${like} escape '\\'`)),
-    );
+    const search = filters.search;
+    query = query.where((eb) => eb.or(columnsContain('addresses', SEARCHED, search)));
   }
   return fetchPage(db, 'addresses', query, page);
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import { columnsContain, containsPattern, likeContains } from '../../db/search.js';
 import type { BusinessRow, Tenant } from '../../db/tables.js';
 
 export interface BusinessFilters {
@@ -19,11 +20,6 @@ function scoped(db: Executor, tenant: Tenant, customerId: string) {
     .where('businesses.customer_id', '=', customerId);
 }
 
-/** A LIKE pattern for "contains", with `%`, `_` and `\` taken literally (used with `escape '\'`). */
-function containsPattern(term: string): string {
-  return `%${term.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-}
-
 export async function findBusiness(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<BusinessRow | undefined> {
   return scoped(db, tenant, customerId).where('businesses.id', '=', id).executeTakeFirst();
 }
@@ -39,18 +35,13 @@ export async function listBusinesses(
   if (filters.id) query = query.where('businesses.id', 'in', filters.id);
   if (filters.status) query = query.where('businesses.status', 'in', filters.status);
   if (filters.search) {
-    const like = containsPattern(filters.search);
+    const search = filters.search;
     // @NOTE contacts are JSON text: drop the two key names so a search for "email" or "name" does not match
     // every business, and match the term as it appears inside a JSON string (quotes and backslashes escaped).
     const contactValues = sql`replace(replace(lower(${sql.ref('businesses.contacts')}), '"name":', ''), '"email":', '')`;
-    const jsonLike = containsPattern(JSON.stringify(filters.search).slice(1, -1));
+    const jsonPattern = containsPattern(JSON.stringify(search).slice(1, -1));
     query = query.where((eb) =>
-      eb.or([
-        ...(['id', 'name', 'company_number', 'tax_identifier'] as const).map(
-          (column) => sql<boolean>`lower(${sql.ref(`businesses.${column}`)}) like ${like} escape '\\'`,
-        ),
-        sql<boolean>`${contactValues} like ${jsonLike} escape '\\'`,
-      ]),
+      eb.or([...columnsContain('businesses', ['id', 'name', 'company_number', 'tax_identifier'], search), likeContains(contactValues, jsonPattern)]),
     );
   }
   return fetchPage(db, 'businesses', query, page);

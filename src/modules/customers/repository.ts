@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import { columnsContain } from '../../db/search.js';
 import type { CustomerRow, Tenant } from '../../db/tables.js';
 
 export interface CustomerFilters {
@@ -33,11 +33,8 @@ export async function listCustomers(db: Executor, tenant: Tenant, filters: Custo
   if (filters.email) query = query.where('email_key', 'in', filters.email.map((email) => email.toLowerCase()));
   if (filters.status) query = query.where('status', 'in', filters.status);
   if (filters.search) {
-    const like = `%${filters.search.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    // @NOTE SQLite has no default LIKE escape character, so name it for both engines.
-    query = query.where((eb) =>
-      eb.or(['id', 'name', 'email_key'].map((column) => sql<boolean>`lower(${sql.ref(`customers.${column}`)}) like ${like} escape '\\'`)),
-    );
+    const search = filters.search;
+    query = query.where((eb) => eb.or(columnsContain('customers', ['id', 'name', 'email_key'], search)));
   }
   return fetchPage(db, 'customers', query, page);
 }
