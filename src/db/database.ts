@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Transaction } from 'kysely';
 import pg from 'pg';
+import { registerChangeToken } from './change-token.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './tables.js';
 
@@ -49,7 +50,10 @@ function openSqlite(file: string): OpenDatabase {
   sqlite.pragma('foreign_keys = ON');
   // @NOTE several processes may share one file; wait for a writer instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const cached = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached.database }) });
+  const dataVersion = sqlite.prepare('pragma data_version').pluck();
+  registerChangeToken(db, () => `${dataVersion.get() as bigint}:${cached.localWrites()}`);
   return {
     db,
     dialect: 'sqlite',
@@ -65,9 +69,12 @@ function openSqlite(file: string): OpenDatabase {
  */
 function withStatementCache(sqlite: SQLite.Database, limit = 2000) {
   const statements = new Map<string, SQLite.Statement>();
-  return {
+  // Counts statements of this connection that may write (anything but a select), for the change token.
+  let localWrites = 0;
+  const database = {
     close: () => sqlite.close(),
     prepare(sql: string) {
+      if (!sql.startsWith('select')) localWrites += 1;
       let statement = statements.get(sql);
       if (!statement) {
         // @NOTE a bound on distinct statements (lists with many `in (?, ?, …)` lengths vary the text).
@@ -78,6 +85,7 @@ function withStatementCache(sqlite: SQLite.Database, limit = 2000) {
       return statement;
     },
   } as unknown as SQLite.Database;
+  return { database, localWrites: () => localWrites };
 }
 
 function openPostgres(url: string, options: OpenOptions): OpenDatabase {

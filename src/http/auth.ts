@@ -1,5 +1,6 @@
 // Paddle's authentication: `Authorization: Bearer <key>` (any case of "bearer", as the Node SDK sends it).
 // Every failure is a 403, with Paddle's four codes.
+import { changeToken } from '../db/change-token.js';
 import type { Db } from '../db/database.js';
 import type { Tenant } from '../db/tables.js';
 import { PaddleError, forbidden } from '../kernel/errors.js';
@@ -20,20 +21,59 @@ const malformed = () =>
   new PaddleError(403, 'authentication_malformed', 'Authentication header included, but incorrectly formatted.');
 const invalidToken = () => new PaddleError(403, 'invalid_token', 'Invalid or revoked API key.');
 
+interface KnownKey {
+  /** The database's change token when the key was read: the entry is good only while it is unchanged. */
+  token: string;
+  caller: Caller;
+  expiresAt: string | null;
+}
+
+/**
+ * Active keys already read, by key hash. @NOTE an entry is used only while the database's change token is the
+ * one it was read under, so any write by any process (a revoked key, a moved sandbox clock) is seen at once;
+ * without a token (PostgreSQL) nothing is kept. Unknown keys are never kept.
+ */
+const knownKeysByDb = new WeakMap<Db, Map<string, KnownKey>>();
+const KNOWN_KEYS_LIMIT = 10_000;
+
+async function lookUp(db: Db, keyHash: string): Promise<KnownKey | undefined> {
+  const token = changeToken(db);
+  let knownKeys = knownKeysByDb.get(db);
+  if (!knownKeys) {
+    knownKeys = new Map();
+    knownKeysByDb.set(db, knownKeys);
+  }
+  const known = token === undefined ? undefined : knownKeys.get(keyHash);
+  if (known && known.token === token) return known;
+  const found = await findKeyByHash(db, keyHash);
+  if (!found || found.key.status !== 'active') return undefined;
+  const entry: KnownKey = {
+    token: token ?? '',
+    expiresAt: found.key.expires_at,
+    // Shared by every request that presents the key while it is cached: frozen so none can change it.
+    caller: Object.freeze({
+      tenant: Object.freeze({ seller_id: found.key.seller_id, environment: found.key.environment }),
+      apiKeyId: found.key.id,
+      permissions: Object.freeze(JSON.parse(found.key.permissions) as string[]) as string[],
+      clockOffsetMicros: found.clock_offset_us,
+      portalId: found.portal_id,
+    }),
+  };
+  if (token !== undefined) {
+    if (knownKeys.size >= KNOWN_KEYS_LIMIT) knownKeys.clear();
+    knownKeys.set(keyHash, entry);
+  }
+  return entry;
+}
+
 export async function authenticate(db: Db, header: string | undefined, nowStored: () => string): Promise<Caller> {
   if (header === undefined || header.trim() === '') throw missing();
   const match = /^bearer (\S+)$/i.exec(header.trim());
   if (!match) throw malformed();
-  const found = await findKeyByHash(db, hashApiKey(match[1] as string));
-  if (!found || found.key.status !== 'active') throw invalidToken();
-  if (found.key.expires_at !== null && found.key.expires_at <= nowStored()) throw invalidToken();
-  return {
-    tenant: { seller_id: found.key.seller_id, environment: found.key.environment },
-    apiKeyId: found.key.id,
-    permissions: JSON.parse(found.key.permissions) as string[],
-    clockOffsetMicros: found.clock_offset_us,
-    portalId: found.portal_id,
-  };
+  const known = await lookUp(db, hashApiKey(match[1] as string));
+  if (!known) throw invalidToken();
+  if (known.expiresAt !== null && known.expiresAt <= nowStored()) throw invalidToken();
+  return known.caller;
 }
 
 export function requirePermissions(caller: Caller, required: readonly string[]): void {
