@@ -47,3 +47,27 @@ export async function updateById<R extends Tenant & { id: string }>(db: Executor
     .where('id', '=', id)
     .execute();
 }
+
+/**
+ * The row, locked until the end of the database transaction on PostgreSQL (`FOR UPDATE`; with `skipLocked`,
+ * undefined when another transaction holds it). SQLite serialises writers, so there the row is simply read.
+ */
+export async function lockById<T>(
+  db: Executor,
+  table: TenantTable,
+  tenant: Tenant,
+  id: string,
+  dialect: 'sqlite' | 'postgres',
+  options: { skipLocked?: boolean } = {},
+): Promise<T | undefined> {
+  if (dialect === 'sqlite') return findById<T>(db, table, tenant, id);
+  let query = (db as Executor)
+    .selectFrom(table as 'customers')
+    .selectAll()
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('id', '=', id)
+    .forUpdate();
+  if (options.skipLocked) query = query.skipLocked();
+  return (await query.executeTakeFirst()) as T | undefined;
+}

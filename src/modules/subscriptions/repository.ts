@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import { findById, updateById } from '../../db/find-by-id.js';
+import { findById, lockById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { SubscriptionRow, Tenant } from '../../db/tables.js';
 
@@ -26,9 +26,7 @@ export async function findSubscription(db: Executor, tenant: Tenant, id: string)
 }
 
 export async function lockSubscription(db: Executor, tenant: Tenant, id: string, dialect: 'sqlite' | 'postgres'): Promise<SubscriptionRow | undefined> {
-  let query = scoped(db, tenant).where('id', '=', id);
-  if (dialect === 'postgres') query = query.forUpdate();
-  return query.executeTakeFirst();
+  return lockById<SubscriptionRow>(db, 'subscriptions', tenant, id, dialect);
 }
 
 /**
@@ -36,9 +34,7 @@ export async function lockSubscription(db: Executor, tenant: Tenant, id: string,
  * (PostgreSQL `FOR UPDATE SKIP LOCKED`; SQLite serialises writers, so the row is simply read).
  */
 export async function claimSubscription(db: Executor, tenant: Tenant, id: string, dialect: 'sqlite' | 'postgres'): Promise<SubscriptionRow | undefined> {
-  let query = scoped(db, tenant).where('id', '=', id);
-  if (dialect === 'postgres') query = query.forUpdate().skipLocked();
-  return query.executeTakeFirst();
+  return lockById<SubscriptionRow>(db, 'subscriptions', tenant, id, dialect, { skipLocked: true });
 }
 
 export async function findSubscriptionByOriginTransaction(db: Executor, tenant: Tenant, transactionId: string): Promise<SubscriptionRow | undefined> {

@@ -2,7 +2,6 @@
 // Advancing steps through every instant at which work falls due, in time order, so a renewal due before a
 // retry runs before it, each seeing the clock at its own due instant.
 import type { Ctx } from '../../context.js';
-import type { Dialect } from '../../db/database.js';
 import { dueWorkRunners } from '../../jobs/due-work.js';
 import { OffsetClock, type Clock } from '../../kernel/clock.js';
 import { invalidField } from '../../kernel/errors.js';
@@ -39,7 +38,7 @@ function offsetFor(wallClock: Clock, target: Instant): bigint {
   return (target.epochNanoseconds - wallClock.now().epochNanoseconds) / 1000n;
 }
 
-export async function advanceSandboxClock(ctx: Ctx, wallClock: Clock, dialect: Dialect, input: AdvanceInput): Promise<Instant> {
+export async function advanceSandboxClock(ctx: Ctx, wallClock: Clock, input: AdvanceInput): Promise<Instant> {
   const target = targetOf(ctx.clock.now(), input);
   // Step to each due instant before the target, then to the target itself. A due instant at or before the
   // last step is work that stayed due after running: it must not hold the clock back.
@@ -48,7 +47,7 @@ export async function advanceSandboxClock(ctx: Ctx, wallClock: Clock, dialect: D
     const next = await earliestDue(ctx);
     const isFinalStep = !next || Temporal.Instant.compare(next, target) >= 0 || Temporal.Instant.compare(next, lastStep) <= 0;
     const stepTo = isFinalStep || !next ? target : next;
-    const stepped = await moveClock(ctx, wallClock, dialect, stepTo);
+    const stepped = await moveClock(ctx, wallClock, stepTo);
     for (const runner of dueWorkRunners()) await runner.runDue(stepped);
     if (isFinalStep) return stepped.clock.now();
     lastStep = stepTo;
@@ -65,9 +64,9 @@ async function earliestDue(ctx: Ctx): Promise<Instant | undefined> {
 }
 
 /** Moves the stored offset so the clock reads `to` (never backwards: a concurrent advance may have gone further). */
-async function moveClock(ctx: Ctx, wallClock: Clock, dialect: Dialect, to: Instant): Promise<Ctx> {
+async function moveClock(ctx: Ctx, wallClock: Clock, to: Instant): Promise<Ctx> {
   const offset = await ctx.db.transaction().execute(async (trx) => {
-    const row = await lockSellerEnvironment(trx, ctx.tenant, dialect);
+    const row = await lockSellerEnvironment(trx, ctx.tenant, ctx.dialect);
     const current = row?.clock_offset_us ?? 0n;
     const wanted = offsetFor(wallClock, to);
     const next = wanted > current ? wanted : current;

@@ -10,7 +10,7 @@ export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
   }));
 
   testHelper(app, deps, 'POST', '/test-helpers/clock/advance', async ({ ctx, body }) => {
-    const now = await advanceSandboxClock(ctx, deps.wallClock, deps.dialect, body ?? {});
+    const now = await advanceSandboxClock(ctx, deps.wallClock, body ?? {});
     return { data: { now: toWireTime(toStoredTime(now)) } };
   });
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { findById, updateById } from '../../db/find-by-id.js';
+import { findById, lockById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { PaymentAttemptRow, Tenant, TransactionRow } from '../../db/tables.js';
 
@@ -42,9 +42,7 @@ export async function findTransaction(db: Executor, tenant: Tenant, id: string):
 
 /** The row, locked until the end of the transaction on PostgreSQL (SQLite serialises writers anyway). */
 export async function lockTransaction(db: Executor, tenant: Tenant, id: string, dialect: 'sqlite' | 'postgres'): Promise<TransactionRow | undefined> {
-  let query = scoped(db, tenant).where('id', '=', id);
-  if (dialect === 'postgres') query = query.forUpdate();
-  return query.executeTakeFirst();
+  return lockById<TransactionRow>(db, 'transactions', tenant, id, dialect);
 }
 
 export async function listTransactions(db: Executor, tenant: Tenant, filters: TransactionFilters, page: PageRequest): Promise<Page<TransactionRow>> {
