@@ -24,7 +24,7 @@ import { describeMachine } from './machine.js';
 import { loadAverage, machineBusyCores, shares, snapshot } from './cpu.js';
 import { LOAD_CORE, SERVER_CORE, freePort, hasTaskset, killAllNow, pinSelf, startNode, stopAll, type Child } from './processes.js';
 import { summariseProfile, type ProfileWindow } from './profile-summary.js';
-import { percent, renderReport, type EngineReport, type Measurement } from './report.js';
+import { percent, renderReport, serverMicrosPerRequest, type EngineReport, type Measurement } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPORT_FILE = join(ROOT, 'BENCHMARKS.md');
@@ -211,7 +211,7 @@ async function measure(name: string, server: Child, load: LoadOptions, bodyBytes
   const cpu = measurement.cpu;
   console.log(
     `  ${name.padEnd(28)} ${measurement.reqPerSec.toFixed(0).padStart(7)} req/s   p50 ${measurement.p50.toFixed(2)} ms   ` +
-      `p99 ${measurement.p99.toFixed(2)} ms   CPU: server ${percent(cpu.server)}, postgres ${percent(cpu.postgres)}, ` +
+      `p99 ${measurement.p99.toFixed(2)} ms   server ${serverMicrosPerRequest(measurement).toFixed(1)} µs/req   CPU: server ${percent(cpu.server)}, postgres ${percent(cpu.postgres)}, ` +
       `load ${percent(cpu.load)}, other ${percent(cpu.other)}` +
       (measurement.non2xx || measurement.errors ? `   (${measurement.non2xx} non-2xx, ${measurement.errors} errors)` : ''),
   );

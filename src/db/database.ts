@@ -7,6 +7,7 @@ import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql,
 import pg from 'pg';
 import { registerChangeToken } from './change-token.js';
 import { migrations } from './migrations/index.js';
+import { busy, registerReadNow } from './read-now.js';
 import type { Database } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -54,6 +55,7 @@ function openSqlite(file: string): OpenDatabase {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached.database }) });
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
   registerChangeToken(db, () => `${dataVersion.get() as bigint}:${cached.localWrites()}`);
+  registerReadNow(db, (text, parameters) => (sqlite.inTransaction ? busy : cached.statement(text).get(...parameters)));
   return {
     db,
     dialect: 'sqlite',
@@ -71,21 +73,24 @@ function withStatementCache(sqlite: SQLite.Database, limit = 2000) {
   const statements = new Map<string, SQLite.Statement>();
   // Counts statements of this connection that may write (anything but a select), for the change token.
   let localWrites = 0;
+  const statement = (sql: string): SQLite.Statement => {
+    let prepared = statements.get(sql);
+    if (!prepared) {
+      // @NOTE a bound on distinct statements (lists with many `in (?, ?, …)` lengths vary the text).
+      if (statements.size >= limit) statements.clear();
+      prepared = sqlite.prepare(sql);
+      statements.set(sql, prepared);
+    }
+    return prepared;
+  };
   const database = {
     close: () => sqlite.close(),
     prepare(sql: string) {
       if (!sql.startsWith('select')) localWrites += 1;
-      let statement = statements.get(sql);
-      if (!statement) {
-        // @NOTE a bound on distinct statements (lists with many `in (?, ?, …)` lengths vary the text).
-        if (statements.size >= limit) statements.clear();
-        statement = sqlite.prepare(sql);
-        statements.set(sql, statement);
-      }
-      return statement;
+      return statement(sql);
     },
   } as unknown as SQLite.Database;
-  return { database, localWrites: () => localWrites };
+  return { database, statement, localWrites: () => localWrites };
 }
 
 function openPostgres(url: string, options: OpenOptions): OpenDatabase {

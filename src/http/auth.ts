@@ -2,6 +2,7 @@
 // Every failure is a 403, with Paddle's four codes.
 import { changeToken } from '../db/change-token.js';
 import type { Db } from '../db/database.js';
+import { ReadCache } from '../db/read-cache.js';
 import type { Tenant } from '../db/tables.js';
 import { PaddleError, forbidden } from '../kernel/errors.js';
 import { grants } from '../kernel/permissions.js';
@@ -22,35 +23,26 @@ const malformed = () =>
 const invalidToken = () => new PaddleError(403, 'invalid_token', 'Invalid or revoked API key.');
 
 interface KnownKey {
-  /** The database's change token when the key was read: the entry is good only while it is unchanged. */
-  token: string;
   caller: Caller;
   expiresAt: string | null;
 }
 
 /**
- * Active keys already read, by key hash. @NOTE an entry is used only while the database's change token is the
- * one it was read under, so any write by any process (a revoked key, a moved sandbox clock) is seen at once;
- * without a token (PostgreSQL) nothing is kept. Unknown keys are never kept.
+ * Active keys already read, by key hash, kept while the database's change token is unchanged (db/read-cache.ts),
+ * so a revoked key or a moved sandbox clock is seen at once, whichever process wrote it. Without a token
+ * (PostgreSQL) nothing is kept. Unknown keys are never kept.
  */
-const knownKeysByDb = new WeakMap<Db, Map<string, KnownKey>>();
-const KNOWN_KEYS_LIMIT = 10_000;
+const knownKeys = new ReadCache<KnownKey>(10_000);
 
 async function lookUp(db: Db, keyHash: string): Promise<KnownKey | undefined> {
   const token = changeToken(db);
-  let knownKeys = knownKeysByDb.get(db);
-  if (!knownKeys) {
-    knownKeys = new Map();
-    knownKeysByDb.set(db, knownKeys);
-  }
-  const known = token === undefined ? undefined : knownKeys.get(keyHash);
-  if (known && known.token === token) return known;
+  const known = token === undefined ? undefined : knownKeys.get(db, keyHash, token);
+  if (known) return known;
   const found = await findKeyByHash(db, keyHash);
   if (!found || found.key.status !== 'active') return undefined;
   const entry: KnownKey = {
-    token: token ?? '',
     expiresAt: found.key.expires_at,
-    // Shared by every request that presents the key while it is cached: frozen so none can change it.
+    // Shared by every request that presents the key while it is kept: frozen so none can change it.
     caller: Object.freeze({
       tenant: Object.freeze({ seller_id: found.key.seller_id, environment: found.key.environment }),
       apiKeyId: found.key.id,
@@ -59,10 +51,7 @@ async function lookUp(db: Db, keyHash: string): Promise<KnownKey | undefined> {
       portalId: found.portal_id,
     }),
   };
-  if (token !== undefined) {
-    if (knownKeys.size >= KNOWN_KEYS_LIMIT) knownKeys.clear();
-    knownKeys.set(keyHash, entry);
-  }
+  if (token !== undefined) knownKeys.set(db, keyHash, token, entry);
   return entry;
 }
 

@@ -1,7 +1,7 @@
 // Paddle's API key format (keys made after May 2025):
 //   pdl_{sdbx|live}_apikey_<26: the key's apikey_ id>_<22: random secret>_<3: checksum>
 // Only a SHA-256 of the whole key is stored, so a leaked database leaks no usable key.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hash, randomBytes } from 'node:crypto';
 import type { Environment } from '../../db/tables.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -34,7 +34,8 @@ export function generateApiKey(environment: Environment, apiKeyId: string): stri
 }
 
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  // @NOTE the one-shot hash is twice as fast as createHash for a short input, and every request hashes its key.
+  return hash('sha256', key, 'hex');
 }
 
 export interface ParsedApiKey {

@@ -1,0 +1,99 @@
+// Get-by-id on SQLite keeps rows it has read while the change token is unchanged. These tests fail if a kept
+// row outlives a write (by this connection, another connection, or a rolled-back transaction) or can be changed.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { migrateToLatest, openDatabase, type OpenDatabase } from './database.js';
+import { findById } from './find-by-id.js';
+import type { CustomerRow } from './tables.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'paddock-find-by-id-'));
+const tenant = { seller_id: 'sel_find_by_id', environment: 'sandbox' as const };
+
+function customer(id: string, name: string): CustomerRow {
+  return {
+    ...tenant,
+    id,
+    name,
+    email: `${id}@example.com`,
+    email_key: `${id}@example.com`,
+    marketing_consent: 0n,
+    status: 'active',
+    custom_data: null,
+    locale: 'en',
+    import_meta: null,
+    created_at: '2026-11-24T10:00:00.000000Z',
+    updated_at: '2026-11-24T10:00:00.000000Z',
+  };
+}
+
+describe('findById on a shared SQLite file', () => {
+  let first: OpenDatabase;
+  let second: OpenDatabase;
+
+  before(async () => {
+    const url = `sqlite:${join(dir, 'rows.db')}`;
+    first = openDatabase(url);
+    second = openDatabase(url);
+    await migrateToLatest(first.db);
+  });
+  after(async () => {
+    await first.close();
+    await second.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const rename = (open: OpenDatabase, id: string, name: string) =>
+    open.db.updateTable('customers').set({ name }).where('seller_id', '=', tenant.seller_id).where('id', '=', id).execute();
+
+  it('answers the same row again until something writes, then reads it anew', async () => {
+    await first.db.insertInto('customers').values(customer('ctm_one', 'First name')).execute();
+    const once = await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_one');
+    const twice = await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_one');
+    assert.equal(twice?.name, 'First name');
+    assert.equal(twice, once, 'the second read is answered from the kept row');
+
+    await rename(first, 'ctm_one', 'Renamed here');
+    assert.equal((await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_one'))?.name, 'Renamed here');
+
+    await rename(second, 'ctm_one', 'Renamed by another connection');
+    assert.equal((await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_one'))?.name, 'Renamed by another connection');
+  });
+
+  it('gives out rows nobody can change', async () => {
+    await first.db.insertInto('customers').values(customer('ctm_frozen', 'Frozen')).execute();
+    const row = await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_frozen');
+    assert.ok(row);
+    assert.throws(() => {
+      (row as { name: string | null }).name = 'Changed in memory';
+    }, TypeError);
+    assert.equal((await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_frozen'))?.name, 'Frozen');
+  });
+
+  it('never answers with another request’s uncommitted write, even when it is rolled back', async () => {
+    await first.db.insertInto('customers').values(customer('ctm_dirty', 'Committed')).execute();
+    await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_dirty');
+    let readDuring: Promise<CustomerRow | undefined> | undefined;
+    await assert.rejects(
+      first.db.transaction().execute(async (trx) => {
+        await trx.updateTable('customers').set({ name: 'Uncommitted' }).where('id', '=', 'ctm_dirty').execute();
+        // Another request reads while this transaction is open on the one connection.
+        readDuring = findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_dirty');
+        await new Promise((resolve) => setImmediate(resolve));
+        throw new Error('roll back');
+      }),
+      /roll back/,
+    );
+    assert.equal((await readDuring)?.name, 'Committed');
+    assert.equal((await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_dirty'))?.name, 'Committed');
+  });
+
+  it('keeps tenants apart', async () => {
+    await first.db.insertInto('customers').values(customer('ctm_tenant', 'Sandbox row')).execute();
+    assert.ok(await findById(first.db, 'customers', tenant, 'ctm_tenant'));
+    assert.equal(await findById(first.db, 'customers', { ...tenant, environment: 'live' }, 'ctm_tenant'), undefined);
+    assert.equal(await findById(first.db, 'customers', { ...tenant, seller_id: 'sel_other' }, 'ctm_tenant'), undefined);
+  });
+});
