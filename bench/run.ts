@@ -1,5 +1,5 @@
-// `npm run bench`: requests per second and p99 latency of three customer operations (get by id, first list
-// page, create) on SQLite and PostgreSQL, beside a bare Fastify route answering a JSON body of the same
+// `npm run bench`: requests per second and p99 latency of customer operations (get by id; rename then get; first
+// list page; create) on SQLite and PostgreSQL, beside a bare Fastify route answering a JSON body of the same
 // size, and writes BENCHMARKS.md.
 //
 // Each server runs in its own child process pinned to core 0; this process (the load generator, autocannon)
@@ -7,7 +7,7 @@
 // start it: `node bin/paddock.mjs serve` with PORT and DATABASE_URL.
 //
 // Options: --duration <s> (measured seconds per scenario, default 8), --warmup <s> (default 2),
-// --connections <n> (default 32), --only sqlite|postgres, --scenario get|list|create|bare (repeatable),
+// --connections <n> (default 32), --only sqlite|postgres, --scenario get|mixed|list|create|bare (repeatable),
 // --wait-quiet <s> (wait at most this long for other work on the machine to stop, default 60),
 // --cpu-prof (profile the server children into a temporary folder and summarise each measured run; only a
 // full default run without profiling rewrites BENCHMARKS.md).
@@ -24,7 +24,7 @@ import { describeMachine } from './machine.js';
 import { loadAverage, machineBusyCores, shares, snapshot } from './cpu.js';
 import { LOAD_CORE, SERVER_CORE, freePort, hasTaskset, killAllNow, pinSelf, startNode, stopAll, type Child } from './processes.js';
 import { summariseProfile, type ProfileWindow } from './profile-summary.js';
-import { percent, renderReport, serverMicrosPerRequest, type EngineReport, type Measurement } from './report.js';
+import { READ_AFTER_WRITE, percent, renderReport, serverMicrosPerRequest, type EngineReport, type Measurement } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPORT_FILE = join(ROOT, 'BENCHMARKS.md');
@@ -50,7 +50,7 @@ const duration = Number(options.duration);
 const warmup = Number(options.warmup);
 const waitQuiet = Number(options['wait-quiet']);
 const connections = Number(options.connections);
-const scenarios = new Set(options.scenario ?? ['get', 'list', 'create', 'bare']);
+const scenarios = new Set(options.scenario ?? ['get', 'mixed', 'list', 'create', 'bare']);
 const engines = options.only ? [options.only] : ['sqlite', 'postgres'];
 /** Only a full default run may replace BENCHMARKS.md. */
 const partial = options.only !== undefined || options.scenario !== undefined || options['cpu-prof'] === true ||
@@ -235,6 +235,35 @@ function getById(paddock: Paddock, ids: string[]): LoadOptions {
   };
 }
 
+/**
+ * Each connection renames a customer and then reads it: every read follows a write, so none is answered from
+ * kept rows (on SQLite any write changes the change token) and the row shows what an uncached read costs.
+ */
+function readAfterWrite(paddock: Paddock, ids: string[]): LoadOptions {
+  let i = 0;
+  let renames = 0;
+  return {
+    url: paddock.baseUrl,
+    requests: [
+      {
+        method: 'PATCH',
+        headers: headers(paddock.key),
+        setupRequest: (request, context) => {
+          i = (i + 1) % ids.length;
+          renames += 1;
+          (context as { id?: string }).id = ids[i];
+          return { ...request, path: `/customers/${ids[i]}`, body: JSON.stringify({ name: `Renamed ${renames}` }) };
+        },
+      },
+      {
+        method: 'GET',
+        headers: headers(paddock.key),
+        setupRequest: (request, context) => ({ ...request, path: `/customers/${(context as { id?: string }).id}` }),
+      },
+    ],
+  };
+}
+
 function firstListPage(paddock: Paddock): LoadOptions {
   return { url: paddock.baseUrl, requests: [{ method: 'GET', path: '/customers', headers: headers(paddock.key) }] };
 }
@@ -283,6 +312,9 @@ async function runEngine(engine: string, databaseUrl: string, label: string): Pr
     await bare.child.stop();
   }
   if (scenarios.has('get')) results.push(await measure('GET /customers/{id}', paddock.child, getById(paddock, ids), Buffer.byteLength(getBody)));
+  if (scenarios.has('mixed')) {
+    results.push(await measure(READ_AFTER_WRITE, paddock.child, readAfterWrite(paddock, ids), Buffer.byteLength(getBody)));
+  }
   if (scenarios.has('list')) results.push(await measure(`GET /customers (${listed} per page)`, paddock.child, firstListPage(paddock), Buffer.byteLength(listBody)));
   if (scenarios.has('create')) results.push(await measure('POST /customers', paddock.child, create(paddock), Buffer.byteLength(createBody)));
 
