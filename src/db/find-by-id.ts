@@ -34,7 +34,7 @@ function compiledFor(db: Executor, table: TenantTable): CompiledQuery {
 }
 
 /** Rows by table, tenant and id; frozen, since every reader of the row shares it. */
-const rowCache = new ReadCache<object>(50_000);
+const rowCache = new ReadCache<object>(10_000);
 
 /** The row of `table` with this id in the tenant, or undefined. The row is read-only (it may be shared). */
 export async function findById<T>(db: Executor, table: TenantTable, tenant: Tenant, id: string): Promise<T | undefined> {

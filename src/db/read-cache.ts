@@ -1,37 +1,38 @@
-// Values read from the database, each kept with the change token (db/change-token.ts) it was read under and
-// given out only while the database still shows that token: any write by any connection — this process, the
-// CLI, another server on the same file — changes the token, and every entry read before it is then ignored.
+// Values read from the database, kept with the change token (db/change-token.ts) they were read under and given
+// out only while the database still shows that token: any write by any connection — this process, the CLI,
+// another server on the same file — changes the token, and everything read before it is dropped at the next use.
 // This is the rule SQLite applies to its own page cache in WAL mode; it saves the statement, not freshness.
 import type { Executor } from './database.js';
 
-interface Entry<V> {
+/** What was read under one token; a new token starts a new generation, so stale values are never held. */
+interface Generation<V> {
   token: string;
-  value: V;
+  values: Map<string, V>;
 }
 
 export class ReadCache<V> {
-  private readonly byDb = new WeakMap<Executor, Map<string, Entry<V>>>();
+  private readonly byDb = new WeakMap<Executor, Generation<V>>();
 
-  /** @param limit entries kept per database before the cache starts over (a bound, not a policy). */
+  /** @param limit values kept per database and token before the cache starts over (a bound on memory). */
   constructor(private readonly limit: number) {}
 
   /** The value kept for `key` if it was read under `token`. */
   get(db: Executor, key: string, token: string): V | undefined {
-    const entry = this.byDb.get(db)?.get(key);
-    return entry && entry.token === token ? entry.value : undefined;
+    const generation = this.byDb.get(db);
+    return generation?.token === token ? generation.values.get(key) : undefined;
   }
 
   /**
    * Keeps `value`, read under `token`. @NOTE take the token before reading: a write between the two then makes
-   * the entry look older than it is (ignored at the next use), never newer.
+   * the value look older than it is (dropped at the next use), never newer.
    */
   set(db: Executor, key: string, token: string, value: V): void {
-    let entries = this.byDb.get(db);
-    if (!entries) {
-      entries = new Map();
-      this.byDb.set(db, entries);
+    let generation = this.byDb.get(db);
+    if (generation?.token !== token) {
+      generation = { token, values: new Map() };
+      this.byDb.set(db, generation);
     }
-    if (entries.size >= this.limit) entries.clear();
-    entries.set(key, { token, value });
+    if (generation.values.size >= this.limit) generation.values.clear();
+    generation.values.set(key, value);
   }
 }
