@@ -7,6 +7,7 @@ import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql,
 import pg from 'pg';
 import { registerChangeToken } from './change-token.js';
 import { migrations } from './migrations/index.js';
+import { registerPreparedRead } from './prepared-read.js';
 import { busy, registerReadNow } from './read-now.js';
 import type { Database } from './tables.js';
 
@@ -100,6 +101,7 @@ function openPostgres(url: string, options: OpenOptions): OpenDatabase {
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  registerPreparedRead(db, async (name, text, values) => (await pool.query({ name, text, values: [...values] })).rows);
   return {
     db,
     dialect: 'postgres',

@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { POSTGRES_URL, dropPostgresSchema, newPostgresSchema, testDialects } from '../../test/support/app.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './database.js';
 import { findById } from './find-by-id.js';
 import type { CustomerRow } from './tables.js';
@@ -95,5 +97,59 @@ describe('findById on a shared SQLite file', () => {
     assert.ok(await findById(first.db, 'customers', tenant, 'ctm_tenant'));
     assert.equal(await findById(first.db, 'customers', { ...tenant, environment: 'live' }, 'ctm_tenant'), undefined);
     assert.equal(await findById(first.db, 'customers', { ...tenant, seller_id: 'sel_other' }, 'ctm_tenant'), undefined);
+  });
+});
+
+describe('findById on PostgreSQL', async () => {
+  if (!(await testDialects()).includes('postgres')) return;
+  let schema: string;
+  let single: OpenDatabase;
+  let pair: OpenDatabase;
+
+  before(async () => {
+    schema = await newPostgresSchema();
+    // One connection, so a later query sees the session's prepared statements; two, so a read outside the
+    // transaction would be free to use the other connection.
+    single = openDatabase(POSTGRES_URL, { schema, poolSize: 1 });
+    pair = openDatabase(POSTGRES_URL, { schema, poolSize: 2 });
+    await migrateToLatest(single.db, single.schema);
+    await single.db.insertInto('customers').values(customer('ctm_pg', 'On PostgreSQL')).execute();
+  });
+  after(async () => {
+    await single.close();
+    await pair.close();
+    await dropPostgresSchema(schema);
+  });
+
+  it('reads through a named prepared statement, parsed once per connection', async () => {
+    const row = await findById<CustomerRow>(single.db, 'customers', tenant, 'ctm_pg');
+    assert.equal(row?.name, 'On PostgreSQL');
+    const prepared = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(single.db);
+    const customers = prepared.rows.filter((r) => r.statement.includes('from "customers"'));
+    assert.equal(customers.length, 1);
+    assert.match(customers[0]!.name, /^paddock_[0-9a-f]{24}$/);
+    await findById<CustomerRow>(single.db, 'customers', tenant, 'ctm_pg');
+    const after = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(single.db);
+    assert.equal(after.rows[0]?.n, prepared.rows.length, 'the second read reuses the statement');
+  });
+
+  it('still reads after another process changed the table under the prepared statement', async () => {
+    await findById<CustomerRow>(single.db, 'customers', tenant, 'ctm_pg');
+    await sql`alter table customers add column added_by_a_newer_version text`.execute(pair.db);
+    try {
+      const row = await findById<CustomerRow & { added_by_a_newer_version: string | null }>(single.db, 'customers', tenant, 'ctm_pg');
+      assert.equal(row?.id, 'ctm_pg');
+      assert.equal(row?.added_by_a_newer_version, null);
+    } finally {
+      await sql`alter table customers drop column added_by_a_newer_version`.execute(pair.db);
+    }
+  });
+
+  it('reads inside a transaction on the transaction’s own connection', async () => {
+    await pair.db.transaction().execute(async (trx) => {
+      await trx.updateTable('customers').set({ name: 'Inside the transaction' }).where('id', '=', 'ctm_pg').execute();
+      const row = await findById<CustomerRow>(trx, 'customers', tenant, 'ctm_pg');
+      assert.equal(row?.name, 'Inside the transaction');
+    });
   });
 });

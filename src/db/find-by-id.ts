@@ -6,6 +6,7 @@ import type { CompiledQuery } from 'kysely';
 import { changeToken } from './change-token.js';
 import type { Executor } from './database.js';
 import { ReadCache } from './read-cache.js';
+import { readPrepared } from './prepared-read.js';
 import { readFirstNow } from './read-now.js';
 import type { Database, Tenant } from './tables.js';
 
@@ -53,8 +54,7 @@ export async function findById<T>(db: Executor, table: TenantTable, tenant: Tena
 
 async function readRow<T>(db: Executor, table: TenantTable, tenant: Tenant, id: string): Promise<T | undefined> {
   const query = compiledFor(db, table);
-  const result = await db.executeQuery<T>({ ...query, parameters: [tenant.seller_id, tenant.environment, id] });
-  return result.rows[0];
+  return (await readPrepared<T>(db, query.sql, [tenant.seller_id, tenant.environment, id]))[0];
 }
 
 /** Writes every column of `row` (found by its tenant and id) back to `table`. */

@@ -72,7 +72,7 @@ export interface TestResponse {
   text: string;
 }
 
-async function newPostgresSchema(): Promise<string> {
+export async function newPostgresSchema(): Promise<string> {
   const schema = `paddock_test_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
@@ -81,7 +81,7 @@ async function newPostgresSchema(): Promise<string> {
   return schema;
 }
 
-async function dropPostgresSchema(schema: string): Promise<void> {
+export async function dropPostgresSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   await client.query(`drop schema if exists ${schema} cascade`);

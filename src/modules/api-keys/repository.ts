@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.js';
+import { readPrepared } from '../../db/prepared-read.js';
 import type { ApiKeyRow, Environment, Tenant } from '../../db/tables.js';
 
 export interface KeyWithTenant {
@@ -37,8 +38,7 @@ export async function findKeyByHash(db: Executor, keyHash: string): Promise<KeyW
     compiled = keyLookup(db, '').compile();
     compiledLookups.set(db, compiled);
   }
-  const result = await db.executeQuery<NonNullable<KeyLookupRow>>({ ...compiled, parameters: [keyHash] });
-  const row = result.rows[0];
+  const [row] = await readPrepared<NonNullable<KeyLookupRow>>(db, compiled.sql, [keyHash]);
   if (!row) return undefined;
   const { clock_offset_us, portal_id, ...key } = row;
   return { key, clock_offset_us: BigInt(clock_offset_us), portal_id };
