@@ -1,7 +1,7 @@
 // One-row reads answered at once on the embedded SQLite connection. better-sqlite3 runs a statement
 // synchronously in a few microseconds; going through Kysely's driver (a connection mutex, promises) costs about
-// as much again, and get-by-id is the hottest path there is. PostgreSQL has no such reader: callers fall back
-// to Kysely.
+// as much again, and get-by-id is the hottest path there is. PostgreSQL has no such reader (its hot reads are
+// prepared statements instead, db/prepared-read.ts).
 import type { Executor } from './database.js';
 
 /** Runs `sql` and returns its first row, or undefined for no row; `busy` when it must not run now. */
