@@ -4,6 +4,12 @@ import type { Insertable, Selectable } from 'kysely';
 
 export type Environment = 'sandbox' | 'live';
 
+/**
+ * A 0/1 flag in an `integer` column: PostgreSQL's int4 arrives as a number, SQLite's integers as bigint (safe
+ * integers), so read it with `Number(flag) === 1`.
+ */
+export type Flag = bigint | number;
+
 /** Every tenant-owned row starts with these two columns. */
 export interface TenantColumns {
   seller_id: string;
@@ -30,7 +36,7 @@ export interface ApiKeysTable extends TenantColumns {
   key_hash: string;
   permissions: string;
   status: string;
-  is_bootstrap: bigint;
+  is_bootstrap: Flag;
   expires_at: string | null;
   created_at: string;
   updated_at: string;
@@ -79,7 +85,7 @@ export interface CustomersTable extends TenantColumns {
   name: string | null;
   email: string;
   email_key: string;
-  marketing_consent: bigint;
+  marketing_consent: Flag;
   status: string;
   custom_data: string | null;
   locale: string;
@@ -205,7 +211,7 @@ export interface SubscriptionsTable extends TenantColumns {
   current_billing_period: string | null;
   scheduled_change: string | null;
   on_resume: string | null;
-  past_due_when_paused: bigint;
+  past_due_when_paused: Flag;
   discount: string | null;
   items: string;
   custom_data: string | null;
