@@ -2,15 +2,14 @@
 // and compiled once per database and table, then run with the tenant and id as parameters (building a Kysely
 // query costs more than running it on SQLite). On SQLite a row already read is given out again while the
 // database's change token is unchanged (db/read-cache.ts): checking the token costs a third of reading the row.
-import type { CompiledQuery } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { changeToken } from './change-token.js';
 import type { Executor } from './database.js';
 import { ReadCache } from './read-cache.js';
 import { readPrepared } from './prepared-read.js';
 import { readFirstNow } from './read-now.js';
-import type { Database, Tenant } from './tables.js';
-
-type TenantTable = Exclude<keyof Database, 'sellers'>;
+import type { Tenant, TenantTable } from './tables.js';
+import { tenantRows } from './tenant-rows.js';
 
 const compiled = new WeakMap<Executor, Map<string, CompiledQuery>>();
 
@@ -22,12 +21,8 @@ function compiledFor(db: Executor, table: TenantTable): CompiledQuery {
   }
   let query = byTable.get(table);
   if (!query) {
-    query = (db as Executor)
-      .selectFrom(table as 'customers')
-      .selectAll()
-      .where('seller_id', '=', '')
-      .where('environment', '=', 'sandbox')
-      .where('id', '=', '')
+    query = tenantRows(db, table, { seller_id: '', environment: 'sandbox' })
+      .where(sql.ref(`${table}.id`), '=', '')
       .compile();
     byTable.set(table, query);
   }
@@ -82,13 +77,7 @@ export async function lockById<T>(
   options: { skipLocked?: boolean } = {},
 ): Promise<T | undefined> {
   if (dialect === 'sqlite') return readRow<T>(db, table, tenant, id);
-  let query = (db as Executor)
-    .selectFrom(table as 'customers')
-    .selectAll()
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
-    .where('id', '=', id)
-    .forUpdate();
+  let query = tenantRows(db, table, tenant).where(sql.ref(`${table}.id`), '=', id).forUpdate();
   if (options.skipLocked) query = query.skipLocked();
   return (await query.executeTakeFirst()) as T | undefined;
 }

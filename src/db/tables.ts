@@ -257,6 +257,9 @@ export interface Database {
   emails: EmailsTable;
 }
 
+/** Every table whose rows belong to a tenant (all but `sellers`). */
+export type TenantTable = Exclude<keyof Database, 'sellers'>;
+
 export type ProductRow = Selectable<ProductsTable>;
 export type PriceRow = Selectable<PricesTable>;
 export type CustomerRow = Selectable<CustomersTable>;

@@ -2,6 +2,7 @@
 // change and its event commit or roll back together. Delivery to webhooks reads them later.
 import type { Ctx } from '../context.js';
 import type { Executor } from '../db/database.js';
+import { tenantRows } from '../db/tenant-rows.js';
 import { newId } from '../kernel/ids.js';
 import { toStoredTime } from '../kernel/time.js';
 import type { EventType } from './catalogue.js';
@@ -23,11 +24,7 @@ export async function recordEvent(trx: Executor, ctx: Ctx, eventType: EventType,
 }
 
 export async function listEvents(db: Executor, ctx: Pick<Ctx, 'tenant'>) {
-  return db
-    .selectFrom('events')
-    .selectAll()
-    .where('seller_id', '=', ctx.tenant.seller_id)
-    .where('environment', '=', ctx.tenant.environment)
+  return tenantRows(db, 'events', ctx.tenant)
     .orderBy('id', 'asc')
     .execute();
 }

@@ -3,6 +3,7 @@ import { updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { columnsContain } from '../../db/search.js';
 import type { AddressRow, Tenant } from '../../db/tables.js';
+import { tenantRows } from '../../db/tenant-rows.js';
 
 export interface AddressFilters {
   id?: string[];
@@ -13,13 +14,9 @@ export interface AddressFilters {
 /** Columns `search` looks in: every text field except status and the timestamps. */
 const SEARCHED = ['id', 'description', 'first_line', 'second_line', 'city', 'postal_code', 'region', 'country_code'] as const;
 
+/** The tenant's addresses of one customer. */
 function scoped(db: Executor, tenant: Tenant, customerId: string) {
-  return db
-    .selectFrom('addresses')
-    .selectAll()
-    .where('addresses.seller_id', '=', tenant.seller_id)
-    .where('addresses.environment', '=', tenant.environment)
-    .where('addresses.customer_id', '=', customerId);
+  return tenantRows(db, 'addresses', tenant).where('addresses.customer_id', '=', customerId);
 }
 
 export async function findAddress(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<AddressRow | undefined> {

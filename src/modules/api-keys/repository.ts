@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import { readPrepared } from '../../db/prepared-read.js';
 import type { ApiKeyRow, Environment, Tenant } from '../../db/tables.js';
+import { tenantRows } from '../../db/tenant-rows.js';
 
 export interface KeyWithTenant {
   key: ApiKeyRow;
@@ -49,11 +50,7 @@ export async function insertApiKey(db: Executor, row: ApiKeyRow): Promise<void> 
 }
 
 export async function findBootstrapKey(db: Executor, tenant: Tenant): Promise<ApiKeyRow | undefined> {
-  return db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
+  return tenantRows(db, 'api_keys', tenant)
     .where('is_bootstrap', '=', 1n)
     .executeTakeFirst();
 }

@@ -4,6 +4,7 @@ import { updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { columnsContain, containsPattern, likeContains } from '../../db/search.js';
 import type { BusinessRow, Tenant } from '../../db/tables.js';
+import { tenantRows } from '../../db/tenant-rows.js';
 
 export interface BusinessFilters {
   id?: string[];
@@ -11,13 +12,9 @@ export interface BusinessFilters {
   search?: string;
 }
 
+/** The tenant's businesses of one customer. */
 function scoped(db: Executor, tenant: Tenant, customerId: string) {
-  return db
-    .selectFrom('businesses')
-    .selectAll()
-    .where('businesses.seller_id', '=', tenant.seller_id)
-    .where('businesses.environment', '=', tenant.environment)
-    .where('businesses.customer_id', '=', customerId);
+  return tenantRows(db, 'businesses', tenant).where('businesses.customer_id', '=', customerId);
 }
 
 export async function findBusiness(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<BusinessRow | undefined> {

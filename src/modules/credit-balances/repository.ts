@@ -1,12 +1,9 @@
 import type { Executor } from '../../db/database.js';
 import type { CreditBalanceRow, Tenant } from '../../db/tables.js';
+import { tenantRows } from '../../db/tenant-rows.js';
 
 export async function listBalances(db: Executor, tenant: Tenant, customerId: string, currencies?: string[]): Promise<CreditBalanceRow[]> {
-  let query = db
-    .selectFrom('credit_balances')
-    .selectAll()
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
+  let query = tenantRows(db, 'credit_balances', tenant)
     .where('customer_id', '=', customerId);
   if (currencies) query = query.where('currency_code', 'in', currencies);
   return query.orderBy('currency_code').execute();
@@ -14,11 +11,7 @@ export async function listBalances(db: Executor, tenant: Tenant, customerId: str
 
 /** The balance row for one currency, locked for the rest of the transaction on PostgreSQL. */
 export async function lockBalance(db: Executor, tenant: Tenant, customerId: string, currency: string, dialect: 'sqlite' | 'postgres') {
-  let query = db
-    .selectFrom('credit_balances')
-    .selectAll()
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
+  let query = tenantRows(db, 'credit_balances', tenant)
     .where('customer_id', '=', customerId)
     .where('currency_code', '=', currency);
   if (dialect === 'postgres') query = query.forUpdate();

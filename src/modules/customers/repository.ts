@@ -3,6 +3,7 @@ import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { columnsContain } from '../../db/search.js';
 import type { CustomerRow, Tenant } from '../../db/tables.js';
+import { tenantRows } from '../../db/tenant-rows.js';
 
 export interface CustomerFilters {
   id?: string[];
@@ -11,24 +12,16 @@ export interface CustomerFilters {
   search?: string;
 }
 
-function scoped(db: Executor, tenant: Tenant) {
-  return db
-    .selectFrom('customers')
-    .selectAll()
-    .where('customers.seller_id', '=', tenant.seller_id)
-    .where('customers.environment', '=', tenant.environment);
-}
-
 export async function findCustomer(db: Executor, tenant: Tenant, id: string): Promise<CustomerRow | undefined> {
   return findById<CustomerRow>(db, 'customers', tenant, id);
 }
 
 export async function findCustomerByEmail(db: Executor, tenant: Tenant, email: string): Promise<CustomerRow | undefined> {
-  return scoped(db, tenant).where('email_key', '=', email.toLowerCase()).executeTakeFirst();
+  return tenantRows(db, 'customers', tenant).where('email_key', '=', email.toLowerCase()).executeTakeFirst();
 }
 
 export async function listCustomers(db: Executor, tenant: Tenant, filters: CustomerFilters, page: PageRequest): Promise<Page<CustomerRow>> {
-  let query = scoped(db, tenant);
+  let query = tenantRows(db, 'customers', tenant);
   if (filters.id) query = query.where('id', 'in', filters.id);
   if (filters.email) query = query.where('email_key', 'in', filters.email.map((email) => email.toLowerCase()));
   if (filters.status) query = query.where('status', 'in', filters.status);

@@ -1,9 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import type { EmailRow, EmailsTable, Tenant } from '../../db/tables.js';
-
-function scoped(db: Executor, tenant: Tenant) {
-  return db.selectFrom('emails').selectAll().where('emails.seller_id', '=', tenant.seller_id).where('emails.environment', '=', tenant.environment);
-}
+import { tenantRows } from '../../db/tenant-rows.js';
 
 export async function insertEmail(db: Executor, row: EmailRow): Promise<void> {
   await db.insertInto('emails').values(row).execute();
@@ -11,7 +8,7 @@ export async function insertEmail(db: Executor, row: EmailRow): Promise<void> {
 
 /** Newest first; `toKey` (lower-cased) keeps only the emails to that address. */
 export async function listEmails(db: Executor, tenant: Tenant, toKey: string | undefined, limit: number): Promise<EmailRow[]> {
-  let query = scoped(db, tenant);
+  let query = tenantRows(db, 'emails', tenant);
   if (toKey !== undefined) query = query.where('to_key', '=', toKey);
   return query.orderBy('sent_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }

@@ -1,18 +1,15 @@
 import type { Executor } from '../../db/database.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { PaymentMethodRow, Tenant } from '../../db/tables.js';
+import { tenantRows } from '../../db/tenant-rows.js';
 
 export interface PaymentMethodFilters {
   address_id?: string[];
 }
 
+/** The tenant's payment methods of one customer. */
 function scoped(db: Executor, tenant: Tenant, customerId: string) {
-  return db
-    .selectFrom('payment_methods')
-    .selectAll()
-    .where('payment_methods.seller_id', '=', tenant.seller_id)
-    .where('payment_methods.environment', '=', tenant.environment)
-    .where('payment_methods.customer_id', '=', customerId);
+  return tenantRows(db, 'payment_methods', tenant).where('payment_methods.customer_id', '=', customerId);
 }
 
 export async function findPaymentMethod(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<PaymentMethodRow | undefined> {

@@ -2,6 +2,7 @@ import type { Executor } from '../../db/database.js';
 import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest, type SortKey } from '../../db/pagination.js';
 import type { PriceRow, Tenant } from '../../db/tables.js';
+import { tenantRows } from '../../db/tenant-rows.js';
 
 export interface PriceFilters {
   id?: string[];
@@ -32,14 +33,6 @@ function withSortColumns(row: PriceRow): PriceRow {
   };
 }
 
-function scoped(db: Executor, tenant: Tenant) {
-  return db
-    .selectFrom('prices')
-    .selectAll()
-    .where('prices.seller_id', '=', tenant.seller_id)
-    .where('prices.environment', '=', tenant.environment);
-}
-
 export async function findPrice(db: Executor, tenant: Tenant, id: string): Promise<PriceRow | undefined> {
   return findById<PriceRow>(db, 'prices', tenant, id);
 }
@@ -47,11 +40,11 @@ export async function findPrice(db: Executor, tenant: Tenant, id: string): Promi
 /** Every price of the given products, oldest first. */
 export async function findPricesOfProducts(db: Executor, tenant: Tenant, productIds: readonly string[]): Promise<PriceRow[]> {
   if (productIds.length === 0) return [];
-  return scoped(db, tenant).where('product_id', 'in', [...productIds]).orderBy('id', 'asc').execute();
+  return tenantRows(db, 'prices', tenant).where('product_id', 'in', [...productIds]).orderBy('id', 'asc').execute();
 }
 
 export async function listPrices(db: Executor, tenant: Tenant, filters: PriceFilters, page: PageRequest): Promise<Page<PriceRow>> {
-  let query = scoped(db, tenant);
+  let query = tenantRows(db, 'prices', tenant);
   if (filters.id) query = query.where('id', 'in', filters.id);
   if (filters.product_id) query = query.where('product_id', 'in', filters.product_id);
   if (filters.status) query = query.where('status', 'in', filters.status);

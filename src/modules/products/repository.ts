@@ -2,6 +2,7 @@ import type { Executor } from '../../db/database.js';
 import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { ProductRow, Tenant } from '../../db/tables.js';
+import { tenantRows } from '../../db/tenant-rows.js';
 
 export interface ProductFilters {
   id?: string[];
@@ -10,25 +11,17 @@ export interface ProductFilters {
   type?: string;
 }
 
-function scoped(db: Executor, tenant: Tenant) {
-  return db
-    .selectFrom('products')
-    .selectAll()
-    .where('products.seller_id', '=', tenant.seller_id)
-    .where('products.environment', '=', tenant.environment);
-}
-
 export async function findProduct(db: Executor, tenant: Tenant, id: string): Promise<ProductRow | undefined> {
   return findById<ProductRow>(db, 'products', tenant, id);
 }
 
 export async function findProducts(db: Executor, tenant: Tenant, ids: readonly string[]): Promise<ProductRow[]> {
   if (ids.length === 0) return [];
-  return scoped(db, tenant).where('id', 'in', [...ids]).execute();
+  return tenantRows(db, 'products', tenant).where('id', 'in', [...ids]).execute();
 }
 
 export async function listProducts(db: Executor, tenant: Tenant, filters: ProductFilters, page: PageRequest): Promise<Page<ProductRow>> {
-  let query = scoped(db, tenant);
+  let query = tenantRows(db, 'products', tenant);
   if (filters.id) query = query.where('id', 'in', filters.id);
   if (filters.status) query = query.where('status', 'in', filters.status);
   if (filters.tax_category) query = query.where('tax_category', 'in', filters.tax_category);

@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import type { Environment, Tenant } from '../../db/tables.js';
+import { tenantRows } from '../../db/tenant-rows.js';
 
 export async function findSeller(db: Executor, id: string) {
   return db.selectFrom('sellers').selectAll().where('id', '=', id).executeTakeFirst();
@@ -21,22 +22,14 @@ export async function insertSellerEnvironment(
 }
 
 export async function findSellerEnvironment(db: Executor, tenant: Tenant) {
-  const row = await db
-    .selectFrom('seller_environments')
-    .selectAll()
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
+  const row = await tenantRows(db, 'seller_environments', tenant)
     .executeTakeFirst();
   return row ? { ...row, clock_offset_us: BigInt(row.clock_offset_us) } : undefined;
 }
 
 /** Locks the environment's row for the rest of the transaction (PostgreSQL; SQLite writers are serial anyway). */
 export async function lockSellerEnvironment(db: Executor, tenant: Tenant, dialect: 'sqlite' | 'postgres') {
-  let query = db
-    .selectFrom('seller_environments')
-    .selectAll()
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment);
+  let query = tenantRows(db, 'seller_environments', tenant);
   if (dialect === 'postgres') query = query.forUpdate();
   const row = await query.executeTakeFirst();
   return row ? { ...row, clock_offset_us: BigInt(row.clock_offset_us) } : undefined;

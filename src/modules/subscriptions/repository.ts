@@ -2,6 +2,7 @@ import type { Executor } from '../../db/database.js';
 import { findById, lockById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { SubscriptionRow, Tenant } from '../../db/tables.js';
+import { tenantRows } from '../../db/tenant-rows.js';
 
 export interface SubscriptionFilters {
   id?: string[];
@@ -11,14 +12,6 @@ export interface SubscriptionFilters {
   status?: string[];
   collection_mode?: string;
   scheduled_change_action?: string[];
-}
-
-function scoped(db: Executor, tenant: Tenant) {
-  return db
-    .selectFrom('subscriptions')
-    .selectAll()
-    .where('subscriptions.seller_id', '=', tenant.seller_id)
-    .where('subscriptions.environment', '=', tenant.environment);
 }
 
 export async function findSubscription(db: Executor, tenant: Tenant, id: string): Promise<SubscriptionRow | undefined> {
@@ -38,11 +31,11 @@ export async function claimSubscription(db: Executor, tenant: Tenant, id: string
 }
 
 export async function findSubscriptionByOriginTransaction(db: Executor, tenant: Tenant, transactionId: string): Promise<SubscriptionRow | undefined> {
-  return scoped(db, tenant).where('origin_transaction_id', '=', transactionId).executeTakeFirst();
+  return tenantRows(db, 'subscriptions', tenant).where('origin_transaction_id', '=', transactionId).executeTakeFirst();
 }
 
 export async function listSubscriptions(db: Executor, tenant: Tenant, filters: SubscriptionFilters, page: PageRequest): Promise<Page<SubscriptionRow>> {
-  let query = scoped(db, tenant);
+  let query = tenantRows(db, 'subscriptions', tenant);
   if (filters.id) query = query.where('id', 'in', filters.id);
   if (filters.customer_id) query = query.where('customer_id', 'in', filters.customer_id);
   if (filters.address_id) query = query.where('address_id', 'in', filters.address_id);

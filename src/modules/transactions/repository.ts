@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.js';
 import { findById, lockById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { PaymentAttemptRow, Tenant, TransactionRow } from '../../db/tables.js';
+import { tenantRows } from '../../db/tenant-rows.js';
 
 export type TimeOperator = 'LT' | 'LTE' | 'GT' | 'GTE' | 'EQ';
 
@@ -28,14 +29,6 @@ export interface TransactionFilters {
 
 const OPERATORS: Record<TimeOperator, string> = { LT: '<', LTE: '<=', GT: '>', GTE: '>=', EQ: '=' };
 
-function scoped(db: Executor, tenant: Tenant) {
-  return db
-    .selectFrom('transactions')
-    .selectAll()
-    .where('transactions.seller_id', '=', tenant.seller_id)
-    .where('transactions.environment', '=', tenant.environment);
-}
-
 export async function findTransaction(db: Executor, tenant: Tenant, id: string): Promise<TransactionRow | undefined> {
   return findById<TransactionRow>(db, 'transactions', tenant, id);
 }
@@ -46,7 +39,7 @@ export async function lockTransaction(db: Executor, tenant: Tenant, id: string, 
 }
 
 export async function listTransactions(db: Executor, tenant: Tenant, filters: TransactionFilters, page: PageRequest): Promise<Page<TransactionRow>> {
-  let query = scoped(db, tenant);
+  let query = tenantRows(db, 'transactions', tenant);
   if (filters.id) query = query.where('id', 'in', filters.id);
   if (filters.status) query = query.where('status', 'in', filters.status);
   if (filters.customer_id) query = query.where('customer_id', 'in', filters.customer_id);
@@ -82,11 +75,7 @@ export async function updateTransaction(db: Executor, row: TransactionRow): Prom
 /** Payment attempts of the given transactions, newest first (Paddle's order for `payments[]`). */
 export async function paymentAttemptsOf(db: Executor, tenant: Tenant, transactionIds: readonly string[]): Promise<PaymentAttemptRow[]> {
   if (transactionIds.length === 0) return [];
-  return db
-    .selectFrom('payment_attempts')
-    .selectAll()
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
+  return tenantRows(db, 'payment_attempts', tenant)
     .where('transaction_id', 'in', [...transactionIds])
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
