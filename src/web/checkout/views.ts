@@ -1,7 +1,8 @@
 // The hosted checkout's pages, rendered from view models that carry display strings (amounts already
 // formatted for the currency). One plain HTML form per action, so every page works without JavaScript.
 import { html, type SafeHtml } from '../shared/html.js';
-import { renderMessageBox, renderPage } from '../shared/layout.js';
+import { CARD_FIELDS, CVC_FIELD, EXPIRY_FIELDS, errorSummary, fieldFrame, inputField, type FieldSpec } from '../shared/fields.js';
+import { renderPage } from '../shared/layout.js';
 
 // ---- View models ----------------------------------------------------------------------------------------
 
@@ -174,53 +175,18 @@ ${line(dueLabel, totals.amount_due, 'due')}
 
 const fieldId = (field: CheckoutField) => `checkout-${field.replaceAll('_', '-')}`;
 
-interface FieldSpec {
-  name: CheckoutField;
-  label: string;
-  type?: 'text' | 'email';
-  autocomplete: string;
-  numeric?: boolean;
-  maxlength?: number;
-  short?: boolean;
-  /** False for a field some customers may leave empty (the postal code). */
-  required?: boolean;
-  hint?: string;
-}
-
-function describedBy(ids: Array<string | null>): SafeHtml | null {
-  const present = ids.filter((id): id is string => id !== null);
-  return present.length > 0 ? html` aria-describedby="${present.join(' ')}"` : null;
-}
-
-/** The label, hint and error (in that order, all above the control) of one field; the control goes last. */
-function fieldFrame(spec: FieldSpec, error: string | undefined, control: (attributes: SafeHtml) => SafeHtml): SafeHtml {
-  const id = fieldId(spec.name);
-  const hintId = spec.hint ? `${id}-hint` : null;
-  const errorId = error ? `${id}-error` : null;
-  const attributes = html`id="${id}" name="${spec.name}"${describedBy([hintId, errorId])}${error ? html` aria-invalid="true"` : null}`;
-  return html`<div class="field">
-<label for="${id}">${spec.label}</label>
-${spec.hint ? html`<span class="hint" id="${hintId}">${spec.hint}</span>` : null}
-${error ? html`<span class="field-error" id="${errorId}">${error}</span>` : null}
-${control(attributes)}
-</div>`;
-}
-
-function inputField(spec: FieldSpec, value: string, error: string | undefined): SafeHtml {
-  return fieldFrame(
-    spec,
-    error,
-    (attributes) =>
-      html`<input ${attributes} type="${spec.type ?? 'text'}" autocomplete="${spec.autocomplete}"${spec.numeric ? html` inputmode="numeric"` : null}${spec.maxlength ? html` maxlength="${spec.maxlength}"` : null}${spec.short ? html` class="short"` : null}${spec.type === 'email' || spec.numeric ? html` spellcheck="false"` : null} value="${value}"${spec.required === false ? null : html` required`}>`,
-  );
+/** A text input of the checkout form. */
+function input(spec: FieldSpec<CheckoutField>, value: string, error: string | undefined): SafeHtml {
+  return inputField(fieldId(spec.name), spec, value, error);
 }
 
 function countryField(lang: string, selected: string, error: string | undefined): SafeHtml {
   const options = checkoutCountries(lang).map(
     (country) => html`<option value="${country.code}"${country.code === selected ? html` selected` : null}>${country.name}</option>`,
   );
-  const spec: FieldSpec = { name: 'country_code', label: 'Country', autocomplete: 'country' };
+  const spec: FieldSpec<CheckoutField> = { name: 'country_code', label: 'Country', autocomplete: 'country' };
   return fieldFrame(
+    fieldId(spec.name),
     spec,
     error,
     (attributes) => html`<select ${attributes} autocomplete="country" required>
@@ -228,35 +194,6 @@ function countryField(lang: string, selected: string, error: string | undefined)
 ${options}
 </select>`,
   );
-}
-
-const CARD_FIELDS: FieldSpec[] = [
-  { name: 'cardholder_name', label: 'Name on card', autocomplete: 'cc-name' },
-  { name: 'number', label: 'Card number', autocomplete: 'cc-number', numeric: true, maxlength: 23 },
-];
-
-const EXPIRY_FIELDS: FieldSpec[] = [
-  { name: 'expiry_month', label: 'Expiry month (MM)', autocomplete: 'cc-exp-month', numeric: true, maxlength: 2, short: true },
-  { name: 'expiry_year', label: 'Expiry year (YY)', autocomplete: 'cc-exp-year', numeric: true, maxlength: 4, short: true },
-];
-
-const CVC_FIELD: FieldSpec = {
-  name: 'cvc',
-  label: 'Security code (CVC)',
-  autocomplete: 'cc-csc',
-  numeric: true,
-  maxlength: 4,
-  short: true,
-  hint: '3 digits on the back of the card (4 on the front for American Express).',
-};
-
-/** The alert box listing every error, each linked to its field. */
-function errorSummary(errors: CheckoutError[]): SafeHtml | null {
-  if (errors.length === 0) return null;
-  const items = errors.map((error) =>
-    error.field ? html`<li><a href="#${fieldId(error.field)}">${error.message}</a></li>` : html`<li>${error.message}</li>`,
-  );
-  return renderMessageBox({ kind: 'error', message: 'Your payment was not completed.' }, html`<ul>${items}</ul>`);
 }
 
 // ---- Pages ------------------------------------------------------------------------------------------------
@@ -267,11 +204,11 @@ export function renderCheckoutPage(vm: CheckoutPageVm): string {
   const errorFor = (field: CheckoutField) => vm.errors.find((error) => error.field === field)?.message;
   const customerFields = [
     vm.ask_email
-      ? inputField({ name: 'email', label: 'Email address', type: 'email', autocomplete: 'email' }, vm.values.email ?? '', errorFor('email'))
+      ? input({ name: 'email', label: 'Email address', type: 'email', autocomplete: 'email' }, vm.values.email ?? '', errorFor('email'))
       : null,
     vm.ask_address ? countryField(lang, vm.values.country_code ?? '', errorFor('country_code')) : null,
     vm.ask_address
-      ? inputField(
+      ? input(
           { name: 'postal_code', label: 'Postal code', autocomplete: 'postal-code', required: false, hint: 'Needed in some countries, such as the United States.' },
           vm.values.postal_code ?? '',
           errorFor('postal_code'),
@@ -279,7 +216,7 @@ export function renderCheckoutPage(vm: CheckoutPageVm): string {
       : null,
   ];
   const body = html`<h1>Checkout</h1>
-${errorSummary(vm.errors)}
+${errorSummary('Your payment was not completed.', vm.errors, fieldId)}
 <div class="columns">
 <section class="panel" aria-labelledby="summary-heading">
 <h2 id="summary-heading">Order summary</h2>
@@ -293,9 +230,9 @@ ${vm.customer_email ? html`<p>Paying as <strong>${vm.customer_email}</strong></p
 ${vm.ask_email || vm.ask_address ? html`<fieldset><legend>Your details</legend>${customerFields}</fieldset>` : null}
 <fieldset>
 <legend>Card details</legend>
-${CARD_FIELDS.map((spec) => inputField(spec, '', errorFor(spec.name)))}
-<div class="field-row">${EXPIRY_FIELDS.map((spec) => inputField(spec, '', errorFor(spec.name)))}</div>
-${inputField(CVC_FIELD, '', errorFor('cvc'))}
+${CARD_FIELDS.map((spec) => input(spec, '', errorFor(spec.name)))}
+<div class="field-row">${EXPIRY_FIELDS.map((spec) => input(spec, '', errorFor(spec.name)))}</div>
+${input(CVC_FIELD, '', errorFor('cvc'))}
 </fieldset>
 <button type="submit" class="button button-block">${vm.submit_label ?? `Pay ${vm.totals.amount_due}`}</button>
 </form>

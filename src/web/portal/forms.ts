@@ -26,7 +26,8 @@ import {
 } from './portal-http.js';
 import { offersPaymentMethodUpdate } from './view-models.js';
 import { renderSignInEmail } from './sign-in-email.js';
-import { renderCheckEmailPage, type CardField } from './views.js';
+import { isCardField } from '../shared/fields.js';
+import { renderCheckEmailPage } from './views.js';
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -82,8 +83,6 @@ export async function cancel(deps: ServerDeps, environment: Environment, request
   return seeOther(reply, pageUrl(me.path, 'overview', own.subscription.id, 'canceled'));
 }
 
-export const CARD_FIELDS = new Set<string>(['cardholder_name', 'number', 'expiry_month', 'expiry_year', 'cvc']);
-
 export async function updatePaymentMethod(deps: ServerDeps, environment: Environment, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const target = await formTarget(deps, environment, request, reply);
   if (!('me' in target)) return target;
@@ -95,7 +94,7 @@ export async function updatePaymentMethod(deps: ServerDeps, environment: Environ
     me.ctx.clock.now(),
   );
   if (!parsed.ok) {
-    const errors = parsed.errors.map((e) => ({ field: CARD_FIELDS.has(e.field) ? (e.field as CardField) : null, message: e.message }));
+    const errors = parsed.errors.map((e) => ({ field: isCardField(e.field) ? e.field : null, message: e.message }));
     return paymentMethodPage(reply, me, own, 422, errors, form);
   }
   let outcome;

@@ -1,10 +1,17 @@
 // The customer portal's pages, rendered from view models of display strings. Plain HTML forms (POST, each with
 // the session's CSRF token), a label on every field, a visible name on every button, no JavaScript.
+import { CARD_FIELDS, CVC_FIELD, EXPIRY_FIELDS, errorSummary, inputField, type CardField, type FieldSpec } from '../shared/fields.js';
 import { html, type SafeHtml } from '../shared/html.js';
 import { renderMessageBox, renderPage, type Flash } from '../shared/layout.js';
-import { CARD_FIELDS, cardField, CVC_FIELD, EXPIRY_FIELDS, fieldId, type CardField } from './card-fields.js';
 
-export type { CardField } from './card-fields.js';
+export type { CardField } from '../shared/fields.js';
+
+/** Element ids of the new-card form (the checkout's are `checkout-…`). */
+const fieldId = (field: CardField) => `card-${field.replaceAll('_', '-')}`;
+
+function cardField(spec: FieldSpec<CardField>, value: string, error: string | undefined): SafeHtml {
+  return inputField(fieldId(spec.name), spec, value, error);
+}
 
 // ---- View models ----------------------------------------------------------------------------------------
 
@@ -310,15 +317,8 @@ ${itemsTable(s)}
 export function renderPaymentMethodPage(vm: PaymentMethodPageVm): string {
   const s = vm.subscription;
   const errorFor = (field: CardField) => vm.errors.find((error) => error.field === field)?.message;
-  const summary =
-    vm.errors.length > 0
-      ? renderMessageBox(
-          { kind: 'error', message: 'Your card was not saved.' },
-          html`<ul>${vm.errors.map((error) => (error.field ? html`<li><a href="#${fieldId(error.field)}">${error.message}</a></li>` : html`<li>${error.message}</li>`))}</ul>`,
-        )
-      : null;
   const body = html`<h1>Update payment method</h1>
-${summary}
+${errorSummary('Your card was not saved.', vm.errors, fieldId)}
 <div class="columns">
 <section class="panel" aria-labelledby="card-heading">
 <h2 id="card-heading">New card for ${s.title}</h2>
