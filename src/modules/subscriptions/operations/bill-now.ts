@@ -1,5 +1,6 @@
-// Billing a change or a one-time charge right away: a billed transaction (origin `subscription_update` or
-// `subscription_charge`) charged with the saved payment method, inside the caller's database transaction.
+// Applying a planned change or one-time charge (applyPlan): the subscription is stored, and what the plan bills now
+// becomes a billed transaction (origin `subscription_update` or `subscription_charge`) charged with the saved
+// payment method, inside the caller's database transaction.
 // `on_payment_failure: prevent_change` (Paddle's default) answers `subscription_payment_declined` and the whole
 // request rolls back; `apply_change` keeps the change and leaves the transaction past due.
 import type { Ctx } from '../../../context.js';
@@ -14,7 +15,10 @@ import { getPaymentMethodRow } from '../../payment-methods/service.js';
 import type { ResolvedItem } from '../../transactions/items.js';
 import { chargeSavedMethod, completeWithoutCharge, markPastDue } from '../../transactions/operations/pay.js';
 import { countSubscriptionTransactions } from '../../transactions/operations/subscription-billing.js';
+import { recordEvent } from '../../../events/record.js';
 import { createTransactionFor, creditToBalance } from '../billing.js';
+import { updateSubscription } from '../repository.js';
+import { serializeSubscriptionForEvent } from '../serialize.js';
 
 export type OnPaymentFailure = 'prevent_change' | 'apply_change';
 
@@ -58,7 +62,7 @@ export interface BillNowInput {
  * (credits, or credit balance covering it) completes without a payment and a negative total goes to the credit
  * balance; manual collection leaves the invoice billed; automatic collection charges the saved method.
  */
-export async function billNow(trx: Executor, ctx: Ctx, row: SubscriptionRow, input: BillNowInput): Promise<TransactionRow> {
+async function billNow(trx: Executor, ctx: Ctx, row: SubscriptionRow, input: BillNowInput): Promise<TransactionRow> {
   await assertImmediateChargeLimits(trx, ctx, row.id);
   const { transaction, portalId } = await createTransactionFor(trx, ctx, row, input.lines, input.billingPeriod, input.origin);
   const portal = { portalId };
@@ -78,4 +82,30 @@ export async function billNow(trx: Executor, ctx: Ctx, row: SubscriptionRow, inp
   if (input.onPaymentFailure === 'prevent_change') throw new DomainError(400, 'subscription_payment_declined', 'payment declined');
   await markPastDue(trx, ctx, portal, transaction.id);
   return transaction;
+}
+
+/** A planned change or one-time charge: the subscription after it, and the lines billed now over `immediatePeriod`. */
+export interface ImmediatePlan {
+  after: SubscriptionRow;
+  billNow: ResolvedItem[];
+  immediatePeriod: TimePeriod;
+}
+
+/**
+ * Stores the subscription as planned (recording subscription.updated) and bills what the plan bills now, all in
+ * the caller's database transaction, so a declined `prevent_change` payment undoes the change too.
+ */
+export async function applyPlan(
+  trx: Executor,
+  ctx: Ctx,
+  plan: ImmediatePlan,
+  origin: BillNowInput['origin'],
+  onPaymentFailure: OnPaymentFailure,
+): Promise<SubscriptionRow> {
+  await updateSubscription(trx, plan.after);
+  await recordEvent(trx, ctx, 'subscription.updated', serializeSubscriptionForEvent(plan.after));
+  if (plan.billNow.length > 0) {
+    await billNow(trx, ctx, plan.after, { origin, lines: plan.billNow, billingPeriod: plan.immediatePeriod, onPaymentFailure });
+  }
+  return plan.after;
 }

@@ -2,12 +2,11 @@
 // transaction: plan the change, store the subscription (subscription.updated), then bill what the mode bills now;
 // lines for the next renewal wait in `next_period_lines`. A declined payment with `prevent_change` rolls it all back.
 import type { Ctx } from '../../../context.js';
-import { recordEvent } from '../../../events/record.js';
 import { notFound } from '../../../kernel/errors.js';
-import { lockSubscription, updateSubscription } from '../repository.js';
-import { serializeSubscription, serializeSubscriptionForEvent, type SubscriptionEntity } from '../serialize.js';
+import { lockSubscription } from '../repository.js';
+import { serializeSubscription, type SubscriptionEntity } from '../serialize.js';
 import { linkContext, type Viewer } from '../service.js';
-import { billNow } from './bill-now.js';
+import { applyPlan } from './bill-now.js';
 import { planUpdate } from './plan-update.js';
 import type { SubscriptionUpdateInput } from './update.js';
 
@@ -17,17 +16,7 @@ export async function changeItems(ctx: Ctx, viewer: Viewer, id: string, input: S
     if (!current) throw notFound(id);
     const plan = await planUpdate(trx, ctx, current, input);
     if (plan.after === current) return current;
-    await updateSubscription(trx, plan.after);
-    await recordEvent(trx, ctx, 'subscription.updated', serializeSubscriptionForEvent(plan.after));
-    if (plan.billNow.length > 0) {
-      await billNow(trx, ctx, plan.after, {
-        origin: 'subscription_update',
-        lines: plan.billNow,
-        billingPeriod: plan.immediatePeriod,
-        onPaymentFailure: input.on_payment_failure ?? 'prevent_change',
-      });
-    }
-    return plan.after;
+    return applyPlan(trx, ctx, plan, 'subscription_update', input.on_payment_failure ?? 'prevent_change');
   });
   return serializeSubscription(row, await linkContext(ctx, viewer));
 }

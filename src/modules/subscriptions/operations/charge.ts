@@ -7,17 +7,16 @@ import type { SubscriptionRow } from '../../../db/tables.js';
 import { DomainError } from '../../../billing/errors.js';
 import type { TimePeriod } from '../../../billing/periods.js';
 import { assertNotLocked, type EffectiveFrom, type SubscriptionState } from '../../../billing/subscription-lifecycle.js';
-import { recordEvent } from '../../../events/record.js';
 import { invalidField, notFound } from '../../../kernel/errors.js';
 import { toStoredTime, type Instant } from '../../../kernel/time.js';
 import type { ResolvedItem } from '../../transactions/items.js';
 import { withNextPeriodLines } from '../billing.js';
 import { countryOf, unitPriceIn } from '../includes.js';
-import { lockSubscription, updateSubscription } from '../repository.js';
-import { serializeSubscription, serializeSubscriptionForEvent, type SubscriptionEntity } from '../serialize.js';
+import { lockSubscription } from '../repository.js';
+import { serializeSubscription, type SubscriptionEntity } from '../serialize.js';
 import { linkContext, type Viewer } from '../service.js';
 import { stateOf } from '../state.js';
-import { billNow, type OnPaymentFailure } from './bill-now.js';
+import { applyPlan, type OnPaymentFailure } from './bill-now.js';
 import { resolveChargeItems, type ItemInput } from './resolve-items.js';
 
 export interface ChargeInput {
@@ -82,18 +81,8 @@ export async function createSubscriptionCharge(ctx: Ctx, viewer: Viewer, id: str
     const current = await lockSubscription(trx, ctx.tenant, id, ctx.dialect);
     if (!current) throw notFound(id);
     const plan = await planCharge(trx, ctx, current, input);
-    await updateSubscription(trx, plan.after);
     // @NOTE Paddle's example answer has a new updated_at; we record the change as subscription.updated too.
-    await recordEvent(trx, ctx, 'subscription.updated', serializeSubscriptionForEvent(plan.after));
-    if (plan.billNow.length > 0) {
-      await billNow(trx, ctx, plan.after, {
-        origin: 'subscription_charge',
-        lines: plan.billNow,
-        billingPeriod: plan.immediatePeriod,
-        onPaymentFailure: input.on_payment_failure ?? 'prevent_change',
-      });
-    }
-    return plan.after;
+    return applyPlan(trx, ctx, plan, 'subscription_charge', input.on_payment_failure ?? 'prevent_change');
   });
   return serializeSubscription(row, await linkContext(ctx, viewer));
 }
