@@ -18,7 +18,9 @@ declare module 'autocannon' {
     method?: string;
     headers?: Record<string, string>;
     body?: string | Buffer;
-    requests?: Array<AutocannonRequest & { setupRequest?: (request: AutocannonRequest, context: object) => AutocannonRequest }>;
+    requests?: Array<
+      AutocannonRequest & { setupRequest?: (request: AutocannonRequest, context: object) => AutocannonRequest }
+    >;
   }
 
   export interface Histogram {
@@ -52,7 +54,10 @@ declare module 'autocannon' {
 
   /** The running test: a promise of its result that also emits one `response` event per answer. */
   export interface AutocannonInstance extends PromiseLike<AutocannonResult> {
-    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): this;
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void,
+    ): this;
     stop(): void;
   }
 

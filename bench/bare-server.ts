@@ -14,7 +14,9 @@ const app = Fastify({ logger: false });
 app.get('/bare', async () => body);
 
 await app.listen({ port, host: '127.0.0.1' });
-console.log(`bare listening on http://127.0.0.1:${port} (${Buffer.byteLength(JSON.stringify(body))} bytes per response)`);
+console.log(
+  `bare listening on http://127.0.0.1:${port} (${Buffer.byteLength(JSON.stringify(body))} bytes per response)`,
+);
 
 const stop = async () => {
   await app.close();

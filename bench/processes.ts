@@ -100,7 +100,10 @@ export function startNode(name: string, nodeArgs: string[], env: NodeJS.ProcessE
       if (seen) return Promise.resolve(seen);
       if (exited) return Promise.reject(new Error(`${exited} before printing ${pattern}:\n${output.join('\n')}`));
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${name} did not print ${pattern} within ${ms} ms:\n${output.join('\n')}`)), ms);
+        const timer = setTimeout(
+          () => reject(new Error(`${name} did not print ${pattern} within ${ms} ms:\n${output.join('\n')}`)),
+          ms,
+        );
         waiters.push({
           pattern,
           resolve: (match) => {

@@ -71,9 +71,13 @@ const DISTURBED = 0.2;
 
 function disturbed(run: RunReport): string[] {
   const rows = run.engines.flatMap((report) =>
-    report.results.filter((m) => m.cpu.other > DISTURBED).map((m) => `${m.name} on ${m.name.startsWith('bare') ? 'no database' : report.label}`),
+    report.results
+      .filter((m) => m.cpu.other > DISTURBED)
+      .map((m) => `${m.name} on ${m.name.startsWith('bare') ? 'no database' : report.label}`),
   );
-  return rows.length ? [`Disturbed by other work on the machine (more than ${DISTURBED * 100}% of a core): ${rows.join('; ')}.`, ''] : [];
+  return rows.length
+    ? [`Disturbed by other work on the machine (more than ${DISTURBED * 100}% of a core): ${rows.join('; ')}.`, '']
+    : [];
 }
 
 function verdict(run: RunReport): string[] {
@@ -83,7 +87,8 @@ function verdict(run: RunReport): string[] {
     const get = find([report], report.engine, 'GET /customers/{id}');
     if (!bare || !get) continue;
     const ratio = get.reqPerSec / bare.reqPerSec;
-    const target = report.engine === 'sqlite' ? ` Target (SQLite, ≥ ${TARGET}): **${ratio >= TARGET ? 'met' : 'not met'}**.` : '';
+    const target =
+      report.engine === 'sqlite' ? ` Target (SQLite, ≥ ${TARGET}): **${ratio >= TARGET ? 'met' : 'not met'}**.` : '';
     const getMicros = serverMicrosPerRequest(get);
     const bareMicros = serverMicrosPerRequest(bare);
     lines.push(

@@ -22,9 +22,26 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { describeMachine } from './machine.js';
 import { loadAverage, machineBusyCores, shares, snapshot } from './cpu.js';
-import { LOAD_CORE, SERVER_CORE, freePort, hasTaskset, killAllNow, pinSelf, startNode, stopAll, type Child } from './processes.js';
+import {
+  LOAD_CORE,
+  SERVER_CORE,
+  freePort,
+  hasTaskset,
+  killAllNow,
+  pinSelf,
+  startNode,
+  stopAll,
+  type Child,
+} from './processes.js';
 import { summariseProfile, type ProfileWindow } from './profile-summary.js';
-import { READ_AFTER_WRITE, percent, renderReport, serverMicrosPerRequest, type EngineReport, type Measurement } from './report.js';
+import {
+  READ_AFTER_WRITE,
+  percent,
+  renderReport,
+  serverMicrosPerRequest,
+  type EngineReport,
+  type Measurement,
+} from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPORT_FILE = join(ROOT, 'BENCHMARKS.md');
@@ -53,8 +70,13 @@ const connections = Number(options.connections);
 const scenarios = new Set(options.scenario ?? ['get', 'mixed', 'list', 'create', 'bare']);
 const engines = options.only ? [options.only] : ['sqlite', 'postgres'];
 /** Only a full default run may replace BENCHMARKS.md. */
-const partial = options.only !== undefined || options.scenario !== undefined || options['cpu-prof'] === true ||
-  duration !== 8 || warmup !== 2 || connections !== 32;
+const partial =
+  options.only !== undefined ||
+  options.scenario !== undefined ||
+  options['cpu-prof'] === true ||
+  duration !== 8 ||
+  warmup !== 2 ||
+  connections !== 32;
 const profileDir = options['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'paddock-bench-profiles-')) : undefined;
 
 const startedAt = new Date();
@@ -167,7 +189,8 @@ async function seedCustomers(paddock: Paddock, count: number): Promise<string[]>
 async function probe(url: string, init: RequestInit, expected: number): Promise<string> {
   const response = await fetch(url, init);
   const text = await response.text();
-  if (response.status !== expected) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}, expected ${expected}: ${text}`);
+  if (response.status !== expected)
+    throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}, expected ${expected}: ${text}`);
   return text;
 }
 
@@ -207,13 +230,20 @@ async function measure(name: string, server: Child, load: LoadOptions, bodyBytes
     bodyBytes,
     cpu: shares(before, after),
   };
-  windows.push({ name, fromUs: Number(before.at / 1000n), toUs: Number(after.at / 1000n), requests: measurement.requests });
+  windows.push({
+    name,
+    fromUs: Number(before.at / 1000n),
+    toUs: Number(after.at / 1000n),
+    requests: measurement.requests,
+  });
   const cpu = measurement.cpu;
   console.log(
     `  ${name.padEnd(28)} ${measurement.reqPerSec.toFixed(0).padStart(7)} req/s   p50 ${measurement.p50.toFixed(2)} ms   ` +
       `p99 ${measurement.p99.toFixed(2)} ms   server ${serverMicrosPerRequest(measurement).toFixed(1)} µs/req   CPU: server ${percent(cpu.server)}, postgres ${percent(cpu.postgres)}, ` +
       `load ${percent(cpu.load)}, other ${percent(cpu.other)}` +
-      (measurement.non2xx || measurement.errors ? `   (${measurement.non2xx} non-2xx, ${measurement.errors} errors)` : ''),
+      (measurement.non2xx || measurement.errors
+        ? `   (${measurement.non2xx} non-2xx, ${measurement.errors} errors)`
+        : ''),
   );
   return measurement;
 }
@@ -277,7 +307,10 @@ function create(paddock: Paddock): LoadOptions {
         path: '/customers',
         headers: headers(paddock.key),
         // @NOTE Paddle rejects a second customer with the same email, so every request gets its own.
-        setupRequest: (request) => ({ ...request, body: JSON.stringify({ email: nextEmail(), name: 'Bench Customer', locale: 'en' }) }),
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ email: nextEmail(), name: 'Bench Customer', locale: 'en' }),
+        }),
       },
     ],
   };
@@ -297,7 +330,11 @@ async function runEngine(engine: string, databaseUrl: string, label: string): Pr
   const listBody = await probe(`${paddock.baseUrl}/customers`, { headers: headers(paddock.key) }, 200);
   const createBody = await probe(
     `${paddock.baseUrl}/customers`,
-    { method: 'POST', headers: headers(paddock.key), body: JSON.stringify({ email: nextEmail(), name: 'Bench Customer', locale: 'en' }) },
+    {
+      method: 'POST',
+      headers: headers(paddock.key),
+      body: JSON.stringify({ email: nextEmail(), name: 'Bench Customer', locale: 'en' }),
+    },
     201,
   );
   const listed = (JSON.parse(listBody) as { data: unknown[] }).data.length;
@@ -308,15 +345,31 @@ async function runEngine(engine: string, databaseUrl: string, label: string): Pr
     bareBody = getBody;
     const bare = await startBare(getBody);
     const bareText = await probe(`${bare.baseUrl}/bare`, {}, 200);
-    results.push(await measure('bare Fastify route', bare.child, { url: `${bare.baseUrl}/bare` }, Buffer.byteLength(bareText)));
+    results.push(
+      await measure('bare Fastify route', bare.child, { url: `${bare.baseUrl}/bare` }, Buffer.byteLength(bareText)),
+    );
     await bare.child.stop();
   }
-  if (scenarios.has('get')) results.push(await measure('GET /customers/{id}', paddock.child, getById(paddock, ids), Buffer.byteLength(getBody)));
+  if (scenarios.has('get'))
+    results.push(
+      await measure('GET /customers/{id}', paddock.child, getById(paddock, ids), Buffer.byteLength(getBody)),
+    );
   if (scenarios.has('mixed')) {
-    results.push(await measure(READ_AFTER_WRITE, paddock.child, readAfterWrite(paddock, ids), Buffer.byteLength(getBody)));
+    results.push(
+      await measure(READ_AFTER_WRITE, paddock.child, readAfterWrite(paddock, ids), Buffer.byteLength(getBody)),
+    );
   }
-  if (scenarios.has('list')) results.push(await measure(`GET /customers (${listed} per page)`, paddock.child, firstListPage(paddock), Buffer.byteLength(listBody)));
-  if (scenarios.has('create')) results.push(await measure('POST /customers', paddock.child, create(paddock), Buffer.byteLength(createBody)));
+  if (scenarios.has('list'))
+    results.push(
+      await measure(
+        `GET /customers (${listed} per page)`,
+        paddock.child,
+        firstListPage(paddock),
+        Buffer.byteLength(listBody),
+      ),
+    );
+  if (scenarios.has('create'))
+    results.push(await measure('POST /customers', paddock.child, create(paddock), Buffer.byteLength(createBody)));
 
   await paddock.child.stop();
   return { engine, label, results };
@@ -364,7 +417,9 @@ async function main(): Promise<void> {
       await admin.connect();
     } catch (error) {
       reachable = false;
-      skipped.push(`PostgreSQL at ${adminUrl} was not reachable (${error instanceof Error ? error.message : String(error)})`);
+      skipped.push(
+        `PostgreSQL at ${adminUrl} was not reachable (${error instanceof Error ? error.message : String(error)})`,
+      );
       console.error(skipped.at(-1));
     }
     if (reachable) {

@@ -62,7 +62,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // @NOTE Paddle ids never contain dots or slashes; a trailing slash still reaches the route.
     routerOptions: { ignoreTrailingSlash: true },
   });
-  const deps: ServerDeps = { db: options.db, dialect: options.dialect, wallClock: options.wallClock, config: options.config };
+  const deps: ServerDeps = {
+    db: options.db,
+    dialect: options.dialect,
+    wallClock: options.wallClock,
+    config: options.config,
+  };
 
   // An empty JSON body is the same as none (Paddle accepts `POST …/cancel` without a body).
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {

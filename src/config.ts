@@ -20,7 +20,8 @@ function trimSlash(url: string): string {
 /** Reads the configuration; `port` is the port actually bound when PORT=0 picked one. */
 export function readConfig(env: Env = process.env, boundPort?: number): Config {
   const port = boundPort ?? Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got ${env.PORT}`);
   const publicUrl = trimSlash(env.PADDOCK_PUBLIC_URL || `http://localhost:${port}`);
   return {
     port,
@@ -28,7 +29,9 @@ export function readConfig(env: Env = process.env, boundPort?: number): Config {
     databaseUrl: env.DATABASE_URL || 'sqlite:.paddock/paddock.db',
     publicUrl,
     customerPortalUrl: trimSlash(env.PADDOCK_CUSTOMER_PORTAL_URL || `${publicUrl}/customer-portal`),
-    sandboxCustomerPortalUrl: trimSlash(env.PADDOCK_SANDBOX_CUSTOMER_PORTAL_URL || `${publicUrl}/sandbox-customer-portal`),
+    sandboxCustomerPortalUrl: trimSlash(
+      env.PADDOCK_SANDBOX_CUSTOMER_PORTAL_URL || `${publicUrl}/sandbox-customer-portal`,
+    ),
     sandboxApiKey: env.PADDOCK_SANDBOX_API_KEY || undefined,
     liveApiKey: env.PADDOCK_LIVE_API_KEY || undefined,
     smtpUrl: env.SMTP_URL || undefined,

@@ -32,7 +32,10 @@ function keyLine(environment: string, outcome: BootstrapOutcome): string {
 }
 
 /** Opens the database and prepares the default seller; shared by `serve` and the CLI commands. */
-export async function prepareDatabase(config: Config, clock: WallClock): Promise<{ database: OpenDatabase; keyLines: string[] }> {
+export async function prepareDatabase(
+  config: Config,
+  clock: WallClock,
+): Promise<{ database: OpenDatabase; keyLines: string[] }> {
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database.db);
   const [sandbox, live] = await ensureSeller(database.db, clock, DEFAULT_SELLER_ID, 'Default seller');

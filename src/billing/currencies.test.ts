@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { CURRENCIES, currencyExponent, currencyInfo, formatMoney, formatTotals, isSupportedCurrency, majorUnits } from './currencies.js';
+import {
+  CURRENCIES,
+  currencyExponent,
+  currencyInfo,
+  formatMoney,
+  formatTotals,
+  isSupportedCurrency,
+  majorUnits,
+} from './currencies.js';
 
 describe('currency table', () => {
   it("covers the spec's currency_code enum plus CLP and PEN, and nothing else", () => {

@@ -85,7 +85,12 @@ function formatterFor(code: string, locale: string): Intl.NumberFormat {
   let formatter = formatters.get(key);
   if (!formatter) {
     const digits = currencyExponent(code);
-    formatter = new Intl.NumberFormat(locale, { style: 'currency', currency: code, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formatter = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: code,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
     formatters.set(key, formatter);
   }
   return formatter;

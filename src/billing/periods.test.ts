@@ -28,10 +28,25 @@ describe('addInterval', () => {
   it('counts a Jan 31 monthly anchor from the anchor for a year, clamping without drifting (leap year)', () => {
     const anchor = at('2024-01-31T10:00:00.449123Z');
     const expected = [
-      '2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30', '2024-05-31', '2024-06-30', '2024-07-31',
-      '2024-08-31', '2024-09-30', '2024-10-31', '2024-11-30', '2024-12-31', '2025-01-31', '2025-02-28', '2025-03-31',
+      '2024-01-31',
+      '2024-02-29',
+      '2024-03-31',
+      '2024-04-30',
+      '2024-05-31',
+      '2024-06-30',
+      '2024-07-31',
+      '2024-08-31',
+      '2024-09-30',
+      '2024-10-31',
+      '2024-11-30',
+      '2024-12-31',
+      '2025-01-31',
+      '2025-02-28',
+      '2025-03-31',
     ];
-    expected.forEach((day, n) => assert.equal(iso(addInterval(anchor, monthly, n)), `${day}T10:00:00.449123Z`, `n=${n}`));
+    expected.forEach((day, n) =>
+      assert.equal(iso(addInterval(anchor, monthly, n)), `${day}T10:00:00.449123Z`, `n=${n}`),
+    );
   });
 
   it('clamps a Jan 31 anchor to Feb 28 in a common year and comes back to Mar 31', () => {
@@ -49,7 +64,8 @@ describe('addInterval', () => {
       [4, '2028-02-29'],
       [8, '2032-02-29'],
     ];
-    for (const [n, day] of cases) assert.equal(iso(addInterval(anchor, yearly, n)), `${day}T12:00:00.000000Z`, `n=${n}`);
+    for (const [n, day] of cases)
+      assert.equal(iso(addInterval(anchor, yearly, n)), `${day}T12:00:00.000000Z`, `n=${n}`);
   });
 
   const table: Array<[string, Duration, number, string]> = [
@@ -102,10 +118,18 @@ describe('billingPeriodAt', () => {
   }
 
   it('finds weekly and daily periods by exact arithmetic', () => {
-    const weekly = billingPeriodAt(at('2024-01-01T00:00:00Z'), { interval: 'week', frequency: 2 }, at('2024-02-01T00:00:00Z'));
+    const weekly = billingPeriodAt(
+      at('2024-01-01T00:00:00Z'),
+      { interval: 'week', frequency: 2 },
+      at('2024-02-01T00:00:00Z'),
+    );
     assert.equal(iso(weekly.starts_at), '2024-01-29T00:00:00.000000Z');
     assert.equal(iso(weekly.ends_at), '2024-02-12T00:00:00.000000Z');
-    const daily = billingPeriodAt(at('2024-02-27T06:00:00Z'), { interval: 'day', frequency: 1 }, at('2024-02-29T05:59:59Z'));
+    const daily = billingPeriodAt(
+      at('2024-02-27T06:00:00Z'),
+      { interval: 'day', frequency: 1 },
+      at('2024-02-29T05:59:59Z'),
+    );
     assert.equal(iso(daily.starts_at), '2024-02-28T06:00:00.000000Z');
     assert.equal(iso(daily.ends_at), '2024-02-29T06:00:00.000000Z');
   });
@@ -140,7 +164,10 @@ describe('nextBilledAt, periodAfter, firstPeriod', () => {
 
 describe('trials', () => {
   it('ends a 14-day trial at the same time of day (Paddle example 2024-04-12T11:30:29.637Z → 2024-04-26)', () => {
-    assert.equal(iso(trialEndsAt(at('2024-04-12T11:30:29.637Z'), { interval: 'day', frequency: 14 })), '2024-04-26T11:30:29.637000Z');
+    assert.equal(
+      iso(trialEndsAt(at('2024-04-12T11:30:29.637Z'), { interval: 'day', frequency: 14 })),
+      '2024-04-26T11:30:29.637000Z',
+    );
     const dates = trialDates(at('2024-01-31T00:00:00Z'), { interval: 'month', frequency: 1 });
     assert.equal(iso(dates.ends_at), '2024-02-29T00:00:00.000000Z');
   });

@@ -105,5 +105,7 @@ export function sameDuration(a: Duration, b: Duration): boolean {
 
 /** Half-open containment: `starts_at <= instant < ends_at`. */
 export function periodContains(period: TimePeriod, instant: Instant): boolean {
-  return Temporal.Instant.compare(period.starts_at, instant) <= 0 && Temporal.Instant.compare(instant, period.ends_at) < 0;
+  return (
+    Temporal.Instant.compare(period.starts_at, instant) <= 0 && Temporal.Instant.compare(instant, period.ends_at) < 0
+  );
 }

@@ -30,7 +30,13 @@ const item = (price_id: string, quantity: number, unit: number, billing_cycle: D
 });
 /** price, quantity, unit subtotal, subtotal, rate (null = no proration) */
 const summary = (lines: ChangeLine[]) =>
-  lines.map((entry) => [entry.price_id, entry.quantity, Number(entry.unit_subtotal.amount), Number(entry.subtotal.amount), entry.proration?.rate ?? null]);
+  lines.map((entry) => [
+    entry.price_id,
+    entry.quantity,
+    Number(entry.unit_subtotal.amount),
+    Number(entry.subtotal.amount),
+    entry.proration?.rate ?? null,
+  ]);
 
 const isDomainError = (code: string) => (error: unknown) => error instanceof DomainError && error.code === code;
 
@@ -38,15 +44,35 @@ describe('prorationRate', () => {
   const may = period('2024-05-10T12:01:46Z', '2024-06-10T12:01:46Z');
   const table: Array<[string, TimePeriod, string, string]> = [
     ["Paddle's documented example", may, '2024-05-13T10:36:57Z', '0.90513'],
-    ["Paddle's preview example (µs period, ms change)", period('2024-05-10T12:01:46.293348Z', '2024-06-10T12:01:46.293348Z'), '2024-05-13T10:36:57.967Z', '0.90513'],
+    [
+      "Paddle's preview example (µs period, ms change)",
+      period('2024-05-10T12:01:46.293348Z', '2024-06-10T12:01:46.293348Z'),
+      '2024-05-13T10:36:57.967Z',
+      '0.90513',
+    ],
     ['a change at the start', may, '2024-05-10T12:01:46Z', '1'],
     ['a change before the start', may, '2024-05-01T00:00:00Z', '1'],
     ['a change at the end', may, '2024-06-10T12:01:46Z', '0'],
     ['a change after the end', may, '2024-07-01T00:00:00Z', '0'],
     ['half a 30-day month', period('2024-04-01T00:00:00Z', '2024-05-01T00:00:00Z'), '2024-04-16T00:00:00Z', '0.5'],
-    ['two thirds left (rounds up)', period('2024-01-01T00:00:00Z', '2024-01-04T00:00:00Z'), '2024-01-02T00:00:00Z', '0.66667'],
-    ['one third left (rounds down)', period('2024-01-01T00:00:00Z', '2024-01-04T00:00:00Z'), '2024-01-03T00:00:00Z', '0.33333'],
-    ['9 days of leap February', period('2024-02-01T00:00:00Z', '2024-03-01T00:00:00Z'), '2024-02-21T00:00:00Z', '0.31034'],
+    [
+      'two thirds left (rounds up)',
+      period('2024-01-01T00:00:00Z', '2024-01-04T00:00:00Z'),
+      '2024-01-02T00:00:00Z',
+      '0.66667',
+    ],
+    [
+      'one third left (rounds down)',
+      period('2024-01-01T00:00:00Z', '2024-01-04T00:00:00Z'),
+      '2024-01-03T00:00:00Z',
+      '0.33333',
+    ],
+    [
+      '9 days of leap February',
+      period('2024-02-01T00:00:00Z', '2024-03-01T00:00:00Z'),
+      '2024-02-21T00:00:00Z',
+      '0.31034',
+    ],
   ];
   for (const [name, slice, change, expected] of table) {
     it(`${name}: ${expected}`, () => assert.equal(prorationRate(slice, at(change)), expected));
@@ -65,7 +91,10 @@ describe('prorationRate', () => {
   });
 
   it('refuses an empty period', () => {
-    assert.throws(() => prorationRate(period('2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z'), at('2024-01-01T00:00:00Z')), RangeError);
+    assert.throws(
+      () => prorationRate(period('2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z'), at('2024-01-01T00:00:00Z')),
+      RangeError,
+    );
   });
 
   it('shows unaffected items at rate "1" over the whole period', () => {
@@ -122,17 +151,74 @@ describe('planItemChange: modes', () => {
   };
   const downgrade = { ...base, current_items: [item('pri_pro', 1, 3000)], new_items: [item('pri_basic', 1, 1000)] };
   const upgrade = { ...base, current_items: [item('pri_basic', 1, 1000)], new_items: [item('pri_pro', 1, 3000)] };
-  const addOn = { ...base, current_items: [item('pri_basic', 1, 1000)], new_items: [item('pri_basic', 1, 1000), item('pri_addon', 2, 450)] };
+  const addOn = {
+    ...base,
+    current_items: [item('pri_basic', 1, 1000)],
+    new_items: [item('pri_basic', 1, 1000), item('pri_addon', 2, 450)],
+  };
 
-  const table: Array<[string, Omit<ItemChangeInput, 'proration_billing_mode'>, ProrationBillingMode, unknown[], unknown[], boolean]> = [
-    ['mid-period upgrade, prorated now', upgrade, 'prorated_immediately', [['pri_pro', 1, 1500, 1500, '0.5'], ['pri_basic', -1, 500, -500, '0.5']], [], true],
-    ['downgrade with credit, prorated now', downgrade, 'prorated_immediately', [['pri_basic', 1, 500, 500, '0.5'], ['pri_pro', -1, 1500, -1500, '0.5']], [], true],
-    ['downgrade, prorated at renewal', downgrade, 'prorated_next_billing_period', [], [['pri_basic', 1, 500, 500, '0.5'], ['pri_pro', -1, 1500, -1500, '0.5']], true],
-    ['upgrade, full amount now (no credit for the old plan)', upgrade, 'full_immediately', [['pri_pro', 1, 3000, 3000, null]], [], false],
-    ['upgrade, full amount at renewal', upgrade, 'full_next_billing_period', [], [['pri_pro', 1, 3000, 3000, null]], false],
+  const table: Array<
+    [string, Omit<ItemChangeInput, 'proration_billing_mode'>, ProrationBillingMode, unknown[], unknown[], boolean]
+  > = [
+    [
+      'mid-period upgrade, prorated now',
+      upgrade,
+      'prorated_immediately',
+      [
+        ['pri_pro', 1, 1500, 1500, '0.5'],
+        ['pri_basic', -1, 500, -500, '0.5'],
+      ],
+      [],
+      true,
+    ],
+    [
+      'downgrade with credit, prorated now',
+      downgrade,
+      'prorated_immediately',
+      [
+        ['pri_basic', 1, 500, 500, '0.5'],
+        ['pri_pro', -1, 1500, -1500, '0.5'],
+      ],
+      [],
+      true,
+    ],
+    [
+      'downgrade, prorated at renewal',
+      downgrade,
+      'prorated_next_billing_period',
+      [],
+      [
+        ['pri_basic', 1, 500, 500, '0.5'],
+        ['pri_pro', -1, 1500, -1500, '0.5'],
+      ],
+      true,
+    ],
+    [
+      'upgrade, full amount now (no credit for the old plan)',
+      upgrade,
+      'full_immediately',
+      [['pri_pro', 1, 3000, 3000, null]],
+      [],
+      false,
+    ],
+    [
+      'upgrade, full amount at renewal',
+      upgrade,
+      'full_next_billing_period',
+      [],
+      [['pri_pro', 1, 3000, 3000, null]],
+      false,
+    ],
     ['downgrade, full amount now', downgrade, 'full_immediately', [['pri_basic', 1, 1000, 1000, null]], [], false],
     ['upgrade, not billed', upgrade, 'do_not_bill', [], [], false],
-    ['add-on, prorated now (existing item untouched)', addOn, 'prorated_immediately', [['pri_addon', 2, 225, 450, '0.5']], [], false],
+    [
+      'add-on, prorated now (existing item untouched)',
+      addOn,
+      'prorated_immediately',
+      [['pri_addon', 2, 225, 450, '0.5']],
+      [],
+      false,
+    ],
   ];
   for (const [name, change, mode, now, next, credit] of table) {
     it(name, () => {
@@ -147,7 +233,10 @@ describe('planItemChange: modes', () => {
 
   it('summarises a downgrade as a credit result', () => {
     const plan = planItemChange({ ...downgrade, proration_billing_mode: 'prorated_immediately' });
-    const result = updateSummary(plan.bill_now.map((entry) => entry.subtotal), 'USD');
+    const result = updateSummary(
+      plan.bill_now.map((entry) => entry.subtotal),
+      'USD',
+    );
     assert.deepEqual(toWireUpdateSummary(result), {
       credit: { amount: '-1500', currency_code: 'USD' },
       charge: { amount: '500', currency_code: 'USD' },
@@ -156,7 +245,11 @@ describe('planItemChange: modes', () => {
   });
 
   it('summarises nothing billed as a zero charge', () => {
-    assert.deepEqual(toWireUpdateSummary(updateSummary([], 'EUR')).result, { action: 'charge', amount: '0', currency_code: 'EUR' });
+    assert.deepEqual(toWireUpdateSummary(updateSummary([], 'EUR')).result, {
+      action: 'charge',
+      amount: '0',
+      currency_code: 'EUR',
+    });
     assert.equal(updateSummary([usd(700), usd(-700)], 'USD').result.action, 'charge');
   });
 });
@@ -177,13 +270,21 @@ describe('planItemChange: quantity changes', () => {
   ];
   for (const [name, from, to, expected] of table) {
     it(name, () => {
-      const plan = planItemChange({ ...base, current_items: [item('pri_seat', from, 1200)], new_items: [item('pri_seat', to, 1200)] });
+      const plan = planItemChange({
+        ...base,
+        current_items: [item('pri_seat', from, 1200)],
+        new_items: [item('pri_seat', to, 1200)],
+      });
       assert.deepEqual(summary(plan.bill_now), expected);
     });
   }
 
   it('credits and recharges an item whose unit price snapshot changed', () => {
-    const plan = planItemChange({ ...base, current_items: [item('pri_seat', 2, 1000)], new_items: [item('pri_seat', 2, 1500)] });
+    const plan = planItemChange({
+      ...base,
+      current_items: [item('pri_seat', 2, 1000)],
+      new_items: [item('pri_seat', 2, 1500)],
+    });
     assert.deepEqual(summary(plan.bill_now), [
       ['pri_seat', 2, 466, 931, '0.31034'],
       ['pri_seat', -2, 310, -621, '0.31034'],
@@ -191,7 +292,12 @@ describe('planItemChange: quantity changes', () => {
   });
 
   it('bills nothing for a decrease in a full mode', () => {
-    const plan = planItemChange({ ...base, proration_billing_mode: 'full_immediately', current_items: [item('pri_seat', 5, 1200)], new_items: [item('pri_seat', 3, 1200)] });
+    const plan = planItemChange({
+      ...base,
+      proration_billing_mode: 'full_immediately',
+      current_items: [item('pri_seat', 5, 1200)],
+      new_items: [item('pri_seat', 3, 1200)],
+    });
     assert.deepEqual(plan.bill_now, []);
   });
 });
@@ -242,14 +348,22 @@ describe('planItemChange: billing frequency changes', () => {
     it(`refuses ${mode} with invalid_field on proration_billing_mode`, () => {
       assert.throws(
         () => planItemChange({ ...base, proration_billing_mode: mode }),
-        (error: unknown) => error instanceof DomainError && error.code === 'invalid_field' && error.status === 400 && error.errors?.[0]?.field === 'proration_billing_mode',
+        (error: unknown) =>
+          error instanceof DomainError &&
+          error.code === 'invalid_field' &&
+          error.status === 400 &&
+          error.errors?.[0]?.field === 'proration_billing_mode',
       );
       assert.throws(() => assertFrequencyChangeMode(mode), DomainError);
     });
   }
 
   it('treats monthly → every 12 months as a frequency change too', () => {
-    const plan = planItemChange({ ...base, new_items: [item('pri_12m', 1, 10000, { interval: 'month', frequency: 12 })], proration_billing_mode: 'full_immediately' });
+    const plan = planItemChange({
+      ...base,
+      new_items: [item('pri_12m', 1, 10000, { interval: 'month', frequency: 12 })],
+      proration_billing_mode: 'full_immediately',
+    });
     assert.equal(plan.billing_cycle_changed, true);
   });
 });
@@ -267,7 +381,11 @@ describe('planItemChange: refused item lists', () => {
     ['no items left', [], 'subscription_all_items_removed'],
     ['the same price twice', [item('pri_a', 1, 1000), item('pri_a', 2, 1000)], 'subscription_duplicate_price_ids'],
     ['a zero quantity', [item('pri_a', 0, 1000)], 'subscription_quantity_not_valid'],
-    ['mixed billing cycles', [item('pri_a', 1, 1000), item('pri_b', 1, 9000, yearly)], 'subscription_new_items_not_valid'],
+    [
+      'mixed billing cycles',
+      [item('pri_a', 1, 1000), item('pri_b', 1, 9000, yearly)],
+      'subscription_new_items_not_valid',
+    ],
   ];
   for (const [name, newItems, code] of table) {
     it(`refuses ${name} with ${code}`, () => {
@@ -276,6 +394,13 @@ describe('planItemChange: refused item lists', () => {
   }
 
   it('refuses items in different currencies as a programming error', () => {
-    assert.throws(() => planItemChange({ ...base, new_items: [{ ...item('pri_a', 1, 1000), unit_price: { amount: 1000n, currency: 'EUR' } }] }), RangeError);
+    assert.throws(
+      () =>
+        planItemChange({
+          ...base,
+          new_items: [{ ...item('pri_a', 1, 1000), unit_price: { amount: 1000n, currency: 'EUR' } }],
+        }),
+      RangeError,
+    );
   });
 });

@@ -78,7 +78,11 @@ const Decimal = BaseDecimal.clone({ precision: 60, rounding: BaseDecimal.ROUND_H
 type Decimal = InstanceType<typeof Decimal>;
 
 /** Modes Paddle accepts when the new items bill on a different cycle (monthly ↔ annual). */
-export const FREQUENCY_CHANGE_MODES: readonly ProrationBillingMode[] = ['prorated_immediately', 'full_immediately', 'do_not_bill'];
+export const FREQUENCY_CHANGE_MODES: readonly ProrationBillingMode[] = [
+  'prorated_immediately',
+  'full_immediately',
+  'do_not_bill',
+];
 
 function decimalRate(period: TimePeriod, changeAt: Instant): Decimal {
   const total = period.ends_at.epochNanoseconds - period.starts_at.epochNanoseconds;
@@ -121,22 +125,35 @@ function line(item: PlanItem, quantity: number, rate: Decimal, proration: Prorat
 
 function validateItems(input: ItemChangeInput): Duration {
   const { new_items: items } = input;
-  if (items.length === 0) throw new DomainError(400, 'subscription_all_items_removed', 'Subscription update removes all items.');
+  if (items.length === 0)
+    throw new DomainError(400, 'subscription_all_items_removed', 'Subscription update removes all items.');
   const seen = new Set<string>();
   for (const item of items) {
     if (seen.has(item.price_id)) {
-      throw new DomainError(400, 'subscription_duplicate_price_ids', `Duplicate price_id ${item.price_id} in the items list.`);
+      throw new DomainError(
+        400,
+        'subscription_duplicate_price_ids',
+        `Duplicate price_id ${item.price_id} in the items list.`,
+      );
     }
     seen.add(item.price_id);
     if (!Number.isSafeInteger(item.quantity) || item.quantity < 1) {
-      throw new DomainError(400, 'subscription_quantity_not_valid', `Quantity ${item.quantity} of ${item.price_id} is not valid.`);
+      throw new DomainError(
+        400,
+        'subscription_quantity_not_valid',
+        `Quantity ${item.quantity} of ${item.price_id} is not valid.`,
+      );
     }
   }
   const currencies = new Set([...input.current_items, ...items].map((item) => item.unit_price.currency));
   if (currencies.size > 1) throw new RangeError(`items mix currencies: ${[...currencies].join(', ')}`);
   const cycle = items[0]!.billing_cycle;
   if (!items.every((item) => sameDuration(item.billing_cycle, cycle))) {
-    throw new DomainError(400, 'subscription_new_items_not_valid', 'Recurring items on a subscription must share one billing cycle.');
+    throw new DomainError(
+      400,
+      'subscription_new_items_not_valid',
+      'Recurring items on a subscription must share one billing cycle.',
+    );
   }
   return cycle;
 }
@@ -145,7 +162,10 @@ function validateItems(input: ItemChangeInput): Duration {
 function sameCycleLines(input: ItemChangeInput, prorated: boolean): ChangeLine[] {
   const rate = prorated ? decimalRate(input.current_billing_period, input.change_at) : new Decimal(1);
   const proration = prorated
-    ? { rate: rate.toFixed(), billing_period: { starts_at: input.change_at, ends_at: input.current_billing_period.ends_at } }
+    ? {
+        rate: rate.toFixed(),
+        billing_period: { starts_at: input.change_at, ends_at: input.current_billing_period.ends_at },
+      }
     : null;
   const current = new Map(input.current_items.map((item) => [item.price_id, item]));
   const charges: ChangeLine[] = [];
@@ -179,7 +199,10 @@ function frequencyChangeLines(input: ItemChangeInput, newPeriod: TimePeriod): Ch
   );
   if (mode !== 'prorated_immediately') return charges;
   const rate = decimalRate(input.current_billing_period, input.change_at);
-  const proration = { rate: rate.toFixed(), billing_period: { starts_at: input.change_at, ends_at: input.current_billing_period.ends_at } };
+  const proration = {
+    rate: rate.toFixed(),
+    billing_period: { starts_at: input.change_at, ends_at: input.current_billing_period.ends_at },
+  };
   return [...charges, ...input.current_items.map((item) => line(item, -item.quantity, rate, proration))];
 }
 
@@ -265,4 +288,3 @@ export function toWireUpdateSummary(summary: UpdateSummary) {
     result: { action: summary.result.action, ...money(summary.result.amount) },
   };
 }
-

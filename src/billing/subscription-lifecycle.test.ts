@@ -46,7 +46,15 @@ function active(overrides: Partial<SubscriptionState> = {}): SubscriptionState {
     canceled_at: null,
     on_resume: null,
     past_due_when_paused: false,
-    items: [{ price_id: 'pri_a', status: 'active', previously_billed_at: at(PERIOD_START), next_billed_at: at(PERIOD_END), trial_dates: null }],
+    items: [
+      {
+        price_id: 'pri_a',
+        status: 'active',
+        previously_billed_at: at(PERIOD_START),
+        next_billed_at: at(PERIOD_END),
+        trial_dates: null,
+      },
+    ],
     ...overrides,
   };
 }
@@ -63,7 +71,15 @@ function trialing(overrides: Partial<SubscriptionState> = {}): SubscriptionState
     first_billed_at: null,
     next_billed_at: at(TRIAL_END),
     current_billing_period: trial,
-    items: [{ price_id: 'pri_a', status: 'trialing', previously_billed_at: null, next_billed_at: at(TRIAL_END), trial_dates: trial }],
+    items: [
+      {
+        price_id: 'pri_a',
+        status: 'trialing',
+        previously_billed_at: null,
+        next_billed_at: at(TRIAL_END),
+        trial_dates: trial,
+      },
+    ],
     ...overrides,
   });
 }
@@ -81,12 +97,14 @@ function paused(overrides: Partial<SubscriptionState> = {}): SubscriptionState {
   };
 }
 
-const fails = (code: string, status = 400) => (error: unknown) => {
-  assert.ok(error instanceof DomainError, `expected a DomainError, got ${String(error)}`);
-  assert.equal(error.code, code);
-  assert.equal(error.status, status);
-  return true;
-};
+const fails =
+  (code: string, status = 400) =>
+  (error: unknown) => {
+    assert.ok(error instanceof DomainError, `expected a DomainError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    assert.equal(error.status, status);
+    return true;
+  };
 
 const brief = (transition: Transition) => ({
   status: transition.state.status,
@@ -130,12 +148,22 @@ describe('cancel', () => {
     ['a paused subscription by default', paused(), undefined, NOW],
     ['a past-due subscription by default', active({ status: 'past_due' }), undefined, NOW],
     ['a trialing subscription asked to cancel immediately', trialing(), 'immediately', IN_TRIAL],
-    ['a subscription with a scheduled pause, immediately', active({ scheduled_change: { action: 'pause', effective_at: at(PERIOD_END), resume_at: null } }), 'immediately', NOW],
+    [
+      'a subscription with a scheduled pause, immediately',
+      active({ scheduled_change: { action: 'pause', effective_at: at(PERIOD_END), resume_at: null } }),
+      'immediately',
+      NOW,
+    ],
   ];
   for (const [name, state, from, now] of immediate) {
     it(`cancels ${name} now`, () => {
       const result = cancel(state, { effective_from: from }, now);
-      assert.deepEqual(brief(result), { status: 'canceled', events: ['subscription.updated', 'subscription.canceled'], next_billed_at: null, scheduled_change: null });
+      assert.deepEqual(brief(result), {
+        status: 'canceled',
+        events: ['subscription.updated', 'subscription.canceled'],
+        next_billed_at: null,
+        scheduled_change: null,
+      });
       assert.equal(iso(result.state.canceled_at), now.toString());
       assert.equal(result.state.paused_at, null);
       assert.equal(result.state.current_billing_period, null);
@@ -143,22 +171,52 @@ describe('cancel', () => {
   }
 
   it('schedules a trialing subscription to cancel at the trial end', () => {
-    assert.deepEqual(brief(cancel(trialing(), {}, IN_TRIAL)).scheduled_change, { action: 'cancel', effective_at: TRIAL_END, resume_at: null });
+    assert.deepEqual(brief(cancel(trialing(), {}, IN_TRIAL)).scheduled_change, {
+      action: 'cancel',
+      effective_at: TRIAL_END,
+      resume_at: null,
+    });
   });
 
-  const refused: Array<[string, SubscriptionState, 'next_billing_period' | 'immediately' | undefined, string, number]> = [
-    ['a canceled subscription', active({ status: 'canceled', next_billed_at: null }), undefined, 'subscription_is_canceled_action_invalid', 400],
-    ['a paused subscription at the period end', paused(), 'next_billing_period', 'subscription_is_inactive_action_invalid', 400],
-    ['a second scheduled change', active({ scheduled_change: { action: 'cancel', effective_at: at(PERIOD_END), resume_at: null }, next_billed_at: null }), undefined, 'subscription_locked_pending_changes', 400],
-  ];
+  const refused: Array<[string, SubscriptionState, 'next_billing_period' | 'immediately' | undefined, string, number]> =
+    [
+      [
+        'a canceled subscription',
+        active({ status: 'canceled', next_billed_at: null }),
+        undefined,
+        'subscription_is_canceled_action_invalid',
+        400,
+      ],
+      [
+        'a paused subscription at the period end',
+        paused(),
+        'next_billing_period',
+        'subscription_is_inactive_action_invalid',
+        400,
+      ],
+      [
+        'a second scheduled change',
+        active({
+          scheduled_change: { action: 'cancel', effective_at: at(PERIOD_END), resume_at: null },
+          next_billed_at: null,
+        }),
+        undefined,
+        'subscription_locked_pending_changes',
+        400,
+      ],
+    ];
   for (const [name, state, from, code, status] of refused) {
-    it(`refuses ${name} with ${code}`, () => assert.throws(() => cancel(state, { effective_from: from }, NOW), fails(code, status)));
+    it(`refuses ${name} with ${code}`, () =>
+      assert.throws(() => cancel(state, { effective_from: from }, NOW), fails(code, status)));
   }
 
   it('locks the 30 minutes before renewal (409 subscription_locked_renewal), not a microsecond earlier', () => {
     const edge = at(PERIOD_END).subtract({ minutes: 30 });
     assert.throws(() => cancel(active(), {}, edge), fails('subscription_locked_renewal', 409));
-    assert.throws(() => cancel(active(), { effective_from: 'immediately' }, at(PERIOD_END)), fails('subscription_locked_renewal', 409));
+    assert.throws(
+      () => cancel(active(), { effective_from: 'immediately' }, at(PERIOD_END)),
+      fails('subscription_locked_renewal', 409),
+    );
     assert.equal(cancel(active(), {}, edge.subtract({ microseconds: 1 })).state.scheduled_change?.action, 'cancel');
   });
 });
@@ -176,14 +234,23 @@ describe('pause', () => {
 
   it("shows the resume date as next_billed_at when pausing at the period end with one (Paddle's example)", () => {
     const result = pause(active(), { resume_at: at('2024-09-01T16:30:00Z') }, NOW);
-    assert.deepEqual(brief(result).scheduled_change, { action: 'pause', effective_at: PERIOD_END, resume_at: '2024-09-01T16:30:00Z' });
+    assert.deepEqual(brief(result).scheduled_change, {
+      action: 'pause',
+      effective_at: PERIOD_END,
+      resume_at: '2024-09-01T16:30:00Z',
+    });
     assert.equal(iso(result.state.next_billed_at), '2024-09-01T16:30:00Z');
     assert.equal(iso(result.state.items[0]!.next_billed_at), '2024-09-01T16:30:00Z');
   });
 
   it('pauses now: items inactive, billing period kept, no next billing', () => {
     const result = pause(active(), { effective_from: 'immediately' }, NOW);
-    assert.deepEqual(brief(result), { status: 'paused', events: ['subscription.updated', 'subscription.paused'], next_billed_at: null, scheduled_change: null });
+    assert.deepEqual(brief(result), {
+      status: 'paused',
+      events: ['subscription.updated', 'subscription.paused'],
+      next_billed_at: null,
+      scheduled_change: null,
+    });
     assert.equal(iso(result.state.paused_at), NOW.toString());
     assert.equal(result.state.items[0]!.status, 'inactive');
     assert.equal(iso(result.state.current_billing_period?.ends_at), PERIOD_END);
@@ -210,7 +277,11 @@ describe('pause', () => {
   });
 
   it('applies a scheduled pause at effective_at, turning its resume date into a scheduled resume', () => {
-    const scheduled = pause(active(), { resume_at: at('2024-09-01T16:30:00Z'), on_resume: 'start_new_billing_period' }, NOW).state;
+    const scheduled = pause(
+      active(),
+      { resume_at: at('2024-09-01T16:30:00Z'), on_resume: 'start_new_billing_period' },
+      NOW,
+    ).state;
     const result = applyScheduledChange(scheduled, at('2024-06-12T11:00:00Z'));
     assert.deepEqual(brief(result), {
       status: 'paused',
@@ -222,21 +293,66 @@ describe('pause', () => {
   });
 
   const refused: Array<[string, SubscriptionState, Parameters<typeof pause>[1], string]> = [
-    ['a canceled subscription', active({ status: 'canceled', next_billed_at: null }), {}, 'subscription_is_canceled_action_invalid'],
+    [
+      'a canceled subscription',
+      active({ status: 'canceled', next_billed_at: null }),
+      {},
+      'subscription_is_canceled_action_invalid',
+    ],
     ['a paused subscription', paused(), { effective_from: 'immediately' }, 'subscription_cannot_be_paused'],
-    ['a subscription with a scheduled cancel', active({ next_billed_at: null, scheduled_change: { action: 'cancel', effective_at: at(PERIOD_END), resume_at: null } }), {}, 'subscription_locked_pending_changes'],
+    [
+      'a subscription with a scheduled cancel',
+      active({
+        next_billed_at: null,
+        scheduled_change: { action: 'cancel', effective_at: at(PERIOD_END), resume_at: null },
+      }),
+      {},
+      'subscription_locked_pending_changes',
+    ],
     ['a trialing subscription now', trialing(), { effective_from: 'immediately' }, 'subscription_update_when_trialing'],
-    ['a resume date before the pause takes effect', active(), { resume_at: at('2024-06-01T00:00:00Z') }, 'invalid_field'],
-    ['continuing a period that ends before the resume date', active(), { effective_from: 'immediately', resume_at: at('2024-06-20T00:00:00Z'), on_resume: 'continue_existing_billing_period' }, 'subscription_continuing_existing_billing_period_not_allowed'],
-    ['continuing after pausing at the period end', active(), { resume_at: at('2024-07-01T00:00:00Z'), on_resume: 'continue_existing_billing_period' }, 'subscription_continuing_existing_billing_period_not_allowed'],
-    ['continuing a past-due period', active({ status: 'past_due' }), { resume_at: at('2024-05-25T00:00:00Z'), on_resume: 'continue_existing_billing_period' }, 'subscription_continuing_existing_billing_period_not_allowed_subscription_past_due'],
+    [
+      'a resume date before the pause takes effect',
+      active(),
+      { resume_at: at('2024-06-01T00:00:00Z') },
+      'invalid_field',
+    ],
+    [
+      'continuing a period that ends before the resume date',
+      active(),
+      {
+        effective_from: 'immediately',
+        resume_at: at('2024-06-20T00:00:00Z'),
+        on_resume: 'continue_existing_billing_period',
+      },
+      'subscription_continuing_existing_billing_period_not_allowed',
+    ],
+    [
+      'continuing after pausing at the period end',
+      active(),
+      { resume_at: at('2024-07-01T00:00:00Z'), on_resume: 'continue_existing_billing_period' },
+      'subscription_continuing_existing_billing_period_not_allowed',
+    ],
+    [
+      'continuing a past-due period',
+      active({ status: 'past_due' }),
+      { resume_at: at('2024-05-25T00:00:00Z'), on_resume: 'continue_existing_billing_period' },
+      'subscription_continuing_existing_billing_period_not_allowed_subscription_past_due',
+    ],
   ];
   for (const [name, state, input, code] of refused) {
     it(`refuses ${name} with ${code}`, () => assert.throws(() => pause(state, input, NOW), fails(code)));
   }
 
   it('accepts continuing when the resume date is inside the kept period', () => {
-    const result = pause(active(), { effective_from: 'immediately', resume_at: at('2024-06-01T00:00:00Z'), on_resume: 'continue_existing_billing_period' }, NOW);
+    const result = pause(
+      active(),
+      {
+        effective_from: 'immediately',
+        resume_at: at('2024-06-01T00:00:00Z'),
+        on_resume: 'continue_existing_billing_period',
+      },
+      NOW,
+    );
     assert.equal(result.state.on_resume, 'continue_existing_billing_period');
   });
 });
@@ -244,7 +360,12 @@ describe('pause', () => {
 describe('resume', () => {
   it('resumes a paused subscription now into a new billing period, billed now (default)', () => {
     const result = resume(paused(), {}, NOW);
-    assert.deepEqual(brief(result), { status: 'active', events: ['subscription.updated', 'subscription.resumed'], next_billed_at: '2024-06-20T12:00:00Z', scheduled_change: null });
+    assert.deepEqual(brief(result), {
+      status: 'active',
+      events: ['subscription.updated', 'subscription.resumed'],
+      next_billed_at: '2024-06-20T12:00:00Z',
+      scheduled_change: null,
+    });
     assert.equal(iso(result.state.current_billing_period?.starts_at), NOW.toString());
     assert.equal(iso(result.state.billing_anchor), NOW.toString());
     assert.equal(iso(result.bill?.ends_at), '2024-06-20T12:00:00Z');
@@ -255,7 +376,11 @@ describe('resume', () => {
   });
 
   it('continues the existing period without a charge when asked and still inside it', () => {
-    const result = resume(paused(), { effective_from: 'immediately', on_resume: 'continue_existing_billing_period' }, NOW);
+    const result = resume(
+      paused(),
+      { effective_from: 'immediately', on_resume: 'continue_existing_billing_period' },
+      NOW,
+    );
     assert.equal(result.state.status, 'active');
     assert.equal(result.bill, null);
     assert.equal(iso(result.state.next_billed_at), PERIOD_END);
@@ -290,26 +415,69 @@ describe('resume', () => {
   it('applies a scheduled resume at effective_at (new period from then)', () => {
     const scheduled = resume(paused(), { effective_from: at('2024-07-01T00:00:00Z') }, NOW).state;
     const result = applyScheduledChange(scheduled, at('2024-07-01T00:05:00Z'));
-    assert.deepEqual(brief(result), { status: 'active', events: ['subscription.updated', 'subscription.resumed'], next_billed_at: '2024-08-01T00:00:00Z', scheduled_change: null });
+    assert.deepEqual(brief(result), {
+      status: 'active',
+      events: ['subscription.updated', 'subscription.resumed'],
+      next_billed_at: '2024-08-01T00:00:00Z',
+      scheduled_change: null,
+    });
     assert.equal(iso(result.bill?.starts_at), '2024-07-01T00:00:00Z');
   });
 
   it('starts a new period when a scheduled continuing resume can no longer continue', () => {
-    const state = paused({ on_resume: 'continue_existing_billing_period', scheduled_change: { action: 'resume', effective_at: at('2024-07-01T00:00:00Z'), resume_at: null } });
+    const state = paused({
+      on_resume: 'continue_existing_billing_period',
+      scheduled_change: { action: 'resume', effective_at: at('2024-07-01T00:00:00Z'), resume_at: null },
+    });
     const result = applyScheduledChange(state, at('2024-07-01T00:00:00Z'));
     assert.equal(iso(result.bill?.starts_at), '2024-07-01T00:00:00Z');
   });
 
   const refused: Array<[string, SubscriptionState, Parameters<typeof resume>[1], string]> = [
-    ['a canceled subscription', active({ status: 'canceled', next_billed_at: null }), {}, 'subscription_is_canceled_action_invalid'],
+    [
+      'a canceled subscription',
+      active({ status: 'canceled', next_billed_at: null }),
+      {},
+      'subscription_is_canceled_action_invalid',
+    ],
     ['an active subscription', active(), {}, 'subscription_must_be_paused'],
-    ['an active subscription scheduled to pause, immediately', pause(active(), {}, NOW).state, { effective_from: 'immediately' }, 'subscription_must_be_paused'],
+    [
+      'an active subscription scheduled to pause, immediately',
+      pause(active(), {}, NOW).state,
+      { effective_from: 'immediately' },
+      'subscription_must_be_paused',
+    ],
     ['a past-due subscription', active({ status: 'past_due' }), {}, 'subscription_must_be_paused'],
-    ['a resume date before a scheduled pause', pause(active(), {}, NOW).state, { effective_from: at('2024-06-01T00:00:00Z') }, 'invalid_field'],
-    ['continuing after the period ended', paused(), { on_resume: 'continue_existing_billing_period' }, 'subscription_continuing_existing_billing_period_not_allowed'],
-    ['continuing without a period', paused({ current_billing_period: null }), { on_resume: 'continue_existing_billing_period' }, 'subscription_continuing_existing_billing_period_not_allowed_no_billing_period'],
-    ['continuing a subscription paused while past due', paused({ past_due_when_paused: true }), { on_resume: 'continue_existing_billing_period' }, 'subscription_continuing_existing_billing_period_not_allowed_subscription_past_due'],
-    ['scheduling a continuing resume after the period end', paused(), { effective_from: at('2024-06-20T00:00:00Z'), on_resume: 'continue_existing_billing_period' }, 'subscription_continuing_existing_billing_period_not_allowed'],
+    [
+      'a resume date before a scheduled pause',
+      pause(active(), {}, NOW).state,
+      { effective_from: at('2024-06-01T00:00:00Z') },
+      'invalid_field',
+    ],
+    [
+      'continuing after the period ended',
+      paused(),
+      { on_resume: 'continue_existing_billing_period' },
+      'subscription_continuing_existing_billing_period_not_allowed',
+    ],
+    [
+      'continuing without a period',
+      paused({ current_billing_period: null }),
+      { on_resume: 'continue_existing_billing_period' },
+      'subscription_continuing_existing_billing_period_not_allowed_no_billing_period',
+    ],
+    [
+      'continuing a subscription paused while past due',
+      paused({ past_due_when_paused: true }),
+      { on_resume: 'continue_existing_billing_period' },
+      'subscription_continuing_existing_billing_period_not_allowed_subscription_past_due',
+    ],
+    [
+      'scheduling a continuing resume after the period end',
+      paused(),
+      { effective_from: at('2024-06-20T00:00:00Z'), on_resume: 'continue_existing_billing_period' },
+      'subscription_continuing_existing_billing_period_not_allowed',
+    ],
   ];
   for (const [name, state, input, code] of refused) {
     const now = name.startsWith('continuing after') ? at('2024-06-12T11:00:00Z') : NOW;
@@ -317,7 +485,10 @@ describe('resume', () => {
   }
 
   it('locks a scheduled resume in its last 30 minutes (409 subscription_locked_processing)', () => {
-    const state = paused({ next_billed_at: at('2024-05-20T12:20:00Z'), scheduled_change: { action: 'resume', effective_at: at('2024-05-20T12:20:00Z'), resume_at: null } });
+    const state = paused({
+      next_billed_at: at('2024-05-20T12:20:00Z'),
+      scheduled_change: { action: 'resume', effective_at: at('2024-05-20T12:20:00Z'), resume_at: null },
+    });
     assert.throws(() => resume(state, {}, NOW), fails('subscription_locked_processing', 409));
   });
 });
@@ -327,7 +498,12 @@ describe('activate', () => {
 
   it("ends the trial now and bills a first period from now (Paddle's activate example)", () => {
     const result = activate(trialing(), now);
-    assert.deepEqual(brief(result), { status: 'active', events: ['subscription.updated', 'subscription.activated'], next_billed_at: '2024-05-12T11:31:09.996Z', scheduled_change: null });
+    assert.deepEqual(brief(result), {
+      status: 'active',
+      events: ['subscription.updated', 'subscription.activated'],
+      next_billed_at: '2024-05-12T11:31:09.996Z',
+      scheduled_change: null,
+    });
     assert.equal(iso(result.state.first_billed_at), '2024-04-12T11:31:09.996Z');
     assert.equal(iso(result.state.started_at), TRIAL_START);
     const item = result.state.items[0]!;
@@ -340,8 +516,19 @@ describe('activate', () => {
   const refused: Array<[string, SubscriptionState, string]> = [
     ['an active subscription', active(), 'subscription_cannot_activate'],
     ['a paused subscription', paused(), 'subscription_cannot_activate'],
-    ['a manually-collected trial', trialing({ collection_mode: 'manual' }), 'subscription_manual_collection_mode_activation_not_allowed'],
-    ['a trial scheduled to cancel', trialing({ next_billed_at: null, scheduled_change: { action: 'cancel', effective_at: at(TRIAL_END), resume_at: null } }), 'subscription_locked_pending_changes'],
+    [
+      'a manually-collected trial',
+      trialing({ collection_mode: 'manual' }),
+      'subscription_manual_collection_mode_activation_not_allowed',
+    ],
+    [
+      'a trial scheduled to cancel',
+      trialing({
+        next_billed_at: null,
+        scheduled_change: { action: 'cancel', effective_at: at(TRIAL_END), resume_at: null },
+      }),
+      'subscription_locked_pending_changes',
+    ],
   ];
   for (const [name, state, code] of refused) {
     it(`refuses ${name} with ${code}`, () => assert.throws(() => activate(state, now), fails(code)));
@@ -355,22 +542,39 @@ describe('activate', () => {
 describe('removeScheduledChange', () => {
   it('removes a scheduled cancel and shows the renewal again', () => {
     const result = removeScheduledChange(cancel(active(), {}, NOW).state, NOW);
-    assert.deepEqual(brief(result), { status: 'active', events: ['subscription.updated'], next_billed_at: PERIOD_END, scheduled_change: null });
+    assert.deepEqual(brief(result), {
+      status: 'active',
+      events: ['subscription.updated'],
+      next_billed_at: PERIOD_END,
+      scheduled_change: null,
+    });
     assert.equal(iso(result.state.items[0]!.next_billed_at), PERIOD_END);
   });
 
   it('turns a scheduled resume back into an open-ended pause', () => {
     const scheduled = resume(paused(), { effective_from: at('2024-07-01T00:00:00Z') }, NOW).state;
     const result = removeScheduledChange(scheduled, NOW);
-    assert.deepEqual(brief(result), { status: 'paused', events: ['subscription.updated'], next_billed_at: null, scheduled_change: null });
+    assert.deepEqual(brief(result), {
+      status: 'paused',
+      events: ['subscription.updated'],
+      next_billed_at: null,
+      scheduled_change: null,
+    });
   });
 
-  it('does nothing without a scheduled change', () => assert.deepEqual(removeScheduledChange(active(), NOW).events, []));
+  it('does nothing without a scheduled change', () =>
+    assert.deepEqual(removeScheduledChange(active(), NOW).events, []));
 
   it('refuses a canceled subscription and the last 30 minutes before the change', () => {
-    assert.throws(() => removeScheduledChange(active({ status: 'canceled' }), NOW), fails('subscription_update_when_canceled'));
+    assert.throws(
+      () => removeScheduledChange(active({ status: 'canceled' }), NOW),
+      fails('subscription_update_when_canceled'),
+    );
     const scheduled = cancel(active(), {}, NOW).state;
-    assert.throws(() => removeScheduledChange(scheduled, at('2024-06-12T10:10:00Z')), fails('subscription_locked_processing', 409));
+    assert.throws(
+      () => removeScheduledChange(scheduled, at('2024-06-12T10:10:00Z')),
+      fails('subscription_locked_processing', 409),
+    );
   });
 });
 
@@ -380,7 +584,12 @@ describe('renewals', () => {
     assert.equal(dueAction(state, NOW), null);
     assert.equal(dueAction(state, at(PERIOD_END)), 'renew');
     const result = renew(state, at(PERIOD_END));
-    assert.deepEqual(brief(result), { status: 'active', events: ['subscription.updated'], next_billed_at: '2024-07-12T10:37:59.556997Z', scheduled_change: null });
+    assert.deepEqual(brief(result), {
+      status: 'active',
+      events: ['subscription.updated'],
+      next_billed_at: '2024-07-12T10:37:59.556997Z',
+      scheduled_change: null,
+    });
     assert.equal(iso(result.bill?.starts_at), PERIOD_END);
     assert.equal(iso(result.state.items[0]!.previously_billed_at), PERIOD_END);
   });
@@ -412,12 +621,42 @@ describe('renewals', () => {
   });
 
   const outcomes: Array<[string, (state: SubscriptionState) => Transition, SubscriptionState, string, string[]]> = [
-    ['a failed renewal makes an active subscription past due', renewalFailed, active(), 'past_due', ['subscription.updated', 'subscription.past_due']],
-    ['a failed trial-end charge makes a trial past due', renewalFailed, trialing(), 'past_due', ['subscription.updated', 'subscription.past_due']],
-    ['another failure leaves a past-due subscription as it is', renewalFailed, active({ status: 'past_due' }), 'past_due', []],
-    ['a recovered payment makes a past-due subscription active', renewalPaid, active({ status: 'past_due' }), 'active', ['subscription.updated']],
+    [
+      'a failed renewal makes an active subscription past due',
+      renewalFailed,
+      active(),
+      'past_due',
+      ['subscription.updated', 'subscription.past_due'],
+    ],
+    [
+      'a failed trial-end charge makes a trial past due',
+      renewalFailed,
+      trialing(),
+      'past_due',
+      ['subscription.updated', 'subscription.past_due'],
+    ],
+    [
+      'another failure leaves a past-due subscription as it is',
+      renewalFailed,
+      active({ status: 'past_due' }),
+      'past_due',
+      [],
+    ],
+    [
+      'a recovered payment makes a past-due subscription active',
+      renewalPaid,
+      active({ status: 'past_due' }),
+      'active',
+      ['subscription.updated'],
+    ],
     ['a paid renewal leaves an active subscription as it is', renewalPaid, active(), 'active', []],
-    ['a late payment does not revive a canceled subscription', renewalPaid, active({ status: 'canceled' }), 'canceled', []],
+    [
+      'a late payment does not revive a canceled subscription',
+      renewalPaid,
+      active({ status: 'canceled' }),
+      'canceled',
+      [],
+    ],
   ];
   for (const [name, move, state, status, events] of outcomes) {
     it(name, () => {
@@ -450,7 +689,12 @@ describe('renewals', () => {
 
   it('cancels a past-due subscription when dunning runs out (default), or pauses it', () => {
     const canceled = dunningExhausted(active({ status: 'past_due' }), NOW);
-    assert.deepEqual(brief(canceled), { status: 'canceled', events: ['subscription.updated', 'subscription.canceled'], next_billed_at: null, scheduled_change: null });
+    assert.deepEqual(brief(canceled), {
+      status: 'canceled',
+      events: ['subscription.updated', 'subscription.canceled'],
+      next_billed_at: null,
+      scheduled_change: null,
+    });
     const pausedResult = dunningExhausted(active({ status: 'past_due' }), NOW, 'subscription_paused');
     assert.deepEqual(pausedResult.events, ['subscription.updated', 'subscription.paused']);
     assert.equal(pausedResult.state.past_due_when_paused, true);
@@ -459,26 +703,74 @@ describe('renewals', () => {
 });
 
 describe('assertCanUpdate', () => {
-  const items = (mode: UpdateRequest['proration_billing_mode']): UpdateRequest => ({ items: true, next_billed_at: null, proration_billing_mode: mode });
+  const items = (mode: UpdateRequest['proration_billing_mode']): UpdateRequest => ({
+    items: true,
+    next_billed_at: null,
+    proration_billing_mode: mode,
+  });
   const other: UpdateRequest = { items: false, next_billed_at: null, proration_billing_mode: null };
-  const withCancel = active({ next_billed_at: null, scheduled_change: { action: 'cancel', effective_at: at(PERIOD_END), resume_at: null } });
+  const withCancel = active({
+    next_billed_at: null,
+    scheduled_change: { action: 'cancel', effective_at: at(PERIOD_END), resume_at: null },
+  });
   const table: Array<[string, SubscriptionState, UpdateRequest, string | null, number?]> = [
     // trials are checked on IN_TRIAL, everything else on NOW
     ['a canceled subscription', active({ status: 'canceled' }), other, 'subscription_update_when_canceled'],
     ['a past-due subscription', active({ status: 'past_due' }), other, 'subscription_update_when_past_due'],
-    ['items without a proration mode', active(), items(null), 'subscription_items_update_missing_proration_billing_mode'],
+    [
+      'items without a proration mode',
+      active(),
+      items(null),
+      'subscription_items_update_missing_proration_billing_mode',
+    ],
     ['items on an active subscription, prorated', active(), items('prorated_immediately'), null],
     ['custom data on an active subscription', active(), other, null],
-    ['a trial, prorated', trialing(), items('prorated_immediately'), 'subscription_trialing_items_update_invalid_options'],
+    [
+      'a trial, prorated',
+      trialing(),
+      items('prorated_immediately'),
+      'subscription_trialing_items_update_invalid_options',
+    ],
     ['a trial, not billed', trialing(), items('do_not_bill'), null],
-    ['a new next_billed_at on a paused subscription', paused(), { items: false, next_billed_at: at('2024-07-01T00:00:00Z'), proration_billing_mode: 'do_not_bill' }, 'subscription_only_update_items_on_paused_subscription'],
-    ['items on a paused subscription, prorated now', paused(), items('prorated_immediately'), 'subscription_incorrect_proration_on_paused_subscription'],
+    [
+      'a new next_billed_at on a paused subscription',
+      paused(),
+      { items: false, next_billed_at: at('2024-07-01T00:00:00Z'), proration_billing_mode: 'do_not_bill' },
+      'subscription_only_update_items_on_paused_subscription',
+    ],
+    [
+      'items on a paused subscription, prorated now',
+      paused(),
+      items('prorated_immediately'),
+      'subscription_incorrect_proration_on_paused_subscription',
+    ],
     ['items on a paused subscription, not billed', paused(), items('do_not_bill'), null],
-    ['items with a scheduled change, at the next period', withCancel, items('prorated_next_billing_period'), 'subscription_invalid_billing_mode_for_scheduled_change'],
+    [
+      'items with a scheduled change, at the next period',
+      withCancel,
+      items('prorated_next_billing_period'),
+      'subscription_invalid_billing_mode_for_scheduled_change',
+    ],
     ['items with a scheduled change, prorated now', withCancel, items('prorated_immediately'), null],
-    ['a new next_billed_at with a scheduled change', withCancel, { items: false, next_billed_at: at('2024-07-01T00:00:00Z'), proration_billing_mode: 'prorated_immediately' }, 'subscription_locked_pending_changes'],
-    ['a next_billed_at 10 minutes away', active(), { items: false, next_billed_at: NOW.add({ minutes: 10 }), proration_billing_mode: 'do_not_bill' }, 'subscription_next_billed_at_too_soon'],
-    ['anything 10 minutes before renewal', active({ next_billed_at: NOW.add({ minutes: 10 }) }), other, 'subscription_locked_renewal', 409],
+    [
+      'a new next_billed_at with a scheduled change',
+      withCancel,
+      { items: false, next_billed_at: at('2024-07-01T00:00:00Z'), proration_billing_mode: 'prorated_immediately' },
+      'subscription_locked_pending_changes',
+    ],
+    [
+      'a next_billed_at 10 minutes away',
+      active(),
+      { items: false, next_billed_at: NOW.add({ minutes: 10 }), proration_billing_mode: 'do_not_bill' },
+      'subscription_next_billed_at_too_soon',
+    ],
+    [
+      'anything 10 minutes before renewal',
+      active({ next_billed_at: NOW.add({ minutes: 10 }) }),
+      other,
+      'subscription_locked_renewal',
+      409,
+    ],
   ];
   for (const [name, state, request, code, status] of table) {
     const now = state.status === 'trialing' ? IN_TRIAL : NOW;

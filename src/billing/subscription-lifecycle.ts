@@ -87,7 +87,11 @@ function lockedWithin(at: Instant, now: Instant): boolean {
 /** Refuses a change in the 30 minutes before a scheduled change or a renewal (or once either is overdue). */
 export function assertNotLocked(state: SubscriptionState, now: Instant): void {
   if (state.scheduled_change && lockedWithin(state.scheduled_change.effective_at, now)) {
-    throw new DomainError(409, 'subscription_locked_processing', 'unable to update subscription 30m0s before processing');
+    throw new DomainError(
+      409,
+      'subscription_locked_processing',
+      'unable to update subscription 30m0s before processing',
+    );
   }
   if (state.next_billed_at && lockedWithin(state.next_billed_at, now)) {
     throw new DomainError(409, 'subscription_locked_renewal', 'unable to update subscription 30m0s before renewal');
@@ -131,30 +135,58 @@ export interface UpdateRequest {
 /** The rules of `PATCH /subscriptions/{id}` that depend on the subscription's state. */
 export function assertCanUpdate(state: SubscriptionState, request: UpdateRequest, now: Instant): void {
   if (state.status === 'canceled') {
-    throw new DomainError(400, 'subscription_update_when_canceled', "cannot update subscription, as the subscription status is 'canceled'");
+    throw new DomainError(
+      400,
+      'subscription_update_when_canceled',
+      "cannot update subscription, as the subscription status is 'canceled'",
+    );
   }
   if (state.status === 'past_due') {
-    throw new DomainError(400, 'subscription_update_when_past_due', "cannot update subscription, as the subscription status is 'past_due'");
+    throw new DomainError(
+      400,
+      'subscription_update_when_past_due',
+      "cannot update subscription, as the subscription status is 'past_due'",
+    );
   }
   assertNotLocked(state, now);
   const billing = request.items || request.next_billed_at !== null;
   if (!billing) return;
   const mode = request.proration_billing_mode;
   if (!mode) {
-    throw new DomainError(400, 'subscription_items_update_missing_proration_billing_mode', 'proration_billing_mode is required when updating subscription items');
+    throw new DomainError(
+      400,
+      'subscription_items_update_missing_proration_billing_mode',
+      'proration_billing_mode is required when updating subscription items',
+    );
   }
   if (request.next_billed_at && before(request.next_billed_at, now.add({ minutes: CHANGE_LOCK_MINUTES }))) {
-    throw new DomainError(400, 'subscription_next_billed_at_too_soon', 'next_billed_at must be at least 30 minutes from now');
+    throw new DomainError(
+      400,
+      'subscription_next_billed_at_too_soon',
+      'next_billed_at must be at least 30 minutes from now',
+    );
   }
   if (state.status === 'trialing' && mode !== 'do_not_bill') {
-    throw new DomainError(400, 'subscription_trialing_items_update_invalid_options', 'trialing subscriptions can only be updated with do_not_bill');
+    throw new DomainError(
+      400,
+      'subscription_trialing_items_update_invalid_options',
+      'trialing subscriptions can only be updated with do_not_bill',
+    );
   }
   if (state.status === 'paused') {
     if (request.next_billed_at) {
-      throw new DomainError(400, 'subscription_only_update_items_on_paused_subscription', 'only items can be updated when the subscription is paused');
+      throw new DomainError(
+        400,
+        'subscription_only_update_items_on_paused_subscription',
+        'only items can be updated when the subscription is paused',
+      );
     }
     if (mode !== 'do_not_bill' && mode !== 'full_next_billing_period') {
-      throw new DomainError(400, 'subscription_incorrect_proration_on_paused_subscription', `proration_billing_mode ${mode} is not accepted on a paused subscription`);
+      throw new DomainError(
+        400,
+        'subscription_incorrect_proration_on_paused_subscription',
+        `proration_billing_mode ${mode} is not accepted on a paused subscription`,
+      );
     }
   }
   if (state.scheduled_change) {
@@ -208,7 +240,14 @@ function pauseAt(state: SubscriptionState, at: Instant, resumeAt: Instant | null
 }
 
 function resumeAt(state: SubscriptionState, at: Instant, onResume: OnResume): Transition {
-  const resumed = { ...state, status: 'active' as const, paused_at: null, scheduled_change: null, on_resume: null, past_due_when_paused: false };
+  const resumed = {
+    ...state,
+    status: 'active' as const,
+    paused_at: null,
+    scheduled_change: null,
+    on_resume: null,
+    past_due_when_paused: false,
+  };
   if (onResume === 'continue_existing_billing_period') {
     assertCanContinue(state, at);
     const ends = state.current_billing_period!.ends_at;
@@ -233,16 +272,28 @@ function resumeAt(state: SubscriptionState, at: Instant, onResume: OnResume): Tr
   };
 }
 
-function schedule(state: SubscriptionState, change: ScheduledChange | null, nextBilled: Instant | null, onResume: OnResume | null): Transition {
+function schedule(
+  state: SubscriptionState,
+  change: ScheduledChange | null,
+  nextBilled: Instant | null,
+  onResume: OnResume | null,
+): Transition {
   return {
-    state: { ...state, scheduled_change: change, next_billed_at: nextBilled, on_resume: onResume, items: withItems(state, { next_billed_at: nextBilled }) },
+    state: {
+      ...state,
+      scheduled_change: change,
+      next_billed_at: nextBilled,
+      on_resume: onResume,
+      items: withItems(state, { next_billed_at: nextBilled }),
+    },
     events: [UPDATED],
     bill: null,
   };
 }
 
 function requireNextBilledAt(state: SubscriptionState): Instant {
-  if (!state.next_billed_at) throw new RangeError(`a ${state.status} subscription without next_billed_at has no period end`);
+  if (!state.next_billed_at)
+    throw new RangeError(`a ${state.status} subscription without next_billed_at has no period end`);
   return state.next_billed_at;
 }
 
@@ -250,13 +301,23 @@ function requireNextBilledAt(state: SubscriptionState): Instant {
 
 /** `POST /subscriptions/{id}/cancel`. Active and trialing subscriptions default to the period end, paused and
  * past-due ones to now (a past-due period was never paid for). */
-export function cancel(state: SubscriptionState, input: { effective_from?: EffectiveFrom | null }, now: Instant): Transition {
+export function cancel(
+  state: SubscriptionState,
+  input: { effective_from?: EffectiveFrom | null },
+  now: Instant,
+): Transition {
   if (state.status === 'canceled') throw canceledAction();
-  const from = input.effective_from ?? (state.status === 'paused' || state.status === 'past_due' ? 'immediately' : 'next_billing_period');
+  const from =
+    input.effective_from ??
+    (state.status === 'paused' || state.status === 'past_due' ? 'immediately' : 'next_billing_period');
   assertNotLocked(state, now);
   if (from === 'immediately') return cancelAt(state, now);
   if (state.status === 'paused') {
-    throw new DomainError(400, 'subscription_is_inactive_action_invalid', 'a paused subscription has no billing period to cancel at; cancel it immediately');
+    throw new DomainError(
+      400,
+      'subscription_is_inactive_action_invalid',
+      'a paused subscription has no billing period to cancel at; cancel it immediately',
+    );
   }
   if (state.scheduled_change) throw pendingChanges();
   return schedule(state, { action: 'cancel', effective_at: requireNextBilledAt(state), resume_at: null }, null, null);
@@ -271,17 +332,23 @@ export interface PauseInput {
 /** `POST /subscriptions/{id}/pause`: active (and past-due) subscriptions now or at the period end, trialing ones at the trial end. */
 export function pause(state: SubscriptionState, input: PauseInput, now: Instant): Transition {
   if (state.status === 'canceled') throw canceledAction();
-  if (state.status === 'paused') throw new DomainError(400, 'subscription_cannot_be_paused', "action can't be performed on paused subscription");
+  if (state.status === 'paused')
+    throw new DomainError(400, 'subscription_cannot_be_paused', "action can't be performed on paused subscription");
   if (state.scheduled_change) throw pendingChanges();
   const from = input.effective_from ?? (state.status === 'past_due' ? 'immediately' : 'next_billing_period');
   if (state.status === 'trialing' && from === 'immediately') {
-    throw new DomainError(400, 'subscription_update_when_trialing', 'a trialing subscription can only pause at the end of its trial');
+    throw new DomainError(
+      400,
+      'subscription_update_when_trialing',
+      'a trialing subscription can only pause at the end of its trial',
+    );
   }
   assertNotLocked(state, now);
   const effectiveAt = from === 'immediately' ? now : requireNextBilledAt(state);
   const resume = input.resume_at ?? null;
   const onResume = input.on_resume ?? 'start_new_billing_period';
-  if (resume && notAfter(resume, effectiveAt)) throw invalidFieldError('resume_at', 'must be after the time the pause takes effect');
+  if (resume && notAfter(resume, effectiveAt))
+    throw invalidFieldError('resume_at', 'must be after the time the pause takes effect');
   if (onResume === 'continue_existing_billing_period' && resume) assertCanContinue(state, resume);
   if (from === 'immediately') return pauseAt(state, now, resume, onResume);
   return schedule(state, { action: 'pause', effective_at: effectiveAt, resume_at: resume }, resume, onResume);
@@ -307,7 +374,8 @@ export function resume(state: SubscriptionState, input: ResumeInput, now: Instan
       throw new DomainError(400, 'subscription_must_be_paused', 'action can only be performed on paused subscription');
     }
     assertNotLocked(state, now);
-    if (notAfter(when, pending.effective_at)) throw invalidFieldError('effective_from', 'must be after the time the pause takes effect');
+    if (notAfter(when, pending.effective_at))
+      throw invalidFieldError('effective_from', 'must be after the time the pause takes effect');
     if (onResume === 'continue_existing_billing_period') assertCanContinue(state, when);
     return schedule(state, { ...pending, resume_at: when }, when, onResume);
   }
@@ -320,10 +388,18 @@ export function resume(state: SubscriptionState, input: ResumeInput, now: Instan
 /** `POST /subscriptions/{id}/activate`: ends the trial now and starts the first paid period from now. */
 export function activate(state: SubscriptionState, now: Instant): Transition {
   if (state.status !== 'trialing') {
-    throw new DomainError(400, 'subscription_cannot_activate', `Only subscriptions which have status 'trialing' can be activated. Subscription status is '${state.status}'`);
+    throw new DomainError(
+      400,
+      'subscription_cannot_activate',
+      `Only subscriptions which have status 'trialing' can be activated. Subscription status is '${state.status}'`,
+    );
   }
   if (state.collection_mode !== 'automatic') {
-    throw new DomainError(400, 'subscription_manual_collection_mode_activation_not_allowed', 'Only automatically-collected subscriptions can be activated.');
+    throw new DomainError(
+      400,
+      'subscription_manual_collection_mode_activation_not_allowed',
+      'Only automatically-collected subscriptions can be activated.',
+    );
   }
   if (state.scheduled_change) throw pendingChanges();
   assertNotLocked(state, now);
@@ -352,7 +428,11 @@ export function activate(state: SubscriptionState, now: Instant): Transition {
 /** `PATCH /subscriptions/{id}` with `scheduled_change: null`. Without a scheduled change nothing happens. */
 export function removeScheduledChange(state: SubscriptionState, now: Instant): Transition {
   if (state.status === 'canceled') {
-    throw new DomainError(400, 'subscription_update_when_canceled', "cannot update subscription, as the subscription status is 'canceled'");
+    throw new DomainError(
+      400,
+      'subscription_update_when_canceled',
+      "cannot update subscription, as the subscription status is 'canceled'",
+    );
   }
   const pending = state.scheduled_change;
   if (!pending) return noChange(state);
@@ -365,7 +445,12 @@ export function removeScheduledChange(state: SubscriptionState, now: Instant): T
 /** Sets new billing dates after an item change or a new `next_billed_at` (proration.ts computes them). */
 export function applyBillingChange(
   state: SubscriptionState,
-  change: { billing_cycle: Duration; billing_anchor: Instant; current_billing_period: TimePeriod; next_billed_at: Instant },
+  change: {
+    billing_cycle: Duration;
+    billing_anchor: Instant;
+    current_billing_period: TimePeriod;
+    next_billed_at: Instant;
+  },
 ): Transition {
   const trial = state.status === 'trialing';
   return {
@@ -375,7 +460,10 @@ export function applyBillingChange(
       items: state.items.map((item) => ({
         ...item,
         next_billed_at: change.next_billed_at,
-        trial_dates: trial && item.trial_dates ? { starts_at: item.trial_dates.starts_at, ends_at: change.next_billed_at } : item.trial_dates,
+        trial_dates:
+          trial && item.trial_dates
+            ? { starts_at: item.trial_dates.starts_at, ends_at: change.next_billed_at }
+            : item.trial_dates,
       })),
     },
     events: [UPDATED],
@@ -405,7 +493,8 @@ export function applyScheduledChange(state: SubscriptionState, now: Instant): Tr
     return resumeAt(state, at, onResume);
   } catch (error) {
     // A scheduled resume cannot answer with an error; if the old period can no longer continue, start a new one.
-    if (error instanceof DomainError && onResume === 'continue_existing_billing_period') return resumeAt(state, at, 'start_new_billing_period');
+    if (error instanceof DomainError && onResume === 'continue_existing_billing_period')
+      return resumeAt(state, at, 'start_new_billing_period');
     throw error;
   }
 }
@@ -462,5 +551,7 @@ export function dunningExhausted(
 ): Transition {
   if (state.status !== 'past_due') return noChange(state);
   const cleared = { ...state, scheduled_change: null };
-  return action === 'subscription_canceled' ? cancelAt(cleared, now) : pauseAt(cleared, now, null, 'start_new_billing_period');
+  return action === 'subscription_canceled'
+    ? cancelAt(cleared, now)
+    : pauseAt(cleared, now, null, 'start_new_billing_period');
 }

@@ -3,7 +3,35 @@ import { describe, it } from 'node:test';
 import { parseRate } from '../kernel/money.js';
 import { STANDARD_TAX_RATES, TAX_CATEGORIES, taxName, taxRateFor, type TaxCategory } from './tax-rates.js';
 
-const EU = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE'];
+const EU = [
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+];
 
 describe('standard rate table', () => {
   it('has all 27 EU member states', () => {
@@ -12,7 +40,8 @@ describe('standard rate table', () => {
   });
 
   it('has the other countries Paddock promises', () => {
-    for (const code of ['GB', 'NO', 'CH', 'IS', 'AU', 'NZ', 'JP', 'KR', 'SG', 'IN', 'CA', 'US']) assert.ok(STANDARD_TAX_RATES[code], `missing ${code}`);
+    for (const code of ['GB', 'NO', 'CH', 'IS', 'AU', 'NZ', 'JP', 'KR', 'SG', 'IN', 'CA', 'US'])
+      assert.ok(STANDARD_TAX_RATES[code], `missing ${code}`);
   });
 
   it('keys every entry by its own ISO 3166-1 alpha-2 code, with a rate in [0, 1) in shortest form', () => {
@@ -66,7 +95,8 @@ describe('taxRateFor', () => {
     assert.equal(taxRateFor('constructor', 'saas'), '0');
   });
   it('accepts lower-case country codes', () => assert.equal(taxRateFor('de', 'standard'), '0.19'));
-  it('refuses an unknown tax category', () => assert.throws(() => taxRateFor('DE', 'groceries' as TaxCategory), RangeError));
+  it('refuses an unknown tax category', () =>
+    assert.throws(() => taxRateFor('DE', 'groceries' as TaxCategory), RangeError));
 });
 
 describe('taxName', () => {

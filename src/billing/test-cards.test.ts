@@ -17,7 +17,13 @@ import {
 
 // The sandbox clock in these tests: 15 March 2027, late in the day UTC.
 const now = Temporal.Instant.from('2027-03-15T23:59:59Z');
-const valid: CardInput = { number: '4242 4242 4242 4242', expiry_month: '12', expiry_year: '29', cvc: '100', cardholder_name: 'Ada Lovelace' };
+const valid: CardInput = {
+  number: '4242 4242 4242 4242',
+  expiry_month: '12',
+  expiry_year: '29',
+  cvc: '100',
+  cardholder_name: 'Ada Lovelace',
+};
 
 function card(result: CardParseResult): ParsedCard {
   if (!result.ok) assert.fail(`expected a card, got errors ${JSON.stringify(result.errors)}`);
@@ -60,13 +66,20 @@ describe('parseCardInput: Paddle’s sandbox cards', () => {
   });
 
   it('accepts the number with dashes, without separators, and with surrounding spaces', () => {
-    for (const number of ['4000-0038-0000-0446', '4000003800000446', '  4000 0038 0000 0446  ', '4000 - 0038 0000-0446']) {
+    for (const number of [
+      '4000-0038-0000-0446',
+      '4000003800000446',
+      '  4000 0038 0000 0446  ',
+      '4000 - 0038 0000-0446',
+    ]) {
       assert.equal(card(parseCardInput({ ...valid, number }, now)).behaviour, 'challenge', number);
     }
   });
 
   it('trims the cardholder name and accepts a four-digit year and a one-digit month', () => {
-    const parsed = card(parseCardInput({ ...valid, cardholder_name: '  Grace Hopper ', expiry_month: '4', expiry_year: '2031' }, now));
+    const parsed = card(
+      parseCardInput({ ...valid, cardholder_name: '  Grace Hopper ', expiry_month: '4', expiry_year: '2031' }, now),
+    );
     assert.equal(parsed.cardholder_name, 'Grace Hopper');
     assert.equal(parsed.expiry_month, 4);
     assert.equal(parsed.expiry_year, 2031);
@@ -116,7 +129,9 @@ describe('parseCardInput: expiry against the sandbox clock', () => {
     assert.equal(card(parseCardInput({ ...valid, expiry_month: '03', expiry_year: '27' }, now)).expiry_month, 3);
   });
   it('refuses last month, on the month field', () => {
-    assert.deepEqual(fieldsOf(parseCardInput({ ...valid, expiry_month: '02', expiry_year: '27' }, now)), ['expiry_month']);
+    assert.deepEqual(fieldsOf(parseCardInput({ ...valid, expiry_month: '02', expiry_year: '27' }, now)), [
+      'expiry_month',
+    ]);
   });
   it('refuses last year, on the year field', () => {
     const found = errors(parseCardInput({ ...valid, expiry_month: '12', expiry_year: '2026' }, now));
@@ -125,7 +140,9 @@ describe('parseCardInput: expiry against the sandbox clock', () => {
   it('follows the clock it is given, not the wall clock', () => {
     const later = Temporal.Instant.from('2027-04-01T00:00:00Z');
     assert.ok(parseCardInput({ ...valid, expiry_month: '03', expiry_year: '27' }, now).ok);
-    assert.deepEqual(fieldsOf(parseCardInput({ ...valid, expiry_month: '03', expiry_year: '27' }, later)), ['expiry_month']);
+    assert.deepEqual(fieldsOf(parseCardInput({ ...valid, expiry_month: '03', expiry_year: '27' }, later)), [
+      'expiry_month',
+    ]);
   });
   const badMonths = ['0', '00', '13', 'ab', '', '1.5', '123'];
   for (const month of badMonths) {
@@ -160,14 +177,22 @@ describe('parseCardInput: CVC and name', () => {
   it('asks American Express for four digits', () => {
     const amex = { ...valid, number: '3782 822463 10005' };
     assert.equal(card(parseCardInput({ ...amex, cvc: '1000' }, now)).brand, 'american_express');
-    assert.deepEqual(errors(parseCardInput({ ...amex, cvc: '100' }, now)), [['cvc', 'Enter the 4-digit security code (CVC).']]);
+    assert.deepEqual(errors(parseCardInput({ ...amex, cvc: '100' }, now)), [
+      ['cvc', 'Enter the 4-digit security code (CVC).'],
+    ]);
   });
   it('needs a cardholder name', () => {
     assert.deepEqual(fieldsOf(parseCardInput({ ...valid, cardholder_name: '  ' }, now)), ['cardholder_name']);
   });
   it('reports every wrong field at once, in form order', () => {
     const empty = { number: '', expiry_month: '', expiry_year: '', cvc: '', cardholder_name: '' };
-    assert.deepEqual(fieldsOf(parseCardInput(empty, now)), ['cardholder_name', 'number', 'expiry_month', 'expiry_year', 'cvc']);
+    assert.deepEqual(fieldsOf(parseCardInput(empty, now)), [
+      'cardholder_name',
+      'number',
+      'expiry_month',
+      'expiry_year',
+      'cvc',
+    ]);
   });
 });
 
@@ -194,5 +219,6 @@ describe('laterChargeOutcome', () => {
     ['decline', 'decline'],
     ['succeed_then_decline', 'decline'],
   ];
-  for (const [behaviour, outcome] of table) it(`${behaviour} → ${outcome}`, () => assert.equal(laterChargeOutcome(behaviour), outcome));
+  for (const [behaviour, outcome] of table)
+    it(`${behaviour} → ${outcome}`, () => assert.equal(laterChargeOutcome(behaviour), outcome));
 });

@@ -59,7 +59,11 @@ export const TEST_CARDS: ReadonlyArray<{ number: string; behaviour: CardBehaviou
   { number: '4000056655665556', behaviour: 'succeed', description: 'succeeds (Visa debit)' },
   { number: '4000003800000446', behaviour: 'challenge', description: 'succeeds after a 3-D Secure challenge' },
   { number: '4000000000000002', behaviour: 'decline', description: 'is declined' },
-  { number: '4000002760003184', behaviour: 'succeed_then_decline', description: 'succeeds now, declines later charges' },
+  {
+    number: '4000002760003184',
+    behaviour: 'succeed_then_decline',
+    description: 'succeeds now, declines later charges',
+  },
 ];
 
 /** The CVC Paddle's docs give for every test card; any other well-formed CVC is accepted too. */
@@ -133,7 +137,8 @@ export function cardBrand(digits: string): CardBrand {
 function parseNumber(raw: string): { digits: string } | { error: string } {
   const trimmed = raw.trim();
   if (trimmed === '') return { error: 'Enter the card number.' };
-  if (!/^[\d -]+$/.test(trimmed)) return { error: 'Enter the card number using digits only (spaces and dashes are fine).' };
+  if (!/^[\d -]+$/.test(trimmed))
+    return { error: 'Enter the card number using digits only (spaces and dashes are fine).' };
   const digits = trimmed.replace(/[ -]/g, '');
   if (digits.length < 12 || digits.length > 19) return { error: 'Enter a card number between 12 and 19 digits long.' };
   if (!passesLuhn(digits)) return { error: 'This card number is not valid. Check it for typing mistakes.' };
@@ -159,8 +164,10 @@ function expiryErrors(input: CardInput, now: Instant): { month: number; year: nu
   const month = parseMonth(input.expiry_month);
   const year = parseYear(input.expiry_year);
   const errors: CardFieldError[] = [];
-  if (month === undefined) errors.push({ field: 'expiry_month', message: 'Enter the expiry month as a number from 01 to 12.' });
-  if (year === undefined) errors.push({ field: 'expiry_year', message: 'Enter the expiry year as two digits, such as 29.' });
+  if (month === undefined)
+    errors.push({ field: 'expiry_month', message: 'Enter the expiry month as a number from 01 to 12.' });
+  if (year === undefined)
+    errors.push({ field: 'expiry_year', message: 'Enter the expiry year as two digits, such as 29.' });
   if (month !== undefined && year !== undefined) {
     // @NOTE a card is valid through the last day of its expiry month; months are counted in UTC.
     const today = now.toZonedDateTimeISO('UTC');
@@ -200,7 +207,8 @@ export function parseCardInput(input: CardInput, now: Instant): CardParseResult 
   const cvc = input.cvc.trim();
   const cvcRule = cvcRuleFor(brand);
   if (cvc === '') errors.push({ field: 'cvc', message: 'Enter the security code (CVC).' });
-  else if (!cvcRule.pattern.test(cvc)) errors.push({ field: 'cvc', message: `Enter the ${cvcRule.digits} security code (CVC).` });
+  else if (!cvcRule.pattern.test(cvc))
+    errors.push({ field: 'cvc', message: `Enter the ${cvcRule.digits} security code (CVC).` });
 
   if (errors.length > 0 || !('digits' in number)) return { ok: false, errors };
   return {

@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createAjv } from '../http/openapi.js';
 import type { Money } from '../kernel/money.js';
-import { computeTotals, discountApplies, formattedLineTotals, unadjustedTotals, type TotalsDiscount, type TotalsInput, type TotalsLine } from './totals.js';
+import {
+  computeTotals,
+  discountApplies,
+  formattedLineTotals,
+  unadjustedTotals,
+  type TotalsDiscount,
+  type TotalsInput,
+  type TotalsLine,
+} from './totals.js';
 
 const PRODUCT = {
   id: 'pro_01gsz4t5hdjse780zja8vvr7jg',
@@ -22,7 +30,12 @@ const PRODUCT = {
 
 type Four = [number, number, number, number];
 
-function item(currency: string, unit: number, quantity: number, extra: Partial<TotalsLine<typeof PRODUCT>> = {}): TotalsLine<typeof PRODUCT> {
+function item(
+  currency: string,
+  unit: number,
+  quantity: number,
+  extra: Partial<TotalsLine<typeof PRODUCT>> = {},
+): TotalsLine<typeof PRODUCT> {
   return {
     price_id: 'pri_01gsz8x8sawmvhz1pv30nge1ke',
     quantity,
@@ -40,8 +53,16 @@ function four(totals: { subtotal: string; discount: string; tax: string; total: 
 }
 
 const money = (amount: number, currency: string): Money => ({ amount: BigInt(amount), currency });
-const pct = (amount: string, restrict_to: string[] | null = null): TotalsDiscount => ({ type: 'percentage', amount, restrict_to });
-const flat = (amount: string, currency: string, type: 'flat' | 'flat_per_seat' = 'flat'): TotalsDiscount => ({ type, amount, currency_code: currency });
+const pct = (amount: string, restrict_to: string[] | null = null): TotalsDiscount => ({
+  type: 'percentage',
+  amount,
+  restrict_to,
+});
+const flat = (amount: string, currency: string, type: 'flat' | 'flat_per_seat' = 'flat'): TotalsDiscount => ({
+  type,
+  amount,
+  currency_code: currency,
+});
 
 interface LineCase {
   name: string;
@@ -57,67 +78,328 @@ const US_NY = { tax_rate: '0.08875' }; // Paddle's examples bill New York sales 
 
 const lineCases: LineCase[] = [
   // external: tax = (subtotal - discount) × rate, halves toward zero
-  { name: 'DE 19 %, 3 × €10.00', country: 'DE', line: item('EUR', 1000, 3), rate: '0.19', unit: [1000, 0, 190, 1190], totals: [3000, 0, 570, 3570] },
-  { name: 'DE 19 % of €2.50 = 47.5 cents → 47', country: 'DE', line: item('EUR', 250, 1), rate: '0.19', unit: [250, 0, 47, 297], totals: [250, 0, 47, 297] },
-  { name: 'GB 20 %, 10 × £24.09 (Paddle)', country: 'GB', line: item('GBP', 2409, 10), rate: '0.2', unit: [2409, 0, 482, 2891], totals: [24090, 0, 4818, 28908] },
-  { name: 'JP 10 %, 3 × ¥1,000', country: 'JP', line: item('JPY', 1000, 3), rate: '0.1', unit: [1000, 0, 100, 1100], totals: [3000, 0, 300, 3300] },
-  { name: 'JP 10 % of ¥1,005 = 100.5 → ¥100', country: 'JP', line: item('JPY', 1005, 1), rate: '0.1', unit: [1005, 0, 100, 1105], totals: [1005, 0, 100, 1105] },
-  { name: 'HU 27 % of 3,990.00 Ft = 1,077.30 Ft', country: 'HU', line: item('HUF', 399000, 1), rate: '0.27', unit: [399000, 0, 107730, 506730], totals: [399000, 0, 107730, 506730] },
-  { name: 'NO 25 % of kr 99.00', country: 'NO', line: item('NOK', 9900, 1), rate: '0.25', unit: [9900, 0, 2475, 12375], totals: [9900, 0, 2475, 12375] },
-  { name: 'AU 10 % of A$9.99 = 99.9 → 100', country: 'AU', line: item('AUD', 999, 1), rate: '0.1', unit: [999, 0, 100, 1099], totals: [999, 0, 100, 1099] },
-  { name: 'US: no tax at country level', country: 'US', line: item('USD', 30000, 20), rate: '0', unit: [30000, 0, 0, 30000], totals: [600000, 0, 0, 600000] },
-  { name: 'no country: no tax', country: null, line: item('USD', 1000, 1), rate: '0', unit: [1000, 0, 0, 1000], totals: [1000, 0, 0, 1000] },
-  { name: 'country without a rate: no tax', country: 'AQ', line: item('USD', 1000, 1), rate: '0', unit: [1000, 0, 0, 1000], totals: [1000, 0, 0, 1000] },
+  {
+    name: 'DE 19 %, 3 × €10.00',
+    country: 'DE',
+    line: item('EUR', 1000, 3),
+    rate: '0.19',
+    unit: [1000, 0, 190, 1190],
+    totals: [3000, 0, 570, 3570],
+  },
+  {
+    name: 'DE 19 % of €2.50 = 47.5 cents → 47',
+    country: 'DE',
+    line: item('EUR', 250, 1),
+    rate: '0.19',
+    unit: [250, 0, 47, 297],
+    totals: [250, 0, 47, 297],
+  },
+  {
+    name: 'GB 20 %, 10 × £24.09 (Paddle)',
+    country: 'GB',
+    line: item('GBP', 2409, 10),
+    rate: '0.2',
+    unit: [2409, 0, 482, 2891],
+    totals: [24090, 0, 4818, 28908],
+  },
+  {
+    name: 'JP 10 %, 3 × ¥1,000',
+    country: 'JP',
+    line: item('JPY', 1000, 3),
+    rate: '0.1',
+    unit: [1000, 0, 100, 1100],
+    totals: [3000, 0, 300, 3300],
+  },
+  {
+    name: 'JP 10 % of ¥1,005 = 100.5 → ¥100',
+    country: 'JP',
+    line: item('JPY', 1005, 1),
+    rate: '0.1',
+    unit: [1005, 0, 100, 1105],
+    totals: [1005, 0, 100, 1105],
+  },
+  {
+    name: 'HU 27 % of 3,990.00 Ft = 1,077.30 Ft',
+    country: 'HU',
+    line: item('HUF', 399000, 1),
+    rate: '0.27',
+    unit: [399000, 0, 107730, 506730],
+    totals: [399000, 0, 107730, 506730],
+  },
+  {
+    name: 'NO 25 % of kr 99.00',
+    country: 'NO',
+    line: item('NOK', 9900, 1),
+    rate: '0.25',
+    unit: [9900, 0, 2475, 12375],
+    totals: [9900, 0, 2475, 12375],
+  },
+  {
+    name: 'AU 10 % of A$9.99 = 99.9 → 100',
+    country: 'AU',
+    line: item('AUD', 999, 1),
+    rate: '0.1',
+    unit: [999, 0, 100, 1099],
+    totals: [999, 0, 100, 1099],
+  },
+  {
+    name: 'US: no tax at country level',
+    country: 'US',
+    line: item('USD', 30000, 20),
+    rate: '0',
+    unit: [30000, 0, 0, 30000],
+    totals: [600000, 0, 0, 600000],
+  },
+  {
+    name: 'no country: no tax',
+    country: null,
+    line: item('USD', 1000, 1),
+    rate: '0',
+    unit: [1000, 0, 0, 1000],
+    totals: [1000, 0, 0, 1000],
+  },
+  {
+    name: 'country without a rate: no tax',
+    country: 'AQ',
+    line: item('USD', 1000, 1),
+    rate: '0',
+    unit: [1000, 0, 0, 1000],
+    totals: [1000, 0, 0, 1000],
+  },
   // Paddle, US (NY 8.875 %): 2662.5 → 2662, 266.25 → 266, 887.5 → 887
-  { name: 'NY 8.875 %, 10 × $30.00 (Paddle)', country: 'US', line: item('USD', 3000, 10, US_NY), rate: '0.08875', unit: [3000, 0, 266, 3266], totals: [30000, 0, 2662, 32662] },
-  { name: 'NY 8.875 %, $100.00 (Paddle)', country: 'US', line: item('USD', 10000, 1, US_NY), rate: '0.08875', unit: [10000, 0, 887, 10887], totals: [10000, 0, 887, 10887] },
-  { name: 'NY 8.875 %, $199.00 = 1766.125 → 1766 (Paddle)', country: 'US', line: item('USD', 19900, 1, US_NY), rate: '0.08875', unit: [19900, 0, 1766, 21666], totals: [19900, 0, 1766, 21666] },
+  {
+    name: 'NY 8.875 %, 10 × $30.00 (Paddle)',
+    country: 'US',
+    line: item('USD', 3000, 10, US_NY),
+    rate: '0.08875',
+    unit: [3000, 0, 266, 3266],
+    totals: [30000, 0, 2662, 32662],
+  },
+  {
+    name: 'NY 8.875 %, $100.00 (Paddle)',
+    country: 'US',
+    line: item('USD', 10000, 1, US_NY),
+    rate: '0.08875',
+    unit: [10000, 0, 887, 10887],
+    totals: [10000, 0, 887, 10887],
+  },
+  {
+    name: 'NY 8.875 %, $199.00 = 1766.125 → 1766 (Paddle)',
+    country: 'US',
+    line: item('USD', 19900, 1, US_NY),
+    rate: '0.08875',
+    unit: [19900, 0, 1766, 21666],
+    totals: [19900, 0, 1766, 21666],
+  },
 
   // internal: tax = total × rate / (1 + rate); subtotal = price - its own tax; discount is what is left
   // FR: 2598 × 0.2 / 1.2 = 433 exactly; per unit 1299 / 6 = 216.5 → 216, subtotal 1299 - 216 = 1083
-  { name: 'FR 20 % included, 2 × €12.99', country: 'FR', line: item('EUR', 1299, 2, { tax_mode: 'internal' }), rate: '0.2', unit: [1083, 0, 216, 1299], totals: [2165, 0, 433, 2598] },
-  { name: 'JP 10 % included in ¥1,100', country: 'JP', line: item('JPY', 1100, 1, { tax_mode: 'internal' }), rate: '0.1', unit: [1000, 0, 100, 1100], totals: [1000, 0, 100, 1100] },
+  {
+    name: 'FR 20 % included, 2 × €12.99',
+    country: 'FR',
+    line: item('EUR', 1299, 2, { tax_mode: 'internal' }),
+    rate: '0.2',
+    unit: [1083, 0, 216, 1299],
+    totals: [2165, 0, 433, 2598],
+  },
+  {
+    name: 'JP 10 % included in ¥1,100',
+    country: 'JP',
+    line: item('JPY', 1100, 1, { tax_mode: 'internal' }),
+    rate: '0.1',
+    unit: [1000, 0, 100, 1100],
+    totals: [1000, 0, 100, 1100],
+  },
   // 508000 × 27 / 127 = 108000
-  { name: 'HU 27 % included in 5,080.00 Ft', country: 'HU', line: item('HUF', 508000, 1, { tax_mode: 'internal' }), rate: '0.27', unit: [400000, 0, 108000, 508000], totals: [400000, 0, 108000, 508000] },
-  { name: 'AU GST included in A$11.00', country: 'AU', line: item('AUD', 1100, 1, { tax_mode: 'internal' }), rate: '0.1', unit: [1000, 0, 100, 1100], totals: [1000, 0, 100, 1100] },
+  {
+    name: 'HU 27 % included in 5,080.00 Ft',
+    country: 'HU',
+    line: item('HUF', 508000, 1, { tax_mode: 'internal' }),
+    rate: '0.27',
+    unit: [400000, 0, 108000, 508000],
+    totals: [400000, 0, 108000, 508000],
+  },
+  {
+    name: 'AU GST included in A$11.00',
+    country: 'AU',
+    line: item('AUD', 1100, 1, { tax_mode: 'internal' }),
+    rate: '0.1',
+    unit: [1000, 0, 100, 1100],
+    totals: [1000, 0, 100, 1100],
+  },
   // account_setting = external by default: 1190 × 0.19 = 226.1 → 226
-  { name: 'account_setting adds tax on top by default', country: 'DE', line: item('EUR', 1190, 1, { tax_mode: 'account_setting' }), rate: '0.19', unit: [1190, 0, 226, 1416], totals: [1190, 0, 226, 1416] },
+  {
+    name: 'account_setting adds tax on top by default',
+    country: 'DE',
+    line: item('EUR', 1190, 1, { tax_mode: 'account_setting' }),
+    rate: '0.19',
+    unit: [1190, 0, 226, 1416],
+    totals: [1190, 0, 226, 1416],
+  },
 
   // discounts
-  { name: '10 % off 20 × $300.00, US (Paddle)', country: 'US', line: item('USD', 30000, 20), discount: pct('10'), rate: '0', unit: [30000, 3000, 0, 27000], totals: [600000, 60000, 0, 540000] },
+  {
+    name: '10 % off 20 × $300.00, US (Paddle)',
+    country: 'US',
+    line: item('USD', 30000, 20),
+    discount: pct('10'),
+    rate: '0',
+    unit: [30000, 3000, 0, 27000],
+    totals: [600000, 60000, 0, 540000],
+  },
   // (2500000 - 250000) × 0.08875 = 199687.5 → 199687; per unit 45000 × 0.08875 = 3993.75 → 3994
-  { name: '10 % off 50 × $500.00, NY (Paddle)', country: 'US', line: item('USD', 50000, 50, US_NY), discount: pct('10'), rate: '0.08875', unit: [50000, 5000, 3994, 48994], totals: [2500000, 250000, 199687, 2449687] },
+  {
+    name: '10 % off 50 × $500.00, NY (Paddle)',
+    country: 'US',
+    line: item('USD', 50000, 50, US_NY),
+    discount: pct('10'),
+    rate: '0.08875',
+    unit: [50000, 5000, 3994, 48994],
+    totals: [2500000, 250000, 199687, 2449687],
+  },
   // 999 × 15 % = 149.85 → 150; (999 - 150) × 0.19 = 161.31 → 161
-  { name: '15 % off €9.99, DE', country: 'DE', line: item('EUR', 999, 1), discount: pct('15'), rate: '0.19', unit: [999, 150, 161, 1010], totals: [999, 150, 161, 1010] },
+  {
+    name: '15 % off €9.99, DE',
+    country: 'DE',
+    line: item('EUR', 999, 1),
+    discount: pct('15'),
+    rate: '0.19',
+    unit: [999, 150, 161, 1010],
+    totals: [999, 150, 161, 1010],
+  },
   // credit: -2000, 10 % = -200, (-1800) × 0.19 = -342; per unit 1000, 100, 171, 1071
-  { name: '10 % off a credit of 2 × €10.00 (gives back what was paid)', country: 'DE', line: item('EUR', 1000, -2), discount: pct('10'), rate: '0.19', unit: [1000, 100, 171, 1071], totals: [-2000, -200, -342, -2142] },
-  { name: '€2.00 per seat off 3 × €10.00', country: 'DE', line: item('EUR', 1000, 3), discount: flat('200', 'EUR', 'flat_per_seat'), rate: '0.19', unit: [1000, 200, 152, 952], totals: [3000, 600, 456, 2856] },
-  { name: 'per-seat discount larger than the price stops at zero', country: 'DE', line: item('EUR', 1000, 3), discount: flat('1500', 'EUR', 'flat_per_seat'), rate: '0.19', unit: [1000, 1000, 0, 0], totals: [3000, 3000, 0, 0] },
+  {
+    name: '10 % off a credit of 2 × €10.00 (gives back what was paid)',
+    country: 'DE',
+    line: item('EUR', 1000, -2),
+    discount: pct('10'),
+    rate: '0.19',
+    unit: [1000, 100, 171, 1071],
+    totals: [-2000, -200, -342, -2142],
+  },
+  {
+    name: '€2.00 per seat off 3 × €10.00',
+    country: 'DE',
+    line: item('EUR', 1000, 3),
+    discount: flat('200', 'EUR', 'flat_per_seat'),
+    rate: '0.19',
+    unit: [1000, 200, 152, 952],
+    totals: [3000, 600, 456, 2856],
+  },
+  {
+    name: 'per-seat discount larger than the price stops at zero',
+    country: 'DE',
+    line: item('EUR', 1000, 3),
+    discount: flat('1500', 'EUR', 'flat_per_seat'),
+    rate: '0.19',
+    unit: [1000, 1000, 0, 0],
+    totals: [3000, 3000, 0, 0],
+  },
   // €1.00 over 3 units: 100 / 3 = 33.3 → 33 per unit; 967 × 0.19 = 183.73 → 184; line 2900 × 0.19 = 551
-  { name: 'flat €1.00 off 3 × €10.00', country: 'DE', line: item('EUR', 1000, 3), discount: flat('100', 'EUR'), rate: '0.19', unit: [1000, 33, 184, 1151], totals: [3000, 100, 551, 3451] },
+  {
+    name: 'flat €1.00 off 3 × €10.00',
+    country: 'DE',
+    line: item('EUR', 1000, 3),
+    discount: flat('100', 'EUR'),
+    rate: '0.19',
+    unit: [1000, 33, 184, 1151],
+    totals: [3000, 100, 551, 3451],
+  },
   // internal: €1.20 off €12.00 incl. 20 %: pays 1080, tax 180; subtotal 1000, so the discount shows net: 100
-  { name: 'flat €1.20 off €12.00 tax included shows the discount without tax', country: 'FR', line: item('EUR', 1200, 1, { tax_mode: 'internal' }), discount: flat('120', 'EUR'), rate: '0.2', unit: [1000, 100, 180, 1080], totals: [1000, 100, 180, 1080] },
-  { name: '10 % off €12.00 tax included', country: 'FR', line: item('EUR', 1200, 1, { tax_mode: 'internal' }), discount: pct('10'), rate: '0.2', unit: [1000, 100, 180, 1080], totals: [1000, 100, 180, 1080] },
+  {
+    name: 'flat €1.20 off €12.00 tax included shows the discount without tax',
+    country: 'FR',
+    line: item('EUR', 1200, 1, { tax_mode: 'internal' }),
+    discount: flat('120', 'EUR'),
+    rate: '0.2',
+    unit: [1000, 100, 180, 1080],
+    totals: [1000, 100, 180, 1080],
+  },
+  {
+    name: '10 % off €12.00 tax included',
+    country: 'FR',
+    line: item('EUR', 1200, 1, { tax_mode: 'internal' }),
+    discount: pct('10'),
+    rate: '0.2',
+    unit: [1000, 100, 180, 1080],
+    totals: [1000, 100, 180, 1080],
+  },
 
   // proration: subtotal, amount after discount and total of the full period, each × rate, rounded half up
   // Paddle: 25000 + 2219 (2218.75) = 27219; × 0.90513: 22628.25 → 22628, 24636.73 → 24637, tax 2009
-  { name: 'prorated 0.90513 of $250.00, NY (Paddle)', country: 'US', line: item('USD', 25000, 1, { ...US_NY, proration_rate: '0.90513' }), rate: '0.08875', unit: [22628, 0, 2009, 24637], totals: [22628, 0, 2009, 24637] },
+  {
+    name: 'prorated 0.90513 of $250.00, NY (Paddle)',
+    country: 'US',
+    line: item('USD', 25000, 1, { ...US_NY, proration_rate: '0.90513' }),
+    rate: '0.08875',
+    unit: [22628, 0, 2009, 24637],
+    totals: [22628, 0, 2009, 24637],
+  },
   // Paddle: 60000 + 5325 = 65325 → 54307.8 → 54308, 59127.6 → 59128; unit 3000 + 266 → 2715.39 → 2715, 2956.15 → 2956
-  { name: 'prorated 0.90513 of 20 × $30.00, NY (Paddle)', country: 'US', line: item('USD', 3000, 20, { ...US_NY, proration_rate: '0.90513' }), rate: '0.08875', unit: [2715, 0, 241, 2956], totals: [54308, 0, 4820, 59128] },
+  {
+    name: 'prorated 0.90513 of 20 × $30.00, NY (Paddle)',
+    country: 'US',
+    line: item('USD', 3000, 20, { ...US_NY, proration_rate: '0.90513' }),
+    rate: '0.08875',
+    unit: [2715, 0, 241, 2956],
+    totals: [54308, 0, 4820, 59128],
+  },
   // -5000 - 444 (443.75) = -5444 → -4525.65 → -4526, -4927.53 → -4928, tax -402; unit 1000 + 89 → 905, 986.
   // Paddle shows -4526 / -401 / -4927 here: it credits what was billed before (see docs/tax-and-rounding.md).
-  { name: 'prorated credit of 5 × $10.00, NY', country: 'US', line: item('USD', 1000, -5, { ...US_NY, proration_rate: '0.90513' }), rate: '0.08875', unit: [905, 0, 81, 986], totals: [-4526, 0, -402, -4928] },
+  {
+    name: 'prorated credit of 5 × $10.00, NY',
+    country: 'US',
+    line: item('USD', 1000, -5, { ...US_NY, proration_rate: '0.90513' }),
+    rate: '0.08875',
+    unit: [905, 0, 81, 986],
+    totals: [-4526, 0, -402, -4928],
+  },
   // 999 + 190 (189.81) = 1189; × 0.5: 499.5 → 500, 594.5 → 595, tax 95
-  { name: 'half of €9.99, DE: halves round up', country: 'DE', line: item('EUR', 999, 1, { proration_rate: '0.5' }), rate: '0.19', unit: [500, 0, 95, 595], totals: [500, 0, 95, 595] },
-  { name: 'rate 0 bills nothing (Paddle)', country: 'US', line: item('USD', 10000, 1, { ...US_NY, proration_rate: '0' }), rate: '0.08875', unit: [0, 0, 0, 0], totals: [0, 0, 0, 0] },
+  {
+    name: 'half of €9.99, DE: halves round up',
+    country: 'DE',
+    line: item('EUR', 999, 1, { proration_rate: '0.5' }),
+    rate: '0.19',
+    unit: [500, 0, 95, 595],
+    totals: [500, 0, 95, 595],
+  },
+  {
+    name: 'rate 0 bills nothing (Paddle)',
+    country: 'US',
+    line: item('USD', 10000, 1, { ...US_NY, proration_rate: '0' }),
+    rate: '0.08875',
+    unit: [0, 0, 0, 0],
+    totals: [0, 0, 0, 0],
+  },
   // internal 1100 → 1000 + 100; × 0.90513: 905.13 → 905, 995.64 → 996, tax 91
-  { name: 'prorated 0.90513 of A$11.00 GST included', country: 'AU', line: item('AUD', 1100, 1, { tax_mode: 'internal', proration_rate: '0.90513' }), rate: '0.1', unit: [905, 0, 91, 996], totals: [905, 0, 91, 996] },
+  {
+    name: 'prorated 0.90513 of A$11.00 GST included',
+    country: 'AU',
+    line: item('AUD', 1100, 1, { tax_mode: 'internal', proration_rate: '0.90513' }),
+    rate: '0.1',
+    unit: [905, 0, 91, 996],
+    totals: [905, 0, 91, 996],
+  },
   // full: 3000 - 300 + 513 = 3213; net 2700 × 0.5 = 1350, subtotal 1500, total 1606.5 → 1607, tax 257
-  { name: '10 % off, half a period, 3 × €10.00', country: 'DE', line: item('EUR', 1000, 3, { proration_rate: '0.5' }), discount: pct('10'), rate: '0.19', unit: [500, 50, 86, 536], totals: [1500, 150, 257, 1607] },
+  {
+    name: '10 % off, half a period, 3 × €10.00',
+    country: 'DE',
+    line: item('EUR', 1000, 3, { proration_rate: '0.5' }),
+    discount: pct('10'),
+    rate: '0.19',
+    unit: [500, 50, 86, 536],
+    totals: [1500, 150, 257, 1607],
+  },
 ];
 
 function single(c: LineCase, extra: Partial<TotalsInput<typeof PRODUCT>> = {}) {
-  return computeTotals({ currency_code: c.line.unit_price.currency, country_code: c.country, lines: [c.line], discount: c.discount ?? null, ...extra });
+  return computeTotals({
+    currency_code: c.line.unit_price.currency,
+    country_code: c.country,
+    lines: [c.line],
+    discount: c.discount ?? null,
+    ...extra,
+  });
 }
 
 describe('line totals', () => {
@@ -135,22 +417,46 @@ describe('line totals', () => {
   }
 
   it('takes the seller’s default for account_setting prices', () => {
-    const details = computeTotals({ currency_code: 'EUR', country_code: 'DE', lines: [item('EUR', 1190, 1, { tax_mode: 'account_setting' })], account_tax_mode: 'internal' });
+    const details = computeTotals({
+      currency_code: 'EUR',
+      country_code: 'DE',
+      lines: [item('EUR', 1190, 1, { tax_mode: 'account_setting' })],
+      account_tax_mode: 'internal',
+    });
     assert.deepEqual(four(details.totals), [1000, 0, 190, 1190]);
   });
 
   it('keeps a rate fixed earlier over the table’s, written in Paddle’s short form', () => {
-    const details = computeTotals({ currency_code: 'EUR', country_code: 'DE', lines: [item('EUR', 1000, 1, { tax_rate: '0.160' })] });
+    const details = computeTotals({
+      currency_code: 'EUR',
+      country_code: 'DE',
+      lines: [item('EUR', 1000, 1, { tax_rate: '0.160' })],
+    });
     assert.equal(details.line_items[0]?.tax_rate, '0.16');
     assert.deepEqual(four(details.totals), [1000, 0, 160, 1160]);
   });
 
   it('takes the proration rate from the proration object and shows that object', () => {
-    const proration = { rate: '0.90513', billing_period: { starts_at: '2024-05-13T10:36:57.967Z', ends_at: '2024-06-10T12:01:46.293348Z' } };
-    const details = computeTotals({ currency_code: 'USD', country_code: 'US', lines: [item('USD', 25000, 1, { ...US_NY, proration })] });
+    const proration = {
+      rate: '0.90513',
+      billing_period: { starts_at: '2024-05-13T10:36:57.967Z', ends_at: '2024-06-10T12:01:46.293348Z' },
+    };
+    const details = computeTotals({
+      currency_code: 'USD',
+      country_code: 'US',
+      lines: [item('USD', 25000, 1, { ...US_NY, proration })],
+    });
     assert.deepEqual(details.line_items[0]?.proration, proration);
     assert.deepEqual(four(details.totals), [22628, 0, 2009, 24637]);
-    assert.throws(() => computeTotals({ currency_code: 'USD', country_code: 'US', lines: [item('USD', 1, 1, { proration, proration_rate: '0.5' })] }), RangeError);
+    assert.throws(
+      () =>
+        computeTotals({
+          currency_code: 'USD',
+          country_code: 'US',
+          lines: [item('USD', 1, 1, { proration, proration_rate: '0.5' })],
+        }),
+      RangeError,
+    );
   });
 });
 
@@ -159,42 +465,80 @@ describe('discounts across lines', () => {
   const b = item('EUR', 3000, 1, { price_id: 'pri_b', product_id: 'pro_b' });
 
   it('shares a flat amount in proportion to the lines (€10.00 → 2.50 + 7.50)', () => {
-    const details = computeTotals({ currency_code: 'EUR', country_code: 'DE', lines: [a, b], discount: flat('1000', 'EUR') });
+    const details = computeTotals({
+      currency_code: 'EUR',
+      country_code: 'DE',
+      lines: [a, b],
+      discount: flat('1000', 'EUR'),
+    });
     // 750 × 0.19 = 142.5 → 142; 2250 × 0.19 = 427.5 → 427
-    assert.deepEqual(details.line_items.map((l) => four(l.totals)), [
-      [1000, 250, 142, 892],
-      [3000, 750, 427, 2677],
-    ]);
+    assert.deepEqual(
+      details.line_items.map((l) => four(l.totals)),
+      [
+        [1000, 250, 142, 892],
+        [3000, 750, 427, 2677],
+      ],
+    );
     assert.deepEqual(four(details.totals), [4000, 1000, 569, 3569]);
   });
 
   it('never discounts below zero', () => {
-    const details = computeTotals({ currency_code: 'EUR', country_code: 'DE', lines: [a, b], discount: flat('10000', 'EUR') });
+    const details = computeTotals({
+      currency_code: 'EUR',
+      country_code: 'DE',
+      lines: [a, b],
+      discount: flat('10000', 'EUR'),
+    });
     assert.deepEqual(four(details.totals), [4000, 4000, 0, 0]);
     assert.equal(details.totals.grand_total, '0');
   });
 
   it('leaves credits alone with a flat amount', () => {
     const credit = item('EUR', 500, -1, { price_id: 'pri_c' });
-    const details = computeTotals({ currency_code: 'EUR', country_code: 'DE', lines: [a, credit], discount: flat('100', 'EUR') });
+    const details = computeTotals({
+      currency_code: 'EUR',
+      country_code: 'DE',
+      lines: [a, credit],
+      discount: flat('100', 'EUR'),
+    });
     // a: 900 × 0.19 = 171; credit: -500, -95
-    assert.deepEqual(details.line_items.map((l) => four(l.totals)), [
-      [1000, 100, 171, 1071],
-      [-500, 0, -95, -595],
-    ]);
+    assert.deepEqual(
+      details.line_items.map((l) => four(l.totals)),
+      [
+        [1000, 100, 171, 1071],
+        [-500, 0, -95, -595],
+      ],
+    );
   });
 
   it('follows restrict_to by price id and by product id', () => {
-    const byPrice = computeTotals({ currency_code: 'EUR', country_code: 'DE', lines: [a, b], discount: pct('10', ['pri_a']) });
-    assert.deepEqual(byPrice.line_items.map((l) => l.totals.discount), ['100', '0']);
-    const byProduct = computeTotals({ currency_code: 'EUR', country_code: 'DE', lines: [a, b], discount: pct('10', ['pro_b']) });
-    assert.deepEqual(byProduct.line_items.map((l) => l.totals.discount), ['0', '300']);
+    const byPrice = computeTotals({
+      currency_code: 'EUR',
+      country_code: 'DE',
+      lines: [a, b],
+      discount: pct('10', ['pri_a']),
+    });
+    assert.deepEqual(
+      byPrice.line_items.map((l) => l.totals.discount),
+      ['100', '0'],
+    );
+    const byProduct = computeTotals({
+      currency_code: 'EUR',
+      country_code: 'DE',
+      lines: [a, b],
+      discount: pct('10', ['pro_b']),
+    });
+    assert.deepEqual(
+      byProduct.line_items.map((l) => l.totals.discount),
+      ['0', '300'],
+    );
     assert.equal(discountApplies(pct('10', ['pro_b']), { price_id: null, product_id: null }), false);
     assert.equal(discountApplies(pct('10'), { price_id: null, product_id: null }), true);
   });
 
   it('refuses discounts that cannot apply', () => {
-    const run = (discount: TotalsDiscount) => computeTotals({ currency_code: 'EUR', country_code: 'DE', lines: [a], discount });
+    const run = (discount: TotalsDiscount) =>
+      computeTotals({ currency_code: 'EUR', country_code: 'DE', lines: [a], discount });
     assert.throws(() => run(flat('100', 'USD')), RangeError);
     assert.throws(() => run({ type: 'flat', amount: '100' }), RangeError);
     assert.throws(() => run(flat('-1', 'EUR')), RangeError);
@@ -208,21 +552,70 @@ describe('transaction totals', () => {
   const eur = (amount: number) => money(amount, 'EUR');
   const ten = item('EUR', 1000, 10); // 10000 + 1900 = 11900
 
-  const cases: Array<{ name: string; lines: TotalsLine<typeof PRODUCT>[]; available?: number; payments?: number; expect: Record<string, string> }> = [
-    { name: 'nothing to credit, nothing paid', lines: [ten], expect: { total: '11900', credit: '0', credit_to_balance: '0', grand_total: '11900', balance: '11900' } },
-    { name: 'credit balance pays part', lines: [ten], available: 5000, expect: { total: '11900', credit: '5000', credit_to_balance: '0', grand_total: '6900', balance: '6900' } },
-    { name: 'credit balance pays all, never more than is due', lines: [ten], available: 20000, expect: { total: '11900', credit: '11900', credit_to_balance: '0', grand_total: '0', balance: '0' } },
-    { name: 'payments reduce the balance, not the grand total', lines: [ten], payments: 11900, expect: { total: '11900', credit: '0', grand_total: '11900', balance: '0' } },
-    { name: 'credit then a part payment', lines: [ten], available: 1900, payments: 4000, expect: { credit: '1900', grand_total: '10000', balance: '6000' } },
-    { name: 'a negative available balance counts as none', lines: [ten], available: -500, expect: { credit: '0', grand_total: '11900' } },
+  const cases: Array<{
+    name: string;
+    lines: TotalsLine<typeof PRODUCT>[];
+    available?: number;
+    payments?: number;
+    expect: Record<string, string>;
+  }> = [
+    {
+      name: 'nothing to credit, nothing paid',
+      lines: [ten],
+      expect: { total: '11900', credit: '0', credit_to_balance: '0', grand_total: '11900', balance: '11900' },
+    },
+    {
+      name: 'credit balance pays part',
+      lines: [ten],
+      available: 5000,
+      expect: { total: '11900', credit: '5000', credit_to_balance: '0', grand_total: '6900', balance: '6900' },
+    },
+    {
+      name: 'credit balance pays all, never more than is due',
+      lines: [ten],
+      available: 20000,
+      expect: { total: '11900', credit: '11900', credit_to_balance: '0', grand_total: '0', balance: '0' },
+    },
+    {
+      name: 'payments reduce the balance, not the grand total',
+      lines: [ten],
+      payments: 11900,
+      expect: { total: '11900', credit: '0', grand_total: '11900', balance: '0' },
+    },
+    {
+      name: 'credit then a part payment',
+      lines: [ten],
+      available: 1900,
+      payments: 4000,
+      expect: { credit: '1900', grand_total: '10000', balance: '6000' },
+    },
+    {
+      name: 'a negative available balance counts as none',
+      lines: [ten],
+      available: -500,
+      expect: { credit: '0', grand_total: '11900' },
+    },
     // 1000 + 190 charge, -3000 - 570 credit: total -2380 goes to the balance; the customer's credit is not used
     {
       name: 'a negative total becomes credit_to_balance and is due 0',
       lines: [item('EUR', 1000, 1), item('EUR', 3000, -1)],
       available: 5000,
-      expect: { subtotal: '-2000', tax: '-380', total: '-2380', credit: '0', credit_to_balance: '2380', grand_total: '0', balance: '0' },
+      expect: {
+        subtotal: '-2000',
+        tax: '-380',
+        total: '-2380',
+        credit: '0',
+        credit_to_balance: '2380',
+        grand_total: '0',
+        balance: '0',
+      },
     },
-    { name: 'a zero total', lines: [item('EUR', 1000, 1), item('EUR', 1000, -1)], available: 5000, expect: { total: '0', credit: '0', credit_to_balance: '0', grand_total: '0', balance: '0' } },
+    {
+      name: 'a zero total',
+      lines: [item('EUR', 1000, 1), item('EUR', 1000, -1)],
+      available: 5000,
+      expect: { total: '0', credit: '0', credit_to_balance: '0', grand_total: '0', balance: '0' },
+    },
     { name: 'no lines', lines: [], expect: { subtotal: '0', total: '0', grand_total: '0', balance: '0' } },
   ];
   for (const c of cases) {
@@ -234,7 +627,8 @@ describe('transaction totals', () => {
         available_credit: c.available === undefined ? null : eur(c.available),
         payments: c.payments === undefined ? null : eur(c.payments),
       });
-      for (const [field, value] of Object.entries(c.expect)) assert.equal(details.totals[field as keyof typeof details.totals], value, field);
+      for (const [field, value] of Object.entries(c.expect))
+        assert.equal(details.totals[field as keyof typeof details.totals], value, field);
       assert.equal(details.totals.fee, null);
       assert.equal(details.totals.earnings, null);
       assert.equal(details.totals.currency_code, 'EUR');
@@ -242,7 +636,11 @@ describe('transaction totals', () => {
   }
 
   it("sums Paddle's proration preview: charges 24637 + 59128 and a credit", () => {
-    const lines = [item('USD', 25000, 1, { ...US_NY, proration_rate: '0.90513' }), item('USD', 3000, 20, { ...US_NY, proration_rate: '0.90513' }), item('USD', 1000, -5, { ...US_NY, proration_rate: '0.90513' })];
+    const lines = [
+      item('USD', 25000, 1, { ...US_NY, proration_rate: '0.90513' }),
+      item('USD', 3000, 20, { ...US_NY, proration_rate: '0.90513' }),
+      item('USD', 1000, -5, { ...US_NY, proration_rate: '0.90513' }),
+    ];
     const details = computeTotals({ currency_code: 'USD', country_code: 'US', lines });
     // 22628 + 54308 - 4526 = 72410 (Paddle: 72410); 2009 + 4820 - 402 = 6427 (Paddle: 6428, one cent of the credit)
     assert.deepEqual(four(details.totals), [72410, 0, 6427, 78837]);
@@ -250,7 +648,11 @@ describe('transaction totals', () => {
   });
 
   it('groups tax_rates_used by rate, in the order rates first appear', () => {
-    const lines = [item('EUR', 1000, 1, { tax_rate: '0.2' }), item('EUR', 500, 2, { tax_rate: '0.1' }), item('EUR', 250, 1, { tax_rate: '0.20' })];
+    const lines = [
+      item('EUR', 1000, 1, { tax_rate: '0.2' }),
+      item('EUR', 500, 2, { tax_rate: '0.1' }),
+      item('EUR', 250, 1, { tax_rate: '0.20' }),
+    ];
     const details = computeTotals({ currency_code: 'EUR', country_code: 'FR', lines });
     assert.deepEqual(details.tax_rates_used, [
       { tax_rate: '0.2', totals: { subtotal: '1250', discount: '0', tax: '250', total: '1500' } },
@@ -260,7 +662,8 @@ describe('transaction totals', () => {
   });
 
   it('refuses inputs that cannot be a transaction', () => {
-    const run = (input: Partial<TotalsInput<typeof PRODUCT>>) => computeTotals({ currency_code: 'EUR', country_code: 'DE', lines: [], ...input });
+    const run = (input: Partial<TotalsInput<typeof PRODUCT>>) =>
+      computeTotals({ currency_code: 'EUR', country_code: 'DE', lines: [], ...input });
     assert.throws(() => run({ lines: [item('USD', 1000, 1)] }), RangeError);
     assert.throws(() => run({ currency_code: 'XYZ' }), RangeError);
     assert.throws(() => run({ lines: [item('EUR', 1000, 1.5)] }), RangeError);
@@ -271,7 +674,13 @@ describe('transaction totals', () => {
 
 describe('invariants over a grid of inputs', () => {
   it('subtotal - discount + tax = total on every line and unit, totals are the sums, tax has the sign of the amount', () => {
-    const discounts: Array<TotalsDiscount | null> = [null, pct('10'), pct('33.33'), flat('137', 'EUR'), flat('45', 'EUR', 'flat_per_seat')];
+    const discounts: Array<TotalsDiscount | null> = [
+      null,
+      pct('10'),
+      pct('33.33'),
+      flat('137', 'EUR'),
+      flat('45', 'EUR', 'flat_per_seat'),
+    ];
     let checked = 0;
     for (const unit of [1, 99, 250, 999, 1299, 100000]) {
       for (const quantity of [1, 3, -2]) {
@@ -314,19 +723,61 @@ describe("Paddle's wire shapes", () => {
     const details = computeTotals({
       currency_code: 'EUR',
       country_code: 'DE',
-      lines: [item('EUR', 1000, 2, { id: 'txnitm_01hv8xxw6qxaypzmf81xqgcba9' }), item('EUR', 500, -1, { id: 'txnitm_01hv8xxw6qxaypzmf823nwmr95' })],
+      lines: [
+        item('EUR', 1000, 2, { id: 'txnitm_01hv8xxw6qxaypzmf81xqgcba9' }),
+        item('EUR', 500, -1, { id: 'txnitm_01hv8xxw6qxaypzmf823nwmr95' }),
+      ],
       discount: pct('10'),
       available_credit: money(100, 'EUR'),
     });
-    const document = { ...details, adjusted_totals: unadjustedTotals(details.totals), payout_totals: null, adjusted_payout_totals: null };
+    const document = {
+      ...details,
+      adjusted_totals: unadjustedTotals(details.totals),
+      payout_totals: null,
+      adjusted_payout_totals: null,
+    };
     assert.ok(detailsSchema(document), JSON.stringify(detailsSchema.errors));
-    assert.deepEqual(Object.keys(details.line_items[0] ?? {}), ['id', 'price_id', 'quantity', 'proration', 'tax_rate', 'unit_totals', 'totals', 'product']);
-    assert.deepEqual(Object.keys(details.totals), ['subtotal', 'discount', 'tax', 'total', 'credit', 'credit_to_balance', 'balance', 'grand_total', 'fee', 'earnings', 'currency_code']);
-    assert.deepEqual(document.adjusted_totals, { subtotal: '1500', tax: '257', total: '1607', grand_total: '1507', fee: null, earnings: null, currency_code: 'EUR' });
+    assert.deepEqual(Object.keys(details.line_items[0] ?? {}), [
+      'id',
+      'price_id',
+      'quantity',
+      'proration',
+      'tax_rate',
+      'unit_totals',
+      'totals',
+      'product',
+    ]);
+    assert.deepEqual(Object.keys(details.totals), [
+      'subtotal',
+      'discount',
+      'tax',
+      'total',
+      'credit',
+      'credit_to_balance',
+      'balance',
+      'grand_total',
+      'fee',
+      'earnings',
+      'currency_code',
+    ]);
+    assert.deepEqual(document.adjusted_totals, {
+      subtotal: '1500',
+      tax: '257',
+      total: '1607',
+      grand_total: '1507',
+      fee: null,
+      earnings: null,
+      currency_code: 'EUR',
+    });
   });
 
   it('gives preview details without ids, and formatted totals for price previews', () => {
-    const details = computeTotals({ currency_code: 'USD', country_code: 'US', lines: [item('USD', 30000, 20)], discount: pct('10') });
+    const details = computeTotals({
+      currency_code: 'USD',
+      country_code: 'US',
+      lines: [item('USD', 30000, 20)],
+      discount: pct('10'),
+    });
     assert.ok(previewSchema(details), JSON.stringify(previewSchema.errors));
     const line = details.line_items[0];
     assert.ok(line && !('id' in line));

@@ -193,7 +193,9 @@ function wire(amounts: Amounts): Totals {
 export function discountApplies(discount: TotalsDiscount, line: Pick<TotalsLine, 'price_id' | 'product_id'>): boolean {
   const only = discount.restrict_to;
   if (!only) return true;
-  return (line.price_id !== null && only.includes(line.price_id)) || (!!line.product_id && only.includes(line.product_id));
+  return (
+    (line.price_id !== null && only.includes(line.price_id)) || (!!line.product_id && only.includes(line.product_id))
+  );
 }
 
 interface LineDiscount {
@@ -206,26 +208,42 @@ interface LineDiscount {
  * included (a credit gives back what was paid, discount and all); flat amounts only reduce covered charges and
  * never below zero: `flat` is shared over them in proportion to their amounts, `flat_per_seat` is per unit.
  */
-function lineDiscounts(lines: TotalsLine[], discount: TotalsDiscount | null | undefined, currency: string): LineDiscount[] {
+function lineDiscounts(
+  lines: TotalsLine[],
+  discount: TotalsDiscount | null | undefined,
+  currency: string,
+): LineDiscount[] {
   const none = lines.map(() => ({ line: zero(currency), unit: zero(currency) }));
   if (!discount) return none;
   const covered = lines.map((line) => discountApplies(discount, line));
   const gross = lines.map((line) => multiply(line.unit_price, line.quantity));
   if (discount.type === 'percentage') {
     const share = percent(discount.amount);
-    if (share.numerator <= 0n || share.numerator > share.denominator) throw new RangeError(`percentage discount must be in (0, 100]: ${discount.amount}`);
+    if (share.numerator <= 0n || share.numerator > share.denominator)
+      throw new RangeError(`percentage discount must be in (0, 100]: ${discount.amount}`);
     return lines.map((line, i) =>
-      covered[i] ? { line: applyRate(gross[i] as Money, share, AMOUNT_ROUNDING), unit: applyRate(line.unit_price, share, AMOUNT_ROUNDING) } : (none[i] as LineDiscount),
+      covered[i]
+        ? {
+            line: applyRate(gross[i] as Money, share, AMOUNT_ROUNDING),
+            unit: applyRate(line.unit_price, share, AMOUNT_ROUNDING),
+          }
+        : (none[i] as LineDiscount),
     );
   }
-  if (discount.currency_code !== currency) throw new RangeError(`${discount.type} discount in ${discount.currency_code ?? 'no currency'} on a ${currency} transaction`);
+  if (discount.currency_code !== currency)
+    throw new RangeError(
+      `${discount.type} discount in ${discount.currency_code ?? 'no currency'} on a ${currency} transaction`,
+    );
   const amount = { amount: parseAmount(discount.amount), currency };
   if (amount.amount < 0n) throw new RangeError('discount amount must not be negative');
   const charged = lines.map((line, i) => !!covered[i] && line.quantity > 0);
   if (discount.type === 'flat_per_seat') {
     return lines.map((line, i) =>
       charged[i]
-        ? { line: minMoney(multiply(amount, line.quantity), gross[i] as Money), unit: minMoney(amount, line.unit_price) }
+        ? {
+            line: minMoney(multiply(amount, line.quantity), gross[i] as Money),
+            unit: minMoney(amount, line.unit_price),
+          }
         : (none[i] as LineDiscount),
     );
   }
@@ -233,7 +251,9 @@ function lineDiscounts(lines: TotalsLine[], discount: TotalsDiscount | null | un
   const shares = allocate(minMoney(amount, { amount: weights.reduce((a, b) => a + b, 0n), currency }), weights);
   return lines.map((line, i) => {
     const share = shares[i] as Money;
-    return charged[i] ? { line: share, unit: divide(share, BigInt(line.quantity), AMOUNT_ROUNDING) } : (none[i] as LineDiscount);
+    return charged[i]
+      ? { line: share, unit: divide(share, BigInt(line.quantity), AMOUNT_ROUNDING) }
+      : (none[i] as LineDiscount);
   });
 }
 
@@ -241,13 +261,18 @@ function lineDiscounts(lines: TotalsLine[], discount: TotalsDiscount | null | un
 
 function checkLine(line: TotalsLine, currency: string, index: number): void {
   if (!Number.isSafeInteger(line.quantity)) throw new RangeError(`lines[${index}].quantity must be an integer`);
-  if (line.unit_price.currency !== currency) throw new RangeError(`lines[${index}] is priced in ${line.unit_price.currency}, the transaction in ${currency}`);
+  if (line.unit_price.currency !== currency)
+    throw new RangeError(`lines[${index}] is priced in ${line.unit_price.currency}, the transaction in ${currency}`);
   if (line.unit_price.amount < 0n) throw new RangeError(`lines[${index}].unit_price must not be negative`);
 }
 
 function prorationRate(line: TotalsLine): string {
   const given = line.proration_rate ?? line.proration?.rate ?? '1';
-  if (line.proration_rate !== undefined && line.proration && parseRateText(line.proration.rate) !== parseRateText(line.proration_rate)) {
+  if (
+    line.proration_rate !== undefined &&
+    line.proration &&
+    parseRateText(line.proration.rate) !== parseRateText(line.proration_rate)
+  ) {
     throw new RangeError(`proration_rate ${line.proration_rate} differs from proration.rate ${line.proration.rate}`);
   }
   return given;
@@ -270,7 +295,10 @@ export function computeTotals<P>(input: TotalsInput<P>): TotalsDetails<P> {
     const rate = parseRate(taxRate);
     const proration = parseRate(prorationRate(line));
     const discount = discounts[i] as LineDiscount;
-    const totals = prorate(fullPeriodAmounts(multiply(line.unit_price, line.quantity), discount.line, rate, mode), proration);
+    const totals = prorate(
+      fullPeriodAmounts(multiply(line.unit_price, line.quantity), discount.line, rate, mode),
+      proration,
+    );
     const unit = prorate(fullPeriodAmounts(line.unit_price, discount.unit, rate, mode), proration);
     const item: LineItem<P> = {
       ...(line.id !== undefined ? { id: line.id } : {}),
@@ -365,5 +393,8 @@ export function formattedLineTotals(
   currencyCode: string,
   locale = 'en',
 ): { formatted_unit_totals: Totals; formatted_totals: Totals } {
-  return { formatted_unit_totals: formatTotals(line.unit_totals, currencyCode, locale), formatted_totals: formatTotals(line.totals, currencyCode, locale) };
+  return {
+    formatted_unit_totals: formatTotals(line.unit_totals, currencyCode, locale),
+    formatted_totals: formatTotals(line.totals, currencyCode, locale),
+  };
 }

@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readinessStatus, requestStatus, TransactionStatusError, type TransactionReadiness, type TransactionStatus } from './transaction-status.js';
+import {
+  readinessStatus,
+  requestStatus,
+  TransactionStatusError,
+  type TransactionReadiness,
+  type TransactionStatus,
+} from './transaction-status.js';
 
-const complete: TransactionReadiness = { has_items: true, has_customer: true, has_address: true, collection_mode: 'automatic', has_billing_details: false };
+const complete: TransactionReadiness = {
+  has_items: true,
+  has_customer: true,
+  has_address: true,
+  collection_mode: 'automatic',
+  has_billing_details: false,
+};
 
 describe('readinessStatus', () => {
   it('is ready only with items, customer and address (and billing details when manual)', () => {
@@ -37,7 +49,10 @@ describe('requestStatus', () => {
   for (const [from, to, code] of refused) {
     it(code ? `refuses ${from} → ${to} with ${code}` : `treats ${from} → ${to} as no change`, () => {
       if (!code) return assert.equal(requestStatus(from, to, complete), from);
-      assert.throws(() => requestStatus(from, to, complete), (error: unknown) => error instanceof TransactionStatusError && error.code === code);
+      assert.throws(
+        () => requestStatus(from, to, complete),
+        (error: unknown) => error instanceof TransactionStatusError && error.code === code,
+      );
     });
   }
   it('refuses to bill a ready-looking transaction that lacks billing details when manual', () => {

@@ -36,13 +36,20 @@ export function isEditable(status: TransactionStatus): boolean {
 }
 
 const invalidChange = (from: TransactionStatus, to: TransactionStatus) =>
-  new TransactionStatusError('transaction_invalid_status_change', `Invalid attempt to change status from '${from}' to '${to}'`);
+  new TransactionStatusError(
+    'transaction_invalid_status_change',
+    `Invalid attempt to change status from '${from}' to '${to}'`,
+  );
 
 /**
  * What a caller may ask for (Paddle's error pages): `billed` from `ready` only, `canceled` from `ready` or
  * `billed`; every other status is Paddle's to set. Returns the status to store, or throws with Paddle's code.
  */
-export function requestStatus(current: TransactionStatus, requested: TransactionStatus, readiness: TransactionReadiness): TransactionStatus {
+export function requestStatus(
+  current: TransactionStatus,
+  requested: TransactionStatus,
+  readiness: TransactionReadiness,
+): TransactionStatus {
   if (requested === current) return current;
   if (requested === 'billed') {
     if (current === 'draft' || (current === 'ready' && readinessStatus(readiness) !== 'ready')) {

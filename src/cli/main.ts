@@ -8,7 +8,9 @@ import { createApiKey, revokeKey } from '../modules/api-keys/service.js';
 import { parseApiKey } from '../modules/api-keys/key-format.js';
 import { DEFAULT_SELLER_ID } from '../modules/sellers/service.js';
 
-const program = new Command('paddock').description('A self-hostable Paddle Billing API v1 server with the customer portal');
+const program = new Command('paddock').description(
+  'A self-hostable Paddle Billing API v1 server with the customer portal',
+);
 
 program
   .command('serve', { isDefault: true })
@@ -30,7 +32,9 @@ const keys = program.command('keys').description('manage API keys of the default
 keys
   .command('create')
   .description('create an API key and print it (shown only once)')
-  .addOption(new Option('--environment <environment>', 'sandbox or live').choices(['sandbox', 'live']).makeOptionMandatory())
+  .addOption(
+    new Option('--environment <environment>', 'sandbox or live').choices(['sandbox', 'live']).makeOptionMandatory(),
+  )
   .option('--permissions <list>', 'comma-separated, e.g. product.read,customer.write (default: all)')
   .option('--name <name>', 'a name to recognise the key by', 'CLI key')
   .action(async (options: { environment: 'sandbox' | 'live'; permissions?: string; name: string }) => {
@@ -40,11 +44,21 @@ keys
     // @NOTE on a new database the bootstrap keys are generated here; this is the only time they can be shown.
     for (const line of keyLines.filter((l) => l.includes('generated now'))) console.error(line);
     try {
-      const permissions = options.permissions ? options.permissions.split(',').map((p) => p.trim()).filter(Boolean) : ALL_PERMISSIONS;
-      const created = await createApiKey(database.db, clock, { seller_id: DEFAULT_SELLER_ID, environment: options.environment }, {
-        name: options.name,
-        permissions,
-      });
+      const permissions = options.permissions
+        ? options.permissions
+            .split(',')
+            .map((p) => p.trim())
+            .filter(Boolean)
+        : ALL_PERMISSIONS;
+      const created = await createApiKey(
+        database.db,
+        clock,
+        { seller_id: DEFAULT_SELLER_ID, environment: options.environment },
+        {
+          name: options.name,
+          permissions,
+        },
+      );
       console.log(created.key);
       console.error(`created ${created.id} (${options.environment}) with: ${created.permissions.join(', ')}`);
     } finally {
@@ -56,7 +70,9 @@ keys
   .command('revoke')
   .description('revoke an API key (give the key itself or its apikey_ id); requests with it then get 403 invalid_token')
   .argument('<key-or-id>', 'pdl_…_apikey_… key, or apikey_… id')
-  .addOption(new Option('--environment <environment>', 'sandbox or live (needed with an id)').choices(['sandbox', 'live']))
+  .addOption(
+    new Option('--environment <environment>', 'sandbox or live (needed with an id)').choices(['sandbox', 'live']),
+  )
   .action(async (keyOrId: string, options: { environment?: 'sandbox' | 'live' }) => {
     const parsed = parseApiKey(keyOrId);
     const environment = parsed?.environment ?? options.environment;

@@ -48,7 +48,12 @@ describe('findById on a shared SQLite file', () => {
   });
 
   const rename = (open: OpenDatabase, id: string, name: string) =>
-    open.db.updateTable('customers').set({ name }).where('seller_id', '=', tenant.seller_id).where('id', '=', id).execute();
+    open.db
+      .updateTable('customers')
+      .set({ name })
+      .where('seller_id', '=', tenant.seller_id)
+      .where('id', '=', id)
+      .execute();
 
   it('answers the same row again until something writes, then reads it anew', async () => {
     await first.db.insertInto('customers').values(customer('ctm_one', 'First name')).execute();
@@ -61,7 +66,10 @@ describe('findById on a shared SQLite file', () => {
     assert.equal((await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_one'))?.name, 'Renamed here');
 
     await rename(second, 'ctm_one', 'Renamed by another connection');
-    assert.equal((await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_one'))?.name, 'Renamed by another connection');
+    assert.equal(
+      (await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_one'))?.name,
+      'Renamed by another connection',
+    );
   });
 
   it('gives out rows nobody can change', async () => {
@@ -124,7 +132,10 @@ describe('findById on PostgreSQL', async () => {
   it('reads through a named prepared statement, parsed once per connection', async () => {
     const row = await findById<CustomerRow>(single.db, 'customers', tenant, 'ctm_pg');
     assert.equal(row?.name, 'On PostgreSQL');
-    const prepared = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(single.db);
+    const prepared = await sql<{
+      name: string;
+      statement: string;
+    }>`select name, statement from pg_prepared_statements`.execute(single.db);
     const customers = prepared.rows.filter((r) => r.statement.includes('from "customers"'));
     assert.equal(customers.length, 1);
     assert.match(customers[0]!.name, /^paddock_[0-9a-f]{24}$/);
@@ -137,7 +148,12 @@ describe('findById on PostgreSQL', async () => {
     await findById<CustomerRow>(single.db, 'customers', tenant, 'ctm_pg');
     await sql`alter table customers add column added_by_a_newer_version text`.execute(pair.db);
     try {
-      const row = await findById<CustomerRow & { added_by_a_newer_version: string | null }>(single.db, 'customers', tenant, 'ctm_pg');
+      const row = await findById<CustomerRow & { added_by_a_newer_version: string | null }>(
+        single.db,
+        'customers',
+        tenant,
+        'ctm_pg',
+      );
       assert.equal(row?.id, 'ctm_pg');
       assert.equal(row?.added_by_a_newer_version, null);
     } finally {

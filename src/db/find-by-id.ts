@@ -33,7 +33,12 @@ function compiledFor(db: Executor, table: TenantTable): CompiledQuery {
 const rowCache = new ReadCache<object>(10_000);
 
 /** The row of `table` with this id in the tenant, or undefined. The row is read-only (it may be shared). */
-export async function findById<T>(db: Executor, table: TenantTable, tenant: Tenant, id: string): Promise<T | undefined> {
+export async function findById<T>(
+  db: Executor,
+  table: TenantTable,
+  tenant: Tenant,
+  id: string,
+): Promise<T | undefined> {
   const token = changeToken(db);
   if (token === undefined) return readRow<T>(db, table, tenant, id);
   const key = `${table}/${tenant.seller_id}/${tenant.environment}/${id}`;
@@ -53,7 +58,11 @@ async function readRow<T>(db: Executor, table: TenantTable, tenant: Tenant, id: 
 }
 
 /** Writes every column of `row` (found by its tenant and id) back to `table`. */
-export async function updateById<R extends Tenant & { id: string }>(db: Executor, table: TenantTable, row: R): Promise<void> {
+export async function updateById<R extends Tenant & { id: string }>(
+  db: Executor,
+  table: TenantTable,
+  row: R,
+): Promise<void> {
   const { seller_id, environment, id, ...changes } = row;
   await db
     .updateTable(table as 'customers')
@@ -77,7 +86,9 @@ export async function lockById<T>(
   options: { skipLocked?: boolean } = {},
 ): Promise<T | undefined> {
   if (dialect === 'sqlite') return readRow<T>(db, table, tenant, id);
-  let query = tenantRows(db, table, tenant).where(sql.ref(`${table}.id`), '=', id).forUpdate();
+  let query = tenantRows(db, table, tenant)
+    .where(sql.ref(`${table}.id`), '=', id)
+    .forUpdate();
   if (options.skipLocked) query = query.skipLocked();
   return (await query.executeTakeFirst()) as T | undefined;
 }

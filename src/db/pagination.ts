@@ -68,7 +68,13 @@ export async function fetchPage<T extends { id: string }>(
     .limit(page.perPage + 1)
     .execute();
   const counted = await db
-    .selectFrom(base.clearSelect().select(sql`1`.as('one')).limit(COUNT_CAP).as('matches'))
+    .selectFrom(
+      base
+        .clearSelect()
+        .select(sql`1`.as('one'))
+        .limit(COUNT_CAP)
+        .as('matches'),
+    )
     .select((eb) => eb.fn.countAll().as('total'))
     .executeTakeFirstOrThrow();
   return {

@@ -20,7 +20,11 @@ export function registerReadNow(db: object, reader: ReadNow): void {
  * or the SQLite connection inside another request's open transaction — @NOTE reading there would see that
  * transaction's uncommitted writes, so then the caller queues behind it through Kysely).
  */
-export function readFirstNow<T>(db: Executor, sql: string, parameters: readonly unknown[]): { row: T | undefined } | undefined {
+export function readFirstNow<T>(
+  db: Executor,
+  sql: string,
+  parameters: readonly unknown[],
+): { row: T | undefined } | undefined {
   const reader = readers.get(db);
   if (!reader) return undefined;
   const row = reader(sql, parameters);

@@ -38,9 +38,18 @@ describe('tenantRows', () => {
   after(() => open.close());
 
   it('reads only the rows of one seller in one environment', async () => {
-    assert.deepEqual((await tenantRows(open.db, 'customers', sandbox).execute()).map((row) => row.id), ['ctm_mine']);
-    assert.deepEqual((await tenantRows(open.db, 'customers', live).execute()).map((row) => row.id), ['ctm_live']);
-    assert.deepEqual((await tenantRows(open.db, 'customers', otherSeller).execute()).map((row) => row.id), ['ctm_theirs']);
+    assert.deepEqual(
+      (await tenantRows(open.db, 'customers', sandbox).execute()).map((row) => row.id),
+      ['ctm_mine'],
+    );
+    assert.deepEqual(
+      (await tenantRows(open.db, 'customers', live).execute()).map((row) => row.id),
+      ['ctm_live'],
+    );
+    assert.deepEqual(
+      (await tenantRows(open.db, 'customers', otherSeller).execute()).map((row) => row.id),
+      ['ctm_theirs'],
+    );
   });
 
   it('names its columns by table, so a join with another tenant table is not ambiguous', async () => {
@@ -48,6 +57,9 @@ describe('tenantRows', () => {
       .leftJoin('addresses', 'addresses.customer_id', 'customers.id')
       .select('addresses.id as address_id')
       .execute();
-    assert.deepEqual(rows.map((row) => row.id), ['ctm_mine']);
+    assert.deepEqual(
+      rows.map((row) => row.id),
+      ['ctm_mine'],
+    );
   });
 });

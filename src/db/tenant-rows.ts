@@ -5,7 +5,11 @@ import type { Executor } from './database.js';
 import type { Database, Tenant, TenantTable } from './tables.js';
 
 /** `select <table>.* from <table>` limited to the tenant's rows; callers add their own filters and joins. */
-export function tenantRows<T extends TenantTable>(db: Executor, table: T, tenant: Tenant): SelectQueryBuilder<Database, T, Selectable<Database[T]>> {
+export function tenantRows<T extends TenantTable>(
+  db: Executor,
+  table: T,
+  tenant: Tenant,
+): SelectQueryBuilder<Database, T, Selectable<Database[T]>> {
   const query = db
     .selectFrom(table as 'customers')
     .selectAll(table as 'customers')

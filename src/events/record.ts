@@ -24,7 +24,5 @@ export async function recordEvent(trx: Executor, ctx: Ctx, eventType: EventType,
 }
 
 export async function listEvents(db: Executor, ctx: Pick<Ctx, 'tenant'>) {
-  return tenantRows(db, 'events', ctx.tenant)
-    .orderBy('id', 'asc')
-    .execute();
+  return tenantRows(db, 'events', ctx.tenant).orderBy('id', 'asc').execute();
 }

@@ -18,7 +18,10 @@ export function errorBody(error: PaddleError, requestId: string) {
 }
 
 export function sendError(reply: FastifyReply, error: PaddleError): FastifyReply {
-  return reply.status(error.status).header('content-type', 'application/json; charset=utf-8').send(errorBody(error, reply.request.id));
+  return reply
+    .status(error.status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(errorBody(error, reply.request.id));
 }
 
 /** Fastify's own errors (body parsing, size, media type) in Paddle's words. */
@@ -58,7 +61,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     const methods = templates.filter((t) => t.pattern.test(path)).map((t) => t.method);
     if (methods.length > 0 && !methods.includes(request.method as never)) {
       reply.header('allow', [...new Set(methods)].join(', '));
-      return sendError(reply, new PaddleError(405, 'method_not_allowed', `Method ${request.method} is not allowed for ${path}.`));
+      return sendError(
+        reply,
+        new PaddleError(405, 'method_not_allowed', `Method ${request.method} is not allowed for ${path}.`),
+      );
     }
     return sendError(reply, new PaddleError(404, 'not_found', `Route ${request.method} ${path} not found.`));
   });

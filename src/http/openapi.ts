@@ -167,7 +167,10 @@ export function prepareValidators(operationId: string): void {
   if (!queryValidators.has(operationId)) {
     // @NOTE per_page above the maximum is clamped (Paddle's documented behaviour), not refused.
     const properties = Object.fromEntries(
-      op.queryParams.map((param) => [param.name, param.name === 'per_page' ? { ...param.schema, maximum: undefined } : param.schema]),
+      op.queryParams.map((param) => [
+        param.name,
+        param.name === 'per_page' ? { ...param.schema, maximum: undefined } : param.schema,
+      ]),
     );
     queryValidators.set(operationId, ajv.compile({ type: 'object', properties }));
   }
@@ -180,14 +183,18 @@ export function validateBody(operationId: string, body: unknown): void {
   // @NOTE Paddle refuses fields it does not know, even where its spec leaves the object open.
   const known = knownBodyFields.get(operationId);
   if (known && body && typeof body === 'object' && !Array.isArray(body)) {
-    for (const key of Object.keys(body)) if (!known.has(key)) errors.push({ field: key, message: 'property is not allowed' });
+    for (const key of Object.keys(body))
+      if (!known.has(key)) errors.push({ field: key, message: 'property is not allowed' });
   }
   if (validate && !validate(body)) errors.push(...toFieldErrors(validate.errors ?? [], body));
   if (errors.length > 0) throw invalidField(errors);
 }
 
 /** Turns raw query strings into the types the spec declares, then validates them. */
-export function parseQuery(operationId: string, raw: Record<string, string | string[] | undefined>): Record<string, unknown> {
+export function parseQuery(
+  operationId: string,
+  raw: Record<string, string | string[] | undefined>,
+): Record<string, unknown> {
   const op = operationSpec(operationId);
   const parsed: Record<string, unknown> = {};
   for (const param of op.queryParams) {
@@ -251,7 +258,9 @@ function describeError(error: ErrorObject): FieldError {
  */
 function toFieldErrors(errors: ErrorObject[], _input: unknown): FieldError[] {
   const noise = (error: ErrorObject) =>
-    error.keyword === 'oneOf' || error.keyword === 'anyOf' || error.keyword === 'if' ||
+    error.keyword === 'oneOf' ||
+    error.keyword === 'anyOf' ||
+    error.keyword === 'if' ||
     (error.keyword === 'type' && (error.params as Json).type === 'null') ||
     (error.keyword === 'const' && error.params && (error.params as Json).allowedValue === '');
   const specific = errors.filter((error) => !noise(error));

@@ -85,26 +85,37 @@ export function operation(app: FastifyInstance, deps: ServerDeps, operationId: s
         return reply.status(200).send({ data: result.data, meta: { request_id: request.id, pagination } });
       }
       if (result.headers) reply.headers(result.headers);
-      return reply.status(result.status ?? op.successStatus).send({ data: result.data, meta: { request_id: request.id } });
+      return reply
+        .status(result.status ?? op.successStatus)
+        .send({ data: result.data, meta: { request_id: request.id } });
     },
   });
 }
 
 export { pageRequest, hasPermission, forbidden, notFound };
 
-export type HelperHandler = (request: Omit<ApiRequest, 'op' | 'query'> & { query: Record<string, unknown> }) => Promise<ApiResult>;
+export type HelperHandler = (
+  request: Omit<ApiRequest, 'op' | 'query'> & { query: Record<string, unknown> },
+) => Promise<ApiResult>;
 
 /**
  * Paddock's own sandbox test helpers (INTERFACE.md): Paddle's envelope, errors and auth, no spec entry.
  * A live key gets 403 forbidden.
  */
-export function testHelper(app: FastifyInstance, deps: ServerDeps, method: 'GET' | 'POST', url: string, handler: HelperHandler): void {
+export function testHelper(
+  app: FastifyInstance,
+  deps: ServerDeps,
+  method: 'GET' | 'POST',
+  url: string,
+  handler: HelperHandler,
+): void {
   app.route({
     method,
     url,
     handler: async (request, reply) => {
       const caller = await authenticateRequest(deps, request);
-      if (caller.tenant.environment !== 'sandbox') throw forbidden('Test helpers are only available to sandbox API keys.');
+      if (caller.tenant.environment !== 'sandbox')
+        throw forbidden('Test helpers are only available to sandbox API keys.');
       const result = await handler({
         ctx: ctxFor(deps, caller),
         caller,
@@ -115,7 +126,9 @@ export function testHelper(app: FastifyInstance, deps: ServerDeps, method: 'GET'
       });
       reply.header('request-id', request.id);
       if ('noContent' in result) return reply.status(204).send();
-      return reply.status('status' in result && result.status ? result.status : 200).send({ data: result.data, meta: { request_id: request.id } });
+      return reply
+        .status('status' in result && result.status ? result.status : 200)
+        .send({ data: result.data, meta: { request_id: request.id } });
     },
   });
 }

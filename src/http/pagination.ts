@@ -25,7 +25,10 @@ function parseOrderBy(op: OperationSpec, value: string): PageRequest['orderBy'] 
   const field = match?.[1];
   if (!match || !field || !op.orderByFields.includes(field)) {
     throw invalidField([
-      { field: 'order_by', message: `must be one of ${op.orderByFields.map((f) => `${f}[ASC]`).join(', ')} or the same with [DESC]` },
+      {
+        field: 'order_by',
+        message: `must be one of ${op.orderByFields.map((f) => `${f}[ASC]`).join(', ')} or the same with [DESC]`,
+      },
     ]);
   }
   return { field, direction: (match[2] as string).toUpperCase() as 'ASC' | 'DESC' };
@@ -38,7 +41,12 @@ export interface PaginationMeta {
   estimated_total: number;
 }
 
-export function paginationMeta(request: FastifyRequest, publicUrl: string, page: Page<{ id: string }>, perPage: number): PaginationMeta {
+export function paginationMeta(
+  request: FastifyRequest,
+  publicUrl: string,
+  page: Page<{ id: string }>,
+  perPage: number,
+): PaginationMeta {
   const [path, search = ''] = request.url.split('?') as [string, string?];
   const params = new URLSearchParams(search);
   const last = page.rows.at(-1);

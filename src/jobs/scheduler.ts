@@ -20,21 +20,36 @@ export interface SchedulerDeps {
 }
 
 async function tenants(db: Db) {
-  const rows = await db.selectFrom('seller_environments').select(['seller_id', 'environment', 'clock_offset_us']).execute();
-  return rows.map((row) => ({ tenant: { seller_id: row.seller_id, environment: row.environment }, offset: BigInt(row.clock_offset_us) }));
+  const rows = await db
+    .selectFrom('seller_environments')
+    .select(['seller_id', 'environment', 'clock_offset_us'])
+    .execute();
+  return rows.map((row) => ({
+    tenant: { seller_id: row.seller_id, environment: row.environment },
+    offset: BigInt(row.clock_offset_us),
+  }));
 }
 
 /** One pass over every tenant: whatever is due on that tenant's clock now is done. */
 export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>): Promise<void> {
   for (const { tenant, offset } of await tenants(deps.db)) {
-    const ctx: Ctx = { db: deps.db, dialect: deps.dialect, clock: new OffsetClock(deps.wallClock, offset), tenant, config: deps.config };
+    const ctx: Ctx = {
+      db: deps.db,
+      dialect: deps.dialect,
+      clock: new OffsetClock(deps.wallClock, offset),
+      tenant,
+      config: deps.config,
+    };
     for (const runner of dueWorkRunners()) {
       // @NOTE one tenant's failure must not hold up the others: it is logged and retried on the next pass.
       try {
         const due = await runner.nextDueAt(ctx);
         if (due && Temporal.Instant.compare(due, ctx.clock.now()) <= 0) await runner.runDue(ctx);
       } catch (error) {
-        deps.log?.(`due ${runner.name} work of ${tenant.seller_id}/${tenant.environment} failed; retried on the next pass`, error);
+        deps.log?.(
+          `due ${runner.name} work of ${tenant.seller_id}/${tenant.environment} failed; retried on the next pass`,
+          error,
+        );
       }
     }
   }

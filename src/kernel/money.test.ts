@@ -74,12 +74,14 @@ describe('applyRate and extractRate', () => {
     it(name, () => assert.deepEqual(applyRate(usd(amount), rate, rules[rule]), usd(expected)));
   }
 
-  it('extracts included tax: 12.00 incl. 20 % holds 2.00', () => assert.deepEqual(extractRate(usd(1200n), '0.2', roundHalfDown), usd(200n)));
+  it('extracts included tax: 12.00 incl. 20 % holds 2.00', () =>
+    assert.deepEqual(extractRate(usd(1200n), '0.2', roundHalfDown), usd(200n)));
   it('extracts included tax with a half: 12.99 incl. 20 % holds 2.165', () => {
     assert.equal(extractRate(usd(1299n), '0.2', roundHalfDown).amount, 216n);
     assert.equal(extractRate(usd(1299n), '0.2', roundHalfUp).amount, 217n);
   });
-  it('extracts 27 % from 5080.00 Ft exactly (1080.00)', () => assert.equal(extractRate({ amount: 508000n, currency: 'HUF' }, '0.27', roundHalfDown).amount, 108000n));
+  it('extracts 27 % from 5080.00 Ft exactly (1080.00)', () =>
+    assert.equal(extractRate({ amount: 508000n, currency: 'HUF' }, '0.27', roundHalfDown).amount, 108000n));
   it('accepts a parsed ratio', () => assert.equal(applyRate(usd(1000n), percent('12.5'), roundHalfUp).amount, 125n));
   it('divides with a named rule', () => {
     assert.equal(divide(usd(1000n), 3n, roundHalfUp).amount, 333n);
@@ -112,7 +114,8 @@ describe('wire strings', () => {
     [123456n, 3, '123.456'],
   ];
   for (const [amount, exponent, text] of decimals) {
-    it(`shows ${amount} with ${exponent} decimals as ${text}`, () => assert.equal(toDecimalString(amount, exponent), text));
+    it(`shows ${amount} with ${exponent} decimals as ${text}`, () =>
+      assert.equal(toDecimalString(amount, exponent), text));
   }
 });
 

@@ -53,7 +53,9 @@ export const roundHalfUp: Rounding = roundWith((quotient, sign) => quotient + si
 export const roundHalfDown: Rounding = roundWith((quotient) => quotient);
 
 /** Nearest integer; exact halves to the even neighbour (2.5 → 2, 3.5 → 4). Banker's rounding. */
-export const roundHalfEven: Rounding = roundWith((quotient, sign) => (quotient % 2n === 0n ? quotient : quotient + sign));
+export const roundHalfEven: Rounding = roundWith((quotient, sign) =>
+  quotient % 2n === 0n ? quotient : quotient + sign,
+);
 
 // ---- Wire strings ----------------------------------------------------------------------------------------
 
@@ -62,7 +64,8 @@ const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
 
 /** Parses Paddle's amount string ("2499", "-4927") into minor units. Rejects decimals, signs like "+1", "-0". */
 export function parseAmount(amount: string): bigint {
-  if (!INTEGER.test(amount) || amount === '-0') throw new RangeError(`not an integer amount in minor units: "${amount}"`);
+  if (!INTEGER.test(amount) || amount === '-0')
+    throw new RangeError(`not an integer amount in minor units: "${amount}"`);
   return BigInt(amount);
 }
 
@@ -118,7 +121,9 @@ export function formatRate(rate: Ratio): string {
     if (places > 40) throw new RangeError('rate is not a finite decimal');
   }
   const scaled = (numerator * scale) / denominator;
-  return toDecimalString(scaled, places).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return toDecimalString(scaled, places)
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
 }
 
 function ratioOf(rate: string | Ratio): Ratio {
@@ -165,7 +170,8 @@ export function sum(amounts: Money[], currency: string): Money {
 
 /** Times an integer quantity (exact). Quantities may be negative (credit lines). */
 export function multiply(a: Money, quantity: number | bigint): Money {
-  if (typeof quantity === 'number' && !Number.isSafeInteger(quantity)) throw new RangeError(`quantity must be an integer: ${quantity}`);
+  if (typeof quantity === 'number' && !Number.isSafeInteger(quantity))
+    throw new RangeError(`quantity must be an integer: ${quantity}`);
   return { amount: a.amount * BigInt(quantity), currency: a.currency };
 }
 

@@ -19,6 +19,12 @@ it('checks the responses of every implemented operation against the spec', async
   await app.close();
   assert.ok(registeredOperations.size >= 4, 'the app registered its operations');
   const sources = [...testFiles('src'), ...testFiles('test')].map((file) => readFileSync(file, 'utf8')).join('\n');
-  const unchecked = [...registeredOperations].filter((operationId) => !sources.includes(`assertMatchesSpec('${operationId}'`));
-  assert.deepEqual(unchecked, [], `operations whose responses no test checks against the spec: ${unchecked.join(', ')}`);
+  const unchecked = [...registeredOperations].filter(
+    (operationId) => !sources.includes(`assertMatchesSpec('${operationId}'`),
+  );
+  assert.deepEqual(
+    unchecked,
+    [],
+    `operations whose responses no test checks against the spec: ${unchecked.join(', ')}`,
+  );
 });

@@ -69,7 +69,9 @@ describe('paddock serve', () => {
     // Second start on the same file: data kept, the key is not generated (nor printed) again.
     const again = await start({ DATABASE_URL: `sqlite:${database}` });
     assert.match(again.lines.join('\n'), /sandbox API key: generated on an earlier start/);
-    const kept = await fetch(`http://127.0.0.1:${again.port}/customers/${customer.id}`, { headers: { authorization: `Bearer ${sandboxKey}` } });
+    const kept = await fetch(`http://127.0.0.1:${again.port}/customers/${customer.id}`, {
+      headers: { authorization: `Bearer ${sandboxKey}` },
+    });
     assert.equal(kept.status, 200);
     assert.equal(await stop(again), 0);
   });
@@ -84,7 +86,9 @@ describe('paddock serve', () => {
     const text = running.lines.join('\n');
     assert.match(text, /sandbox API key: from PADDOCK_SANDBOX_API_KEY/);
     assert.match(text, /Sandbox customer portal: https:\/\/billing\.example\.test\/sandbox-customer-portal/);
-    const list = await fetch(`http://127.0.0.1:${running.port}/customers`, { headers: { authorization: `Bearer ${sandboxKey}` } });
+    const list = await fetch(`http://127.0.0.1:${running.port}/customers`, {
+      headers: { authorization: `Bearer ${sandboxKey}` },
+    });
     const body = (await list.json()) as { meta: { pagination: { next: string } } };
     assert.match(body.meta.pagination.next, /^https:\/\/billing\.example\.test\/customers/);
     assert.equal(await stop(running), 0);
@@ -102,10 +106,14 @@ describe('paddock keys create', () => {
     assert.equal(created.status, 0, created.stderr);
     const key = created.stdout.trim();
     assert.match(key, /^pdl_sdbx_apikey_/);
-    const refused = spawnSync(process.execPath, [BIN, 'keys', 'create', '--environment', 'sandbox', '--permissions', 'nope.read'], {
-      env: { ...process.env, DATABASE_URL: `sqlite:${database}` },
-      encoding: 'utf8',
-    });
+    const refused = spawnSync(
+      process.execPath,
+      [BIN, 'keys', 'create', '--environment', 'sandbox', '--permissions', 'nope.read'],
+      {
+        env: { ...process.env, DATABASE_URL: `sqlite:${database}` },
+        encoding: 'utf8',
+      },
+    );
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /unknown permissions: nope.read/);
 
@@ -121,7 +129,10 @@ describe('paddock keys create', () => {
     assert.equal(write.status, 403);
     assert.equal(((await write.json()) as { error: { code: string } }).error.code, 'forbidden');
 
-    const revoked = spawnSync(process.execPath, [BIN, 'keys', 'revoke', key], { env: { ...process.env, DATABASE_URL: `sqlite:${database}` }, encoding: 'utf8' });
+    const revoked = spawnSync(process.execPath, [BIN, 'keys', 'revoke', key], {
+      env: { ...process.env, DATABASE_URL: `sqlite:${database}` },
+      encoding: 'utf8',
+    });
     assert.equal(revoked.status, 0, revoked.stderr);
     const after = await fetch(`${base}/customers`, { headers: { authorization: `Bearer ${key}` } });
     assert.equal(after.status, 403);

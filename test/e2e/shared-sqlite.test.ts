@@ -27,10 +27,19 @@ it('sees another connection’s clock moves and key revocations on the next requ
   await ensureSeller(first.db, clock, DEFAULT_SELLER_ID, 'Shared');
   const tenant = { seller_id: DEFAULT_SELLER_ID, environment: 'sandbox' as const };
   const { key, id } = await createApiKey(first.db, clock, tenant, { name: 'shared', permissions: ALL_PERMISSIONS });
-  const app = await buildApp({ db: first.db, dialect: 'sqlite', config: readConfig({ PORT: '0' }, 1), wallClock: clock });
+  const app = await buildApp({
+    db: first.db,
+    dialect: 'sqlite',
+    config: readConfig({ PORT: '0' }, 1),
+    wallClock: clock,
+  });
   try {
     const now = async () => {
-      const res = await app.inject({ method: 'GET', url: '/test-helpers/clock', headers: { authorization: `Bearer ${key}` } });
+      const res = await app.inject({
+        method: 'GET',
+        url: '/test-helpers/clock',
+        headers: { authorization: `Bearer ${key}` },
+      });
       return res;
     };
     const before = Temporal.Instant.from((await now()).json().data.now);

@@ -23,7 +23,12 @@ describe('hosted checkout in Chromium (sqlite)', () => {
 
   async function price(body: Record<string, unknown> = {}) {
     const product = await aProduct(t(), { name: 'AeroEdit Pro' });
-    return aPrice(t(), { product_id: product.id, description: 'Pro licence', unit_price: { amount: '2000', currency_code: 'EUR' }, ...body });
+    return aPrice(t(), {
+      product_id: product.id,
+      description: 'Pro licence',
+      unit_price: { amount: '2000', currency_code: 'EUR' },
+      ...body,
+    });
   }
 
   async function transactionWithoutCustomer(body: Record<string, unknown> = {}) {
@@ -32,7 +37,11 @@ describe('hosted checkout in Chromium (sqlite)', () => {
 
   async function transactionWithCustomer() {
     const { customer, address } = await aBuyer(t(), 'DE');
-    const txn = await aTransaction(t(), { items: [{ price_id: (await price()).id, quantity: 2 }], customer_id: customer.id, address_id: address.id });
+    const txn = await aTransaction(t(), {
+      items: [{ price_id: (await price()).id, quantity: 2 }],
+      customer_id: customer.id,
+      address_id: address.id,
+    });
     return { txn, customer, address };
   }
 
@@ -71,7 +80,12 @@ describe('hosted checkout in Chromium (sqlite)', () => {
   }
 
   async function eventTypesSince(mark: string): Promise<string[]> {
-    const rows = await t().db.selectFrom('events').select(['id', 'event_type']).where('id', '>', mark).orderBy('id', 'asc').execute();
+    const rows = await t()
+      .db.selectFrom('events')
+      .select(['id', 'event_type'])
+      .where('id', '>', mark)
+      .orderBy('id', 'asc')
+      .execute();
     return rows.map((row) => row.event_type);
   }
 
@@ -119,7 +133,13 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     const [payment] = paid.payments;
     assert.equal(payment.status, 'captured');
     assert.equal(payment.amount, '2400');
-    assert.deepEqual(payment.method_details.card, { type: 'visa', last4: '4242', expiry_month: 9, expiry_year: 2000 + Number(await expiryYear()), cardholder_name: 'Ada Lovelace' });
+    assert.deepEqual(payment.method_details.card, {
+      type: 'visa',
+      last4: '4242',
+      expiry_month: 9,
+      expiry_year: 2000 + Number(await expiryYear()),
+      cardholder_name: 'Ada Lovelace',
+    });
     assert.match(payment.payment_method_id, /^paymtd_[a-z\d]{26}$/);
 
     const customers = await t().request('GET', '/customers?email=ada.checkout@example.com');
@@ -130,11 +150,15 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     assert.equal(address.body.data.country_code, 'FR');
     assert.equal(address.body.data.postal_code, '75001');
     const methods = await t().request('GET', `/customers/${customer.id}/payment-methods`);
-    assert.deepEqual(methods.body.data.map((m: any) => [m.id, m.card.last4, m.address_id]), [[payment.payment_method_id, '4242', paid.address_id]]);
+    assert.deepEqual(
+      methods.body.data.map((m: any) => [m.id, m.card.last4, m.address_id]),
+      [[payment.payment_method_id, '4242', paid.address_id]],
+    );
 
     // The thank-you page: amount, card, email, and a working invoice link.
     const text = await page.locator('main').innerText();
-    for (const needle of ['€24.00', 'Visa ending in 4242', 'ada.checkout@example.com', txn.id]) assert.ok(text.includes(needle), `${needle} in ${text}`);
+    for (const needle of ['€24.00', 'Visa ending in 4242', 'ada.checkout@example.com', txn.id])
+      assert.ok(text.includes(needle), `${needle} in ${text}`);
     const invoiceHref = await page.getByRole('link', { name: 'Download invoice (PDF)' }).getAttribute('href');
     assert.ok(invoiceHref);
     const invoice = await fetch(new URL(invoiceHref, t().baseUrl));
@@ -220,7 +244,10 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     assert.equal(await page.getByLabel('Card number').inputValue(), '', 'card fields are never refilled');
     const declined = await api(txn.id);
     assert.equal(declined.status, 'ready');
-    assert.deepEqual(declined.payments.map((p: any) => [p.status, p.error_code]), [['error', 'declined']]);
+    assert.deepEqual(
+      declined.payments.map((p: any) => [p.status, p.error_code]),
+      [['error', 'declined']],
+    );
     assert.equal(declined.invoice_number, null);
 
     await fillCard(page, '4242 4242 4242 4242');
@@ -228,7 +255,13 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await thankYou(page);
     const paid = await api(txn.id);
     assert.equal(paid.status, 'completed');
-    assert.deepEqual(paid.payments.map((p: any) => [p.status, p.error_code]), [['captured', null], ['error', 'declined']]);
+    assert.deepEqual(
+      paid.payments.map((p: any) => [p.status, p.error_code]),
+      [
+        ['captured', null],
+        ['error', 'declined'],
+      ],
+    );
   });
 
   it('runs the 3-D Secure challenge for 4000 0038 0000 0446: completed pays, failed does not', async () => {
@@ -242,13 +275,23 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     assert.ok((await page.locator('main').innerText()).includes('Visa ending in 0446'));
     const pending = await api(txn.id);
     assert.equal(pending.status, 'ready');
-    assert.deepEqual(pending.payments.map((p: any) => p.status), ['action_required']);
-    assert.deepEqual(Object.keys(pending.payments[0].method_details), ['type', 'card'], 'nothing but Paddle fields in method_details');
+    assert.deepEqual(
+      pending.payments.map((p: any) => p.status),
+      ['action_required'],
+    );
+    assert.deepEqual(
+      Object.keys(pending.payments[0].method_details),
+      ['type', 'card'],
+      'nothing but Paddle fields in method_details',
+    );
     await page.getByRole('button', { name: 'Complete authentication' }).click();
     await thankYou(page);
     const paid = await api(txn.id);
     assert.equal(paid.status, 'completed');
-    assert.deepEqual(paid.payments.map((p: any) => [p.status, p.method_details.card.last4]), [['captured', '0446']]);
+    assert.deepEqual(
+      paid.payments.map((p: any) => [p.status, p.method_details.card.last4]),
+      [['captured', '0446']],
+    );
 
     const other = await transactionWithCustomer();
     const second = await browser.page();
@@ -260,7 +303,10 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     assert.ok(await second.getByLabel('Card number').isVisible(), 'back to the form');
     const failed = await api(other.txn.id);
     assert.equal(failed.status, 'ready');
-    assert.deepEqual(failed.payments.map((p: any) => [p.status, p.error_code]), [['error', 'authentication_failed']]);
+    assert.deepEqual(
+      failed.payments.map((p: any) => [p.status, p.error_code]),
+      [['error', 'authentication_failed']],
+    );
     assert.equal((await t().request('GET', `/customers/${other.customer.id}/payment-methods`)).body.data.length, 0);
   });
 
@@ -273,7 +319,11 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await thankYou(page);
     const paid = await api(txn.id);
     assert.equal(paid.status, 'completed');
-    const row = await t().db.selectFrom('payment_methods').selectAll().where('id', '=', paid.payments[0].payment_method_id).executeTakeFirstOrThrow();
+    const row = await t()
+      .db.selectFrom('payment_methods')
+      .selectAll()
+      .where('id', '=', paid.payments[0].payment_method_id)
+      .executeTakeFirstOrThrow();
     assert.equal(row.customer_id, customer.id);
     assert.equal(row.later_charges, 'decline');
   });
@@ -285,7 +335,10 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await fillCard(page, '4242 4242 4242 4242');
     const form = await page.evaluate(() => {
       const element = document.querySelector('form') as HTMLFormElement;
-      return { action: element.action, fields: Object.fromEntries(new FormData(element) as unknown as Iterable<[string, string]>) };
+      return {
+        action: element.action,
+        fields: Object.fromEntries(new FormData(element) as unknown as Iterable<[string, string]>),
+      };
     });
     // Two submits of the same form, as a double click sends them.
     await page.evaluate(() => {
@@ -309,7 +362,10 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await fillCard(second, '4000000000000002');
     const declinedForm = await second.evaluate(() => {
       const element = document.querySelector('form') as HTMLFormElement;
-      return { action: element.action, fields: Object.fromEntries(new FormData(element) as unknown as Iterable<[string, string]>) };
+      return {
+        action: element.action,
+        fields: Object.fromEntries(new FormData(element) as unknown as Iterable<[string, string]>),
+      };
     });
     const first = await second.request.post(declinedForm.action, { form: declinedForm.fields });
     const again = await second.request.post(declinedForm.action, { form: declinedForm.fields });
@@ -348,8 +404,16 @@ describe('hosted checkout in Chromium (sqlite)', () => {
 
   it('shows a new total instead of charging it when credit the page counted on was spent meanwhile', async () => {
     const { customer, address } = await aBuyer(t(), 'US');
-    const ctx = { db: t().db, dialect: t().dialect, clock: new OffsetClock(t().clock, 0n), tenant: { seller_id: DEFAULT_SELLER_ID, environment: 'sandbox' as const }, config: t().config };
-    await ctx.db.transaction().execute((trx) => moveCredit(trx, ctx, customer.id, 'USD', { kind: 'add', amount: 500n }));
+    const ctx = {
+      db: t().db,
+      dialect: t().dialect,
+      clock: new OffsetClock(t().clock, 0n),
+      tenant: { seller_id: DEFAULT_SELLER_ID, environment: 'sandbox' as const },
+      config: t().config,
+    };
+    await ctx.db
+      .transaction()
+      .execute((trx) => moveCredit(trx, ctx, customer.id, 'USD', { kind: 'add', amount: 500n }));
     const usd = await aPrice(t(), { unit_price: { amount: '2500', currency_code: 'USD' } });
     const body = { items: [{ price_id: usd.id, quantity: 1 }], customer_id: customer.id, address_id: address.id };
     const txn = await aTransaction(t(), body);
@@ -359,7 +423,10 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     assert.equal(await page.getByRole('button', { name: /^Pay / }).innerText(), 'Pay $20.00');
     // Another transaction spends the credit before this page is submitted.
     const other = await aTransaction(t(), body);
-    assert.equal((await t().request('POST', `/test-helpers/transactions/${other.id}/pay`, { body: {} })).body.data.status, 'completed');
+    assert.equal(
+      (await t().request('POST', `/test-helpers/transactions/${other.id}/pay`, { body: {} })).body.data.status,
+      'completed',
+    );
     await fillCard(page, '4242 4242 4242 4242');
     await pay(page);
     await page.getByText('The amount due is now $25.00 (it was $20.00).', { exact: false }).waitFor();
@@ -369,7 +436,10 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await pay(page);
     await thankYou(page);
     const paid = await api(txn.id);
-    assert.deepEqual(paid.payments.map((p: any) => [p.status, p.amount]), [['captured', '2500']]);
+    assert.deepEqual(
+      paid.payments.map((p: any) => [p.status, p.amount]),
+      [['captured', '2500']],
+    );
   });
 
   it('shows "unavailable" for a canceled transaction and for unknown links', async () => {
@@ -391,7 +461,9 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await page.getByRole('heading', { name: 'This checkout was canceled' }).waitFor();
     assert.equal(await page.locator('form').count(), 0);
     // Posting the old form is refused the same way, with no attempt.
-    const post = await page.request.post(txn.checkout.url.replace('?', '/pay?'), { form: { number: '4242424242424242' } });
+    const post = await page.request.post(txn.checkout.url.replace('?', '/pay?'), {
+      form: { number: '4242424242424242' },
+    });
     assert.equal(post.status(), 409);
     assert.equal((await attempts(txn.id)).length, 0);
 

@@ -23,7 +23,10 @@ const RENEWAL_EVENTS = [
 const instant = (wire: string) => Temporal.Instant.from(wire);
 const wire = (at: Temporal.Instant) => toWireTime(toStoredTime(at));
 /** A transaction's billing_period in wire form (transactions/serialize.ts sends the stored form; see the report). */
-const period = (p: { starts_at: string; ends_at: string }) => ({ starts_at: wire(instant(p.starts_at)), ends_at: wire(instant(p.ends_at)) });
+const period = (p: { starts_at: string; ends_at: string }) => ({
+  starts_at: wire(instant(p.starts_at)),
+  ends_at: wire(instant(p.ends_at)),
+});
 const addMonths = (at: Temporal.Instant, months: number) => at.toZonedDateTimeISO('UTC').add({ months }).toInstant();
 const addDays = (at: Temporal.Instant, days: number) => at.add({ hours: 24 * days });
 
@@ -36,7 +39,8 @@ await forEachDialect((dialect) => {
     sellers += 1;
     const sellerId = `sel_renewals_${sellers}_${dialect}`;
     const { sandbox: key } = await t().createSeller(sellerId);
-    const request = (method: string, url: string, body?: unknown) => t().request(method, url, { key, ...(body === undefined ? {} : { body }) });
+    const request = (method: string, url: string, body?: unknown) =>
+      t().request(method, url, { key, ...(body === undefined ? {} : { body }) });
 
     async function advance(body: { to?: string; by?: string }) {
       const res = await request('POST', '/test-helpers/clock/advance', body);
@@ -44,9 +48,17 @@ await forEachDialect((dialect) => {
       return instant(res.body.data.now);
     }
     async function subscribe(card?: string) {
-      const price = await aPrice(t(), { billing_cycle: MONTHLY, unit_price: { amount: '4900', currency_code: 'USD' } }, key);
+      const price = await aPrice(
+        t(),
+        { billing_cycle: MONTHLY, unit_price: { amount: '4900', currency_code: 'USD' } },
+        key,
+      );
       const { customer, address } = await aBuyer(t(), 'US', key);
-      const txn = await aTransaction(t(), { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id }, key);
+      const txn = await aTransaction(
+        t(),
+        { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id },
+        key,
+      );
       const paid = await request('POST', `/test-helpers/transactions/${txn.id}/pay`, card ? { card_number: card } : {});
       assert.equal(paid.status, 200, paid.text);
       return get(paid.body.data.subscription_id);
@@ -57,20 +69,25 @@ await forEachDialect((dialect) => {
       return res.body.data;
     }
     async function transactions(subscriptionId: string) {
-      const res = await request('GET', `/transactions?subscription_id=${subscriptionId}&origin=subscription_recurring&order_by=id[ASC]`);
+      const res = await request(
+        'GET',
+        `/transactions?subscription_id=${subscriptionId}&origin=subscription_recurring&order_by=id[ASC]`,
+      );
       assert.equal(res.status, 200, res.text);
       return res.body.data as any[];
     }
     /** Event types about the given entities, oldest first (this seller's sandbox only). */
     async function events(...ids: string[]) {
-      const rows = await t().db
-        .selectFrom('events')
+      const rows = await t()
+        .db.selectFrom('events')
         .select(['event_type', 'data', 'occurred_at'])
         .where('seller_id', '=', sellerId)
         .where('environment', '=', 'sandbox')
         .orderBy('id', 'asc')
         .execute();
-      return rows.map((row) => ({ type: row.event_type, data: JSON.parse(row.data), occurred_at: row.occurred_at })).filter((event) => ids.includes(event.data.id));
+      return rows
+        .map((row) => ({ type: row.event_type, data: JSON.parse(row.data), occurred_at: row.occurred_at }))
+        .filter((event) => ids.includes(event.data.id));
     }
     return { key, sellerId, request, advance, subscribe, get, transactions, events };
   }
@@ -84,7 +101,10 @@ await forEachDialect((dialect) => {
         await s.advance({ to: addMonths(start, n).add({ minutes: 5 }).toString() });
         const renewed = await s.get(sub.id);
         assert.equal(renewed.status, 'active');
-        assert.deepEqual(renewed.current_billing_period, { starts_at: wire(addMonths(start, n)), ends_at: wire(addMonths(start, n + 1)) });
+        assert.deepEqual(renewed.current_billing_period, {
+          starts_at: wire(addMonths(start, n)),
+          ends_at: wire(addMonths(start, n + 1)),
+        });
         assert.equal(renewed.next_billed_at, wire(addMonths(start, n + 1)));
         assert.equal(renewed.items[0].previously_billed_at, wire(addMonths(start, n)));
         assert.equal(renewed.items[0].next_billed_at, wire(addMonths(start, n + 1)));
@@ -96,18 +116,29 @@ await forEachDialect((dialect) => {
         assert.equal(txn.status, 'completed');
         assert.equal(txn.origin, 'subscription_recurring');
         assert.equal(txn.collection_mode, 'automatic');
-        assert.deepEqual(period(txn.billing_period), { starts_at: wire(addMonths(start, index + 1)), ends_at: wire(addMonths(start, index + 2)) });
+        assert.deepEqual(period(txn.billing_period), {
+          starts_at: wire(addMonths(start, index + 1)),
+          ends_at: wire(addMonths(start, index + 2)),
+        });
         assert.equal(txn.details.totals.subtotal, '4900');
         assert.match(txn.invoice_number, /^\d{4}-\d{5}$/);
         assert.equal(txn.payments.length, 1);
         assert.equal(txn.payments[0].status, 'captured');
         // Billed at the instant it fell due, not when the clock stopped.
-        const lag = instant(txn.billed_at).since(addMonths(start, index + 1)).total('seconds');
+        const lag = instant(txn.billed_at)
+          .since(addMonths(start, index + 1))
+          .total('seconds');
         assert.ok(lag >= 0 && lag < 5, `billed ${lag}s after it was due`);
       });
       // Paddle's renewal order, once per renewal.
       const types = (await s.events(sub.id, ...renewals.map((txn) => txn.id))).map((event) => event.type);
-      assert.deepEqual(types, ['subscription.created', 'subscription.activated', ...RENEWAL_EVENTS, ...RENEWAL_EVENTS, ...RENEWAL_EVENTS]);
+      assert.deepEqual(types, [
+        'subscription.created',
+        'subscription.activated',
+        ...RENEWAL_EVENTS,
+        ...RENEWAL_EVENTS,
+        ...RENEWAL_EVENTS,
+      ]);
     });
 
     it('even when another subscription cannot be billed: one broken row does not stop the clock', async () => {
@@ -115,14 +146,24 @@ await forEachDialect((dialect) => {
       const broken = await s.subscribe();
       const healthy = await s.subscribe();
       // A state the API refuses (no price in the currency), written straight to the database.
-      await t().db.updateTable('subscriptions').set({ currency_code: 'JPY' }).where('seller_id', '=', s.sellerId).where('id', '=', broken.id).execute();
+      await t()
+        .db.updateTable('subscriptions')
+        .set({ currency_code: 'JPY' })
+        .where('seller_id', '=', s.sellerId)
+        .where('id', '=', broken.id)
+        .execute();
       await s.advance({ to: instant(healthy.next_billed_at).add({ minutes: 5 }).toString() });
       assert.equal((await s.transactions(healthy.id)).length, 1);
       assert.deepEqual(await s.transactions(broken.id), []);
       assert.equal((await s.get(broken.id)).next_billed_at, broken.next_billed_at);
       // It is tried again on later advances, and renews once it can be billed.
       await s.advance({ by: 'P1D' });
-      await t().db.updateTable('subscriptions').set({ currency_code: 'USD' }).where('seller_id', '=', s.sellerId).where('id', '=', broken.id).execute();
+      await t()
+        .db.updateTable('subscriptions')
+        .set({ currency_code: 'USD' })
+        .where('seller_id', '=', s.sellerId)
+        .where('id', '=', broken.id)
+        .execute();
       await s.advance({ by: 'PT1H' });
       const [late] = await s.transactions(broken.id);
       assert.equal(late?.status, 'completed');
@@ -143,7 +184,9 @@ await forEachDialect((dialect) => {
       const updates = events.filter((event) => event.type === 'subscription.updated');
       assert.equal(updates.length, 3);
       updates.forEach((event, index) => {
-        const lag = instant(event.occurred_at).since(addMonths(start, index + 1)).total('seconds');
+        const lag = instant(event.occurred_at)
+          .since(addMonths(start, index + 1))
+          .total('seconds');
         assert.ok(lag >= 0 && lag < 5, `renewal ${index + 1} recorded ${lag}s after it was due`);
       });
     });
@@ -175,12 +218,27 @@ await forEachDialect((dialect) => {
   describe('manual collection', () => {
     it('renews by issuing a billed invoice with the payment terms, charging nothing', async () => {
       const s = await story();
-      const price = await aPrice(t(), { billing_cycle: MONTHLY, unit_price: { amount: '20000', currency_code: 'USD' } }, s.key);
+      const price = await aPrice(
+        t(),
+        { billing_cycle: MONTHLY, unit_price: { amount: '20000', currency_code: 'USD' } },
+        s.key,
+      );
       const { customer, address } = await aBuyer(t(), 'US', s.key);
-      const details = { enable_checkout: false, purchase_order_number: 'PO-99', additional_information: null, payment_terms: { interval: 'day', frequency: 30 } };
+      const details = {
+        enable_checkout: false,
+        purchase_order_number: 'PO-99',
+        additional_information: null,
+        payment_terms: { interval: 'day', frequency: 30 },
+      };
       const txn = await aTransaction(
         t(),
-        { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id, collection_mode: 'manual', billing_details: details },
+        {
+          items: [{ price_id: price.id, quantity: 1 }],
+          customer_id: customer.id,
+          address_id: address.id,
+          collection_mode: 'manual',
+          billing_details: details,
+        },
         s.key,
       );
       const billed = await s.request('PATCH', `/transactions/${txn.id}`, { status: 'billed' });
@@ -192,7 +250,10 @@ await forEachDialect((dialect) => {
       assert.deepEqual(renewal.billing_details, details);
       assert.match(renewal.invoice_number, /^\d{4}-\d{5}$/);
       assert.deepEqual(renewal.payments, []);
-      assert.deepEqual(period(renewal.billing_period), { starts_at: sub.next_billed_at, ends_at: wire(addMonths(instant(sub.next_billed_at), 1)) });
+      assert.deepEqual(period(renewal.billing_period), {
+        starts_at: sub.next_billed_at,
+        ends_at: wire(addMonths(instant(sub.next_billed_at), 1)),
+      });
       const renewed = await s.get(sub.id);
       assert.equal(renewed.status, 'active');
       assert.equal(renewed.current_billing_period.starts_at, sub.next_billed_at);
@@ -216,7 +277,16 @@ await forEachDialect((dialect) => {
       assert.equal(canceled.current_billing_period, null);
       assert.deepEqual(await s.transactions(sub.id), []);
       const events = await s.events(sub.id);
-      assert.deepEqual(events.map((event) => event.type), ['subscription.created', 'subscription.activated', 'subscription.updated', 'subscription.updated', 'subscription.canceled']);
+      assert.deepEqual(
+        events.map((event) => event.type),
+        [
+          'subscription.created',
+          'subscription.activated',
+          'subscription.updated',
+          'subscription.updated',
+          'subscription.canceled',
+        ],
+      );
       assert.equal(events.at(-1)!.data.status, 'canceled');
       const lag = instant(events.at(-1)!.occurred_at).since(instant(sub.next_billed_at)).total('seconds');
       assert.ok(lag >= 0 && lag < 5, `canceled ${lag}s after it was due`);
@@ -229,7 +299,10 @@ await forEachDialect((dialect) => {
       const s = await story();
       const sub = await s.subscribe();
       const resumeAt = addDays(instant(sub.next_billed_at), 45);
-      await s.request('POST', `/subscriptions/${sub.id}/pause`, { effective_from: 'next_billing_period', resume_at: resumeAt.toString() });
+      await s.request('POST', `/subscriptions/${sub.id}/pause`, {
+        effective_from: 'next_billing_period',
+        resume_at: resumeAt.toString(),
+      });
       await s.advance({ to: addDays(instant(sub.next_billed_at), 1).toString() });
       const paused = await s.get(sub.id);
       assert.equal(paused.status, 'paused');
@@ -240,16 +313,25 @@ await forEachDialect((dialect) => {
       await s.advance({ to: addDays(resumeAt, 1).toString() });
       const resumed = await s.get(sub.id);
       assert.equal(resumed.status, 'active');
-      assert.deepEqual(resumed.current_billing_period, { starts_at: wire(resumeAt), ends_at: wire(addMonths(resumeAt, 1)) });
+      assert.deepEqual(resumed.current_billing_period, {
+        starts_at: wire(resumeAt),
+        ends_at: wire(addMonths(resumeAt, 1)),
+      });
       let renewals = await s.transactions(sub.id);
-      assert.deepEqual(renewals.map((txn) => period(txn.billing_period).starts_at), [wire(resumeAt)]);
+      assert.deepEqual(
+        renewals.map((txn) => period(txn.billing_period).starts_at),
+        [wire(resumeAt)],
+      );
 
       await s.advance({ to: addMonths(resumeAt, 1).add({ minutes: 1 }).toString() });
       renewals = await s.transactions(sub.id);
-      assert.deepEqual(renewals.map((txn) => [txn.status, period(txn.billing_period).starts_at]), [
-        ['completed', wire(resumeAt)],
-        ['completed', wire(addMonths(resumeAt, 1))],
-      ]);
+      assert.deepEqual(
+        renewals.map((txn) => [txn.status, period(txn.billing_period).starts_at]),
+        [
+          ['completed', wire(resumeAt)],
+          ['completed', wire(addMonths(resumeAt, 1))],
+        ],
+      );
       const types = (await s.events(sub.id)).map((event) => event.type);
       assert.deepEqual(types, [
         'subscription.created',
@@ -281,15 +363,32 @@ await forEachDialect((dialect) => {
       assert.equal(renewal.payments[0].status, 'error');
       assert.equal(renewal.payments[0].error_code, 'declined');
 
-      const order = ['transaction.payment_failed', 'transaction.past_due', 'subscription.updated', 'subscription.past_due'];
+      const order = [
+        'transaction.payment_failed',
+        'transaction.past_due',
+        'subscription.updated',
+        'subscription.past_due',
+      ];
       const afterBilling = (await s.events(sub.id, renewal.id)).map((event) => event.type).slice(2 + 3);
-      assert.deepEqual(afterBilling.filter((type) => order.includes(type)), order);
-      assert.deepEqual(afterBilling, ['transaction.updated', 'transaction.payment_failed', 'transaction.updated', 'transaction.past_due', 'subscription.updated', 'subscription.past_due']);
+      assert.deepEqual(
+        afterBilling.filter((type) => order.includes(type)),
+        order,
+      );
+      assert.deepEqual(afterBilling, [
+        'transaction.updated',
+        'transaction.payment_failed',
+        'transaction.updated',
+        'transaction.past_due',
+        'subscription.updated',
+        'subscription.past_due',
+      ]);
 
       // Retries: one attempt on each of days 1, 3, 5 and 7 after the failure, none in between.
       await s.advance({ to: addDays(due, 29).toString() });
       const retried = (await s.transactions(sub.id))[0];
-      const attempts = retried.payments.map((payment: any) => instant(payment.created_at)).sort(Temporal.Instant.compare);
+      const attempts = retried.payments
+        .map((payment: any) => instant(payment.created_at))
+        .sort(Temporal.Instant.compare);
       assert.equal(attempts.length, 5);
       const firstFailure = attempts[0]!;
       assert.deepEqual(
@@ -348,7 +447,9 @@ await forEachDialect((dialect) => {
       assert.equal(pastDue.status, 'past_due');
       const latest = (await s.transactions(sub.id)).at(-1);
       assert.equal(latest.payments.length, 2);
-      const [failed, retry] = latest.payments.map((payment: any) => instant(payment.created_at)).sort(Temporal.Instant.compare);
+      const [failed, retry] = latest.payments
+        .map((payment: any) => instant(payment.created_at))
+        .sort(Temporal.Instant.compare);
       assert.equal(Math.round(retry.since(failed).total('hours')), 24);
       await s.advance({ to: addDays(resumedAt, 29).toString() });
       assert.equal((await s.get(sub.id)).status, 'past_due');
@@ -365,9 +466,19 @@ await forEachDialect((dialect) => {
       assert.equal((await s.get(sub.id)).status, 'past_due');
       // @NOTE how: the sandbox card's recorded behaviour lives on the saved payment method; turning it into a
       // card that pays (as if the bank now accepted it) makes the next scheduled retry (day 3) succeed.
-      const row = await t().db.selectFrom('payment_methods').selectAll().where('seller_id', '=', s.sellerId).where('customer_id', '=', sub.customer_id).executeTakeFirstOrThrow();
+      const row = await t()
+        .db.selectFrom('payment_methods')
+        .selectAll()
+        .where('seller_id', '=', s.sellerId)
+        .where('customer_id', '=', sub.customer_id)
+        .executeTakeFirstOrThrow();
       assert.equal(row.later_charges, 'decline');
-      await t().db.updateTable('payment_methods').set({ later_charges: 'succeed' }).where('seller_id', '=', s.sellerId).where('id', '=', row.id).execute();
+      await t()
+        .db.updateTable('payment_methods')
+        .set({ later_charges: 'succeed' })
+        .where('seller_id', '=', s.sellerId)
+        .where('id', '=', row.id)
+        .execute();
 
       await s.advance({ to: addDays(due, 4).toString() });
       const recovered = await s.get(sub.id);
@@ -375,7 +486,10 @@ await forEachDialect((dialect) => {
       assert.equal(recovered.next_billed_at, wire(addMonths(due, 1)));
       const [renewal] = await s.transactions(sub.id);
       assert.equal(renewal.status, 'completed');
-      assert.deepEqual(renewal.payments.map((payment: any) => payment.status), ['captured', 'error', 'error']);
+      assert.deepEqual(
+        renewal.payments.map((payment: any) => payment.status),
+        ['captured', 'error', 'error'],
+      );
       const types = (await s.events(sub.id)).map((event) => event.type);
       assert.deepEqual(types.slice(-1), ['subscription.updated']);
       assert.equal((await s.events(sub.id)).at(-1)!.data.status, 'active');
@@ -383,7 +497,10 @@ await forEachDialect((dialect) => {
       // No more retries; the next renewal charges normally, and dunning starts afresh if it ever fails again.
       await s.advance({ to: addMonths(due, 1).add({ minutes: 1 }).toString() });
       const renewals = await s.transactions(sub.id);
-      assert.deepEqual(renewals.map((txn) => txn.status), ['completed', 'completed']);
+      assert.deepEqual(
+        renewals.map((txn) => txn.status),
+        ['completed', 'completed'],
+      );
       assert.equal(renewals[0].payments.length, 3);
     });
 
@@ -396,7 +513,9 @@ await forEachDialect((dialect) => {
       assert.equal(renewal.status, 'past_due');
       // @NOTE how: the customer pays the past-due transaction (what the update-payment-method checkout does)
       // with a card that keeps working; the subscription charges that card from then on.
-      const paid = await s.request('POST', `/test-helpers/transactions/${renewal.id}/pay`, { card_number: '4242424242424242' });
+      const paid = await s.request('POST', `/test-helpers/transactions/${renewal.id}/pay`, {
+        card_number: '4242424242424242',
+      });
       assert.equal(paid.status, 200, paid.text);
       assert.equal(paid.body.data.status, 'completed');
       const recovered = await s.get(sub.id);
@@ -408,7 +527,10 @@ await forEachDialect((dialect) => {
       // The day-1 retry no longer happens, and the next renewal is paid with the new card.
       await s.advance({ to: addMonths(due, 1).add({ minutes: 1 }).toString() });
       const renewals = await s.transactions(sub.id);
-      assert.deepEqual(renewals.map((txn) => txn.status), ['completed', 'completed']);
+      assert.deepEqual(
+        renewals.map((txn) => txn.status),
+        ['completed', 'completed'],
+      );
       assert.equal(renewals[0].payments.length, 2);
       assert.equal(renewals[1].payments[0].method_details.card.last4, '4242');
       assert.equal((await s.get(sub.id)).status, 'active');

@@ -33,7 +33,9 @@ await forEachDialect((dialect) => {
       });
       assert.equal(txn.status, 'ready');
 
-      const paid = await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, { body: { card_number: '4000 0566 5566 5556' } });
+      const paid = await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, {
+        body: { card_number: '4000 0566 5566 5556' },
+      });
       assert.equal(paid.status, 200, paid.text);
       const completed = await paddle.transactions.get(txn.id);
       assert.equal(completed.status, 'completed');
@@ -58,11 +60,19 @@ await forEachDialect((dialect) => {
       assert.equal(sub.items[0]!.price?.id, price.id);
       assert.equal(sub.items[0]!.price?.unitPrice.amount, '1500');
       assert.equal(sub.items[0]!.product?.name, 'ChatApp Team');
-      assert.match(sub.managementUrls?.cancel ?? '', new RegExp(`/sandbox-customer-portal/cpl_[a-z\\d]{26}\\?action=cancel_subscription&subscription_id=${subscriptionId}&token=pga_`));
+      assert.match(
+        sub.managementUrls?.cancel ?? '',
+        new RegExp(
+          `/sandbox-customer-portal/cpl_[a-z\\d]{26}\\?action=cancel_subscription&subscription_id=${subscriptionId}&token=pga_`,
+        ),
+      );
       assert.match(sub.managementUrls?.updatePaymentMethod ?? '', /action=update_subscription_payment_method/);
 
       const listed = await paddle.subscriptions.list({ customerId: [customer.id] }).next();
-      assert.deepEqual(listed.map((s) => s.id), [subscriptionId]);
+      assert.deepEqual(
+        listed.map((s) => s.id),
+        [subscriptionId],
+      );
 
       const updated = await paddle.subscriptions.update(subscriptionId, { customData: { team: 'green', seats: 3 } });
       assert.deepEqual(updated.customData, { team: 'green', seats: 3 });
@@ -93,11 +103,16 @@ await forEachDialect((dialect) => {
       assert.equal(resumed.currentBillingPeriod?.endsAt, resumed.nextBilledAt);
       assert.equal(resumed.items[0]!.status, 'active');
       // Resuming into a new period charged the saved card.
-      const renewals = await paddle.transactions.list({ subscriptionId: [subscriptionId], origin: ['subscription_recurring'] }).next();
+      const renewals = await paddle.transactions
+        .list({ subscriptionId: [subscriptionId], origin: ['subscription_recurring'] })
+        .next();
       assert.equal(renewals.length, 1);
       assert.equal(renewals[0]!.status, 'completed');
       // @NOTE compared as instants: transactions send billing_period untrimmed (see the report).
-      assert.equal(Temporal.Instant.compare(renewals[0]!.billingPeriod!.startsAt, resumed.currentBillingPeriod!.startsAt), 0);
+      assert.equal(
+        Temporal.Instant.compare(renewals[0]!.billingPeriod!.startsAt, resumed.currentBillingPeriod!.startsAt),
+        0,
+      );
 
       const canceled = await paddle.subscriptions.cancel(subscriptionId, { effectiveFrom: 'immediately' });
       assert.equal(canceled.status, 'canceled');
@@ -108,9 +123,13 @@ await forEachDialect((dialect) => {
       // A canceled subscription answers Paddle's error through the SDK.
       await assert.rejects(
         () => paddle.subscriptions.pause(subscriptionId, { effectiveFrom: 'immediately' }),
-        (error: { code?: string; type?: string }) => error.code === 'subscription_is_canceled_action_invalid' && error.type === 'request_error',
+        (error: { code?: string; type?: string }) =>
+          error.code === 'subscription_is_canceled_action_invalid' && error.type === 'request_error',
       );
-      await assert.rejects(() => paddle.subscriptions.get('sub_01h8441jn5pcwrfhwh78jqt8hk'), (error: { code?: string }) => error.code === 'not_found');
+      await assert.rejects(
+        () => paddle.subscriptions.get('sub_01h8441jn5pcwrfhwh78jqt8hk'),
+        (error: { code?: string }) => error.code === 'not_found',
+      );
     });
   });
 });

@@ -61,7 +61,11 @@ export interface TestApp {
   createKey(environment: Environment, permissions: readonly string[], sellerId?: string): Promise<string>;
   /** Creates a second seller with its own all-permission keys. */
   createSeller(sellerId: string): Promise<{ sandbox: string; live: string }>;
-  request(method: string, url: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
+  request(
+    method: string,
+    url: string,
+    options?: { key?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<TestResponse>;
   close(): Promise<void>;
 }
 
@@ -92,7 +96,8 @@ export async function startTestApp(dialect: Dialect, env: Record<string, string>
   const port = await freePort('127.0.0.1');
   const schema = dialect === 'postgres' ? await newPostgresSchema() : undefined;
   const config = readConfig({ PORT: String(port), PADDOCK_PUBLIC_URL: `http://127.0.0.1:${port}`, ...env }, port);
-  const database = dialect === 'postgres' ? openDatabase(POSTGRES_URL, { schema, poolSize: 4 }) : openDatabase('sqlite::memory:');
+  const database =
+    dialect === 'postgres' ? openDatabase(POSTGRES_URL, { schema, poolSize: 4 }) : openDatabase('sqlite::memory:');
   await migrateToLatest(database.db, database.schema);
   const clock = new WallClock();
 
@@ -118,7 +123,12 @@ export async function startTestApp(dialect: Dialect, env: Record<string, string>
     keys,
     createSeller,
     async createKey(environment, permissions, sellerId = DEFAULT_SELLER_ID) {
-      const created = await createApiKey(database.db, clock, { seller_id: sellerId, environment }, { name: 'test key', permissions });
+      const created = await createApiKey(
+        database.db,
+        clock,
+        { seller_id: sellerId, environment },
+        { name: 'test key', permissions },
+      );
       return created.key;
     },
     async request(method, url, options = {}) {
@@ -130,7 +140,12 @@ export async function startTestApp(dialect: Dialect, env: Record<string, string>
         headers['content-type'] ??= 'application/json';
         payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       }
-      const response = await app.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
+      const response = await app.inject({
+        method: method as 'GET',
+        url,
+        headers,
+        ...(payload !== undefined ? { payload } : {}),
+      });
       let body: any;
       try {
         body = response.body ? JSON.parse(response.body) : undefined;

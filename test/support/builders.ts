@@ -25,7 +25,13 @@ export async function aPrice(t: TestApp, body: Body = {}, key?: string) {
   return create(
     t,
     '/prices',
-    { description: 'Standard', unit_price: { amount: '1000', currency_code: 'USD' }, tax_mode: 'external', ...body, product_id: productId },
+    {
+      description: 'Standard',
+      unit_price: { amount: '1000', currency_code: 'USD' },
+      tax_mode: 'external',
+      ...body,
+      product_id: productId,
+    },
     key,
   );
 }
@@ -33,22 +39,42 @@ export async function aPrice(t: TestApp, body: Body = {}, key?: string) {
 let emails = 0;
 export function aCustomer(t: TestApp, body: Body = {}, key?: string) {
   emails += 1;
-  return create(t, '/customers', { email: `buyer${emails}-${randomUUID().slice(0, 8)}@example.com`, name: 'Sam Miller', ...body }, key);
+  return create(
+    t,
+    '/customers',
+    { email: `buyer${emails}-${randomUUID().slice(0, 8)}@example.com`, name: 'Sam Miller', ...body },
+    key,
+  );
 }
 
 export function anAddress(t: TestApp, customerId: string, body: Body = {}, key?: string) {
-  return create(t, `/customers/${customerId}/addresses`, { country_code: 'GB', postal_code: 'SW1A 1AA', city: 'London', first_line: '10 Downing St', ...body }, key);
+  return create(
+    t,
+    `/customers/${customerId}/addresses`,
+    { country_code: 'GB', postal_code: 'SW1A 1AA', city: 'London', first_line: '10 Downing St', ...body },
+    key,
+  );
 }
 
 export function aBusiness(t: TestApp, customerId: string, body: Body = {}, key?: string) {
-  return create(t, `/customers/${customerId}/businesses`, { name: 'ChatApp Inc.', tax_identifier: 'GB123456789', ...body }, key);
+  return create(
+    t,
+    `/customers/${customerId}/businesses`,
+    { name: 'ChatApp Inc.', tax_identifier: 'GB123456789', ...body },
+    key,
+  );
 }
 
 /** A customer with an address in `country` (GB by default). */
 export async function aBuyer(t: TestApp, country = 'GB', key?: string) {
   const customer = await aCustomer(t, {}, key);
   const postal: Record<string, string> = { GB: 'SW1A 1AA', US: '10001', DE: '10115', FR: '75001', JP: '100-0001' };
-  const address = await anAddress(t, customer.id, { country_code: country, postal_code: postal[country] ?? '12345' }, key);
+  const address = await anAddress(
+    t,
+    customer.id,
+    { country_code: country, postal_code: postal[country] ?? '12345' },
+    key,
+  );
   return { customer, address };
 }
 

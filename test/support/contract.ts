@@ -35,7 +35,10 @@ export function assertMatchesSpec(operationId: string, response: TestResponse): 
   }
   const validate = validatorFor(ref);
   const valid = validate(response.body);
-  assert.ok(valid, `${operationId} ${response.status} does not match the spec: ${JSON.stringify(validate.errors?.slice(0, 5), null, 1)}\n${response.text.slice(0, 2000)}`);
+  assert.ok(
+    valid,
+    `${operationId} ${response.status} does not match the spec: ${JSON.stringify(validate.errors?.slice(0, 5), null, 1)}\n${response.text.slice(0, 2000)}`,
+  );
   checkedOperations.add(operationId);
 }
 

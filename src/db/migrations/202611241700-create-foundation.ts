@@ -83,7 +83,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', TIME, (c) => c.notNull())
     .addPrimaryKeyConstraint('prices_pk', ['seller_id', 'environment', 'id'])
     .execute();
-  await db.schema.createIndex('prices_product_idx').on('prices').columns(['seller_id', 'environment', 'product_id']).execute();
+  await db.schema
+    .createIndex('prices_product_idx')
+    .on('prices')
+    .columns(['seller_id', 'environment', 'product_id'])
+    .execute();
 
   await db.schema
     .createTable('customers')
@@ -129,7 +133,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', TIME, (c) => c.notNull())
     .addPrimaryKeyConstraint('addresses_pk', ['seller_id', 'environment', 'id'])
     .execute();
-  await db.schema.createIndex('addresses_customer_idx').on('addresses').columns(['seller_id', 'environment', 'customer_id']).execute();
+  await db.schema
+    .createIndex('addresses_customer_idx')
+    .on('addresses')
+    .columns(['seller_id', 'environment', 'customer_id'])
+    .execute();
 
   await db.schema
     .createTable('businesses')
@@ -148,7 +156,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', TIME, (c) => c.notNull())
     .addPrimaryKeyConstraint('businesses_pk', ['seller_id', 'environment', 'id'])
     .execute();
-  await db.schema.createIndex('businesses_customer_idx').on('businesses').columns(['seller_id', 'environment', 'customer_id']).execute();
+  await db.schema
+    .createIndex('businesses_customer_idx')
+    .on('businesses')
+    .columns(['seller_id', 'environment', 'customer_id'])
+    .execute();
 
   await db.schema
     .createTable('events')
@@ -163,7 +175,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['events', 'businesses', 'addresses', 'customers', 'prices', 'products', 'api_keys', 'seller_environments', 'sellers']) {
+  for (const table of [
+    'events',
+    'businesses',
+    'addresses',
+    'customers',
+    'prices',
+    'products',
+    'api_keys',
+    'seller_environments',
+    'sellers',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

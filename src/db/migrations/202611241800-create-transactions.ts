@@ -13,7 +13,10 @@ function tenantTable(db: Kysely<any>, name: string) {
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('seller_environments').addColumn('invoice_sequence', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('seller_environments')
+    .addColumn('invoice_sequence', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute();
 
   await tenantTable(db, 'transactions')
     .addColumn('id', 'varchar(64)', (c) => c.notNull())
@@ -42,8 +45,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('revised_at', TIME)
     .addPrimaryKeyConstraint('transactions_pk', ['seller_id', 'environment', 'id'])
     .execute();
-  await db.schema.createIndex('transactions_customer_idx').on('transactions').columns(['seller_id', 'environment', 'customer_id']).execute();
-  await db.schema.createIndex('transactions_subscription_idx').on('transactions').columns(['seller_id', 'environment', 'subscription_id']).execute();
+  await db.schema
+    .createIndex('transactions_customer_idx')
+    .on('transactions')
+    .columns(['seller_id', 'environment', 'customer_id'])
+    .execute();
+  await db.schema
+    .createIndex('transactions_subscription_idx')
+    .on('transactions')
+    .columns(['seller_id', 'environment', 'subscription_id'])
+    .execute();
 
   await tenantTable(db, 'payment_attempts')
     .addColumn('id', 'varchar(64)', (c) => c.notNull())
@@ -76,7 +87,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', TIME, (c) => c.notNull())
     .addPrimaryKeyConstraint('payment_methods_pk', ['seller_id', 'environment', 'id'])
     .execute();
-  await db.schema.createIndex('payment_methods_customer_idx').on('payment_methods').columns(['seller_id', 'environment', 'customer_id']).execute();
+  await db.schema
+    .createIndex('payment_methods_customer_idx')
+    .on('payment_methods')
+    .columns(['seller_id', 'environment', 'customer_id'])
+    .execute();
 
   await tenantTable(db, 'credit_balances')
     .addColumn('customer_id', 'varchar(64)', (c) => c.notNull())

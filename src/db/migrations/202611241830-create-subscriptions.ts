@@ -45,8 +45,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', TIME, (c) => c.notNull())
     .addPrimaryKeyConstraint('subscriptions_pk', ['seller_id', 'environment', 'id'])
     .execute();
-  await db.schema.createIndex('subscriptions_customer_idx').on('subscriptions').columns(['seller_id', 'environment', 'customer_id']).execute();
-  await db.schema.createIndex('subscriptions_due_idx').on('subscriptions').columns(['seller_id', 'environment', 'next_due_at']).execute();
+  await db.schema
+    .createIndex('subscriptions_customer_idx')
+    .on('subscriptions')
+    .columns(['seller_id', 'environment', 'customer_id'])
+    .execute();
+  await db.schema
+    .createIndex('subscriptions_due_idx')
+    .on('subscriptions')
+    .columns(['seller_id', 'environment', 'next_due_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -23,7 +23,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sent_at', TIME, (c) => c.notNull())
     .addPrimaryKeyConstraint('emails_pk', ['seller_id', 'environment', 'id'])
     .execute();
-  await db.schema.createIndex('emails_to_idx').on('emails').columns(['seller_id', 'environment', 'to_key', 'sent_at']).execute();
+  await db.schema
+    .createIndex('emails_to_idx')
+    .on('emails')
+    .columns(['seller_id', 'environment', 'to_key', 'sent_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -12,14 +12,28 @@ export interface AddressFilters {
 }
 
 /** Columns `search` looks in: every text field except status and the timestamps. */
-const SEARCHED = ['id', 'description', 'first_line', 'second_line', 'city', 'postal_code', 'region', 'country_code'] as const;
+const SEARCHED = [
+  'id',
+  'description',
+  'first_line',
+  'second_line',
+  'city',
+  'postal_code',
+  'region',
+  'country_code',
+] as const;
 
 /** The tenant's addresses of one customer. */
 function scoped(db: Executor, tenant: Tenant, customerId: string) {
   return tenantRows(db, 'addresses', tenant).where('addresses.customer_id', '=', customerId);
 }
 
-export async function findAddress(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<AddressRow | undefined> {
+export async function findAddress(
+  db: Executor,
+  tenant: Tenant,
+  customerId: string,
+  id: string,
+): Promise<AddressRow | undefined> {
   return scoped(db, tenant, customerId).where('addresses.id', '=', id).executeTakeFirst();
 }
 

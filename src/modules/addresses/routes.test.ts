@@ -42,7 +42,9 @@ await forEachDialect((dialect) => {
   describe('create, get, update', () => {
     it('creates an address for the customer and records address.created with the entity', async () => {
       const customerId = await aCustomer();
-      const created = await t().request('POST', `/customers/${customerId}/addresses`, { body: { ...office, custom_data: { crm: 'x1' } } });
+      const created = await t().request('POST', `/customers/${customerId}/addresses`, {
+        body: { ...office, custom_data: { crm: 'x1' } },
+      });
       assertMatchesSpec('create-address', created);
       const address = created.body.data;
       assert.match(address.id, /^add_[a-z\d]{26}$/);
@@ -67,7 +69,15 @@ await forEachDialect((dialect) => {
       const customerId = await aCustomer();
       const created = await t().request('POST', `/customers/${customerId}/addresses`, { body: { country_code: 'IE' } });
       assertMatchesSpec('create-address', created);
-      for (const field of ['description', 'first_line', 'second_line', 'city', 'postal_code', 'region', 'custom_data']) {
+      for (const field of [
+        'description',
+        'first_line',
+        'second_line',
+        'city',
+        'postal_code',
+        'region',
+        'custom_data',
+      ]) {
         assert.equal(created.body.data[field], null, field);
       }
     });
@@ -98,22 +108,29 @@ await forEachDialect((dialect) => {
     it('archives with PATCH status archived, and unarchives the same way', async () => {
       const customerId = await aCustomer();
       const address = await anAddress(customerId);
-      const archived = await t().request('PATCH', `/customers/${customerId}/addresses/${address.id}`, { body: { status: 'archived' } });
+      const archived = await t().request('PATCH', `/customers/${customerId}/addresses/${address.id}`, {
+        body: { status: 'archived' },
+      });
       assertMatchesSpec('update-address', archived);
       assert.equal(archived.body.data.status, 'archived');
       const listed = await t().request('GET', `/customers/${customerId}/addresses`);
       assert.deepEqual(listed.body.data, []);
       const fetched = await t().request('GET', `/customers/${customerId}/addresses/${address.id}`);
       assert.equal(fetched.body.data.status, 'archived');
-      const restored = await t().request('PATCH', `/customers/${customerId}/addresses/${address.id}`, { body: { status: 'active' } });
+      const restored = await t().request('PATCH', `/customers/${customerId}/addresses/${address.id}`, {
+        body: { status: 'active' },
+      });
       assert.equal(restored.body.data.status, 'active');
       const events = await eventsFor('address.updated', address.id);
-      assert.deepEqual(events.map((event) => JSON.parse(event.data).status), ['archived', 'active']);
+      assert.deepEqual(
+        events.map((event) => JSON.parse(event.data).status),
+        ['archived', 'active'],
+      );
     });
   });
 
   describe('list', () => {
-    it('lists the customer\'s addresses newest first with cursor pagination and a full next URL', async () => {
+    it("lists the customer's addresses newest first with cursor pagination and a full next URL", async () => {
       const customerId = await aCustomer();
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) ids.push((await anAddress(customerId, { ...office, description: `Office ${i}` })).id);
@@ -121,7 +138,10 @@ await forEachDialect((dialect) => {
 
       const first = await t().request('GET', `/customers/${customerId}/addresses?per_page=2`);
       assertMatchesSpec('list-addresses', first);
-      assert.deepEqual(first.body.data.map((a: { id: string }) => a.id), [ids[2], ids[1]]);
+      assert.deepEqual(
+        first.body.data.map((a: { id: string }) => a.id),
+        [ids[2], ids[1]],
+      );
       assert.equal(first.body.meta.pagination.per_page, 2);
       assert.equal(first.body.meta.pagination.has_more, true);
       assert.equal(first.body.meta.pagination.estimated_total, 3);
@@ -131,11 +151,17 @@ await forEachDialect((dialect) => {
       assert.equal(next.searchParams.get('after'), ids[1]);
       const second = await t().request('GET', `${next.pathname}${next.search}`);
       assertMatchesSpec('list-addresses', second);
-      assert.deepEqual(second.body.data.map((a: { id: string }) => a.id), [ids[0]]);
+      assert.deepEqual(
+        second.body.data.map((a: { id: string }) => a.id),
+        [ids[0]],
+      );
       assert.equal(second.body.meta.pagination.has_more, false);
 
       const ascending = await t().request('GET', `/customers/${customerId}/addresses?order_by=id[ASC]`);
-      assert.deepEqual(ascending.body.data.map((a: { id: string }) => a.id), ids);
+      assert.deepEqual(
+        ascending.body.data.map((a: { id: string }) => a.id),
+        ids,
+      );
     });
 
     it('filters by id and status (active by default)', async () => {
@@ -146,14 +172,29 @@ await forEachDialect((dialect) => {
       await t().request('PATCH', `/customers/${customerId}/addresses/${b.id}`, { body: { status: 'archived' } });
 
       const active = await t().request('GET', `/customers/${customerId}/addresses`);
-      assert.deepEqual(active.body.data.map((x: { id: string }) => x.id), [c.id, a.id]);
+      assert.deepEqual(
+        active.body.data.map((x: { id: string }) => x.id),
+        [c.id, a.id],
+      );
       const archived = await t().request('GET', `/customers/${customerId}/addresses?status=archived`);
       assertMatchesSpec('list-addresses', archived);
-      assert.deepEqual(archived.body.data.map((x: { id: string }) => x.id), [b.id]);
-      const both = await t().request('GET', `/customers/${customerId}/addresses?status=active,archived&id=${a.id},${b.id}`);
-      assert.deepEqual(both.body.data.map((x: { id: string }) => x.id), [b.id, a.id]);
+      assert.deepEqual(
+        archived.body.data.map((x: { id: string }) => x.id),
+        [b.id],
+      );
+      const both = await t().request(
+        'GET',
+        `/customers/${customerId}/addresses?status=active,archived&id=${a.id},${b.id}`,
+      );
+      assert.deepEqual(
+        both.body.data.map((x: { id: string }) => x.id),
+        [b.id, a.id],
+      );
       const byId = await t().request('GET', `/customers/${customerId}/addresses?id=${c.id}`);
-      assert.deepEqual(byId.body.data.map((x: { id: string }) => x.id), [c.id]);
+      assert.deepEqual(
+        byId.body.data.map((x: { id: string }) => x.id),
+        [c.id],
+      );
     });
 
     it('searches the text fields case-insensitively, taking % and _ literally', async () => {
@@ -186,10 +227,26 @@ await forEachDialect((dialect) => {
 
     it('rejects bad query values', async () => {
       const customerId = await aCustomer();
-      assertPaddleError(await t().request('GET', `/customers/${customerId}/addresses?status=gone`), 400, 'invalid_field');
-      assertPaddleError(await t().request('GET', `/customers/${customerId}/addresses?order_by=city[ASC]`), 400, 'invalid_field');
-      assertPaddleError(await t().request('GET', `/customers/${customerId}/addresses?per_page=0`), 400, 'invalid_field');
-      assertPaddleError(await t().request('GET', `/customers/${customerId}/addresses?search=${'x'.repeat(101)}`), 400, 'invalid_field');
+      assertPaddleError(
+        await t().request('GET', `/customers/${customerId}/addresses?status=gone`),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('GET', `/customers/${customerId}/addresses?order_by=city[ASC]`),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('GET', `/customers/${customerId}/addresses?per_page=0`),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('GET', `/customers/${customerId}/addresses?search=${'x'.repeat(101)}`),
+        400,
+        'invalid_field',
+      );
     });
   });
 
@@ -199,10 +256,17 @@ await forEachDialect((dialect) => {
       const missing = await t().request('POST', `/customers/${customerId}/addresses`, { body: { city: 'Nowhere' } });
       assertPaddleError(missing, 400, 'invalid_field');
       assert.deepEqual(missing.body.error.errors, [{ field: 'country_code', message: 'field is required' }]);
-      const unsupported = await t().request('POST', `/customers/${customerId}/addresses`, { body: { country_code: 'XX' } });
+      const unsupported = await t().request('POST', `/customers/${customerId}/addresses`, {
+        body: { country_code: 'XX' },
+      });
       assertPaddleError(unsupported, 400, 'invalid_field');
-      assert.deepEqual(unsupported.body.error.errors.map((e: { field: string }) => e.field), ['country_code']);
-      const lower = await t().request('POST', `/customers/${customerId}/addresses`, { body: { country_code: 'us', postal_code: '10021' } });
+      assert.deepEqual(
+        unsupported.body.error.errors.map((e: { field: string }) => e.field),
+        ['country_code'],
+      );
+      const lower = await t().request('POST', `/customers/${customerId}/addresses`, {
+        body: { country_code: 'us', postal_code: '10021' },
+      });
       assertPaddleError(lower, 400, 'invalid_field');
     });
 
@@ -214,31 +278,52 @@ await forEachDialect((dialect) => {
       assertPaddleError(res, 400, 'invalid_field');
       const fields = res.body.error.errors.map((e: { field: string }) => e.field).sort();
       assert.deepEqual(fields, ['city', 'colour', 'region']);
-      const update = await t().request('PATCH', `/customers/${customerId}/addresses/${UNKNOWN_ADDRESS}`, { body: { status: 'deleted' } });
+      const update = await t().request('PATCH', `/customers/${customerId}/addresses/${UNKNOWN_ADDRESS}`, {
+        body: { status: 'deleted' },
+      });
       assertPaddleError(update, 400, 'invalid_field');
-      assert.deepEqual(update.body.error.errors.map((e: { field: string }) => e.field), ['status']);
-      assertPaddleError(await t().request('POST', `/customers/${customerId}/addresses`, { body: '{"country_code": ' }), 400, 'invalid_json');
+      assert.deepEqual(
+        update.body.error.errors.map((e: { field: string }) => e.field),
+        ['status'],
+      );
+      assertPaddleError(
+        await t().request('POST', `/customers/${customerId}/addresses`, { body: '{"country_code": ' }),
+        400,
+        'invalid_json',
+      );
     });
 
     it('requires a postal code for countries that need one, on create and when an update touches it', async () => {
       const customerId = await aCustomer();
       for (const country of ['US', 'GB', 'CA', 'AU', 'DE']) {
-        const res = await t().request('POST', `/customers/${customerId}/addresses`, { body: { country_code: country } });
+        const res = await t().request('POST', `/customers/${customerId}/addresses`, {
+          body: { country_code: country },
+        });
         assertPaddleError(res, 400, 'invalid_field');
-        assert.deepEqual(res.body.error.errors, [{ field: 'postal_code', message: `field is required when country_code is ${country}` }]);
+        assert.deepEqual(res.body.error.errors, [
+          { field: 'postal_code', message: `field is required when country_code is ${country}` },
+        ]);
       }
       assertPaddleError(
-        await t().request('POST', `/customers/${customerId}/addresses`, { body: { country_code: 'US', postal_code: '  ' } }),
+        await t().request('POST', `/customers/${customerId}/addresses`, {
+          body: { country_code: 'US', postal_code: '  ' },
+        }),
         400,
         'invalid_field',
       );
       const ie = await anAddress(customerId, { country_code: 'IE' });
-      const toUs = await t().request('PATCH', `/customers/${customerId}/addresses/${ie.id}`, { body: { country_code: 'US' } });
+      const toUs = await t().request('PATCH', `/customers/${customerId}/addresses/${ie.id}`, {
+        body: { country_code: 'US' },
+      });
       assertPaddleError(toUs, 400, 'invalid_field');
       assert.equal(toUs.body.error.errors[0].field, 'postal_code');
-      const toUsWithZip = await t().request('PATCH', `/customers/${customerId}/addresses/${ie.id}`, { body: { country_code: 'US', postal_code: '94105' } });
+      const toUsWithZip = await t().request('PATCH', `/customers/${customerId}/addresses/${ie.id}`, {
+        body: { country_code: 'US', postal_code: '94105' },
+      });
       assertMatchesSpec('update-address', toUsWithZip);
-      const clearZip = await t().request('PATCH', `/customers/${customerId}/addresses/${ie.id}`, { body: { postal_code: null } });
+      const clearZip = await t().request('PATCH', `/customers/${customerId}/addresses/${ie.id}`, {
+        body: { postal_code: null },
+      });
       assertPaddleError(clearZip, 400, 'invalid_field');
       const unchanged = await t().request('GET', `/customers/${customerId}/addresses/${ie.id}`);
       assert.equal(unchanged.body.data.postal_code, '94105');
@@ -270,7 +355,9 @@ await forEachDialect((dialect) => {
       const get = await t().request('GET', `/customers/${other}/addresses/${address.id}`);
       assertPaddleError(get, 404, 'not_found');
       assert.match(get.body.error.detail, new RegExp(address.id));
-      const patch = await t().request('PATCH', `/customers/${other}/addresses/${address.id}`, { body: { city: 'Stolen' } });
+      const patch = await t().request('PATCH', `/customers/${other}/addresses/${address.id}`, {
+        body: { city: 'Stolen' },
+      });
       assertPaddleError(patch, 404, 'not_found');
       const list = await t().request('GET', `/customers/${other}/addresses?id=${address.id}`);
       assert.deepEqual(list.body.data, []);
@@ -287,7 +374,9 @@ await forEachDialect((dialect) => {
       assertPaddleError(res, 400, 'entity_archived');
       assert.match(res.body.error.detail, new RegExp(customerId));
       assert.equal((await t().request('GET', `/customers/${customerId}/addresses/${address.id}`)).status, 200);
-      const archived = await t().request('PATCH', `/customers/${customerId}/addresses/${address.id}`, { body: { status: 'archived' } });
+      const archived = await t().request('PATCH', `/customers/${customerId}/addresses/${address.id}`, {
+        body: { status: 'archived' },
+      });
       assert.equal(archived.body.data.status, 'archived');
     });
   });
@@ -304,7 +393,11 @@ await forEachDialect((dialect) => {
       assert.equal((await t().request('GET', base, { key: readOnly })).status, 200);
       assert.equal((await t().request('GET', `${base}/${address.id}`, { key: readOnly })).status, 200);
       assertPaddleError(await t().request('POST', base, { key: readOnly, body: office }), 403, 'forbidden');
-      assertPaddleError(await t().request('PATCH', `${base}/${address.id}`, { key: readOnly, body: { city: 'X' } }), 403, 'forbidden');
+      assertPaddleError(
+        await t().request('PATCH', `${base}/${address.id}`, { key: readOnly, body: { city: 'X' } }),
+        403,
+        'forbidden',
+      );
       const writer = await t().createKey('sandbox', ['address.write']);
       assert.equal((await t().request('POST', base, { key: writer, body: office })).status, 201);
       assert.equal((await t().request('GET', base, { key: writer })).status, 200);
@@ -319,13 +412,21 @@ await forEachDialect((dialect) => {
         assertPaddleError(await t().request('GET', `${path}/${address.id}`, { key }), 404, 'not_found');
         assertPaddleError(await t().request('GET', path, { key }), 404, 'not_found');
         assertPaddleError(await t().request('POST', path, { key, body: office }), 404, 'not_found');
-        assertPaddleError(await t().request('PATCH', `${path}/${address.id}`, { key, body: { city: 'X' } }), 404, 'not_found');
+        assertPaddleError(
+          await t().request('PATCH', `${path}/${address.id}`, { key, body: { city: 'X' } }),
+          404,
+          'not_found',
+        );
       }
       const liveCustomer = await aCustomer(t().keys.live);
       const liveAddress = await anAddress(liveCustomer, office, t().keys.live);
       const events = await eventsFor('address.created', liveAddress.id);
       assert.equal(events[0]!.environment, 'live');
-      assertPaddleError(await t().request('GET', `/customers/${liveCustomer}/addresses/${liveAddress.id}`), 404, 'not_found');
+      assertPaddleError(
+        await t().request('GET', `/customers/${liveCustomer}/addresses/${liveAddress.id}`),
+        404,
+        'not_found',
+      );
       const intact = await t().request('GET', `${path}/${address.id}`);
       assert.equal(intact.body.data.city, office.city);
     });
@@ -348,7 +449,10 @@ await forEachDialect((dialect) => {
       assert.deepEqual(created.customData, { team: 'ops' });
       const fetched = await paddle.addresses.get(customerId, created.id);
       assert.equal(fetched.postalCode, 'SW1A 1AA');
-      const updated = await paddle.addresses.update(customerId, created.id, { description: 'No. 10', secondLine: null });
+      const updated = await paddle.addresses.update(customerId, created.id, {
+        description: 'No. 10',
+        secondLine: null,
+      });
       assert.equal(updated.description, 'No. 10');
       assert.equal(updated.city, 'London');
       for (let i = 0; i < 2; i++) await paddle.addresses.create(customerId, { countryCode: 'IE' });
@@ -360,7 +464,8 @@ await forEachDialect((dialect) => {
       const archived = await paddle.addresses.archive(customerId, created.id);
       assert.equal(archived.status, 'archived');
       const archivedList: string[] = [];
-      for await (const address of paddle.addresses.list(customerId, { status: ['archived'] })) archivedList.push(address.id);
+      for await (const address of paddle.addresses.list(customerId, { status: ['archived'] }))
+        archivedList.push(address.id);
       assert.deepEqual(archivedList, [created.id]);
     });
   });

@@ -10,7 +10,13 @@ import { badRequest, invalidField, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
 import { getCustomerRow } from '../customers/service.js';
-import { findAddress, insertAddress, listAddresses as listRows, updateAddress as updateRow, type AddressFilters } from './repository.js';
+import {
+  findAddress,
+  insertAddress,
+  listAddresses as listRows,
+  updateAddress as updateRow,
+  type AddressFilters,
+} from './repository.js';
 import { serializeAddress } from './serialize.js';
 
 export interface AddressInput {
@@ -29,7 +35,18 @@ export interface AddressInput {
  * Countries whose addresses need a postal code (Paddle's supported-countries table marks these; its create-address
  * page names the US and the UK as examples). Paddle's spec says only "required for some countries".
  */
-export const POSTAL_CODE_COUNTRIES: ReadonlySet<string> = new Set(['AU', 'CA', 'DE', 'ES', 'FR', 'GB', 'IN', 'IT', 'NL', 'US']);
+export const POSTAL_CODE_COUNTRIES: ReadonlySet<string> = new Set([
+  'AU',
+  'CA',
+  'DE',
+  'ES',
+  'FR',
+  'GB',
+  'IN',
+  'IT',
+  'NL',
+  'US',
+]);
 
 function assertPostalCode(countryCode: string, postalCode: string | null): void {
   if (POSTAL_CODE_COUNTRIES.has(countryCode) && (postalCode === null || postalCode.trim() === '')) {
@@ -55,7 +72,12 @@ export async function getAddress(ctx: Ctx, customerId: string, id: string) {
   return serializeAddress(await getAddressRow(ctx.db, ctx, customerId, id));
 }
 
-export async function listAddresses(ctx: Ctx, customerId: string, filters: AddressFilters, page: PageRequest): Promise<Page<AddressRow>> {
+export async function listAddresses(
+  ctx: Ctx,
+  customerId: string,
+  filters: AddressFilters,
+  page: PageRequest,
+): Promise<Page<AddressRow>> {
   await getCustomerRow(ctx.db, ctx, customerId);
   return listRows(ctx.db, ctx.tenant, customerId, filters, page);
 }
@@ -98,7 +120,13 @@ export async function updateAddress(ctx: Ctx, customerId: string, id: string, in
 }
 
 /** `updateAddress` inside the caller's database transaction (e.g. revising a transaction's address). */
-export async function updateAddressWithin(trx: Executor, ctx: Ctx, customerId: string, id: string, input: AddressInput) {
+export async function updateAddressWithin(
+  trx: Executor,
+  ctx: Ctx,
+  customerId: string,
+  id: string,
+  input: AddressInput,
+) {
   const current = await getAddressRow(trx, ctx, customerId, id);
   const next: AddressRow = { ...current, updated_at: toStoredTime(ctx.clock.now()) };
   for (const field of TEXT_FIELDS) {
@@ -110,7 +138,8 @@ export async function updateAddressWithin(trx: Executor, ctx: Ctx, customerId: s
   if (input.status !== undefined) next.status = input.status;
   // @NOTE checked only when the request touches the country or postal code, so an imported address that
   // lacks one can still be archived or relabelled.
-  if (input.country_code !== undefined || input.postal_code !== undefined) assertPostalCode(next.country_code, next.postal_code);
+  if (input.country_code !== undefined || input.postal_code !== undefined)
+    assertPostalCode(next.country_code, next.postal_code);
   await updateRow(trx, next);
   const entity = serializeAddress(next);
   await recordEvent(trx, ctx, 'address.updated', entity);

@@ -50,13 +50,18 @@ export async function insertApiKey(db: Executor, row: ApiKeyRow): Promise<void> 
 }
 
 export async function findBootstrapKey(db: Executor, tenant: Tenant): Promise<ApiKeyRow | undefined> {
-  return tenantRows(db, 'api_keys', tenant)
-    .where('is_bootstrap', '=', 1n)
-    .executeTakeFirst();
+  return tenantRows(db, 'api_keys', tenant).where('is_bootstrap', '=', 1n).executeTakeFirst();
 }
 
-export async function findKeyHashOwner(db: Executor, keyHash: string): Promise<{ seller_id: string; environment: Environment } | undefined> {
-  return db.selectFrom('api_keys').select(['seller_id', 'environment']).where('key_hash', '=', keyHash).executeTakeFirst();
+export async function findKeyHashOwner(
+  db: Executor,
+  keyHash: string,
+): Promise<{ seller_id: string; environment: Environment } | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .select(['seller_id', 'environment'])
+    .where('key_hash', '=', keyHash)
+    .executeTakeFirst();
 }
 
 /** Marks a key revoked; answers whether a key of that tenant and id existed. */

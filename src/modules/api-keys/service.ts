@@ -24,14 +24,17 @@ export interface CreateKeyInput {
 
 export async function createApiKey(db: Db, clock: Clock, tenant: Tenant, input: CreateKeyInput): Promise<CreatedKey> {
   const unknown = input.permissions.filter((permission) => !isKnownPermission(permission));
-  if (unknown.length > 0) throw new Error(`unknown permissions: ${unknown.join(', ')} (known: ${ALL_PERMISSIONS.join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(`unknown permissions: ${unknown.join(', ')} (known: ${ALL_PERMISSIONS.join(', ')})`);
   const now = clock.now();
   let id = newId('api_key', now.epochMilliseconds);
   let key = input.key;
   if (key) {
     const parsed = parseApiKey(key);
     if (!parsed || parsed.environment !== tenant.environment) {
-      throw new Error(`the ${tenant.environment} key must look like pdl_${environmentMarker(tenant.environment)}_apikey_<26>_<22>_<3>`);
+      throw new Error(
+        `the ${tenant.environment} key must look like pdl_${environmentMarker(tenant.environment)}_apikey_<26>_<22>_<3>`,
+      );
     }
     id = parsed.apiKeyId;
   } else {
@@ -59,17 +62,31 @@ export type BootstrapOutcome = { kind: 'generated'; key: string } | { kind: 'con
  * Makes sure the environment has its all-permission key. A configured key is registered if new;
  * otherwise a key is generated once (and printed by the caller, the only time it is ever shown).
  */
-export async function ensureBootstrapKey(db: Db, clock: Clock, tenant: Tenant, configured: string | undefined): Promise<BootstrapOutcome> {
+export async function ensureBootstrapKey(
+  db: Db,
+  clock: Clock,
+  tenant: Tenant,
+  configured: string | undefined,
+): Promise<BootstrapOutcome> {
   if (configured) {
     const owner = await findKeyHashOwner(db, hashApiKey(configured));
     if (owner && (owner.seller_id !== tenant.seller_id || owner.environment !== tenant.environment)) {
       throw new Error(`the configured ${tenant.environment} key belongs to another seller or environment`);
     }
-    if (!owner) await createApiKey(db, clock, tenant, { name: 'Bootstrap key (configured)', permissions: ALL_PERMISSIONS, key: configured });
+    if (!owner)
+      await createApiKey(db, clock, tenant, {
+        name: 'Bootstrap key (configured)',
+        permissions: ALL_PERMISSIONS,
+        key: configured,
+      });
     return { kind: 'configured' };
   }
   if (await findBootstrapKey(db, tenant)) return { kind: 'existing' };
-  const created = await createApiKey(db, clock, tenant, { name: 'Bootstrap key', permissions: ALL_PERMISSIONS, bootstrap: true });
+  const created = await createApiKey(db, clock, tenant, {
+    name: 'Bootstrap key',
+    permissions: ALL_PERMISSIONS,
+    bootstrap: true,
+  });
   return { kind: 'generated', key: created.key };
 }
 

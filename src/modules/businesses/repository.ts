@@ -17,7 +17,12 @@ function scoped(db: Executor, tenant: Tenant, customerId: string) {
   return tenantRows(db, 'businesses', tenant).where('businesses.customer_id', '=', customerId);
 }
 
-export async function findBusiness(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<BusinessRow | undefined> {
+export async function findBusiness(
+  db: Executor,
+  tenant: Tenant,
+  customerId: string,
+  id: string,
+): Promise<BusinessRow | undefined> {
   return scoped(db, tenant, customerId).where('businesses.id', '=', id).executeTakeFirst();
 }
 
@@ -38,7 +43,10 @@ export async function listBusinesses(
     const contactValues = sql`replace(replace(lower(${sql.ref('businesses.contacts')}), '"name":', ''), '"email":', '')`;
     const jsonPattern = containsPattern(JSON.stringify(search).slice(1, -1));
     query = query.where((eb) =>
-      eb.or([...columnsContain('businesses', ['id', 'name', 'company_number', 'tax_identifier'], search), likeContains(contactValues, jsonPattern)]),
+      eb.or([
+        ...columnsContain('businesses', ['id', 'name', 'company_number', 'tax_identifier'], search),
+        likeContains(contactValues, jsonPattern),
+      ]),
     );
   }
   return fetchPage(db, 'businesses', query, page);

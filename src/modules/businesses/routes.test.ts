@@ -40,7 +40,9 @@ await forEachDialect((dialect) => {
   describe('create, get, update', () => {
     it('creates a business for the customer and records business.created with the entity', async () => {
       const customerId = await aCustomer();
-      const created = await t().request('POST', `/customers/${customerId}/businesses`, { body: { ...acme, custom_data: { crm: 'b1' } } });
+      const created = await t().request('POST', `/customers/${customerId}/businesses`, {
+        body: { ...acme, custom_data: { crm: 'b1' } },
+      });
       assertMatchesSpec('create-business', created);
       const business = created.body.data;
       assert.match(business.id, /^biz_[a-z\d]{26}$/);
@@ -69,7 +71,9 @@ await forEachDialect((dialect) => {
       assert.equal(bare.body.data.company_number, null);
       assert.equal(bare.body.data.tax_identifier, null);
       assert.equal(bare.body.data.custom_data, null);
-      const nullContacts = await t().request('POST', `/customers/${customerId}/businesses`, { body: { name: 'Null Ltd', contacts: null } });
+      const nullContacts = await t().request('POST', `/customers/${customerId}/businesses`, {
+        body: { name: 'Null Ltd', contacts: null },
+      });
       assertMatchesSpec('create-business', nullContacts);
       assert.deepEqual(nullContacts.body.data.contacts, []);
       const nameless = await t().request('POST', `/customers/${customerId}/businesses`, {
@@ -83,21 +87,32 @@ await forEachDialect((dialect) => {
       const customerId = await aCustomer();
       const business = await aBusiness(customerId, { ...acme, custom_data: { a: 1 } });
       const updated = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, {
-        body: { tax_identifier: null, contacts: [{ name: 'Sam', email: 'sam@example.com' }, { name: 'Jo', email: 'jo@example.com' }] },
+        body: {
+          tax_identifier: null,
+          contacts: [
+            { name: 'Sam', email: 'sam@example.com' },
+            { name: 'Jo', email: 'jo@example.com' },
+          ],
+        },
       });
       assertMatchesSpec('update-business', updated);
       const data = updated.body.data;
       assert.equal(data.tax_identifier, null);
       assert.equal(data.name, acme.name);
       assert.equal(data.company_number, acme.company_number);
-      assert.deepEqual(data.contacts.map((c: { email: string }) => c.email), ['sam@example.com', 'jo@example.com']);
+      assert.deepEqual(
+        data.contacts.map((c: { email: string }) => c.email),
+        ['sam@example.com', 'jo@example.com'],
+      );
       assert.deepEqual(data.custom_data, { a: 1 });
       assert.equal(data.created_at, business.created_at);
       assert.ok(data.updated_at > business.updated_at);
       const events = await eventsFor('business.updated', business.id);
       assert.equal(events.length, 1);
       assert.deepEqual(JSON.parse(events[0]!.data), data);
-      const cleared = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, { body: { contacts: null, custom_data: null } });
+      const cleared = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, {
+        body: { contacts: null, custom_data: null },
+      });
       assertMatchesSpec('update-business', cleared);
       assert.deepEqual(cleared.body.data.contacts, []);
       assert.equal(cleared.body.data.custom_data, null);
@@ -108,19 +123,26 @@ await forEachDialect((dialect) => {
     it('archives with PATCH status archived, and unarchives the same way', async () => {
       const customerId = await aCustomer();
       const business = await aBusiness(customerId);
-      const archived = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, { body: { status: 'archived' } });
+      const archived = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, {
+        body: { status: 'archived' },
+      });
       assertMatchesSpec('update-business', archived);
       assert.equal(archived.body.data.status, 'archived');
       assert.deepEqual((await t().request('GET', `/customers/${customerId}/businesses`)).body.data, []);
-      const restored = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, { body: { status: 'active' } });
+      const restored = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, {
+        body: { status: 'active' },
+      });
       assert.equal(restored.body.data.status, 'active');
       const events = await eventsFor('business.updated', business.id);
-      assert.deepEqual(events.map((event) => JSON.parse(event.data).status), ['archived', 'active']);
+      assert.deepEqual(
+        events.map((event) => JSON.parse(event.data).status),
+        ['archived', 'active'],
+      );
     });
   });
 
   describe('list', () => {
-    it('lists the customer\'s businesses newest first with cursor pagination and a full next URL', async () => {
+    it("lists the customer's businesses newest first with cursor pagination and a full next URL", async () => {
       const customerId = await aCustomer();
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) ids.push((await aBusiness(customerId, { name: `Biz ${i}` })).id);
@@ -128,7 +150,10 @@ await forEachDialect((dialect) => {
 
       const first = await t().request('GET', `/customers/${customerId}/businesses?per_page=2`);
       assertMatchesSpec('list-businesses', first);
-      assert.deepEqual(first.body.data.map((b: { id: string }) => b.id), [ids[2], ids[1]]);
+      assert.deepEqual(
+        first.body.data.map((b: { id: string }) => b.id),
+        [ids[2], ids[1]],
+      );
       assert.equal(first.body.meta.pagination.has_more, true);
       assert.equal(first.body.meta.pagination.estimated_total, 3);
       const next = new URL(first.body.meta.pagination.next);
@@ -136,10 +161,16 @@ await forEachDialect((dialect) => {
       assert.equal(next.searchParams.get('after'), ids[1]);
       const second = await t().request('GET', `${next.pathname}${next.search}`);
       assertMatchesSpec('list-businesses', second);
-      assert.deepEqual(second.body.data.map((b: { id: string }) => b.id), [ids[0]]);
+      assert.deepEqual(
+        second.body.data.map((b: { id: string }) => b.id),
+        [ids[0]],
+      );
       assert.equal(second.body.meta.pagination.has_more, false);
       const ascending = await t().request('GET', `/customers/${customerId}/businesses?order_by=id[ASC]`);
-      assert.deepEqual(ascending.body.data.map((b: { id: string }) => b.id), ids);
+      assert.deepEqual(
+        ascending.body.data.map((b: { id: string }) => b.id),
+        ids,
+      );
     });
 
     it('filters by id and status (active by default)', async () => {
@@ -148,12 +179,24 @@ await forEachDialect((dialect) => {
       const b = await aBusiness(customerId);
       await t().request('PATCH', `/customers/${customerId}/businesses/${b.id}`, { body: { status: 'archived' } });
       const active = await t().request('GET', `/customers/${customerId}/businesses`);
-      assert.deepEqual(active.body.data.map((x: { id: string }) => x.id), [a.id]);
+      assert.deepEqual(
+        active.body.data.map((x: { id: string }) => x.id),
+        [a.id],
+      );
       const archived = await t().request('GET', `/customers/${customerId}/businesses?status=archived`);
       assertMatchesSpec('list-businesses', archived);
-      assert.deepEqual(archived.body.data.map((x: { id: string }) => x.id), [b.id]);
-      const both = await t().request('GET', `/customers/${customerId}/businesses?status=archived,active&id=${a.id},${b.id}`);
-      assert.deepEqual(both.body.data.map((x: { id: string }) => x.id), [b.id, a.id]);
+      assert.deepEqual(
+        archived.body.data.map((x: { id: string }) => x.id),
+        [b.id],
+      );
+      const both = await t().request(
+        'GET',
+        `/customers/${customerId}/businesses?status=archived,active&id=${a.id},${b.id}`,
+      );
+      assert.deepEqual(
+        both.body.data.map((x: { id: string }) => x.id),
+        [b.id, a.id],
+      );
       const byId = await t().request('GET', `/customers/${customerId}/businesses?id=${b.id}`);
       assert.deepEqual(byId.body.data, []);
     });
@@ -189,25 +232,46 @@ await forEachDialect((dialect) => {
 
     it('rejects bad query values', async () => {
       const customerId = await aCustomer();
-      assertPaddleError(await t().request('GET', `/customers/${customerId}/businesses?status=gone`), 400, 'invalid_field');
-      assertPaddleError(await t().request('GET', `/customers/${customerId}/businesses?order_by=name[ASC]`), 400, 'invalid_field');
-      assertPaddleError(await t().request('GET', `/customers/${customerId}/businesses?per_page=abc`), 400, 'invalid_field');
+      assertPaddleError(
+        await t().request('GET', `/customers/${customerId}/businesses?status=gone`),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('GET', `/customers/${customerId}/businesses?order_by=name[ASC]`),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('GET', `/customers/${customerId}/businesses?per_page=abc`),
+        400,
+        'invalid_field',
+      );
     });
   });
 
   describe('validation', () => {
     it('requires a non-empty name on create', async () => {
       const customerId = await aCustomer();
-      const missing = await t().request('POST', `/customers/${customerId}/businesses`, { body: { company_number: '1' } });
+      const missing = await t().request('POST', `/customers/${customerId}/businesses`, {
+        body: { company_number: '1' },
+      });
       assertPaddleError(missing, 400, 'invalid_field');
       assert.deepEqual(missing.body.error.errors, [{ field: 'name', message: 'field is required' }]);
       const empty = await t().request('POST', `/customers/${customerId}/businesses`, { body: { name: '' } });
       assertPaddleError(empty, 400, 'invalid_field');
-      assert.deepEqual(empty.body.error.errors.map((e: { field: string }) => e.field), ['name']);
+      assert.deepEqual(
+        empty.body.error.errors.map((e: { field: string }) => e.field),
+        ['name'],
+      );
       const business = await aBusiness(customerId);
-      const emptyUpdate = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, { body: { name: '' } });
+      const emptyUpdate = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, {
+        body: { name: '' },
+      });
       assertPaddleError(emptyUpdate, 400, 'invalid_field');
-      const nullName = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, { body: { name: null } });
+      const nullName = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, {
+        body: { name: null },
+      });
       assertPaddleError(nullName, 400, 'invalid_field');
       assert.equal((await eventsFor('business.updated', business.id)).length, 0);
     });
@@ -218,11 +282,17 @@ await forEachDialect((dialect) => {
       const noEmail = await t().request('POST', base, { body: { name: 'X', contacts: [{ name: 'No Email' }] } });
       assertPaddleError(noEmail, 400, 'invalid_field');
       assert.deepEqual(noEmail.body.error.errors, [{ field: 'contacts[0].email', message: 'field is required' }]);
-      const badEmail = await t().request('POST', base, { body: { name: 'X', contacts: [{ name: 'A', email: 'not-an-email' }] } });
+      const badEmail = await t().request('POST', base, {
+        body: { name: 'X', contacts: [{ name: 'A', email: 'not-an-email' }] },
+      });
       assertPaddleError(badEmail, 400, 'invalid_field');
       assert.equal(badEmail.body.error.errors[0].field, 'contacts[0].email');
       const duplicate = { name: 'A', email: 'a@example.com' };
-      assertPaddleError(await t().request('POST', base, { body: { name: 'X', contacts: [duplicate, duplicate] } }), 400, 'invalid_field');
+      assertPaddleError(
+        await t().request('POST', base, { body: { name: 'X', contacts: [duplicate, duplicate] } }),
+        400,
+        'invalid_field',
+      );
       const many = Array.from({ length: 101 }, (_, i) => ({ name: 'C', email: `c${i}@example.com` }));
       assertPaddleError(await t().request('POST', base, { body: { name: 'X', contacts: many } }), 400, 'invalid_field');
     });
@@ -233,10 +303,20 @@ await forEachDialect((dialect) => {
         body: { name: 'X', company_number: 5, tax_identifier: 'x'.repeat(1025), status: 'active' },
       });
       assertPaddleError(res, 400, 'invalid_field');
-      assert.deepEqual(res.body.error.errors.map((e: { field: string }) => e.field).sort(), ['company_number', 'status', 'tax_identifier']);
-      const update = await t().request('PATCH', `/customers/${customerId}/businesses/${UNKNOWN_BUSINESS}`, { body: { status: 'deleted' } });
+      assert.deepEqual(res.body.error.errors.map((e: { field: string }) => e.field).sort(), [
+        'company_number',
+        'status',
+        'tax_identifier',
+      ]);
+      const update = await t().request('PATCH', `/customers/${customerId}/businesses/${UNKNOWN_BUSINESS}`, {
+        body: { status: 'deleted' },
+      });
       assertPaddleError(update, 400, 'invalid_field');
-      assertPaddleError(await t().request('POST', `/customers/${customerId}/businesses`, { body: '{"name": ' }), 400, 'invalid_json');
+      assertPaddleError(
+        await t().request('POST', `/customers/${customerId}/businesses`, { body: '{"name": ' }),
+        400,
+        'invalid_json',
+      );
     });
   });
 
@@ -262,10 +342,21 @@ await forEachDialect((dialect) => {
       const get = await t().request('GET', `/customers/${other}/businesses/${business.id}`);
       assertPaddleError(get, 404, 'not_found');
       assert.match(get.body.error.detail, new RegExp(business.id));
-      assertPaddleError(await t().request('PATCH', `/customers/${other}/businesses/${business.id}`, { body: { name: 'Stolen' } }), 404, 'not_found');
+      assertPaddleError(
+        await t().request('PATCH', `/customers/${other}/businesses/${business.id}`, { body: { name: 'Stolen' } }),
+        404,
+        'not_found',
+      );
       assert.deepEqual((await t().request('GET', `/customers/${other}/businesses?id=${business.id}`)).body.data, []);
-      assert.equal((await t().request('GET', `/customers/${owner}/businesses/${business.id}`)).body.data.name, acme.name);
-      assertPaddleError(await t().request('GET', `/customers/${owner}/businesses/${UNKNOWN_BUSINESS}`), 404, 'not_found');
+      assert.equal(
+        (await t().request('GET', `/customers/${owner}/businesses/${business.id}`)).body.data.name,
+        acme.name,
+      );
+      assertPaddleError(
+        await t().request('GET', `/customers/${owner}/businesses/${UNKNOWN_BUSINESS}`),
+        404,
+        'not_found',
+      );
     });
 
     it('refuses new businesses for an archived customer but still reads and updates existing ones', async () => {
@@ -276,7 +367,9 @@ await forEachDialect((dialect) => {
       assertPaddleError(res, 400, 'entity_archived');
       assert.match(res.body.error.detail, new RegExp(customerId));
       assert.equal((await t().request('GET', `/customers/${customerId}/businesses/${business.id}`)).status, 200);
-      const archived = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, { body: { status: 'archived' } });
+      const archived = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, {
+        body: { status: 'archived' },
+      });
       assert.equal(archived.body.data.status, 'archived');
     });
   });
@@ -293,7 +386,11 @@ await forEachDialect((dialect) => {
       assert.equal((await t().request('GET', base, { key: readOnly })).status, 200);
       assert.equal((await t().request('GET', `${base}/${business.id}`, { key: readOnly })).status, 200);
       assertPaddleError(await t().request('POST', base, { key: readOnly, body: acme }), 403, 'forbidden');
-      assertPaddleError(await t().request('PATCH', `${base}/${business.id}`, { key: readOnly, body: { name: 'X' } }), 403, 'forbidden');
+      assertPaddleError(
+        await t().request('PATCH', `${base}/${business.id}`, { key: readOnly, body: { name: 'X' } }),
+        403,
+        'forbidden',
+      );
       const writer = await t().createKey('sandbox', ['business.write']);
       assert.equal((await t().request('POST', base, { key: writer, body: acme })).status, 201);
       assert.equal((await t().request('GET', base, { key: writer })).status, 200);
@@ -308,12 +405,20 @@ await forEachDialect((dialect) => {
         assertPaddleError(await t().request('GET', `${path}/${business.id}`, { key }), 404, 'not_found');
         assertPaddleError(await t().request('GET', path, { key }), 404, 'not_found');
         assertPaddleError(await t().request('POST', path, { key, body: acme }), 404, 'not_found');
-        assertPaddleError(await t().request('PATCH', `${path}/${business.id}`, { key, body: { name: 'X' } }), 404, 'not_found');
+        assertPaddleError(
+          await t().request('PATCH', `${path}/${business.id}`, { key, body: { name: 'X' } }),
+          404,
+          'not_found',
+        );
       }
       const liveCustomer = await aCustomer(t().keys.live);
       const liveBusiness = await aBusiness(liveCustomer, acme, t().keys.live);
       assert.equal((await eventsFor('business.created', liveBusiness.id))[0]!.environment, 'live');
-      assertPaddleError(await t().request('GET', `/customers/${liveCustomer}/businesses/${liveBusiness.id}`), 404, 'not_found');
+      assertPaddleError(
+        await t().request('GET', `/customers/${liveCustomer}/businesses/${liveBusiness.id}`),
+        404,
+        'not_found',
+      );
       assert.equal((await t().request('GET', `${path}/${business.id}`)).body.data.name, acme.name);
     });
   });
@@ -331,10 +436,16 @@ await forEachDialect((dialect) => {
       });
       assert.match(created.id, /^biz_/);
       assert.equal(created.customerId, customerId);
-      assert.deepEqual(created.contacts?.map((c) => c.email), ['ada@example.com']);
+      assert.deepEqual(
+        created.contacts?.map((c) => c.email),
+        ['ada@example.com'],
+      );
       const fetched = await paddle.businesses.get(customerId, created.id);
       assert.equal(fetched.taxIdentifier, 'GB999');
-      const updated = await paddle.businesses.update(customerId, created.id, { name: 'SDK Corp 2', companyNumber: null });
+      const updated = await paddle.businesses.update(customerId, created.id, {
+        name: 'SDK Corp 2',
+        companyNumber: null,
+      });
       assert.equal(updated.name, 'SDK Corp 2');
       assert.equal(updated.companyNumber, null);
       for (let i = 0; i < 2; i++) await paddle.businesses.create(customerId, { name: `More ${i}` });
@@ -345,7 +456,8 @@ await forEachDialect((dialect) => {
       const archived = await paddle.businesses.archive(customerId, created.id);
       assert.equal(archived.status, 'archived');
       const archivedList: string[] = [];
-      for await (const business of paddle.businesses.list(customerId, { status: ['archived'] })) archivedList.push(business.id);
+      for await (const business of paddle.businesses.list(customerId, { status: ['archived'] }))
+        archivedList.push(business.id);
       assert.deepEqual(archivedList, [created.id]);
     });
   });

@@ -10,7 +10,13 @@ import { badRequest, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
 import { getCustomerRow } from '../customers/service.js';
-import { findBusiness, insertBusiness, listBusinesses as listRows, updateBusiness as updateRow, type BusinessFilters } from './repository.js';
+import {
+  findBusiness,
+  insertBusiness,
+  listBusinesses as listRows,
+  updateBusiness as updateRow,
+  type BusinessFilters,
+} from './repository.js';
 import { serializeBusiness, type BusinessContact } from './serialize.js';
 
 export interface BusinessInput {
@@ -27,7 +33,10 @@ export interface BusinessInput {
  * send `null` for the list: a missing name is stored as '', a null list as [].
  */
 function contactsColumn(contacts: BusinessInput['contacts']): string {
-  const normalized: BusinessContact[] = (contacts ?? []).map((contact) => ({ name: contact.name ?? '', email: contact.email }));
+  const normalized: BusinessContact[] = (contacts ?? []).map((contact) => ({
+    name: contact.name ?? '',
+    email: contact.email,
+  }));
   return JSON.stringify(normalized);
 }
 
@@ -43,7 +52,12 @@ export async function getBusiness(ctx: Ctx, customerId: string, id: string) {
   return serializeBusiness(await getBusinessRow(ctx.db, ctx, customerId, id));
 }
 
-export async function listBusinesses(ctx: Ctx, customerId: string, filters: BusinessFilters, page: PageRequest): Promise<Page<BusinessRow>> {
+export async function listBusinesses(
+  ctx: Ctx,
+  customerId: string,
+  filters: BusinessFilters,
+  page: PageRequest,
+): Promise<Page<BusinessRow>> {
   await getCustomerRow(ctx.db, ctx, customerId);
   return listRows(ctx.db, ctx.tenant, customerId, filters, page);
 }
@@ -53,7 +67,12 @@ export async function createBusiness(ctx: Ctx, customerId: string, input: Busine
 }
 
 /** `createBusiness` inside the caller's database transaction (e.g. revising a transaction that had no business). */
-export async function createBusinessWithin(trx: Executor, ctx: Ctx, customerId: string, input: BusinessInput & { name: string }) {
+export async function createBusinessWithin(
+  trx: Executor,
+  ctx: Ctx,
+  customerId: string,
+  input: BusinessInput & { name: string },
+) {
   const customer = await getCustomerRow(trx, ctx, customerId);
   if (customer.status === 'archived') {
     throw badRequest('entity_archived', `customer ${customer.id} is archived and cannot be modified.`);
@@ -85,7 +104,13 @@ export async function updateBusiness(ctx: Ctx, customerId: string, id: string, i
 }
 
 /** `updateBusiness` inside the caller's database transaction (e.g. revising a transaction's business). */
-export async function updateBusinessWithin(trx: Executor, ctx: Ctx, customerId: string, id: string, input: BusinessInput) {
+export async function updateBusinessWithin(
+  trx: Executor,
+  ctx: Ctx,
+  customerId: string,
+  id: string,
+  input: BusinessInput,
+) {
   const current = await getBusinessRow(trx, ctx, customerId, id);
   const next: BusinessRow = {
     ...current,

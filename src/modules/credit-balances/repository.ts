@@ -2,15 +2,25 @@ import type { Executor } from '../../db/database.js';
 import type { CreditBalanceRow, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
 
-export async function listBalances(db: Executor, tenant: Tenant, customerId: string, currencies?: string[]): Promise<CreditBalanceRow[]> {
-  let query = tenantRows(db, 'credit_balances', tenant)
-    .where('customer_id', '=', customerId);
+export async function listBalances(
+  db: Executor,
+  tenant: Tenant,
+  customerId: string,
+  currencies?: string[],
+): Promise<CreditBalanceRow[]> {
+  let query = tenantRows(db, 'credit_balances', tenant).where('customer_id', '=', customerId);
   if (currencies) query = query.where('currency_code', 'in', currencies);
   return query.orderBy('currency_code').execute();
 }
 
 /** The balance row for one currency, locked for the rest of the transaction on PostgreSQL. */
-export async function lockBalance(db: Executor, tenant: Tenant, customerId: string, currency: string, dialect: 'sqlite' | 'postgres') {
+export async function lockBalance(
+  db: Executor,
+  tenant: Tenant,
+  customerId: string,
+  currency: string,
+  dialect: 'sqlite' | 'postgres',
+) {
   let query = tenantRows(db, 'credit_balances', tenant)
     .where('customer_id', '=', customerId)
     .where('currency_code', '=', currency);

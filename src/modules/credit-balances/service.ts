@@ -37,7 +37,13 @@ export type BalanceMovement =
   | { kind: 'release'; amount: bigint };
 
 /** Moves credit inside the caller's database transaction; never lets available go below zero. */
-export async function moveCredit(trx: Executor, ctx: Ctx, customerId: string, currency: string, movement: BalanceMovement): Promise<void> {
+export async function moveCredit(
+  trx: Executor,
+  ctx: Ctx,
+  customerId: string,
+  currency: string,
+  movement: BalanceMovement,
+): Promise<void> {
   if (movement.amount === 0n) return;
   const current = await lockBalance(trx, ctx.tenant, customerId, currency, ctx.dialect);
   const balance = {
@@ -63,6 +69,13 @@ export async function moveCredit(trx: Executor, ctx: Ctx, customerId: string, cu
       balance.available += movement.amount;
       break;
   }
-  if (balance.available < 0n || balance.reserved < 0n) throw new Error(`credit balance of ${customerId} in ${currency} would go negative`);
-  await upsertBalance(trx, { ...ctx.tenant, customer_id: customerId, currency_code: currency, ...balance, updated_at: toStoredTime(ctx.clock.now()) });
+  if (balance.available < 0n || balance.reserved < 0n)
+    throw new Error(`credit balance of ${customerId} in ${currency} would go negative`);
+  await upsertBalance(trx, {
+    ...ctx.tenant,
+    customer_id: customerId,
+    currency_code: currency,
+    ...balance,
+    updated_at: toStoredTime(ctx.clock.now()),
+  });
 }

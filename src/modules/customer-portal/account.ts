@@ -10,7 +10,10 @@ import { invoiceLink } from '../invoices/service.js';
 import type { CardDetails } from '../payment-methods/serialize.js';
 import { getPaymentMethod } from '../payment-methods/service.js';
 import type { PortalTenant } from '../sellers/service.js';
-import { getUpdatePaymentMethodTransaction, PAYMENT_METHOD_CHANGE_ORIGIN } from '../subscriptions/operations/update-payment-method.js';
+import {
+  getUpdatePaymentMethodTransaction,
+  PAYMENT_METHOD_CHANGE_ORIGIN,
+} from '../subscriptions/operations/update-payment-method.js';
 import type { SubscriptionEntity } from '../subscriptions/serialize.js';
 import { cancelSubscription, getSubscriptionRow, listSubscriptions, type Viewer } from '../subscriptions/service.js';
 import { payWithCard, type PaymentOutcome } from '../transactions/operations/pay.js';
@@ -56,7 +59,11 @@ async function cardOf(ctx: Ctx, subscription: SubscriptionEntity): Promise<CardD
 }
 
 /** The customer's subscriptions, newest first. */
-export async function portalSubscriptions(ctx: Ctx, portal: PortalTenant, customerId: string): Promise<PortalSubscription[]> {
+export async function portalSubscriptions(
+  ctx: Ctx,
+  portal: PortalTenant,
+  customerId: string,
+): Promise<PortalSubscription[]> {
   const subscriptions: SubscriptionEntity[] = [];
   let after: string | undefined;
   for (;;) {
@@ -66,11 +73,18 @@ export async function portalSubscriptions(ctx: Ctx, portal: PortalTenant, custom
     if (!result.page.hasMore) break;
     after = result.data[result.data.length - 1]?.id;
   }
-  return Promise.all(subscriptions.map(async (subscription) => ({ subscription, card: await cardOf(ctx, subscription) })));
+  return Promise.all(
+    subscriptions.map(async (subscription) => ({ subscription, card: await cardOf(ctx, subscription) })),
+  );
 }
 
 /** One of the customer's subscriptions; undefined when the id is unknown or belongs to someone else. */
-export async function portalSubscription(ctx: Ctx, portal: PortalTenant, customerId: string, subscriptionId: string): Promise<PortalSubscription | undefined> {
+export async function portalSubscription(
+  ctx: Ctx,
+  portal: PortalTenant,
+  customerId: string,
+  subscriptionId: string,
+): Promise<PortalSubscription | undefined> {
   let row;
   try {
     row = await getSubscriptionRow(ctx.db, ctx, subscriptionId);
@@ -79,7 +93,14 @@ export async function portalSubscription(ctx: Ctx, portal: PortalTenant, custome
     throw error;
   }
   if (row.customer_id !== customerId) return undefined;
-  const [subscription] = (await listSubscriptions(ctx, viewerOf(portal), { id: [row.id] }, { perPage: 1, orderBy: { field: 'id', direction: 'ASC' } })).data;
+  const [subscription] = (
+    await listSubscriptions(
+      ctx,
+      viewerOf(portal),
+      { id: [row.id] },
+      { perPage: 1, orderBy: { field: 'id', direction: 'ASC' } },
+    )
+  ).data;
   if (!subscription) return undefined;
   return { subscription, card: await cardOf(ctx, subscription) };
 }
@@ -90,15 +111,30 @@ const PAYMENT_STATUSES = ['billed', 'paid', 'completed', 'past_due'];
  * The customer's payments ("payments" is the portal's word for transactions), newest first: billed, paid,
  * completed and past-due ones. Zero-value payment-method changes are not payments and are left out.
  */
-export async function portalPayments(ctx: Ctx, portal: PortalTenant, customerId: string, options: { subscriptionId?: string; limit?: number } = {}): Promise<PortalPayment[]> {
+export async function portalPayments(
+  ctx: Ctx,
+  portal: PortalTenant,
+  customerId: string,
+  options: { subscriptionId?: string; limit?: number } = {},
+): Promise<PortalPayment[]> {
   const limit = options.limit ?? 10;
   const { data } = await listTransactions(
     ctx,
     portal,
-    { customer_id: [customerId], status: PAYMENT_STATUSES, ...(options.subscriptionId ? { subscription_id: [options.subscriptionId] } : {}) },
+    {
+      customer_id: [customerId],
+      status: PAYMENT_STATUSES,
+      ...(options.subscriptionId ? { subscription_id: [options.subscriptionId] } : {}),
+    },
     { perPage: limit * 2, orderBy: { field: 'id', direction: 'DESC' } },
   );
-  const payments = data.filter((transaction) => !(transaction.origin === PAYMENT_METHOD_CHANGE_ORIGIN && BigInt((transaction.details.totals as { total: string }).total) === 0n));
+  const payments = data.filter(
+    (transaction) =>
+      !(
+        transaction.origin === PAYMENT_METHOD_CHANGE_ORIGIN &&
+        BigInt((transaction.details.totals as { total: string }).total) === 0n
+      ),
+  );
   return Promise.all(
     payments.slice(0, limit).map(async (transaction) => {
       let invoiceUrl: string | null = null;
@@ -112,20 +148,35 @@ export async function portalPayments(ctx: Ctx, portal: PortalTenant, customerId:
   );
 }
 
-async function requireOwn(ctx: Ctx, portal: PortalTenant, customerId: string, subscriptionId: string): Promise<PortalSubscription> {
+async function requireOwn(
+  ctx: Ctx,
+  portal: PortalTenant,
+  customerId: string,
+  subscriptionId: string,
+): Promise<PortalSubscription> {
   const own = await portalSubscription(ctx, portal, customerId, subscriptionId);
   if (!own) throw notFound(subscriptionId);
   return own;
 }
 
 /** Paddle: a cancel from the portal takes effect at the end of the billing period (the API's code path). */
-export async function cancelFromPortal(ctx: Ctx, portal: PortalTenant, customerId: string, subscriptionId: string): Promise<SubscriptionEntity> {
+export async function cancelFromPortal(
+  ctx: Ctx,
+  portal: PortalTenant,
+  customerId: string,
+  subscriptionId: string,
+): Promise<SubscriptionEntity> {
   await requireOwn(ctx, portal, customerId, subscriptionId);
   return cancelSubscription(ctx, viewerOf(portal), subscriptionId, { effective_from: 'next_billing_period' });
 }
 
 /** The transaction a new card pays: the overdue one of a past-due subscription, else a zero-value one. */
-export async function paymentMethodTransaction(ctx: Ctx, portal: PortalTenant, customerId: string, subscriptionId: string): Promise<TransactionEntity> {
+export async function paymentMethodTransaction(
+  ctx: Ctx,
+  portal: PortalTenant,
+  customerId: string,
+  subscriptionId: string,
+): Promise<TransactionEntity> {
   await requireOwn(ctx, portal, customerId, subscriptionId);
   return getUpdatePaymentMethodTransaction(ctx, portal, subscriptionId, { reuseOpen: true });
 }
@@ -138,7 +189,12 @@ export interface PortalPaymentOptions {
 }
 
 /** The form's transaction when it is still this subscription's payment-method transaction (or was just paid by it). */
-async function formTransaction(ctx: Ctx, portal: PortalTenant, subscriptionId: string, transactionId: string | undefined): Promise<TransactionEntity | undefined> {
+async function formTransaction(
+  ctx: Ctx,
+  portal: PortalTenant,
+  subscriptionId: string,
+  transactionId: string | undefined,
+): Promise<TransactionEntity | undefined> {
   if (!transactionId) return undefined;
   let transaction: TransactionEntity;
   try {
@@ -148,7 +204,11 @@ async function formTransaction(ctx: Ctx, portal: PortalTenant, subscriptionId: s
     throw error;
   }
   if (transaction.subscription_id !== subscriptionId) return undefined;
-  return transaction.origin === PAYMENT_METHOD_CHANGE_ORIGIN || transaction.status === 'past_due' || transaction.status === 'completed' ? transaction : undefined;
+  return transaction.origin === PAYMENT_METHOD_CHANGE_ORIGIN ||
+    transaction.status === 'past_due' ||
+    transaction.status === 'completed'
+    ? transaction
+    : undefined;
 }
 
 /** Pays the update-payment-method transaction with the card typed in the portal; the paid hook saves it on the subscription. */

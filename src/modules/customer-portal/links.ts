@@ -11,7 +11,13 @@ export function portalBase(config: Config, environment: Environment): string {
   return environment === 'sandbox' ? config.sandboxCustomerPortalUrl : config.customerPortalUrl;
 }
 
-export function portalLink(base: string, portalId: string, action: PortalAction, subscriptionId?: string, token?: string): string {
+export function portalLink(
+  base: string,
+  portalId: string,
+  action: PortalAction,
+  subscriptionId?: string,
+  token?: string,
+): string {
   // @NOTE parameters in Paddle's order: action, subscription_id, token.
   let url = `${base}/${portalId}?action=${action}`;
   if (subscriptionId) url += `&subscription_id=${subscriptionId}`;
@@ -25,10 +31,17 @@ export interface ManagementUrls {
 }
 
 /** A subscription's `management_urls`: no payment-method link for manually-collected subscriptions. */
-export function managementUrls(base: string, portalId: string, subscription: { id: string; collection_mode: string }, token?: string): ManagementUrls {
+export function managementUrls(
+  base: string,
+  portalId: string,
+  subscription: { id: string; collection_mode: string },
+  token?: string,
+): ManagementUrls {
   return {
     update_payment_method:
-      subscription.collection_mode === 'manual' ? null : portalLink(base, portalId, 'update_subscription_payment_method', subscription.id, token),
+      subscription.collection_mode === 'manual'
+        ? null
+        : portalLink(base, portalId, 'update_subscription_payment_method', subscription.id, token),
     cancel: portalLink(base, portalId, 'cancel_subscription', subscription.id, token),
   };
 }

@@ -15,10 +15,16 @@ const SANDBOX_PORTAL = 'https://sandbox-portal.paddock.test';
 const LIVE_PORTAL = 'https://portal.paddock.test';
 
 await forEachDialect((dialect) => {
-  const t = useTestApp(dialect, { PADDOCK_SANDBOX_CUSTOMER_PORTAL_URL: SANDBOX_PORTAL, PADDOCK_CUSTOMER_PORTAL_URL: LIVE_PORTAL });
+  const t = useTestApp(dialect, {
+    PADDOCK_SANDBOX_CUSTOMER_PORTAL_URL: SANDBOX_PORTAL,
+    PADDOCK_CUSTOMER_PORTAL_URL: LIVE_PORTAL,
+  });
 
   const create = (customerId: string, body?: unknown, key?: string) =>
-    t().request('POST', `/customers/${customerId}/portal-sessions`, { ...(body !== undefined ? { body } : {}), ...(key ? { key } : {}) });
+    t().request('POST', `/customers/${customerId}/portal-sessions`, {
+      ...(body !== undefined ? { body } : {}),
+      ...(key ? { key } : {}),
+    });
 
   describe('creating a session', () => {
     it('answers 201 with an overview link and per-subscription links sharing one fresh token', async () => {
@@ -34,11 +40,14 @@ await forEachDialect((dialect) => {
       const token = /&token=(pga_[^&]+)$/.exec(session.urls.general.overview)?.[1] ?? '';
       assert.equal(session.urls.general.overview, `${SANDBOX_PORTAL}/${cpl}?action=overview&token=${token}`);
       // Request order is kept; every link carries the same token as the last parameter.
-      assert.deepEqual(session.urls.subscriptions, [second.sub.id, first.sub.id].map((id) => ({
-        id,
-        cancel_subscription: `${SANDBOX_PORTAL}/${cpl}?action=cancel_subscription&subscription_id=${id}&token=${token}`,
-        update_subscription_payment_method: `${SANDBOX_PORTAL}/${cpl}?action=update_subscription_payment_method&subscription_id=${id}&token=${token}`,
-      })));
+      assert.deepEqual(
+        session.urls.subscriptions,
+        [second.sub.id, first.sub.id].map((id) => ({
+          id,
+          cancel_subscription: `${SANDBOX_PORTAL}/${cpl}?action=cancel_subscription&subscription_id=${id}&token=${token}`,
+          update_subscription_payment_method: `${SANDBOX_PORTAL}/${cpl}?action=update_subscription_payment_method&subscription_id=${id}&token=${token}`,
+        })),
+      );
 
       const claims = jwtClaims(token);
       assert.equal(claims.sub, first.customer.id);
@@ -47,12 +56,27 @@ await forEachDialect((dialect) => {
       assert.equal(claims.exp - claims.iat, 86_400);
       const created = Temporal.Instant.from(session.created_at);
       assert.ok(Math.abs(created.epochMilliseconds / 1000 - claims.iat) <= 1);
-      const check = await verifyPortalToken(secret, token, { seller_id: 'sel_default', environment: 'sandbox' }, Temporal.Now.instant());
+      const check = await verifyPortalToken(
+        secret,
+        token,
+        { seller_id: 'sel_default', environment: 'sandbox' },
+        Temporal.Now.instant(),
+      );
       assert.ok(check.ok);
       assert.equal(check.ok && check.claims.customerId, first.customer.id);
       // The token does not verify with another environment's secret.
       const live = await portalRow(t(), 'live');
-      assert.equal((await verifyPortalToken(live.portal_signing_secret, token, { seller_id: 'sel_default', environment: 'live' }, Temporal.Now.instant())).ok, false);
+      assert.equal(
+        (
+          await verifyPortalToken(
+            live.portal_signing_secret,
+            token,
+            { seller_id: 'sel_default', environment: 'live' },
+            Temporal.Now.instant(),
+          )
+        ).ok,
+        false,
+      );
 
       // Sessions are not stored: a second one has its own id (and a freshly minted token).
       const again = await create(first.customer.id);
@@ -75,42 +99,82 @@ await forEachDialect((dialect) => {
       const res = await create(customer.id, undefined, t().keys.live);
       assertMatchesSpec('create-customer-portal-session', res);
       const { portal_id: cpl, portal_signing_secret: secret } = await portalRow(t(), 'live');
-      assert.match(res.body.data.urls.general.overview, new RegExp(`^${LIVE_PORTAL.replaceAll('.', '\\.')}/${cpl}\\?action=overview&token=pga_`));
+      assert.match(
+        res.body.data.urls.general.overview,
+        new RegExp(`^${LIVE_PORTAL.replaceAll('.', '\\.')}/${cpl}\\?action=overview&token=pga_`),
+      );
       const token = res.body.data.urls.general.overview.split('&token=')[1];
-      assert.ok((await verifyPortalToken(secret, token, { seller_id: 'sel_default', environment: 'live' }, Temporal.Now.instant())).ok);
+      assert.ok(
+        (
+          await verifyPortalToken(
+            secret,
+            token,
+            { seller_id: 'sel_default', environment: 'live' },
+            Temporal.Now.instant(),
+          )
+        ).ok,
+      );
     });
 
     it('sends manually-collected, paused and canceled subscriptions to their overview page', async () => {
       const manual = await subscribeManually(t());
       const paused = await subscribe(t());
       const canceled = await subscribe(t(), { buyer: { customer: paused.customer, address: paused.address } });
-      assert.equal((await t().request('POST', `/subscriptions/${paused.sub.id}/pause`, { body: { effective_from: 'immediately' } })).status, 200);
-      assert.equal((await t().request('POST', `/subscriptions/${canceled.sub.id}/cancel`, { body: { effective_from: 'immediately' } })).status, 200);
+      assert.equal(
+        (
+          await t().request('POST', `/subscriptions/${paused.sub.id}/pause`, {
+            body: { effective_from: 'immediately' },
+          })
+        ).status,
+        200,
+      );
+      assert.equal(
+        (
+          await t().request('POST', `/subscriptions/${canceled.sub.id}/cancel`, {
+            body: { effective_from: 'immediately' },
+          })
+        ).status,
+        200,
+      );
       const { portal_id: cpl } = await portalRow(t(), 'sandbox');
 
       const manualSession = await create(manual.customer.id, { subscription_ids: [manual.sub.id] });
       assertMatchesSpec('create-customer-portal-session', manualSession);
       const [manualLinks] = manualSession.body.data.urls.subscriptions;
       const manualToken = manualSession.body.data.urls.general.overview.split('&token=')[1];
-      assert.equal(manualLinks.cancel_subscription, `${SANDBOX_PORTAL}/${cpl}?action=cancel_subscription&subscription_id=${manual.sub.id}&token=${manualToken}`);
-      assert.equal(manualLinks.update_subscription_payment_method, `${SANDBOX_PORTAL}/${cpl}?action=overview&subscription_id=${manual.sub.id}&token=${manualToken}`);
+      assert.equal(
+        manualLinks.cancel_subscription,
+        `${SANDBOX_PORTAL}/${cpl}?action=cancel_subscription&subscription_id=${manual.sub.id}&token=${manualToken}`,
+      );
+      assert.equal(
+        manualLinks.update_subscription_payment_method,
+        `${SANDBOX_PORTAL}/${cpl}?action=overview&subscription_id=${manual.sub.id}&token=${manualToken}`,
+      );
 
       const res = await create(paused.customer.id, { subscription_ids: [paused.sub.id, canceled.sub.id] });
       assertMatchesSpec('create-customer-portal-session', res);
       const token = res.body.data.urls.general.overview.split('&token=')[1];
       for (const links of res.body.data.urls.subscriptions) {
         const overview = `${SANDBOX_PORTAL}/${cpl}?action=overview&subscription_id=${links.id}&token=${token}`;
-        assert.deepEqual(links, { id: links.id, cancel_subscription: overview, update_subscription_payment_method: overview });
+        assert.deepEqual(links, {
+          id: links.id,
+          cancel_subscription: overview,
+          update_subscription_payment_method: overview,
+        });
       }
     });
 
     it('takes up to 25 subscriptions', async () => {
       const first = await subscribe(t());
       const ids = [first.sub.id];
-      for (let i = 1; i < 25; i += 1) ids.push((await subscribe(t(), { buyer: { customer: first.customer, address: first.address } })).sub.id);
+      for (let i = 1; i < 25; i += 1)
+        ids.push((await subscribe(t(), { buyer: { customer: first.customer, address: first.address } })).sub.id);
       const res = await create(first.customer.id, { subscription_ids: ids });
       assertMatchesSpec('create-customer-portal-session', res);
-      assert.deepEqual(res.body.data.urls.subscriptions.map((links: { id: string }) => links.id), ids);
+      assert.deepEqual(
+        res.body.data.urls.subscriptions.map((links: { id: string }) => links.id),
+        ids,
+      );
 
       const tooMany = await create(first.customer.id, { subscription_ids: [...ids, 'sub_01h04vsc0qhwtsbsxh3422wjs4'] });
       assertPaddleError(tooMany, 400, 'invalid_field');
@@ -127,13 +191,30 @@ await forEachDialect((dialect) => {
       assertPaddleError(malformed, 400, 'invalid_field');
       assert.equal(malformed.body.error.errors[0].field, 'subscription_ids[0]');
 
-      assertPaddleError(await create(mine.customer.id, { subscription_ids: [mine.sub.id, mine.sub.id] }), 400, 'invalid_field');
-      assertPaddleError(await create(mine.customer.id, { subscription_ids: 'sub_01h04vsc0qhwtsbsxh3422wjs4' }), 400, 'invalid_field');
-      assertPaddleError(await create(mine.customer.id, { subscription_ids: [mine.sub.id], extra: true }), 400, 'invalid_field');
+      assertPaddleError(
+        await create(mine.customer.id, { subscription_ids: [mine.sub.id, mine.sub.id] }),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await create(mine.customer.id, { subscription_ids: 'sub_01h04vsc0qhwtsbsxh3422wjs4' }),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await create(mine.customer.id, { subscription_ids: [mine.sub.id], extra: true }),
+        400,
+        'invalid_field',
+      );
 
-      const foreign = await create(mine.customer.id, { subscription_ids: [mine.sub.id, theirs.sub.id, 'sub_01h04vsc0qhwtsbsxh3422wjs4'] });
+      const foreign = await create(mine.customer.id, {
+        subscription_ids: [mine.sub.id, theirs.sub.id, 'sub_01h04vsc0qhwtsbsxh3422wjs4'],
+      });
       assertPaddleError(foreign, 400, 'invalid_field');
-      assert.deepEqual(foreign.body.error.errors.map((e: { field: string }) => e.field), ['subscription_ids[1]', 'subscription_ids[2]']);
+      assert.deepEqual(
+        foreign.body.error.errors.map((e: { field: string }) => e.field),
+        ['subscription_ids[1]', 'subscription_ids[2]'],
+      );
       // Unknown and someone else's read the same.
       assert.equal(foreign.body.error.errors[0].message, foreign.body.error.errors[1].message);
     });
@@ -153,11 +234,20 @@ await forEachDialect((dialect) => {
 
     it('needs customer_portal_session.write (403 forbidden otherwise), and an API key', async () => {
       const customer = await aCustomer(t());
-      const readOnly = await t().createKey('sandbox', ['customer.read', 'customer.write', 'subscription.read', 'subscription.write']);
+      const readOnly = await t().createKey('sandbox', [
+        'customer.read',
+        'customer.write',
+        'subscription.read',
+        'subscription.write',
+      ]);
       assertPaddleError(await create(customer.id, undefined, readOnly), 403, 'forbidden');
       const allowed = await t().createKey('sandbox', ['customer_portal_session.write']);
       assertMatchesSpec('create-customer-portal-session', await create(customer.id, undefined, allowed));
-      assertPaddleError(await t().request('POST', `/customers/${customer.id}/portal-sessions`, { key: null }), 403, 'authentication_missing');
+      assertPaddleError(
+        await t().request('POST', `/customers/${customer.id}/portal-sessions`, { key: null }),
+        403,
+        'authentication_missing',
+      );
     });
   });
 
@@ -170,7 +260,10 @@ await forEachDialect((dialect) => {
       assert.equal(session.customerId, customer.id);
       assert.match(session.urls.general.overview, /action=overview&token=pga_/);
       assert.equal(session.urls.subscriptions[0]?.id, sub.id);
-      assert.match(session.urls.subscriptions[0]?.cancelSubscription ?? '', new RegExp(`action=cancel_subscription&subscription_id=${sub.id}&token=pga_`));
+      assert.match(
+        session.urls.subscriptions[0]?.cancelSubscription ?? '',
+        new RegExp(`action=cancel_subscription&subscription_id=${sub.id}&token=pga_`),
+      );
     });
   });
 });

@@ -46,7 +46,11 @@ async function customerSubscriptions(ctx: Ctx, customerId: string, ids: readonly
   for (const [index, id] of ids.entries()) {
     const row = await findSubscriptionRow(ctx, id);
     if (row && row.customer_id === customerId) rows.push(row);
-    else errors.push({ field: `subscription_ids[${index}]`, message: `must be the id of a subscription of customer ${customerId}` });
+    else
+      errors.push({
+        field: `subscription_ids[${index}]`,
+        message: `must be the id of a subscription of customer ${customerId}`,
+      });
   }
   if (errors.length > 0) throw invalidField(errors);
   return rows;
@@ -64,21 +68,35 @@ function sessionLinks(base: string, portalId: string, row: SubscriptionRow, toke
     id: row.id,
     cancel_subscription: inactive ? overview : portalLink(base, portalId, 'cancel_subscription', row.id, token),
     update_subscription_payment_method:
-      inactive || row.collection_mode !== 'automatic' ? overview : portalLink(base, portalId, 'update_subscription_payment_method', row.id, token),
+      inactive || row.collection_mode !== 'automatic'
+        ? overview
+        : portalLink(base, portalId, 'update_subscription_payment_method', row.id, token),
   };
 }
 
-export async function createPortalSession(ctx: Ctx, portalId: string, customerId: string, subscriptionIds: readonly string[] = []): Promise<CustomerPortalSessionEntity> {
+export async function createPortalSession(
+  ctx: Ctx,
+  portalId: string,
+  customerId: string,
+  subscriptionIds: readonly string[] = [],
+): Promise<CustomerPortalSessionEntity> {
   await getCustomerRow(ctx.db, ctx, customerId);
   if (subscriptionIds.length > MAX_SESSION_SUBSCRIPTIONS) {
-    throw invalidField([{ field: 'subscription_ids', message: `must contain at most ${MAX_SESSION_SUBSCRIPTIONS} items` }]);
+    throw invalidField([
+      { field: 'subscription_ids', message: `must contain at most ${MAX_SESSION_SUBSCRIPTIONS} items` },
+    ]);
   }
   const rows = await customerSubscriptions(ctx, customerId, subscriptionIds);
   const portal = await findPortal(ctx.db, portalId);
   if (!portal) throw new Error(`no portal ${portalId} for ${ctx.tenant.seller_id}/${ctx.tenant.environment}`);
   const now = ctx.clock.now();
   // @NOTE one token for every link of the session (Paddle's observed behaviour), minted now and never stored.
-  const token = await mintPortalToken(portal.signingSecret, { customerId, tenant: ctx.tenant, usage: 'customer-portal-session', now });
+  const token = await mintPortalToken(portal.signingSecret, {
+    customerId,
+    tenant: ctx.tenant,
+    usage: 'customer-portal-session',
+    now,
+  });
   const base = portalBase(ctx.config, ctx.tenant.environment);
   return {
     id: newId('customer_portal_session', now.epochMilliseconds),
@@ -128,7 +146,9 @@ export async function legacyPortalLink(
 ): Promise<string | undefined> {
   if (!isId('subscription', subscriptionId)) return undefined;
   const hint = claimedSeller(token);
-  const portals = (await portalsOfEnvironment(db, environment)).sort((a, b) => Number(b.seller_id === hint) - Number(a.seller_id === hint));
+  const portals = (await portalsOfEnvironment(db, environment)).sort(
+    (a, b) => Number(b.seller_id === hint) - Number(a.seller_id === hint),
+  );
   for (const { portal_id } of portals) {
     const portal = await findPortal(db, portal_id);
     if (!portal) continue;

@@ -3,7 +3,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Temporal } from '../../kernel/time.js';
-import { csrfToken, csrfTokenMatches, readSession, refreshSession, SESSION_ABSOLUTE_SECONDS, SESSION_IDLE_SECONDS, startSession } from './session.js';
+import {
+  csrfToken,
+  csrfTokenMatches,
+  readSession,
+  refreshSession,
+  SESSION_ABSOLUTE_SECONDS,
+  SESSION_IDLE_SECONDS,
+  startSession,
+} from './session.js';
 
 const SECRET = 'a-portal-signing-secret-of-the-environment';
 const PORTAL = 'cpl_01h04vsc0qhwtsbsxh3422wjs4';
@@ -24,11 +32,14 @@ describe('portal session cookie', () => {
   it('refuses a changed cookie, another portal, another secret and garbage', () => {
     const { cookie } = startSession(SECRET, PORTAL, 'ctm_1', NOW);
     const [payload, mac] = cookie.split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), c: 'ctm_2' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), c: 'ctm_2' }),
+    ).toString('base64url');
     assert.equal(readSession(SECRET, PORTAL, `${forged}.${mac}`, NOW), undefined);
     assert.equal(readSession(SECRET, 'cpl_01h04vsc0qhwtsbsxh3422wjs5', cookie, NOW), undefined);
     assert.equal(readSession('another-secret', PORTAL, cookie, NOW), undefined);
-    for (const garbage of [undefined, '', 'x', 'a.b', `${cookie}.x`, `${payload}.`]) assert.equal(readSession(SECRET, PORTAL, garbage, NOW), undefined);
+    for (const garbage of [undefined, '', 'x', 'a.b', `${cookie}.x`, `${payload}.`])
+      assert.equal(readSession(SECRET, PORTAL, garbage, NOW), undefined);
   });
 
   it('ends after 30 idle minutes; use moves that on, never past 12 hours', () => {
@@ -53,6 +64,7 @@ describe('portal session cookie', () => {
     assert.equal(csrfTokenMatches(SECRET, PORTAL, a, token), true);
     assert.equal(csrfTokenMatches(SECRET, PORTAL, b, token), false);
     assert.equal(csrfTokenMatches('another-secret', PORTAL, a, token), false);
-    for (const bad of [undefined, '', 'x'.repeat(43), 42, 'x'.repeat(500)]) assert.equal(csrfTokenMatches(SECRET, PORTAL, a, bad), false);
+    for (const bad of [undefined, '', 'x'.repeat(43), 42, 'x'.repeat(500)])
+      assert.equal(csrfTokenMatches(SECRET, PORTAL, a, bad), false);
   });
 });

@@ -41,7 +41,12 @@ function seal(secret: string, portalId: string, session: PortalSession): string 
 }
 
 /** A new session for the customer (a new session id), and its cookie value. */
-export function startSession(secret: string, portalId: string, customerId: string, now: Instant): { session: PortalSession; cookie: string } {
+export function startSession(
+  secret: string,
+  portalId: string,
+  customerId: string,
+  now: Instant,
+): { session: PortalSession; cookie: string } {
   const signedInAt = seconds(now);
   const session: PortalSession = {
     customerId,
@@ -53,18 +58,29 @@ export function startSession(secret: string, portalId: string, customerId: strin
 }
 
 /** The session with its idle expiry moved on (never past the absolute limit), and its cookie value. */
-export function refreshSession(secret: string, portalId: string, session: PortalSession, now: Instant): { session: PortalSession; cookie: string } {
+export function refreshSession(
+  secret: string,
+  portalId: string,
+  session: PortalSession,
+  now: Instant,
+): { session: PortalSession; cookie: string } {
   const expiresAt = Math.min(seconds(now) + SESSION_IDLE_SECONDS, session.signedInAt + SESSION_ABSOLUTE_SECONDS);
   const next = { ...session, expiresAt };
   return { session: next, cookie: seal(secret, portalId, next) };
 }
 
 /** The session a cookie carries, when its MAC is right for this portal and it has not expired. */
-export function readSession(secret: string, portalId: string, cookie: string | undefined, now: Instant): PortalSession | undefined {
+export function readSession(
+  secret: string,
+  portalId: string,
+  cookie: string | undefined,
+  now: Instant,
+): PortalSession | undefined {
   if (!cookie) return undefined;
   const [payload, signature, extra] = cookie.split('.');
   if (!payload || !signature || extra !== undefined) return undefined;
-  if (!sameBytes(Buffer.from(signature, 'base64url'), mac(secret, 'session', `${portalId}.${payload}`))) return undefined;
+  if (!sameBytes(Buffer.from(signature, 'base64url'), mac(secret, 'session', `${portalId}.${payload}`)))
+    return undefined;
   let claims: { c?: unknown; s?: unknown; i?: unknown; e?: unknown };
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
@@ -72,7 +88,8 @@ export function readSession(secret: string, portalId: string, cookie: string | u
     return undefined;
   }
   const { c, s, i, e } = claims;
-  if (typeof c !== 'string' || typeof s !== 'string' || typeof i !== 'number' || typeof e !== 'number') return undefined;
+  if (typeof c !== 'string' || typeof s !== 'string' || typeof i !== 'number' || typeof e !== 'number')
+    return undefined;
   const at = seconds(now);
   if (at >= e || at >= i + SESSION_ABSOLUTE_SECONDS) return undefined;
   return { customerId: c, sessionId: s, signedInAt: i, expiresAt: e };

@@ -41,19 +41,35 @@ export interface SignInEmail {
 }
 
 /** Writes the email: the web layer owns the wording and markup. */
-export type SignInEmailComposer = (input: { link: string; sellerName: string; customerName: string | null; expiresInMinutes: number }) => SignInEmail;
+export type SignInEmailComposer = (input: {
+  link: string;
+  sellerName: string;
+  customerName: string | null;
+  expiresInMinutes: number;
+}) => SignInEmail;
 
 /**
  * Emails a sign-in link to the customer with this address, if there is one and it has not had too many
  * lately. Returns nothing either way: the page the customer sees is the same.
  */
-export async function requestSignInLink(ctx: Ctx, portal: PortalTenant, email: string, target: SignInTarget, compose: SignInEmailComposer): Promise<void> {
-  const found = await listCustomers(ctx, { email: [email] }, { perPage: 1, orderBy: { field: 'id', direction: 'ASC' } });
+export async function requestSignInLink(
+  ctx: Ctx,
+  portal: PortalTenant,
+  email: string,
+  target: SignInTarget,
+  compose: SignInEmailComposer,
+): Promise<void> {
+  const found = await listCustomers(
+    ctx,
+    { email: [email] },
+    { perPage: 1, orderBy: { field: 'id', direction: 'ASC' } },
+  );
   const customer = found.rows[0];
   if (!customer) return;
   const now = ctx.clock.now();
   const windowStart = now.subtract({ seconds: SIGN_IN_LINK_LIFETIME_SECONDS });
-  if ((await emailsSentSince(ctx, customer.email, SIGN_IN_EMAIL_KIND, windowStart)) >= SIGN_IN_EMAILS_PER_WINDOW) return;
+  if ((await emailsSentSince(ctx, customer.email, SIGN_IN_EMAIL_KIND, windowStart)) >= SIGN_IN_EMAILS_PER_WINDOW)
+    return;
   const token = await mintPortalToken(portal.signingSecret, {
     customerId: customer.id,
     tenant: portal.tenant,
@@ -61,7 +77,18 @@ export async function requestSignInLink(ctx: Ctx, portal: PortalTenant, email: s
     now,
     lifetimeSeconds: SIGN_IN_LINK_LIFETIME_SECONDS,
   });
-  const link = portalLink(portalBase(ctx.config, portal.tenant.environment), portal.portalId, target.action, target.subscriptionId, token);
-  const content = compose({ link, sellerName: portal.sellerName, customerName: customer.name, expiresInMinutes: SIGN_IN_LINK_LIFETIME_SECONDS / 60 });
+  const link = portalLink(
+    portalBase(ctx.config, portal.tenant.environment),
+    portal.portalId,
+    target.action,
+    target.subscriptionId,
+    token,
+  );
+  const content = compose({
+    link,
+    sellerName: portal.sellerName,
+    customerName: customer.name,
+    expiresInMinutes: SIGN_IN_LINK_LIFETIME_SECONDS / 60,
+  });
   await sendEmail(ctx, { kind: SIGN_IN_EMAIL_KIND, to: customer.email, fromName: portal.sellerName, ...content });
 }

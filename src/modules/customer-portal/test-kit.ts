@@ -5,7 +5,11 @@ import type { TestApp } from '../../../test/support/app.js';
 import { aBuyer, aPrice, aTransaction, MONTHLY } from '../../../test/support/builders.js';
 import type { Environment } from '../../db/tables.js';
 
-export const MANUAL_BILLING = { enable_checkout: false, purchase_order_number: 'PO-9', payment_terms: { interval: 'day', frequency: 14 } };
+export const MANUAL_BILLING = {
+  enable_checkout: false,
+  purchase_order_number: 'PO-9',
+  payment_terms: { interval: 'day', frequency: 14 },
+};
 
 export interface Subscribed {
   sub: any;
@@ -16,12 +20,22 @@ export interface Subscribed {
 }
 
 /** A checkout of a monthly price paid with `card` (4242 by default): the subscription as the API answers it. */
-export async function subscribe(t: TestApp, options: { key?: string; card?: string; buyer?: { customer: any; address: any }} = {}): Promise<Subscribed> {
+export async function subscribe(
+  t: TestApp,
+  options: { key?: string; card?: string; buyer?: { customer: any; address: any } } = {},
+): Promise<Subscribed> {
   const key = options.key;
   const price = await aPrice(t, { billing_cycle: MONTHLY, name: 'Monthly plan' }, key);
   const buyer = options.buyer ?? (await aBuyer(t, 'GB', key));
-  const txn = await aTransaction(t, { items: [{ price_id: price.id, quantity: 1 }], customer_id: buyer.customer.id, address_id: buyer.address.id }, key);
-  const paid = await t.request('POST', `/test-helpers/transactions/${txn.id}/pay`, { body: { card_number: options.card ?? '4242424242424242' }, ...(key ? { key } : {}) });
+  const txn = await aTransaction(
+    t,
+    { items: [{ price_id: price.id, quantity: 1 }], customer_id: buyer.customer.id, address_id: buyer.address.id },
+    key,
+  );
+  const paid = await t.request('POST', `/test-helpers/transactions/${txn.id}/pay`, {
+    body: { card_number: options.card ?? '4242424242424242' },
+    ...(key ? { key } : {}),
+  });
   assert.equal(paid.status, 200, paid.text);
   const got = await t.request('GET', `/subscriptions/${paid.body.data.subscription_id}`, key ? { key } : {});
   assert.equal(got.status, 200, got.text);
@@ -32,15 +46,33 @@ export async function subscribe(t: TestApp, options: { key?: string; card?: stri
 export async function subscribeManually(t: TestApp, key?: string): Promise<Subscribed> {
   const price = await aPrice(t, { billing_cycle: MONTHLY }, key);
   const { customer, address } = await aBuyer(t, 'US', key);
-  const txn = await aTransaction(t, { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id, collection_mode: 'manual', billing_details: MANUAL_BILLING }, key);
-  const billed = await t.request('PATCH', `/transactions/${txn.id}`, { body: { status: 'billed' }, ...(key ? { key } : {}) });
+  const txn = await aTransaction(
+    t,
+    {
+      items: [{ price_id: price.id, quantity: 1 }],
+      customer_id: customer.id,
+      address_id: address.id,
+      collection_mode: 'manual',
+      billing_details: MANUAL_BILLING,
+    },
+    key,
+  );
+  const billed = await t.request('PATCH', `/transactions/${txn.id}`, {
+    body: { status: 'billed' },
+    ...(key ? { key } : {}),
+  });
   assert.equal(billed.status, 200, billed.text);
   const got = await t.request('GET', `/subscriptions/${billed.body.data.subscription_id}`, key ? { key } : {});
   return { sub: got.body.data, txn: billed.body.data, price, customer, address };
 }
 
 export async function portalRow(t: TestApp, environment: Environment, sellerId = 'sel_default') {
-  return t.db.selectFrom('seller_environments').selectAll().where('seller_id', '=', sellerId).where('environment', '=', environment).executeTakeFirstOrThrow();
+  return t.db
+    .selectFrom('seller_environments')
+    .selectAll()
+    .where('seller_id', '=', sellerId)
+    .where('environment', '=', environment)
+    .executeTakeFirstOrThrow();
 }
 
 /** Event types whose entity is `id`, oldest first. */
@@ -51,7 +83,11 @@ export async function eventTypesFor(t: TestApp, id: string): Promise<string[]> {
 
 /** The subscription's saved payment method id (not part of Paddle's entity). */
 export async function paymentMethodIdOf(t: TestApp, subscriptionId: string): Promise<string | null> {
-  const row = await t.db.selectFrom('subscriptions').select('payment_method_id').where('id', '=', subscriptionId).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom('subscriptions')
+    .select('payment_method_id')
+    .where('id', '=', subscriptionId)
+    .executeTakeFirstOrThrow();
   return row.payment_method_id;
 }
 

@@ -37,7 +37,10 @@ function key(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-export async function mintPortalToken(secret: string, input: { customerId: string; tenant: Tenant; usage: TokenUsage; now: Instant; lifetimeSeconds?: number }): Promise<string> {
+export async function mintPortalToken(
+  secret: string,
+  input: { customerId: string; tenant: Tenant; usage: TokenUsage; now: Instant; lifetimeSeconds?: number },
+): Promise<string> {
   const iat = Math.floor(input.now.epochMilliseconds / 1000);
   const jwt = await new SignJWT({
     id: newId('portal_token', input.now.epochMilliseconds),
@@ -57,10 +60,16 @@ export async function mintPortalToken(secret: string, input: { customerId: strin
   return `pga_${jwt}`;
 }
 
-export type TokenCheck = { ok: true; claims: PortalTokenClaims } | { ok: false; reason: 'malformed' | 'expired' | 'invalid' };
+export type TokenCheck =
+  { ok: true; claims: PortalTokenClaims } | { ok: false; reason: 'malformed' | 'expired' | 'invalid' };
 
 /** Verifies a token against the environment's secret and the tenant's clock (`now`), not the wall clock. */
-export async function verifyPortalToken(secret: string, token: string, tenant: Tenant, now: Instant): Promise<TokenCheck> {
+export async function verifyPortalToken(
+  secret: string,
+  token: string,
+  tenant: Tenant,
+  now: Instant,
+): Promise<TokenCheck> {
   if (!token.startsWith('pga_')) return { ok: false, reason: 'malformed' };
   try {
     const { payload } = await jwtVerify(token.slice(4), key(secret), {
@@ -68,7 +77,11 @@ export async function verifyPortalToken(secret: string, token: string, tenant: T
       algorithms: ['HS256'],
       currentDate: new Date(Number(now.epochMilliseconds)),
     });
-    if (payload['seller-id'] !== tenant.seller_id || payload.environment !== tenant.environment || typeof payload.sub !== 'string') {
+    if (
+      payload['seller-id'] !== tenant.seller_id ||
+      payload.environment !== tenant.environment ||
+      typeof payload.sub !== 'string'
+    ) {
       return { ok: false, reason: 'invalid' };
     }
     return {

@@ -16,14 +16,28 @@ export async function findCustomer(db: Executor, tenant: Tenant, id: string): Pr
   return findById<CustomerRow>(db, 'customers', tenant, id);
 }
 
-export async function findCustomerByEmail(db: Executor, tenant: Tenant, email: string): Promise<CustomerRow | undefined> {
+export async function findCustomerByEmail(
+  db: Executor,
+  tenant: Tenant,
+  email: string,
+): Promise<CustomerRow | undefined> {
   return tenantRows(db, 'customers', tenant).where('email_key', '=', email.toLowerCase()).executeTakeFirst();
 }
 
-export async function listCustomers(db: Executor, tenant: Tenant, filters: CustomerFilters, page: PageRequest): Promise<Page<CustomerRow>> {
+export async function listCustomers(
+  db: Executor,
+  tenant: Tenant,
+  filters: CustomerFilters,
+  page: PageRequest,
+): Promise<Page<CustomerRow>> {
   let query = tenantRows(db, 'customers', tenant);
   if (filters.id) query = query.where('id', 'in', filters.id);
-  if (filters.email) query = query.where('email_key', 'in', filters.email.map((email) => email.toLowerCase()));
+  if (filters.email)
+    query = query.where(
+      'email_key',
+      'in',
+      filters.email.map((email) => email.toLowerCase()),
+    );
   if (filters.status) query = query.where('status', 'in', filters.status);
   if (filters.search) {
     const search = filters.search;

@@ -9,13 +9,19 @@ await forEachDialect((dialect) => {
 
   describe('create, get, update, list', () => {
     it('creates a customer with Paddle defaults and records customer.created', async () => {
-      const created = await t().request('POST', '/customers', { body: { email: 'sam@example.com', name: 'Sam Miller' } });
+      const created = await t().request('POST', '/customers', {
+        body: { email: 'sam@example.com', name: 'Sam Miller' },
+      });
       assertMatchesSpec('create-customer', created);
       assert.match(created.body.data.id, /^ctm_[a-z\d]{26}$/);
       assert.equal(created.body.data.locale, 'en');
       assert.equal(created.body.data.marketing_consent, false);
       assert.equal(created.body.data.status, 'active');
-      const events = await t().db.selectFrom('events').selectAll().where('event_type', '=', 'customer.created').execute();
+      const events = await t()
+        .db.selectFrom('events')
+        .selectAll()
+        .where('event_type', '=', 'customer.created')
+        .execute();
       assert.ok(events.some((event) => JSON.parse(event.data).id === created.body.data.id));
 
       const fetched = await t().request('GET', `/customers/${created.body.data.id}`);
@@ -31,7 +37,9 @@ await forEachDialect((dialect) => {
     });
 
     it('updates given fields only, clears with null, and records customer.updated', async () => {
-      const created = await t().request('POST', '/customers', { body: { email: 'jo@example.com', name: 'Jo', custom_data: { a: 1 } } });
+      const created = await t().request('POST', '/customers', {
+        body: { email: 'jo@example.com', name: 'Jo', custom_data: { a: 1 } },
+      });
       const id = created.body.data.id;
       const updated = await t().request('PATCH', `/customers/${id}`, { body: { name: null, locale: 'de' } });
       assertMatchesSpec('update-customer', updated);
@@ -39,7 +47,11 @@ await forEachDialect((dialect) => {
       assert.equal(updated.body.data.locale, 'de');
       assert.deepEqual(updated.body.data.custom_data, { a: 1 });
       assert.ok(updated.body.data.updated_at > created.body.data.updated_at);
-      const events = await t().db.selectFrom('events').selectAll().where('event_type', '=', 'customer.updated').execute();
+      const events = await t()
+        .db.selectFrom('events')
+        .selectAll()
+        .where('event_type', '=', 'customer.updated')
+        .execute();
       assert.equal(JSON.parse(events.at(-1)!.data).locale, 'de');
     });
 
@@ -51,24 +63,38 @@ await forEachDialect((dialect) => {
       }
       const first = await t().request('GET', '/customers?per_page=2&search=page');
       assertMatchesSpec('list-customers', first);
-      assert.deepEqual(first.body.data.map((c: { id: string }) => c.id), [ids[2], ids[1]]);
+      assert.deepEqual(
+        first.body.data.map((c: { id: string }) => c.id),
+        [ids[2], ids[1]],
+      );
       assert.equal(first.body.meta.pagination.has_more, true);
       assert.equal(first.body.meta.pagination.estimated_total, 3);
       const next = new URL(first.body.meta.pagination.next);
       assert.equal(next.origin, t().baseUrl);
       assert.equal(next.searchParams.get('after'), ids[1]);
       const second = await t().request('GET', `${next.pathname}${next.search}`);
-      assert.deepEqual(second.body.data.map((c: { id: string }) => c.id), [ids[0]]);
+      assert.deepEqual(
+        second.body.data.map((c: { id: string }) => c.id),
+        [ids[0]],
+      );
       assert.equal(second.body.meta.pagination.has_more, false);
       const ascending = await t().request('GET', '/customers?order_by=id[ASC]&search=page');
-      assert.deepEqual(ascending.body.data.map((c: { id: string }) => c.id), ids);
+      assert.deepEqual(
+        ascending.body.data.map((c: { id: string }) => c.id),
+        ids,
+      );
     });
 
     it('searches id, name and email, taking % and _ literally', async () => {
-      const percent = await t().request('POST', '/customers', { body: { email: 'literal@example.com', name: '100% Sure_Thing' } });
+      const percent = await t().request('POST', '/customers', {
+        body: { email: 'literal@example.com', name: '100% Sure_Thing' },
+      });
       await t().request('POST', '/customers', { body: { email: 'other-literal@example.com', name: '100 Sure Thing' } });
       const found = await t().request('GET', `/customers?search=${encodeURIComponent('100% sure_')}`);
-      assert.deepEqual(found.body.data.map((c: { id: string }) => c.id), [percent.body.data.id]);
+      assert.deepEqual(
+        found.body.data.map((c: { id: string }) => c.id),
+        [percent.body.data.id],
+      );
       const byEmail = await t().request('GET', '/customers?search=LITERAL@EXAMPLE');
       assert.equal(byEmail.body.data.length, 2);
     });
@@ -78,9 +104,15 @@ await forEachDialect((dialect) => {
       const b = await t().request('POST', '/customers', { body: { email: 'filter-b@example.com' } });
       await t().request('PATCH', `/customers/${b.body.data.id}`, { body: { status: 'archived' } });
       const byEmail = await t().request('GET', '/customers?email=filter-a@example.com,filter-b@example.com');
-      assert.deepEqual(byEmail.body.data.map((c: { id: string }) => c.id), [a.body.data.id]);
+      assert.deepEqual(
+        byEmail.body.data.map((c: { id: string }) => c.id),
+        [a.body.data.id],
+      );
       const archived = await t().request('GET', `/customers?status=archived&id=${a.body.data.id},${b.body.data.id}`);
-      assert.deepEqual(archived.body.data.map((c: { id: string }) => c.id), [b.body.data.id]);
+      assert.deepEqual(
+        archived.body.data.map((c: { id: string }) => c.id),
+        [b.body.data.id],
+      );
     });
   });
 
@@ -117,13 +149,19 @@ await forEachDialect((dialect) => {
         'authentication_malformed',
       );
       assertPaddleError(
-        await t().request('GET', '/customers', { key: 'pdl_sdbx_apikey_01gtgztp8f4kek3yd4g1wrksa3_q6TGTJyvoIz7LDtXT65bX7_AQO' }),
+        await t().request('GET', '/customers', {
+          key: 'pdl_sdbx_apikey_01gtgztp8f4kek3yd4g1wrksa3_q6TGTJyvoIz7LDtXT65bX7_AQO',
+        }),
         403,
         'invalid_token',
       );
       const readOnly = await t().createKey('sandbox', ['customer.read']);
       assert.equal((await t().request('GET', '/customers', { key: readOnly })).status, 200);
-      assertPaddleError(await t().request('POST', '/customers', { key: readOnly, body: { email: 'x@example.com' } }), 403, 'forbidden');
+      assertPaddleError(
+        await t().request('POST', '/customers', { key: readOnly, body: { email: 'x@example.com' } }),
+        403,
+        'forbidden',
+      );
     });
 
     it('keeps sellers and environments apart', async () => {
@@ -135,15 +173,27 @@ await forEachDialect((dialect) => {
       const list = await t().request('GET', '/customers', { key: other.sandbox });
       assert.deepEqual(list.body.data, []);
       // the same email is free in another environment and for another seller
-      assert.equal((await t().request('POST', '/customers', { key: t().keys.live, body: { email: 'isolated@example.com' } })).status, 201);
-      assert.equal((await t().request('POST', '/customers', { key: other.sandbox, body: { email: 'isolated@example.com' } })).status, 201);
+      assert.equal(
+        (await t().request('POST', '/customers', { key: t().keys.live, body: { email: 'isolated@example.com' } }))
+          .status,
+        201,
+      );
+      assert.equal(
+        (await t().request('POST', '/customers', { key: other.sandbox, body: { email: 'isolated@example.com' } }))
+          .status,
+        201,
+      );
     });
   });
 
   describe('official Node SDK', () => {
     it('creates, gets, updates and pages through customers', async () => {
       const paddle = new Paddle(t().keys.sandbox, { environment: t().baseUrl as never });
-      const created = await paddle.customers.create({ email: 'sdk@example.com', name: 'SDK', customData: { plan: 'pro' } });
+      const created = await paddle.customers.create({
+        email: 'sdk@example.com',
+        name: 'SDK',
+        customData: { plan: 'pro' },
+      });
       assert.match(created.id, /^ctm_/);
       const fetched = await paddle.customers.get(created.id);
       assert.equal(fetched.email, 'sdk@example.com');

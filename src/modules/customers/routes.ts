@@ -21,7 +21,9 @@ export function customerRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   operation(app, deps, 'create-customer', async ({ ctx, body }) => ({ data: await createCustomer(ctx, body) }));
 
-  operation(app, deps, 'get-customer', async ({ ctx, params }) => ({ data: await getCustomer(ctx, params.customer_id as string) }));
+  operation(app, deps, 'get-customer', async ({ ctx, params }) => ({
+    data: await getCustomer(ctx, params.customer_id as string),
+  }));
 
   operation(app, deps, 'update-customer', async ({ ctx, params, body }) => ({
     data: await updateCustomer(ctx, params.customer_id as string, body),

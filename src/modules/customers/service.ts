@@ -8,7 +8,14 @@ import { recordEvent } from '../../events/record.js';
 import { conflict, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
-import { findCustomer, findCustomerByEmail, insertCustomer, listCustomers as listRows, updateCustomer as updateRow, type CustomerFilters } from './repository.js';
+import {
+  findCustomer,
+  findCustomerByEmail,
+  insertCustomer,
+  listCustomers as listRows,
+  updateCustomer as updateRow,
+  type CustomerFilters,
+} from './repository.js';
 import { serializeCustomer } from './serialize.js';
 
 export interface CustomerInput {

@@ -7,14 +7,25 @@ export async function insertEmail(db: Executor, row: EmailRow): Promise<void> {
 }
 
 /** Newest first; `toKey` (lower-cased) keeps only the emails to that address. */
-export async function listEmails(db: Executor, tenant: Tenant, toKey: string | undefined, limit: number): Promise<EmailRow[]> {
+export async function listEmails(
+  db: Executor,
+  tenant: Tenant,
+  toKey: string | undefined,
+  limit: number,
+): Promise<EmailRow[]> {
   let query = tenantRows(db, 'emails', tenant);
   if (toKey !== undefined) query = query.where('to_key', '=', toKey);
   return query.orderBy('sent_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
 /** How many emails of `kind` went to the address at or after `since` (stored form). */
-export async function countEmailsSince(db: Executor, tenant: Tenant, toKey: string, kind: string, since: string): Promise<number> {
+export async function countEmailsSince(
+  db: Executor,
+  tenant: Tenant,
+  toKey: string,
+  kind: string,
+  since: string,
+): Promise<number> {
   const row = await db
     .selectFrom('emails')
     .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
@@ -27,7 +38,13 @@ export async function countEmailsSince(db: Executor, tenant: Tenant, toKey: stri
   return Number(row.n);
 }
 
-export async function updateDelivery(db: Executor, tenant: Tenant, id: string, delivery: EmailsTable['delivery'], error: string | null): Promise<void> {
+export async function updateDelivery(
+  db: Executor,
+  tenant: Tenant,
+  id: string,
+  delivery: EmailsTable['delivery'],
+  error: string | null,
+): Promise<void> {
   await db
     .updateTable('emails')
     .set({ delivery, delivery_error: error })

@@ -61,7 +61,11 @@ async function until<T>(what: () => Promise<T | undefined> | T | undefined, desc
 }
 
 /** Posts the portal's sign-in form as a browser would. */
-async function askForLink(t: TestApp, email: string, options: { environment?: 'sandbox' | 'live'; sellerId?: string } = {}) {
+async function askForLink(
+  t: TestApp,
+  email: string,
+  options: { environment?: 'sandbox' | 'live'; sellerId?: string } = {},
+) {
   const environment = options.environment ?? 'sandbox';
   const { portal_id: cpl } = await portalRow(t, environment, options.sellerId);
   const prefix = environment === 'sandbox' ? '/sandbox-customer-portal' : '/customer-portal';
@@ -106,7 +110,10 @@ await forEachDialect((dialect) => {
       const customer = await aCustomer(t());
       await askForLink(t(), customer.email);
       const res = await list(`?to=${encodeURIComponent(customer.email.toUpperCase())}`);
-      assert.deepEqual(res.body.data.map((email: { to: string }) => email.to), [customer.email]);
+      assert.deepEqual(
+        res.body.data.map((email: { to: string }) => email.to),
+        [customer.email],
+      );
       assert.deepEqual((await list('?to=nobody%40example.com')).body.data, []);
       assertPaddleError(await list('?to='), 400, 'invalid_field');
     });
@@ -128,7 +135,8 @@ await forEachDialect((dialect) => {
       const seller = await t().createSeller('sel_emails_limit');
       const customer = await aCustomer(t(), {}, seller.sandbox);
       for (let i = 0; i < 5; i += 1) await askForLink(t(), customer.email, { sellerId: 'sel_emails_limit' });
-      const count = async () => (await list(`?to=${encodeURIComponent(customer.email)}`, seller.sandbox)).body.data.length;
+      const count = async () =>
+        (await list(`?to=${encodeURIComponent(customer.email)}`, seller.sandbox)).body.data.length;
       assert.equal(await count(), 3);
       await advanceClock(t(), { by: 'PT15M1S' }, seller.sandbox);
       await askForLink(t(), customer.email, { sellerId: 'sel_emails_limit' });
@@ -146,7 +154,10 @@ await forEachDialect((dialect) => {
       const customer = await aCustomer(t());
       const before = smtp.messages.length;
       await askForLink(t(), customer.email);
-      const message = await until(() => smtp.messages.slice(before).find((m) => m.to === `<${customer.email}>`), 'the SMTP message');
+      const message = await until(
+        () => smtp.messages.slice(before).find((m) => m.to === `<${customer.email}>`),
+        'the SMTP message',
+      );
       assert.equal(message.from, '<billing@paddock.test>');
       const unfolded = message.data.replace(/\r\n[ \t]+/g, ' ');
       assert.match(unfolded, new RegExp(`^To: ${customer.email.replace(/[.+]/g, '\\$&')}\\r$`, 'm'));
@@ -154,11 +165,16 @@ await forEachDialect((dialect) => {
       assert.match(unfolded, /^Subject: Sign in to manage your sel_default subscriptions\r$/m);
       assert.match(unfolded, /multipart\/alternative/);
       const body = message.data.replace(/=\r\n/g, '').replace(/=3D/g, '=');
-      const kept = (await t().request('GET', `/test-helpers/emails?to=${encodeURIComponent(customer.email)}`)).body.data[0];
+      const kept = (await t().request('GET', `/test-helpers/emails?to=${encodeURIComponent(customer.email)}`)).body
+        .data[0];
       const link = /(http\S+token=pga_\S+)/.exec(kept.text)![1]!;
       assert.ok(body.includes(link), 'the SMTP message carries the same link');
       const row = await until(async () => {
-        const found = await t().db.selectFrom('emails').selectAll().where('to_key', '=', customer.email.toLowerCase()).executeTakeFirst();
+        const found = await t()
+          .db.selectFrom('emails')
+          .selectAll()
+          .where('to_key', '=', customer.email.toLowerCase())
+          .executeTakeFirst();
         return found?.delivery === 'sent' ? found : undefined;
       }, 'delivery=sent');
       assert.equal(row.delivery_error, null);
@@ -173,7 +189,11 @@ await forEachDialect((dialect) => {
       const kept = await t().request('GET', `/test-helpers/emails?to=${encodeURIComponent(customer.email)}`);
       assert.equal(kept.body.data.length, 1);
       const row = await until(async () => {
-        const found = await t().db.selectFrom('emails').selectAll().where('to_key', '=', customer.email.toLowerCase()).executeTakeFirst();
+        const found = await t()
+          .db.selectFrom('emails')
+          .selectAll()
+          .where('to_key', '=', customer.email.toLowerCase())
+          .executeTakeFirst();
         return found?.delivery === 'failed' ? found : undefined;
       }, 'delivery=failed');
       assert.match(row.delivery_error ?? '', /ECONNREFUSED|connect/i);

@@ -7,7 +7,8 @@ export function emailRoutes(app: FastifyInstance, deps: ServerDeps): void {
   // INTERFACE.md: the emails the server has sent (newest first), optionally only those to one address.
   testHelper(app, deps, 'GET', '/test-helpers/emails', async ({ ctx, query }) => {
     const to = query.to;
-    if (to !== undefined && (typeof to !== 'string' || to.trim() === '')) throw invalidField([{ field: 'to', message: 'must be an email address' }]);
+    if (to !== undefined && (typeof to !== 'string' || to.trim() === ''))
+      throw invalidField([{ field: 'to', message: 'must be an email address' }]);
     return { data: await listEmails(ctx, to === undefined ? undefined : to.trim()) };
   });
 }

@@ -57,10 +57,22 @@ export function deliver(ctx: Ctx, row: EmailRow, fromName: string): Promise<void
   const sending = (async () => {
     try {
       const from = senderAddress(smtpUrl, ctx.config.publicUrl, fromName);
-      await sendSmtp(smtpUrl, { from, to: row.to_address, subject: row.subject, text: row.text_body, html: row.html_body });
+      await sendSmtp(smtpUrl, {
+        from,
+        to: row.to_address,
+        subject: row.subject,
+        text: row.text_body,
+        html: row.html_body,
+      });
       await updateDelivery(ctx.db, ctx.tenant, row.id, 'sent', null);
     } catch (error) {
-      await updateDelivery(ctx.db, ctx.tenant, row.id, 'failed', error instanceof Error ? error.message : String(error)).catch(() => undefined);
+      await updateDelivery(
+        ctx.db,
+        ctx.tenant,
+        row.id,
+        'failed',
+        error instanceof Error ? error.message : String(error),
+      ).catch(() => undefined);
     }
   })();
   return sending;

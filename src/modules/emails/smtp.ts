@@ -30,7 +30,9 @@ export function senderAddress(smtpUrl: string, publicUrl: string, displayName: s
   const configured = transportFor(smtpUrl).from;
   const address = configured ?? `no-reply@${new URL(publicUrl).hostname}`;
   // @NOTE the display name is the seller's: quoted, with quotes and backslashes escaped.
-  return configured && configured.includes('<') ? configured : `"${displayName.replace(/["\\]/g, '\\$&')}" <${address}>`;
+  return configured && configured.includes('<')
+    ? configured
+    : `"${displayName.replace(/["\\]/g, '\\$&')}" <${address}>`;
 }
 
 export async function sendSmtp(smtpUrl: string, message: SmtpMessage): Promise<void> {

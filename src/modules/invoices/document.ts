@@ -192,7 +192,9 @@ export function invoiceDocumentFrom(
   const issued = Temporal.Instant.from(transaction.billed_at ?? transaction.created_at)
     .toZonedDateTimeISO('UTC')
     .toPlainDate();
-  const prices = new Map(transaction.items.flatMap((item) => (item.price ? [[item.price.id, item.price] as const] : [])));
+  const prices = new Map(
+    transaction.items.flatMap((item) => (item.price ? [[item.price.id, item.price] as const] : [])),
+  );
   const totals = transaction.details.totals;
   const completed = transaction.status === 'completed';
   const { address } = parties;

@@ -66,11 +66,17 @@ function sampleTransaction(options: SampleOptions): InvoiceTransaction {
       quantity,
       tax_rate: rate,
       unit_totals: { subtotal: String(unit), discount: '0', tax: String(unitTax), total: String(unit + unitTax) },
-      totals: { subtotal: String(subtotal), discount: String(discountPerLine), tax: String(tax), total: String(taxable + tax) },
+      totals: {
+        subtotal: String(subtotal),
+        discount: String(discountPerLine),
+        tax: String(tax),
+        total: String(taxable + tax),
+      },
       product: { name: productName(index), description: null },
     };
   });
-  const sum = (key: 'subtotal' | 'discount' | 'tax' | 'total') => [...byRate.values()].reduce((acc, s) => acc + s[key], 0n);
+  const sum = (key: 'subtotal' | 'discount' | 'tax' | 'total') =>
+    [...byRate.values()].reduce((acc, s) => acc + s[key], 0n);
   const total = sum('total');
   const credit = options.credit ?? 0n;
   const status = options.status ?? 'completed';
@@ -96,7 +102,12 @@ function sampleTransaction(options: SampleOptions): InvoiceTransaction {
     details: {
       tax_rates_used: [...byRate.entries()].map(([tax_rate, s]) => ({
         tax_rate,
-        totals: { subtotal: String(s.subtotal), discount: String(s.discount), tax: String(s.tax), total: String(s.total) },
+        totals: {
+          subtotal: String(s.subtotal),
+          discount: String(s.discount),
+          tax: String(s.tax),
+          total: String(s.total),
+        },
       })),
       totals: {
         subtotal: String(sum('subtotal')),
@@ -129,7 +140,14 @@ const withBusiness: InvoiceParties = {
 const withoutBusiness: InvoiceParties = {
   ...withBusiness,
   customer: { name: 'Haruka Sato', email: 'haruka@example.jp' },
-  address: { first_line: '1-2-3 Shibuya', second_line: null, city: 'Tokyo', postal_code: '150-0002', region: null, country_code: 'JP' },
+  address: {
+    first_line: '1-2-3 Shibuya',
+    second_line: null,
+    city: 'Tokyo',
+    postal_code: '150-0002',
+    region: null,
+    country_code: 'JP',
+  },
   business: null,
 };
 
@@ -142,8 +160,12 @@ interface Extracted {
 }
 
 async function extractText(pdf: Buffer): Promise<Extracted> {
-  const document = await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, disableFontFace: true, verbosity: 0 })
-    .promise;
+  const document = await getDocument({
+    data: new Uint8Array(pdf),
+    isEvalSupported: false,
+    disableFontFace: true,
+    verbosity: 0,
+  }).promise;
   const pages: string[] = [];
   for (let number = 1; number <= document.numPages; number++) {
     const page = await document.getPage(number);
@@ -181,10 +203,25 @@ describe('invoice PDF', () => {
       assertContains(page.toUpperCase(), 'DESCRIPTION'); // the table header repeats on every page
     }
     const all = text.all;
-    for (const expected of ['Aeroedit Ltd', '1 Harbour Street', 'Invoice', '325-10566', '12 Apr 2024', 'txn_01hv8wptq8987qeep44cyrewp9']) {
+    for (const expected of [
+      'Aeroedit Ltd',
+      '1 Harbour Street',
+      'Invoice',
+      '325-10566',
+      '12 Apr 2024',
+      'txn_01hv8wptq8987qeep44cyrewp9',
+    ]) {
       assertContains(all, expected);
     }
-    for (const expected of ['Sam Miller', 'sam@example.com', 'Friedrichstraße 43', 'Aufgang B', 'Berlin', '10117', 'Germany']) {
+    for (const expected of [
+      'Sam Miller',
+      'sam@example.com',
+      'Friedrichstraße 43',
+      'Aufgang B',
+      'Berlin',
+      '10117',
+      'Germany',
+    ]) {
       assertContains(all, expected);
     }
     for (const expected of ['ChatApp GmbH', 'HRB 123456', 'DE123456789']) assertContains(all, expected);
@@ -202,7 +239,8 @@ describe('invoice PDF', () => {
     assertContains(all, `Grand total ${format(totals.grand_total, 'USD')}`);
     assertContains(all, `Amount paid ${format(totals.grand_total, 'USD')}`);
     for (const tax of transaction.details.tax_rates_used) assertContains(all, format(tax.totals.tax, 'USD'));
-    for (const line of transaction.details.line_items.slice(0, 4)) assertContains(all, format(line.totals.subtotal, 'USD'));
+    for (const line of transaction.details.line_items.slice(0, 4))
+      assertContains(all, format(line.totals.subtotal, 'USD'));
     assertContains(all, 'PAID');
     assert.equal(invoice.paid, true);
   });
@@ -213,7 +251,15 @@ describe('invoice PDF', () => {
     const all = text.all;
 
     assert.equal(text.pages.length, 1);
-    for (const expected of ['Haruka Sato', 'haruka@example.jp', '1-2-3 Shibuya', 'Tokyo', '150-0002', 'Japan', '325-10566']) {
+    for (const expected of [
+      'Haruka Sato',
+      'haruka@example.jp',
+      '1-2-3 Shibuya',
+      'Tokyo',
+      '150-0002',
+      'Japan',
+      '325-10566',
+    ]) {
       assertContains(all, expected);
     }
     for (let index = 0; index < 3; index++) assertContains(all, productName(index));
@@ -224,7 +270,8 @@ describe('invoice PDF', () => {
     assertContains(all, `Grand total ${format(totals.grand_total, 'JPY')}`);
     assert.ok(!all.includes('Discount'), 'no discount row when there is no discount');
     assert.ok(!all.includes('Credit applied'), 'no credit row when no credit was applied');
-    for (const absent of ['ChatApp GmbH', 'Company number', 'Tax ID']) assert.ok(!all.includes(absent), `${absent} is not printed`);
+    for (const absent of ['ChatApp GmbH', 'Company number', 'Tax ID'])
+      assert.ok(!all.includes(absent), `${absent} is not printed`);
   });
 
   it('renders a manual invoice with payment terms, due date and purchase order, not yet paid', async () => {
@@ -234,7 +281,12 @@ describe('invoice PDF', () => {
 
     assert.equal(invoice.paid, false);
     assert.ok(!/\bPAID\b/.test(all), 'a billed invoice is not stamped PAID');
-    for (const expected of ['Net 30 days', 'PO-7781', '12 May 2024', 'Bank transfer details are on your account page.']) {
+    for (const expected of [
+      'Net 30 days',
+      'PO-7781',
+      '12 May 2024',
+      'Bank transfer details are on your account page.',
+    ]) {
       assertContains(all, expected);
     }
     assertContains(all, `Amount due ${format(transaction.details.totals.balance, 'USD')}`);
@@ -242,7 +294,10 @@ describe('invoice PDF', () => {
 
   it('draws characters the standard fonts lack as something readable', async () => {
     const transaction = sampleTransaction({ currency: 'INR', items: 1 });
-    const parties: InvoiceParties = { ...withoutBusiness, customer: { name: 'Zoë Łukasz 山田', email: 'z@example.com' } };
+    const parties: InvoiceParties = {
+      ...withoutBusiness,
+      customer: { name: 'Zoë Łukasz 山田', email: 'z@example.com' },
+    };
     const { text } = await render(transaction, parties);
 
     assertContains(text.all, 'Zoë Lukasz ??');

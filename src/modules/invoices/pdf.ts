@@ -46,8 +46,8 @@ const CELL_PAD = 6;
 
 /** Code points outside Latin-1 that WinAnsiEncoding (the standard fonts' encoding) still has. */
 const WIN_ANSI_EXTRAS = new Set([
-  0x152, 0x153, 0x160, 0x161, 0x178, 0x17d, 0x17e, 0x192, 0x2c6, 0x2dc, 0x2013, 0x2014, 0x2018, 0x2019, 0x201a,
-  0x201c, 0x201d, 0x201e, 0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203a, 0x20ac, 0x2122,
+  0x152, 0x153, 0x160, 0x161, 0x178, 0x17d, 0x17e, 0x192, 0x2c6, 0x2dc, 0x2013, 0x2014, 0x2018, 0x2019, 0x201a, 0x201c,
+  0x201d, 0x201e, 0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203a, 0x20ac, 0x2122,
 ]);
 
 /** Latin letters that Unicode does not decompose into a base letter plus accent. */
@@ -84,9 +84,19 @@ function moneyText(amount: string, currency: string): string {
 
 // ---- Drawing helpers -------------------------------------------------------------------------------------
 
-function text(doc: Doc, value: string, x: number, y: number, options: PDFKit.Mixins.TextOptions & { font?: string; size?: number; color?: string } = {}) {
+function text(
+  doc: Doc,
+  value: string,
+  x: number,
+  y: number,
+  options: PDFKit.Mixins.TextOptions & { font?: string; size?: number; color?: string } = {},
+) {
   const { font = REGULAR, size = 9, color = INK, ...rest } = options;
-  doc.font(font).fontSize(size).fillColor(color).text(toWinAnsi(value), x, y, { lineGap: 1, ...rest });
+  doc
+    .font(font)
+    .fontSize(size)
+    .fillColor(color)
+    .text(toWinAnsi(value), x, y, { lineGap: 1, ...rest });
 }
 
 function height(doc: Doc, value: string, width: number, font = REGULAR, size = 9): number {
@@ -98,7 +108,14 @@ function rule(doc: Doc, y: number, color = RULE) {
 }
 
 /** Label/value pairs, right-aligned block; returns the y under it. */
-function keyValues(doc: Doc, rows: Array<[string, string]>, x: number, y: number, labelWidth: number, valueWidth: number): number {
+function keyValues(
+  doc: Doc,
+  rows: Array<[string, string]>,
+  x: number,
+  y: number,
+  labelWidth: number,
+  valueWidth: number,
+): number {
   for (const [label, value] of rows) {
     text(doc, label, x, y, { color: MUTED, width: labelWidth });
     text(doc, value, x + labelWidth, y, { width: valueWidth, align: 'right' });
@@ -121,8 +138,18 @@ function header(doc: Doc, invoice: InvoiceDocument): number {
   let right = doc.y + 6;
   if (invoice.paid) {
     const badgeWidth = 58;
-    doc.roundedRect(RIGHT - badgeWidth, right, badgeWidth, 20, 4).lineWidth(1.5).strokeColor(PAID).stroke();
-    text(doc, 'PAID', RIGHT - badgeWidth, right + 5.5, { font: BOLD, size: 11, color: PAID, width: badgeWidth, align: 'center' });
+    doc
+      .roundedRect(RIGHT - badgeWidth, right, badgeWidth, 20, 4)
+      .lineWidth(1.5)
+      .strokeColor(PAID)
+      .stroke();
+    text(doc, 'PAID', RIGHT - badgeWidth, right + 5.5, {
+      font: BOLD,
+      size: 11,
+      color: PAID,
+      width: badgeWidth,
+      align: 'center',
+    });
     right += 28;
   }
   return Math.max(left, right) + 18;
@@ -141,8 +168,10 @@ function billToAndMeta(doc: Doc, invoice: InvoiceDocument, top: number): number 
   const locality = [address.city, region, address.postal_code].filter((part): part is string => !!part).join(', ');
   if (locality) billTo.push({ value: locality });
   billTo.push({ value: address.country_name });
-  if (invoice.business?.company_number) billTo.push({ value: `Company number: ${invoice.business.company_number}`, muted: true });
-  if (invoice.business?.tax_identifier) billTo.push({ value: `Tax ID: ${invoice.business.tax_identifier}`, muted: true });
+  if (invoice.business?.company_number)
+    billTo.push({ value: `Company number: ${invoice.business.company_number}`, muted: true });
+  if (invoice.business?.tax_identifier)
+    billTo.push({ value: `Tax ID: ${invoice.business.tax_identifier}`, muted: true });
   for (const line of billTo) {
     text(doc, line.value, MARGIN, y, { font: line.bold ? BOLD : REGULAR, color: line.muted ? MUTED : INK, width: 250 });
     y = doc.y + 1;
@@ -166,7 +195,14 @@ function tableHeader(doc: Doc, y: number): number {
   for (const column of COLUMNS) {
     const x = column.align === 'left' ? column.x + CELL_PAD : column.x;
     const width = column.width - CELL_PAD;
-    text(doc, column.title.toUpperCase(), x, y + 6.5, { font: BOLD, size: 7.5, color: MUTED, width, align: column.align, characterSpacing: 0.4 });
+    text(doc, column.title.toUpperCase(), x, y + 6.5, {
+      font: BOLD,
+      size: 7.5,
+      color: MUTED,
+      width,
+      align: column.align,
+      characterSpacing: 0.4,
+    });
   }
   return y + 26;
 }
@@ -182,7 +218,8 @@ function tableRow(doc: Doc, item: InvoiceLineItem, currency: string, y: number):
   for (const column of COLUMNS) {
     if (column.key === 'description') {
       text(doc, item.description, column.x + CELL_PAD, y, { width: column.width - CELL_PAD });
-      if (item.detail) text(doc, item.detail, column.x + CELL_PAD, doc.y, { size: 8, color: MUTED, width: column.width - CELL_PAD });
+      if (item.detail)
+        text(doc, item.detail, column.x + CELL_PAD, doc.y, { size: 8, color: MUTED, width: column.width - CELL_PAD });
       continue;
     }
     const raw = item[column.key];
@@ -226,7 +263,12 @@ function totals(doc: Doc, invoice: InvoiceDocument, top: number): number {
   const x = RIGHT - 250;
   for (const row of rows) {
     if (row.ruleAbove) {
-      doc.moveTo(x, y - 3).lineTo(RIGHT, y - 3).lineWidth(0.75).strokeColor(RULE).stroke();
+      doc
+        .moveTo(x, y - 3)
+        .lineTo(RIGHT, y - 3)
+        .lineWidth(0.75)
+        .strokeColor(RULE)
+        .stroke();
       y += 3;
     }
     const font = row.strong ? BOLD : REGULAR;
@@ -242,7 +284,10 @@ function notes(doc: Doc, invoice: InvoiceDocument, top: number): void {
   const lines: Array<[string, string]> = [];
   if (manual) {
     const due = moneyText(invoice.totals.settlement_amount, invoice.currency_code);
-    lines.push(['Payment terms', `${manual.payment_terms}. Please pay ${due} by ${manual.due_date}, quoting invoice ${invoice.invoice_number}.`]);
+    lines.push([
+      'Payment terms',
+      `${manual.payment_terms}. Please pay ${due} by ${manual.due_date}, quoting invoice ${invoice.invoice_number}.`,
+    ]);
     if (manual.additional_information) lines.push(['Notes', manual.additional_information]);
   }
   let y = top;
@@ -263,8 +308,19 @@ function footers(doc: Doc, invoice: InvoiceDocument): void {
     doc.page.margins.bottom = 0;
     const y = PAGE.height - 50;
     rule(doc, y - 8);
-    text(doc, `${invoice.seller.name} · Invoice ${invoice.invoice_number}`, MARGIN, y, { size: 8, color: MUTED, width: 330, lineBreak: false });
-    text(doc, `Page ${index - range.start + 1} of ${range.count}`, RIGHT - 150, y, { size: 8, color: MUTED, width: 150, align: 'right', lineBreak: false });
+    text(doc, `${invoice.seller.name} · Invoice ${invoice.invoice_number}`, MARGIN, y, {
+      size: 8,
+      color: MUTED,
+      width: 330,
+      lineBreak: false,
+    });
+    text(doc, `Page ${index - range.start + 1} of ${range.count}`, RIGHT - 150, y, {
+      size: 8,
+      color: MUTED,
+      width: 150,
+      align: 'right',
+      lineBreak: false,
+    });
   }
 }
 

@@ -8,7 +8,8 @@ import { aBuyer, aCustomer, anAddress, aPrice, aProduct, aTransaction } from '..
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 
 async function pdfText(pdf: Uint8Array): Promise<string> {
-  const document = await getDocument({ data: pdf, isEvalSupported: false, disableFontFace: true, verbosity: 0 }).promise;
+  const document = await getDocument({ data: pdf, isEvalSupported: false, disableFontFace: true, verbosity: 0 })
+    .promise;
   const pages: string[] = [];
   for (let number = 1; number <= document.numPages; number++) {
     const content = await (await document.getPage(number)).getTextContent();
@@ -18,7 +19,11 @@ async function pdfText(pdf: Uint8Array): Promise<string> {
   return pages.join('\n').replace(/\s+/g, ' ');
 }
 
-const MANUAL = { enable_checkout: false, purchase_order_number: 'PO-77', payment_terms: { interval: 'day', frequency: 30 } };
+const MANUAL = {
+  enable_checkout: false,
+  purchase_order_number: 'PO-77',
+  payment_terms: { interval: 'day', frequency: 30 },
+};
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
@@ -26,9 +31,21 @@ await forEachDialect((dialect) => {
   async function completedTransaction() {
     const product = await aProduct(t(), { name: 'Invoice Widget Deluxe' });
     const price = await aPrice(t(), { product_id: product.id, unit_price: { amount: '1999', currency_code: 'EUR' } });
-    const customer = await aCustomer(t(), { email: `invoice-${dialect}-${randomUUID().slice(0, 8)}@example.com`, name: 'Ada Lovelace' });
-    const address = await anAddress(t(), customer.id, { country_code: 'DE', postal_code: '10115', city: 'Berlin', first_line: 'Unter den Linden 1' });
-    const txn = await aTransaction(t(), { items: [{ price_id: price.id, quantity: 3 }], customer_id: customer.id, address_id: address.id });
+    const customer = await aCustomer(t(), {
+      email: `invoice-${dialect}-${randomUUID().slice(0, 8)}@example.com`,
+      name: 'Ada Lovelace',
+    });
+    const address = await anAddress(t(), customer.id, {
+      country_code: 'DE',
+      postal_code: '10115',
+      city: 'Berlin',
+      first_line: 'Unter den Linden 1',
+    });
+    const txn = await aTransaction(t(), {
+      items: [{ price_id: price.id, quantity: 3 }],
+      customer_id: customer.id,
+      address_id: address.id,
+    });
     const paid = await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, { body: {} });
     assert.equal(paid.body.data.status, 'completed', paid.text);
     return { txn: paid.body.data, customer };
@@ -59,7 +76,16 @@ await forEachDialect((dialect) => {
       const bytes = new Uint8Array(await pdf.arrayBuffer());
       assert.equal(Buffer.from(bytes.slice(0, 5)).toString(), '%PDF-');
       const text = await pdfText(bytes);
-      for (const needle of [txn.invoice_number, customer.email, 'Ada Lovelace', 'Invoice Widget Deluxe', 'Berlin', '€59.97', '€11.39', '€71.36']) {
+      for (const needle of [
+        txn.invoice_number,
+        customer.email,
+        'Ada Lovelace',
+        'Invoice Widget Deluxe',
+        'Berlin',
+        '€59.97',
+        '€11.39',
+        '€71.36',
+      ]) {
         assert.ok(text.includes(needle), `the invoice shows ${needle}: ${text}`);
       }
       assert.equal(txn.details.totals.subtotal, '5997');
@@ -76,7 +102,11 @@ await forEachDialect((dialect) => {
       const shown = await fetch(url);
       assert.equal(shown.status, 200);
       assert.match(String(shown.headers.get('content-disposition')), /^inline; filename="invoice_\d{4}-\d{5}\.pdf"$/);
-      assertPaddleError(await t().request('GET', `/transactions/${txn.id}/invoice?disposition=download`), 400, 'invalid_field');
+      assertPaddleError(
+        await t().request('GET', `/transactions/${txn.id}/invoice?disposition=download`),
+        400,
+        'invalid_field',
+      );
 
       const tamper = async (change: (u: URL) => void) => {
         const copy = new URL(url);
@@ -89,12 +119,20 @@ await forEachDialect((dialect) => {
       const badSignature = await tamper((u) => u.searchParams.set('signature', flipped));
       assert.equal(badSignature.status, 403);
       assert.equal(badSignature.body.error.code, 'forbidden');
-      assert.equal((await tamper((u) => u.searchParams.set('expires', String(Number(u.searchParams.get('expires')) + 86400)))).status, 403);
+      assert.equal(
+        (await tamper((u) => u.searchParams.set('expires', String(Number(u.searchParams.get('expires')) + 86400))))
+          .status,
+        403,
+      );
       assert.equal((await tamper((u) => u.searchParams.set('disposition', 'attachment'))).status, 403);
       assert.equal((await tamper((u) => u.searchParams.delete('signature'))).status, 403);
       const other = await completedTransaction();
       assert.equal((await tamper((u) => (u.pathname = u.pathname.replace(txn.id, other.txn.id)))).status, 403);
-      assert.equal((await tamper((u) => (u.pathname = u.pathname.replace(/cpl_[a-z\d]+/, 'cpl_01h8441jn5pcwrfhwh78jqt8hk')))).status, 404);
+      assert.equal(
+        (await tamper((u) => (u.pathname = u.pathname.replace(/cpl_[a-z\d]+/, 'cpl_01h8441jn5pcwrfhwh78jqt8hk'))))
+          .status,
+        404,
+      );
 
       // One hour later (on the sandbox clock) the same link has expired.
       assert.equal((await fetch(url)).status, 200);
@@ -112,13 +150,35 @@ await forEachDialect((dialect) => {
     it('is not available before completion (automatic) or before billing (manual)', async () => {
       const price = await aPrice(t());
       const { customer, address } = await aBuyer(t());
-      const ready = await aTransaction(t(), { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id });
-      assertPaddleError(await t().request('GET', `/transactions/${ready.id}/invoice`), 400, 'transaction_invoice_not_available');
+      const ready = await aTransaction(t(), {
+        items: [{ price_id: price.id, quantity: 1 }],
+        customer_id: customer.id,
+        address_id: address.id,
+      });
+      assertPaddleError(
+        await t().request('GET', `/transactions/${ready.id}/invoice`),
+        400,
+        'transaction_invoice_not_available',
+      );
       const draft = await aTransaction(t(), { items: [{ price_id: price.id, quantity: 1 }] });
-      assertPaddleError(await t().request('GET', `/transactions/${draft.id}/invoice`), 400, 'transaction_invoice_not_available');
+      assertPaddleError(
+        await t().request('GET', `/transactions/${draft.id}/invoice`),
+        400,
+        'transaction_invoice_not_available',
+      );
 
-      const manual = await aTransaction(t(), { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id, collection_mode: 'manual', billing_details: MANUAL });
-      assertPaddleError(await t().request('GET', `/transactions/${manual.id}/invoice`), 400, 'transaction_invoice_not_available');
+      const manual = await aTransaction(t(), {
+        items: [{ price_id: price.id, quantity: 1 }],
+        customer_id: customer.id,
+        address_id: address.id,
+        collection_mode: 'manual',
+        billing_details: MANUAL,
+      });
+      assertPaddleError(
+        await t().request('GET', `/transactions/${manual.id}/invoice`),
+        400,
+        'transaction_invoice_not_available',
+      );
       const billed = await t().request('PATCH', `/transactions/${manual.id}`, { body: { status: 'billed' } });
       assert.equal(billed.body.data.status, 'billed', billed.text);
       const link = await t().request('GET', `/transactions/${manual.id}/invoice`);
@@ -131,8 +191,16 @@ await forEachDialect((dialect) => {
 
       // A canceled invoice is not available any more (Paddle: billed or completed only).
       await t().request('PATCH', `/transactions/${manual.id}`, { body: { status: 'canceled' } });
-      assertPaddleError(await t().request('GET', `/transactions/${manual.id}/invoice`), 400, 'transaction_invoice_not_available');
-      assert.equal((await fetch(link.body.data.url)).status, 400, 'an issued link stops serving when the invoice is no longer available');
+      assertPaddleError(
+        await t().request('GET', `/transactions/${manual.id}/invoice`),
+        400,
+        'transaction_invoice_not_available',
+      );
+      assert.equal(
+        (await fetch(link.body.data.url)).status,
+        400,
+        'an issued link stops serving when the invoice is no longer available',
+      );
     });
 
     it('needs transaction.read and keeps tenants apart', async () => {
@@ -140,14 +208,34 @@ await forEachDialect((dialect) => {
       const noRead = await t().createKey('sandbox', ['customer.read']);
       assertPaddleError(await t().request('GET', `/transactions/${txn.id}/invoice`, { key: noRead }), 403, 'forbidden');
       const readOnly = await t().createKey('sandbox', ['transaction.read']);
-      assertMatchesSpec('get-transaction-invoice', await t().request('GET', `/transactions/${txn.id}/invoice`, { key: readOnly }));
-      assertPaddleError(await t().request('GET', `/transactions/${txn.id}/invoice`, { key: t().keys.live }), 404, 'not_found');
+      assertMatchesSpec(
+        'get-transaction-invoice',
+        await t().request('GET', `/transactions/${txn.id}/invoice`, { key: readOnly }),
+      );
+      assertPaddleError(
+        await t().request('GET', `/transactions/${txn.id}/invoice`, { key: t().keys.live }),
+        404,
+        'not_found',
+      );
       const other = await t().createSeller(`sel_inv_${dialect}`);
-      assertPaddleError(await t().request('GET', `/transactions/${txn.id}/invoice`, { key: other.sandbox }), 404, 'not_found');
-      assertPaddleError(await t().request('GET', '/transactions/txn_01h8441jn5pcwrfhwh78jqt8hk/invoice'), 404, 'not_found');
+      assertPaddleError(
+        await t().request('GET', `/transactions/${txn.id}/invoice`, { key: other.sandbox }),
+        404,
+        'not_found',
+      );
+      assertPaddleError(
+        await t().request('GET', '/transactions/txn_01h8441jn5pcwrfhwh78jqt8hk/invoice'),
+        404,
+        'not_found',
+      );
       // A link signed for one environment does not open another's transaction.
       const link = new URL((await t().request('GET', `/transactions/${txn.id}/invoice`)).body.data.url);
-      const livePortal = await t().db.selectFrom('seller_environments').select('portal_id').where('environment', '=', 'live').where('seller_id', '=', 'sel_default').executeTakeFirstOrThrow();
+      const livePortal = await t()
+        .db.selectFrom('seller_environments')
+        .select('portal_id')
+        .where('environment', '=', 'live')
+        .where('seller_id', '=', 'sel_default')
+        .executeTakeFirstOrThrow();
       link.pathname = link.pathname.replace(/cpl_[a-z\d]+/, livePortal.portal_id);
       assert.equal((await fetch(link)).status, 403);
     });
@@ -158,7 +246,10 @@ await forEachDialect((dialect) => {
       const paddle = new Paddle(t().keys.sandbox, { environment: t().baseUrl as never });
       const { txn } = await completedTransaction();
       const invoice = await paddle.transactions.getInvoicePDF(txn.id, { disposition: 'inline' });
-      assert.match(invoice.url, /\/invoices\/cpl_[a-z\d]{26}\/txn_[a-z\d]{26}\.pdf\?disposition=inline&expires=\d+&signature=[0-9a-f]{64}$/);
+      assert.match(
+        invoice.url,
+        /\/invoices\/cpl_[a-z\d]{26}\/txn_[a-z\d]{26}\.pdf\?disposition=inline&expires=\d+&signature=[0-9a-f]{64}$/,
+      );
       assert.equal((await fetch(invoice.url)).status, 200);
     });
   });

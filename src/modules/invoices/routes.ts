@@ -21,7 +21,12 @@ export function invoiceRoutes(app: FastifyInstance, deps: ServerDeps): void {
   operation(app, deps, 'get-transaction-invoice', async ({ ctx, caller, params, query }) => {
     const portal = await findPortal(deps.db, caller.portalId);
     if (!portal) throw new PaddleError(500, 'internal_error', 'The environment has no portal.', 'api_error');
-    const { url, expiresAt } = await invoiceLink(ctx, portal, params.transaction_id as string, (query.disposition as InvoiceDisposition | undefined) ?? 'attachment');
+    const { url, expiresAt } = await invoiceLink(
+      ctx,
+      portal,
+      params.transaction_id as string,
+      (query.disposition as InvoiceDisposition | undefined) ?? 'attachment',
+    );
     // @NOTE the spec's Expires header: when the link stops working (an HTTP date, from the tenant's clock).
     return { data: { url }, headers: { expires: httpDate(expiresAt) } };
   });
@@ -31,7 +36,8 @@ export function invoiceRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const { portalId, file } = request.params as { portalId: string; file: string };
     const query = request.query as Record<string, string | undefined>;
     const portal = await findPortal(deps.db, portalId);
-    if (!portal || !file.endsWith('.pdf')) return sendError(reply, new PaddleError(404, 'not_found', 'Invoice not found.'));
+    if (!portal || !file.endsWith('.pdf'))
+      return sendError(reply, new PaddleError(404, 'not_found', 'Invoice not found.'));
     const ctx = ctxFor(deps, { tenant: portal.tenant, clockOffsetMicros: portal.clockOffsetMicros });
     const pdf = await invoicePdf(ctx, portal, {
       portalId,
@@ -40,8 +46,13 @@ export function invoiceRoutes(app: FastifyInstance, deps: ServerDeps): void {
       expires: query.expires ?? '',
       signature: query.signature ?? '',
     });
-    if (pdf.kind === 'expired') return sendError(reply, new PaddleError(403, 'invoice_link_expired', 'This invoice link has expired: request a new one.'));
-    if (pdf.kind !== 'pdf') return sendError(reply, new PaddleError(403, 'forbidden', 'This invoice link is not valid.'));
+    if (pdf.kind === 'expired')
+      return sendError(
+        reply,
+        new PaddleError(403, 'invoice_link_expired', 'This invoice link has expired: request a new one.'),
+      );
+    if (pdf.kind !== 'pdf')
+      return sendError(reply, new PaddleError(403, 'forbidden', 'This invoice link is not valid.'));
     return reply
       .header('content-type', 'application/pdf')
       .header('content-disposition', `${pdf.disposition}; filename="${pdf.filename}"`)

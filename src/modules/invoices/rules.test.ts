@@ -8,7 +8,15 @@ const MODES = ['automatic', 'manual'] as const;
 
 /** The table from Paddle's docs, written out by hand. */
 const EXPECTED_WITH_VALUE: Record<(typeof MODES)[number], Record<(typeof STATUSES)[number], boolean>> = {
-  automatic: { draft: false, ready: false, billed: false, paid: false, completed: true, canceled: false, past_due: false },
+  automatic: {
+    draft: false,
+    ready: false,
+    billed: false,
+    paid: false,
+    completed: true,
+    canceled: false,
+    past_due: false,
+  },
   manual: { draft: false, ready: false, billed: true, paid: false, completed: true, canceled: false, past_due: false },
 };
 

@@ -17,8 +17,7 @@ export interface InvoiceCandidate {
 }
 
 export type InvoiceAvailability =
-  | { ok: true }
-  | { ok: false; status: 400; code: typeof INVOICE_NOT_AVAILABLE; detail: string };
+  { ok: true } | { ok: false; status: 400; code: typeof INVOICE_NOT_AVAILABLE; detail: string };
 
 const STATUSES_WITH_INVOICE = {
   manual: ['billed', 'completed'],
@@ -40,7 +39,12 @@ export function invoiceAvailability(transaction: InvoiceCandidate): InvoiceAvail
   // @NOTE "zero-value" is read as `details.totals.total` = 0 (nothing was sold), so a sale paid entirely with
   // credit (grand_total 0, total > 0) still has its invoice.
   if (BigInt(transaction.total) === 0n) {
-    return { ok: false, status: 400, code: INVOICE_NOT_AVAILABLE, detail: 'Invoice PDFs are not available for zero-value transactions' };
+    return {
+      ok: false,
+      status: 400,
+      code: INVOICE_NOT_AVAILABLE,
+      detail: 'Invoice PDFs are not available for zero-value transactions',
+    };
   }
   return { ok: true };
 }

@@ -72,12 +72,18 @@ describe('signed invoice links', () => {
 
   it('rejects a tampered transaction id', () => {
     const parts = partsOf(issue());
-    assert.equal(verifyInvoiceLink({ ...parts, transactionId: 'txn_01hv8wptq8987qeep44cyrewp8' }, SECRET, ISSUED), 'bad_signature');
+    assert.equal(
+      verifyInvoiceLink({ ...parts, transactionId: 'txn_01hv8wptq8987qeep44cyrewp8' }, SECRET, ISSUED),
+      'bad_signature',
+    );
   });
 
   it('rejects a tampered portal id', () => {
     const parts = partsOf(issue());
-    assert.equal(verifyInvoiceLink({ ...parts, portalId: 'cpl_01jd0000000000000000000001' }, SECRET, ISSUED), 'bad_signature');
+    assert.equal(
+      verifyInvoiceLink({ ...parts, portalId: 'cpl_01jd0000000000000000000001' }, SECRET, ISSUED),
+      'bad_signature',
+    );
   });
 
   it('rejects a tampered disposition', () => {
@@ -97,8 +103,14 @@ describe('signed invoice links', () => {
     const parts = partsOf(issue());
     const flipped = (parts.signature[0] === 'a' ? 'b' : 'a') + parts.signature.slice(1);
     assert.equal(verifyInvoiceLink({ ...parts, signature: flipped }, SECRET, ISSUED), 'bad_signature');
-    assert.equal(verifyInvoiceLink({ ...parts, signature: parts.signature.toUpperCase() }, SECRET, ISSUED), 'bad_signature');
-    assert.equal(verifyInvoiceLink({ ...parts, signature: parts.signature.slice(0, 62) }, SECRET, ISSUED), 'bad_signature');
+    assert.equal(
+      verifyInvoiceLink({ ...parts, signature: parts.signature.toUpperCase() }, SECRET, ISSUED),
+      'bad_signature',
+    );
+    assert.equal(
+      verifyInvoiceLink({ ...parts, signature: parts.signature.slice(0, 62) }, SECRET, ISSUED),
+      'bad_signature',
+    );
     assert.equal(verifyInvoiceLink({ ...parts, signature: '' }, SECRET, ISSUED), 'bad_signature');
   });
 

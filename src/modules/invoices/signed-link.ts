@@ -56,8 +56,17 @@ export function signInvoiceLink(input: SignInvoiceLinkInput): string {
   }
   // Whole seconds, rounded down: a link never outlives the expiry it was given.
   const expires = String(Math.floor(input.expiresAt.epochMilliseconds / 1000));
-  const parts = { portalId: input.portalId, transactionId: input.transactionId, disposition: input.disposition, expires };
-  const query = new URLSearchParams({ disposition: input.disposition, expires, signature: signature(parts, input.secret) });
+  const parts = {
+    portalId: input.portalId,
+    transactionId: input.transactionId,
+    disposition: input.disposition,
+    expires,
+  };
+  const query = new URLSearchParams({
+    disposition: input.disposition,
+    expires,
+    signature: signature(parts, input.secret),
+  });
   return `${input.baseUrl.replace(/\/+$/, '')}${invoiceLinkPath(input.portalId, input.transactionId)}?${query.toString()}`;
 }
 

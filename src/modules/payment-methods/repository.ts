@@ -12,7 +12,12 @@ function scoped(db: Executor, tenant: Tenant, customerId: string) {
   return tenantRows(db, 'payment_methods', tenant).where('payment_methods.customer_id', '=', customerId);
 }
 
-export async function findPaymentMethod(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<PaymentMethodRow | undefined> {
+export async function findPaymentMethod(
+  db: Executor,
+  tenant: Tenant,
+  customerId: string,
+  id: string,
+): Promise<PaymentMethodRow | undefined> {
   return scoped(db, tenant, customerId).where('id', '=', id).executeTakeFirst();
 }
 

@@ -11,10 +11,23 @@ await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
 
   /** Pays a transaction for the customer at `addressId` through the pay helper; answers the saved method's id. */
-  async function savedMethod(customerId: string, addressId: string, card = '4242424242424242', key?: string, priceBody: Record<string, unknown> = {}): Promise<string> {
+  async function savedMethod(
+    customerId: string,
+    addressId: string,
+    card = '4242424242424242',
+    key?: string,
+    priceBody: Record<string, unknown> = {},
+  ): Promise<string> {
     const price = await aPrice(t(), priceBody, key);
-    const txn = await aTransaction(t(), { items: [{ price_id: price.id, quantity: 1 }], customer_id: customerId, address_id: addressId }, key);
-    const paid = await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, { body: { card_number: card }, ...(key ? { key } : {}) });
+    const txn = await aTransaction(
+      t(),
+      { items: [{ price_id: price.id, quantity: 1 }], customer_id: customerId, address_id: addressId },
+      key,
+    );
+    const paid = await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, {
+      body: { card_number: card },
+      ...(key ? { key } : {}),
+    });
     assert.equal(paid.body?.data?.status, 'completed', paid.text);
     return paid.body.data.payments[0].payment_method_id;
   }
@@ -43,7 +56,13 @@ await forEachDialect((dialect) => {
         customer_id: customer.id,
         address_id: address.id,
         type: 'card',
-        card: { type: 'visa', last4: '4242', expiry_month: 12, expiry_year: entity.card.expiry_year, cardholder_name: 'Sandbox Tester' },
+        card: {
+          type: 'visa',
+          last4: '4242',
+          expiry_month: 12,
+          expiry_year: entity.card.expiry_year,
+          cardholder_name: 'Sandbox Tester',
+        },
         paypal: null,
         underlying_details: null,
         origin: 'saved_during_purchase',
@@ -57,14 +76,23 @@ await forEachDialect((dialect) => {
       const byAddress = await t().request('GET', `/customers/${customer.id}/payment-methods?address_id=${second.id}`);
       assertMatchesSpec('list-customer-payment-methods', byAddress);
       assert.deepEqual(ids(byAddress), [mastercard]);
-      assert.deepEqual(ids(await t().request('GET', `/customers/${customer.id}/payment-methods?address_id=${second.id},${address.id}`)), [mastercard, first]);
+      assert.deepEqual(
+        ids(
+          await t().request('GET', `/customers/${customer.id}/payment-methods?address_id=${second.id},${address.id}`),
+        ),
+        [mastercard, first],
+      );
       const checkout = await t().request('GET', `/customers/${customer.id}/payment-methods?supports_checkout=true`);
       assertMatchesSpec('list-customer-payment-methods', checkout);
       assert.deepEqual(ids(checkout), [mastercard, first]);
       const notCheckout = await t().request('GET', `/customers/${customer.id}/payment-methods?supports_checkout=false`);
       assertMatchesSpec('list-customer-payment-methods', notCheckout);
       assert.deepEqual(notCheckout.body.data, []);
-      assertPaddleError(await t().request('GET', `/customers/${customer.id}/payment-methods?supports_checkout=maybe`), 400, 'invalid_field');
+      assertPaddleError(
+        await t().request('GET', `/customers/${customer.id}/payment-methods?supports_checkout=maybe`),
+        400,
+        'invalid_field',
+      );
 
       const page = await t().request('GET', `/customers/${customer.id}/payment-methods?per_page=1`);
       assertMatchesSpec('list-customer-payment-methods', page);
@@ -86,7 +114,11 @@ await forEachDialect((dialect) => {
     });
 
     it('answers 404 for an unknown customer', async () => {
-      assertPaddleError(await t().request('GET', '/customers/ctm_01h8441jn5pcwrfhwh78jqt8hk/payment-methods'), 404, 'not_found');
+      assertPaddleError(
+        await t().request('GET', '/customers/ctm_01h8441jn5pcwrfhwh78jqt8hk/payment-methods'),
+        404,
+        'not_found',
+      );
     });
   });
 
@@ -98,20 +130,30 @@ await forEachDialect((dialect) => {
       assertMatchesSpec('get-customer-payment-method', got);
       assert.equal(got.body.data.id, id);
       assert.equal(got.body.data.card.last4, '4242');
-      assert.deepEqual((await eventsFor(id)).map((e) => e.event_type), ['payment_method.saved']);
+      assert.deepEqual(
+        (await eventsFor(id)).map((e) => e.event_type),
+        ['payment_method.saved'],
+      );
       assert.deepEqual(JSON.parse((await eventsFor(id))[0]!.data), got.body.data);
 
       const deleted = await t().request('DELETE', `/customers/${customer.id}/payment-methods/${id}`);
       assertMatchesSpec('delete-customer-payment-method', deleted);
       assert.equal(deleted.status, 204);
       const events = await eventsFor(id);
-      assert.deepEqual(events.map((e) => e.event_type), ['payment_method.saved', 'payment_method.deleted']);
+      assert.deepEqual(
+        events.map((e) => e.event_type),
+        ['payment_method.saved', 'payment_method.deleted'],
+      );
       const payload = JSON.parse(events[1]!.data);
       assert.equal(payload.customer_id, customer.id);
       assert.equal(payload.card.last4, '4242');
 
       assertPaddleError(await t().request('GET', `/customers/${customer.id}/payment-methods/${id}`), 404, 'not_found');
-      assertPaddleError(await t().request('DELETE', `/customers/${customer.id}/payment-methods/${id}`), 404, 'not_found');
+      assertPaddleError(
+        await t().request('DELETE', `/customers/${customer.id}/payment-methods/${id}`),
+        404,
+        'not_found',
+      );
       assert.deepEqual((await t().request('GET', `/customers/${customer.id}/payment-methods`)).body.data, []);
       // The payment that saved it still names it (Paddle keeps payments as they were).
       const txns = await t().request('GET', `/transactions?customer_id=${customer.id}`);
@@ -122,10 +164,26 @@ await forEachDialect((dialect) => {
       const a = await aBuyer(t());
       const b = await aBuyer(t());
       const id = await savedMethod(a.customer.id, a.address.id);
-      assertPaddleError(await t().request('GET', `/customers/${b.customer.id}/payment-methods/${id}`), 404, 'not_found');
-      assertPaddleError(await t().request('DELETE', `/customers/${b.customer.id}/payment-methods/${id}`), 404, 'not_found');
-      assertPaddleError(await t().request('GET', `/customers/${a.customer.id}/payment-methods/paymtd_01h8441jn5pcwrfhwh78jqt8hk`), 404, 'not_found');
-      assert.equal((await t().request('GET', `/customers/${a.customer.id}/payment-methods/${id}`)).status, 200, 'still there');
+      assertPaddleError(
+        await t().request('GET', `/customers/${b.customer.id}/payment-methods/${id}`),
+        404,
+        'not_found',
+      );
+      assertPaddleError(
+        await t().request('DELETE', `/customers/${b.customer.id}/payment-methods/${id}`),
+        404,
+        'not_found',
+      );
+      assertPaddleError(
+        await t().request('GET', `/customers/${a.customer.id}/payment-methods/paymtd_01h8441jn5pcwrfhwh78jqt8hk`),
+        404,
+        'not_found',
+      );
+      assert.equal(
+        (await t().request('GET', `/customers/${a.customer.id}/payment-methods/${id}`)).status,
+        200,
+        'still there',
+      );
     });
   });
 
@@ -135,17 +193,51 @@ await forEachDialect((dialect) => {
       const id = await savedMethod(customer.id, address.id);
       const readOnly = await t().createKey('sandbox', ['payment_method.read']);
       const customersOnly = await t().createKey('sandbox', ['customer.read', 'customer.write']);
-      assertPaddleError(await t().request('GET', `/customers/${customer.id}/payment-methods`, { key: customersOnly }), 403, 'forbidden');
-      assertPaddleError(await t().request('GET', `/customers/${customer.id}/payment-methods/${id}`, { key: customersOnly }), 403, 'forbidden');
-      assertMatchesSpec('list-customer-payment-methods', await t().request('GET', `/customers/${customer.id}/payment-methods`, { key: readOnly }));
-      assertMatchesSpec('get-customer-payment-method', await t().request('GET', `/customers/${customer.id}/payment-methods/${id}`, { key: readOnly }));
-      assertPaddleError(await t().request('DELETE', `/customers/${customer.id}/payment-methods/${id}`, { key: readOnly }), 403, 'forbidden');
+      assertPaddleError(
+        await t().request('GET', `/customers/${customer.id}/payment-methods`, { key: customersOnly }),
+        403,
+        'forbidden',
+      );
+      assertPaddleError(
+        await t().request('GET', `/customers/${customer.id}/payment-methods/${id}`, { key: customersOnly }),
+        403,
+        'forbidden',
+      );
+      assertMatchesSpec(
+        'list-customer-payment-methods',
+        await t().request('GET', `/customers/${customer.id}/payment-methods`, { key: readOnly }),
+      );
+      assertMatchesSpec(
+        'get-customer-payment-method',
+        await t().request('GET', `/customers/${customer.id}/payment-methods/${id}`, { key: readOnly }),
+      );
+      assertPaddleError(
+        await t().request('DELETE', `/customers/${customer.id}/payment-methods/${id}`, { key: readOnly }),
+        403,
+        'forbidden',
+      );
 
-      assertPaddleError(await t().request('GET', `/customers/${customer.id}/payment-methods/${id}`, { key: t().keys.live }), 404, 'not_found');
-      assertPaddleError(await t().request('DELETE', `/customers/${customer.id}/payment-methods/${id}`, { key: t().keys.live }), 404, 'not_found');
+      assertPaddleError(
+        await t().request('GET', `/customers/${customer.id}/payment-methods/${id}`, { key: t().keys.live }),
+        404,
+        'not_found',
+      );
+      assertPaddleError(
+        await t().request('DELETE', `/customers/${customer.id}/payment-methods/${id}`, { key: t().keys.live }),
+        404,
+        'not_found',
+      );
       const other = await t().createSeller(`sel_pm_${dialect}`);
-      assertPaddleError(await t().request('GET', `/customers/${customer.id}/payment-methods`, { key: other.sandbox }), 404, 'not_found');
-      assertPaddleError(await t().request('GET', `/customers/${customer.id}/payment-methods/${id}`, { key: other.sandbox }), 404, 'not_found');
+      assertPaddleError(
+        await t().request('GET', `/customers/${customer.id}/payment-methods`, { key: other.sandbox }),
+        404,
+        'not_found',
+      );
+      assertPaddleError(
+        await t().request('GET', `/customers/${customer.id}/payment-methods/${id}`, { key: other.sandbox }),
+        404,
+        'not_found',
+      );
       assert.equal((await t().request('GET', `/customers/${customer.id}/payment-methods/${id}`)).status, 200);
     });
   });
@@ -157,7 +249,10 @@ await forEachDialect((dialect) => {
       const id = await savedMethod(customer.id, address.id, '4000003800000446');
       const seen = [];
       for await (const method of paddle.paymentMethods.list(customer.id, { supportsCheckout: true })) seen.push(method);
-      assert.deepEqual(seen.map((m) => [m.id, m.type, m.card?.last4, m.card?.type, m.origin]), [[id, 'card', '0446', 'visa', 'saved_during_purchase']]);
+      assert.deepEqual(
+        seen.map((m) => [m.id, m.type, m.card?.last4, m.card?.type, m.origin]),
+        [[id, 'card', '0446', 'visa', 'saved_during_purchase']],
+      );
       const got = await paddle.paymentMethods.get(customer.id, id);
       assert.equal(got.addressId, address.id);
       assert.equal(got.card?.cardholderName, 'Sandbox Tester');

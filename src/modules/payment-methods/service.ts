@@ -8,10 +8,21 @@ import { notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
 import { getCustomerRow } from '../customers/service.js';
-import { deletePaymentMethod as deleteRow, findPaymentMethod, insertPaymentMethod, listPaymentMethods as listRows, type PaymentMethodFilters } from './repository.js';
+import {
+  deletePaymentMethod as deleteRow,
+  findPaymentMethod,
+  insertPaymentMethod,
+  listPaymentMethods as listRows,
+  type PaymentMethodFilters,
+} from './repository.js';
 import { serializePaymentMethod, type CardDetails, type PaymentMethodEntity } from './serialize.js';
 
-export async function getPaymentMethodRow(db: Executor, ctx: Ctx, customerId: string, id: string): Promise<PaymentMethodRow> {
+export async function getPaymentMethodRow(
+  db: Executor,
+  ctx: Ctx,
+  customerId: string,
+  id: string,
+): Promise<PaymentMethodRow> {
   await getCustomerRow(db, ctx, customerId);
   const row = await findPaymentMethod(db, ctx.tenant, customerId, id);
   if (!row) throw notFound(id);
@@ -23,7 +34,12 @@ export async function getPaymentMethod(ctx: Ctx, customerId: string, id: string)
 }
 
 /** @NOTE every saved method in Paddock is a card, and cards can be used at checkout, so supports_checkout=false lists none. */
-export async function listPaymentMethods(ctx: Ctx, customerId: string, filters: PaymentMethodFilters & { supports_checkout?: boolean }, page: PageRequest) {
+export async function listPaymentMethods(
+  ctx: Ctx,
+  customerId: string,
+  filters: PaymentMethodFilters & { supports_checkout?: boolean },
+  page: PageRequest,
+) {
   await getCustomerRow(ctx.db, ctx, customerId);
   if (filters.supports_checkout === false) return { page: { rows: [], hasMore: false, estimatedTotal: 0 }, data: [] };
   const result = await listRows(ctx.db, ctx.tenant, customerId, filters, page);
@@ -65,6 +81,11 @@ export async function deletePaymentMethod(ctx: Ctx, customerId: string, id: stri
   await ctx.db.transaction().execute(async (trx) => {
     const row = await getPaymentMethodRow(trx, ctx, customerId, id);
     await deleteRow(trx, ctx.tenant, customerId, id);
-    await recordEvent(trx, ctx, 'payment_method.deleted', serializePaymentMethod({ ...row, updated_at: toStoredTime(ctx.clock.now()) }));
+    await recordEvent(
+      trx,
+      ctx,
+      'payment_method.deleted',
+      serializePaymentMethod({ ...row, updated_at: toStoredTime(ctx.clock.now()) }),
+    );
   });
 }

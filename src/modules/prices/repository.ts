@@ -25,7 +25,8 @@ const SORT_KEYS: Record<string, SortKey> = {
 
 /** The sort columns follow billing_cycle on every write. */
 function withSortColumns(row: PriceRow): PriceRow {
-  const cycle = row.billing_cycle === null ? null : (JSON.parse(row.billing_cycle) as { interval: string; frequency: number });
+  const cycle =
+    row.billing_cycle === null ? null : (JSON.parse(row.billing_cycle) as { interval: string; frequency: number });
   return {
     ...row,
     billing_cycle_interval: cycle?.interval ?? null,
@@ -38,12 +39,24 @@ export async function findPrice(db: Executor, tenant: Tenant, id: string): Promi
 }
 
 /** Every price of the given products, oldest first. */
-export async function findPricesOfProducts(db: Executor, tenant: Tenant, productIds: readonly string[]): Promise<PriceRow[]> {
+export async function findPricesOfProducts(
+  db: Executor,
+  tenant: Tenant,
+  productIds: readonly string[],
+): Promise<PriceRow[]> {
   if (productIds.length === 0) return [];
-  return tenantRows(db, 'prices', tenant).where('product_id', 'in', [...productIds]).orderBy('id', 'asc').execute();
+  return tenantRows(db, 'prices', tenant)
+    .where('product_id', 'in', [...productIds])
+    .orderBy('id', 'asc')
+    .execute();
 }
 
-export async function listPrices(db: Executor, tenant: Tenant, filters: PriceFilters, page: PageRequest): Promise<Page<PriceRow>> {
+export async function listPrices(
+  db: Executor,
+  tenant: Tenant,
+  filters: PriceFilters,
+  page: PageRequest,
+): Promise<Page<PriceRow>> {
   let query = tenantRows(db, 'prices', tenant);
   if (filters.id) query = query.where('id', 'in', filters.id);
   if (filters.product_id) query = query.where('product_id', 'in', filters.product_id);

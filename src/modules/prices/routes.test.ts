@@ -5,20 +5,29 @@ import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 
 const ids = (res: { body: { data: Array<{ id: string }> } }) => res.body.data.map((entity) => entity.id);
-const fields = (res: { body: { error: { errors: Array<{ field: string }> } } }) => res.body.error.errors.map((e) => e.field).sort();
+const fields = (res: { body: { error: { errors: Array<{ field: string }> } } }) =>
+  res.body.error.errors.map((e) => e.field).sort();
 const MONTHLY = { interval: 'month', frequency: 1 };
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
 
   async function product(body: Record<string, unknown> = {}, key?: string): Promise<any> {
-    const res = await t().request('POST', '/products', { body: { name: 'Plan', tax_category: 'saas', ...body }, ...(key ? { key } : {}) });
+    const res = await t().request('POST', '/products', {
+      body: { name: 'Plan', tax_category: 'saas', ...body },
+      ...(key ? { key } : {}),
+    });
     assert.equal(res.status, 201, res.text);
     return res.body.data;
   }
 
   function priceBody(productId: string, body: Record<string, unknown> = {}) {
-    return { product_id: productId, description: 'Monthly', unit_price: { amount: '1000', currency_code: 'USD' }, ...body };
+    return {
+      product_id: productId,
+      description: 'Monthly',
+      unit_price: { amount: '1000', currency_code: 'USD' },
+      ...body,
+    };
   }
 
   async function price(productId: string, body: Record<string, unknown> = {}, key?: string): Promise<any> {
@@ -28,7 +37,12 @@ await forEachDialect((dialect) => {
   }
 
   async function eventsOf(type: string, id: string) {
-    const rows = await t().db.selectFrom('events').selectAll().where('event_type', '=', type).orderBy('id', 'asc').execute();
+    const rows = await t()
+      .db.selectFrom('events')
+      .selectAll()
+      .where('event_type', '=', type)
+      .orderBy('id', 'asc')
+      .execute();
     return rows.map((row) => JSON.parse(row.data)).filter((data) => data.id === id);
   }
 
@@ -142,7 +156,9 @@ await forEachDialect((dialect) => {
       assert.equal(data.trial_period, null);
       assert.deepEqual(data.billing_cycle, MONTHLY);
       assert.deepEqual(data.unit_price, { amount: '1200', currency_code: 'USD' });
-      assert.deepEqual(data.unit_price_overrides, [{ country_codes: ['DE'], unit_price: { amount: '1100', currency_code: 'EUR' } }]);
+      assert.deepEqual(data.unit_price_overrides, [
+        { country_codes: ['DE'], unit_price: { amount: '1100', currency_code: 'EUR' } },
+      ]);
       assert.deepEqual(data.quantity, { minimum: 1, maximum: 1 });
       assert.equal(data.tax_mode, 'external');
       assert.deepEqual(data.custom_data, { a: 1 });
@@ -151,7 +167,9 @@ await forEachDialect((dialect) => {
       assert.ok(data.updated_at > created.updated_at);
       assert.deepEqual(await eventsOf('price.updated', created.id), [data]);
 
-      const oneTime = await t().request('PATCH', `/prices/${created.id}`, { body: { billing_cycle: null, unit_price_overrides: [], custom_data: null } });
+      const oneTime = await t().request('PATCH', `/prices/${created.id}`, {
+        body: { billing_cycle: null, unit_price_overrides: [], custom_data: null },
+      });
       assertMatchesSpec('update-price', oneTime);
       assert.equal(oneTime.body.data.billing_cycle, null);
       assert.deepEqual(oneTime.body.data.unit_price_overrides, []);
@@ -188,12 +206,20 @@ await forEachDialect((dialect) => {
   describe('rules', () => {
     it('needs a billing cycle for a trial, on create and after an update', async () => {
       const prod = await product();
-      const oneTimeTrial = await t().request('POST', '/prices', { body: priceBody(prod.id, { trial_period: { interval: 'day', frequency: 7 } }) });
+      const oneTimeTrial = await t().request('POST', '/prices', {
+        body: priceBody(prod.id, { trial_period: { interval: 'day', frequency: 7 } }),
+      });
       assertPaddleError(oneTimeTrial, 400, 'price_trial_period_requires_billing_cycle');
-      assert.equal(oneTimeTrial.body.error.documentation_url, 'https://developer.paddle.com/errors/prices/price_trial_period_requires_billing_cycle');
+      assert.equal(
+        oneTimeTrial.body.error.documentation_url,
+        'https://developer.paddle.com/errors/prices/price_trial_period_requires_billing_cycle',
+      );
       assert.deepEqual(await priceRows(prod.id), []);
 
-      const recurring = await price(prod.id, { billing_cycle: MONTHLY, trial_period: { interval: 'day', frequency: 7 } });
+      const recurring = await price(prod.id, {
+        billing_cycle: MONTHLY,
+        trial_period: { interval: 'day', frequency: 7 },
+      });
       assertPaddleError(
         await t().request('PATCH', `/prices/${recurring.id}`, { body: { billing_cycle: null } }),
         400,
@@ -201,7 +227,9 @@ await forEachDialect((dialect) => {
       );
       const oneTime = await price(prod.id);
       assertPaddleError(
-        await t().request('PATCH', `/prices/${oneTime.id}`, { body: { trial_period: { interval: 'week', frequency: 1 } } }),
+        await t().request('PATCH', `/prices/${oneTime.id}`, {
+          body: { trial_period: { interval: 'week', frequency: 1 } },
+        }),
         400,
         'price_trial_period_requires_billing_cycle',
       );
@@ -212,20 +240,28 @@ await forEachDialect((dialect) => {
     it('accepts amounts only as strings of whole minor units', async () => {
       const prod = await product();
       for (const amount of ['10.50', '-1', 'abc', '1e3', '', ' 100', '9223372036854775808']) {
-        const res = await t().request('POST', '/prices', { body: priceBody(prod.id, { unit_price: { amount, currency_code: 'USD' } }) });
+        const res = await t().request('POST', '/prices', {
+          body: priceBody(prod.id, { unit_price: { amount, currency_code: 'USD' } }),
+        });
         assertPaddleError(res, 400, 'invalid_field');
         assert.deepEqual(fields(res), ['unit_price.amount'], amount);
       }
-      const numeric = await t().request('POST', '/prices', { body: priceBody(prod.id, { unit_price: { amount: 1000, currency_code: 'USD' } }) });
+      const numeric = await t().request('POST', '/prices', {
+        body: priceBody(prod.id, { unit_price: { amount: 1000, currency_code: 'USD' } }),
+      });
       assertPaddleError(numeric, 400, 'invalid_field');
       assert.deepEqual(fields(numeric), ['unit_price.amount']);
       const override = await t().request('POST', '/prices', {
-        body: priceBody(prod.id, { unit_price_overrides: [{ country_codes: ['US'], unit_price: { amount: '9.99', currency_code: 'USD' } }] }),
+        body: priceBody(prod.id, {
+          unit_price_overrides: [{ country_codes: ['US'], unit_price: { amount: '9.99', currency_code: 'USD' } }],
+        }),
       });
       assertPaddleError(override, 400, 'invalid_field');
       assert.deepEqual(fields(override), ['unit_price_overrides[0].unit_price.amount']);
       const created = await price(prod.id);
-      const update = await t().request('PATCH', `/prices/${created.id}`, { body: { unit_price: { amount: '12.00', currency_code: 'USD' } } });
+      const update = await t().request('PATCH', `/prices/${created.id}`, {
+        body: { unit_price: { amount: '12.00', currency_code: 'USD' } },
+      });
       assertPaddleError(update, 400, 'invalid_field');
       assert.equal((await t().request('GET', `/prices/${created.id}`)).body.data.unit_price.amount, '1000');
       assert.equal((await priceRows(prod.id)).length, 1);
@@ -233,12 +269,18 @@ await forEachDialect((dialect) => {
 
     it('keeps quantity minimum at or below maximum', async () => {
       const prod = await product();
-      const res = await t().request('POST', '/prices', { body: priceBody(prod.id, { quantity: { minimum: 10, maximum: 5 } }) });
+      const res = await t().request('POST', '/prices', {
+        body: priceBody(prod.id, { quantity: { minimum: 10, maximum: 5 } }),
+      });
       assertPaddleError(res, 400, 'invalid_field');
       assert.deepEqual(fields(res), ['quantity.minimum']);
       const created = await price(prod.id, { quantity: { minimum: 5, maximum: 5 } });
       assert.deepEqual(created.quantity, { minimum: 5, maximum: 5 });
-      assertPaddleError(await t().request('PATCH', `/prices/${created.id}`, { body: { quantity: { minimum: 6, maximum: 1 } } }), 400, 'invalid_field');
+      assertPaddleError(
+        await t().request('PATCH', `/prices/${created.id}`, { body: { quantity: { minimum: 6, maximum: 1 } } }),
+        400,
+        'invalid_field',
+      );
       const partial = await t().request('POST', '/prices', { body: priceBody(prod.id, { quantity: { minimum: 0 } }) });
       assertPaddleError(partial, 400, 'invalid_field');
       assert.deepEqual(fields(partial), ['quantity.maximum', 'quantity.minimum']);
@@ -286,7 +328,9 @@ await forEachDialect((dialect) => {
       ]);
       const prod = await product();
       const created = await price(prod.id);
-      const update = await t().request('PATCH', `/prices/${created.id}`, { body: { product_id: prod.id, status: 'deleted' } });
+      const update = await t().request('PATCH', `/prices/${created.id}`, {
+        body: { product_id: prod.id, status: 'deleted' },
+      });
       assertPaddleError(update, 400, 'invalid_field');
       assert.deepEqual(fields(update), ['product_id', 'status']);
     });
@@ -296,7 +340,11 @@ await forEachDialect((dialect) => {
       assertPaddleError(missing, 404, 'not_found');
       assert.equal(missing.body.error.detail, 'Entity pro_01h8441jn5pcwrfhwh78jqt8hk not found');
       assertPaddleError(await t().request('GET', '/prices/pri_01h8441jn5pcwrfhwh78jqt8hk'), 404, 'not_found');
-      assertPaddleError(await t().request('PATCH', '/prices/pri_01h8441jn5pcwrfhwh78jqt8hk', { body: { description: 'xx' } }), 404, 'not_found');
+      assertPaddleError(
+        await t().request('PATCH', '/prices/pri_01h8441jn5pcwrfhwh78jqt8hk', { body: { description: 'xx' } }),
+        404,
+        'not_found',
+      );
     });
   });
 
@@ -317,7 +365,10 @@ await forEachDialect((dialect) => {
       assert.deepEqual(ids(second), [made[0].id]);
       assert.equal(second.body.meta.pagination.has_more, false);
       const ascending = await t().request('GET', `/prices?product_id=${prod.id}&order_by=id[ASC]`);
-      assert.deepEqual(ids(ascending), made.map((p) => p.id));
+      assert.deepEqual(
+        ids(ascending),
+        made.map((p) => p.id),
+      );
     });
 
     it('filters by product_id, id, status (active by default), type (standard by default) and recurring', async () => {
@@ -333,13 +384,24 @@ await forEachDialect((dialect) => {
       const byProduct = await t().request('GET', `/prices?product_id=${a.id}`);
       assertMatchesSpec('list-prices', byProduct);
       assert.deepEqual(ids(byProduct), [aRecurring.id, aOneTime.id]);
-      assert.deepEqual(ids(await t().request('GET', `/prices?product_id=${a.id},${b.id}`)), [bPrice.id, aRecurring.id, aOneTime.id]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?product_id=${a.id},${b.id}`)), [
+        bPrice.id,
+        aRecurring.id,
+        aOneTime.id,
+      ]);
       assert.deepEqual(ids(await t().request('GET', `/prices?product_id=${a.id}&status=archived`)), [aArchived.id]);
-      assert.deepEqual(ids(await t().request('GET', `/prices?product_id=${a.id}&status=archived,active`)), [aArchived.id, aRecurring.id, aOneTime.id]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?product_id=${a.id}&status=archived,active`)), [
+        aArchived.id,
+        aRecurring.id,
+        aOneTime.id,
+      ]);
       assert.deepEqual(ids(await t().request('GET', `/prices?product_id=${a.id}&type=custom`)), [aCustom.id]);
       assert.deepEqual(ids(await t().request('GET', `/prices?product_id=${a.id}&recurring=true`)), [aRecurring.id]);
       assert.deepEqual(ids(await t().request('GET', `/prices?product_id=${a.id}&recurring=false`)), [aOneTime.id]);
-      assert.deepEqual(ids(await t().request('GET', `/prices?id=${bPrice.id},${aOneTime.id},${aArchived.id}`)), [bPrice.id, aOneTime.id]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?id=${bPrice.id},${aOneTime.id},${aArchived.id}`)), [
+        bPrice.id,
+        aOneTime.id,
+      ]);
       assertPaddleError(await t().request('GET', '/prices?recurring=yes'), 400, 'invalid_field');
       assertPaddleError(await t().request('GET', '/prices?status=gone'), 400, 'invalid_field');
     });
@@ -350,28 +412,60 @@ await forEachDialect((dialect) => {
       const bPrice = await price(b.id, { tax_mode: 'internal' });
       const aPrice = await price(a.id, { tax_mode: 'external' });
       const filter = `product_id=${a.id},${b.id}`;
-      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=product_id[ASC]`)), [aPrice.id, bPrice.id]);
-      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=product_id[DESC]`)), [bPrice.id, aPrice.id]);
-      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=tax_mode[ASC]`)), [aPrice.id, bPrice.id]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=product_id[ASC]`)), [
+        aPrice.id,
+        bPrice.id,
+      ]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=product_id[DESC]`)), [
+        bPrice.id,
+        aPrice.id,
+      ]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=tax_mode[ASC]`)), [
+        aPrice.id,
+        bPrice.id,
+      ]);
       assertPaddleError(await t().request('GET', '/prices?order_by=description[ASC]'), 400, 'invalid_field');
     });
 
     it('orders by amount, quantity and billing cycle (numbers as numbers), paging on (field, id)', async () => {
       const prod = await product();
-      const ten = await price(prod.id, { unit_price: { amount: '1000', currency_code: 'USD' }, billing_cycle: { interval: 'year', frequency: 1 } });
-      const nine = await price(prod.id, { unit_price: { amount: '900', currency_code: 'USD' }, billing_cycle: { interval: 'month', frequency: 12 } });
-      const hundred = await price(prod.id, { unit_price: { amount: '10000', currency_code: 'USD' }, quantity: { minimum: 5, maximum: 10 } });
+      const ten = await price(prod.id, {
+        unit_price: { amount: '1000', currency_code: 'USD' },
+        billing_cycle: { interval: 'year', frequency: 1 },
+      });
+      const nine = await price(prod.id, {
+        unit_price: { amount: '900', currency_code: 'USD' },
+        billing_cycle: { interval: 'month', frequency: 12 },
+      });
+      const hundred = await price(prod.id, {
+        unit_price: { amount: '10000', currency_code: 'USD' },
+        quantity: { minimum: 5, maximum: 10 },
+      });
       const filter = `product_id=${prod.id}`;
       const first = await t().request('GET', `/prices?${filter}&order_by=unit_price.amount[ASC]&per_page=2`);
       assertMatchesSpec('list-prices', first);
       assert.deepEqual(ids(first), [nine.id, ten.id]);
       const next = new URL(first.body.meta.pagination.next);
       assert.deepEqual(ids(await t().request('GET', `${next.pathname}${next.search}`)), [hundred.id]);
-      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=unit_price.amount[DESC]`)), [hundred.id, ten.id, nine.id]);
-      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=quantity.minimum[DESC]`)).slice(0, 1), [hundred.id]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=unit_price.amount[DESC]`)), [
+        hundred.id,
+        ten.id,
+        nine.id,
+      ]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=quantity.minimum[DESC]`)).slice(0, 1), [
+        hundred.id,
+      ]);
       // one-time prices have no cycle and sort first ascending
-      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=billing_cycle.frequency[ASC]`)), [hundred.id, ten.id, nine.id]);
-      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=billing_cycle.interval[DESC]`)), [ten.id, nine.id, hundred.id]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=billing_cycle.frequency[ASC]`)), [
+        hundred.id,
+        ten.id,
+        nine.id,
+      ]);
+      assert.deepEqual(ids(await t().request('GET', `/prices?${filter}&order_by=billing_cycle.interval[DESC]`)), [
+        ten.id,
+        nine.id,
+        hundred.id,
+      ]);
     });
   });
 
@@ -394,10 +488,17 @@ await forEachDialect((dialect) => {
       const created = await price(prod.id);
       const priceOnly = await t().createKey('sandbox', ['price.read']);
       assert.equal((await t().request('GET', `/prices/${created.id}`, { key: priceOnly })).status, 200);
-      assertPaddleError(await t().request('GET', `/prices/${created.id}?include=product`, { key: priceOnly }), 403, 'forbidden');
+      assertPaddleError(
+        await t().request('GET', `/prices/${created.id}?include=product`, { key: priceOnly }),
+        403,
+        'forbidden',
+      );
       assertPaddleError(await t().request('GET', '/prices?include=product', { key: priceOnly }), 403, 'forbidden');
       const both = await t().createKey('sandbox', ['price.read', 'product.read']);
-      assert.equal((await t().request('GET', `/prices?include=product&product_id=${prod.id}`, { key: both })).status, 200);
+      assert.equal(
+        (await t().request('GET', `/prices?include=product&product_id=${prod.id}`, { key: both })).status,
+        200,
+      );
     });
   });
 
@@ -407,9 +508,17 @@ await forEachDialect((dialect) => {
       assertPaddleError(await t().request('GET', '/prices', { key: null }), 403, 'authentication_missing');
       const readOnly = await t().createKey('sandbox', ['price.read']);
       assert.equal((await t().request('GET', '/prices', { key: readOnly })).status, 200);
-      assertPaddleError(await t().request('POST', '/prices', { key: readOnly, body: priceBody(prod.id) }), 403, 'forbidden');
+      assertPaddleError(
+        await t().request('POST', '/prices', { key: readOnly, body: priceBody(prod.id) }),
+        403,
+        'forbidden',
+      );
       const created = await price(prod.id);
-      assertPaddleError(await t().request('PATCH', `/prices/${created.id}`, { key: readOnly, body: { description: 'xx' } }), 403, 'forbidden');
+      assertPaddleError(
+        await t().request('PATCH', `/prices/${created.id}`, { key: readOnly, body: { description: 'xx' } }),
+        403,
+        'forbidden',
+      );
       const productKey = await t().createKey('sandbox', ['product.write']);
       assertPaddleError(await t().request('GET', `/prices/${created.id}`, { key: productKey }), 403, 'forbidden');
       const writer = await t().createKey('sandbox', ['price.write']);
@@ -422,7 +531,11 @@ await forEachDialect((dialect) => {
       const other = await t().createSeller(`sel_prices_${dialect}`);
       for (const key of [t().keys.live, other.sandbox]) {
         assertPaddleError(await t().request('GET', `/prices/${created.id}`, { key }), 404, 'not_found');
-        assertPaddleError(await t().request('PATCH', `/prices/${created.id}`, { key, body: { description: 'xx' } }), 404, 'not_found');
+        assertPaddleError(
+          await t().request('PATCH', `/prices/${created.id}`, { key, body: { description: 'xx' } }),
+          404,
+          'not_found',
+        );
         // another tenant cannot hang a price on this product either
         assertPaddleError(await t().request('POST', '/prices', { key, body: priceBody(prod.id) }), 404, 'not_found');
         assert.deepEqual((await t().request('GET', `/prices?product_id=${prod.id}`, { key })).body.data, []);
@@ -459,19 +572,30 @@ await forEachDialect((dialect) => {
       const fetched = await paddle.prices.get(created.id, { include: ['product'] });
       assert.equal(fetched.product?.id, prod.id);
       assert.equal(fetched.product?.name, 'SDK catalog');
-      const updated = await paddle.prices.update(created.id, { description: 'SDK monthly v2', unitPrice: { amount: '1600', currencyCode: 'USD' } });
+      const updated = await paddle.prices.update(created.id, {
+        description: 'SDK monthly v2',
+        unitPrice: { amount: '1600', currencyCode: 'USD' },
+      });
       assert.equal(updated.description, 'SDK monthly v2');
       assert.equal(updated.unitPrice.amount, '1600');
-      const second = await paddle.prices.create({ productId: prod.id, description: 'SDK once', unitPrice: { amount: '500', currencyCode: 'USD' } });
+      const second = await paddle.prices.create({
+        productId: prod.id,
+        description: 'SDK once',
+        unitPrice: { amount: '500', currencyCode: 'USD' },
+      });
       const seen: string[] = [];
       for await (const item of paddle.prices.list({ productId: [prod.id], perPage: 1 })) seen.push(item.id);
       assert.deepEqual(seen, [second.id, created.id]);
       const recurringOnly: string[] = [];
-      for await (const item of paddle.prices.list({ productId: [prod.id], recurring: true })) recurringOnly.push(item.id);
+      for await (const item of paddle.prices.list({ productId: [prod.id], recurring: true }))
+        recurringOnly.push(item.id);
       assert.deepEqual(recurringOnly, [created.id]);
       const archived = await paddle.prices.archive(created.id);
       assert.equal(archived.status, 'archived');
-      await assert.rejects(paddle.prices.update(created.id, { description: 'nope' }), (error: { code?: string }) => error.code === 'entity_archived');
+      await assert.rejects(
+        paddle.prices.update(created.id, { description: 'nope' }),
+        (error: { code?: string }) => error.code === 'entity_archived',
+      );
     });
   });
 });

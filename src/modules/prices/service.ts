@@ -10,8 +10,22 @@ import { badRequest, invalidField, notFound, type FieldError } from '../../kerne
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
 import { assertModifiable, entityArchived, getProductRow, productsByIds } from '../products/service.js';
-import { findPrice, findPricesOfProducts, insertPrice, listPrices as listRows, updatePrice as updateRow, type PriceFilters } from './repository.js';
-import { serializePrice, type Duration, type Money, type PriceEntity, type TrialPeriod, type UnitPriceOverride } from './serialize.js';
+import {
+  findPrice,
+  findPricesOfProducts,
+  insertPrice,
+  listPrices as listRows,
+  updatePrice as updateRow,
+  type PriceFilters,
+} from './repository.js';
+import {
+  serializePrice,
+  type Duration,
+  type Money,
+  type PriceEntity,
+  type TrialPeriod,
+  type UnitPriceOverride,
+} from './serialize.js';
 
 export interface PriceInput {
   description?: string;
@@ -55,7 +69,8 @@ function trialPeriod(value: TrialPeriod, errors: FieldError[]): TrialPeriod {
   const trial: TrialPeriod = duration(value);
   const requires = (value as { requires_payment_method?: unknown }).requires_payment_method;
   if (typeof requires === 'boolean') trial.requires_payment_method = requires;
-  else if (requires !== undefined) errors.push({ field: 'trial_period.requires_payment_method', message: 'must be a boolean' });
+  else if (requires !== undefined)
+    errors.push({ field: 'trial_period.requires_payment_method', message: 'must be a boolean' });
   return trial;
 }
 
@@ -84,8 +99,10 @@ function changedColumns(input: PriceInput): Partial<PriceRow> {
   if (input.description !== undefined) changes.description = input.description;
   if (input.type !== undefined) changes.type = input.type;
   if (input.name !== undefined) changes.name = input.name;
-  if (input.billing_cycle !== undefined) changes.billing_cycle = toJsonColumn(input.billing_cycle && duration(input.billing_cycle));
-  if (input.trial_period !== undefined) changes.trial_period = toJsonColumn(input.trial_period && trialPeriod(input.trial_period, errors));
+  if (input.billing_cycle !== undefined)
+    changes.billing_cycle = toJsonColumn(input.billing_cycle && duration(input.billing_cycle));
+  if (input.trial_period !== undefined)
+    changes.trial_period = toJsonColumn(input.trial_period && trialPeriod(input.trial_period, errors));
   if (input.tax_mode !== undefined) changes.tax_mode = input.tax_mode;
   if (input.unit_price !== undefined) {
     changes.unit_price_amount = parseAmount(input.unit_price.amount, 'unit_price.amount', errors);
@@ -100,10 +117,14 @@ function changedColumns(input: PriceInput): Partial<PriceRow> {
   }
   if (input.custom_data !== undefined) changes.custom_data = toJsonColumn(input.custom_data);
   if (input.status !== undefined) changes.status = input.status;
-  const overrideList = input.unit_price_overrides !== undefined ? overrides(input.unit_price_overrides, errors) : undefined;
+  const overrideList =
+    input.unit_price_overrides !== undefined ? overrides(input.unit_price_overrides, errors) : undefined;
   if (errors.length > 0) throw invalidField(errors);
   if (overrideList?.duplicate) {
-    throw badRequest('price_duplicate_currency_override_for_country', `Country ${overrideList.duplicate} appears in more than one unit price override.`);
+    throw badRequest(
+      'price_duplicate_currency_override_for_country',
+      `Country ${overrideList.duplicate} appears in more than one unit price override.`,
+    );
   }
   if (overrideList) changes.unit_price_overrides = JSON.stringify(overrideList.list);
   return changes;
@@ -112,7 +133,10 @@ function changedColumns(input: PriceInput): Partial<PriceRow> {
 /** Rules on the price as it would be after the change. */
 function assertConsistent(row: PriceRow): void {
   if (row.trial_period !== null && row.billing_cycle === null) {
-    throw badRequest('price_trial_period_requires_billing_cycle', 'A trial period requires a billing cycle: one-time prices cannot have a trial.');
+    throw badRequest(
+      'price_trial_period_requires_billing_cycle',
+      'A trial period requires a billing cycle: one-time prices cannot have a trial.',
+    );
   }
 }
 
@@ -124,7 +148,11 @@ export async function getPriceRow(db: Executor, ctx: Ctx, id: string): Promise<P
 }
 
 /** Every price of each product (any status, oldest first), for `include=prices` on products. */
-export async function pricesOfProducts(db: Executor, ctx: Ctx, productIds: readonly string[]): Promise<Map<string, PriceEntity[]>> {
+export async function pricesOfProducts(
+  db: Executor,
+  ctx: Ctx,
+  productIds: readonly string[],
+): Promise<Map<string, PriceEntity[]>> {
   const byProduct = new Map<string, PriceEntity[]>();
   for (const row of await findPricesOfProducts(db, ctx.tenant, [...new Set(productIds)])) {
     const list = byProduct.get(row.product_id) ?? [];
@@ -137,7 +165,11 @@ export async function pricesOfProducts(db: Executor, ctx: Ctx, productIds: reado
 async function withIncludes(ctx: Ctx, rows: PriceRow[], include: Set<string>) {
   const entities = rows.map(serializePrice);
   if (!include.has('product')) return entities;
-  const products = await productsByIds(ctx.db, ctx, rows.map((row) => row.product_id));
+  const products = await productsByIds(
+    ctx.db,
+    ctx,
+    rows.map((row) => row.product_id),
+  );
   return entities.map((entity) => ({ ...entity, product: products.get(entity.product_id) }));
 }
 

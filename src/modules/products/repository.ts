@@ -17,10 +17,17 @@ export async function findProduct(db: Executor, tenant: Tenant, id: string): Pro
 
 export async function findProducts(db: Executor, tenant: Tenant, ids: readonly string[]): Promise<ProductRow[]> {
   if (ids.length === 0) return [];
-  return tenantRows(db, 'products', tenant).where('id', 'in', [...ids]).execute();
+  return tenantRows(db, 'products', tenant)
+    .where('id', 'in', [...ids])
+    .execute();
 }
 
-export async function listProducts(db: Executor, tenant: Tenant, filters: ProductFilters, page: PageRequest): Promise<Page<ProductRow>> {
+export async function listProducts(
+  db: Executor,
+  tenant: Tenant,
+  filters: ProductFilters,
+  page: PageRequest,
+): Promise<Page<ProductRow>> {
   let query = tenantRows(db, 'products', tenant);
   if (filters.id) query = query.where('id', 'in', filters.id);
   if (filters.status) query = query.where('status', 'in', filters.status);

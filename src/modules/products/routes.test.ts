@@ -10,21 +10,34 @@ await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
 
   async function product(body: Record<string, unknown> = {}, key?: string): Promise<any> {
-    const res = await t().request('POST', '/products', { body: { name: 'Plan', tax_category: 'standard', ...body }, ...(key ? { key } : {}) });
+    const res = await t().request('POST', '/products', {
+      body: { name: 'Plan', tax_category: 'standard', ...body },
+      ...(key ? { key } : {}),
+    });
     assert.equal(res.status, 201, res.text);
     return res.body.data;
   }
 
   async function price(productId: string, body: Record<string, unknown> = {}): Promise<any> {
     const res = await t().request('POST', '/prices', {
-      body: { product_id: productId, description: 'Monthly', unit_price: { amount: '1000', currency_code: 'USD' }, ...body },
+      body: {
+        product_id: productId,
+        description: 'Monthly',
+        unit_price: { amount: '1000', currency_code: 'USD' },
+        ...body,
+      },
     });
     assert.equal(res.status, 201, res.text);
     return res.body.data;
   }
 
   async function eventsOf(type: string, id: string) {
-    const rows = await t().db.selectFrom('events').selectAll().where('event_type', '=', type).orderBy('id', 'asc').execute();
+    const rows = await t()
+      .db.selectFrom('events')
+      .selectAll()
+      .where('event_type', '=', type)
+      .orderBy('id', 'asc')
+      .execute();
     return rows.map((row) => JSON.parse(row.data)).filter((data) => data.id === id);
   }
 
@@ -84,7 +97,11 @@ await forEachDialect((dialect) => {
     });
 
     it('updates given fields only, clears with null, and records product.updated', async () => {
-      const created = await product({ description: 'Old', image_url: 'https://example.com/a.png', custom_data: { a: 1 } });
+      const created = await product({
+        description: 'Old',
+        image_url: 'https://example.com/a.png',
+        custom_data: { a: 1 },
+      });
       const updated = await t().request('PATCH', `/products/${created.id}`, {
         body: { name: 'Renamed', description: null, image_url: null, tax_category: 'ebooks' },
       });
@@ -100,7 +117,9 @@ await forEachDialect((dialect) => {
       assert.deepEqual(await eventsOf('product.updated', created.id), [data]);
       assert.deepEqual((await t().request('GET', `/products/${created.id}`)).body.data, data);
 
-      const cleared = await t().request('PATCH', `/products/${created.id}`, { body: { custom_data: null, type: 'custom' } });
+      const cleared = await t().request('PATCH', `/products/${created.id}`, {
+        body: { custom_data: null, type: 'custom' },
+      });
       assert.equal(cleared.body.data.custom_data, null);
       assert.equal(cleared.body.data.type, 'custom');
       assert.equal(cleared.body.data.name, 'Renamed');
@@ -116,10 +135,16 @@ await forEachDialect((dialect) => {
       assertPaddleError(refused, 400, 'entity_archived');
       assert.equal(refused.body.error.detail, `Product ${created.id} is archived and cannot be modified.`);
       assert.equal(refused.body.error.documentation_url, 'https://developer.paddle.com/errors/shared/entity_archived');
-      assertPaddleError(await t().request('PATCH', `/products/${created.id}`, { body: { status: 'archived' } }), 400, 'entity_archived');
+      assertPaddleError(
+        await t().request('PATCH', `/products/${created.id}`, { body: { status: 'archived' } }),
+        400,
+        'entity_archived',
+      );
       assert.equal((await eventsOf('product.updated', created.id)).length, 1);
 
-      const restored = await t().request('PATCH', `/products/${created.id}`, { body: { status: 'active', name: 'Revived plan' } });
+      const restored = await t().request('PATCH', `/products/${created.id}`, {
+        body: { status: 'active', name: 'Revived plan' },
+      });
       assertMatchesSpec('update-product', restored);
       assert.equal(restored.body.data.status, 'active');
       assert.equal(restored.body.data.name, 'Revived plan');
@@ -149,20 +174,36 @@ await forEachDialect((dialect) => {
       assert.equal(second.body.meta.pagination.has_more, false);
 
       const ascending = await t().request('GET', `/products?${filter}&order_by=id[ASC]`);
-      assert.deepEqual(ids(ascending), made.map((p) => p.id));
+      assert.deepEqual(
+        ids(ascending),
+        made.map((p) => p.id),
+      );
     });
 
     it('orders by any field the spec names, paging on (field, id)', async () => {
-      const made = [await product({ name: 'order-b' }), await product({ name: 'order-c' }), await product({ name: 'order-a' })];
+      const made = [
+        await product({ name: 'order-b' }),
+        await product({ name: 'order-c' }),
+        await product({ name: 'order-a' }),
+      ];
       const filter = `id=${made.map((p) => p.id).join(',')}`;
       const byName = await t().request('GET', `/products?${filter}&order_by=name[ASC]&per_page=2`);
       assertMatchesSpec('list-products', byName);
-      assert.deepEqual(byName.body.data.map((p: { name: string }) => p.name), ['order-a', 'order-b']);
+      assert.deepEqual(
+        byName.body.data.map((p: { name: string }) => p.name),
+        ['order-a', 'order-b'],
+      );
       const next = new URL(byName.body.meta.pagination.next);
       const rest = await t().request('GET', `${next.pathname}${next.search}`);
-      assert.deepEqual(rest.body.data.map((p: { name: string }) => p.name), ['order-c']);
+      assert.deepEqual(
+        rest.body.data.map((p: { name: string }) => p.name),
+        ['order-c'],
+      );
       const byNameDesc = await t().request('GET', `/products?${filter}&order_by=name[DESC]`);
-      assert.deepEqual(byNameDesc.body.data.map((p: { name: string }) => p.name), ['order-c', 'order-b', 'order-a']);
+      assert.deepEqual(
+        byNameDesc.body.data.map((p: { name: string }) => p.name),
+        ['order-c', 'order-b', 'order-a'],
+      );
       assertPaddleError(await t().request('GET', '/products?order_by=type[ASC]'), 400, 'invalid_field');
     });
 
@@ -197,12 +238,18 @@ await forEachDialect((dialect) => {
       const withPrices = await product({ name: 'with prices', tax_category: 'implementation-services' });
       const without = await product({ name: 'without prices', tax_category: 'implementation-services' });
       const monthly = await price(withPrices.id);
-      const yearly = await price(withPrices.id, { description: 'Yearly', billing_cycle: { interval: 'year', frequency: 1 } });
+      const yearly = await price(withPrices.id, {
+        description: 'Yearly',
+        billing_cycle: { interval: 'year', frequency: 1 },
+      });
       await t().request('PATCH', `/prices/${yearly.id}`, { body: { status: 'archived' } });
 
       const got = await t().request('GET', `/products/${withPrices.id}?include=prices`);
       assertMatchesSpec('get-product', got);
-      assert.deepEqual(got.body.data.prices.map((p: { id: string }) => p.id), [monthly.id, yearly.id]);
+      assert.deepEqual(
+        got.body.data.prices.map((p: { id: string }) => p.id),
+        [monthly.id, yearly.id],
+      );
       assert.deepEqual(got.body.data.prices[0], monthly);
       assert.equal(got.body.data.prices[1].status, 'archived');
 
@@ -221,7 +268,11 @@ await forEachDialect((dialect) => {
       const created = await product();
       const productOnly = await t().createKey('sandbox', ['product.read']);
       assert.equal((await t().request('GET', `/products/${created.id}`, { key: productOnly })).status, 200);
-      assertPaddleError(await t().request('GET', `/products/${created.id}?include=prices`, { key: productOnly }), 403, 'forbidden');
+      assertPaddleError(
+        await t().request('GET', `/products/${created.id}?include=prices`, { key: productOnly }),
+        403,
+        'forbidden',
+      );
       assertPaddleError(await t().request('GET', '/products?include=prices', { key: productOnly }), 403, 'forbidden');
       const both = await t().createKey('sandbox', ['product.read', 'price.read']);
       assert.equal((await t().request('GET', `/products/${created.id}?include=prices`, { key: both })).status, 200);
@@ -247,12 +298,19 @@ await forEachDialect((dialect) => {
         'tax_category',
         'type',
       ]);
-      const long = await t().request('POST', '/products', { body: { name: 'x'.repeat(201), tax_category: 'standard' } });
+      const long = await t().request('POST', '/products', {
+        body: { name: 'x'.repeat(201), tax_category: 'standard' },
+      });
       assertPaddleError(long, 400, 'invalid_field');
       const created = await product();
-      const update = await t().request('PATCH', `/products/${created.id}`, { body: { status: 'deleted', custom_data: 'text' } });
+      const update = await t().request('PATCH', `/products/${created.id}`, {
+        body: { status: 'deleted', custom_data: 'text' },
+      });
       assertPaddleError(update, 400, 'invalid_field');
-      assert.deepEqual(update.body.error.errors.map((e: { field: string }) => e.field).sort(), ['custom_data', 'status']);
+      assert.deepEqual(update.body.error.errors.map((e: { field: string }) => e.field).sort(), [
+        'custom_data',
+        'status',
+      ]);
     });
 
     it('answers 404 for unknown products and 400 for bad query values', async () => {
@@ -268,12 +326,24 @@ await forEachDialect((dialect) => {
   describe('auth and isolation', () => {
     it('answers 403 without a key or without the permission', async () => {
       assertPaddleError(await t().request('GET', '/products', { key: null }), 403, 'authentication_missing');
-      assertPaddleError(await t().request('POST', '/products', { key: null, body: { name: 'x', tax_category: 'standard' } }), 403, 'authentication_missing');
+      assertPaddleError(
+        await t().request('POST', '/products', { key: null, body: { name: 'x', tax_category: 'standard' } }),
+        403,
+        'authentication_missing',
+      );
       const readOnly = await t().createKey('sandbox', ['product.read']);
       assert.equal((await t().request('GET', '/products', { key: readOnly })).status, 200);
-      assertPaddleError(await t().request('POST', '/products', { key: readOnly, body: { name: 'x', tax_category: 'standard' } }), 403, 'forbidden');
+      assertPaddleError(
+        await t().request('POST', '/products', { key: readOnly, body: { name: 'x', tax_category: 'standard' } }),
+        403,
+        'forbidden',
+      );
       const created = await product();
-      assertPaddleError(await t().request('PATCH', `/products/${created.id}`, { key: readOnly, body: { name: 'y' } }), 403, 'forbidden');
+      assertPaddleError(
+        await t().request('PATCH', `/products/${created.id}`, { key: readOnly, body: { name: 'y' } }),
+        403,
+        'forbidden',
+      );
       const priceOnly = await t().createKey('sandbox', ['price.write']);
       assertPaddleError(await t().request('GET', `/products/${created.id}`, { key: priceOnly }), 403, 'forbidden');
       const writer = await t().createKey('sandbox', ['product.write']);
@@ -283,10 +353,18 @@ await forEachDialect((dialect) => {
     it('keeps sellers and environments apart', async () => {
       const created = await product({ name: 'sandbox only', tax_category: 'professional-services' });
       assertPaddleError(await t().request('GET', `/products/${created.id}`, { key: t().keys.live }), 404, 'not_found');
-      assertPaddleError(await t().request('PATCH', `/products/${created.id}`, { key: t().keys.live, body: { name: 'x' } }), 404, 'not_found');
+      assertPaddleError(
+        await t().request('PATCH', `/products/${created.id}`, { key: t().keys.live, body: { name: 'x' } }),
+        404,
+        'not_found',
+      );
       const other = await t().createSeller(`sel_products_${dialect}`);
       assertPaddleError(await t().request('GET', `/products/${created.id}`, { key: other.sandbox }), 404, 'not_found');
-      assertPaddleError(await t().request('PATCH', `/products/${created.id}`, { key: other.sandbox, body: { name: 'x' } }), 404, 'not_found');
+      assertPaddleError(
+        await t().request('PATCH', `/products/${created.id}`, { key: other.sandbox, body: { name: 'x' } }),
+        404,
+        'not_found',
+      );
       assert.deepEqual((await t().request('GET', '/products', { key: other.sandbox })).body.data, []);
       const live = await product({ name: 'live one', tax_category: 'professional-services' }, t().keys.live);
       const liveList = await t().request('GET', '/products?tax_category=professional-services', { key: t().keys.live });
@@ -316,7 +394,10 @@ await forEachDialect((dialect) => {
       assert.equal(fetched.name, 'SDK product');
       assert.equal(fetched.prices?.length, 1);
       assert.equal(fetched.prices?.[0]?.unitPrice.amount, '1000');
-      const updated = await paddle.products.update(created.id, { name: 'SDK product 2', imageUrl: 'https://example.com/p.png' });
+      const updated = await paddle.products.update(created.id, {
+        name: 'SDK product 2',
+        imageUrl: 'https://example.com/p.png',
+      });
       assert.equal(updated.name, 'SDK product 2');
       assert.equal(updated.imageUrl, 'https://example.com/p.png');
       const seen: string[] = [];
@@ -325,7 +406,10 @@ await forEachDialect((dialect) => {
       assert.equal(new Set(seen).size, seen.length);
       const archived = await paddle.products.archive(created.id);
       assert.equal(archived.status, 'archived');
-      await assert.rejects(paddle.products.update(created.id, { name: 'nope' }), (error: { code?: string }) => error.code === 'entity_archived');
+      await assert.rejects(
+        paddle.products.update(created.id, { name: 'nope' }),
+        (error: { code?: string }) => error.code === 'entity_archived',
+      );
     });
   });
 });

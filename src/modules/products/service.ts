@@ -39,7 +39,11 @@ export function entityArchived(kind: 'Product' | 'Price', id: string): PaddleErr
  * An archived entity may only be made active again (possibly with other changes in the same request);
  * any other change, including archiving it again, is refused.
  */
-export function assertModifiable(kind: 'Product' | 'Price', current: { id: string; status: string }, nextStatus: string | undefined): void {
+export function assertModifiable(
+  kind: 'Product' | 'Price',
+  current: { id: string; status: string },
+  nextStatus: string | undefined,
+): void {
   if (current.status === 'archived' && nextStatus !== 'active') throw entityArchived(kind, current.id);
 }
 
@@ -51,7 +55,11 @@ export async function getProductRow(db: Executor, ctx: Ctx, id: string): Promise
 }
 
 /** Products of the tenant by id, serialized (for `include=product` on prices). Unknown ids are absent. */
-export async function productsByIds(db: Executor, ctx: Ctx, ids: readonly string[]): Promise<Map<string, ProductEntity>> {
+export async function productsByIds(
+  db: Executor,
+  ctx: Ctx,
+  ids: readonly string[],
+): Promise<Map<string, ProductEntity>> {
   const rows = await findProducts(db, ctx.tenant, [...new Set(ids)]);
   return new Map(rows.map((row) => [row.id, serializeProduct(row)]));
 }
@@ -59,7 +67,11 @@ export async function productsByIds(db: Executor, ctx: Ctx, ids: readonly string
 async function withIncludes(ctx: Ctx, rows: ProductRow[], include: Set<string>) {
   const entities = rows.map(serializeProduct);
   if (!include.has('prices')) return entities;
-  const prices = await pricesOfProducts(ctx.db, ctx, rows.map((row) => row.id));
+  const prices = await pricesOfProducts(
+    ctx.db,
+    ctx,
+    rows.map((row) => row.id),
+  );
   return entities.map((entity) => ({ ...entity, prices: prices.get(entity.id) ?? [] }));
 }
 

@@ -7,7 +7,11 @@ export async function findSeller(db: Executor, id: string) {
 }
 
 export async function insertSeller(db: Executor, row: { id: string; name: string; created_at: string }): Promise<void> {
-  await db.insertInto('sellers').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await db
+    .insertInto('sellers')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
 }
 
 export async function insertSellerEnvironment(
@@ -22,8 +26,7 @@ export async function insertSellerEnvironment(
 }
 
 export async function findSellerEnvironment(db: Executor, tenant: Tenant) {
-  const row = await tenantRows(db, 'seller_environments', tenant)
-    .executeTakeFirst();
+  const row = await tenantRows(db, 'seller_environments', tenant).executeTakeFirst();
   return row ? { ...row, clock_offset_us: BigInt(row.clock_offset_us) } : undefined;
 }
 
@@ -62,7 +65,10 @@ export async function findSellerEnvironmentByPortal(db: Executor, portalId: stri
  * The portals (`cpl_…`) of every seller in one environment, oldest seller first: how a legacy buyer-portal link,
  * which names only a subscription, finds the tenant to look the subscription up in.
  */
-export async function portalsOfEnvironment(db: Executor, environment: Environment): Promise<Array<{ seller_id: string; portal_id: string }>> {
+export async function portalsOfEnvironment(
+  db: Executor,
+  environment: Environment,
+): Promise<Array<{ seller_id: string; portal_id: string }>> {
   return db
     .selectFrom('seller_environments')
     .select(['seller_id', 'portal_id'])

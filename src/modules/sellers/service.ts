@@ -6,7 +6,13 @@ import type { Environment, Tenant } from '../../db/tables.js';
 import type { Clock } from '../../kernel/clock.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
-import { findSellerEnvironment, findSellerEnvironmentByPortal, insertSeller, insertSellerEnvironment, portalsOfEnvironment } from './repository.js';
+import {
+  findSellerEnvironment,
+  findSellerEnvironmentByPortal,
+  insertSeller,
+  insertSellerEnvironment,
+  portalsOfEnvironment,
+} from './repository.js';
 
 export const DEFAULT_SELLER_ID = 'sel_default';
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'live'];

@@ -21,7 +21,11 @@ import {
   markPastDue,
   type PaymentOutcome,
 } from '../transactions/operations/pay.js';
-import { cancelPastDueRenewals, createSubscriptionTransaction, type SubscriptionBillInput } from '../transactions/operations/subscription-billing.js';
+import {
+  cancelPastDueRenewals,
+  createSubscriptionTransaction,
+  type SubscriptionBillInput,
+} from '../transactions/operations/subscription-billing.js';
 import { updateSubscription } from './repository.js';
 import { serializeSubscriptionForEvent } from './serialize.js';
 import { stateOf, storedItems, withState } from './state.js';
@@ -40,7 +44,13 @@ export function nextRetryAt(since: Instant, failures: number): Instant {
 }
 
 export function subscriptionItems(row: SubscriptionRow): ResolvedItem[] {
-  return storedItems(row).map((item) => ({ price_id: item.price.id, price: item.price, product: item.product, quantity: item.quantity, proration: null }));
+  return storedItems(row).map((item) => ({
+    price_id: item.price.id,
+    price: item.price,
+    product: item.product,
+    quantity: item.quantity,
+    proration: null,
+  }));
 }
 
 /**
@@ -60,14 +70,22 @@ export function withNextPeriodLines(row: SubscriptionRow, lines: ResolvedItem[])
 
 /** A negative total (credits outweigh charges) goes to the customer's credit balance, as Paddle's `credit_to_balance`. */
 export async function creditToBalance(trx: Executor, ctx: Ctx, transaction: TransactionRow): Promise<void> {
-  const toBalance = BigInt((JSON.parse(transaction.details) as { totals?: { credit_to_balance?: string } }).totals?.credit_to_balance ?? '0');
+  const toBalance = BigInt(
+    (JSON.parse(transaction.details) as { totals?: { credit_to_balance?: string } }).totals?.credit_to_balance ?? '0',
+  );
   if (toBalance > 0n && transaction.customer_id) {
     await moveCredit(trx, ctx, transaction.customer_id, transaction.currency_code, { kind: 'add', amount: toBalance });
   }
 }
 
 /** Stores a transition's state and records its events (payment outcomes: nothing more to bill). */
-export async function storeTransition(trx: Executor, ctx: Ctx, row: SubscriptionRow, transition: Transition, extra: Partial<SubscriptionRow> = {}): Promise<SubscriptionRow> {
+export async function storeTransition(
+  trx: Executor,
+  ctx: Ctx,
+  row: SubscriptionRow,
+  transition: Transition,
+  extra: Partial<SubscriptionRow> = {},
+): Promise<SubscriptionRow> {
   const next = { ...row, ...extra };
   const stored = withState(next, transition.state, ctx.clock.now());
   await updateSubscription(trx, stored);
@@ -107,14 +125,29 @@ export async function createTransactionFor(
   return { transaction, portalId: portal.portalId };
 }
 
-export async function billSubscriptionPeriod(trx: Executor, ctx: Ctx, current: SubscriptionRow, period: TimePeriod): Promise<SubscriptionRow> {
+export async function billSubscriptionPeriod(
+  trx: Executor,
+  ctx: Ctx,
+  current: SubscriptionRow,
+  period: TimePeriod,
+): Promise<SubscriptionRow> {
   // The renewal takes the lines waiting for it (next-period proration, one-time charges) and clears them.
   const waiting = nextPeriodLines(current);
   const row = waiting.length > 0 ? { ...current, next_period_lines: '[]' } : current;
   if (waiting.length > 0) await updateSubscription(trx, row);
-  const { transaction, portalId } = await createTransactionFor(trx, ctx, row, [...subscriptionItems(row), ...waiting], period, 'subscription_recurring');
+  const { transaction, portalId } = await createTransactionFor(
+    trx,
+    ctx,
+    row,
+    [...subscriptionItems(row), ...waiting],
+    period,
+    'subscription_recurring',
+  );
   if (transaction.credit_used > 0n) {
-    await moveCredit(trx, ctx, row.customer_id, row.currency_code, { kind: 'reserve', amount: transaction.credit_used });
+    await moveCredit(trx, ctx, row.customer_id, row.currency_code, {
+      kind: 'reserve',
+      amount: transaction.credit_used,
+    });
   }
   await creditToBalance(trx, ctx, transaction);
   // @NOTE manual collection issues the invoice and waits: no charge is attempted.
@@ -126,7 +159,13 @@ export async function billSubscriptionPeriod(trx: Executor, ctx: Ctx, current: S
  * Takes the payment of a subscription's billed or past-due transaction with its saved method. Paid → the
  * subscription is active again; declined → past due, with the next retry scheduled.
  */
-export async function collect(trx: Executor, ctx: Ctx, row: SubscriptionRow, transactionId: string, portalId: string): Promise<SubscriptionRow> {
+export async function collect(
+  trx: Executor,
+  ctx: Ctx,
+  row: SubscriptionRow,
+  transactionId: string,
+  portalId: string,
+): Promise<SubscriptionRow> {
   const portal = { portalId };
   const transaction = await lockTransactionForBilling(trx, ctx, transactionId);
   let outcome: PaymentOutcome | undefined;
@@ -136,7 +175,8 @@ export async function collect(trx: Executor, ctx: Ctx, row: SubscriptionRow, tra
     const method = await getPaymentMethodRow(trx, ctx, row.customer_id, row.payment_method_id).catch(() => undefined);
     if (method) outcome = await chargeSavedMethod(trx, ctx, portal, transaction, method);
   }
-  if (outcome?.kind === 'paid') return storeTransition(trx, ctx, row, renewalPaid(stateOf(row)), { past_due_since: null, retry_at: null });
+  if (outcome?.kind === 'paid')
+    return storeTransition(trx, ctx, row, renewalPaid(stateOf(row)), { past_due_since: null, retry_at: null });
   await markPastDue(trx, ctx, portal, transactionId);
   const since = row.past_due_since ?? toStoredTime(ctx.clock.now());
   const failures = Math.max(1, await failedAttemptCount(trx, ctx, transactionId));

@@ -32,7 +32,9 @@ export async function createSubscriptionFromTransaction(
 ): Promise<TransactionRow> {
   if (transaction.subscription_id || !transaction.customer_id || !transaction.address_id) return transaction;
   if (transaction.origin !== 'api' && transaction.origin !== 'web') return transaction;
-  const items = (JSON.parse(transaction.items) as TransactionItem[]).filter((item) => item.price.billing_cycle !== null);
+  const items = (JSON.parse(transaction.items) as TransactionItem[]).filter(
+    (item) => item.price.billing_cycle !== null,
+  );
   if (items.length === 0) return transaction;
   const existing = await findSubscriptionByOriginTransaction(trx, ctx.tenant, transaction.id);
   if (existing) return { ...transaction, subscription_id: existing.id };
@@ -43,7 +45,11 @@ export async function createSubscriptionFromTransaction(
   const trial = items.map((item) => item.price.trial_period).find((period) => period !== null) as Duration | undefined;
   const trialing = trial !== undefined && transaction.collection_mode === 'automatic';
   const period = trialing ? trialDates(now, trial) : firstPeriod(now, cycle);
-  const products = new Map(((JSON.parse(transaction.details).line_items ?? []) as Array<{ price_id: string; product: ProductEntity }>).map((line) => [line.price_id, line.product]));
+  const products = new Map(
+    ((JSON.parse(transaction.details).line_items ?? []) as Array<{ price_id: string; product: ProductEntity }>).map(
+      (line) => [line.price_id, line.product],
+    ),
+  );
   const storedPeriod = { starts_at: toStoredTime(period.starts_at), ends_at: toStoredTime(period.ends_at) };
 
   const storedItems: StoredItem[] = items.map((item) => ({

@@ -52,7 +52,10 @@ async function retry(trx: Parameters<typeof collect>[0], ctx: Ctx, row: Paramete
 
 function reportFailure(ctx: Ctx, id: string, error: unknown): void {
   const detail = error instanceof Error ? error.message : String(error);
-  process.emitWarning(`due work for subscription ${id} (${ctx.tenant.seller_id}/${ctx.tenant.environment}) failed and stays due: ${detail}`, 'PaddockDueWorkWarning');
+  process.emitWarning(
+    `due work for subscription ${id} (${ctx.tenant.seller_id}/${ctx.tenant.environment}) failed and stays due: ${detail}`,
+    'PaddockDueWorkWarning',
+  );
 }
 
 export const subscriptionDueWork: DueWorkRunner = {

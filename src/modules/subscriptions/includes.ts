@@ -44,7 +44,11 @@ export function wireProration(rate: string, period: TimePeriod): Proration {
  * The unit price of `price` in the subscription's currency for a buyer in `country`: the country's override when it
  * is in that currency, else the base price when it is; undefined when the price has no amount in that currency.
  */
-export function unitPriceIn(price: Pick<PriceEntity, 'unit_price' | 'unit_price_overrides'>, currency: string, country: string | null): Money | undefined {
+export function unitPriceIn(
+  price: Pick<PriceEntity, 'unit_price' | 'unit_price_overrides'>,
+  currency: string,
+  country: string | null,
+): Money | undefined {
   const local = unitPriceFor(price, country);
   if (local.currency_code === currency) return moneyFromWire(local);
   if (price.unit_price.currency_code === currency) return moneyFromWire(price.unit_price);
@@ -52,7 +56,11 @@ export function unitPriceIn(price: Pick<PriceEntity, 'unit_price' | 'unit_price_
 }
 
 /** The country the subscription's address is in (tax and price overrides follow it). */
-export async function countryOf(db: Executor, ctx: Ctx, row: Pick<SubscriptionRow, 'customer_id' | 'address_id'>): Promise<string | null> {
+export async function countryOf(
+  db: Executor,
+  ctx: Ctx,
+  row: Pick<SubscriptionRow, 'customer_id' | 'address_id'>,
+): Promise<string | null> {
   return (await getAddressRow(db, ctx, row.customer_id, row.address_id)).country_code;
 }
 
@@ -61,12 +69,21 @@ export async function countryOf(db: Executor, ctx: Ctx, row: Pick<SubscriptionRo
  * customer's available credit (plus `creditAdjust`, e.g. what an immediate credit would add first; `null` applies
  * no credit at all).
  */
-export async function previewDetails(db: Executor, ctx: Ctx, row: SubscriptionRow, lines: ResolvedItem[], creditAdjust: bigint | null = 0n): Promise<PreviewDetails> {
+export async function previewDetails(
+  db: Executor,
+  ctx: Ctx,
+  row: SubscriptionRow,
+  lines: ResolvedItem[],
+  creditAdjust: bigint | null = 0n,
+): Promise<PreviewDetails> {
   const currency = row.currency_code;
   const country = await countryOf(db, ctx, row);
   const totalsLines: TotalsLine<ResolvedItem['product']>[] = lines.map((line, index) => {
     const unit = unitPriceIn(line.price, currency, country);
-    if (!unit) throw invalidField([{ field: `items[${index}].price_id`, message: `price ${line.price_id} has no unit price in ${currency}` }]);
+    if (!unit)
+      throw invalidField([
+        { field: `items[${index}].price_id`, message: `price ${line.price_id} has no unit price in ${currency}` },
+      ]);
     return {
       price_id: line.price_id,
       quantity: line.quantity,
@@ -83,7 +100,12 @@ export async function previewDetails(db: Executor, ctx: Ctx, row: SubscriptionRo
     credit = (await availableCredit(db, ctx, row.customer_id, currency)) + creditAdjust;
     if (credit < 0n) credit = 0n;
   }
-  return computeTotals({ currency_code: currency, country_code: country, lines: totalsLines, available_credit: money(credit, currency) });
+  return computeTotals({
+    currency_code: currency,
+    country_code: country,
+    lines: totalsLines,
+    available_credit: money(credit, currency),
+  });
 }
 
 /**
@@ -111,18 +133,32 @@ function recurringLines(row: SubscriptionRow, period: TimePeriod | null): Resolv
 }
 
 /** `next_transaction`: the recurring items for the next period plus the lines waiting for the renewal. */
-export async function nextTransaction(db: Executor, ctx: Ctx, row: SubscriptionRow, creditAdjust = 0n): Promise<NextTransactionPreview | null> {
+export async function nextTransaction(
+  db: Executor,
+  ctx: Ctx,
+  row: SubscriptionRow,
+  creditAdjust = 0n,
+): Promise<NextTransactionPreview | null> {
   const period = nextBillingPeriod(stateOf(row));
   if (!period) return null;
   const lines = [...recurringLines(row, period), ...nextPeriodLines(row)];
-  return { billing_period: wirePeriod(period), details: await previewDetails(db, ctx, row, lines, creditAdjust), adjustments: [] };
+  return {
+    billing_period: wirePeriod(period),
+    details: await previewDetails(db, ctx, row, lines, creditAdjust),
+    adjustments: [],
+  };
 }
 
 /**
  * `recurring_transaction_details`: what the items cost each period, without proration, one-time charges or the
  * customer's credit balance, each line over the current billing period (Paddle's example shows rate "1" there).
  */
-export async function recurringTransactionDetails(db: Executor, ctx: Ctx, row: SubscriptionRow, now: Instant): Promise<PreviewDetails> {
+export async function recurringTransactionDetails(
+  db: Executor,
+  ctx: Ctx,
+  row: SubscriptionRow,
+  now: Instant,
+): Promise<PreviewDetails> {
   const state = stateOf(row);
   const period = state.current_billing_period ?? nextBillingPeriod(state) ?? firstPeriod(now, state.billing_cycle);
   return previewDetails(db, ctx, row, recurringLines(row, period), null);
@@ -135,6 +171,8 @@ export async function getSubscriptionWithIncludes(ctx: Ctx, viewer: Viewer, id: 
   return {
     ...entity,
     ...(include.has('next_transaction') ? { next_transaction: await nextTransaction(ctx.db, ctx, row) } : {}),
-    ...(include.has('recurring_transaction_details') ? { recurring_transaction_details: await recurringTransactionDetails(ctx.db, ctx, row, ctx.clock.now()) } : {}),
+    ...(include.has('recurring_transaction_details')
+      ? { recurring_transaction_details: await recurringTransactionDetails(ctx.db, ctx, row, ctx.clock.now()) }
+      : {}),
   };
 }

@@ -10,8 +10,14 @@ await forEachDialect((dialect) => {
   async function pastDueSubscription(): Promise<string> {
     const price = await aPrice(t(), { billing_cycle: MONTHLY });
     const { customer, address } = await aBuyer(t());
-    const txn = await aTransaction(t(), { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id });
-    const paid = await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, { body: { card_number: '4000002760003184' } });
+    const txn = await aTransaction(t(), {
+      items: [{ price_id: price.id, quantity: 1 }],
+      customer_id: customer.id,
+      address_id: address.id,
+    });
+    const paid = await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, {
+      body: { card_number: '4000002760003184' },
+    });
     const id = paid.body.data.subscription_id;
     await t().request('POST', '/test-helpers/clock/advance', { body: { by: 'P1M' } });
     const sub = await t().request('GET', `/subscriptions/${id}`);
@@ -20,20 +26,26 @@ await forEachDialect((dialect) => {
   }
 
   async function renewals(id: string) {
-    return (await t().request('GET', `/transactions?subscription_id=${id}&origin=subscription_recurring`)).body.data as Array<{ id: string; status: string }>;
+    return (await t().request('GET', `/transactions?subscription_id=${id}&origin=subscription_recurring`)).body
+      .data as Array<{ id: string; status: string }>;
   }
 
   describe('a past-due subscription that stops', () => {
     it('has its past-due renewal canceled when it is canceled', async () => {
       const id = await pastDueSubscription();
-      assert.deepEqual((await renewals(id)).map((txn) => txn.status), ['past_due']);
+      assert.deepEqual(
+        (await renewals(id)).map((txn) => txn.status),
+        ['past_due'],
+      );
       const canceled = await t().request('POST', `/subscriptions/${id}/cancel`, { body: {} });
       assertMatchesSpec('cancel-subscription', canceled);
       assert.equal(canceled.body.data.status, 'canceled');
       const [renewal] = await renewals(id);
       assert.equal(renewal!.status, 'canceled');
       const events = await t().db.selectFrom('events').selectAll().orderBy('id').execute();
-      const forRenewal = events.filter((event) => JSON.parse(event.data).id === renewal!.id).map((event) => event.event_type);
+      const forRenewal = events
+        .filter((event) => JSON.parse(event.data).id === renewal!.id)
+        .map((event) => event.event_type);
       assert.deepEqual(forRenewal.slice(-2), ['transaction.updated', 'transaction.canceled']);
     });
 
@@ -42,7 +54,10 @@ await forEachDialect((dialect) => {
       const paused = await t().request('POST', `/subscriptions/${id}/pause`, { body: {} });
       assertMatchesSpec('pause-subscription', paused);
       assert.equal(paused.body.data.status, 'paused');
-      assert.deepEqual((await renewals(id)).map((txn) => txn.status), ['canceled']);
+      assert.deepEqual(
+        (await renewals(id)).map((txn) => txn.status),
+        ['canceled'],
+      );
     });
   });
 });

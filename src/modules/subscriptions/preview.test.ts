@@ -83,13 +83,23 @@ await forEachDialect((dialect) => {
         [analytics.id, 1, '10000', '0', '10000', '1'],
         [vip.id, 1, '25000', '0', '25000', '1'],
       ]);
-      assert.deepEqual(data.recurring_transaction_details.line_items[0].proration.billing_period, sub.current_billing_period);
+      assert.deepEqual(
+        data.recurring_transaction_details.line_items[0].proration.billing_period,
+        sub.current_billing_period,
+      );
       assert.equal(data.recurring_transaction_details.totals.total, '95000');
       assert.equal(data.next_transaction.details.totals.total, '95000');
       assert.equal(data.next_transaction.billing_period.starts_at, sub.next_billed_at);
       assert.match(data.next_transaction.billing_period.ends_at, /^2030-07-10T12:01:46(\.\d+)?Z$/);
       // The previewed subscription: new items billed now, the kept one as it was.
-      assert.deepEqual(data.items.map((item: any) => [item.price.id, item.quantity]), [[seats.id, 20], [analytics.id, 1], [vip.id, 1]]);
+      assert.deepEqual(
+        data.items.map((item: any) => [item.price.id, item.quantity]),
+        [
+          [seats.id, 20],
+          [analytics.id, 1],
+          [vip.id, 1],
+        ],
+      );
       assert.equal(data.items[1].previously_billed_at, sub.items[1].previously_billed_at);
       assert.ok(Temporal.Instant.compare(instant(data.items[0].previously_billed_at), changeAt) >= 0);
       assert.equal(data.next_billed_at, sub.next_billed_at);
@@ -113,7 +123,10 @@ await forEachDialect((dialect) => {
       const { sub } = await k.subscribe([{ price: basic, quantity: 1 }]);
       await k.advance({ to: HALF });
       const data = await preview(k, sub.id, {
-        items: [{ price_id: basic.id, quantity: 1 }, { price_id: pro.id, quantity: 1 }],
+        items: [
+          { price_id: basic.id, quantity: 1 },
+          { price_id: pro.id, quantity: 1 },
+        ],
         proration_billing_mode: 'prorated_next_billing_period',
       });
       assert.equal(data.immediate_transaction, null);
@@ -132,7 +145,10 @@ await forEachDialect((dialect) => {
       const { k, basic, pro } = await setup();
       const { sub, customer } = await k.subscribe([{ price: pro, quantity: 1 }]);
       await k.advance({ to: HALF });
-      const data = await preview(k, sub.id, { items: [{ price_id: basic.id, quantity: 1 }], proration_billing_mode: 'prorated_immediately' });
+      const data = await preview(k, sub.id, {
+        items: [{ price_id: basic.id, quantity: 1 }],
+        proration_billing_mode: 'prorated_immediately',
+      });
       const totals = data.immediate_transaction.details.totals;
       assert.deepEqual([totals.total, totals.credit_to_balance, totals.grand_total], ['-1000', '1000', '0']);
       assert.deepEqual(data.update_summary, {
@@ -148,7 +164,10 @@ await forEachDialect((dialect) => {
     it('do_not_bill previews a zero summary; a change without items has none', async () => {
       const { k, basic, pro } = await setup();
       const { sub } = await k.subscribe([{ price: basic, quantity: 1 }]);
-      let data = await preview(k, sub.id, { items: [{ price_id: pro.id, quantity: 1 }], proration_billing_mode: 'do_not_bill' });
+      let data = await preview(k, sub.id, {
+        items: [{ price_id: pro.id, quantity: 1 }],
+        proration_billing_mode: 'do_not_bill',
+      });
       assert.equal(data.immediate_transaction, null);
       assert.deepEqual(data.update_summary, {
         credit: { amount: '0', currency_code: 'USD' },
@@ -167,11 +186,39 @@ await forEachDialect((dialect) => {
       const { k, basic, pro } = await setup();
       const { sub } = await k.subscribe([{ price: basic, quantity: 1 }]);
       const items = [{ price_id: pro.id, quantity: 1 }];
-      assertPaddleError(await k.request('PATCH', `/subscriptions/${sub.id}/preview`, { items }), 400, 'subscription_items_update_missing_proration_billing_mode');
-      assertPaddleError(await k.request('PATCH', `/subscriptions/${sub.id}/preview`, { items: [{ price_id: pro.id }], proration_billing_mode: 'do_not_bill' }), 400, 'subscription_quantity_missing_for_new_items');
-      assert.equal((await k.request('POST', `/subscriptions/${sub.id}/cancel`, { effective_from: 'immediately' })).status, 200);
-      assertPaddleError(await k.request('PATCH', `/subscriptions/${sub.id}/preview`, { items, proration_billing_mode: 'prorated_immediately' }), 400, 'subscription_update_when_canceled');
-      assertPaddleError(await k.request('PATCH', '/subscriptions/sub_01hv0000000000000000000000/preview', { items, proration_billing_mode: 'do_not_bill' }), 404, 'not_found');
+      assertPaddleError(
+        await k.request('PATCH', `/subscriptions/${sub.id}/preview`, { items }),
+        400,
+        'subscription_items_update_missing_proration_billing_mode',
+      );
+      assertPaddleError(
+        await k.request('PATCH', `/subscriptions/${sub.id}/preview`, {
+          items: [{ price_id: pro.id }],
+          proration_billing_mode: 'do_not_bill',
+        }),
+        400,
+        'subscription_quantity_missing_for_new_items',
+      );
+      assert.equal(
+        (await k.request('POST', `/subscriptions/${sub.id}/cancel`, { effective_from: 'immediately' })).status,
+        200,
+      );
+      assertPaddleError(
+        await k.request('PATCH', `/subscriptions/${sub.id}/preview`, {
+          items,
+          proration_billing_mode: 'prorated_immediately',
+        }),
+        400,
+        'subscription_update_when_canceled',
+      );
+      assertPaddleError(
+        await k.request('PATCH', '/subscriptions/sub_01hv0000000000000000000000/preview', {
+          items,
+          proration_billing_mode: 'do_not_bill',
+        }),
+        404,
+        'not_found',
+      );
     });
 
     it('needs only subscription.read (the update needs subscription.write); another seller gets 404', async () => {
@@ -185,9 +232,17 @@ await forEachDialect((dialect) => {
       const res = await t().request('PATCH', `/subscriptions/${sub.id}/preview`, { body, key: reader });
       assertMatchesSpec('preview-subscription-update', res);
       assert.equal(res.body.data.immediate_transaction.details.totals.total, '3000');
-      assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}`, { body, key: reader }), 403, 'forbidden');
+      assertPaddleError(
+        await t().request('PATCH', `/subscriptions/${sub.id}`, { body, key: reader }),
+        403,
+        'forbidden',
+      );
       const nobody = await t().createKey('sandbox', ['transaction.read'], sellerId);
-      assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}/preview`, { body, key: nobody }), 403, 'forbidden');
+      assertPaddleError(
+        await t().request('PATCH', `/subscriptions/${sub.id}/preview`, { body, key: nobody }),
+        403,
+        'forbidden',
+      );
       assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}/preview`, { body }), 404, 'not_found');
     });
 
@@ -197,7 +252,10 @@ await forEachDialect((dialect) => {
       await k.advance({ to: HALF });
       const paddle = new Paddle(key, { environment: t().baseUrl as never });
       const previewed = await paddle.subscriptions.previewUpdate(sub.id, {
-        items: [{ priceId: basic.id, quantity: 2 }, { priceId: pro.id, quantity: 1 }],
+        items: [
+          { priceId: basic.id, quantity: 2 },
+          { priceId: pro.id, quantity: 1 },
+        ],
         prorationBillingMode: 'prorated_immediately',
       });
       assert.equal(previewed.immediateTransaction?.details?.totals?.total, '1500');
@@ -226,14 +284,21 @@ await forEachDialect((dialect) => {
       assert.deepEqual(data.next_transaction.adjustments, []);
       assert.equal(data.next_transaction.details.totals.fee, null);
       assert.deepEqual(lines(data.recurring_transaction_details), [[basic.id, 3, '3000', '600', '3600', '1']]);
-      assert.deepEqual(data.recurring_transaction_details.line_items[0].proration.billing_period, sub.current_billing_period);
+      assert.deepEqual(
+        data.recurring_transaction_details.line_items[0].proration.billing_period,
+        sub.current_billing_period,
+      );
       const plain = await k.get(sub.id);
       assert.equal('next_transaction' in plain, false);
       assert.equal('recurring_transaction_details' in plain, false);
 
       const reader = await t().createKey('sandbox', ['subscription.read'], sellerId);
       for (const include of ['next_transaction', 'recurring_transaction_details']) {
-        assertPaddleError(await t().request('GET', `/subscriptions/${sub.id}?include=${include}`, { key: reader }), 403, 'forbidden');
+        assertPaddleError(
+          await t().request('GET', `/subscriptions/${sub.id}?include=${include}`, { key: reader }),
+          403,
+          'forbidden',
+        );
       }
       const both = await t().createKey('sandbox', ['subscription.read', 'transaction.read'], sellerId);
       const allowed = await t().request('GET', `/subscriptions/${sub.id}?include=next_transaction`, { key: both });
@@ -257,11 +322,17 @@ await forEachDialect((dialect) => {
       assert.equal((await k.get(pausing.id, include)).next_transaction, null);
 
       const paused = (await k.subscribe([{ price: basic, quantity: 1 }])).sub;
-      assert.equal((await k.request('POST', `/subscriptions/${paused.id}/pause`, { effective_from: 'immediately' })).status, 200);
+      assert.equal(
+        (await k.request('POST', `/subscriptions/${paused.id}/pause`, { effective_from: 'immediately' })).status,
+        200,
+      );
       assert.equal((await k.get(paused.id, include)).next_transaction, null);
       // With a resume date, the next transaction is the new period the resume bills.
       const resumeAt = instant(APRIL).add({ hours: 24 * 40 });
-      assert.equal((await k.request('POST', `/subscriptions/${paused.id}/resume`, { effective_from: resumeAt.toString() })).status, 200);
+      assert.equal(
+        (await k.request('POST', `/subscriptions/${paused.id}/resume`, { effective_from: resumeAt.toString() })).status,
+        200,
+      );
       data = await k.get(paused.id, include);
       assert.equal(instant(data.next_transaction.billing_period.starts_at).toString(), resumeAt.toString());
       assert.equal(data.next_transaction.details.totals.total, '1000');

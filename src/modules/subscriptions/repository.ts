@@ -18,7 +18,12 @@ export async function findSubscription(db: Executor, tenant: Tenant, id: string)
   return findById<SubscriptionRow>(db, 'subscriptions', tenant, id);
 }
 
-export async function lockSubscription(db: Executor, tenant: Tenant, id: string, dialect: 'sqlite' | 'postgres'): Promise<SubscriptionRow | undefined> {
+export async function lockSubscription(
+  db: Executor,
+  tenant: Tenant,
+  id: string,
+  dialect: 'sqlite' | 'postgres',
+): Promise<SubscriptionRow | undefined> {
   return lockById<SubscriptionRow>(db, 'subscriptions', tenant, id, dialect);
 }
 
@@ -26,15 +31,29 @@ export async function lockSubscription(db: Executor, tenant: Tenant, id: string,
  * Claims a subscription for due work: locked for this transaction, or undefined when another process holds it
  * (PostgreSQL `FOR UPDATE SKIP LOCKED`; SQLite serialises writers, so the row is simply read).
  */
-export async function claimSubscription(db: Executor, tenant: Tenant, id: string, dialect: 'sqlite' | 'postgres'): Promise<SubscriptionRow | undefined> {
+export async function claimSubscription(
+  db: Executor,
+  tenant: Tenant,
+  id: string,
+  dialect: 'sqlite' | 'postgres',
+): Promise<SubscriptionRow | undefined> {
   return lockById<SubscriptionRow>(db, 'subscriptions', tenant, id, dialect, { skipLocked: true });
 }
 
-export async function findSubscriptionByOriginTransaction(db: Executor, tenant: Tenant, transactionId: string): Promise<SubscriptionRow | undefined> {
+export async function findSubscriptionByOriginTransaction(
+  db: Executor,
+  tenant: Tenant,
+  transactionId: string,
+): Promise<SubscriptionRow | undefined> {
   return tenantRows(db, 'subscriptions', tenant).where('origin_transaction_id', '=', transactionId).executeTakeFirst();
 }
 
-export async function listSubscriptions(db: Executor, tenant: Tenant, filters: SubscriptionFilters, page: PageRequest): Promise<Page<SubscriptionRow>> {
+export async function listSubscriptions(
+  db: Executor,
+  tenant: Tenant,
+  filters: SubscriptionFilters,
+  page: PageRequest,
+): Promise<Page<SubscriptionRow>> {
   let query = tenantRows(db, 'subscriptions', tenant);
   if (filters.id) query = query.where('id', 'in', filters.id);
   if (filters.customer_id) query = query.where('customer_id', 'in', filters.customer_id);
@@ -44,11 +63,15 @@ export async function listSubscriptions(db: Executor, tenant: Tenant, filters: S
   if (filters.price_id) {
     // @NOTE items are JSON text; a price id is a unique token, so a containment match is exact enough.
     const ids = filters.price_id;
-    query = query.where((eb) => eb.or(ids.map((id) => eb('items', 'like', `%"id":"${id.replace(/[^a-z0-9_]/g, '')}"%`))));
+    query = query.where((eb) =>
+      eb.or(ids.map((id) => eb('items', 'like', `%"id":"${id.replace(/[^a-z0-9_]/g, '')}"%`))),
+    );
   }
   if (filters.scheduled_change_action) {
     const actions = filters.scheduled_change_action;
-    query = query.where((eb) => eb.or(actions.map((action) => eb('scheduled_change', 'like', `{"action":"${action.replace(/[^a-z]/g, '')}"%`))));
+    query = query.where((eb) =>
+      eb.or(actions.map((action) => eb('scheduled_change', 'like', `{"action":"${action.replace(/[^a-z]/g, '')}"%`))),
+    );
   }
   return fetchPage(db, 'subscriptions', query, page);
 }

@@ -5,14 +5,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
-import { aBuyer, aBusiness, aCustomer, anAddress, aPrice, aTransaction, MONTHLY } from '../../../test/support/builders.js';
+import {
+  aBuyer,
+  aBusiness,
+  aCustomer,
+  anAddress,
+  aPrice,
+  aTransaction,
+  MONTHLY,
+} from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { Temporal, toStoredTime, toWireTime } from '../../kernel/time.js';
 import { verifyPortalToken } from '../customer-portal/tokens.js';
 
 const SANDBOX_PORTAL = 'https://sandbox-portal.paddock.test';
 const LIVE_PORTAL = 'https://portal.paddock.test';
-const MANUAL = { enable_checkout: false, purchase_order_number: 'PO-7', additional_information: null, payment_terms: { interval: 'day', frequency: 14 } };
+const MANUAL = {
+  enable_checkout: false,
+  purchase_order_number: 'PO-7',
+  additional_information: null,
+  payment_terms: { interval: 'day', frequency: 14 },
+};
 
 /** Paddle's `subscription_creation` simulator scenario (paddle-behaviour.md 6.6). */
 const PADDLE_CREATION = [
@@ -31,10 +44,15 @@ const PADDLE_CREATION = [
 ];
 
 const instant = (wire: string) => Temporal.Instant.from(wire);
-const plusMonths = (wire: string, months: number) => instant(wire).toZonedDateTimeISO('UTC').add({ months }).toInstant();
+const plusMonths = (wire: string, months: number) =>
+  instant(wire).toZonedDateTimeISO('UTC').add({ months }).toInstant();
 /** A transaction's billing_period in wire form (transactions/serialize.ts sends the stored form; see the report). */
-const period = (p: { starts_at: string; ends_at: string }) => ({ starts_at: toWireTime(toStoredTime(instant(p.starts_at))), ends_at: toWireTime(toStoredTime(instant(p.ends_at))) });
-const same = (wire: string | null, expected: Temporal.Instant) => wire !== null && Temporal.Instant.compare(instant(wire), expected) === 0;
+const period = (p: { starts_at: string; ends_at: string }) => ({
+  starts_at: toWireTime(toStoredTime(instant(p.starts_at))),
+  ends_at: toWireTime(toStoredTime(instant(p.ends_at))),
+});
+const same = (wire: string | null, expected: Temporal.Instant) =>
+  wire !== null && Temporal.Instant.compare(instant(wire), expected) === 0;
 
 function jwtClaims(token: string): Record<string, unknown> {
   assert.match(token, /^pga_[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -42,16 +60,26 @@ function jwtClaims(token: string): Record<string, unknown> {
 }
 
 await forEachDialect((dialect) => {
-  const t = useTestApp(dialect, { PADDOCK_SANDBOX_CUSTOMER_PORTAL_URL: SANDBOX_PORTAL, PADDOCK_CUSTOMER_PORTAL_URL: LIVE_PORTAL });
+  const t = useTestApp(dialect, {
+    PADDOCK_SANDBOX_CUSTOMER_PORTAL_URL: SANDBOX_PORTAL,
+    PADDOCK_CUSTOMER_PORTAL_URL: LIVE_PORTAL,
+  });
 
   async function portal(environment: 'sandbox' | 'live', sellerId = 'sel_default') {
-    return t().db.selectFrom('seller_environments').selectAll().where('seller_id', '=', sellerId).where('environment', '=', environment).executeTakeFirstOrThrow();
+    return t()
+      .db.selectFrom('seller_environments')
+      .selectAll()
+      .where('seller_id', '=', sellerId)
+      .where('environment', '=', environment)
+      .executeTakeFirstOrThrow();
   }
 
   /** Events whose entity is one of `ids`, oldest first, with their payloads. */
   async function eventsFor(...ids: string[]): Promise<Array<{ type: string; data: any }>> {
     const rows = await t().db.selectFrom('events').selectAll().orderBy('id', 'asc').execute();
-    return rows.map((row) => ({ type: row.event_type, data: JSON.parse(row.data) })).filter((event) => ids.includes(event.data.id));
+    return rows
+      .map((row) => ({ type: row.event_type, data: JSON.parse(row.data) }))
+      .filter((event) => ids.includes(event.data.id));
   }
   const typesFor = async (...ids: string[]) => (await eventsFor(...ids)).map((event) => event.type);
 
@@ -65,16 +93,33 @@ await forEachDialect((dialect) => {
   }
 
   /** A paid checkout of a monthly price: the subscription it made, as the API answers it. */
-  async function subscribe(options: { key?: string; price?: any; quantity?: number; card?: string; custom_data?: unknown; buyer?: { customer: any; address: any } } = {}) {
+  async function subscribe(
+    options: {
+      key?: string;
+      price?: any;
+      quantity?: number;
+      card?: string;
+      custom_data?: unknown;
+      buyer?: { customer: any; address: any };
+    } = {},
+  ) {
     const key = options.key;
     const price = options.price ?? (await aPrice(t(), { billing_cycle: MONTHLY }, key));
     const buyer = options.buyer ?? (await aBuyer(t(), 'GB', key));
     const txn = await aTransaction(
       t(),
-      { items: [{ price_id: price.id, quantity: options.quantity ?? 1 }], customer_id: buyer.customer.id, address_id: buyer.address.id, ...(options.custom_data ? { custom_data: options.custom_data } : {}) },
+      {
+        items: [{ price_id: price.id, quantity: options.quantity ?? 1 }],
+        customer_id: buyer.customer.id,
+        address_id: buyer.address.id,
+        ...(options.custom_data ? { custom_data: options.custom_data } : {}),
+      },
       key,
     );
-    const paid = await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, { body: options.card ? { card_number: options.card } : {}, ...(key ? { key } : {}) });
+    const paid = await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, {
+      body: options.card ? { card_number: options.card } : {},
+      ...(key ? { key } : {}),
+    });
     assert.equal(paid.status, 200, paid.text);
     assert.match(paid.body.data.subscription_id, /^sub_[a-z\d]{26}$/);
     const got = await t().request('GET', `/subscriptions/${paid.body.data.subscription_id}`, key ? { key } : {});
@@ -88,10 +133,20 @@ await forEachDialect((dialect) => {
     const { customer, address } = await aBuyer(t(), 'US', key);
     const txn = await aTransaction(
       t(),
-      { items: [{ price_id: price.id, quantity: 3 }], customer_id: customer.id, address_id: address.id, collection_mode: 'manual', billing_details: MANUAL, custom_data: { po: 7 } },
+      {
+        items: [{ price_id: price.id, quantity: 3 }],
+        customer_id: customer.id,
+        address_id: address.id,
+        collection_mode: 'manual',
+        billing_details: MANUAL,
+        custom_data: { po: 7 },
+      },
       key,
     );
-    const billed = await t().request('PATCH', `/transactions/${txn.id}`, { body: { status: 'billed' }, ...(key ? { key } : {}) });
+    const billed = await t().request('PATCH', `/transactions/${txn.id}`, {
+      body: { status: 'billed' },
+      ...(key ? { key } : {}),
+    });
     assert.equal(billed.status, 200, billed.text);
     assert.match(billed.body.data.subscription_id ?? '', /^sub_/, billed.text);
     const got = await t().request('GET', `/subscriptions/${billed.body.data.subscription_id}`, key ? { key } : {});
@@ -100,7 +155,11 @@ await forEachDialect((dialect) => {
   }
 
   async function recurringTransactions(subscriptionId: string, key?: string) {
-    const res = await t().request('GET', `/transactions?subscription_id=${subscriptionId}&origin=subscription_recurring&order_by=id[ASC]`, key ? { key } : {});
+    const res = await t().request(
+      'GET',
+      `/transactions?subscription_id=${subscriptionId}&origin=subscription_recurring&order_by=id[ASC]`,
+      key ? { key } : {},
+    );
     assert.equal(res.status, 200, res.text);
     return res.body.data as any[];
   }
@@ -112,14 +171,21 @@ await forEachDialect((dialect) => {
       const draft = await aTransaction(t(), { items: [{ price_id: price.id, quantity: 1 }] });
       const customer = await aCustomer(t());
       const address = await anAddress(t(), customer.id);
-      const ready = await t().request('PATCH', `/transactions/${draft.id}`, { body: { customer_id: customer.id, address_id: address.id } });
+      const ready = await t().request('PATCH', `/transactions/${draft.id}`, {
+        body: { customer_id: customer.id, address_id: address.id },
+      });
       assert.equal(ready.body.data.status, 'ready');
-      const paid = await t().request('POST', `/test-helpers/transactions/${draft.id}/pay`, { body: { card_number: '4242 4242 4242 4242' } });
+      const paid = await t().request('POST', `/test-helpers/transactions/${draft.id}/pay`, {
+        body: { card_number: '4242 4242 4242 4242' },
+      });
       assert.equal(paid.body.data.status, 'completed');
       const subId = paid.body.data.subscription_id;
 
       const events = await eventsFor(draft.id, customer.id, address.id, subId);
-      assert.deepEqual(events.map((event) => event.type), PADDLE_CREATION);
+      assert.deepEqual(
+        events.map((event) => event.type),
+        PADDLE_CREATION,
+      );
 
       const created = events.find((event) => event.type === 'subscription.created')!;
       assert.equal(created.data.transaction_id, draft.id);
@@ -128,11 +194,15 @@ await forEachDialect((dialect) => {
       assert.equal(activated.data.transaction_id, undefined);
       const completed = events.find((event) => event.type === 'transaction.completed')!;
       assert.equal(completed.data.subscription_id, subId);
-      for (const event of events.filter((e) => e.type.startsWith('subscription.'))) assert.equal('management_urls' in event.data, false);
+      for (const event of events.filter((e) => e.type.startsWith('subscription.')))
+        assert.equal('management_urls' in event.data, false);
     });
 
     it('answers the complete entity: snapshots, cycle, period anchored to the start instant, custom data', async () => {
-      const { sub, txn, price, customer, address } = await subscribe({ quantity: 2, custom_data: { crm: 'acme-42', seats: [1, 2] } });
+      const { sub, txn, price, customer, address } = await subscribe({
+        quantity: 2,
+        custom_data: { crm: 'acme-42', seats: [1, 2] },
+      });
       assert.match(sub.id, /^sub_[a-z\d]{26}$/);
       assert.equal(sub.status, 'active');
       assert.equal(sub.customer_id, customer.id);
@@ -183,7 +253,10 @@ await forEachDialect((dialect) => {
       const { customer, address } = await aBuyer(t());
       const business = await aBusiness(t(), customer.id);
       const txn = await aTransaction(t(), {
-        items: [{ price_id: price.id, quantity: 1 }, { price_id: oneTime.id, quantity: 1 }],
+        items: [
+          { price_id: price.id, quantity: 1 },
+          { price_id: oneTime.id, quantity: 1 },
+        ],
         customer_id: customer.id,
         address_id: address.id,
         business_id: business.id,
@@ -192,7 +265,10 @@ await forEachDialect((dialect) => {
       const sub = (await t().request('GET', `/subscriptions/${paid.body.data.subscription_id}`)).body.data;
       assert.equal(sub.business_id, business.id);
       // Only recurring items become subscription items.
-      assert.deepEqual(sub.items.map((item: any) => item.price.id), [price.id]);
+      assert.deepEqual(
+        sub.items.map((item: any) => item.price.id),
+        [price.id],
+      );
       // Paying again is refused and makes no second subscription.
       const twice = await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, { body: {} });
       assert.equal(twice.status, 400);
@@ -203,7 +279,11 @@ await forEachDialect((dialect) => {
     it('makes no subscription for a one-time purchase', async () => {
       const oneTime = await aPrice(t(), {});
       const { customer, address } = await aBuyer(t());
-      const txn = await aTransaction(t(), { items: [{ price_id: oneTime.id, quantity: 1 }], customer_id: customer.id, address_id: address.id });
+      const txn = await aTransaction(t(), {
+        items: [{ price_id: oneTime.id, quantity: 1 }],
+        customer_id: customer.id,
+        address_id: address.id,
+      });
       const paid = await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, { body: {} });
       assert.equal(paid.body.data.status, 'completed');
       assert.equal(paid.body.data.subscription_id, null);
@@ -213,7 +293,15 @@ await forEachDialect((dialect) => {
 
   describe('trials', () => {
     async function trialSubscription(key: string) {
-      const price = await aPrice(t(), { billing_cycle: MONTHLY, trial_period: { interval: 'day', frequency: 14 }, unit_price: { amount: '2500', currency_code: 'USD' } }, key);
+      const price = await aPrice(
+        t(),
+        {
+          billing_cycle: MONTHLY,
+          trial_period: { interval: 'day', frequency: 14 },
+          unit_price: { amount: '2500', currency_code: 'USD' },
+        },
+        key,
+      );
       return subscribe({ key, price });
     }
 
@@ -234,7 +322,12 @@ await forEachDialect((dialect) => {
       assert.equal(txn.subscription_id, sub.id);
       // The checkout charged nothing for the trial; the trial's end bills the first period.
       assert.equal(txn.details.totals.grand_total, '0');
-      const events = await t().db.selectFrom('events').select(['event_type', 'data']).where('seller_id', '=', `sel_trial1_${dialect}`).orderBy('id', 'asc').execute();
+      const events = await t()
+        .db.selectFrom('events')
+        .select(['event_type', 'data'])
+        .where('seller_id', '=', `sel_trial1_${dialect}`)
+        .orderBy('id', 'asc')
+        .execute();
       assert.deepEqual(
         events.filter((event) => JSON.parse(event.data).id === sub.id).map((event) => event.event_type),
         ['subscription.created', 'subscription.trialing'],
@@ -250,8 +343,13 @@ await forEachDialect((dialect) => {
       const active = res.body.data;
       assert.equal(active.status, 'active');
       assert.equal(active.started_at, sub.started_at);
-      assert.ok(Temporal.Instant.compare(instant(active.first_billed_at), instant(sub.started_at).add({ hours: 47 })) > 0);
-      assert.deepEqual(active.current_billing_period, { starts_at: active.first_billed_at, ends_at: active.next_billed_at });
+      assert.ok(
+        Temporal.Instant.compare(instant(active.first_billed_at), instant(sub.started_at).add({ hours: 47 })) > 0,
+      );
+      assert.deepEqual(active.current_billing_period, {
+        starts_at: active.first_billed_at,
+        ends_at: active.next_billed_at,
+      });
       assert.ok(same(active.next_billed_at, plusMonths(active.first_billed_at, 1)));
       assert.equal(active.items[0].status, 'active');
       assert.equal(active.items[0].previously_billed_at, active.first_billed_at);
@@ -264,7 +362,11 @@ await forEachDialect((dialect) => {
       assert.deepEqual(period(charge.billing_period), active.current_billing_period);
       assert.equal(charge.payments[0].status, 'captured');
 
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/activate`, { key: seller.sandbox }), 400, 'subscription_cannot_activate');
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/activate`, { key: seller.sandbox }),
+        400,
+        'subscription_cannot_activate',
+      );
     });
 
     it('at the trial end the clock charges the first period and the subscription turns active', async () => {
@@ -275,13 +377,23 @@ await forEachDialect((dialect) => {
       const active = res.body.data;
       assert.equal(active.status, 'active');
       assert.equal(active.first_billed_at, sub.next_billed_at);
-      assert.deepEqual(active.current_billing_period, { starts_at: sub.next_billed_at, ends_at: active.next_billed_at });
+      assert.deepEqual(active.current_billing_period, {
+        starts_at: sub.next_billed_at,
+        ends_at: active.next_billed_at,
+      });
       assert.ok(same(active.next_billed_at, plusMonths(sub.next_billed_at, 1)));
       assert.equal(active.items[0].status, 'active');
       const [charge] = await recurringTransactions(sub.id, seller.sandbox);
       assert.equal(charge.status, 'completed');
       assert.deepEqual(period(charge.billing_period), active.current_billing_period);
-      const types = (await t().db.selectFrom('events').select(['event_type', 'data']).where('seller_id', '=', `sel_trial3_${dialect}`).orderBy('id', 'asc').execute())
+      const types = (
+        await t()
+          .db.selectFrom('events')
+          .select(['event_type', 'data'])
+          .where('seller_id', '=', `sel_trial3_${dialect}`)
+          .orderBy('id', 'asc')
+          .execute()
+      )
         .filter((event) => JSON.parse(event.data).id === sub.id)
         .map((event) => event.event_type);
       assert.deepEqual(types.slice(-2), ['subscription.updated', 'subscription.activated']);
@@ -299,7 +411,10 @@ await forEachDialect((dialect) => {
       assert.equal(sub.items[0].quantity, 3);
       assert.equal(sub.management_urls.update_payment_method, null);
       const cpl = (await portal('sandbox')).portal_id;
-      assert.match(sub.management_urls.cancel, new RegExp(`^${SANDBOX_PORTAL}/${cpl}\\?action=cancel_subscription&subscription_id=${sub.id}&token=pga_`));
+      assert.match(
+        sub.management_urls.cancel,
+        new RegExp(`^${SANDBOX_PORTAL}/${cpl}\\?action=cancel_subscription&subscription_id=${sub.id}&token=pga_`),
+      );
       assert.equal(txn.status, 'billed');
       const created = (await eventsFor(sub.id)).find((event) => event.type === 'subscription.created');
       assert.equal(created?.data.transaction_id, txn.id);
@@ -336,14 +451,25 @@ await forEachDialect((dialect) => {
         assert.deepEqual([...cancel.searchParams.keys()], ['action', 'subscription_id', 'token']);
         assert.equal(`${cancel.origin}${cancel.pathname}`, `${SANDBOX_PORTAL}/${cpl}`);
         const token = cancel.searchParams.get('token')!;
-        assert.equal(urls.cancel, `${SANDBOX_PORTAL}/${cpl}?action=cancel_subscription&subscription_id=${sub.id}&token=${token}`);
-        assert.equal(urls.update_payment_method, `${SANDBOX_PORTAL}/${cpl}?action=update_subscription_payment_method&subscription_id=${sub.id}&token=${token}`);
+        assert.equal(
+          urls.cancel,
+          `${SANDBOX_PORTAL}/${cpl}?action=cancel_subscription&subscription_id=${sub.id}&token=${token}`,
+        );
+        assert.equal(
+          urls.update_payment_method,
+          `${SANDBOX_PORTAL}/${cpl}?action=update_subscription_payment_method&subscription_id=${sub.id}&token=${token}`,
+        );
         assert.equal(update.searchParams.get('token'), token);
         const claims = jwtClaims(token);
         assert.equal(claims.sub, customer.id);
         assert.match(String(claims.id), /^pga_[a-z\d]{26}$/);
         assert.equal(Number(claims.exp) - Number(claims.iat), 86400);
-        const checked = await verifyPortalToken(secret, token, { seller_id: 'sel_default', environment: 'sandbox' }, await now());
+        const checked = await verifyPortalToken(
+          secret,
+          token,
+          { seller_id: 'sel_default', environment: 'sandbox' },
+          await now(),
+        );
         assert.equal(checked.ok, true);
         tokens.push(token);
       }
@@ -352,13 +478,24 @@ await forEachDialect((dialect) => {
       const token = tokens[0]!;
       const sandbox = { seller_id: 'sel_default', environment: 'sandbox' as const };
       const later = await now();
-      assert.deepEqual(await verifyPortalToken(secret, token, sandbox, later.add({ hours: 24, seconds: 5 })), { ok: false, reason: 'expired' });
+      assert.deepEqual(await verifyPortalToken(secret, token, sandbox, later.add({ hours: 24, seconds: 5 })), {
+        ok: false,
+        reason: 'expired',
+      });
       assert.equal((await verifyPortalToken(secret, token, { ...sandbox, environment: 'live' }, later)).ok, false);
       assert.equal((await verifyPortalToken(secret, token, { ...sandbox, seller_id: 'sel_other' }, later)).ok, false);
-      assert.equal((await verifyPortalToken((await portal('live')).portal_signing_secret, token, sandbox, later)).ok, false);
-      assert.deepEqual(await verifyPortalToken(secret, token.slice(4), sandbox, later), { ok: false, reason: 'malformed' });
+      assert.equal(
+        (await verifyPortalToken((await portal('live')).portal_signing_secret, token, sandbox, later)).ok,
+        false,
+      );
+      assert.deepEqual(await verifyPortalToken(secret, token.slice(4), sandbox, later), {
+        ok: false,
+        reason: 'malformed',
+      });
       // The cancel response carries links too.
-      const canceled = await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: { effective_from: 'immediately' } });
+      const canceled = await t().request('POST', `/subscriptions/${sub.id}/cancel`, {
+        body: { effective_from: 'immediately' },
+      });
       assert.match(canceled.body.data.management_urls.cancel, /&token=pga_/);
       assert.match(canceled.body.data.management_urls.update_payment_method, /&token=pga_/);
     });
@@ -368,13 +505,24 @@ await forEachDialect((dialect) => {
       const { portal_id: liveCpl, portal_signing_secret: secret } = await portal('live');
       assert.notEqual(liveCpl, (await portal('sandbox')).portal_id);
       const token = new URL(sub.management_urls.cancel).searchParams.get('token')!;
-      assert.equal(sub.management_urls.cancel, `${LIVE_PORTAL}/${liveCpl}?action=cancel_subscription&subscription_id=${sub.id}&token=${token}`);
+      assert.equal(
+        sub.management_urls.cancel,
+        `${LIVE_PORTAL}/${liveCpl}?action=cancel_subscription&subscription_id=${sub.id}&token=${token}`,
+      );
       assert.equal(sub.management_urls.update_payment_method, null);
-      const checked = await verifyPortalToken(secret, token, { seller_id: 'sel_default', environment: 'live' }, t().clock.now());
+      const checked = await verifyPortalToken(
+        secret,
+        token,
+        { seller_id: 'sel_default', environment: 'live' },
+        t().clock.now(),
+      );
       assert.equal(checked.ok, true);
       const plainKey = await t().createKey('live', ['subscription.read']);
       const plain = await t().request('GET', `/subscriptions/${sub.id}`, { key: plainKey });
-      assert.deepEqual(plain.body.data.management_urls, { update_payment_method: null, cancel: `${LIVE_PORTAL}/${liveCpl}?action=cancel_subscription&subscription_id=${sub.id}` });
+      assert.deepEqual(plain.body.data.management_urls, {
+        update_payment_method: null,
+        cancel: `${LIVE_PORTAL}/${liveCpl}?action=cancel_subscription&subscription_id=${sub.id}`,
+      });
       // A sandbox key cannot see it.
       assertPaddleError(await t().request('GET', `/subscriptions/${sub.id}`), 404, 'not_found');
     });
@@ -383,7 +531,11 @@ await forEachDialect((dialect) => {
       const { sub } = await subscribe();
       await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { custom_data: { a: 1 } } });
       await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: { effective_from: 'immediately' } });
-      const rows = await t().db.selectFrom('events').selectAll().where('event_type', 'like', 'subscription.%').execute();
+      const rows = await t()
+        .db.selectFrom('events')
+        .selectAll()
+        .where('event_type', 'like', 'subscription.%')
+        .execute();
       assert.ok(rows.length >= 4);
       for (const row of rows) {
         assert.equal(row.data.includes('management_urls'), false, row.event_type);
@@ -432,7 +584,10 @@ await forEachDialect((dialect) => {
       const next = new URL(page1.body.meta.pagination.next);
       assert.equal(next.searchParams.get('after'), b.id);
       const page2 = await t().request('GET', `${next.pathname}${next.search}`, { key });
-      assert.deepEqual(page2.body.data.map((s: any) => s.id), [a.id]);
+      assert.deepEqual(
+        page2.body.data.map((s: any) => s.id),
+        [a.id],
+      );
       assert.equal(page2.body.meta.pagination.has_more, false);
     });
 
@@ -442,7 +597,11 @@ await forEachDialect((dialect) => {
       assertPaddleError(await t().request('GET', '/subscriptions/not-an-id'), 404, 'not_found');
       const other = await t().createSeller(`sel_other_${dialect}`);
       assertPaddleError(await t().request('GET', `/subscriptions/${sub.id}`, { key: other.sandbox }), 404, 'not_found');
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/cancel`, { key: other.sandbox, body: {} }), 404, 'not_found');
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/cancel`, { key: other.sandbox, body: {} }),
+        404,
+        'not_found',
+      );
       assert.deepEqual((await t().request('GET', '/subscriptions', { key: other.sandbox })).body.data, []);
       assert.deepEqual((await t().request('GET', `/subscriptions?id=${sub.id}`, { key: t().keys.live })).body.data, []);
       assertPaddleError(await t().request('GET', '/subscriptions?status=gone'), 400, 'invalid_field');
@@ -452,7 +611,13 @@ await forEachDialect((dialect) => {
       assertPaddleError(await t().request('GET', '/subscriptions', { key: noRead }), 403, 'forbidden');
       assertPaddleError(await t().request('GET', `/subscriptions/${sub.id}`, { key: noRead }), 403, 'forbidden');
       const readOnly = await t().createKey('sandbox', ['subscription.read']);
-      for (const [method, path] of [['POST', 'cancel'], ['POST', 'pause'], ['POST', 'resume'], ['POST', 'activate'], ['PATCH', '']] as const) {
+      for (const [method, path] of [
+        ['POST', 'cancel'],
+        ['POST', 'pause'],
+        ['POST', 'resume'],
+        ['POST', 'activate'],
+        ['PATCH', ''],
+      ] as const) {
         const url = path ? `/subscriptions/${sub.id}/${path}` : `/subscriptions/${sub.id}`;
         assertPaddleError(await t().request(method, url, { key: readOnly, body: {} }), 403, 'forbidden');
       }
@@ -467,15 +632,33 @@ await forEachDialect((dialect) => {
       assertMatchesSpec('cancel-subscription', res);
       const scheduled = res.body.data;
       assert.equal(scheduled.status, 'active');
-      assert.deepEqual(scheduled.scheduled_change, { action: 'cancel', effective_at: sub.next_billed_at, resume_at: null });
+      assert.deepEqual(scheduled.scheduled_change, {
+        action: 'cancel',
+        effective_at: sub.next_billed_at,
+        resume_at: null,
+      });
       assert.equal(scheduled.next_billed_at, null);
       assert.equal(scheduled.items[0].next_billed_at, null);
       assert.deepEqual(scheduled.current_billing_period, sub.current_billing_period);
       assert.equal(scheduled.canceled_at, null);
-      assert.deepEqual(await typesFor(sub.id), ['subscription.created', 'subscription.activated', 'subscription.updated']);
+      assert.deepEqual(await typesFor(sub.id), [
+        'subscription.created',
+        'subscription.activated',
+        'subscription.updated',
+      ]);
 
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: { effective_from: 'next_billing_period' } }), 400, 'subscription_locked_pending_changes');
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/pause`, { body: {} }), 400, 'subscription_locked_pending_changes');
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/cancel`, {
+          body: { effective_from: 'next_billing_period' },
+        }),
+        400,
+        'subscription_locked_pending_changes',
+      );
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/pause`, { body: {} }),
+        400,
+        'subscription_locked_pending_changes',
+      );
 
       const removed = await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { scheduled_change: null } });
       assertMatchesSpec('update-subscription', removed);
@@ -490,33 +673,75 @@ await forEachDialect((dialect) => {
 
     it('cancels immediately, and a canceled subscription refuses every change', async () => {
       const { sub } = await subscribe();
-      const res = await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: { effective_from: 'immediately' } });
+      const res = await t().request('POST', `/subscriptions/${sub.id}/cancel`, {
+        body: { effective_from: 'immediately' },
+      });
       assertMatchesSpec('cancel-subscription', res);
       const canceled = res.body.data;
       assert.equal(canceled.status, 'canceled');
-      assert.ok(canceled.canceled_at && Temporal.Instant.compare(instant(canceled.canceled_at), instant(sub.created_at)) > 0);
+      assert.ok(
+        canceled.canceled_at && Temporal.Instant.compare(instant(canceled.canceled_at), instant(sub.created_at)) > 0,
+      );
       assert.equal(canceled.next_billed_at, null);
       assert.equal(canceled.current_billing_period, null);
       assert.equal(canceled.scheduled_change, null);
       assert.equal(canceled.items[0].next_billed_at, null);
       assert.deepEqual((await typesFor(sub.id)).slice(2), ['subscription.updated', 'subscription.canceled']);
 
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: {} }), 400, 'subscription_is_canceled_action_invalid');
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: { effective_from: 'immediately' } }), 400, 'subscription_is_canceled_action_invalid');
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/pause`, { body: {} }), 400, 'subscription_is_canceled_action_invalid');
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/resume`, { body: {} }), 400, 'subscription_is_canceled_action_invalid');
-      assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { custom_data: { x: 1 } } }), 400, 'subscription_update_when_canceled');
-      assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { scheduled_change: null } }), 400, 'subscription_update_when_canceled');
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/activate`), 400, 'subscription_cannot_activate');
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: {} }),
+        400,
+        'subscription_is_canceled_action_invalid',
+      );
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: { effective_from: 'immediately' } }),
+        400,
+        'subscription_is_canceled_action_invalid',
+      );
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/pause`, { body: {} }),
+        400,
+        'subscription_is_canceled_action_invalid',
+      );
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/resume`, { body: {} }),
+        400,
+        'subscription_is_canceled_action_invalid',
+      );
+      assertPaddleError(
+        await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { custom_data: { x: 1 } } }),
+        400,
+        'subscription_update_when_canceled',
+      );
+      assertPaddleError(
+        await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { scheduled_change: null } }),
+        400,
+        'subscription_update_when_canceled',
+      );
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/activate`),
+        400,
+        'subscription_cannot_activate',
+      );
     });
 
     it('validates the body', async () => {
       const { sub } = await subscribe();
-      const res = await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: { effective_from: 'tomorrow' } });
+      const res = await t().request('POST', `/subscriptions/${sub.id}/cancel`, {
+        body: { effective_from: 'tomorrow' },
+      });
       assertPaddleError(res, 400, 'invalid_field');
       assert.equal(res.body.error.errors[0].field, 'effective_from');
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: { when: 'now' } }), 400, 'invalid_field');
-      assertPaddleError(await t().request('POST', '/subscriptions/sub_01h8441jn5pcwrfhwh78jqt8hk/cancel', { body: {} }), 404, 'not_found');
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: { when: 'now' } }),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('POST', '/subscriptions/sub_01h8441jn5pcwrfhwh78jqt8hk/cancel', { body: {} }),
+        404,
+        'not_found',
+      );
     });
   });
 
@@ -525,7 +750,10 @@ await forEachDialect((dialect) => {
       const seller = await t().createSeller(`sel_pause1_${dialect}`);
       const key = seller.sandbox;
       const { sub } = await subscribe({ key });
-      const res = await t().request('POST', `/subscriptions/${sub.id}/pause`, { key, body: { effective_from: 'immediately' } });
+      const res = await t().request('POST', `/subscriptions/${sub.id}/pause`, {
+        key,
+        body: { effective_from: 'immediately' },
+      });
       assertMatchesSpec('pause-subscription', res);
       const paused = res.body.data;
       assert.equal(paused.status, 'paused');
@@ -534,11 +762,25 @@ await forEachDialect((dialect) => {
       assert.equal(paused.scheduled_change, null);
       assert.equal(paused.items[0].status, 'inactive');
       assert.equal(paused.management_urls.cancel.includes(sub.id), true);
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/pause`, { key, body: { effective_from: 'immediately' } }), 400, 'subscription_cannot_be_paused');
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/cancel`, { key, body: { effective_from: 'next_billing_period' } }), 400, 'subscription_is_inactive_action_invalid');
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/pause`, { key, body: { effective_from: 'immediately' } }),
+        400,
+        'subscription_cannot_be_paused',
+      );
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/cancel`, {
+          key,
+          body: { effective_from: 'next_billing_period' },
+        }),
+        400,
+        'subscription_is_inactive_action_invalid',
+      );
 
       await advance({ by: 'P3D' }, key);
-      const resumed = await t().request('POST', `/subscriptions/${sub.id}/resume`, { key, body: { effective_from: 'immediately' } });
+      const resumed = await t().request('POST', `/subscriptions/${sub.id}/resume`, {
+        key,
+        body: { effective_from: 'immediately' },
+      });
       assertMatchesSpec('resume-subscription', resumed);
       const active = resumed.body.data;
       assert.equal(active.status, 'active');
@@ -552,7 +794,14 @@ await forEachDialect((dialect) => {
       const [charge] = await recurringTransactions(sub.id, key);
       assert.equal(charge.status, 'completed');
       assert.deepEqual(period(charge.billing_period), active.current_billing_period);
-      const events = (await t().db.selectFrom('events').select(['event_type', 'data']).where('seller_id', '=', `sel_pause1_${dialect}`).orderBy('id', 'asc').execute())
+      const events = (
+        await t()
+          .db.selectFrom('events')
+          .select(['event_type', 'data'])
+          .where('seller_id', '=', `sel_pause1_${dialect}`)
+          .orderBy('id', 'asc')
+          .execute()
+      )
         .map((event) => ({ type: event.event_type, id: JSON.parse(event.data).id }))
         .filter((event) => event.id === sub.id || event.id === charge.id)
         .map((event) => event.type);
@@ -568,7 +817,11 @@ await forEachDialect((dialect) => {
         'transaction.updated',
         'transaction.completed',
       ]);
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/resume`, { key, body: {} }), 400, 'subscription_must_be_paused');
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/resume`, { key, body: {} }),
+        400,
+        'subscription_must_be_paused',
+      );
     });
 
     it('resumes continuing the existing period without a charge, and refuses once that period has ended', async () => {
@@ -576,7 +829,10 @@ await forEachDialect((dialect) => {
       const key = seller.sandbox;
       const first = (await subscribe({ key })).sub;
       await t().request('POST', `/subscriptions/${first.id}/pause`, { key, body: { effective_from: 'immediately' } });
-      const res = await t().request('POST', `/subscriptions/${first.id}/resume`, { key, body: { effective_from: 'immediately', on_resume: 'continue_existing_billing_period' } });
+      const res = await t().request('POST', `/subscriptions/${first.id}/resume`, {
+        key,
+        body: { effective_from: 'immediately', on_resume: 'continue_existing_billing_period' },
+      });
       assertMatchesSpec('resume-subscription', res);
       assert.equal(res.body.data.status, 'active');
       assert.equal(res.body.data.next_billed_at, first.next_billed_at);
@@ -587,7 +843,10 @@ await forEachDialect((dialect) => {
       await t().request('POST', `/subscriptions/${second.id}/pause`, { key, body: { effective_from: 'immediately' } });
       await advance({ by: 'P40D' }, key);
       assertPaddleError(
-        await t().request('POST', `/subscriptions/${second.id}/resume`, { key, body: { effective_from: 'immediately', on_resume: 'continue_existing_billing_period' } }),
+        await t().request('POST', `/subscriptions/${second.id}/resume`, {
+          key,
+          body: { effective_from: 'immediately', on_resume: 'continue_existing_billing_period' },
+        }),
         400,
         'subscription_continuing_existing_billing_period_not_allowed',
       );
@@ -599,14 +858,27 @@ await forEachDialect((dialect) => {
       const seller = await t().createSeller(`sel_pause3_${dialect}`);
       const key = seller.sandbox;
       const { sub } = await subscribe({ key });
-      const resumeAt = instant(sub.next_billed_at).add({ hours: 24 * 10 }).toString();
+      const resumeAt = instant(sub.next_billed_at)
+        .add({ hours: 24 * 10 })
+        .toString();
       const res = await t().request('POST', `/subscriptions/${sub.id}/pause`, { key, body: { resume_at: resumeAt } });
       assertMatchesSpec('pause-subscription', res);
       const scheduled = res.body.data;
       assert.equal(scheduled.status, 'active');
-      assert.deepEqual(scheduled.scheduled_change, { action: 'pause', effective_at: sub.next_billed_at, resume_at: resumeAt });
-      assert.equal((await t().request('GET', `/subscriptions?scheduled_change_action=pause`, { key })).body.data[0].id, sub.id);
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/pause`, { key, body: {} }), 400, 'subscription_locked_pending_changes');
+      assert.deepEqual(scheduled.scheduled_change, {
+        action: 'pause',
+        effective_at: sub.next_billed_at,
+        resume_at: resumeAt,
+      });
+      assert.equal(
+        (await t().request('GET', `/subscriptions?scheduled_change_action=pause`, { key })).body.data[0].id,
+        sub.id,
+      );
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/pause`, { key, body: {} }),
+        400,
+        'subscription_locked_pending_changes',
+      );
 
       await advance({ to: instant(sub.next_billed_at).add({ minutes: 1 }).toString() }, key);
       const paused = (await t().request('GET', `/subscriptions/${sub.id}`, { key })).body.data;
@@ -624,7 +896,14 @@ await forEachDialect((dialect) => {
       const charges = await recurringTransactions(sub.id, key);
       assert.equal(charges.length, 1);
       assert.equal(period(charges[0].billing_period).starts_at, resumeAt);
-      const types = (await t().db.selectFrom('events').select(['event_type', 'data']).where('seller_id', '=', `sel_pause3_${dialect}`).orderBy('id', 'asc').execute())
+      const types = (
+        await t()
+          .db.selectFrom('events')
+          .select(['event_type', 'data'])
+          .where('seller_id', '=', `sel_pause3_${dialect}`)
+          .orderBy('id', 'asc')
+          .execute()
+      )
         .filter((event) => JSON.parse(event.data).id === sub.id)
         .map((event) => event.event_type);
       assert.deepEqual(types, [
@@ -643,29 +922,68 @@ await forEachDialect((dialect) => {
       const key = seller.sandbox;
       const { sub } = await subscribe({ key });
       const current = await now(key);
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/pause`, { key, body: { effective_from: 'immediately', resume_at: current.subtract({ hours: 1 }).toString() } }), 400, 'invalid_field');
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/pause`, { key, body: { effective_from: 'soon' } }), 400, 'invalid_field');
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/resume`, { key, body: { effective_from: current.add({ hours: 24 }).toString() } }), 400, 'subscription_must_be_paused');
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/pause`, {
+          key,
+          body: { effective_from: 'immediately', resume_at: current.subtract({ hours: 1 }).toString() },
+        }),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/pause`, { key, body: { effective_from: 'soon' } }),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/resume`, {
+          key,
+          body: { effective_from: current.add({ hours: 24 }).toString() },
+        }),
+        400,
+        'subscription_must_be_paused',
+      );
 
       // An active subscription with a scheduled pause: resume gives the pause its resume date.
       const scheduled = await t().request('POST', `/subscriptions/${sub.id}/pause`, { key, body: {} });
-      assert.deepEqual(scheduled.body.data.scheduled_change, { action: 'pause', effective_at: sub.next_billed_at, resume_at: null });
-      const resumeAt = instant(sub.next_billed_at).add({ hours: 24 * 5 }).toString();
-      const withDate = await t().request('POST', `/subscriptions/${sub.id}/resume`, { key, body: { effective_from: resumeAt } });
+      assert.deepEqual(scheduled.body.data.scheduled_change, {
+        action: 'pause',
+        effective_at: sub.next_billed_at,
+        resume_at: null,
+      });
+      const resumeAt = instant(sub.next_billed_at)
+        .add({ hours: 24 * 5 })
+        .toString();
+      const withDate = await t().request('POST', `/subscriptions/${sub.id}/resume`, {
+        key,
+        body: { effective_from: resumeAt },
+      });
       assertMatchesSpec('resume-subscription', withDate);
-      assert.deepEqual(withDate.body.data.scheduled_change, { action: 'pause', effective_at: sub.next_billed_at, resume_at: resumeAt });
+      assert.deepEqual(withDate.body.data.scheduled_change, {
+        action: 'pause',
+        effective_at: sub.next_billed_at,
+        resume_at: resumeAt,
+      });
       assert.equal(withDate.body.data.status, 'active');
 
       // A paused subscription: resume at a later date is a scheduled resume.
       const other = (await subscribe({ key })).sub;
       await t().request('POST', `/subscriptions/${other.id}/pause`, { key, body: { effective_from: 'immediately' } });
       const later = current.add({ hours: 48 }).toString();
-      const res = await t().request('POST', `/subscriptions/${other.id}/resume`, { key, body: { effective_from: later } });
+      const res = await t().request('POST', `/subscriptions/${other.id}/resume`, {
+        key,
+        body: { effective_from: later },
+      });
       assertMatchesSpec('resume-subscription', res);
       assert.equal(res.body.data.status, 'paused');
       assert.deepEqual(res.body.data.scheduled_change, { action: 'resume', effective_at: later, resume_at: null });
       assert.equal(res.body.data.next_billed_at, later);
-      assert.deepEqual((await t().request('GET', `/subscriptions?scheduled_change_action=resume`, { key })).body.data.map((s: any) => s.id), [other.id]);
+      assert.deepEqual(
+        (await t().request('GET', `/subscriptions?scheduled_change_action=resume`, { key })).body.data.map(
+          (s: any) => s.id,
+        ),
+        [other.id],
+      );
       // The clock resumes it then, into a new charged period.
       await advance({ to: instant(later).add({ minutes: 1 }).toString() }, key);
       const resumed = (await t().request('GET', `/subscriptions/${other.id}`, { key })).body.data;
@@ -677,8 +995,14 @@ await forEachDialect((dialect) => {
       // Removing a scheduled resume leaves an open-ended pause.
       const third = (await subscribe({ key })).sub;
       await t().request('POST', `/subscriptions/${third.id}/pause`, { key, body: { effective_from: 'immediately' } });
-      await t().request('POST', `/subscriptions/${third.id}/resume`, { key, body: { effective_from: (await now(key)).add({ hours: 24 }).toString() } });
-      const removed = await t().request('PATCH', `/subscriptions/${third.id}`, { key, body: { scheduled_change: null } });
+      await t().request('POST', `/subscriptions/${third.id}/resume`, {
+        key,
+        body: { effective_from: (await now(key)).add({ hours: 24 }).toString() },
+      });
+      const removed = await t().request('PATCH', `/subscriptions/${third.id}`, {
+        key,
+        body: { scheduled_change: null },
+      });
       assertMatchesSpec('update-subscription', removed);
       assert.equal(removed.body.data.status, 'paused');
       assert.equal(removed.body.data.scheduled_change, null);
@@ -708,18 +1032,40 @@ await forEachDialect((dialect) => {
 
       const address = await anAddress(t(), customer.id, { country_code: 'DE', postal_code: '10115' });
       const business = await aBusiness(t(), customer.id);
-      const moved = await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { address_id: address.id, business_id: business.id } });
+      const moved = await t().request('PATCH', `/subscriptions/${sub.id}`, {
+        body: { address_id: address.id, business_id: business.id },
+      });
       assertMatchesSpec('update-subscription', moved);
       assert.equal(moved.body.data.address_id, address.id);
       assert.equal(moved.body.data.business_id, business.id);
       assert.deepEqual(moved.body.data.custom_data, { plan: 'gold' });
 
       const stranger = await aBuyer(t());
-      assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { address_id: stranger.address.id } }), 404, 'not_found');
-      assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { scheduled_change: { action: 'cancel' } } }), 400, 'invalid_field');
-      assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { status: 'paused' } }), 400, 'invalid_field');
-      assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { collection_mode: 'manual' } }), 400, 'invalid_field');
-      assertPaddleError(await t().request('PATCH', '/subscriptions/sub_01h8441jn5pcwrfhwh78jqt8hk', { body: { custom_data: null } }), 404, 'not_found');
+      assertPaddleError(
+        await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { address_id: stranger.address.id } }),
+        404,
+        'not_found',
+      );
+      assertPaddleError(
+        await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { scheduled_change: { action: 'cancel' } } }),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { status: 'paused' } }),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { collection_mode: 'manual' } }),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('PATCH', '/subscriptions/sub_01h8441jn5pcwrfhwh78jqt8hk', { body: { custom_data: null } }),
+        404,
+        'not_found',
+      );
 
       // A currency its prices have no amount in would make every renewal unbillable: refused.
       const euro = await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { currency_code: 'EUR' } });
@@ -728,11 +1074,15 @@ await forEachDialect((dialect) => {
       assert.equal((await t().request('GET', `/subscriptions/${sub.id}`)).body.data.currency_code, 'USD');
 
       // To manual collection with billing details: no payment-method link any more.
-      const manual = await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { collection_mode: 'manual', billing_details: MANUAL } });
+      const manual = await t().request('PATCH', `/subscriptions/${sub.id}`, {
+        body: { collection_mode: 'manual', billing_details: MANUAL },
+      });
       assertMatchesSpec('update-subscription', manual);
       assert.equal(manual.body.data.collection_mode, 'manual');
       assert.equal(manual.body.data.management_urls.update_payment_method, null);
-      const back = await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { collection_mode: 'automatic', billing_details: null } });
+      const back = await t().request('PATCH', `/subscriptions/${sub.id}`, {
+        body: { collection_mode: 'automatic', billing_details: null },
+      });
       assert.equal(back.body.data.billing_details, null);
       assert.match(back.body.data.management_urls.update_payment_method, /action=update_subscription_payment_method/);
     });
@@ -753,10 +1103,18 @@ await forEachDialect((dialect) => {
       const usd = await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { currency_code: 'USD' } });
       assertMatchesSpec('update-subscription', usd);
       assert.equal(usd.body.data.currency_code, 'USD');
-      assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { currency_code: 'JPY' } }), 400, 'invalid_field');
+      assertPaddleError(
+        await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { currency_code: 'JPY' } }),
+        400,
+        'invalid_field',
+      );
 
       const { sub: manual } = await subscribeManually();
-      assertPaddleError(await t().request('PATCH', `/subscriptions/${manual.id}`, { body: { currency_code: 'JPY' } }), 400, 'subscription_currency_code_not_valid_for_manual');
+      assertPaddleError(
+        await t().request('PATCH', `/subscriptions/${manual.id}`, { body: { currency_code: 'JPY' } }),
+        400,
+        'subscription_currency_code_not_valid_for_manual',
+      );
     });
   });
 
@@ -766,10 +1124,26 @@ await forEachDialect((dialect) => {
       const key = seller.sandbox;
       const { sub } = await subscribe({ key });
       await advance({ to: instant(sub.next_billed_at).subtract({ minutes: 10 }).toString() }, key);
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/cancel`, { key, body: {} }), 409, 'subscription_locked_renewal');
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/cancel`, { key, body: { effective_from: 'immediately' } }), 409, 'subscription_locked_renewal');
-      assertPaddleError(await t().request('POST', `/subscriptions/${sub.id}/pause`, { key, body: { effective_from: 'immediately' } }), 409, 'subscription_locked_renewal');
-      assertPaddleError(await t().request('PATCH', `/subscriptions/${sub.id}`, { key, body: { custom_data: { late: true } } }), 409, 'subscription_locked_renewal');
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/cancel`, { key, body: {} }),
+        409,
+        'subscription_locked_renewal',
+      );
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/cancel`, { key, body: { effective_from: 'immediately' } }),
+        409,
+        'subscription_locked_renewal',
+      );
+      assertPaddleError(
+        await t().request('POST', `/subscriptions/${sub.id}/pause`, { key, body: { effective_from: 'immediately' } }),
+        409,
+        'subscription_locked_renewal',
+      );
+      assertPaddleError(
+        await t().request('PATCH', `/subscriptions/${sub.id}`, { key, body: { custom_data: { late: true } } }),
+        409,
+        'subscription_locked_renewal',
+      );
       const still = await t().request('GET', `/subscriptions/${sub.id}`, { key });
       assert.equal(still.body.data.status, 'active');
       assert.equal(still.body.data.scheduled_change, null);

@@ -11,7 +11,11 @@ import {
   type Viewer,
 } from './service.js';
 import { updateSubscription } from './operations/update.js';
-import { getUpdatePaymentMethodTransaction, registerPaymentMethodHooks, withReadableRelations } from './operations/update-payment-method.js';
+import {
+  getUpdatePaymentMethodTransaction,
+  registerPaymentMethodHooks,
+  withReadableRelations,
+} from './operations/update-payment-method.js';
 import { createSubscriptionCharge } from './operations/charge.js';
 import { previewSubscriptionCharge, previewSubscriptionUpdate } from './operations/preview.js';
 import { getSubscriptionWithIncludes } from './includes.js';
@@ -84,6 +88,8 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ServerDeps): void
   registerPaymentMethodHooks();
   operation(app, deps, 'get-subscription-update-payment-method-transaction', async (request) => {
     const entity = await getUpdatePaymentMethodTransaction(request.ctx, request.caller, id(request));
-    return { data: await withReadableRelations(request.ctx, entity, (permission) => hasPermission(request.caller, permission)) };
+    return {
+      data: await withReadableRelations(request.ctx, entity, (permission) => hasPermission(request.caller, permission)),
+    };
   });
 }

@@ -12,7 +12,9 @@ const period = (stored: { starts_at: string; ends_at: string } | null) =>
  * temporary links out of webhook payloads).
  */
 export function serializeSubscriptionForEvent(row: SubscriptionRow) {
-  const change = fromJsonColumn<{ action: string; effective_at: string; resume_at: string | null }>(row.scheduled_change);
+  const change = fromJsonColumn<{ action: string; effective_at: string; resume_at: string | null }>(
+    row.scheduled_change,
+  );
   return {
     id: row.id,
     status: row.status,
@@ -32,7 +34,13 @@ export function serializeSubscriptionForEvent(row: SubscriptionRow) {
     billing_details: fromJsonColumn(row.billing_details),
     current_billing_period: period(fromJsonColumn(row.current_billing_period)),
     billing_cycle: JSON.parse(row.billing_cycle) as { interval: string; frequency: number },
-    scheduled_change: change ? { action: change.action, effective_at: toWireTime(change.effective_at), resume_at: toWireTime(change.resume_at) } : null,
+    scheduled_change: change
+      ? {
+          action: change.action,
+          effective_at: toWireTime(change.effective_at),
+          resume_at: toWireTime(change.resume_at),
+        }
+      : null,
     items: storedItems(row).map((item) => ({
       status: item.status,
       quantity: item.quantity,
@@ -60,7 +68,10 @@ export interface LinkContext {
 /** Row → the entity the API returns: the event form plus `management_urls` (with a fresh token when allowed). */
 export async function serializeSubscription(row: SubscriptionRow, links: LinkContext) {
   const token = links.tokenFor ? await links.tokenFor(row.customer_id) : undefined;
-  return { ...serializeSubscriptionForEvent(row), management_urls: managementUrls(links.portalBase, links.portalId, row, token) };
+  return {
+    ...serializeSubscriptionForEvent(row),
+    management_urls: managementUrls(links.portalBase, links.portalId, row, token),
+  };
 }
 
 export type SubscriptionEntity = Awaited<ReturnType<typeof serializeSubscription>>;

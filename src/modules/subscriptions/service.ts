@@ -5,7 +5,16 @@ import type { Ctx } from '../../context.js';
 import type { Executor } from '../../db/database.js';
 import type { PageRequest } from '../../db/pagination.js';
 import type { SubscriptionRow } from '../../db/tables.js';
-import { activate, cancel, pause, removeScheduledChange, resume, type Transition, type PauseInput, type ResumeInput } from '../../billing/subscription-lifecycle.js';
+import {
+  activate,
+  cancel,
+  pause,
+  removeScheduledChange,
+  resume,
+  type Transition,
+  type PauseInput,
+  type ResumeInput,
+} from '../../billing/subscription-lifecycle.js';
 import { notFound } from '../../kernel/errors.js';
 import { parseRfc3339 } from '../../kernel/time.js';
 import { invalidField } from '../../kernel/errors.js';
@@ -13,7 +22,12 @@ import { portalBase } from '../customer-portal/links.js';
 import { mintPortalToken } from '../customer-portal/tokens.js';
 import { findPortal } from '../sellers/service.js';
 import { billSubscriptionPeriod, storeTransition } from './billing.js';
-import { findSubscription, listSubscriptions as listRows, lockSubscription, type SubscriptionFilters } from './repository.js';
+import {
+  findSubscription,
+  listSubscriptions as listRows,
+  lockSubscription,
+  type SubscriptionFilters,
+} from './repository.js';
 import { serializeSubscription, type LinkContext, type SubscriptionEntity } from './serialize.js';
 import { stateOf } from './state.js';
 
@@ -38,7 +52,12 @@ export async function linkContext(ctx: Ctx, viewer: Viewer): Promise<LinkContext
     tokenFor: (customerId) => {
       let token = tokens.get(customerId);
       if (!token) {
-        token = mintPortalToken(portal.signingSecret, { customerId, tenant: ctx.tenant, usage: 'customer-portal-url', now });
+        token = mintPortalToken(portal.signingSecret, {
+          customerId,
+          tenant: ctx.tenant,
+          usage: 'customer-portal-url',
+          now,
+        });
         tokens.set(customerId, token);
       }
       return token;
@@ -72,14 +91,24 @@ export async function listSubscriptions(ctx: Ctx, viewer: Viewer, filters: Subsc
  * Stores a transition: the new state, its events in Paddle's order, and the bill for a new period (activation,
  * resume into a new period) through the subscription's saved payment method.
  */
-export async function applyTransition(trx: Executor, ctx: Ctx, row: SubscriptionRow, transition: Transition): Promise<SubscriptionRow> {
+export async function applyTransition(
+  trx: Executor,
+  ctx: Ctx,
+  row: SubscriptionRow,
+  transition: Transition,
+): Promise<SubscriptionRow> {
   if (transition.events.length === 0 && transition.bill === null) return row;
   const next = await storeTransition(trx, ctx, row, transition);
   return transition.bill ? billSubscriptionPeriod(trx, ctx, next, transition.bill) : next;
 }
 
 /** Runs one lifecycle operation in a database transaction and answers the subscription as the API shows it. */
-export async function operate(ctx: Ctx, viewer: Viewer, id: string, move: (row: SubscriptionRow) => Transition): Promise<SubscriptionEntity> {
+export async function operate(
+  ctx: Ctx,
+  viewer: Viewer,
+  id: string,
+  move: (row: SubscriptionRow) => Transition,
+): Promise<SubscriptionEntity> {
   const row = await ctx.db.transaction().execute(async (trx) => {
     const current = await lockRow(trx, ctx, id);
     return applyTransition(trx, ctx, current, move(current));
@@ -94,19 +123,49 @@ function instantField(field: string, value: string | null | undefined) {
   return instant;
 }
 
-export function cancelSubscription(ctx: Ctx, viewer: Viewer, id: string, input: { effective_from?: 'next_billing_period' | 'immediately' | null }) {
+export function cancelSubscription(
+  ctx: Ctx,
+  viewer: Viewer,
+  id: string,
+  input: { effective_from?: 'next_billing_period' | 'immediately' | null },
+) {
   return operate(ctx, viewer, id, (row) => cancel(stateOf(row), input ?? {}, ctx.clock.now()));
 }
 
-export function pauseSubscription(ctx: Ctx, viewer: Viewer, id: string, input: { effective_from?: PauseInput['effective_from']; resume_at?: string | null; on_resume?: PauseInput['on_resume'] }) {
+export function pauseSubscription(
+  ctx: Ctx,
+  viewer: Viewer,
+  id: string,
+  input: {
+    effective_from?: PauseInput['effective_from'];
+    resume_at?: string | null;
+    on_resume?: PauseInput['on_resume'];
+  },
+) {
   const resumeAt = instantField('resume_at', input?.resume_at);
-  return operate(ctx, viewer, id, (row) => pause(stateOf(row), { effective_from: input?.effective_from ?? null, resume_at: resumeAt, on_resume: input?.on_resume ?? null }, ctx.clock.now()));
+  return operate(ctx, viewer, id, (row) =>
+    pause(
+      stateOf(row),
+      { effective_from: input?.effective_from ?? null, resume_at: resumeAt, on_resume: input?.on_resume ?? null },
+      ctx.clock.now(),
+    ),
+  );
 }
 
-export function resumeSubscription(ctx: Ctx, viewer: Viewer, id: string, input: { effective_from?: string | null; on_resume?: ResumeInput['on_resume'] } | null) {
+export function resumeSubscription(
+  ctx: Ctx,
+  viewer: Viewer,
+  id: string,
+  input: { effective_from?: string | null; on_resume?: ResumeInput['on_resume'] } | null,
+) {
   const from = input?.effective_from;
-  const effective: ResumeInput['effective_from'] = from === undefined || from === null || from === 'immediately' ? 'immediately' : instantField('effective_from', from);
-  return operate(ctx, viewer, id, (row) => resume(stateOf(row), { effective_from: effective, on_resume: input?.on_resume ?? null }, ctx.clock.now()));
+  const effective: ResumeInput['effective_from'] =
+    from === undefined || from === null || from === 'immediately'
+      ? 'immediately'
+      : instantField('effective_from', from);
+  return operate(ctx, viewer, id, (row) =>
+    resume(stateOf(row), { effective_from: effective, on_resume: input?.on_resume ?? null }, ctx.clock.now()),
+  );
 }
 
 export function activateSubscription(ctx: Ctx, viewer: Viewer, id: string) {
@@ -116,4 +175,3 @@ export function activateSubscription(ctx: Ctx, viewer: Viewer, id: string) {
 export function removeSubscriptionScheduledChange(ctx: Ctx, viewer: Viewer, id: string) {
   return operate(ctx, viewer, id, (row) => removeScheduledChange(stateOf(row), ctx.clock.now()));
 }
-

@@ -1,6 +1,10 @@
 // Stored subscription row ↔ the pure state billing/subscription-lifecycle works on. The row keeps Paddle's
 // fields (times in stored form, objects as JSON text) plus Paddock's own (anchor, on_resume, dunning).
-import type { SubscriptionState, SubscriptionItemStatus, ScheduledChange } from '../../billing/subscription-lifecycle.js';
+import type {
+  SubscriptionState,
+  SubscriptionItemStatus,
+  ScheduledChange,
+} from '../../billing/subscription-lifecycle.js';
 import type { Duration, TimePeriod } from '../../billing/periods.js';
 import { fromJsonColumn } from '../../db/json.js';
 import type { SubscriptionRow } from '../../db/tables.js';
@@ -59,7 +63,9 @@ export function stateOf(row: SubscriptionRow): SubscriptionState {
     first_billed_at: at(row.first_billed_at),
     next_billed_at: at(row.next_billed_at),
     current_billing_period: periodIn(fromJsonColumn<StoredPeriod>(row.current_billing_period)),
-    scheduled_change: change ? { action: change.action, effective_at: instantFromStored(change.effective_at), resume_at: at(change.resume_at) } : null,
+    scheduled_change: change
+      ? { action: change.action, effective_at: instantFromStored(change.effective_at), resume_at: at(change.resume_at) }
+      : null,
     paused_at: at(row.paused_at),
     canceled_at: at(row.canceled_at),
     on_resume: row.on_resume as SubscriptionState['on_resume'],
@@ -100,7 +106,11 @@ export function withState(row: SubscriptionRow, state: SubscriptionState, now: I
     next_billed_at: st(state.next_billed_at),
     current_billing_period: JSON.stringify(periodOut(state.current_billing_period)),
     scheduled_change: change
-      ? JSON.stringify({ action: change.action, effective_at: toStoredTime(change.effective_at), resume_at: st(change.resume_at) })
+      ? JSON.stringify({
+          action: change.action,
+          effective_at: toStoredTime(change.effective_at),
+          resume_at: st(change.resume_at),
+        })
       : null,
     paused_at: st(state.paused_at),
     canceled_at: st(state.canceled_at),
@@ -120,7 +130,9 @@ export function withState(row: SubscriptionRow, state: SubscriptionState, now: I
 }
 
 /** The earliest instant the subscription needs attention: a scheduled change, a renewal, or a payment retry. */
-export function nextDueAt(row: Pick<SubscriptionRow, 'status' | 'next_billed_at' | 'scheduled_change' | 'retry_at'>): string | null {
+export function nextDueAt(
+  row: Pick<SubscriptionRow, 'status' | 'next_billed_at' | 'scheduled_change' | 'retry_at'>,
+): string | null {
   const candidates: string[] = [];
   const change = fromJsonColumn<StoredScheduledChange>(row.scheduled_change);
   if (change) candidates.push(change.effective_at);

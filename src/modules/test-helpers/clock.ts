@@ -20,7 +20,8 @@ function targetOf(now: Instant, input: AdvanceInput): Instant {
   if (input.to !== undefined) {
     const to = typeof input.to === 'string' ? parseRfc3339(input.to) : undefined;
     if (!to) throw invalidField([{ field: 'to', message: 'must be an RFC 3339 date-time' }]);
-    if (Temporal.Instant.compare(to, now) < 0) throw invalidField([{ field: 'to', message: 'the sandbox clock only moves forward' }]);
+    if (Temporal.Instant.compare(to, now) < 0)
+      throw invalidField([{ field: 'to', message: 'the sandbox clock only moves forward' }]);
     return to;
   }
   let duration: Temporal.Duration;
@@ -45,7 +46,8 @@ export async function advanceSandboxClock(ctx: Ctx, wallClock: Clock, input: Adv
   let lastStep = ctx.clock.now();
   for (;;) {
     const next = await earliestDue(ctx);
-    const isFinalStep = !next || Temporal.Instant.compare(next, target) >= 0 || Temporal.Instant.compare(next, lastStep) <= 0;
+    const isFinalStep =
+      !next || Temporal.Instant.compare(next, target) >= 0 || Temporal.Instant.compare(next, lastStep) <= 0;
     const stepTo = isFinalStep || !next ? target : next;
     const stepped = await moveClock(ctx, wallClock, stepTo);
     for (const runner of dueWorkRunners()) await runner.runDue(stepped);

@@ -10,7 +10,11 @@ await forEachDialect((dialect) => {
   async function readyTransaction(key?: string) {
     const price = await aPrice(t(), { unit_price: { amount: '2500', currency_code: 'USD' } }, key);
     const { customer, address } = await aBuyer(t(), 'US', key);
-    return aTransaction(t(), { items: [{ price_id: price.id, quantity: 2 }], customer_id: customer.id, address_id: address.id }, key);
+    return aTransaction(
+      t(),
+      { items: [{ price_id: price.id, quantity: 2 }], customer_id: customer.id, address_id: address.id },
+      key,
+    );
   }
 
   async function pay(id: string, body: unknown = {}, key?: string) {
@@ -47,10 +51,19 @@ await forEachDialect((dialect) => {
       assert.match(payment.payment_method_id, /^paymtd_[a-z\d]{26}$/);
       assert.deepEqual(payment.method_details, {
         type: 'card',
-        card: { type: 'visa', last4: '4242', expiry_month: 12, expiry_year: payment.method_details.card.expiry_year, cardholder_name: 'Sandbox Tester' },
+        card: {
+          type: 'visa',
+          last4: '4242',
+          expiry_month: 12,
+          expiry_year: payment.method_details.card.expiry_year,
+          cardholder_name: 'Sandbox Tester',
+        },
       });
       assert.equal(paid.details.totals.fee, '0');
-      assert.equal(paid.details.totals.earnings, String(BigInt(paid.details.totals.total) - BigInt(paid.details.totals.tax)));
+      assert.equal(
+        paid.details.totals.earnings,
+        String(BigInt(paid.details.totals.total) - BigInt(paid.details.totals.tax)),
+      );
       const method = await paymentMethodRow(payment.payment_method_id);
       assert.equal(method.customer_id, txn.customer_id);
       assert.equal(method.address_id, txn.address_id);
@@ -71,7 +84,10 @@ await forEachDialect((dialect) => {
       assert.equal(secure.status, 200, secure.text);
       assertTransactionShape(secure);
       assert.equal(secure.body.data.status, 'completed');
-      assert.deepEqual(secure.body.data.payments.map((p: any) => p.status), ['captured']);
+      assert.deepEqual(
+        secure.body.data.payments.map((p: any) => p.status),
+        ['captured'],
+      );
       assert.equal(secure.body.data.payments[0].method_details.card.last4, '0446');
       assert.deepEqual(Object.keys(secure.body.data.payments[0].method_details), ['type', 'card']);
 
@@ -90,13 +106,24 @@ await forEachDialect((dialect) => {
       const declinedMethod = declined.body.data.payments[0].payment_method_id;
       assert.match(declinedMethod, /^paymtd_[a-z\d]{26}$/);
       assert.match(declined.body.data.payments[0].stored_payment_method_id, /^[0-9a-f-]{36}$/);
-      const none = await t().db.selectFrom('payment_methods').selectAll().where('customer_id', '=', declinedTxn.customer_id).execute();
+      const none = await t()
+        .db.selectFrom('payment_methods')
+        .selectAll()
+        .where('customer_id', '=', declinedTxn.customer_id)
+        .execute();
       assert.deepEqual(none, [], 'a declined card is not saved');
-      assertPaddleError(await t().request('GET', `/customers/${declinedTxn.customer_id}/payment-methods/${declinedMethod}`), 404, 'not_found');
+      assertPaddleError(
+        await t().request('GET', `/customers/${declinedTxn.customer_id}/payment-methods/${declinedMethod}`),
+        404,
+        'not_found',
+      );
       // … and can still be paid afterwards; payments[] is newest first.
       const retried = await pay(declinedTxn.id);
       assert.equal(retried.body.data.status, 'completed');
-      assert.deepEqual(retried.body.data.payments.map((p: any) => p.status), ['captured', 'error']);
+      assert.deepEqual(
+        retried.body.data.payments.map((p: any) => p.status),
+        ['captured', 'error'],
+      );
 
       const later = await pay((await readyTransaction()).id, { card_number: '4000002760003184' });
       assert.equal(later.body.data.status, 'completed');
@@ -108,10 +135,21 @@ await forEachDialect((dialect) => {
       const txn = await readyTransaction();
       const before = await t().db.selectFrom('events').select('id').orderBy('id', 'desc').executeTakeFirst();
       await pay(txn.id);
-      const events = await t().db.selectFrom('events').selectAll().where('id', '>', before?.id ?? '').orderBy('id', 'asc').execute();
+      const events = await t()
+        .db.selectFrom('events')
+        .selectAll()
+        .where('id', '>', before?.id ?? '')
+        .orderBy('id', 'asc')
+        .execute();
       assert.deepEqual(
         events.map((e) => e.event_type),
-        ['payment_method.saved', 'transaction.updated', 'transaction.paid', 'transaction.updated', 'transaction.completed'],
+        [
+          'payment_method.saved',
+          'transaction.updated',
+          'transaction.paid',
+          'transaction.updated',
+          'transaction.completed',
+        ],
       );
       const paidEvent = JSON.parse(events[2]!.data);
       assert.equal(paidEvent.status, 'paid');
@@ -122,8 +160,16 @@ await forEachDialect((dialect) => {
       const declinedTxn = await readyTransaction();
       const mark = await t().db.selectFrom('events').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
       await pay(declinedTxn.id, { card_number: '4000000000000002' });
-      const failed = await t().db.selectFrom('events').selectAll().where('id', '>', mark.id).orderBy('id', 'asc').execute();
-      assert.deepEqual(failed.map((e) => e.event_type), ['transaction.updated', 'transaction.payment_failed']);
+      const failed = await t()
+        .db.selectFrom('events')
+        .selectAll()
+        .where('id', '>', mark.id)
+        .orderBy('id', 'asc')
+        .execute();
+      assert.deepEqual(
+        failed.map((e) => e.event_type),
+        ['transaction.updated', 'transaction.payment_failed'],
+      );
       assert.equal(JSON.parse(failed[1]!.data).payments[0].error_code, 'declined');
     });
 
@@ -136,7 +182,11 @@ await forEachDialect((dialect) => {
       assert.equal((await pay(txn.id)).status, 200);
       const again = await pay(txn.id);
       assertPaddleError(again, 400, 'transaction_not_payable');
-      const attempts = await t().db.selectFrom('payment_attempts').selectAll().where('transaction_id', '=', txn.id).execute();
+      const attempts = await t()
+        .db.selectFrom('payment_attempts')
+        .selectAll()
+        .where('transaction_id', '=', txn.id)
+        .execute();
       assert.equal(attempts.length, 1, 'no second payment attempt');
 
       const canceledTxn = await readyTransaction();
@@ -158,7 +208,11 @@ await forEachDialect((dialect) => {
       const after = await t().request('GET', `/transactions/${txn.id}`);
       const captured = after.body.data.payments.filter((p: { status: string }) => p.status === 'captured');
       assert.equal(captured.length, 1);
-      const methods = await t().db.selectFrom('payment_methods').selectAll().where('customer_id', '=', after.body.data.customer_id).execute();
+      const methods = await t()
+        .db.selectFrom('payment_methods')
+        .selectAll()
+        .where('customer_id', '=', after.body.data.customer_id)
+        .execute();
       assert.equal(methods.length, 1, 'one card saved');
     });
 
@@ -208,8 +262,16 @@ await forEachDialect((dialect) => {
       assertPaddleError(await pay(liveTxn.id), 404, 'not_found');
       const other = await t().createSeller(`sel_pay_${dialect}`);
       assertPaddleError(await pay(txn.id, {}, other.sandbox), 404, 'not_found');
-      assertPaddleError(await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, { key: null, body: {} }), 403, 'authentication_missing');
-      const attempts = await t().db.selectFrom('payment_attempts').selectAll().where('transaction_id', 'in', [txn.id, liveTxn.id]).execute();
+      assertPaddleError(
+        await t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, { key: null, body: {} }),
+        403,
+        'authentication_missing',
+      );
+      const attempts = await t()
+        .db.selectFrom('payment_attempts')
+        .selectAll()
+        .where('transaction_id', 'in', [txn.id, liveTxn.id])
+        .execute();
       assert.deepEqual(attempts, []);
     });
   });

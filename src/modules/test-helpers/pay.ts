@@ -12,14 +12,21 @@ const PAYABLE = new Set(['ready', 'billed', 'past_due']);
 /** One payment as a customer makes it: a 3-D Secure challenge is completed. */
 async function pay(ctx: Ctx, portal: PortalRef, transactionId: string, card: ParsedCard) {
   const outcome = await payWithCard(ctx, portal, transactionId, card);
-  return outcome.kind === 'action_required' ? completeChallenge(ctx, portal, transactionId, outcome.paymentAttemptId, true) : outcome;
+  return outcome.kind === 'action_required'
+    ? completeChallenge(ctx, portal, transactionId, outcome.paymentAttemptId, true)
+    : outcome;
 }
 
 export interface PayInput {
   card_number?: unknown;
 }
 
-export async function payAsCustomer(ctx: Ctx, portal: PortalRef, transactionId: string, input: PayInput): Promise<TransactionEntity> {
+export async function payAsCustomer(
+  ctx: Ctx,
+  portal: PortalRef,
+  transactionId: string,
+  input: PayInput,
+): Promise<TransactionEntity> {
   if (input.card_number !== undefined && typeof input.card_number !== 'string') {
     throw invalidField([{ field: 'card_number', message: 'must be a string of digits' }]);
   }
@@ -33,10 +40,17 @@ export async function payAsCustomer(ctx: Ctx, portal: PortalRef, transactionId: 
     { number, expiry_month: '12', expiry_year: String(nextYear), cvc, cardholder_name: 'Sandbox Tester' },
     ctx.clock.now(),
   );
-  if (!parsed.ok) throw invalidField(parsed.errors.map((error) => ({ field: error.field === 'number' ? 'card_number' : error.field, message: error.message })));
+  if (!parsed.ok)
+    throw invalidField(
+      parsed.errors.map((error) => ({
+        field: error.field === 'number' ? 'card_number' : error.field,
+        message: error.message,
+      })),
+    );
   let outcome = await pay(ctx, portal, transactionId, parsed.card);
   // The total changed just now (credit it counted on was spent elsewhere): a customer sees it and pays again.
-  if (outcome.kind === 'not_payable' && PAYABLE.has(outcome.transaction.status)) outcome = await pay(ctx, portal, transactionId, parsed.card);
+  if (outcome.kind === 'not_payable' && PAYABLE.has(outcome.transaction.status))
+    outcome = await pay(ctx, portal, transactionId, parsed.card);
   if (outcome.kind === 'not_payable') throw notPayableError(outcome.transaction);
   return outcome.transaction;
 }

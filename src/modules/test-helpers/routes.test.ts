@@ -42,10 +42,26 @@ await forEachDialect((dialect) => {
 
     it('never moves backwards and rejects bad input', async () => {
       const past = (await now()).subtract({ hours: 1 }).toString();
-      assertPaddleError(await t().request('POST', '/test-helpers/clock/advance', { body: { to: past } }), 400, 'invalid_field');
-      assertPaddleError(await t().request('POST', '/test-helpers/clock/advance', { body: { by: '-P1D' } }), 400, 'invalid_field');
-      assertPaddleError(await t().request('POST', '/test-helpers/clock/advance', { body: { by: 'one month' } }), 400, 'invalid_field');
-      assertPaddleError(await t().request('POST', '/test-helpers/clock/advance', { body: { to: 'yesterday' } }), 400, 'invalid_field');
+      assertPaddleError(
+        await t().request('POST', '/test-helpers/clock/advance', { body: { to: past } }),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('POST', '/test-helpers/clock/advance', { body: { by: '-P1D' } }),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('POST', '/test-helpers/clock/advance', { body: { by: 'one month' } }),
+        400,
+        'invalid_field',
+      );
+      assertPaddleError(
+        await t().request('POST', '/test-helpers/clock/advance', { body: { to: 'yesterday' } }),
+        400,
+        'invalid_field',
+      );
       assertPaddleError(await t().request('POST', '/test-helpers/clock/advance', { body: {} }), 400, 'invalid_field');
     });
 
@@ -56,8 +72,15 @@ await forEachDialect((dialect) => {
       const theirs = await now(other.sandbox);
       assert.ok(Number(theirs.until(mine).total('days')) > 300);
       assertPaddleError(await t().request('GET', '/test-helpers/clock', { key: t().keys.live }), 403, 'forbidden');
-      assertPaddleError(await t().request('POST', '/test-helpers/clock/advance', { key: t().keys.live, body: { by: 'P1D' } }), 403, 'forbidden');
-      const live = await t().request('POST', '/customers', { key: t().keys.live, body: { email: 'live-now@example.com' } });
+      assertPaddleError(
+        await t().request('POST', '/test-helpers/clock/advance', { key: t().keys.live, body: { by: 'P1D' } }),
+        403,
+        'forbidden',
+      );
+      const live = await t().request('POST', '/customers', {
+        key: t().keys.live,
+        body: { email: 'live-now@example.com' },
+      });
       const created = Temporal.Instant.from(live.body.data.created_at);
       assert.ok(Math.abs(Number(created.until(t().clock.now()).total('seconds'))) < 5);
     });

@@ -14,7 +14,13 @@ export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
     return { data: { now: toWireTime(toStoredTime(now)) } };
   });
 
-  testHelper(app, deps, 'POST', '/test-helpers/transactions/:transaction_id/pay', async ({ ctx, caller, params, body }) => ({
-    data: await payAsCustomer(ctx, caller, params.transaction_id as string, body ?? {}),
-  }));
+  testHelper(
+    app,
+    deps,
+    'POST',
+    '/test-helpers/transactions/:transaction_id/pay',
+    async ({ ctx, caller, params, body }) => ({
+      data: await payAsCustomer(ctx, caller, params.transaction_id as string, body ?? {}),
+    }),
+  );
 }

@@ -8,7 +8,11 @@ import type { TransactionEntity } from './serialize.js';
 /** Paddock takes cards only; this is what checkout offers for every transaction. */
 export const AVAILABLE_PAYMENT_METHODS = ['card'] as const;
 
-export async function withIncludes(ctx: Ctx, entity: TransactionEntity, include: Set<string>): Promise<Record<string, unknown>> {
+export async function withIncludes(
+  ctx: Ctx,
+  entity: TransactionEntity,
+  include: Set<string>,
+): Promise<Record<string, unknown>> {
   const extra: Record<string, unknown> = {};
   if (include.has('customer') && entity.customer_id) extra.customer = await getCustomer(ctx, entity.customer_id);
   if (include.has('address') && entity.customer_id && entity.address_id) {

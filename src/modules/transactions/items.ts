@@ -8,7 +8,12 @@ import type { Executor } from '../../db/database.js';
 import { invalidField, PaddleError, type FieldError } from '../../kernel/errors.js';
 import { createCustomPrice, getPriceRow, previewCustomPrice, type CustomPriceInput } from '../prices/service.js';
 import { serializePrice, type PriceEntity } from '../prices/serialize.js';
-import { createCustomProduct, getProductRow, previewCustomProduct, type CustomProductInput } from '../products/service.js';
+import {
+  createCustomProduct,
+  getProductRow,
+  previewCustomProduct,
+  type CustomProductInput,
+} from '../products/service.js';
 import { serializeProduct, type ProductEntity } from '../products/serialize.js';
 
 /** A non-catalog price on an item: for an existing product (`product_id`) or with its own (`product`). */
@@ -65,7 +70,11 @@ export function hasTrial(price: Pick<PriceEntity, 'trial_period' | 'billing_cycl
 }
 
 /** Runs `make`, reporting its field errors under `prefix` (e.g. `items[0].price`) into `errors`. */
-async function collectingFieldErrors<T>(prefix: string, errors: FieldError[], make: () => Promise<T>): Promise<T | undefined> {
+async function collectingFieldErrors<T>(
+  prefix: string,
+  errors: FieldError[],
+  make: () => Promise<T>,
+): Promise<T | undefined> {
   try {
     return await make();
   } catch (error) {
@@ -82,10 +91,18 @@ function priceInput(price: NonCatalogPriceInput): Omit<CustomPriceInput, 'produc
   return rest;
 }
 
-function checkQuantity(price: Pick<PriceEntity, 'quantity'> & { id: string | null }, quantity: number, index: number, errors: FieldError[]): boolean {
+function checkQuantity(
+  price: Pick<PriceEntity, 'quantity'> & { id: string | null },
+  quantity: number,
+  index: number,
+  errors: FieldError[],
+): boolean {
   if (quantity >= price.quantity.minimum && quantity <= price.quantity.maximum) return true;
   const which = price.id ? `price ${price.id}` : 'this price';
-  errors.push({ field: `items[${index}].quantity`, message: `must be between ${price.quantity.minimum} and ${price.quantity.maximum} for ${which}` });
+  errors.push({
+    field: `items[${index}].quantity`,
+    message: `must be between ${price.quantity.minimum} and ${price.quantity.maximum} for ${which}`,
+  });
   return false;
 }
 
@@ -129,11 +146,20 @@ export async function resolveItems(db: Executor, ctx: Ctx, items: TransactionIte
         if (!product) continue;
       }
       const productId = product?.id ?? (given.product_id as string);
-      price = await collectingFieldErrors(prefix, errors, () => createCustomPrice(db, ctx, { ...priceInput(given), product_id: productId }));
+      price = await collectingFieldErrors(prefix, errors, () =>
+        createCustomPrice(db, ctx, { ...priceInput(given), product_id: productId }),
+      );
     }
     if (!price || !checkQuantity(price, item.quantity, index, errors)) continue;
     product ??= serializeProduct(await getProductRow(db, ctx, price.product_id));
-    resolved.push({ price_id: price.id, price, product, quantity: item.quantity, proration: null, ...(priceId === undefined ? { inline: true } : {}) });
+    resolved.push({
+      price_id: price.id,
+      price,
+      product,
+      quantity: item.quantity,
+      proration: null,
+      ...(priceId === undefined ? { inline: true } : {}),
+    });
   }
   if (errors.length > 0) throw invalidField(errors);
   return resolved;
@@ -154,7 +180,9 @@ export async function previewItems(db: Executor, ctx: Ctx, items: TransactionIte
       const prefix = `items[${index}].price`;
       if (given.product) product = previewCustomProduct(ctx, given.product);
       const productId = given.product ? null : (given.product_id as string);
-      price = await collectingFieldErrors(prefix, errors, () => previewCustomPrice(db, ctx, { ...priceInput(given), product_id: productId }));
+      price = await collectingFieldErrors(prefix, errors, () =>
+        previewCustomPrice(db, ctx, { ...priceInput(given), product_id: productId }),
+      );
     }
     if (!price || !checkQuantity(price, item.quantity, index, errors)) continue;
     product ??= serializeProduct(await getProductRow(db, ctx, price.product_id as string));
@@ -185,5 +213,10 @@ export function unitPriceFor(
 
 /** The stored form of `items[]` (what the API returns): no product, which lives in details.line_items. */
 export function storedItems(items: ResolvedItem[]) {
-  return items.map((item) => ({ price_id: item.price_id, price: item.price, quantity: item.quantity, proration: item.proration }));
+  return items.map((item) => ({
+    price_id: item.price_id,
+    price: item.price,
+    quantity: item.quantity,
+    proration: item.proration,
+  }));
 }

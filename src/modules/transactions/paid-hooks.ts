@@ -19,7 +19,12 @@ export function onTransactionPaid(hook: PaidHook): void {
   if (!paidHooks.includes(hook)) paidHooks.push(hook);
 }
 
-export async function runPaidHooks(trx: Executor, ctx: Ctx, row: TransactionRow, paid: PaidContext): Promise<TransactionRow> {
+export async function runPaidHooks(
+  trx: Executor,
+  ctx: Ctx,
+  row: TransactionRow,
+  paid: PaidContext,
+): Promise<TransactionRow> {
   let current = row;
   for (const hook of paidHooks) current = await hook(trx, ctx, current, paid);
   return current;

@@ -34,17 +34,27 @@ export interface Priced {
  * else the base price when it is. @NOTE Paddle converts other currencies with its exchange rates; Paddock has
  * no rates, so a price with no amount in the transaction's currency is refused.
  */
-function unitPriceIn(item: Pick<ResolvedItem, 'price_id' | 'price' | 'inline'> | PreviewItem, currency: string, country: string | null, index: number) {
+function unitPriceIn(
+  item: Pick<ResolvedItem, 'price_id' | 'price' | 'inline'> | PreviewItem,
+  currency: string,
+  country: string | null,
+  index: number,
+) {
   const local = unitPriceFor(item.price, country);
   if (local.currency_code === currency) return moneyFromWire(local);
   if (item.price.unit_price.currency_code === currency) return moneyFromWire(item.price.unit_price);
   const inline = item.price_id === null || ('inline' in item && item.inline === true);
   const field = inline ? `items[${index}].price` : `items[${index}].price_id`;
-  throw invalidField([{ field, message: `${item.price_id ? `price ${item.price_id}` : 'this price'} has no unit price in ${currency}` }]);
+  throw invalidField([
+    { field, message: `${item.price_id ? `price ${item.price_id}` : 'this price'} has no unit price in ${currency}` },
+  ]);
 }
 
 /** The currency a new transaction takes when the caller names none: the first item's price in the buyer's country. */
-export function defaultCurrency(items: Array<Pick<ResolvedItem | PreviewItem, 'price'>>, country: string | null): string {
+export function defaultCurrency(
+  items: Array<Pick<ResolvedItem | PreviewItem, 'price'>>,
+  country: string | null,
+): string {
   const first = items[0];
   return first ? unitPriceFor(first.price, country).currency_code : 'USD';
 }
@@ -55,7 +65,8 @@ export async function priceTransaction(db: Executor, ctx: Ctx, input: PricingInp
     id: newId('transaction_item', ctx.clock.now().epochMilliseconds),
     price_id: item.price_id,
     quantity: item.quantity,
-    unit_price: input.zeroTrials && hasTrial(item.price) ? zero(currency) : unitPriceIn(item, currency, input.countryCode, index),
+    unit_price:
+      input.zeroTrials && hasTrial(item.price) ? zero(currency) : unitPriceIn(item, currency, input.countryCode, index),
     tax_mode: item.price.tax_mode as TotalsLine['tax_mode'],
     ...(item.proration ? { proration: item.proration, proration_rate: item.proration.rate } : {}),
     product: item.product,
@@ -101,12 +112,17 @@ export interface PreviewPricingInput {
  * `tax_rates_used` count only the items with `include_in_totals` (Paddle's example shows an excluded item's line
  * priced as usual and left out of the totals).
  */
-export async function pricePreview(db: Executor, ctx: Ctx, input: PreviewPricingInput): Promise<TotalsDetails<ProductPreview>> {
+export async function pricePreview(
+  db: Executor,
+  ctx: Ctx,
+  input: PreviewPricingInput,
+): Promise<TotalsDetails<ProductPreview>> {
   const currency = input.currencyCode;
   const lines: TotalsLine<ProductPreview>[] = input.items.map((item, index) => ({
     price_id: item.price_id,
     quantity: item.quantity,
-    unit_price: input.zeroTrials && hasTrial(item.price) ? zero(currency) : unitPriceIn(item, currency, input.countryCode, index),
+    unit_price:
+      input.zeroTrials && hasTrial(item.price) ? zero(currency) : unitPriceIn(item, currency, input.countryCode, index),
     tax_mode: item.price.tax_mode as TotalsLine['tax_mode'],
     product: item.product,
     product_id: item.product.id,
@@ -114,7 +130,12 @@ export async function pricePreview(db: Executor, ctx: Ctx, input: PreviewPricing
   }));
   const credit = input.customerId ? await availableCredit(db, ctx, input.customerId, currency) : 0n;
   const totalsOf = (chosen: TotalsLine<ProductPreview>[]) =>
-    computeTotals({ currency_code: currency, country_code: input.countryCode, lines: chosen, available_credit: money(credit, currency) });
+    computeTotals({
+      currency_code: currency,
+      country_code: input.countryCode,
+      lines: chosen,
+      available_credit: money(credit, currency),
+    });
   const all = totalsOf(lines);
   if (input.items.every((item) => item.include_in_totals)) return all;
   const counted = totalsOf(lines.filter((_, index) => input.items[index]?.include_in_totals));

@@ -34,11 +34,21 @@ export async function findTransaction(db: Executor, tenant: Tenant, id: string):
 }
 
 /** The row, locked until the end of the transaction on PostgreSQL (SQLite serialises writers anyway). */
-export async function lockTransaction(db: Executor, tenant: Tenant, id: string, dialect: 'sqlite' | 'postgres'): Promise<TransactionRow | undefined> {
+export async function lockTransaction(
+  db: Executor,
+  tenant: Tenant,
+  id: string,
+  dialect: 'sqlite' | 'postgres',
+): Promise<TransactionRow | undefined> {
   return lockById<TransactionRow>(db, 'transactions', tenant, id, dialect);
 }
 
-export async function listTransactions(db: Executor, tenant: Tenant, filters: TransactionFilters, page: PageRequest): Promise<Page<TransactionRow>> {
+export async function listTransactions(
+  db: Executor,
+  tenant: Tenant,
+  filters: TransactionFilters,
+  page: PageRequest,
+): Promise<Page<TransactionRow>> {
   let query = tenantRows(db, 'transactions', tenant);
   if (filters.id) query = query.where('id', 'in', filters.id);
   if (filters.status) query = query.where('status', 'in', filters.status);
@@ -58,7 +68,9 @@ export async function listTransactions(db: Executor, tenant: Tenant, filters: Tr
   }
   for (const column of ['created_at', 'updated_at', 'billed_at'] as const) {
     for (const filter of filters[column] ?? []) {
-      query = query.where(sql<boolean>`${sql.ref(`transactions.${column}`)} ${sql.raw(OPERATORS[filter.operator])} ${filter.at}`);
+      query = query.where(
+        sql<boolean>`${sql.ref(`transactions.${column}`)} ${sql.raw(OPERATORS[filter.operator])} ${filter.at}`,
+      );
     }
   }
   return fetchPage(db, 'transactions', query, page);
@@ -73,7 +85,11 @@ export async function updateTransaction(db: Executor, row: TransactionRow): Prom
 }
 
 /** Payment attempts of the given transactions, newest first (Paddle's order for `payments[]`). */
-export async function paymentAttemptsOf(db: Executor, tenant: Tenant, transactionIds: readonly string[]): Promise<PaymentAttemptRow[]> {
+export async function paymentAttemptsOf(
+  db: Executor,
+  tenant: Tenant,
+  transactionIds: readonly string[],
+): Promise<PaymentAttemptRow[]> {
   if (transactionIds.length === 0) return [];
   return tenantRows(db, 'payment_attempts', tenant)
     .where('transaction_id', 'in', [...transactionIds])

@@ -17,7 +17,7 @@ function timeFilters(request: FastifyRequest): Pick<TransactionFilters, 'created
   for (const [key, value] of Object.entries(request.query as Record<string, string | string[]>)) {
     const match = TIME_FILTER.exec(key);
     if (!match) continue;
-    const text = Array.isArray(value) ? value[0] ?? '' : value;
+    const text = Array.isArray(value) ? (value[0] ?? '') : value;
     const at = storedFromRfc3339(text);
     if (!at) throw invalidField([{ field: key, message: 'must be an RFC 3339 date-time' }]);
     const field = match[1] as string;
@@ -39,7 +39,14 @@ function addressPreviewChecker(): (body: { address?: unknown }) => void {
       const missing = (error.params as { missingProperty?: string }).missingProperty;
       const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
       const field = ['address', path, missing].filter(Boolean).join('.');
-      return { field, message: missing ? 'field is required' : field === 'address.country_code' ? 'must be a supported country code' : (error.message ?? 'is invalid') };
+      return {
+        field,
+        message: missing
+          ? 'field is required'
+          : field === 'address.country_code'
+            ? 'must be a supported country code'
+            : (error.message ?? 'is invalid'),
+      };
     });
     const seen = new Set<string>();
     throw invalidField(errors.filter((error) => !seen.has(error.field) && seen.add(error.field)));
@@ -85,7 +92,12 @@ export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void 
 
   operation(app, deps, 'update-transaction', async (request) => {
     const include = includes(request);
-    const entity = await updateTransaction(request.ctx, request.caller, request.params.transaction_id as string, request.body);
+    const entity = await updateTransaction(
+      request.ctx,
+      request.caller,
+      request.params.transaction_id as string,
+      request.body,
+    );
     return { data: await withIncludes(request.ctx, entity, include) };
   });
 

@@ -7,7 +7,13 @@ import type { PageRequest } from '../../db/pagination.js';
 import type { TransactionRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
 import type { EventType } from '../../events/catalogue.js';
-import { isEditable, readinessStatus, requestStatus, TransactionStatusError, type TransactionStatus } from '../../billing/transaction-status.js';
+import {
+  isEditable,
+  readinessStatus,
+  requestStatus,
+  TransactionStatusError,
+  type TransactionStatus,
+} from '../../billing/transaction-status.js';
 import { PaddleError, badRequest, invalidField, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { storedFromRfc3339, toStoredTime } from '../../kernel/time.js';
@@ -18,7 +24,15 @@ import { getCustomerRow } from '../customers/service.js';
 import { runBilledHooks } from './paid-hooks.js';
 import { resolveItems, storedItems, type ResolvedItem, type TransactionItemInput } from './items.js';
 import { defaultCurrency, priceTransaction } from './pricing.js';
-import { findTransaction, insertTransaction, listTransactions as listRows, nextInvoiceSequence, paymentAttemptsOf, updateTransaction as updateRow, type TransactionFilters } from './repository.js';
+import {
+  findTransaction,
+  insertTransaction,
+  listTransactions as listRows,
+  nextInvoiceSequence,
+  paymentAttemptsOf,
+  updateTransaction as updateRow,
+  type TransactionFilters,
+} from './repository.js';
 import { serializeTransaction, type TransactionEntity } from './serialize.js';
 
 export interface BillingDetails {
@@ -56,7 +70,12 @@ function statusError(error: unknown): never {
 }
 
 /** The transaction entity as the API returns it (payments and checkout link included). */
-export async function transactionEntity(db: Executor, ctx: Ctx, row: TransactionRow, portalId: string): Promise<TransactionEntity> {
+export async function transactionEntity(
+  db: Executor,
+  ctx: Ctx,
+  row: TransactionRow,
+  portalId: string,
+): Promise<TransactionEntity> {
   const attempts = await paymentAttemptsOf(db, ctx.tenant, [row.id]);
   return serializeTransaction(row, attempts, { hostedCheckoutUrl: hostedCheckoutUrl(ctx, portalId) });
 }
@@ -68,7 +87,11 @@ export async function getTransactionRow(db: Executor, ctx: Ctx, id: string): Pro
 }
 
 /** Checks the customer, address and business belong together and to the tenant; returns the address's country. */
-async function checkParties(db: Executor, ctx: Ctx, row: Pick<TransactionRow, 'customer_id' | 'address_id' | 'business_id'>): Promise<string | null> {
+async function checkParties(
+  db: Executor,
+  ctx: Ctx,
+  row: Pick<TransactionRow, 'customer_id' | 'address_id' | 'business_id'>,
+): Promise<string | null> {
   if (!row.customer_id) {
     if (row.address_id || row.business_id) {
       throw invalidField([{ field: row.address_id ? 'address_id' : 'business_id', message: 'requires customer_id' }]);
@@ -83,16 +106,31 @@ async function checkParties(db: Executor, ctx: Ctx, row: Pick<TransactionRow, 'c
 
 function checkCollection(row: Pick<TransactionRow, 'collection_mode' | 'billing_details' | 'currency_code'>): void {
   if (row.collection_mode === 'manual') {
-    if (!row.billing_details) throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
+    if (!row.billing_details)
+      throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
     if (!MANUAL_CURRENCIES.has(row.currency_code)) {
-      throw invalidField([{ field: 'currency_code', message: 'must be USD, EUR or GBP when collection_mode is manual' }]);
+      throw invalidField([
+        { field: 'currency_code', message: 'must be USD, EUR or GBP when collection_mode is manual' },
+      ]);
     }
   }
 }
 
 /** Recomputes details from the stored items, for the buyer's country and the customer's credit. */
-async function reprice(db: Executor, ctx: Ctx, row: TransactionRow, items: ResolvedItem[], countryCode: string | null): Promise<TransactionRow> {
-  const priced = await priceTransaction(db, ctx, { items, currencyCode: row.currency_code, countryCode, customerId: row.customer_id, zeroTrials: row.origin === 'api' || row.origin === 'web' });
+async function reprice(
+  db: Executor,
+  ctx: Ctx,
+  row: TransactionRow,
+  items: ResolvedItem[],
+  countryCode: string | null,
+): Promise<TransactionRow> {
+  const priced = await priceTransaction(db, ctx, {
+    items,
+    currencyCode: row.currency_code,
+    countryCode,
+    customerId: row.customer_id,
+    zeroTrials: row.origin === 'api' || row.origin === 'web',
+  });
   return {
     ...row,
     currency_code: priced.currency_code,
@@ -174,7 +212,11 @@ export interface PortalRef {
   portalId: string;
 }
 
-export async function createTransaction(ctx: Ctx, portal: PortalRef, input: TransactionInput & { items: TransactionItemInput[] }): Promise<TransactionEntity> {
+export async function createTransaction(
+  ctx: Ctx,
+  portal: PortalRef,
+  input: TransactionInput & { items: TransactionItemInput[] },
+): Promise<TransactionEntity> {
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const stored = toStoredTime(now);
@@ -223,7 +265,12 @@ export async function createTransaction(ctx: Ctx, portal: PortalRef, input: Tran
 }
 
 /** A status the caller asked for (`billed` or `canceled`), if Paddle's rules allow it from here. */
-async function applyRequestedStatus(db: Executor, ctx: Ctx, row: TransactionRow, requested: TransactionStatus): Promise<TransactionRow> {
+async function applyRequestedStatus(
+  db: Executor,
+  ctx: Ctx,
+  row: TransactionRow,
+  requested: TransactionStatus,
+): Promise<TransactionRow> {
   let next: TransactionStatus;
   try {
     next = requestStatus(row.status as TransactionStatus, requested, readinessInputs(row));
@@ -239,7 +286,10 @@ async function applyRequestedStatus(db: Executor, ctx: Ctx, row: TransactionRow,
   }
   const billed = await markBilled(db, ctx, row);
   if (billed.customer_id && billed.credit_used > 0n) {
-    await moveCredit(db, ctx, billed.customer_id, billed.currency_code, { kind: 'reserve', amount: billed.credit_used });
+    await moveCredit(db, ctx, billed.customer_id, billed.currency_code, {
+      kind: 'reserve',
+      amount: billed.credit_used,
+    });
   }
   return billed.collection_mode === 'manual' ? runBilledHooks(db, ctx, billed) : billed;
 }
@@ -269,7 +319,12 @@ const CONTENT_FIELDS: Array<keyof TransactionInput> = [
   'checkout',
 ];
 
-export async function updateTransaction(ctx: Ctx, portal: PortalRef, id: string, input: TransactionInput): Promise<TransactionEntity> {
+export async function updateTransaction(
+  ctx: Ctx,
+  portal: PortalRef,
+  id: string,
+  input: TransactionInput,
+): Promise<TransactionEntity> {
   return ctx.db.transaction().execute(async (trx) => {
     const current = await getTransactionRow(trx, ctx, id);
     const changesContent = CONTENT_FIELDS.some((field) => input[field] !== undefined);
@@ -296,7 +351,10 @@ export async function updateTransaction(ctx: Ctx, portal: PortalRef, id: string,
 
 /** The items as stored, with the product snapshots kept in details.line_items (no catalog lookup). */
 export function itemsOf(row: TransactionRow): ResolvedItem[] {
-  const lineItems = (JSON.parse(row.details).line_items ?? []) as Array<{ price_id: string; product: ResolvedItem['product'] }>;
+  const lineItems = (JSON.parse(row.details).line_items ?? []) as Array<{
+    price_id: string;
+    product: ResolvedItem['product'];
+  }>;
   return (JSON.parse(row.items) as Array<Omit<ResolvedItem, 'product'>>).map((item, index) => ({
     ...item,
     product: (lineItems[index] ?? lineItems.find((line) => line.price_id === item.price_id))!.product,
@@ -309,15 +367,33 @@ export async function getTransaction(ctx: Ctx, portal: PortalRef, id: string): P
 
 export async function listTransactions(ctx: Ctx, portal: PortalRef, filters: TransactionFilters, page: PageRequest) {
   const result = await listRows(ctx.db, ctx.tenant, filters, page);
-  const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, result.rows.map((row) => row.id));
+  const attempts = await paymentAttemptsOf(
+    ctx.db,
+    ctx.tenant,
+    result.rows.map((row) => row.id),
+  );
   const links = { hostedCheckoutUrl: hostedCheckoutUrl(ctx, portal.portalId) };
-  const data = result.rows.map((row) => serializeTransaction(row, attempts.filter((a) => a.transaction_id === row.id), links));
+  const data = result.rows.map((row) =>
+    serializeTransaction(
+      row,
+      attempts.filter((a) => a.transaction_id === row.id),
+      links,
+    ),
+  );
   return { page: result, data };
 }
 
-
 /** The subscription's latest past-due transaction (what a payment retry or a new card pays). */
-export async function findPastDueTransaction(db: Executor, ctx: Ctx, subscriptionId: string): Promise<TransactionRow | undefined> {
-  const page = await listRows(db, ctx.tenant, { subscription_id: [subscriptionId], status: ['past_due'] }, { perPage: 1, orderBy: { field: 'id', direction: 'DESC' } });
+export async function findPastDueTransaction(
+  db: Executor,
+  ctx: Ctx,
+  subscriptionId: string,
+): Promise<TransactionRow | undefined> {
+  const page = await listRows(
+    db,
+    ctx.tenant,
+    { subscription_id: [subscriptionId], status: ['past_due'] },
+    { perPage: 1, orderBy: { field: 'id', direction: 'DESC' } },
+  );
   return page.rows[0];
 }

@@ -77,7 +77,11 @@ function unavailable(reply: FastifyReply, resolved: Resolved | undefined): Fasti
   return sendHtml(
     reply,
     resolved ? 409 : 404,
-    renderCheckoutUnavailablePage({ seller_name: resolved?.portal.sellerName ?? null, reason, transaction_id: resolved?.transaction.id ?? null }),
+    renderCheckoutUnavailablePage({
+      seller_name: resolved?.portal.sellerName ?? null,
+      reason,
+      transaction_id: resolved?.transaction.id ?? null,
+    }),
   );
 }
 
@@ -102,7 +106,13 @@ async function paidPage(reply: FastifyReply, resolved: Resolved): Promise<Fastif
   );
 }
 
-async function checkoutPage(reply: FastifyReply, status: number, resolved: Resolved, form: Form, errors: CheckoutError[]): Promise<FastifyReply> {
+async function checkoutPage(
+  reply: FastifyReply,
+  status: number,
+  resolved: Resolved,
+  form: Form,
+  errors: CheckoutError[],
+): Promise<FastifyReply> {
   const { portal, transaction } = resolved;
   return sendHtml(
     reply,
@@ -125,7 +135,11 @@ async function checkoutPage(reply: FastifyReply, status: number, resolved: Resol
 }
 
 /** Shows the page that fits the transaction's state: checkout, thank-you, or unavailable. */
-async function showState(reply: FastifyReply, resolved: Resolved | undefined, errors: CheckoutError[] = []): Promise<FastifyReply> {
+async function showState(
+  reply: FastifyReply,
+  resolved: Resolved | undefined,
+  errors: CheckoutError[] = [],
+): Promise<FastifyReply> {
   if (!resolved) return unavailable(reply, resolved);
   const status = resolved.transaction.status;
   if (status === 'paid' || status === 'completed') return paidPage(reply, resolved);
@@ -162,16 +176,27 @@ function amountChanged(before: TransactionEntity, after: TransactionEntity, lead
   return `${lead} ${totalsVm(after).amount_due} (it was ${totalsVm(before).amount_due}). Check the order summary, then enter your card details again to pay.`;
 }
 
-function afterPayment(reply: FastifyReply, resolved: Resolved, outcome: PaymentOutcome, form: Form, declined: string): FastifyReply | Promise<FastifyReply> {
+function afterPayment(
+  reply: FastifyReply,
+  resolved: Resolved,
+  outcome: PaymentOutcome,
+  form: Form,
+  declined: string,
+): FastifyReply | Promise<FastifyReply> {
   const { portal } = resolved;
   switch (outcome.kind) {
     case 'paid':
     case 'not_payable':
       return reply.redirect(checkoutPath(portal.portalId, outcome.transaction.id), 303);
     case 'action_required':
-      return reply.redirect(checkoutPath(portal.portalId, outcome.transaction.id, `/3ds/${outcome.paymentAttemptId}`), 303);
+      return reply.redirect(
+        checkoutPath(portal.portalId, outcome.transaction.id, `/3ds/${outcome.paymentAttemptId}`),
+        303,
+      );
     case 'declined':
-      return checkoutPage(reply, 402, { ...resolved, transaction: outcome.transaction }, form, [{ field: null, message: declined }]);
+      return checkoutPage(reply, 402, { ...resolved, transaction: outcome.transaction }, form, [
+        { field: null, message: declined },
+      ]);
   }
 }
 
@@ -205,13 +230,27 @@ export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
     // @NOTE the form showed a total before the buyer's country was known; tax (or a country price) can raise
     // it. Never charge more than the button said: show the new total and ask for the card again.
     if (dueOf(resolved.transaction) > dueOf(shown)) {
-      return checkoutPage(reply, 409, resolved, {}, [{ field: null, message: amountChanged(shown, resolved.transaction, 'The amount due for your country is') }]);
+      return checkoutPage(reply, 409, resolved, {}, [
+        { field: null, message: amountChanged(shown, resolved.transaction, 'The amount due for your country is') },
+      ]);
     }
     // The same form sent again (double click, back button) is answered with its first outcome, not a new attempt.
-    const outcome = await payWithCard(resolved.ctx, resolved.portal, resolved.transaction.id, parsed.card, attemptKey ? { attemptKey } : {});
-    if (outcome.kind === 'not_payable' && isPayableHere(outcome.transaction) && dueOf(outcome.transaction) !== dueOf(resolved.transaction)) {
+    const outcome = await payWithCard(
+      resolved.ctx,
+      resolved.portal,
+      resolved.transaction.id,
+      parsed.card,
+      attemptKey ? { attemptKey } : {},
+    );
+    if (
+      outcome.kind === 'not_payable' &&
+      isPayableHere(outcome.transaction) &&
+      dueOf(outcome.transaction) !== dueOf(resolved.transaction)
+    ) {
       // Credit the total counted on was spent by another payment: nothing was charged, show the new total.
-      return checkoutPage(reply, 409, { ...resolved, transaction: outcome.transaction }, {}, [{ field: null, message: amountChanged(resolved.transaction, outcome.transaction) }]);
+      return checkoutPage(reply, 409, { ...resolved, transaction: outcome.transaction }, {}, [
+        { field: null, message: amountChanged(resolved.transaction, outcome.transaction) },
+      ]);
     }
     return afterPayment(reply, resolved, outcome, form, declineMessage(parsed.card));
   });
@@ -237,17 +276,39 @@ export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
     );
   });
 
-  for (const [action, passed] of [['complete', true], ['fail', false]] as const) {
+  for (const [action, passed] of [
+    ['complete', true],
+    ['fail', false],
+  ] as const) {
     app.post(`/checkout/:portalId/3ds/:attemptId/${action}`, async (request, reply) => {
       const resolved = await resolve(deps, request);
       if (!resolved) return showState(reply, resolved);
       const { attemptId } = request.params as { attemptId: string };
-      if (!resolved.transaction.payments.some((payment) => payment.payment_attempt_id === attemptId)) return showState(reply, resolved);
-      const outcome = await completeChallenge(resolved.ctx, resolved.portal, resolved.transaction.id, attemptId, passed);
-      if (outcome.kind === 'not_payable' && isPayableHere(outcome.transaction) && dueOf(outcome.transaction) !== dueOf(resolved.transaction)) {
-        return checkoutPage(reply, 409, { ...resolved, transaction: outcome.transaction }, {}, [{ field: null, message: amountChanged(resolved.transaction, outcome.transaction) }]);
+      if (!resolved.transaction.payments.some((payment) => payment.payment_attempt_id === attemptId))
+        return showState(reply, resolved);
+      const outcome = await completeChallenge(
+        resolved.ctx,
+        resolved.portal,
+        resolved.transaction.id,
+        attemptId,
+        passed,
+      );
+      if (
+        outcome.kind === 'not_payable' &&
+        isPayableHere(outcome.transaction) &&
+        dueOf(outcome.transaction) !== dueOf(resolved.transaction)
+      ) {
+        return checkoutPage(reply, 409, { ...resolved, transaction: outcome.transaction }, {}, [
+          { field: null, message: amountChanged(resolved.transaction, outcome.transaction) },
+        ]);
       }
-      return afterPayment(reply, resolved, outcome, {}, 'Authentication failed, so your card was not charged. Try again or use another card.');
+      return afterPayment(
+        reply,
+        resolved,
+        outcome,
+        {},
+        'Authentication failed, so your card was not charged. Try again or use another card.',
+      );
     });
   }
 }

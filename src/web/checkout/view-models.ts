@@ -13,7 +13,11 @@ interface LineItem {
 
 export function itemsVm(transaction: TransactionEntity): CheckoutItemVm[] {
   const lines = (transaction.details.line_items ?? []) as LineItem[];
-  const prices = new Map((transaction.items as Array<{ price_id: string; price: { name: string | null; description: string } }>).map((item) => [item.price_id, item.price]));
+  const prices = new Map(
+    (transaction.items as Array<{ price_id: string; price: { name: string | null; description: string } }>).map(
+      (item) => [item.price_id, item.price],
+    ),
+  );
   return lines.map((line) => ({
     product_name: line.product.name,
     price_description: prices.get(line.price_id)?.name ?? '',
@@ -35,7 +39,9 @@ export function totalsVm(transaction: TransactionEntity): CheckoutTotalsVm {
   return {
     subtotal: formatMoney(totals.subtotal ?? '0', currency),
     discount: discount > 0n ? `−${formatMoney(discount, currency)}` : null,
-    taxes: taxes.filter((t) => BigInt(t.totals.tax) !== 0n).map((t) => ({ label: `Tax (${percent(t.tax_rate)})`, amount: formatMoney(t.totals.tax, currency) })),
+    taxes: taxes
+      .filter((t) => BigInt(t.totals.tax) !== 0n)
+      .map((t) => ({ label: `Tax (${percent(t.tax_rate)})`, amount: formatMoney(t.totals.tax, currency) })),
     total: formatMoney(totals.total ?? '0', currency),
     credit: credit > 0n ? `−${formatMoney(credit, currency)}` : null,
     amount_due: formatMoney(totals.grand_total ?? totals.balance ?? '0', currency),

@@ -96,7 +96,12 @@ async function open(html: string, options?: { javaScriptEnabled?: boolean; width
 /** The texts an element's aria-describedby points to, as a screen reader would read them after the label. */
 async function description(page: Page, label: string): Promise<string> {
   const ids = (await page.getByLabel(label, { exact: true }).getAttribute('aria-describedby')) ?? '';
-  const texts = await Promise.all(ids.split(' ').filter(Boolean).map((id) => page.locator(`[id="${id}"]`).innerText()));
+  const texts = await Promise.all(
+    ids
+      .split(' ')
+      .filter(Boolean)
+      .map((id) => page.locator(`[id="${id}"]`).innerText()),
+  );
   return texts.join(' ');
 }
 
@@ -168,7 +173,10 @@ describe('renderCheckoutPage', () => {
     assert.equal(await country.locator('option[value="GB"]').innerText(), 'United Kingdom');
     assert.equal(await country.locator('option[value="DE"]').innerText(), 'Germany');
     assert.equal(await country.inputValue(), '');
-    assert.deepEqual(checkoutCountries('de').find((entry) => entry.code === 'DE'), { code: 'DE', name: 'Deutschland' });
+    assert.deepEqual(
+      checkoutCountries('de').find((entry) => entry.code === 'DE'),
+      { code: 'DE', name: 'Deutschland' },
+    );
   });
 
   it('submits every field as a plain form, without JavaScript', async () => {
@@ -217,7 +225,10 @@ describe('renderCheckoutPage', () => {
     assert.equal(await alert.count(), 1);
     const alertText = await alert.innerText();
     for (const error of vm.errors) assert.ok(alertText.includes(error.message), error.message);
-    assert.equal(await alert.getByRole('link', { name: /card number is not valid/ }).getAttribute('href'), '#checkout-number');
+    assert.equal(
+      await alert.getByRole('link', { name: /card number is not valid/ }).getAttribute('href'),
+      '#checkout-number',
+    );
 
     assert.equal(await page.getByLabel('Email address').getAttribute('aria-invalid'), 'true');
     assert.match(await description(page, 'Email address'), /Enter an email address like name@example\.com\./);
@@ -228,11 +239,14 @@ describe('renderCheckoutPage', () => {
     assert.equal(await page.getByLabel('Email address').inputValue(), 'ada@example');
     assert.equal(await page.getByLabel('Country').inputValue(), 'FR');
     assert.equal(await page.getByLabel('Postal code').inputValue(), '"><b>75001', 'kept, escaped inside the attribute');
-    for (const label of CARD_LABELS) assert.equal(await page.getByLabel(label, { exact: true }).inputValue(), '', `${label} is not refilled`);
+    for (const label of CARD_LABELS)
+      assert.equal(await page.getByLabel(label, { exact: true }).inputValue(), '', `${label} is not refilled`);
   });
 
   it('asks no customer details when the transaction has a customer and address, and names the email', async () => {
-    const page = await open(renderCheckoutPage({ ...checkoutVm, customer_email: 'ada@example.com', ask_email: false, ask_address: false }));
+    const page = await open(
+      renderCheckoutPage({ ...checkoutVm, customer_email: 'ada@example.com', ask_email: false, ask_address: false }),
+    );
     for (const label of CUSTOMER_LABELS) assert.equal(await page.getByLabel(label, { exact: true }).count(), 0, label);
     assert.equal(await page.getByText('Paying as ada@example.com').count(), 1);
     assert.equal(await page.getByRole('group', { name: 'Your details' }).count(), 0);
@@ -241,7 +255,13 @@ describe('renderCheckoutPage', () => {
 
   it('asks only for the address when the customer is known, and takes a custom button label', async () => {
     const page = await open(
-      renderCheckoutPage({ ...checkoutVm, customer_email: 'ada@example.com', ask_email: false, submit_label: 'Save card', show_test_card_hint: false }),
+      renderCheckoutPage({
+        ...checkoutVm,
+        customer_email: 'ada@example.com',
+        ask_email: false,
+        submit_label: 'Save card',
+        show_test_card_hint: false,
+      }),
     );
     assert.equal(await page.getByLabel('Email address').count(), 0);
     assert.equal(await page.getByLabel('Country').count(), 1);
@@ -257,16 +277,26 @@ describe('renderCheckoutPage', () => {
     await input.focus();
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Tab');
-    const outline = await input.evaluate((element) => getComputedStyle(element).outlineStyle + ' ' + getComputedStyle(element).outlineWidth);
+    const outline = await input.evaluate(
+      (element) => getComputedStyle(element).outlineStyle + ' ' + getComputedStyle(element).outlineWidth,
+    );
     assert.equal(outline, 'solid 3px');
     await page.screenshot({ path: '/tmp/checkout.png', fullPage: true });
   });
 
   it('fits a phone screen without sideways scrolling', async () => {
-    const page = await open(renderCheckoutPage({ ...checkoutVm, errors: [{ field: 'cvc', message: 'Enter the 3-digit security code (CVC).' }] }), {
-      width: 360,
-    });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const page = await open(
+      renderCheckoutPage({
+        ...checkoutVm,
+        errors: [{ field: 'cvc', message: 'Enter the 3-digit security code (CVC).' }],
+      }),
+      {
+        width: 360,
+      },
+    );
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     assert.equal(overflow, 0);
     await page.screenshot({ path: '/tmp/checkout-phone.png', fullPage: true });
   });
@@ -291,7 +321,10 @@ describe('renderChallengePage', () => {
     assert.equal(await page.getByRole('button', { name: 'Fail authentication' }).count(), 1);
   });
 
-  for (const [button, action] of [['Complete authentication', vm.complete_action], ['Fail authentication', vm.fail_action]] as const) {
+  for (const [button, action] of [
+    ['Complete authentication', vm.complete_action],
+    ['Fail authentication', vm.fail_action],
+  ] as const) {
     it(`"${button}" posts to its own action without JavaScript`, async () => {
       posts.length = 0;
       const page = await open(renderChallengePage(vm), { javaScriptEnabled: false });
@@ -311,8 +344,14 @@ describe('renderPaidPage', () => {
     assert.match(main, /Visa ending in 4242/);
     assert.match(main, /txn_01hv8wptq8987qeep44cyrewp9/);
     assert.equal(await page.getByText(XSS, { exact: true }).count(), 1);
-    assert.equal(await page.getByRole('link', { name: 'Download invoice (PDF)' }).getAttribute('href'), paidVm.invoice_url);
-    assert.equal(await page.getByRole('link', { name: 'Return to AeroEdit & Co' }).getAttribute('href'), paidVm.return_url);
+    assert.equal(
+      await page.getByRole('link', { name: 'Download invoice (PDF)' }).getAttribute('href'),
+      paidVm.invoice_url,
+    );
+    assert.equal(
+      await page.getByRole('link', { name: 'Return to AeroEdit & Co' }).getAttribute('href'),
+      paidVm.return_url,
+    );
     assert.equal(await page.getByRole('row', { name: /Amount due/ }).count(), 0);
   });
 
@@ -333,7 +372,11 @@ describe('renderCheckoutUnavailablePage', () => {
   for (const [reason, heading, sentence] of table) {
     it(`${reason}: says so in a heading and one sentence, with no form`, async () => {
       const page = await open(
-        renderCheckoutUnavailablePage({ seller_name: reason === 'not_found' ? null : 'AeroEdit', reason, transaction_id: reason === 'not_found' ? null : 'txn_01' }),
+        renderCheckoutUnavailablePage({
+          seller_name: reason === 'not_found' ? null : 'AeroEdit',
+          reason,
+          transaction_id: reason === 'not_found' ? null : 'txn_01',
+        }),
       );
       assert.equal(await page.getByRole('heading', { level: 1, name: heading }).count(), 1);
       assert.match(await page.getByRole('main').innerText(), sentence);

@@ -1,7 +1,15 @@
 // The hosted checkout's pages, rendered from view models that carry display strings (amounts already
 // formatted for the currency). One plain HTML form per action, so every page works without JavaScript.
 import { html, type SafeHtml } from '../shared/html.js';
-import { CARD_FIELDS, CVC_FIELD, EXPIRY_FIELDS, errorSummary, fieldFrame, inputField, type FieldSpec } from '../shared/fields.js';
+import {
+  CARD_FIELDS,
+  CVC_FIELD,
+  EXPIRY_FIELDS,
+  errorSummary,
+  fieldFrame,
+  inputField,
+  type FieldSpec,
+} from '../shared/fields.js';
 import { renderPage } from '../shared/layout.js';
 
 // ---- View models ----------------------------------------------------------------------------------------
@@ -31,14 +39,7 @@ export interface CheckoutTotalsVm {
 
 /** The form's field names, which are also the keys of the form body the route receives. */
 export type CheckoutField =
-  | 'email'
-  | 'country_code'
-  | 'postal_code'
-  | 'cardholder_name'
-  | 'number'
-  | 'expiry_month'
-  | 'expiry_year'
-  | 'cvc';
+  'email' | 'country_code' | 'postal_code' | 'cardholder_name' | 'number' | 'expiry_month' | 'expiry_year' | 'cvc';
 
 export interface CheckoutError {
   /** The field the message belongs next to; null for a message about the whole payment (e.g. a decline). */
@@ -140,7 +141,9 @@ export function checkoutCountries(lang: string): Array<{ code: string; name: str
       names = new Intl.DisplayNames(['en'], { type: 'region' });
     }
     const collator = new Intl.Collator([lang, 'en'].filter((tag) => Intl.Collator.supportedLocalesOf(tag).length > 0));
-    list = CHECKOUT_COUNTRY_CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) => collator.compare(a.name, b.name));
+    list = CHECKOUT_COUNTRY_CODES.map((code) => ({ code, name: names.of(code) ?? code })).sort((a, b) =>
+      collator.compare(a.name, b.name),
+    );
     countryLists.set(lang, list);
   }
   return list;
@@ -150,27 +153,38 @@ export function checkoutCountries(lang: string): Array<{ code: string; name: str
 
 function renderSummary(items: CheckoutItemVm[], totals: CheckoutTotalsVm, dueLabel: string): SafeHtml {
   const rows = items.map(
-    (item) => html`<tr>
-<th scope="row"><span class="item-name">${item.product_name}</span>${item.price_description ? html`<span class="item-detail">${item.price_description}</span>` : null}</th>
-<td class="num">${item.quantity}</td>
-<td class="num">${item.line_total}</td>
-</tr>`,
+    (item) =>
+      html`<tr>
+        <th scope="row">
+          <span class="item-name">${item.product_name}</span
+          >${item.price_description ? html`<span class="item-detail">${item.price_description}</span>` : null}
+        </th>
+        <td class="num">${item.quantity}</td>
+        <td class="num">${item.line_total}</td>
+      </tr>`,
   );
   const line = (label: string, amount: string, className?: string) =>
     html`<tr${className ? html` class="${className}"` : null}><th scope="row" colspan="2">${label}</th><td class="num">${amount}</td></tr>`;
   return html`<table class="summary">
-<caption class="visually-hidden">Items and totals</caption>
-<thead><tr><th scope="col">Item</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Amount</th></tr></thead>
-<tbody>${rows}</tbody>
-<tfoot>
-${line('Subtotal', totals.subtotal)}
-${totals.discount ? line('Discount', totals.discount) : null}
-${totals.taxes.map((tax) => line(tax.label, tax.amount))}
-${line('Total', totals.total, 'total')}
-${totals.credit ? line('Credit applied', totals.credit) : null}
-${line(dueLabel, totals.amount_due, 'due')}
-</tfoot>
-</table>`;
+    <caption class="visually-hidden">
+      Items and totals
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">Item</th>
+        <th scope="col" class="num">Qty</th>
+        <th scope="col" class="num">Amount</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+    <tfoot>
+      ${line('Subtotal', totals.subtotal)} ${totals.discount ? line('Discount', totals.discount) : null}
+      ${totals.taxes.map((tax) => line(tax.label, tax.amount))} ${line('Total', totals.total, 'total')}
+      ${totals.credit ? line('Credit applied', totals.credit) : null} ${line(dueLabel, totals.amount_due, 'due')}
+    </tfoot>
+  </table>`;
 }
 
 const fieldId = (field: CheckoutField) => `checkout-${field.replaceAll('_', '-')}`;
@@ -182,17 +196,21 @@ function input(spec: FieldSpec<CheckoutField>, value: string, error: string | un
 
 function countryField(lang: string, selected: string, error: string | undefined): SafeHtml {
   const options = checkoutCountries(lang).map(
-    (country) => html`<option value="${country.code}"${country.code === selected ? html` selected` : null}>${country.name}</option>`,
+    (country) =>
+      html`<option value="${country.code}" ${country.code === selected ? html` selected` : null}>
+        ${country.name}
+      </option>`,
   );
   const spec: FieldSpec<CheckoutField> = { name: 'country_code', label: 'Country', autocomplete: 'country' };
   return fieldFrame(
     fieldId(spec.name),
     spec,
     error,
-    (attributes) => html`<select ${attributes} autocomplete="country" required>
-<option value=""${selected === '' ? html` selected` : null}>Choose your country</option>
-${options}
-</select>`,
+    (attributes) =>
+      html`<select ${attributes} autocomplete="country" required>
+        <option value="" ${selected === '' ? html` selected` : null}>Choose your country</option>
+        ${options}
+      </select>`,
   );
 }
 
@@ -204,90 +222,139 @@ export function renderCheckoutPage(vm: CheckoutPageVm): string {
   const errorFor = (field: CheckoutField) => vm.errors.find((error) => error.field === field)?.message;
   const customerFields = [
     vm.ask_email
-      ? input({ name: 'email', label: 'Email address', type: 'email', autocomplete: 'email' }, vm.values.email ?? '', errorFor('email'))
+      ? input(
+          { name: 'email', label: 'Email address', type: 'email', autocomplete: 'email' },
+          vm.values.email ?? '',
+          errorFor('email'),
+        )
       : null,
     vm.ask_address ? countryField(lang, vm.values.country_code ?? '', errorFor('country_code')) : null,
     vm.ask_address
       ? input(
-          { name: 'postal_code', label: 'Postal code', autocomplete: 'postal-code', required: false, hint: 'Needed in some countries, such as the United States.' },
+          {
+            name: 'postal_code',
+            label: 'Postal code',
+            autocomplete: 'postal-code',
+            required: false,
+            hint: 'Needed in some countries, such as the United States.',
+          },
           vm.values.postal_code ?? '',
           errorFor('postal_code'),
         )
       : null,
   ];
   const body = html`<h1>Checkout</h1>
-${errorSummary('Your payment was not completed.', vm.errors, fieldId)}
-<div class="columns">
-<section class="panel" aria-labelledby="summary-heading">
-<h2 id="summary-heading">Order summary</h2>
-${renderSummary(vm.items, vm.totals, 'Amount due')}
-</section>
-<section class="panel" aria-labelledby="payment-heading">
-<h2 id="payment-heading">Payment</h2>
-${vm.customer_email ? html`<p>Paying as <strong>${vm.customer_email}</strong></p>` : null}
-<form method="post" action="${vm.action}" novalidate>
-<input type="hidden" name="attempt_key" value="${vm.attempt_key}">
-${vm.ask_email || vm.ask_address ? html`<fieldset><legend>Your details</legend>${customerFields}</fieldset>` : null}
-<fieldset>
-<legend>Card details</legend>
-${CARD_FIELDS.map((spec) => input(spec, '', errorFor(spec.name)))}
-<div class="field-row">${EXPIRY_FIELDS.map((spec) => input(spec, '', errorFor(spec.name)))}</div>
-${input(CVC_FIELD, '', errorFor('cvc'))}
-</fieldset>
-<button type="submit" class="button button-block">${vm.submit_label ?? `Pay ${vm.totals.amount_due}`}</button>
-</form>
-${
-  vm.show_test_card_hint
-    ? html`<p class="sandbox-note">Sandbox: no real card is charged. Pay with test card <code>4242 4242 4242 4242</code>, any future expiry date and CVC <code>100</code>.</p>`
-    : null
-}
-</section>
-</div>`;
+    ${errorSummary('Your payment was not completed.', vm.errors, fieldId)}
+    <div class="columns">
+      <section class="panel" aria-labelledby="summary-heading">
+        <h2 id="summary-heading">Order summary</h2>
+        ${renderSummary(vm.items, vm.totals, 'Amount due')}
+      </section>
+      <section class="panel" aria-labelledby="payment-heading">
+        <h2 id="payment-heading">Payment</h2>
+        ${vm.customer_email ? html`<p>Paying as <strong>${vm.customer_email}</strong></p>` : null}
+        <form method="post" action="${vm.action}" novalidate>
+          <input type="hidden" name="attempt_key" value="${vm.attempt_key}" />
+          ${
+            vm.ask_email || vm.ask_address
+              ? html`<fieldset>
+                  <legend>Your details</legend>
+                  ${customerFields}
+                </fieldset>`
+              : null
+          }
+          <fieldset>
+            <legend>Card details</legend>
+            ${CARD_FIELDS.map((spec) => input(spec, '', errorFor(spec.name)))}
+            <div class="field-row">${EXPIRY_FIELDS.map((spec) => input(spec, '', errorFor(spec.name)))}</div>
+            ${input(CVC_FIELD, '', errorFor('cvc'))}
+          </fieldset>
+          <button type="submit" class="button button-block">${vm.submit_label ?? `Pay ${vm.totals.amount_due}`}</button>
+        </form>
+        ${
+          vm.show_test_card_hint
+            ? html`<p class="sandbox-note">
+                Sandbox: no real card is charged. Pay with test card <code>4242 4242 4242 4242</code>, any future expiry
+                date and CVC <code>100</code>.
+              </p>`
+            : null
+        }
+      </section>
+    </div>`;
   return renderPage({ title: 'Checkout', body, lang, brand: vm.seller_name });
 }
 
 /** The simulated 3-D Secure challenge: one form per answer. */
 export function renderChallengePage(vm: ChallengePageVm): string {
-  const hidden = vm.attempt_key ? html`<input type="hidden" name="attempt_key" value="${vm.attempt_key}">` : null;
+  const hidden = vm.attempt_key ? html`<input type="hidden" name="attempt_key" value="${vm.attempt_key}" />` : null;
   const body = html`<h1>Confirm your payment</h1>
-<div class="panel">
-<p>Your bank asks you to confirm the payment of <strong>${vm.amount}</strong> to ${vm.seller_name} with your ${vm.card_description}.</p>
-<div class="message message-notice" role="note"><p>This is a sandbox simulation of 3-D Secure.</p><span>No bank is contacted. Choose how the authentication ends.</span></div>
-<div class="actions">
-<form method="post" action="${vm.complete_action}">${hidden}<button type="submit" class="button">Complete authentication</button></form>
-<form method="post" action="${vm.fail_action}">${hidden}<button type="submit" class="button button-secondary">Fail authentication</button></form>
-</div>
-</div>`;
+    <div class="panel">
+      <p>
+        Your bank asks you to confirm the payment of <strong>${vm.amount}</strong> to ${vm.seller_name} with your
+        ${vm.card_description}.
+      </p>
+      <div class="message message-notice" role="note">
+        <p>This is a sandbox simulation of 3-D Secure.</p>
+        <span>No bank is contacted. Choose how the authentication ends.</span>
+      </div>
+      <div class="actions">
+        <form method="post" action="${vm.complete_action}">
+          ${hidden}<button type="submit" class="button">Complete authentication</button>
+        </form>
+        <form method="post" action="${vm.fail_action}">
+          ${hidden}<button type="submit" class="button button-secondary">Fail authentication</button>
+        </form>
+      </div>
+    </div>`;
   return renderPage({ title: 'Confirm your payment', body, lang: vm.lang, brand: vm.seller_name });
 }
 
 /** The thank-you page after a successful payment. */
 export function renderPaidPage(vm: PaidPageVm): string {
   const body = html`<h1>Thank you, your payment is complete</h1>
-<div class="columns">
-<section class="panel" aria-labelledby="paid-heading">
-<h2 id="paid-heading">Payment details</h2>
-<dl class="details">
-<dt>Amount paid</dt><dd>${vm.totals.amount_due}</dd>
-${vm.card_description ? html`<dt>Paid with</dt><dd>${vm.card_description}</dd>` : null}
-${vm.customer_email ? html`<dt>Email</dt><dd>${vm.customer_email}</dd>` : null}
-<dt>Transaction ID</dt><dd><code>${vm.transaction_id}</code></dd>
-</dl>
-${vm.invoice_url || vm.return_url ? html`<div class="actions">
-${vm.invoice_url ? html`<a class="button button-secondary" href="${vm.invoice_url}">Download invoice (PDF)</a>` : null}
-${vm.return_url ? html`<a class="button" href="${vm.return_url}">Return to ${vm.seller_name}</a>` : null}
-</div>` : null}
-</section>
-<section class="panel" aria-labelledby="summary-heading">
-<h2 id="summary-heading">What you paid for</h2>
-${renderSummary(vm.items, vm.totals, 'Amount paid')}
-</section>
-</div>`;
+    <div class="columns">
+      <section class="panel" aria-labelledby="paid-heading">
+        <h2 id="paid-heading">Payment details</h2>
+        <dl class="details">
+          <dt>Amount paid</dt>
+          <dd>${vm.totals.amount_due}</dd>
+          ${
+            vm.card_description
+              ? html`<dt>Paid with</dt>
+                  <dd>${vm.card_description}</dd>`
+              : null
+          }
+          ${
+            vm.customer_email
+              ? html`<dt>Email</dt>
+                  <dd>${vm.customer_email}</dd>`
+              : null
+          }
+          <dt>Transaction ID</dt>
+          <dd><code>${vm.transaction_id}</code></dd>
+        </dl>
+        ${
+          vm.invoice_url || vm.return_url
+            ? html`<div class="actions">
+                ${vm.invoice_url ? html`<a class="button button-secondary" href="${vm.invoice_url}">Download invoice (PDF)</a>` : null}
+                ${vm.return_url ? html`<a class="button" href="${vm.return_url}">Return to ${vm.seller_name}</a>` : null}
+              </div>`
+            : null
+        }
+      </section>
+      <section class="panel" aria-labelledby="summary-heading">
+        <h2 id="summary-heading">What you paid for</h2>
+        ${renderSummary(vm.items, vm.totals, 'Amount paid')}
+      </section>
+    </div>`;
   return renderPage({ title: 'Payment complete', body, lang: vm.lang, brand: vm.seller_name });
 }
 
 const UNAVAILABLE: Record<CheckoutUnavailableReason, { title: string; sentence: string }> = {
-  already_paid: { title: 'This checkout is already paid', sentence: 'This transaction has been paid, so there is nothing more to pay.' },
+  already_paid: {
+    title: 'This checkout is already paid',
+    sentence: 'This transaction has been paid, so there is nothing more to pay.',
+  },
   canceled: {
     title: 'This checkout was canceled',
     sentence: 'This transaction was canceled, so it can no longer be paid. Ask the seller for a new payment link.',
@@ -306,9 +373,9 @@ const UNAVAILABLE: Record<CheckoutUnavailableReason, { title: string; sentence: 
 export function renderCheckoutUnavailablePage(vm: CheckoutUnavailablePageVm): string {
   const text = UNAVAILABLE[vm.reason];
   const body = html`<h1>${text.title}</h1>
-<div class="panel">
-<p>${text.sentence}</p>
-${vm.transaction_id ? html`<p class="muted">Transaction ID: <code>${vm.transaction_id}</code></p>` : null}
-</div>`;
+    <div class="panel">
+      <p>${text.sentence}</p>
+      ${vm.transaction_id ? html`<p class="muted">Transaction ID: <code>${vm.transaction_id}</code></p>` : null}
+    </div>`;
   return renderPage({ title: text.title, body, lang: vm.lang, brand: vm.seller_name ?? undefined });
 }

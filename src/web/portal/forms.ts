@@ -6,7 +6,12 @@ import type { Environment } from '../../db/tables.js';
 import type { ServerDeps } from '../../http/operation.js';
 import { PaddleError } from '../../kernel/errors.js';
 import { isId } from '../../kernel/ids.js';
-import { cancelFromPortal, portalSubscription, updatePaymentMethodFromPortal, type PortalSubscription } from '../../modules/customer-portal/account.js';
+import {
+  cancelFromPortal,
+  portalSubscription,
+  updatePaymentMethodFromPortal,
+  type PortalSubscription,
+} from '../../modules/customer-portal/account.js';
 import type { PortalAction } from '../../modules/customer-portal/links.js';
 import { requestSignInLink, SIGN_IN_LINK_LIFETIME_SECONDS } from '../../modules/customer-portal/sign-in.js';
 import { cancelPage, noPaymentMethodUpdate, paymentMethodPage, signInPage, subscriptionPage } from './pages.js';
@@ -31,25 +36,50 @@ import { renderCheckEmailPage } from './views.js';
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export async function signIn(deps: ServerDeps, environment: Environment, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function signIn(
+  deps: ServerDeps,
+  environment: Environment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const p = await resolvePortal(deps, environment, request);
   if (!p) return notFoundPage(reply, undefined);
   const form = (request.body ?? {}) as Form;
   const requested = form.action as PortalAction;
   const action: PortalAction = ACTIONS.includes(requested) ? requested : 'overview';
-  const subscriptionId = form.subscription_id && isId('subscription', form.subscription_id) ? form.subscription_id : undefined;
+  const subscriptionId =
+    form.subscription_id && isId('subscription', form.subscription_id) ? form.subscription_id : undefined;
   const target = { action, ...(subscriptionId ? { subscriptionId } : {}) };
   const email = (form.email ?? '').trim();
   if (!EMAIL.test(email) || email.length > 320) {
     return signInPage(reply, p, target, { email, error: 'Enter an email address like name@example.com.', status: 422 });
   }
   await requestSignInLink(p.ctx, p.portal, email, target, ({ link, sellerName, customerName, expiresInMinutes }) =>
-    renderSignInEmail({ seller_name: sellerName, customer_name: customerName, link, expires_in_minutes: expiresInMinutes }),
+    renderSignInEmail({
+      seller_name: sellerName,
+      customer_name: customerName,
+      link,
+      expires_in_minutes: expiresInMinutes,
+    }),
   );
-  return sendHtml(reply, 200, renderCheckEmailPage({ ...frameVm(p, undefined), email, retry_url: pageUrl(p.path, target.action, target.subscriptionId), expires_in_minutes: SIGN_IN_LINK_LIFETIME_SECONDS / 60 }));
+  return sendHtml(
+    reply,
+    200,
+    renderCheckEmailPage({
+      ...frameVm(p, undefined),
+      email,
+      retry_url: pageUrl(p.path, target.action, target.subscriptionId),
+      expires_in_minutes: SIGN_IN_LINK_LIFETIME_SECONDS / 60,
+    }),
+  );
 }
 
-export async function signOut(deps: ServerDeps, environment: Environment, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function signOut(
+  deps: ServerDeps,
+  environment: Environment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const p = await resolvePortal(deps, environment, request);
   if (!p) return notFoundPage(reply, undefined);
   const me = await formSession(deps, request, reply, p);
@@ -59,7 +89,12 @@ export async function signOut(deps: ServerDeps, environment: Environment, reques
 }
 
 /** The signed-in customer's subscription named in the path, for a form post; or the reply already sent. */
-export async function formTarget(deps: ServerDeps, environment: Environment, request: FastifyRequest, reply: FastifyReply): Promise<{ me: SignedIn; own: PortalSubscription } | FastifyReply> {
+export async function formTarget(
+  deps: ServerDeps,
+  environment: Environment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<{ me: SignedIn; own: PortalSubscription } | FastifyReply> {
   const p = await resolvePortal(deps, environment, request);
   if (!p) return notFoundPage(reply, undefined);
   const me = await formSession(deps, request, reply, p);
@@ -70,27 +105,44 @@ export async function formTarget(deps: ServerDeps, environment: Environment, req
   return { me, own };
 }
 
-export async function cancel(deps: ServerDeps, environment: Environment, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function cancel(
+  deps: ServerDeps,
+  environment: Environment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const target = await formTarget(deps, environment, request, reply);
   if (!('me' in target)) return target;
   const { me, own } = target;
   try {
     await cancelFromPortal(me.ctx, me.portal, me.customer.id, own.subscription.id);
   } catch (error) {
-    if (error instanceof PaddleError && error.status < 500 && error.status !== 404) return cancelPage(reply, me, own, error);
+    if (error instanceof PaddleError && error.status < 500 && error.status !== 404)
+      return cancelPage(reply, me, own, error);
     throw error;
   }
   return seeOther(reply, pageUrl(me.path, 'overview', own.subscription.id, 'canceled'));
 }
 
-export async function updatePaymentMethod(deps: ServerDeps, environment: Environment, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function updatePaymentMethod(
+  deps: ServerDeps,
+  environment: Environment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const target = await formTarget(deps, environment, request, reply);
   if (!('me' in target)) return target;
   const { me, own } = target;
   if (!offersPaymentMethodUpdate(own.subscription)) return subscriptionPage(reply, me, own, noPaymentMethodUpdate(own));
   const form = (request.body ?? {}) as Form;
   const parsed = parseCardInput(
-    { number: form.number ?? '', expiry_month: form.expiry_month ?? '', expiry_year: form.expiry_year ?? '', cvc: form.cvc ?? '', cardholder_name: form.cardholder_name ?? '' },
+    {
+      number: form.number ?? '',
+      expiry_month: form.expiry_month ?? '',
+      expiry_year: form.expiry_year ?? '',
+      cvc: form.cvc ?? '',
+      cardholder_name: form.cardholder_name ?? '',
+    },
     me.ctx.clock.now(),
   );
   if (!parsed.ok) {
@@ -104,7 +156,8 @@ export async function updatePaymentMethod(deps: ServerDeps, environment: Environ
       ...(form.attempt_key ? { attemptKey: form.attempt_key.slice(0, 100) } : {}),
     });
   } catch (error) {
-    if (error instanceof PaddleError && error.status < 500 && error.status !== 404) return paymentMethodPage(reply, me, own, error.status, [{ field: null, message: error.detail }], form);
+    if (error instanceof PaddleError && error.status < 500 && error.status !== 404)
+      return paymentMethodPage(reply, me, own, error.status, [{ field: null, message: error.detail }], form);
     throw error;
   }
   switch (outcome.kind) {
@@ -112,10 +165,20 @@ export async function updatePaymentMethod(deps: ServerDeps, environment: Environ
       return seeOther(reply, pageUrl(me.path, 'overview', own.subscription.id, 'payment_method_updated'));
     case 'action_required':
       // @NOTE the hosted checkout runs the 3-D Secure step; the paid hook saves the card when it passes.
-      return seeOther(reply, `${deps.config.publicUrl}/checkout/${me.portal.portalId}/3ds/${outcome.paymentAttemptId}?_ptxn=${outcome.transaction.id}`);
+      return seeOther(
+        reply,
+        `${deps.config.publicUrl}/checkout/${me.portal.portalId}/3ds/${outcome.paymentAttemptId}?_ptxn=${outcome.transaction.id}`,
+      );
     case 'declined':
       return paymentMethodPage(reply, me, own, 402, [{ field: null, message: declineMessage(parsed.card) }], form);
     case 'not_payable':
-      return paymentMethodPage(reply, me, own, 409, [{ field: null, message: 'This payment cannot be taken right now. Reload the page and try again.' }], form);
+      return paymentMethodPage(
+        reply,
+        me,
+        own,
+        409,
+        [{ field: null, message: 'This payment cannot be taken right now. Reload the page and try again.' }],
+        form,
+      );
   }
 }

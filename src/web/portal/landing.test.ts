@@ -9,13 +9,23 @@ import { portalRow, subscribe } from '../../modules/customer-portal/test-kit.js'
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
-  const open = (url: string, cookie?: string) => t().request('GET', url, { key: null, ...(cookie ? { headers: { cookie } } : {}) });
+  const open = (url: string, cookie?: string) =>
+    t().request('GET', url, { key: null, ...(cookie ? { headers: { cookie } } : {}) });
 
-  async function token(app: TestApp, customerId: string, options: { now?: Temporal.Instant; sellerId?: string; environment?: 'sandbox' | 'live' } = {}) {
+  async function token(
+    app: TestApp,
+    customerId: string,
+    options: { now?: Temporal.Instant; sellerId?: string; environment?: 'sandbox' | 'live' } = {},
+  ) {
     const environment = options.environment ?? 'sandbox';
     const sellerId = options.sellerId ?? 'sel_default';
     const row = await portalRow(app, environment, sellerId);
-    return mintPortalToken(row.portal_signing_secret, { customerId, tenant: { seller_id: sellerId, environment }, usage: 'customer-portal-url', now: options.now ?? Temporal.Now.instant() });
+    return mintPortalToken(row.portal_signing_secret, {
+      customerId,
+      tenant: { seller_id: sellerId, environment },
+      usage: 'customer-portal-url',
+      now: options.now ?? Temporal.Now.instant(),
+    });
   }
 
   const sessionCookie = (setCookie: unknown) => String(setCookie).split(';')[0]!;
@@ -25,10 +35,15 @@ await forEachDialect((dialect) => {
       const { sub, customer } = await subscribe(t());
       const { portal_id: cpl } = await portalRow(t(), 'sandbox');
       const path = `/sandbox-customer-portal/${cpl}`;
-      const res = await open(`${path}?action=cancel_subscription&subscription_id=${sub.id}&token=${await token(t(), customer.id)}`);
+      const res = await open(
+        `${path}?action=cancel_subscription&subscription_id=${sub.id}&token=${await token(t(), customer.id)}`,
+      );
       assert.equal(res.status, 303);
       assert.equal(res.headers.location, `${path}?action=cancel_subscription&subscription_id=${sub.id}`);
-      assert.match(String(res.headers['set-cookie']), new RegExp(`^paddock_portal_session=[\\w-]+\\.[\\w-]+; Path=${path}; Max-Age=1800; HttpOnly; SameSite=Lax$`));
+      assert.match(
+        String(res.headers['set-cookie']),
+        new RegExp(`^paddock_portal_session=[\\w-]+\\.[\\w-]+; Path=${path}; Max-Age=1800; HttpOnly; SameSite=Lax$`),
+      );
       assert.equal(res.headers['cache-control'], 'no-store');
       assert.equal(res.headers['referrer-policy'], 'no-referrer');
 
@@ -62,7 +77,10 @@ await forEachDialect((dialect) => {
       const theirs = await subscribe(t(), { key: other.sandbox });
       const good = await token(t(), customer.id);
       const cases: Array<[string, RegExp]> = [
-        [await token(t(), customer.id, { now: Temporal.Now.instant().subtract({ hours: 25 }) }), /This link has expired/],
+        [
+          await token(t(), customer.id, { now: Temporal.Now.instant().subtract({ hours: 25 }) }),
+          /This link has expired/,
+        ],
         [`${good.slice(0, -3)}abc`, /This link is not valid/],
         [await token(t(), theirs.customer.id, { sellerId: 'sel_landing_other' }), /This link is not valid/],
         [await token(t(), customer.id, { environment: 'live' }), /This link is not valid/],
@@ -79,11 +97,17 @@ await forEachDialect((dialect) => {
     });
 
     it('sets Secure when the portal is served over https, and uses the portal base’s path', async () => {
-      const secure = await startTestApp(dialect, { PADDOCK_SANDBOX_CUSTOMER_PORTAL_URL: 'https://portal.paddock.test/sandbox' });
+      const secure = await startTestApp(dialect, {
+        PADDOCK_SANDBOX_CUSTOMER_PORTAL_URL: 'https://portal.paddock.test/sandbox',
+      });
       try {
         const { customer } = await subscribe(secure);
         const { portal_id: cpl } = await portalRow(secure, 'sandbox');
-        const res = await secure.request('GET', `/sandbox-customer-portal/${cpl}?action=overview&token=${await token(secure, customer.id)}`, { key: null });
+        const res = await secure.request(
+          'GET',
+          `/sandbox-customer-portal/${cpl}?action=overview&token=${await token(secure, customer.id)}`,
+          { key: null },
+        );
         assert.equal(res.status, 303);
         assert.match(String(res.headers['set-cookie']), /; HttpOnly; SameSite=Lax; Secure$/);
         // Behind a proxy the portal lives at the configured base: the redirect and the cookie follow its path.
@@ -99,7 +123,12 @@ await forEachDialect((dialect) => {
     it('answers 404 for an unknown portal and for a portal under the other environment’s path', async () => {
       const sandbox = await portalRow(t(), 'sandbox');
       const live = await portalRow(t(), 'live');
-      for (const url of [`/customer-portal/${sandbox.portal_id}`, `/sandbox-customer-portal/${live.portal_id}`, '/customer-portal/cpl_01h04vsc0qhwtsbsxh3422wjs4', '/customer-portal/nope']) {
+      for (const url of [
+        `/customer-portal/${sandbox.portal_id}`,
+        `/sandbox-customer-portal/${live.portal_id}`,
+        '/customer-portal/cpl_01h04vsc0qhwtsbsxh3422wjs4',
+        '/customer-portal/nope',
+      ]) {
         const res = await open(`${url}?action=overview`);
         assert.equal(res.status, 404, url);
         assert.match(res.text, /Page not found/);
@@ -114,10 +143,18 @@ await forEachDialect((dialect) => {
       const mine = await portalRow(t(), 'sandbox');
       await t().createSeller('sel_landing_cookie');
       const theirs = await portalRow(t(), 'sandbox', 'sel_landing_cookie');
-      const landed = await open(`/sandbox-customer-portal/${mine.portal_id}?action=overview&token=${await token(t(), customer.id)}`);
+      const landed = await open(
+        `/sandbox-customer-portal/${mine.portal_id}?action=overview&token=${await token(t(), customer.id)}`,
+      );
       const cookie = sessionCookie(landed.headers['set-cookie']);
-      assert.match((await open(`/sandbox-customer-portal/${mine.portal_id}?action=overview`, cookie)).text, /Your subscriptions and payments/);
-      assert.match((await open(`/sandbox-customer-portal/${theirs.portal_id}?action=overview`, cookie)).text, /Sign in to manage your subscriptions/);
+      assert.match(
+        (await open(`/sandbox-customer-portal/${mine.portal_id}?action=overview`, cookie)).text,
+        /Your subscriptions and payments/,
+      );
+      assert.match(
+        (await open(`/sandbox-customer-portal/${theirs.portal_id}?action=overview`, cookie)).text,
+        /Sign in to manage your subscriptions/,
+      );
     });
   });
 });

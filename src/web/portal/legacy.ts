@@ -12,7 +12,13 @@ export const LEGACY_PATHS: Record<Environment, string> = { live: '/buyer-portal'
 
 const ACTIONS: readonly LegacyAction[] = ['update-payment-method', 'cancel'];
 
-async function redirectLegacy(deps: ServerDeps, environment: Environment, action: LegacyAction, request: FastifyRequest, reply: FastifyReply) {
+async function redirectLegacy(
+  deps: ServerDeps,
+  environment: Environment,
+  action: LegacyAction,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   const { subscriptionId } = request.params as { subscriptionId: string };
   const token = (request.query as { token?: unknown }).token;
   const location = await legacyPortalLink(
@@ -25,7 +31,13 @@ async function redirectLegacy(deps: ServerDeps, environment: Environment, action
   );
   reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
   if (!location) {
-    const page = renderNotFoundPage({ seller_name: null, customer_email: null, overview_url: '', sign_out: null, sandbox: environment === 'sandbox' });
+    const page = renderNotFoundPage({
+      seller_name: null,
+      customer_email: null,
+      overview_url: '',
+      sign_out: null,
+      sandbox: environment === 'sandbox',
+    });
     return reply.status(404).type('text/html; charset=utf-8').send(page);
   }
   return reply.redirect(location, 302);
@@ -34,7 +46,9 @@ async function redirectLegacy(deps: ServerDeps, environment: Environment, action
 export function legacyRoutes(app: FastifyInstance, deps: ServerDeps): void {
   for (const environment of ['live', 'sandbox'] as const) {
     for (const action of ACTIONS) {
-      app.get(`${LEGACY_PATHS[environment]}/subscriptions/:subscriptionId/${action}`, (request, reply) => redirectLegacy(deps, environment, action, request, reply));
+      app.get(`${LEGACY_PATHS[environment]}/subscriptions/:subscriptionId/${action}`, (request, reply) =>
+        redirectLegacy(deps, environment, action, request, reply),
+      );
     }
   }
 }

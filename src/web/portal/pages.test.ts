@@ -6,7 +6,14 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { useTestApp } from '../../../test/support/app.js';
 import { useBrowser } from '../../../test/support/browser.js';
-import { advanceClock, eventTypesFor, paymentMethodIdOf, portalRow, subscribe, subscribeManually } from '../../modules/customer-portal/test-kit.js';
+import {
+  advanceClock,
+  eventTypesFor,
+  paymentMethodIdOf,
+  portalRow,
+  subscribe,
+  subscribeManually,
+} from '../../modules/customer-portal/test-kit.js';
 
 const DECLINES_LATER = '4000002760003184';
 
@@ -26,12 +33,17 @@ describe('customer portal pages', () => {
         .map((element) => element.outerHTML),
     );
     assert.deepEqual(unlabelled, []);
-    const unnamed = await page.evaluate(() => [...document.querySelectorAll('button')].filter((b) => b.innerText.trim() === '').map((b) => b.outerHTML));
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll('button')].filter((b) => b.innerText.trim() === '').map((b) => b.outerHTML),
+    );
     assert.deepEqual(unnamed, []);
   }
 
   async function sessionLinks(customerId: string, subscriptionIds: string[] = [], key?: string) {
-    const res = await t().request('POST', `/customers/${customerId}/portal-sessions`, { body: { subscription_ids: subscriptionIds }, ...(key ? { key } : {}) });
+    const res = await t().request('POST', `/customers/${customerId}/portal-sessions`, {
+      body: { subscription_ids: subscriptionIds },
+      ...(key ? { key } : {}),
+    });
     assert.equal(res.status, 201, res.text);
     return res.body.data.urls;
   }
@@ -86,11 +98,15 @@ describe('customer portal pages', () => {
   it('asks for an email without a token, mails a magic link, and the link signs in', async () => {
     const { sub, customer } = await subscribe(t());
     const key = await t().createKey('sandbox', ['subscription.read']);
-    const link: string = (await t().request('GET', `/subscriptions/${sub.id}`, { key })).body.data.management_urls.cancel;
+    const link: string = (await t().request('GET', `/subscriptions/${sub.id}`, { key })).body.data.management_urls
+      .cancel;
     assert.doesNotMatch(link, /token=/);
     const page = await browser.page();
     await page.goto(link);
-    assert.equal(await page.getByRole('heading', { level: 1, name: 'Sign in to manage your subscriptions' }).count(), 1);
+    assert.equal(
+      await page.getByRole('heading', { level: 1, name: 'Sign in to manage your subscriptions' }).count(),
+      1,
+    );
     await assertLabelled(page);
     await shot(page, 'sign-in');
     await page.getByLabel('Email address').fill(customer.email.toUpperCase());
@@ -111,7 +127,10 @@ describe('customer portal pages', () => {
     await page.goto(magic);
     assert.equal(page.url(), link);
     assert.equal(await page.getByRole('heading', { level: 1, name: 'Cancel AeroEdit Pro' }).count(), 1);
-    assert.match(await page.getByRole('navigation', { name: 'Your account' }).innerText(), new RegExp(customer.email.replace(/[.+]/g, '\\$&')));
+    assert.match(
+      await page.getByRole('navigation', { name: 'Your account' }).innerText(),
+      new RegExp(customer.email.replace(/[.+]/g, '\\$&')),
+    );
   });
 
   it('answers an unknown email exactly like a known one, and sends nothing', async () => {
@@ -134,7 +153,9 @@ describe('customer portal pages', () => {
     const { sub, customer } = await subscribe(t(), { key: seller.sandbox });
     const { portal_id: cpl } = await portalRow(t(), 'sandbox', 'sel_portal_expiry');
     const page = await browser.page();
-    await page.goto(`${t().baseUrl}/sandbox-customer-portal/${cpl}?action=cancel_subscription&subscription_id=${sub.id}`);
+    await page.goto(
+      `${t().baseUrl}/sandbox-customer-portal/${cpl}?action=cancel_subscription&subscription_id=${sub.id}`,
+    );
     await page.getByLabel('Email address').fill(customer.email);
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     const email = (await t().request('GET', '/test-helpers/emails', { key: seller.sandbox })).body.data[0];
@@ -142,7 +163,10 @@ describe('customer portal pages', () => {
     await advanceClock(t(), { by: 'PT16M' }, seller.sandbox);
     await page.goto(magic);
     assert.match(await page.getByRole('status').first().innerText(), /This link has expired/);
-    assert.equal(await page.getByRole('heading', { level: 1, name: 'Sign in to manage your subscriptions' }).count(), 1);
+    assert.equal(
+      await page.getByRole('heading', { level: 1, name: 'Sign in to manage your subscriptions' }).count(),
+      1,
+    );
     await shot(page, 'expired-link');
   });
 
@@ -179,7 +203,8 @@ describe('customer portal pages', () => {
     const urls = await sessionLinks(customer.id, [sub.id]);
     const page = await browser.page();
     await page.goto(urls.subscriptions[0].update_subscription_payment_method);
-    const hidden = async (name: string) => page.locator(`form[action$="/payment-method"] input[name="${name}"]`).inputValue();
+    const hidden = async (name: string) =>
+      page.locator(`form[action$="/payment-method"] input[name="${name}"]`).inputValue();
     const form = {
       csrf_token: await hidden('csrf_token'),
       transaction_id: await hidden('transaction_id'),
@@ -202,7 +227,10 @@ describe('customer portal pages', () => {
     assert.equal(txn.status, 'completed');
     assert.equal(txn.origin, 'subscription_payment_method_change');
     assert.equal(txn.payments.length, 1);
-    assert.equal((await t().request('GET', `/customers/${customer.id}/payment-methods`)).body.data.length, methodsBefore + 1);
+    assert.equal(
+      (await t().request('GET', `/customers/${customer.id}/payment-methods`)).body.data.length,
+      methodsBefore + 1,
+    );
   });
 
   it('sends a 3-D Secure card through the checkout’s challenge, then saves it on the subscription', async () => {
@@ -215,7 +243,9 @@ describe('customer portal pages', () => {
     assert.equal(await page.getByRole('heading', { level: 1, name: 'Confirm your payment' }).count(), 1);
     await page.getByRole('button', { name: 'Complete authentication' }).click();
     assert.match(await page.getByRole('main').innerText(), /your payment is complete/i);
-    const method = (await t().request('GET', `/customers/${customer.id}/payment-methods/${await paymentMethodIdOf(t(), sub.id)}`)).body.data;
+    const method = (
+      await t().request('GET', `/customers/${customer.id}/payment-methods/${await paymentMethodIdOf(t(), sub.id)}`)
+    ).body.data;
     assert.equal(method.card.last4, '0446');
   });
 
@@ -259,15 +289,24 @@ describe('customer portal pages', () => {
     await shot(page, 'overview-phone');
 
     // One subscription's own page.
-    await page.getByRole('link', { name: /^View subscription/ }).first().click();
+    await page
+      .getByRole('link', { name: /^View subscription/ })
+      .first()
+      .click();
     assert.equal(await page.getByRole('heading', { level: 2, name: 'Subscription details' }).count(), 1);
     await page.setViewportSize({ width: 1280, height: 900 });
     await shot(page, 'subscription');
 
     // Sign out: the cookie goes, the portal asks to sign in again.
     await page.getByRole('button', { name: 'Sign out' }).click();
-    assert.equal(await page.getByRole('heading', { level: 1, name: 'Sign in to manage your subscriptions' }).count(), 1);
-    assert.equal((await page.context().cookies()).some((c) => c.name === 'paddock_portal_session'), false);
+    assert.equal(
+      await page.getByRole('heading', { level: 1, name: 'Sign in to manage your subscriptions' }).count(),
+      1,
+    );
+    assert.equal(
+      (await page.context().cookies()).some((c) => c.name === 'paddock_portal_session'),
+      false,
+    );
   });
 
   it('shows paused and canceled subscriptions without a cancel button, manual ones without a card form', async () => {
@@ -281,7 +320,10 @@ describe('customer portal pages', () => {
     await page.goto(urls.general.overview);
     await shot(page, 'overview-inactive');
     const base = `${t().baseUrl}/sandbox-customer-portal/${cpl}`;
-    for (const [sub, state] of [[paused.sub, /This subscription is paused/], [canceled.sub, /This subscription was canceled on/]] as const) {
+    for (const [sub, state] of [
+      [paused.sub, /This subscription is paused/],
+      [canceled.sub, /This subscription was canceled on/],
+    ] as const) {
       await page.goto(`${base}?action=cancel_subscription&subscription_id=${sub.id}`);
       assert.match(await page.getByRole('main').innerText(), state);
       assert.equal(await page.getByRole('button', { name: 'Cancel subscription' }).count(), 0);
@@ -291,7 +333,9 @@ describe('customer portal pages', () => {
 
     const manual = await subscribeManually(t());
     const manualUrls = await sessionLinks(manual.customer.id, [manual.sub.id]);
-    await page.goto(`${base}?action=update_subscription_payment_method&subscription_id=${manual.sub.id}&token=${manualUrls.general.overview.split('&token=')[1]}`);
+    await page.goto(
+      `${base}?action=update_subscription_payment_method&subscription_id=${manual.sub.id}&token=${manualUrls.general.overview.split('&token=')[1]}`,
+    );
     assert.match(await page.getByRole('status').first().innerText(), /paid by invoice/);
     assert.equal(await page.getByLabel('Card number').count(), 0);
     assert.match(await page.getByRole('main').innerText(), /Payment method\s+Paid by invoice/);
@@ -314,7 +358,9 @@ describe('customer portal pages', () => {
     }
     await shot(page, 'not-found');
     // Posting to their subscription with my session and token changes nothing.
-    const posted = await page.request.post(`${base}/subscriptions/${theirs.sub.id}/cancel`, { form: { csrf_token: csrf } });
+    const posted = await page.request.post(`${base}/subscriptions/${theirs.sub.id}/cancel`, {
+      form: { csrf_token: csrf },
+    });
     assert.equal(posted.status(), 404);
     // My own subscription, without the token or with another: refused, nothing changed.
     for (const form of [{}, { csrf_token: 'forged' }] as Array<Record<string, string>>) {
@@ -322,15 +368,24 @@ describe('customer portal pages', () => {
       assert.equal(res.status(), 403);
       assert.match(await res.text(), /This form has expired/);
     }
-    const crossSite = await page.request.post(`${base}/subscriptions/${mine.sub.id}/cancel`, { form: { csrf_token: csrf }, headers: { origin: 'https://evil.example' } });
+    const crossSite = await page.request.post(`${base}/subscriptions/${mine.sub.id}/cancel`, {
+      form: { csrf_token: csrf },
+      headers: { origin: 'https://evil.example' },
+    });
     assert.equal(crossSite.status(), 403);
     for (const id of [mine.sub.id, theirs.sub.id]) {
       assert.equal((await t().request('GET', `/subscriptions/${id}`)).body.data.scheduled_change, null);
     }
     // With the token, the same post works.
-    const ok = await page.request.post(`${base}/subscriptions/${mine.sub.id}/cancel`, { form: { csrf_token: csrf }, maxRedirects: 0 });
+    const ok = await page.request.post(`${base}/subscriptions/${mine.sub.id}/cancel`, {
+      form: { csrf_token: csrf },
+      maxRedirects: 0,
+    });
     assert.equal(ok.status(), 303);
-    assert.equal((await t().request('GET', `/subscriptions/${mine.sub.id}`)).body.data.scheduled_change.action, 'cancel');
+    assert.equal(
+      (await t().request('GET', `/subscriptions/${mine.sub.id}`)).body.data.scheduled_change.action,
+      'cancel',
+    );
 
     // A sandbox portal under the live path does not exist.
     const wrongEnvironment = await page.goto(`${t().baseUrl}/customer-portal/${cpl}?action=overview`);

@@ -48,7 +48,12 @@ export const SIGN_IN_REASONS = {
   invalid: 'This link is not valid. Enter your email address and we will send you a sign-in link.',
 } as const;
 
-export function signInPage(reply: FastifyReply, p: Portal, target: { action: PortalAction; subscriptionId?: string }, options: { email?: string; error?: string; reason?: string; status?: number } = {}): FastifyReply {
+export function signInPage(
+  reply: FastifyReply,
+  p: Portal,
+  target: { action: PortalAction; subscriptionId?: string },
+  options: { email?: string; error?: string; reason?: string; status?: number } = {},
+): FastifyReply {
   return sendHtml(
     reply,
     options.status ?? 200,
@@ -81,7 +86,12 @@ export async function overviewPage(reply: FastifyReply, me: SignedIn, notice: st
   );
 }
 
-export async function subscriptionPage(reply: FastifyReply, me: SignedIn, own: PortalSubscription, notice: string | null): Promise<FastifyReply> {
+export async function subscriptionPage(
+  reply: FastifyReply,
+  me: SignedIn,
+  own: PortalSubscription,
+  notice: string | null,
+): Promise<FastifyReply> {
   const payments = await portalPayments(me.ctx, me.portal, me.customer.id, { subscriptionId: own.subscription.id });
   return sendHtml(
     reply,
@@ -96,16 +106,38 @@ export async function subscriptionPage(reply: FastifyReply, me: SignedIn, own: P
 
 export function cancelState(me: SignedIn, own: PortalSubscription): CancelState {
   const s = own.subscription;
-  if (s.status === 'canceled') return { kind: 'unavailable', reason: `This subscription was canceled on ${portalDate(s.canceled_at) ?? 'an earlier date'}. There is nothing to cancel.` };
-  if (s.status === 'paused') return { kind: 'unavailable', reason: 'This subscription is paused, so it cannot be canceled here. Contact the seller to cancel it.' };
-  if (s.scheduled_change?.action === 'cancel') return { kind: 'scheduled', cancels_on: portalDate(s.scheduled_change.effective_at) ?? '' };
+  if (s.status === 'canceled')
+    return {
+      kind: 'unavailable',
+      reason: `This subscription was canceled on ${portalDate(s.canceled_at) ?? 'an earlier date'}. There is nothing to cancel.`,
+    };
+  if (s.status === 'paused')
+    return {
+      kind: 'unavailable',
+      reason: 'This subscription is paused, so it cannot be canceled here. Contact the seller to cancel it.',
+    };
+  if (s.scheduled_change?.action === 'cancel')
+    return { kind: 'scheduled', cancels_on: portalDate(s.scheduled_change.effective_at) ?? '' };
   if (s.scheduled_change) {
-    return { kind: 'unavailable', reason: `This subscription has a change scheduled for ${portalDate(s.scheduled_change.effective_at)}, so it cannot be canceled until then. Contact the seller to cancel it sooner.` };
+    return {
+      kind: 'unavailable',
+      reason: `This subscription has a change scheduled for ${portalDate(s.scheduled_change.effective_at)}, so it cannot be canceled until then. Contact the seller to cancel it sooner.`,
+    };
   }
-  return { kind: 'confirm', action: `${me.path}/subscriptions/${s.id}/cancel`, csrf_token: me.csrf, ends_on: portalDate(s.next_billed_at) };
+  return {
+    kind: 'confirm',
+    action: `${me.path}/subscriptions/${s.id}/cancel`,
+    csrf_token: me.csrf,
+    ends_on: portalDate(s.next_billed_at),
+  };
 }
 
-export function cancelPage(reply: FastifyReply, me: SignedIn, own: PortalSubscription, error: PaddleError | null = null): FastifyReply {
+export function cancelPage(
+  reply: FastifyReply,
+  me: SignedIn,
+  own: PortalSubscription,
+  error: PaddleError | null = null,
+): FastifyReply {
   return sendHtml(
     reply,
     error ? error.status : 200,
@@ -162,7 +194,12 @@ export function noPaymentMethodUpdate(own: PortalSubscription): string {
   return `This subscription is ${s.status === 'paused' ? 'paused' : 'canceled'}, so its payment method cannot be updated.`;
 }
 
-export async function showPortal(deps: ServerDeps, environment: Environment, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function showPortal(
+  deps: ServerDeps,
+  environment: Environment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const p = await resolvePortal(deps, environment, request);
   if (!p) return notFoundPage(reply, undefined);
   const query = new URLSearchParams(request.raw.url?.split('?')[1] ?? '');
@@ -183,7 +220,9 @@ export async function showPortal(deps: ServerDeps, environment: Environment, req
       return seeOther(reply, clean);
     }
     if (await signedIn(request, reply, p)) return seeOther(reply, clean);
-    return signInPage(reply, p, target, { reason: SIGN_IN_REASONS[result.reason === 'expired' ? 'expired' : 'invalid'] });
+    return signInPage(reply, p, target, {
+      reason: SIGN_IN_REASONS[result.reason === 'expired' ? 'expired' : 'invalid'],
+    });
   }
 
   const me = await signedIn(request, reply, p);
@@ -194,7 +233,8 @@ export async function showPortal(deps: ServerDeps, environment: Environment, req
   if (!own) return notFoundPage(reply, p, me);
   if (action === 'cancel_subscription') return cancelPage(reply, me, own);
   if (action === 'update_subscription_payment_method') {
-    if (!offersPaymentMethodUpdate(own.subscription)) return subscriptionPage(reply, me, own, noPaymentMethodUpdate(own));
+    if (!offersPaymentMethodUpdate(own.subscription))
+      return subscriptionPage(reply, me, own, noPaymentMethodUpdate(own));
     return paymentMethodPage(reply, me, own);
   }
   return subscriptionPage(reply, me, own, noticeText(notice, own));

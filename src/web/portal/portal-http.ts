@@ -8,16 +8,30 @@ import { ctxFor, type ServerDeps } from '../../http/operation.js';
 import type { Instant } from '../../kernel/time.js';
 import { portalCustomer } from '../../modules/customer-portal/account.js';
 import { portalBase, type PortalAction } from '../../modules/customer-portal/links.js';
-import { csrfToken, csrfTokenMatches, readSession, refreshSession, SESSION_COOKIE, type PortalSession } from '../../modules/customer-portal/session.js';
+import {
+  csrfToken,
+  csrfTokenMatches,
+  readSession,
+  refreshSession,
+  SESSION_COOKIE,
+  type PortalSession,
+} from '../../modules/customer-portal/session.js';
 import type { CustomerEntity } from '../../modules/customers/serialize.js';
 import { findPortal, type PortalTenant } from '../../modules/sellers/service.js';
 import { cookieHeader, readCookie } from './cookies.js';
 import type { SubscriptionLinks } from './view-models.js';
 import { renderFormExpiredPage, renderNotFoundPage, type PortalFrameVm } from './views.js';
 
-export const PORTAL_PATHS: Record<Environment, string> = { live: '/customer-portal', sandbox: '/sandbox-customer-portal' };
+export const PORTAL_PATHS: Record<Environment, string> = {
+  live: '/customer-portal',
+  sandbox: '/sandbox-customer-portal',
+};
 
-export const ACTIONS: readonly PortalAction[] = ['overview', 'cancel_subscription', 'update_subscription_payment_method'];
+export const ACTIONS: readonly PortalAction[] = [
+  'overview',
+  'cancel_subscription',
+  'update_subscription_payment_method',
+];
 
 export type Notice = 'canceled' | 'payment_method_updated';
 
@@ -38,17 +52,22 @@ export interface SignedIn extends Portal {
 export type Form = Record<string, string | undefined>;
 
 export function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply
-    .status(status)
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-content-type-options', 'nosniff')
-    .header('x-frame-options', 'DENY')
-    // @NOTE Paddle asks sellers not to embed the portal in an iframe; no scripts run on these pages. No
-    // form-action: the new-card form may redirect to the hosted checkout's 3-D Secure step on the public URL.
-    .header('content-security-policy', "default-src 'self'; script-src 'none'; frame-ancestors 'none'; base-uri 'none'")
-    .type('text/html; charset=utf-8')
-    .send(body);
+  return (
+    reply
+      .status(status)
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .header('x-content-type-options', 'nosniff')
+      .header('x-frame-options', 'DENY')
+      // @NOTE Paddle asks sellers not to embed the portal in an iframe; no scripts run on these pages. No
+      // form-action: the new-card form may redirect to the hosted checkout's 3-D Secure step on the public URL.
+      .header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+      )
+      .type('text/html; charset=utf-8')
+      .send(body)
+  );
 }
 
 export function seeOther(reply: FastifyReply, location: string): FastifyReply {
@@ -70,7 +89,11 @@ export function linksFor(path: string): SubscriptionLinks {
   };
 }
 
-export async function resolvePortal(deps: ServerDeps, environment: Environment, request: FastifyRequest): Promise<Portal | undefined> {
+export async function resolvePortal(
+  deps: ServerDeps,
+  environment: Environment,
+  request: FastifyRequest,
+): Promise<Portal | undefined> {
   const { portalId } = request.params as { portalId: string };
   const portal = await findPortal(deps.db, portalId);
   if (!portal || portal.tenant.environment !== environment) return undefined;
@@ -83,9 +106,18 @@ export async function resolvePortal(deps: ServerDeps, environment: Environment, 
   return { portal, ctx, path: `${basePath}/${portal.portalId}`, secure };
 }
 
-export function setSessionCookie(reply: FastifyReply, p: Portal, cookie: string, expiresAt: number, now: Instant): void {
+export function setSessionCookie(
+  reply: FastifyReply,
+  p: Portal,
+  cookie: string,
+  expiresAt: number,
+  now: Instant,
+): void {
   const maxAge = expiresAt - Math.floor(now.epochMilliseconds / 1000);
-  reply.header('set-cookie', cookieHeader(SESSION_COOKIE, cookie, { path: p.path, maxAgeSeconds: maxAge, secure: p.secure }));
+  reply.header(
+    'set-cookie',
+    cookieHeader(SESSION_COOKIE, cookie, { path: p.path, maxAgeSeconds: maxAge, secure: p.secure }),
+  );
 }
 
 export function clearSessionCookie(reply: FastifyReply, p: Portal): void {
@@ -95,7 +127,12 @@ export function clearSessionCookie(reply: FastifyReply, p: Portal): void {
 /** The signed-in customer, with the session's idle expiry moved on; undefined when not signed in. */
 export async function signedIn(request: FastifyRequest, reply: FastifyReply, p: Portal): Promise<SignedIn | undefined> {
   const now = p.ctx.clock.now();
-  const current = readSession(p.portal.signingSecret, p.portal.portalId, readCookie(request.headers.cookie, SESSION_COOKIE), now);
+  const current = readSession(
+    p.portal.signingSecret,
+    p.portal.portalId,
+    readCookie(request.headers.cookie, SESSION_COOKIE),
+    now,
+  );
   if (!current) return undefined;
   const customer = await portalCustomer(p.ctx, current.customerId);
   if (!customer) {
@@ -119,7 +156,9 @@ export function frameVm(p: Portal, me: SignedIn | undefined, flash: PortalFrameV
 }
 
 export function notFoundPage(reply: FastifyReply, p: Portal | undefined, me?: SignedIn): FastifyReply {
-  const frame = p ? frameVm(p, me) : { seller_name: null, customer_email: null, overview_url: '', sign_out: null, sandbox: false };
+  const frame = p
+    ? frameVm(p, me)
+    : { seller_name: null, customer_email: null, overview_url: '', sign_out: null, sandbox: false };
   return sendHtml(reply, 404, renderNotFoundPage(frame));
 }
 
@@ -127,18 +166,28 @@ export function notFoundPage(reply: FastifyReply, p: Portal | undefined, me?: Si
  * A form post is accepted only from a signed-in session with its CSRF token, and not from another site
  * (`Origin`/`Sec-Fetch-Site`, when the browser sends them). Otherwise: a 403 page, nothing changed.
  */
-export async function formSession(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply, p: Portal): Promise<SignedIn | undefined> {
+export async function formSession(
+  deps: ServerDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  p: Portal,
+): Promise<SignedIn | undefined> {
   if (request.headers['sec-fetch-site'] === 'cross-site') return undefined;
   const origin = request.headers.origin;
   // @NOTE under `Referrer-Policy: no-referrer` browsers send `Origin: null` on form posts: then Sec-Fetch-Site
   // and the CSRF token decide.
   if (origin !== undefined && origin !== 'null') {
-    const allowed = [`${request.protocol}://${request.headers.host}`, new URL(deps.config.publicUrl).origin, new URL(portalBase(deps.config, p.portal.tenant.environment)).origin];
+    const allowed = [
+      `${request.protocol}://${request.headers.host}`,
+      new URL(deps.config.publicUrl).origin,
+      new URL(portalBase(deps.config, p.portal.tenant.environment)).origin,
+    ];
     if (!allowed.includes(origin)) return undefined;
   }
   const me = await signedIn(request, reply, p);
   const form = (request.body ?? {}) as Form;
-  if (!me || !csrfTokenMatches(p.portal.signingSecret, p.portal.portalId, me.session, form.csrf_token)) return undefined;
+  if (!me || !csrfTokenMatches(p.portal.signingSecret, p.portal.portalId, me.session, form.csrf_token))
+    return undefined;
   return me;
 }
 

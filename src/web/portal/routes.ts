@@ -11,12 +11,18 @@ import { legacyRoutes } from './legacy.js';
 import { showPortal } from './pages.js';
 import { PORTAL_PATHS } from './portal-http.js';
 
-type PageHandler = (deps: ServerDeps, environment: Environment, request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
+type PageHandler = (
+  deps: ServerDeps,
+  environment: Environment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<FastifyReply>;
 
 export function portalRoutes(app: FastifyInstance, deps: ServerDeps): void {
   for (const environment of ['live', 'sandbox'] as const) {
     const base = `${PORTAL_PATHS[environment]}/:portalId`;
-    const route = (handler: PageHandler) => (request: FastifyRequest, reply: FastifyReply) => handler(deps, environment, request, reply);
+    const route = (handler: PageHandler) => (request: FastifyRequest, reply: FastifyReply) =>
+      handler(deps, environment, request, reply);
     app.get(base, route(showPortal));
     app.post(`${base}/sign-in`, route(signIn));
     app.post(`${base}/sign-out`, route(signOut));

@@ -8,7 +8,12 @@ import { Temporal } from '../../kernel/time.js';
 import { cardDescription } from '../checkout/view-models.js';
 import type { PaymentVm, SubscriptionVm } from './views.js';
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** "12 January 2027" for an RFC 3339 time; null stays null. */
 export function portalDate(wire: string | null | undefined): string | null {
@@ -74,7 +79,11 @@ export function offersCancel(subscription: SubscriptionEntity): boolean {
 
 /** Whether the portal offers a new card: automatic collection, and not paused or canceled (Paddle's rule). */
 export function offersPaymentMethodUpdate(subscription: SubscriptionEntity): boolean {
-  return subscription.collection_mode === 'automatic' && subscription.status !== 'paused' && subscription.status !== 'canceled';
+  return (
+    subscription.collection_mode === 'automatic' &&
+    subscription.status !== 'paused' &&
+    subscription.status !== 'canceled'
+  );
 }
 
 export function subscriptionVm({ subscription, card }: PortalSubscription, links: SubscriptionLinks): SubscriptionVm {
@@ -94,7 +103,10 @@ export function subscriptionVm({ subscription, card }: PortalSubscription, links
           ? `${formatMoney(item.price.unit_price.amount, item.price.unit_price.currency_code)}${perCycle(item.price.billing_cycle)}`
           : null,
     })),
-    next_billed_on: subscription.status === 'canceled' || subscription.status === 'paused' ? null : portalDate(subscription.next_billed_at),
+    next_billed_on:
+      subscription.status === 'canceled' || subscription.status === 'paused'
+        ? null
+        : portalDate(subscription.next_billed_at),
     scheduled_change: scheduledChange(subscription),
     payment_method: paymentMethodLabel(subscription, card),
     billing_cycle: billingCycleLabel(subscription.billing_cycle),
@@ -103,7 +115,9 @@ export function subscriptionVm({ subscription, card }: PortalSubscription, links
     paused_on: subscription.status === 'paused' ? portalDate(subscription.paused_at) : null,
     url: links.overview(subscription.id),
     cancel_url: offersCancel(subscription) && !cancelScheduled ? links.cancel(subscription.id) : null,
-    update_payment_method_url: offersPaymentMethodUpdate(subscription) ? links.updatePaymentMethod(subscription.id) : null,
+    update_payment_method_url: offersPaymentMethodUpdate(subscription)
+      ? links.updatePaymentMethod(subscription.id)
+      : null,
   };
 }
 

@@ -24,7 +24,8 @@ describe('etagMatches', () => {
     ['*', true],
     ['"abd"', false],
   ];
-  for (const [header, expected] of table) it(`${JSON.stringify(header)} → ${expected}`, () => assert.equal(etagMatches(header, etag), expected));
+  for (const [header, expected] of table)
+    it(`${JSON.stringify(header)} → ${expected}`, () => assert.equal(etagMatches(header, etag), expected));
 });
 
 describe('assetRoutes', () => {
@@ -47,7 +48,11 @@ describe('assetRoutes', () => {
   });
 
   it('answers 304 without a body when the ETag still matches', async () => {
-    const response = await app.inject({ method: 'GET', url: '/assets/paddock.css', headers: { 'if-none-match': stylesheet().etag } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/assets/paddock.css',
+      headers: { 'if-none-match': stylesheet().etag },
+    });
     assert.equal(response.statusCode, 304);
     assert.equal(response.body, '');
     assert.equal(response.headers.etag, stylesheet().etag);

@@ -23,16 +23,21 @@ function describedBy(ids: Array<string | null>): SafeHtml | null {
 }
 
 /** The label, hint and error of one field with the element id `id`; `control` draws the control from its attributes. */
-export function fieldFrame(id: string, spec: FieldSpec, error: string | undefined, control: (attributes: SafeHtml) => SafeHtml): SafeHtml {
+export function fieldFrame(
+  id: string,
+  spec: FieldSpec,
+  error: string | undefined,
+  control: (attributes: SafeHtml) => SafeHtml,
+): SafeHtml {
   const hintId = spec.hint ? `${id}-hint` : null;
   const errorId = error ? `${id}-error` : null;
-  const attributes = html`id="${id}" name="${spec.name}"${describedBy([hintId, errorId])}${error ? html` aria-invalid="true"` : null}`;
+  const attributes = html`id="${id}"
+  name="${spec.name}"${describedBy([hintId, errorId])}${error ? html` aria-invalid="true"` : null}`;
   return html`<div class="field">
-<label for="${id}">${spec.label}</label>
-${spec.hint ? html`<span class="hint" id="${hintId}">${spec.hint}</span>` : null}
-${error ? html`<span class="field-error" id="${errorId}">${error}</span>` : null}
-${control(attributes)}
-</div>`;
+    <label for="${id}">${spec.label}</label>
+    ${spec.hint ? html`<span class="hint" id="${hintId}">${spec.hint}</span>` : null}
+    ${error ? html`<span class="field-error" id="${errorId}">${error}</span>` : null} ${control(attributes)}
+  </div>`;
 }
 
 export function inputField(id: string, spec: FieldSpec, value: string, error: string | undefined): SafeHtml {
@@ -41,7 +46,14 @@ export function inputField(id: string, spec: FieldSpec, value: string, error: st
     spec,
     error,
     (attributes) =>
-      html`<input ${attributes} type="${spec.type ?? 'text'}" autocomplete="${spec.autocomplete}"${spec.numeric ? html` inputmode="numeric"` : null}${spec.maxlength ? html` maxlength="${spec.maxlength}"` : null}${spec.short ? html` class="short"` : null}${spec.type === 'email' || spec.numeric ? html` spellcheck="false"` : null} value="${value}"${spec.required === false ? null : html` required`}>`,
+      html`<input
+        ${attributes}
+        type="${spec.type ?? 'text'}"
+        autocomplete="${spec.autocomplete}"
+        ${spec.numeric ? html` inputmode="numeric"` : null}${spec.maxlength ? html` maxlength="${spec.maxlength}"` : null}${spec.short ? html` class="short"` : null}${spec.type === 'email' || spec.numeric ? html` spellcheck="false"` : null}
+        value="${value}"
+        ${spec.required === false ? null : html` required`}
+      />`,
   );
 }
 
@@ -53,9 +65,16 @@ export function errorSummary<N extends string>(
 ): SafeHtml | null {
   if (errors.length === 0) return null;
   const items = errors.map((error) =>
-    error.field ? html`<li><a href="#${fieldId(error.field)}">${error.message}</a></li>` : html`<li>${error.message}</li>`,
+    error.field
+      ? html`<li><a href="#${fieldId(error.field)}">${error.message}</a></li>`
+      : html`<li>${error.message}</li>`,
   );
-  return renderMessageBox({ kind: 'error', message }, html`<ul>${items}</ul>`);
+  return renderMessageBox(
+    { kind: 'error', message },
+    html`<ul>
+      ${items}
+    </ul>`,
+  );
 }
 
 export type CardField = 'cardholder_name' | 'number' | 'expiry_month' | 'expiry_year' | 'cvc';
@@ -66,8 +85,22 @@ export const CARD_FIELDS: ReadonlyArray<FieldSpec<CardField>> = [
 ];
 
 export const EXPIRY_FIELDS: ReadonlyArray<FieldSpec<CardField>> = [
-  { name: 'expiry_month', label: 'Expiry month (MM)', autocomplete: 'cc-exp-month', numeric: true, maxlength: 2, short: true },
-  { name: 'expiry_year', label: 'Expiry year (YY)', autocomplete: 'cc-exp-year', numeric: true, maxlength: 4, short: true },
+  {
+    name: 'expiry_month',
+    label: 'Expiry month (MM)',
+    autocomplete: 'cc-exp-month',
+    numeric: true,
+    maxlength: 2,
+    short: true,
+  },
+  {
+    name: 'expiry_year',
+    label: 'Expiry year (YY)',
+    autocomplete: 'cc-exp-year',
+    numeric: true,
+    maxlength: 4,
+    short: true,
+  },
 ];
 
 export const CVC_FIELD: FieldSpec<CardField> = {

@@ -27,12 +27,21 @@ export const IMMEDIATE_CHARGES_PER_HOUR = 20;
 export const IMMEDIATE_CHARGES_PER_DAY = 100;
 
 /** Transactions that count as immediate charges: updates billed now and one-time charges billed now. */
-const IMMEDIATE_ORIGINS: Array<'subscription_update' | 'subscription_charge'> = ['subscription_update', 'subscription_charge'];
+const IMMEDIATE_ORIGINS: Array<'subscription_update' | 'subscription_charge'> = [
+  'subscription_update',
+  'subscription_charge',
+];
 
 /** Refuses a 21st immediate charge within an hour or a 101st within 24 hours, counted from stored transactions. */
 export async function assertImmediateChargeLimits(trx: Executor, ctx: Ctx, subscriptionId: string): Promise<void> {
   const now = ctx.clock.now();
-  const lastHour = await countSubscriptionTransactions(trx, ctx, subscriptionId, IMMEDIATE_ORIGINS, toStoredTime(now.subtract({ hours: 1 })));
+  const lastHour = await countSubscriptionTransactions(
+    trx,
+    ctx,
+    subscriptionId,
+    IMMEDIATE_ORIGINS,
+    toStoredTime(now.subtract({ hours: 1 })),
+  );
   if (lastHour >= IMMEDIATE_CHARGES_PER_HOUR) {
     throw new PaddleError(
       429,
@@ -40,7 +49,13 @@ export async function assertImmediateChargeLimits(trx: Executor, ctx: Ctx, subsc
       `You've exceeded the limit for the number of immediate charges that can be made to this subscription in an hour. Limit: ${IMMEDIATE_CHARGES_PER_HOUR} per hour`,
     );
   }
-  const lastDay = await countSubscriptionTransactions(trx, ctx, subscriptionId, IMMEDIATE_ORIGINS, toStoredTime(now.subtract({ hours: 24 })));
+  const lastDay = await countSubscriptionTransactions(
+    trx,
+    ctx,
+    subscriptionId,
+    IMMEDIATE_ORIGINS,
+    toStoredTime(now.subtract({ hours: 24 })),
+  );
   if (lastDay >= IMMEDIATE_CHARGES_PER_DAY) {
     throw new PaddleError(
       429,
@@ -64,10 +79,20 @@ export interface BillNowInput {
  */
 async function billNow(trx: Executor, ctx: Ctx, row: SubscriptionRow, input: BillNowInput): Promise<TransactionRow> {
   await assertImmediateChargeLimits(trx, ctx, row.id);
-  const { transaction, portalId } = await createTransactionFor(trx, ctx, row, input.lines, input.billingPeriod, input.origin);
+  const { transaction, portalId } = await createTransactionFor(
+    trx,
+    ctx,
+    row,
+    input.lines,
+    input.billingPeriod,
+    input.origin,
+  );
   const portal = { portalId };
   if (transaction.credit_used > 0n) {
-    await moveCredit(trx, ctx, row.customer_id, row.currency_code, { kind: 'reserve', amount: transaction.credit_used });
+    await moveCredit(trx, ctx, row.customer_id, row.currency_code, {
+      kind: 'reserve',
+      amount: transaction.credit_used,
+    });
   }
   if (transaction.grand_total === 0n) {
     await completeWithoutCharge(trx, ctx, portal, transaction);
@@ -76,10 +101,13 @@ async function billNow(trx: Executor, ctx: Ctx, row: SubscriptionRow, input: Bil
   }
   // @NOTE manual collection issues the invoice; the customer pays it like any other.
   if (row.collection_mode === 'manual') return transaction;
-  const method = row.payment_method_id ? await getPaymentMethodRow(trx, ctx, row.customer_id, row.payment_method_id).catch(() => undefined) : undefined;
+  const method = row.payment_method_id
+    ? await getPaymentMethodRow(trx, ctx, row.customer_id, row.payment_method_id).catch(() => undefined)
+    : undefined;
   const outcome = method ? await chargeSavedMethod(trx, ctx, portal, transaction, method) : undefined;
   if (outcome?.kind === 'paid') return transaction;
-  if (input.onPaymentFailure === 'prevent_change') throw new DomainError(400, 'subscription_payment_declined', 'payment declined');
+  if (input.onPaymentFailure === 'prevent_change')
+    throw new DomainError(400, 'subscription_payment_declined', 'payment declined');
   await markPastDue(trx, ctx, portal, transaction.id);
   return transaction;
 }
@@ -105,7 +133,12 @@ export async function applyPlan(
   await updateSubscription(trx, plan.after);
   await recordEvent(trx, ctx, 'subscription.updated', serializeSubscriptionForEvent(plan.after));
   if (plan.billNow.length > 0) {
-    await billNow(trx, ctx, plan.after, { origin, lines: plan.billNow, billingPeriod: plan.immediatePeriod, onPaymentFailure });
+    await billNow(trx, ctx, plan.after, {
+      origin,
+      lines: plan.billNow,
+      billingPeriod: plan.immediatePeriod,
+      onPaymentFailure,
+    });
   }
   return plan.after;
 }

@@ -10,7 +10,12 @@ import { applyPlan } from './bill-now.js';
 import { planUpdate } from './plan-update.js';
 import type { SubscriptionUpdateInput } from './update.js';
 
-export async function changeItems(ctx: Ctx, viewer: Viewer, id: string, input: SubscriptionUpdateInput): Promise<SubscriptionEntity> {
+export async function changeItems(
+  ctx: Ctx,
+  viewer: Viewer,
+  id: string,
+  input: SubscriptionUpdateInput,
+): Promise<SubscriptionEntity> {
   const row = await ctx.db.transaction().execute(async (trx) => {
     const current = await lockSubscription(trx, ctx.tenant, id, ctx.dialect);
     if (!current) throw notFound(id);

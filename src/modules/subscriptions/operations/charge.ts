@@ -6,7 +6,11 @@ import type { Executor } from '../../../db/database.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { DomainError } from '../../../billing/errors.js';
 import type { TimePeriod } from '../../../billing/periods.js';
-import { assertNotLocked, type EffectiveFrom, type SubscriptionState } from '../../../billing/subscription-lifecycle.js';
+import {
+  assertNotLocked,
+  type EffectiveFrom,
+  type SubscriptionState,
+} from '../../../billing/subscription-lifecycle.js';
 import { invalidField, notFound } from '../../../kernel/errors.js';
 import { toStoredTime, type Instant } from '../../../kernel/time.js';
 import type { ResolvedItem } from '../../transactions/items.js';
@@ -39,14 +43,26 @@ export interface ChargePlan {
  */
 function assertCanCharge(state: SubscriptionState, from: EffectiveFrom, now: Instant): void {
   if (state.status === 'canceled') {
-    throw new DomainError(400, 'subscription_update_when_canceled', "cannot update subscription, as the subscription status is 'canceled'");
+    throw new DomainError(
+      400,
+      'subscription_update_when_canceled',
+      "cannot update subscription, as the subscription status is 'canceled'",
+    );
   }
   if (state.status === 'past_due') {
-    throw new DomainError(400, 'subscription_update_when_past_due', "cannot update subscription, as the subscription status is 'past_due'");
+    throw new DomainError(
+      400,
+      'subscription_update_when_past_due',
+      "cannot update subscription, as the subscription status is 'past_due'",
+    );
   }
   assertNotLocked(state, now);
   if (from === 'immediately' && state.status === 'paused') {
-    throw new DomainError(501, 'subscription_update_error_when_paused', 'paused subscriptions cannot be updated with prorate, or bill immediately enabled');
+    throw new DomainError(
+      501,
+      'subscription_update_error_when_paused',
+      'paused subscriptions cannot be updated with prorate, or bill immediately enabled',
+    );
   }
   const change = state.scheduled_change;
   if (from === 'next_billing_period' && change && change.action !== 'resume') {
@@ -59,14 +75,24 @@ function assertCanCharge(state: SubscriptionState, from: EffectiveFrom, now: Ins
 }
 
 /** The charge applied to `current` in memory. */
-export async function planCharge(trx: Executor, ctx: Ctx, current: SubscriptionRow, input: ChargeInput): Promise<ChargePlan> {
+export async function planCharge(
+  trx: Executor,
+  ctx: Ctx,
+  current: SubscriptionRow,
+  input: ChargeInput,
+): Promise<ChargePlan> {
   const now = ctx.clock.now();
   assertCanCharge(stateOf(current), input.effective_from, now);
   const lines = await resolveChargeItems(trx, ctx, input.items);
   const country = await countryOf(trx, ctx, current);
   lines.forEach((line, index) => {
     if (!unitPriceIn(line.price, current.currency_code, country)) {
-      throw invalidField([{ field: `items[${index}].price_id`, message: `price ${line.price_id} has no unit price in ${current.currency_code}` }]);
+      throw invalidField([
+        {
+          field: `items[${index}].price_id`,
+          message: `price ${line.price_id} has no unit price in ${current.currency_code}`,
+        },
+      ]);
     }
   });
   const touched = { ...current, updated_at: toStoredTime(now) };
@@ -76,7 +102,12 @@ export async function planCharge(trx: Executor, ctx: Ctx, current: SubscriptionR
   return { after: withNextPeriodLines(touched, lines), billNow: [], billNext: lines, immediatePeriod };
 }
 
-export async function createSubscriptionCharge(ctx: Ctx, viewer: Viewer, id: string, input: ChargeInput): Promise<SubscriptionEntity> {
+export async function createSubscriptionCharge(
+  ctx: Ctx,
+  viewer: Viewer,
+  id: string,
+  input: ChargeInput,
+): Promise<SubscriptionEntity> {
   const row = await ctx.db.transaction().execute(async (trx) => {
     const current = await lockSubscription(trx, ctx.tenant, id, ctx.dialect);
     if (!current) throw notFound(id);

@@ -7,8 +7,18 @@ import type { Executor } from '../../../db/database.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { DomainError } from '../../../billing/errors.js';
 import { firstPeriod, type Duration, type TimePeriod } from '../../../billing/periods.js';
-import { planItemChange, type ChangeLine, type PlanItem, type ProrationBillingMode } from '../../../billing/proration.js';
-import { applyBillingChange, assertCanUpdate, removeScheduledChange, type SubscriptionState } from '../../../billing/subscription-lifecycle.js';
+import {
+  planItemChange,
+  type ChangeLine,
+  type PlanItem,
+  type ProrationBillingMode,
+} from '../../../billing/proration.js';
+import {
+  applyBillingChange,
+  assertCanUpdate,
+  removeScheduledChange,
+  type SubscriptionState,
+} from '../../../billing/subscription-lifecycle.js';
 import { invalidField, notFound } from '../../../kernel/errors.js';
 import { parseRfc3339, toStoredTime, Temporal, type Instant } from '../../../kernel/time.js';
 import type { ResolvedItem } from '../../transactions/items.js';
@@ -49,18 +59,36 @@ function instantOf(value: string): Instant {
 function planItem(item: ResolvedItem, currency: string, country: string | null, index: number): PlanItem {
   const unit = unitPriceIn(item.price, currency, country);
   if (!unit) {
-    throw new DomainError(400, 'subscription_new_items_not_valid', 'the new items are not valid for updating this subscription', [
-      { field: `items[${index}].price_id`, message: `price ${item.price_id} has no unit price in ${currency}` },
-    ]);
+    throw new DomainError(
+      400,
+      'subscription_new_items_not_valid',
+      'the new items are not valid for updating this subscription',
+      [{ field: `items[${index}].price_id`, message: `price ${item.price_id} has no unit price in ${currency}` }],
+    );
   }
-  return { price_id: item.price_id, quantity: item.quantity, unit_price: unit, billing_cycle: item.price.billing_cycle as Duration };
+  return {
+    price_id: item.price_id,
+    quantity: item.quantity,
+    unit_price: unit,
+    billing_cycle: item.price.billing_cycle as Duration,
+  };
 }
 
-const fromStored = (stored: StoredItem): ResolvedItem => ({ price_id: stored.price.id, price: stored.price, product: stored.product, quantity: stored.quantity, proration: null });
+const fromStored = (stored: StoredItem): ResolvedItem => ({
+  price_id: stored.price.id,
+  price: stored.price,
+  product: stored.product,
+  quantity: stored.quantity,
+  proration: null,
+});
 
 /** A change line as a transaction item: credits carry the snapshot that was billed, charges the new one. */
 function lineItem(line: ChangeLine, before: Map<string, ResolvedItem>, after: Map<string, ResolvedItem>): ResolvedItem {
-  const source = (line.quantity < 0 ? (before.get(line.price_id) ?? after.get(line.price_id)) : (after.get(line.price_id) ?? before.get(line.price_id))) as ResolvedItem;
+  const source = (
+    line.quantity < 0
+      ? (before.get(line.price_id) ?? after.get(line.price_id))
+      : (after.get(line.price_id) ?? before.get(line.price_id))
+  ) as ResolvedItem;
   const proration = line.proration ? wireProration(line.proration.rate, line.proration.billing_period) : null;
   return { ...strip(source), quantity: line.quantity, proration };
 }
@@ -116,7 +144,13 @@ function shareOfPeriod(from: Instant, to: Instant, period: TimePeriod): string {
  * what was paid for): each item for the time between the old and the new date. Full modes and `do_not_bill` bill
  * nothing for the move itself (Paddle describes no full-period charge for it).
  */
-function dateChangeLines(items: ResolvedItem[], period: TimePeriod, from: Instant, to: Instant, mode: ProrationBillingMode): ResolvedItem[] {
+function dateChangeLines(
+  items: ResolvedItem[],
+  period: TimePeriod,
+  from: Instant,
+  to: Instant,
+  mode: ProrationBillingMode,
+): ResolvedItem[] {
   if (!mode.startsWith('prorated_') || Temporal.Instant.compare(from, to) === 0) return [];
   const later = Temporal.Instant.compare(to, from) > 0;
   const slice = later ? { starts_at: from, ends_at: to } : { starts_at: to, ends_at: from };
@@ -135,18 +169,34 @@ function datesOf(state: SubscriptionState, now: Instant): BillingChange {
 }
 
 /** Everything the update asks for, applied to `current` in memory. Throws Paddle's refusals. */
-export async function planUpdate(trx: Executor, ctx: Ctx, current: SubscriptionRow, input: SubscriptionUpdateInput): Promise<UpdatePlan> {
+export async function planUpdate(
+  trx: Executor,
+  ctx: Ctx,
+  current: SubscriptionRow,
+  input: SubscriptionUpdateInput,
+): Promise<UpdatePlan> {
   const now = ctx.clock.now();
-  if (input.discount !== undefined && input.discount !== null) throw notFound((input.discount as { id?: string }).id ?? 'discount');
+  if (input.discount !== undefined && input.discount !== null)
+    throw notFound((input.discount as { id?: string }).id ?? 'discount');
   let row = current;
   if (input.scheduled_change === null) row = withState(row, removeScheduledChange(stateOf(row), now).state, now);
   const mode = input.proration_billing_mode ?? null;
   const nextBilledAt = input.next_billed_at !== undefined ? instantOf(input.next_billed_at) : null;
   const state = stateOf(row);
-  assertCanUpdate(state, { items: input.items !== undefined, next_billed_at: nextBilledAt, proration_billing_mode: mode }, now);
+  assertCanUpdate(
+    state,
+    { items: input.items !== undefined, next_billed_at: nextBilledAt, proration_billing_mode: mode },
+    now,
+  );
   row = await applyOtherChanges(trx, ctx, row, input, now);
   const billing = input.items !== undefined || nextBilledAt !== null;
-  const empty: UpdatePlan = { after: row, billing, billNow: [], billNext: [], immediatePeriod: { starts_at: now, ends_at: now } };
+  const empty: UpdatePlan = {
+    after: row,
+    billing,
+    billNow: [],
+    billNext: [],
+    immediatePeriod: { starts_at: now, ends_at: now },
+  };
   if (!billing || !mode) return empty;
 
   const immediate = IMMEDIATE.includes(mode);
@@ -179,8 +229,14 @@ export async function planUpdate(trx: Executor, ctx: Ctx, current: SubscriptionR
     change =
       state.status === 'paused'
         ? null
-        : { billing_cycle: plan.billing_cycle, billing_anchor: plan.billing_anchor, current_billing_period: plan.current_billing_period, next_billed_at: plan.next_billed_at };
-    if (state.status === 'paused' && plan.billing_cycle_changed) row = { ...row, billing_cycle: JSON.stringify(plan.billing_cycle) };
+        : {
+            billing_cycle: plan.billing_cycle,
+            billing_anchor: plan.billing_anchor,
+            current_billing_period: plan.current_billing_period,
+            next_billed_at: plan.next_billed_at,
+          };
+    if (state.status === 'paused' && plan.billing_cycle_changed)
+      row = { ...row, billing_cycle: JSON.stringify(plan.billing_cycle) };
   }
   if (nextBilledAt) {
     const base = change ?? datesOf(state, now);

@@ -49,7 +49,11 @@ class Rollback extends Error {
 }
 
 /** Runs `plan` and prices the result inside a database transaction that is rolled back whatever happens. */
-async function rolledBack(ctx: Ctx, id: string, plan: (trx: Executor, row: SubscriptionRow) => Promise<Planned>): Promise<Previewed> {
+async function rolledBack(
+  ctx: Ctx,
+  id: string,
+  plan: (trx: Executor, row: SubscriptionRow) => Promise<Planned>,
+): Promise<Previewed> {
   try {
     await ctx.db.transaction().execute(async (trx) => {
       const current = await findSubscription(trx, ctx.tenant, id);
@@ -67,12 +71,23 @@ async function price(trx: Executor, ctx: Ctx, planned: Planned): Promise<Preview
   const { after } = planned;
   const immediate =
     planned.billNow.length > 0
-      ? { billing_period: wirePeriod(planned.immediatePeriod), details: await previewDetails(trx, ctx, after, planned.billNow), adjustments: [] }
+      ? {
+          billing_period: wirePeriod(planned.immediatePeriod),
+          details: await previewDetails(trx, ctx, after, planned.billNow),
+          adjustments: [],
+        }
       : null;
   // Credit the immediate transaction uses or creates moves the balance the next transaction draws on.
-  const creditAdjust = immediate ? parseAmount(immediate.details.totals.credit_to_balance) - parseAmount(immediate.details.totals.credit) : 0n;
-  const changed = immediate?.details ?? (planned.billNext.length > 0 ? await previewDetails(trx, ctx, after, planned.billNext) : null);
-  const totals = (changed?.line_items ?? []).map((line) => ({ amount: parseAmount(line.totals.total), currency: after.currency_code }));
+  const creditAdjust = immediate
+    ? parseAmount(immediate.details.totals.credit_to_balance) - parseAmount(immediate.details.totals.credit)
+    : 0n;
+  const changed =
+    immediate?.details ??
+    (planned.billNext.length > 0 ? await previewDetails(trx, ctx, after, planned.billNext) : null);
+  const totals = (changed?.line_items ?? []).map((line) => ({
+    amount: parseAmount(line.totals.total),
+    currency: after.currency_code,
+  }));
   return {
     after,
     immediate_transaction: immediate,
@@ -103,6 +118,9 @@ export async function previewSubscriptionUpdate(ctx: Ctx, viewer: Viewer, id: st
 }
 
 export async function previewSubscriptionCharge(ctx: Ctx, viewer: Viewer, id: string, input: ChargeInput) {
-  const previewed = await rolledBack(ctx, id, async (trx, current) => ({ ...(await planCharge(trx, ctx, current, input)), summarise: true }));
+  const previewed = await rolledBack(ctx, id, async (trx, current) => ({
+    ...(await planCharge(trx, ctx, current, input)),
+    summarise: true,
+  }));
   return answer(ctx, viewer, previewed);
 }

@@ -34,17 +34,25 @@ function quantityNotValid(price: Pick<PriceEntity, 'id' | 'quantity'>): DomainEr
 }
 
 function checkQuantity(price: Pick<PriceEntity, 'id' | 'quantity'>, quantity: number): void {
-  if (!Number.isInteger(quantity) || quantity < price.quantity.minimum || quantity > price.quantity.maximum) throw quantityNotValid(price);
+  if (!Number.isInteger(quantity) || quantity < price.quantity.minimum || quantity > price.quantity.maximum)
+    throw quantityNotValid(price);
 }
 
 /** A non-catalog price (and product), created in `trx`; field errors name the item's own index. */
 async function nonCatalog(trx: Executor, ctx: Ctx, input: ItemInput, index: number): Promise<ResolvedItem> {
   try {
-    const [resolved] = await resolveItems(trx, ctx, [{ price: input.price as NonCatalogPriceInput, quantity: input.quantity as number }]);
+    const [resolved] = await resolveItems(trx, ctx, [
+      { price: input.price as NonCatalogPriceInput, quantity: input.quantity as number },
+    ]);
     return strip(resolved as ResolvedItem);
   } catch (error) {
     if (error instanceof PaddleError && error.errors) {
-      throw invalidField(error.errors.map((e: FieldError) => ({ field: e.field.replace(/^items\[0\]/, `items[${index}]`), message: e.message })));
+      throw invalidField(
+        error.errors.map((e: FieldError) => ({
+          field: e.field.replace(/^items\[0\]/, `items[${index}]`),
+          message: e.message,
+        })),
+      );
     }
     throw error;
   }
@@ -52,7 +60,13 @@ async function nonCatalog(trx: Executor, ctx: Ctx, input: ItemInput, index: numb
 
 /** Only the fields a stored line keeps. */
 export function strip(item: ResolvedItem): ResolvedItem {
-  return { price_id: item.price_id, price: item.price, product: item.product, quantity: item.quantity, proration: item.proration };
+  return {
+    price_id: item.price_id,
+    price: item.price,
+    product: item.product,
+    quantity: item.quantity,
+    proration: item.proration,
+  };
 }
 
 async function catalogItem(trx: Executor, ctx: Ctx, priceId: string) {
@@ -61,39 +75,69 @@ async function catalogItem(trx: Executor, ctx: Ctx, priceId: string) {
   return { price, product };
 }
 
-const archived = (index: number, id: string): FieldError => ({ field: `items[${index}].price_id`, message: `price ${id} is archived` });
+const archived = (index: number, id: string): FieldError => ({
+  field: `items[${index}].price_id`,
+  message: `price ${id} is archived`,
+});
 
 /**
  * `items` of `PATCH /subscriptions/{id}`: the complete new list. Items already on the subscription may omit
  * `quantity` (it stays) and keep archived prices; new ones need a quantity and an active, recurring price.
  */
-export async function resolveUpdateItems(trx: Executor, ctx: Ctx, row: SubscriptionRow, items: ItemInput[]): Promise<UpdateItem[]> {
+export async function resolveUpdateItems(
+  trx: Executor,
+  ctx: Ctx,
+  row: SubscriptionRow,
+  items: ItemInput[],
+): Promise<UpdateItem[]> {
   const current = new Map(storedItems(row).map((stored) => [stored.price.id, stored]));
   const resolved: UpdateItem[] = [];
   const seen = new Set<string>();
   for (const [index, input] of items.entries()) {
     if (input.price_id !== undefined) {
       if (seen.has(input.price_id)) {
-        throw new DomainError(400, 'subscription_duplicate_price_ids', `Duplicate price_id ${input.price_id} in the items list.`);
+        throw new DomainError(
+          400,
+          'subscription_duplicate_price_ids',
+          `Duplicate price_id ${input.price_id} in the items list.`,
+        );
       }
       seen.add(input.price_id);
     }
     const before = input.price_id !== undefined ? current.get(input.price_id) : undefined;
     if (input.price_id !== undefined && before === undefined && input.quantity === undefined) {
-      throw new DomainError(400, 'subscription_quantity_missing_for_new_items', 'the quantity field must be included for each new item to be added');
+      throw new DomainError(
+        400,
+        'subscription_quantity_missing_for_new_items',
+        'the quantity field must be included for each new item to be added',
+      );
     }
     let item: ResolvedItem;
     if (input.price_id !== undefined) {
       const { price, product } = await catalogItem(trx, ctx, input.price_id);
       if (!before && price.status !== 'active') throw invalidField([archived(index, price.id)]);
-      item = { price_id: price.id, price, product, quantity: input.quantity ?? (before?.quantity as number), proration: null };
+      item = {
+        price_id: price.id,
+        price,
+        product,
+        quantity: input.quantity ?? (before?.quantity as number),
+        proration: null,
+      };
     } else {
       item = await nonCatalog(trx, ctx, input, index);
     }
     if (item.price.billing_cycle === null) {
-      throw new DomainError(400, 'subscription_new_items_not_valid', 'the new items are not valid for updating this subscription', [
-        { field: `items[${index}]`, message: `price ${item.price_id} is a one-time price: only recurring prices can be on a subscription (bill one-time prices with POST /subscriptions/{id}/charge)` },
-      ]);
+      throw new DomainError(
+        400,
+        'subscription_new_items_not_valid',
+        'the new items are not valid for updating this subscription',
+        [
+          {
+            field: `items[${index}]`,
+            message: `price ${item.price_id} is a one-time price: only recurring prices can be on a subscription (bill one-time prices with POST /subscriptions/{id}/charge)`,
+          },
+        ],
+      );
     }
     checkQuantity(item.price, item.quantity);
     resolved.push({ item, existing: before !== undefined });
@@ -107,7 +151,11 @@ export async function resolveChargeItems(trx: Executor, ctx: Ctx, items: ItemInp
   for (const input of items) {
     if (input.price_id === undefined) continue;
     if (seen.has(input.price_id)) {
-      throw new DomainError(400, 'subscription_charge_duplicate_price_ids', 'duplicate `price_id`s are not valid when creating a one-time charge for a subscription');
+      throw new DomainError(
+        400,
+        'subscription_charge_duplicate_price_ids',
+        'duplicate `price_id`s are not valid when creating a one-time charge for a subscription',
+      );
     }
     seen.add(input.price_id);
   }
@@ -123,7 +171,12 @@ export async function resolveChargeItems(trx: Executor, ctx: Ctx, items: ItemInp
     }
     if (item.price.billing_cycle !== null) {
       const field = input.price_id !== undefined ? `items[${index}].price_id` : `items[${index}].price.billing_cycle`;
-      throw invalidField([{ field, message: `price ${item.price_id} is recurring: only one-time prices (billing_cycle null) can be charged` }]);
+      throw invalidField([
+        {
+          field,
+          message: `price ${item.price_id} is recurring: only one-time prices (billing_cycle null) can be charged`,
+        },
+      ]);
     }
     checkQuantity(item.price, item.quantity);
     resolved.push(item);

@@ -31,7 +31,8 @@ export async function sellerAt(t: TestApp, start: string, permissions?: readonly
 }
 
 export function kit(t: () => TestApp, key: string) {
-  const request = (method: string, url: string, body?: unknown) => t().request(method, url, { key, ...(body !== undefined ? { body } : {}) });
+  const request = (method: string, url: string, body?: unknown) =>
+    t().request(method, url, { key, ...(body !== undefined ? { body } : {}) });
 
   return {
     request,
@@ -49,13 +50,26 @@ export function kit(t: () => TestApp, key: string) {
     /** A monthly (or `billing_cycle`) price of a new product, excluding tax, in USD. */
     async price(amount: number, body: Record<string, unknown> = {}) {
       const product = await aProduct(t(), { name: `Product ${amount}` }, key);
-      return aPrice(t(), { product_id: product.id, billing_cycle: MONTHLY, unit_price: { amount: String(amount), currency_code: 'USD' }, ...body }, key);
+      return aPrice(
+        t(),
+        {
+          product_id: product.id,
+          billing_cycle: MONTHLY,
+          unit_price: { amount: String(amount), currency_code: 'USD' },
+          ...body,
+        },
+        key,
+      );
     },
 
     /** A one-time price (no billing cycle). */
     async oneTime(amount: number, body: Record<string, unknown> = {}) {
       const product = await aProduct(t(), { name: `One-off ${amount}` }, key);
-      return aPrice(t(), { product_id: product.id, unit_price: { amount: String(amount), currency_code: 'USD' }, ...body }, key);
+      return aPrice(
+        t(),
+        { product_id: product.id, unit_price: { amount: String(amount), currency_code: 'USD' }, ...body },
+        key,
+      );
     },
 
     /** Pays a checkout of `lines` (US buyer: no tax, unless `country` says otherwise); answers the subscription it made. */
@@ -63,10 +77,18 @@ export function kit(t: () => TestApp, key: string) {
       const buyer = await aBuyer(t(), options.country ?? 'US', key);
       const txn = await aTransaction(
         t(),
-        { items: lines.map((line) => ({ price_id: line.price.id, quantity: line.quantity })), customer_id: buyer.customer.id, address_id: buyer.address.id },
+        {
+          items: lines.map((line) => ({ price_id: line.price.id, quantity: line.quantity })),
+          customer_id: buyer.customer.id,
+          address_id: buyer.address.id,
+        },
         key,
       );
-      const paid = await request('POST', `/test-helpers/transactions/${txn.id}/pay`, options.card ? { card_number: options.card } : {});
+      const paid = await request(
+        'POST',
+        `/test-helpers/transactions/${txn.id}/pay`,
+        options.card ? { card_number: options.card } : {},
+      );
       assert.equal(paid.status, 200, paid.text);
       const got = await request('GET', `/subscriptions/${paid.body.data.subscription_id}`);
       assertMatchesSpec('get-subscription', got);
@@ -81,7 +103,10 @@ export function kit(t: () => TestApp, key: string) {
 
     /** The subscription's transactions, oldest first. */
     async transactions(subscriptionId: string, origin?: string) {
-      const res = await request('GET', `/transactions?subscription_id=${subscriptionId}${origin ? `&origin=${origin}` : ''}&order_by=id[ASC]`);
+      const res = await request(
+        'GET',
+        `/transactions?subscription_id=${subscriptionId}${origin ? `&origin=${origin}` : ''}&order_by=id[ASC]`,
+      );
       assert.equal(res.status, 200, res.text);
       return res.body.data as any[];
     },
@@ -96,7 +121,13 @@ export function kit(t: () => TestApp, key: string) {
     async credit(customerId: string) {
       const res = await request('GET', `/customers/${customerId}/credit-balances`);
       assert.equal(res.status, 200, res.text);
-      return (res.body.data as any[]).find((balance) => balance.currency_code === 'USD')?.balance ?? { available: '0', reserved: '0', used: '0' };
+      return (
+        (res.body.data as any[]).find((balance) => balance.currency_code === 'USD')?.balance ?? {
+          available: '0',
+          reserved: '0',
+          used: '0',
+        }
+      );
     },
 
     /** Event types recorded about `id` (a subscription or transaction), oldest first. */
@@ -109,5 +140,12 @@ export function kit(t: () => TestApp, key: string) {
 
 /** `[price_id, quantity, subtotal, tax, total, rate]` of each line, for compact comparisons. */
 export function lines(details: any): Array<[string, number, string, string, string, string | null]> {
-  return details.line_items.map((line: any) => [line.price_id, line.quantity, line.totals.subtotal, line.totals.tax, line.totals.total, line.proration?.rate ?? null]);
+  return details.line_items.map((line: any) => [
+    line.price_id,
+    line.quantity,
+    line.totals.subtotal,
+    line.totals.tax,
+    line.totals.total,
+    line.proration?.rate ?? null,
+  ]);
 }

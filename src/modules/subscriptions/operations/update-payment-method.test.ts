@@ -6,16 +6,27 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { forEachDialect, useTestApp } from '../../../../test/support/app.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../../test/support/contract.js';
-import { advanceClock, eventTypesFor, paymentMethodIdOf, portalRow, subscribe, subscribeManually } from '../../customer-portal/test-kit.js';
+import {
+  advanceClock,
+  eventTypesFor,
+  paymentMethodIdOf,
+  portalRow,
+  subscribe,
+  subscribeManually,
+} from '../../customer-portal/test-kit.js';
 
 const DECLINES_LATER = '4000002760003184';
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
 
-  const get = (subscriptionId: string, key?: string) => t().request('GET', `/subscriptions/${subscriptionId}/update-payment-method-transaction`, key ? { key } : {});
+  const get = (subscriptionId: string, key?: string) =>
+    t().request('GET', `/subscriptions/${subscriptionId}/update-payment-method-transaction`, key ? { key } : {});
   const pay = (transactionId: string, card: string, key?: string) =>
-    t().request('POST', `/test-helpers/transactions/${transactionId}/pay`, { body: { card_number: card }, ...(key ? { key } : {}) });
+    t().request('POST', `/test-helpers/transactions/${transactionId}/pay`, {
+      body: { card_number: card },
+      ...(key ? { key } : {}),
+    });
 
   describe('active subscription', () => {
     it('answers a new zero-value ready transaction for the subscription’s items, with a checkout link', async () => {
@@ -34,8 +45,14 @@ await forEachDialect((dialect) => {
       assert.equal(txn.invoice_id, null);
       assert.equal(txn.invoice_number, null);
       assert.equal(txn.billed_at, null);
-      assert.deepEqual(txn.billing_period, { starts_at: sub.current_billing_period.starts_at, ends_at: sub.current_billing_period.starts_at });
-      assert.deepEqual(txn.items.map((item: any) => [item.price.id, item.quantity, item.proration]), [[price.id, 1, { rate: '0', billing_period: sub.current_billing_period }]]);
+      assert.deepEqual(txn.billing_period, {
+        starts_at: sub.current_billing_period.starts_at,
+        ends_at: sub.current_billing_period.starts_at,
+      });
+      assert.deepEqual(
+        txn.items.map((item: any) => [item.price.id, item.quantity, item.proration]),
+        [[price.id, 1, { rate: '0', billing_period: sub.current_billing_period }]],
+      );
       assert.equal(txn.details.totals.total, '0');
       assert.equal(txn.details.totals.grand_total, '0');
       assert.equal(txn.details.line_items[0].totals.total, '0');
@@ -94,7 +111,8 @@ await forEachDialect((dialect) => {
       await advanceClock(t(), { to: sub.next_billed_at }, key);
       const pastDue = (await t().request('GET', `/subscriptions/${sub.id}`, { key })).body.data;
       assert.equal(pastDue.status, 'past_due');
-      const overdue = (await t().request('GET', `/transactions?subscription_id=${sub.id}&status=past_due`, { key })).body.data;
+      const overdue = (await t().request('GET', `/transactions?subscription_id=${sub.id}&status=past_due`, { key }))
+        .body.data;
       assert.equal(overdue.length, 1);
 
       const res = await get(sub.id, key);
@@ -126,7 +144,9 @@ await forEachDialect((dialect) => {
       await t().request('POST', `/subscriptions/${paused.sub.id}/pause`, { body: { effective_from: 'immediately' } });
       assertPaddleError(await get(paused.sub.id), 400, 'subscription_is_inactive_action_invalid');
       const canceled = await subscribe(t());
-      await t().request('POST', `/subscriptions/${canceled.sub.id}/cancel`, { body: { effective_from: 'immediately' } });
+      await t().request('POST', `/subscriptions/${canceled.sub.id}/cancel`, {
+        body: { effective_from: 'immediately' },
+      });
       assertPaddleError(await get(canceled.sub.id), 400, 'subscription_is_canceled_action_invalid');
     });
 

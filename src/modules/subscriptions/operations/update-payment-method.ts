@@ -14,7 +14,12 @@ import { withIncludes } from '../../transactions/includes.js';
 import { onTransactionPaid, type PaidHook } from '../../transactions/paid-hooks.js';
 import { createSubscriptionTransaction } from '../../transactions/operations/subscription-billing.js';
 import type { TransactionEntity } from '../../transactions/serialize.js';
-import { findPastDueTransaction, listTransactions, transactionEntity, type PortalRef } from '../../transactions/service.js';
+import {
+  findPastDueTransaction,
+  listTransactions,
+  transactionEntity,
+  type PortalRef,
+} from '../../transactions/service.js';
 import { storeTransition, subscriptionItems } from '../billing.js';
 import { lockSubscription, updateSubscription } from '../repository.js';
 import { getSubscriptionRow } from '../service.js';
@@ -25,17 +30,32 @@ export const PAYMENT_METHOD_CHANGE_ORIGIN = 'subscription_payment_method_change'
 /** Paddle's rule: only automatically-collected subscriptions that are not paused or canceled take a new card. */
 export function assertCanUpdatePaymentMethod(row: Pick<SubscriptionRow, 'status' | 'collection_mode'>): void {
   if (row.collection_mode !== 'automatic') {
-    throw badRequest('subscription_not_automatic_collection', 'Payment methods can only be updated for subscriptions where collection_mode is automatic.');
+    throw badRequest(
+      'subscription_not_automatic_collection',
+      'Payment methods can only be updated for subscriptions where collection_mode is automatic.',
+    );
   }
-  if (row.status === 'canceled') throw badRequest('subscription_is_canceled_action_invalid', "action can't be performed on canceled subscription");
-  if (row.status === 'paused') throw badRequest('subscription_is_inactive_action_invalid', "action can't be performed on paused subscription");
+  if (row.status === 'canceled')
+    throw badRequest('subscription_is_canceled_action_invalid', "action can't be performed on canceled subscription");
+  if (row.status === 'paused')
+    throw badRequest('subscription_is_inactive_action_invalid', "action can't be performed on paused subscription");
 }
 
 /** The subscription's items priced at nothing: a proration rate of 0 over the current billing period. */
-async function createZeroTransaction(trx: Executor, ctx: Ctx, portal: PortalRef, row: SubscriptionRow): Promise<TransactionRow> {
-  const current = row.current_billing_period ? (JSON.parse(row.current_billing_period) as { starts_at: string; ends_at: string }) : null;
+async function createZeroTransaction(
+  trx: Executor,
+  ctx: Ctx,
+  portal: PortalRef,
+  row: SubscriptionRow,
+): Promise<TransactionRow> {
+  const current = row.current_billing_period
+    ? (JSON.parse(row.current_billing_period) as { starts_at: string; ends_at: string })
+    : null;
   const period = current ? { starts_at: toWireTime(current.starts_at), ends_at: toWireTime(current.ends_at) } : null;
-  const items = subscriptionItems(row).map((item) => ({ ...item, proration: period ? { rate: '0', billing_period: period } : null }));
+  const items = subscriptionItems(row).map((item) => ({
+    ...item,
+    proration: period ? { rate: '0', billing_period: period } : null,
+  }));
   const address = await getAddressRow(trx, ctx, row.customer_id, row.address_id);
   return createSubscriptionTransaction(trx, ctx, {
     subscriptionId: row.id,
@@ -56,7 +76,11 @@ async function createZeroTransaction(trx: Executor, ctx: Ctx, portal: PortalRef,
 }
 
 /** The newest still-`ready` payment-method-change transaction of the subscription, if any. */
-async function openPaymentMethodChange(ctx: Ctx, portal: PortalRef, subscriptionId: string): Promise<TransactionEntity | undefined> {
+async function openPaymentMethodChange(
+  ctx: Ctx,
+  portal: PortalRef,
+  subscriptionId: string,
+): Promise<TransactionEntity | undefined> {
   const { data } = await listTransactions(
     ctx,
     portal,
@@ -125,7 +149,11 @@ export function registerPaymentMethodHooks(): void {
  * What the response carries besides the transaction (Paddle: customer, address, business, discount and
  * adjustments only when the key may read them; available payment methods always).
  */
-export async function withReadableRelations(ctx: Ctx, entity: TransactionEntity, canRead: (permission: string) => boolean): Promise<Record<string, unknown>> {
+export async function withReadableRelations(
+  ctx: Ctx,
+  entity: TransactionEntity,
+  canRead: (permission: string) => boolean,
+): Promise<Record<string, unknown>> {
   const related = new Set<string>(['available_payment_methods']);
   for (const name of ['customer', 'address', 'business']) if (canRead(`${name}.read`)) related.add(name);
   if (canRead('adjustment.read')) {

@@ -44,7 +44,12 @@ export interface SubscriptionUpdateInput {
 
 const BILLING_FIELDS: Array<keyof SubscriptionUpdateInput> = ['items', 'next_billed_at'];
 
-export async function updateSubscription(ctx: Ctx, viewer: Viewer, id: string, input: SubscriptionUpdateInput): Promise<SubscriptionEntity> {
+export async function updateSubscription(
+  ctx: Ctx,
+  viewer: Viewer,
+  id: string,
+  input: SubscriptionUpdateInput,
+): Promise<SubscriptionEntity> {
   if (BILLING_FIELDS.some((field) => input[field] !== undefined)) {
     const { changeItems } = await import('./change-items.js');
     return changeItems(ctx, viewer, id, input);
@@ -75,7 +80,13 @@ export function hasOtherChanges(input: SubscriptionUpdateInput): boolean {
 }
 
 /** `row` with the fields that need no billing applied and checked (the caller stores it). */
-export async function applyOtherChanges(trx: Executor, ctx: Ctx, row: SubscriptionRow, input: SubscriptionUpdateInput, now: Instant): Promise<SubscriptionRow> {
+export async function applyOtherChanges(
+  trx: Executor,
+  ctx: Ctx,
+  row: SubscriptionRow,
+  input: SubscriptionUpdateInput,
+  now: Instant,
+): Promise<SubscriptionRow> {
   const changes = otherChanges(input);
   if (Object.keys(changes).length === 0) return row;
   const next: SubscriptionRow = { ...row, ...changes, updated_at: toStoredTime(now) };
@@ -83,8 +94,10 @@ export async function applyOtherChanges(trx: Executor, ctx: Ctx, row: Subscripti
   if (next.collection_mode === 'manual' && !next.billing_details) {
     throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
   }
-  if (changes.currency_code !== undefined || changes.address_id !== undefined || changes.collection_mode !== undefined) checkCurrency(next, country);
-  if (next.collection_mode === 'automatic') next.billing_details = input.billing_details === undefined ? null : next.billing_details;
+  if (changes.currency_code !== undefined || changes.address_id !== undefined || changes.collection_mode !== undefined)
+    checkCurrency(next, country);
+  if (next.collection_mode === 'automatic')
+    next.billing_details = input.billing_details === undefined ? null : next.billing_details;
   return next;
 }
 
@@ -118,11 +131,22 @@ const MANUAL_CURRENCIES = ['USD', 'EUR', 'GBP'];
 function checkCurrency(row: SubscriptionRow, country: string | null): void {
   const currency = row.currency_code;
   if (row.collection_mode === 'manual' && !MANUAL_CURRENCIES.includes(currency)) {
-    throw badRequest('subscription_currency_code_not_valid_for_manual', `currency_code ${currency} is not valid for manually-collected subscriptions; use USD, EUR or GBP.`);
+    throw badRequest(
+      'subscription_currency_code_not_valid_for_manual',
+      `currency_code ${currency} is not valid for manually-collected subscriptions; use USD, EUR or GBP.`,
+    );
   }
-  const missing = storedItems(row).filter((item) => unitPriceFor(item.price, country).currency_code !== currency && item.price.unit_price.currency_code !== currency);
+  const missing = storedItems(row).filter(
+    (item) =>
+      unitPriceFor(item.price, country).currency_code !== currency && item.price.unit_price.currency_code !== currency,
+  );
   if (missing.length > 0) {
-    throw invalidField([{ field: 'currency_code', message: `price ${missing.map((item) => item.price.id).join(', ')} has no unit price in ${currency}` }]);
+    throw invalidField([
+      {
+        field: 'currency_code',
+        message: `price ${missing.map((item) => item.price.id).join(', ')} has no unit price in ${currency}`,
+      },
+    ]);
   }
 }
 

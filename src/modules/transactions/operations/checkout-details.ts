@@ -40,10 +40,12 @@ export function checkoutDetailsErrors(
   countries: readonly string[],
 ): CheckoutDetailsError[] {
   const errors: CheckoutDetailsError[] = [];
-  if (!transaction.customer_id && !EMAIL.test((input.email ?? '').trim())) errors.push({ field: 'email', message: CHECKOUT_DETAIL_MESSAGES.email });
+  if (!transaction.customer_id && !EMAIL.test((input.email ?? '').trim()))
+    errors.push({ field: 'email', message: CHECKOUT_DETAIL_MESSAGES.email });
   if (!transaction.address_id) {
     const country = (input.country_code ?? '').trim().toUpperCase();
-    if (!countries.includes(country)) errors.push({ field: 'country_code', message: CHECKOUT_DETAIL_MESSAGES.country_code });
+    if (!countries.includes(country))
+      errors.push({ field: 'country_code', message: CHECKOUT_DETAIL_MESSAGES.country_code });
     else if (POSTAL_CODE_COUNTRIES.has(country) && (input.postal_code ?? '').trim() === '') {
       errors.push({ field: 'postal_code', message: CHECKOUT_DETAIL_MESSAGES.postal_code });
     }
@@ -58,7 +60,12 @@ async function customerWithEmail(ctx: Ctx, email: string): Promise<string | unde
 }
 
 /** Gives the transaction the customer and address the form describes (call after `checkoutDetailsErrors`). */
-export async function attachCheckoutDetails(ctx: Ctx, portal: PortalRef, transactionId: string, input: CheckoutDetailsInput): Promise<TransactionEntity> {
+export async function attachCheckoutDetails(
+  ctx: Ctx,
+  portal: PortalRef,
+  transactionId: string,
+  input: CheckoutDetailsInput,
+): Promise<TransactionEntity> {
   const transaction = await getTransaction(ctx, portal, transactionId);
   const changes: { customer_id?: string; address_id?: string } = {};
   let customerId = transaction.customer_id;
@@ -71,7 +78,10 @@ export async function attachCheckoutDetails(ctx: Ctx, portal: PortalRef, transac
   if (!transaction.address_id) {
     const country = (input.country_code ?? '').trim().toUpperCase();
     const postal = (input.postal_code ?? '').trim();
-    const address = await createAddress(ctx, customerId, { country_code: country, ...(postal ? { postal_code: postal } : {}) });
+    const address = await createAddress(ctx, customerId, {
+      country_code: country,
+      ...(postal ? { postal_code: postal } : {}),
+    });
     changes.address_id = address.id;
   }
   if (!changes.customer_id && !changes.address_id) return transaction;
@@ -83,7 +93,10 @@ async function createOrFind(ctx: Ctx, email: string): Promise<string> {
   try {
     return (await createCustomer(ctx, { email })).id;
   } catch (error) {
-    const existing = error instanceof PaddleError && error.code === 'customer_already_exists' ? await customerWithEmail(ctx, email) : undefined;
+    const existing =
+      error instanceof PaddleError && error.code === 'customer_already_exists'
+        ? await customerWithEmail(ctx, email)
+        : undefined;
     if (!existing) throw error;
     return existing;
   }

@@ -17,7 +17,14 @@ import { availableCredit, moveCredit } from '../../credit-balances/service.js';
 import { saveCard } from '../../payment-methods/service.js';
 import type { CardDetails } from '../../payment-methods/serialize.js';
 import { runPaidHooks } from '../paid-hooks.js';
-import { insertPaymentAttempt, lockTransaction, nextInvoiceSequence, paymentAttemptsOf, updatePaymentAttempt, updateTransaction } from '../repository.js';
+import {
+  insertPaymentAttempt,
+  lockTransaction,
+  nextInvoiceSequence,
+  paymentAttemptsOf,
+  updatePaymentAttempt,
+  updateTransaction,
+} from '../repository.js';
 import { priceTransaction } from '../pricing.js';
 import { itemsOf, transactionEntity, type PortalRef } from '../service.js';
 import type { TransactionEntity } from '../serialize.js';
@@ -45,14 +52,26 @@ async function lockRow(trx: Executor, ctx: Ctx, id: string): Promise<Transaction
   return row;
 }
 
-async function save(trx: Executor, ctx: Ctx, row: TransactionRow, events: EventType[], portal: PortalRef): Promise<TransactionEntity> {
+async function save(
+  trx: Executor,
+  ctx: Ctx,
+  row: TransactionRow,
+  events: EventType[],
+  portal: PortalRef,
+): Promise<TransactionEntity> {
   await updateTransaction(trx, row);
   const entity = await transactionEntity(trx, ctx, row, portal.portalId);
   for (const event of events) await recordEvent(trx, ctx, event, entity);
   return entity;
 }
 
-function newAttempt(ctx: Ctx, row: TransactionRow, methodDetails: unknown, paymentMethodId: string | null, id: string = randomUUID()): PaymentAttemptRow {
+function newAttempt(
+  ctx: Ctx,
+  row: TransactionRow,
+  methodDetails: unknown,
+  paymentMethodId: string | null,
+  id: string = randomUUID(),
+): PaymentAttemptRow {
   return {
     ...ctx.tenant,
     id,
@@ -72,7 +91,13 @@ function newAttempt(ctx: Ctx, row: TransactionRow, methodDetails: unknown, payme
  * transaction.paid, (what paid hooks add: subscription.created, subscription.activated), transaction.updated,
  * transaction.completed. Credit the transaction used leaves the customer's balance here.
  */
-async function completePayment(trx: Executor, ctx: Ctx, row: TransactionRow, paymentMethodId: string | null, portal: PortalRef): Promise<TransactionEntity> {
+async function completePayment(
+  trx: Executor,
+  ctx: Ctx,
+  row: TransactionRow,
+  paymentMethodId: string | null,
+  portal: PortalRef,
+): Promise<TransactionEntity> {
   const now = toStoredTime(ctx.clock.now());
   const paid: TransactionRow = { ...row, status: 'paid', updated_at: now };
   await save(trx, ctx, paid, ['transaction.updated', 'transaction.paid'], portal);
@@ -81,7 +106,11 @@ async function completePayment(trx: Executor, ctx: Ctx, row: TransactionRow, pay
   // Paddle's subscription_creation scenario: …subscription.activated, transaction.updated, transaction.updated.
   if (changedColumns(paid, hooked)) await save(trx, ctx, hooked, ['transaction.updated'], portal);
   if (hooked.customer_id && hooked.credit_used > 0n) {
-    await moveCredit(trx, ctx, hooked.customer_id, hooked.currency_code, { kind: 'use', amount: hooked.credit_used, fromReserved: row.status === 'billed' || row.status === 'past_due' });
+    await moveCredit(trx, ctx, hooked.customer_id, hooked.currency_code, {
+      kind: 'use',
+      amount: hooked.credit_used,
+      fromReserved: row.status === 'billed' || row.status === 'past_due',
+    });
   }
   const completed: TransactionRow = {
     ...hooked,
@@ -131,7 +160,13 @@ function attemptIdFor(transactionId: string, attemptKey: string | undefined): st
 }
 
 /** A form submitted again: what its first submission ended with, and nothing new is attempted. */
-async function previousOutcome(trx: Executor, ctx: Ctx, row: TransactionRow, attemptId: string, portal: PortalRef): Promise<PaymentOutcome | undefined> {
+async function previousOutcome(
+  trx: Executor,
+  ctx: Ctx,
+  row: TransactionRow,
+  attemptId: string,
+  portal: PortalRef,
+): Promise<PaymentOutcome | undefined> {
   const attempts = await paymentAttemptsOf(trx, ctx.tenant, [row.id]);
   const attempt = attempts.find((a) => a.id === attemptId);
   if (!attempt) return undefined;
@@ -158,9 +193,19 @@ async function creditStillAvailable(trx: Executor, ctx: Ctx, row: TransactionRow
 }
 
 /** Prices the transaction again with the credit there is now (transaction.updated); nothing is charged. */
-async function repriceWithCurrentCredit(trx: Executor, ctx: Ctx, row: TransactionRow, portal: PortalRef): Promise<PaymentOutcome> {
+async function repriceWithCurrentCredit(
+  trx: Executor,
+  ctx: Ctx,
+  row: TransactionRow,
+  portal: PortalRef,
+): Promise<PaymentOutcome> {
   const address = await getAddressRow(trx, ctx, row.customer_id as string, row.address_id as string);
-  const priced = await priceTransaction(trx, ctx, { items: itemsOf(row), currencyCode: row.currency_code, countryCode: address.country_code, customerId: row.customer_id });
+  const priced = await priceTransaction(trx, ctx, {
+    items: itemsOf(row),
+    currencyCode: row.currency_code,
+    countryCode: address.country_code,
+    customerId: row.customer_id,
+  });
   const repriced: TransactionRow = {
     ...row,
     details: JSON.stringify(priced.details),
@@ -182,13 +227,20 @@ export interface PayOptions {
  * `not_payable` when nothing was attempted: already paid or canceled, or its total just changed (the caller
  * shows the new total).
  */
-export async function payWithCard(ctx: Ctx, portal: PortalRef, transactionId: string, card: ParsedCard, options: PayOptions = {}): Promise<PaymentOutcome> {
+export async function payWithCard(
+  ctx: Ctx,
+  portal: PortalRef,
+  transactionId: string,
+  card: ParsedCard,
+  options: PayOptions = {},
+): Promise<PaymentOutcome> {
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockRow(trx, ctx, transactionId);
     const attemptId = attemptIdFor(row.id, options.attemptKey);
     const previous = await previousOutcome(trx, ctx, row, attemptId, portal);
     if (previous) return previous;
-    if (!ensurePayable(row)) return { kind: 'not_payable', transaction: await transactionEntity(trx, ctx, row, portal.portalId) };
+    if (!ensurePayable(row))
+      return { kind: 'not_payable', transaction: await transactionEntity(trx, ctx, row, portal.portalId) };
     // The amount changes, so the customer must see it before paying: `not_payable` with the new totals.
     if (!(await creditStillAvailable(trx, ctx, row))) return repriceWithCurrentCredit(trx, ctx, row, portal);
     const methodDetails = { type: 'card', card: cardDetails(card) };
@@ -197,24 +249,45 @@ export async function payWithCard(ctx: Ctx, portal: PortalRef, transactionId: st
     if (card.behaviour === 'decline') return decline(trx, ctx, row, attempt, 'declined', portal);
     if (card.behaviour === 'challenge') {
       await insertPaymentAttempt(trx, { ...attempt, status: 'action_required' });
-      const entity = await save(trx, ctx, { ...row, updated_at: toStoredTime(ctx.clock.now()) }, ['transaction.updated'], portal);
+      const entity = await save(
+        trx,
+        ctx,
+        { ...row, updated_at: toStoredTime(ctx.clock.now()) },
+        ['transaction.updated'],
+        portal,
+      );
       return { kind: 'action_required', transaction: entity, paymentAttemptId: attempt.id };
     }
     return capture(trx, ctx, row, attempt, card, portal);
   });
 }
 
-async function capture(trx: Executor, ctx: Ctx, row: TransactionRow, attempt: PaymentAttemptRow, card: ParsedCard, portal: PortalRef): Promise<PaymentOutcome> {
+async function capture(
+  trx: Executor,
+  ctx: Ctx,
+  row: TransactionRow,
+  attempt: PaymentAttemptRow,
+  card: ParsedCard,
+  portal: PortalRef,
+): Promise<PaymentOutcome> {
   const method = await saveCard(trx, ctx, {
     ...(attempt.payment_method_id ? { id: attempt.payment_method_id } : {}),
     customerId: row.customer_id as string,
     addressId: row.address_id as string,
     card: cardDetails(card),
     laterCharges: laterChargeOutcome(card.behaviour),
-    origin: row.subscription_id || JSON.parse(row.items).some((item: any) => item.price?.billing_cycle) ? 'subscription' : 'saved_during_purchase',
+    origin:
+      row.subscription_id || JSON.parse(row.items).some((item: any) => item.price?.billing_cycle)
+        ? 'subscription'
+        : 'saved_during_purchase',
   });
   const now = toStoredTime(ctx.clock.now());
-  const captured: PaymentAttemptRow = { ...attempt, status: 'captured', payment_method_id: method.id, captured_at: now };
+  const captured: PaymentAttemptRow = {
+    ...attempt,
+    status: 'captured',
+    payment_method_id: method.id,
+    captured_at: now,
+  };
   await upsertAttempt(trx, captured);
   return { kind: 'paid', transaction: await completePayment(trx, ctx, row, method.id, portal) };
 }
@@ -226,18 +299,39 @@ async function upsertAttempt(trx: Executor, attempt: PaymentAttemptRow): Promise
 }
 
 async function existingAttempt(trx: Executor, attempt: PaymentAttemptRow): Promise<boolean> {
-  const attempts = await paymentAttemptsOf(trx, { seller_id: attempt.seller_id, environment: attempt.environment }, [attempt.transaction_id]);
+  const attempts = await paymentAttemptsOf(trx, { seller_id: attempt.seller_id, environment: attempt.environment }, [
+    attempt.transaction_id,
+  ]);
   return attempts.some((a) => a.id === attempt.id);
 }
 
-async function decline(trx: Executor, ctx: Ctx, row: TransactionRow, attempt: PaymentAttemptRow, errorCode: string, portal: PortalRef): Promise<PaymentOutcome> {
+async function decline(
+  trx: Executor,
+  ctx: Ctx,
+  row: TransactionRow,
+  attempt: PaymentAttemptRow,
+  errorCode: string,
+  portal: PortalRef,
+): Promise<PaymentOutcome> {
   await upsertAttempt(trx, { ...attempt, status: 'error', error_code: errorCode });
-  const entity = await save(trx, ctx, { ...row, updated_at: toStoredTime(ctx.clock.now()) }, ['transaction.updated', 'transaction.payment_failed'], portal);
+  const entity = await save(
+    trx,
+    ctx,
+    { ...row, updated_at: toStoredTime(ctx.clock.now()) },
+    ['transaction.updated', 'transaction.payment_failed'],
+    portal,
+  );
   return { kind: 'declined', transaction: entity, errorCode };
 }
 
 /** The customer finished (or failed) the 3-D Secure challenge of an `action_required` attempt. */
-export async function completeChallenge(ctx: Ctx, portal: PortalRef, transactionId: string, attemptId: string, passed: boolean): Promise<PaymentOutcome> {
+export async function completeChallenge(
+  ctx: Ctx,
+  portal: PortalRef,
+  transactionId: string,
+  attemptId: string,
+  passed: boolean,
+): Promise<PaymentOutcome> {
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockRow(trx, ctx, transactionId);
     const attempts = await paymentAttemptsOf(trx, ctx.tenant, [row.id]);
@@ -269,8 +363,19 @@ export async function completeChallenge(ctx: Ctx, portal: PortalRef, transaction
  * Charges a saved payment method (renewals, one-time charges, updates) inside the caller's transaction. The
  * sandbox card's recorded behaviour decides the outcome: 4000 0027 6000 3184 declines every later charge.
  */
-export async function chargeSavedMethod(trx: Executor, ctx: Ctx, portal: PortalRef, row: TransactionRow, method: PaymentMethodRow): Promise<PaymentOutcome> {
-  const attempt = newAttempt(ctx, row, { type: method.type, card: method.card ? JSON.parse(method.card) : null }, method.id);
+export async function chargeSavedMethod(
+  trx: Executor,
+  ctx: Ctx,
+  portal: PortalRef,
+  row: TransactionRow,
+  method: PaymentMethodRow,
+): Promise<PaymentOutcome> {
+  const attempt = newAttempt(
+    ctx,
+    row,
+    { type: method.type, card: method.card ? JSON.parse(method.card) : null },
+    method.id,
+  );
   if (method.later_charges === 'decline') return decline(trx, ctx, row, attempt, 'declined', portal);
   await insertPaymentAttempt(trx, { ...attempt, status: 'captured', captured_at: toStoredTime(ctx.clock.now()) });
   return { kind: 'paid', transaction: await completePayment(trx, ctx, row, method.id, portal) };
@@ -278,9 +383,17 @@ export async function chargeSavedMethod(trx: Executor, ctx: Ctx, portal: PortalR
 
 export function notPayableError(entity: TransactionEntity): PaddleError {
   if (entity.status === 'draft') {
-    return new PaddleError(400, 'transaction_status_must_be_ready', 'Transaction status needs to be ready: add a customer and an address first.');
+    return new PaddleError(
+      400,
+      'transaction_status_must_be_ready',
+      'Transaction status needs to be ready: add a customer and an address first.',
+    );
   }
-  return new PaddleError(400, 'transaction_not_payable', `Transaction ${entity.id} cannot be paid when its status is '${entity.status}'.`);
+  return new PaddleError(
+    400,
+    'transaction_not_payable',
+    `Transaction ${entity.id} cannot be paid when its status is '${entity.status}'.`,
+  );
 }
 
 /** The transaction row, locked, for a subscription charge. */
@@ -289,7 +402,12 @@ export async function lockTransactionForBilling(trx: Executor, ctx: Ctx, id: str
 }
 
 /** Nothing to charge (a zero total, e.g. covered by credit): paid and completed without a payment attempt. */
-export async function completeWithoutCharge(trx: Executor, ctx: Ctx, portal: PortalRef, row: TransactionRow): Promise<PaymentOutcome> {
+export async function completeWithoutCharge(
+  trx: Executor,
+  ctx: Ctx,
+  portal: PortalRef,
+  row: TransactionRow,
+): Promise<PaymentOutcome> {
   return { kind: 'paid', transaction: await completePayment(trx, ctx, row, null, portal) };
 }
 
@@ -297,7 +415,13 @@ export async function completeWithoutCharge(trx: Executor, ctx: Ctx, portal: Por
 export async function markPastDue(trx: Executor, ctx: Ctx, portal: PortalRef, id: string): Promise<TransactionEntity> {
   const row = await lockRow(trx, ctx, id);
   if (row.status === 'past_due') return transactionEntity(trx, ctx, row, portal.portalId);
-  return save(trx, ctx, { ...row, status: 'past_due', updated_at: toStoredTime(ctx.clock.now()) }, ['transaction.updated', 'transaction.past_due'], portal);
+  return save(
+    trx,
+    ctx,
+    { ...row, status: 'past_due', updated_at: toStoredTime(ctx.clock.now()) },
+    ['transaction.updated', 'transaction.past_due'],
+    portal,
+  );
 }
 
 /** How many payment attempts of the transaction have failed (dunning counts its retries with this). */

@@ -60,8 +60,10 @@ const MAX_ITEMS = 100;
 
 function checkShapes(input: PreviewLocationInput): void {
   const errors: FieldError[] = [];
-  if (input.address_id != null && !isId('address', input.address_id)) errors.push({ field: 'address_id', message: 'must be a Paddle address id (add_…)' });
-  if (input.business_id != null && !isId('business', input.business_id)) errors.push({ field: 'business_id', message: 'must be a Paddle business id (biz_…)' });
+  if (input.address_id != null && !isId('address', input.address_id))
+    errors.push({ field: 'address_id', message: 'must be a Paddle address id (add_…)' });
+  if (input.business_id != null && !isId('business', input.business_id))
+    errors.push({ field: 'business_id', message: 'must be a Paddle business id (biz_…)' });
   for (const field of ['address_id', 'business_id'] as const) {
     if (input[field] != null && input.customer_id == null) errors.push({ field, message: 'requires customer_id' });
   }
@@ -78,7 +80,9 @@ function checkShapes(input: PreviewLocationInput): void {
 async function locate(db: Executor, ctx: Ctx, input: PreviewLocationInput): Promise<Located> {
   checkShapes(input);
   const customerId = input.customer_id ?? null;
-  let address: Located['address'] = input.address ? { postal_code: input.address.postal_code ?? null, country_code: input.address.country_code } : null;
+  let address: Located['address'] = input.address
+    ? { postal_code: input.address.postal_code ?? null, country_code: input.address.country_code }
+    : null;
   if (customerId) {
     await getCustomerRow(db, ctx, customerId);
     if (input.address_id) {
@@ -109,7 +113,8 @@ export async function previewTransaction(ctx: Ctx, input: TransactionPreviewInpu
   if (input.items.length === 0 || input.items.length > MAX_ITEMS) {
     throw invalidField([{ field: 'items', message: `must list between 1 and ${MAX_ITEMS} items` }]);
   }
-  if (input.discount != null) throw invalidField([{ field: 'discount', message: 'non-catalog discounts are not supported' }]);
+  if (input.discount != null)
+    throw invalidField([{ field: 'discount', message: 'non-catalog discounts are not supported' }]);
   const located = await locate(ctx.db, ctx, input);
   const items = await previewItems(ctx.db, ctx, input.items);
   const currency = input.currency_code ?? defaultCurrency(items, located.countryCode);
@@ -126,7 +131,12 @@ export async function previewTransaction(ctx: Ctx, input: TransactionPreviewInpu
     currency_code: currency,
     discount_id: null,
     ignore_trials: ignoreTrials,
-    items: items.map((item) => ({ price: item.price, quantity: item.quantity, include_in_totals: item.include_in_totals, proration: item.proration })),
+    items: items.map((item) => ({
+      price: item.price,
+      quantity: item.quantity,
+      include_in_totals: item.include_in_totals,
+      proration: item.proration,
+    })),
     details,
     available_payment_methods: [...AVAILABLE_PAYMENT_METHODS],
   };
@@ -147,7 +157,9 @@ function displayLocale(countryCode: string | null): string {
 
 /** `POST /pricing-preview`: each price's unit and line totals, raw and formatted, where the buyer is. */
 export async function previewPrices(ctx: Ctx, input: PricePreviewInput) {
-  const missing = input.items.flatMap((item, index) => (item.price_id === undefined ? [{ field: `items[${index}].price_id`, message: 'field is required' }] : []));
+  const missing = input.items.flatMap((item, index) =>
+    item.price_id === undefined ? [{ field: `items[${index}].price_id`, message: 'field is required' }] : [],
+  );
   if (missing.length > 0) throw invalidField(missing);
   const located = await locate(ctx.db, ctx, input);
   const items = await previewItems(ctx.db, ctx, input.items);

@@ -65,9 +65,13 @@ async function lockRow(trx: Executor, ctx: Ctx, id: string): Promise<Transaction
   const row = await lockTransaction(trx, ctx.tenant, id, ctx.dialect);
   if (!row) throw notFound(id);
   if (row.status !== 'billed' && row.status !== 'completed') {
-    throw badRequest('transaction_invalid_status_to_revise', "You can't revise a transaction that's not in the status of `billed` or `completed`");
+    throw badRequest(
+      'transaction_invalid_status_to_revise',
+      "You can't revise a transaction that's not in the status of `billed` or `completed`",
+    );
   }
-  if (row.revised_at !== null) throw badRequest('transaction_revised_limit_reached', "You can't revise an already revised transaction");
+  if (row.revised_at !== null)
+    throw badRequest('transaction_revised_limit_reached', "You can't revise an already revised transaction");
   return row;
 }
 
@@ -80,13 +84,24 @@ function requireLink(value: string | null, part: Part): string {
  * The business part: revises the transaction's business, or creates one for a transaction that had none (a
  * buyer adding a tax number after checkout); then `name` is required. A tax number can be replaced, not removed.
  */
-async function reviseBusiness(trx: Executor, ctx: Ctx, row: TransactionRow, customerId: string, business: NonNullable<TransactionReviseInput['business']>) {
+async function reviseBusiness(
+  trx: Executor,
+  ctx: Ctx,
+  row: TransactionRow,
+  customerId: string,
+  business: NonNullable<TransactionReviseInput['business']>,
+) {
   const blank = business.tax_identifier !== undefined && business.tax_identifier.trim() === '';
   const { tax_identifier, ...rest } = business;
   const input = blank ? rest : { ...rest, ...(tax_identifier !== undefined ? { tax_identifier } : {}) };
   if (row.business_id === null) {
     if (input.name === undefined) {
-      throw invalidField([{ field: 'business.name', message: 'field is required when the transaction has no business: revising creates one' }]);
+      throw invalidField([
+        {
+          field: 'business.name',
+          message: 'field is required when the transaction has no business: revising creates one',
+        },
+      ]);
     }
     return (await createBusinessWithin(trx, ctx, customerId, { ...input, name: input.name })).id;
   }
@@ -101,7 +116,12 @@ async function reviseBusiness(trx: Executor, ctx: Ctx, row: TransactionRow, cust
   return row.business_id;
 }
 
-export async function reviseTransaction(ctx: Ctx, portal: PortalRef, id: string, input: TransactionReviseInput): Promise<TransactionEntity> {
+export async function reviseTransaction(
+  ctx: Ctx,
+  portal: PortalRef,
+  id: string,
+  input: TransactionReviseInput,
+): Promise<TransactionEntity> {
   checkFields(input);
   const customer = changes(input.customer);
   const address = changes(input.address);

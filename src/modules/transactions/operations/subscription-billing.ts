@@ -26,14 +26,19 @@ export interface SubscriptionBillInput {
   items: ResolvedItem[];
   /** Stored-form period this transaction pays for; null for charges outside a period (one-time charges). */
   billingPeriod: { starts_at: string; ends_at: string } | null;
-  origin: 'subscription_recurring' | 'subscription_update' | 'subscription_charge' | 'subscription_payment_method_change';
+  origin:
+    'subscription_recurring' | 'subscription_update' | 'subscription_charge' | 'subscription_payment_method_change';
   portalId: string;
   /** `billed` (the default: an invoice number, charged next) or `ready` (paid by the customer at checkout). */
   status?: 'billed' | 'ready';
 }
 
 /** Creates the billed transaction (with invoice number) inside the caller's database transaction. */
-export async function createSubscriptionTransaction(trx: Executor, ctx: Ctx, input: SubscriptionBillInput): Promise<TransactionRow> {
+export async function createSubscriptionTransaction(
+  trx: Executor,
+  ctx: Ctx,
+  input: SubscriptionBillInput,
+): Promise<TransactionRow> {
   const now = ctx.clock.now();
   const stamp = toStoredTime(now);
   const priced = await priceTransaction(trx, ctx, {
@@ -102,11 +107,21 @@ export async function countSubscriptionTransactions(
  * A past-due subscription that pauses or is canceled forgives what it owed: its past-due renewal transactions
  * are canceled (Paddle keeps past-due one-time charges and updates as they are).
  */
-export async function cancelPastDueRenewals(trx: Executor, ctx: Ctx, subscriptionId: string, portalId: string): Promise<void> {
-  const page = await listTransactions(trx, ctx.tenant, { subscription_id: [subscriptionId], status: ['past_due'], origin: ['subscription_recurring'] }, {
-    perPage: 100,
-    orderBy: { field: 'id', direction: 'ASC' },
-  });
+export async function cancelPastDueRenewals(
+  trx: Executor,
+  ctx: Ctx,
+  subscriptionId: string,
+  portalId: string,
+): Promise<void> {
+  const page = await listTransactions(
+    trx,
+    ctx.tenant,
+    { subscription_id: [subscriptionId], status: ['past_due'], origin: ['subscription_recurring'] },
+    {
+      perPage: 100,
+      orderBy: { field: 'id', direction: 'ASC' },
+    },
+  );
   for (const row of page.rows) {
     const canceled: TransactionRow = { ...row, status: 'canceled', updated_at: toStoredTime(ctx.clock.now()) };
     await updateTransaction(trx, canceled);
