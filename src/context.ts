@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Db, Dialect } from './db/database.js';
 import type { Tenant } from './db/tables.js';
 import type { Clock } from './kernel/clock.js';
+import type { Wiring } from './modules/module.js';
 
 export interface Ctx {
   db: Db;
@@ -12,4 +13,6 @@ export interface Ctx {
   clock: Clock;
   tenant: Tenant;
   config: Config;
+  /** Every module's reactions and due work (modules/module.ts): how one module's change reaches another's. */
+  wiring: Wiring;
 }

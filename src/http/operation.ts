@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Ctx } from '../context.js';
 import type { Db, Dialect } from '../db/database.js';
 import type { Page } from '../db/pagination.js';
+import type { Wiring } from '../modules/module.js';
 import { OffsetClock, type Clock } from '../kernel/clock.js';
 import { forbidden, notFound } from '../kernel/errors.js';
 import { toStoredTime } from '../kernel/time.js';
@@ -18,6 +19,9 @@ export interface ServerDeps {
   dialect: Dialect;
   wallClock: Clock;
   config: Config;
+  wiring: Wiring;
+  /** The operationIds this app serves, filled as routes are registered (the contract test reads it). */
+  operationIds: Set<string>;
 }
 
 export interface ApiRequest {
@@ -44,6 +48,7 @@ export function ctxFor(deps: ServerDeps, caller: Pick<Caller, 'tenant' | 'clockO
     clock: new OffsetClock(deps.wallClock, caller.clockOffsetMicros),
     tenant: caller.tenant,
     config: deps.config,
+    wiring: deps.wiring,
   };
 }
 
@@ -60,12 +65,9 @@ export function includes(request: ApiRequest): Set<string> {
   return new Set(asked);
 }
 
-/** Every operationId the server implements, for the contract test's coverage check. */
-export const registeredOperations = new Set<string>();
-
 export function operation(app: FastifyInstance, deps: ServerDeps, operationId: string, handler: Handler): void {
   const op = operationSpec(operationId);
-  registeredOperations.add(operationId);
+  deps.operationIds.add(operationId);
   prepareValidators(operationId);
   app.route({
     method: op.method,

@@ -30,7 +30,7 @@ await forEachDialect((dialect) => {
         { seller_id: 'sel_default', environment: 'sandbox' },
         32n * 24n * 3600n * 1_000_000n,
       );
-      const deps = { db: t().db, dialect: t().dialect, wallClock: t().clock, config: t().config };
+      const deps = { db: t().db, dialect: t().dialect, wallClock: t().clock, config: t().config, wiring: t().wiring };
       await Promise.all([runDueWorkOnce(deps), runDueWorkOnce(deps), runDueWorkOnce(deps)]);
       const renewals = await t().request(
         'GET',

@@ -7,13 +7,15 @@ import type { Ctx } from '../context.js';
 import type { Db, Dialect } from '../db/database.js';
 import { OffsetClock, type Clock } from '../kernel/clock.js';
 import { Temporal } from '../kernel/time.js';
-import { dueWorkRunners } from './due-work.js';
+import type { Wiring } from '../modules/module.js';
 
 export interface SchedulerDeps {
   db: Db;
   dialect: Dialect;
   wallClock: Clock;
   config: Config;
+  /** Whose due work runs: the modules' runners (`PADDOCK_WIRING` in a server or CLI). */
+  wiring: Wiring;
   /** How often to look for due work; the interval is also the worst-case lateness of a renewal. */
   intervalMs: number;
   log?: (message: string, error?: unknown) => void;
@@ -39,8 +41,9 @@ export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>): P
       clock: new OffsetClock(deps.wallClock, offset),
       tenant,
       config: deps.config,
+      wiring: deps.wiring,
     };
-    for (const runner of dueWorkRunners()) {
+    for (const runner of deps.wiring.dueWork) {
       // @NOTE one tenant's failure must not hold up the others: it is logged and retried on the next pass.
       try {
         const due = await runner.nextDueAt(ctx);

@@ -410,6 +410,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
       clock: new OffsetClock(t().clock, 0n),
       tenant: { seller_id: DEFAULT_SELLER_ID, environment: 'sandbox' as const },
       config: t().config,
+      wiring: t().wiring,
     };
     await ctx.db
       .transaction()

@@ -11,6 +11,8 @@ import { migrateToLatest, openDatabase, type Db, type Dialect } from '../../src/
 import { WallClock } from '../../src/kernel/clock.js';
 import { freePort } from '../../src/main.js';
 import { createApiKey, ensureBootstrapKey } from '../../src/modules/api-keys/service.js';
+import { PADDOCK_WIRING } from '../../src/modules/index.js';
+import type { Wiring } from '../../src/modules/module.js';
 import { DEFAULT_SELLER_ID, ensureSeller } from '../../src/modules/sellers/service.js';
 import type { Environment } from '../../src/db/tables.js';
 
@@ -57,6 +59,8 @@ export interface TestApp {
   clock: WallClock;
   baseUrl: string;
   keys: { sandbox: string; live: string };
+  /** Every module's reactions and due work, as a server or the scheduler has them (for service-level Ctx). */
+  wiring: Wiring;
   /** Creates another key of the default seller (or of `sellerId`) with the given permissions. */
   createKey(environment: Environment, permissions: readonly string[], sellerId?: string): Promise<string>;
   /** Creates a second seller with its own all-permission keys. */
@@ -121,6 +125,7 @@ export async function startTestApp(dialect: Dialect, env: Record<string, string>
     clock,
     baseUrl: config.publicUrl,
     keys,
+    wiring: PADDOCK_WIRING,
     createSeller,
     async createKey(environment, permissions, sellerId = DEFAULT_SELLER_ID) {
       const created = await createApiKey(

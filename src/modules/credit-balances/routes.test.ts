@@ -18,6 +18,7 @@ function ctxOf(t: TestApp, environment: Tenant['environment'] = 'sandbox'): Ctx 
     clock: new OffsetClock(t.clock, 0n),
     tenant: { seller_id: DEFAULT_SELLER_ID, environment },
     config: t.config,
+    wiring: t.wiring,
   };
 }
 

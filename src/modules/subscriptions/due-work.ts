@@ -3,7 +3,7 @@
 // whose work is done is no longer due.
 import type { Ctx } from '../../context.js';
 import { applyScheduledChange, dueAction, dunningExhausted, renew } from '../../billing/subscription-lifecycle.js';
-import type { DueWorkRunner } from '../../jobs/due-work.js';
+import type { DueWorkRunner } from '../module.js';
 import { instantFromStored, toStoredTime, Temporal } from '../../kernel/time.js';
 import { portalOfTenant } from '../sellers/service.js';
 import { findPastDueTransaction } from '../transactions/service.js';

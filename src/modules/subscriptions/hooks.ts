@@ -1,8 +1,9 @@
-// Subscriptions listen for paid (automatic) and billed (manual) transactions: that is how they are created.
-import { onManualTransactionBilled, onTransactionPaid } from '../transactions/paid-hooks.js';
+// Subscriptions react to paid (automatic) and billed (manual) transactions: that is how they are created.
+import type { TransactionReaction } from '../module.js';
 import { createSubscriptionFromTransaction } from './create.js';
 
-export function registerSubscriptionHooks(): void {
-  onTransactionPaid((trx, ctx, row, paid) => createSubscriptionFromTransaction(trx, ctx, row, paid.paymentMethodId));
-  onManualTransactionBilled((trx, ctx, row) => createSubscriptionFromTransaction(trx, ctx, row, null));
-}
+export const createSubscriptionOnPaid: TransactionReaction = (trx, ctx, row, paid) =>
+  createSubscriptionFromTransaction(trx, ctx, row, paid.paymentMethodId);
+
+export const createSubscriptionOnBilled: TransactionReaction = (trx, ctx, row) =>
+  createSubscriptionFromTransaction(trx, ctx, row, null);

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { hasPermission } from '../../http/auth.js';
 import { includes, operation, pageRequest, type ApiRequest, type ServerDeps } from '../../http/operation.js';
-import { registerSubscriptionHooks } from './hooks.js';
 import {
   activateSubscription,
   cancelSubscription,
@@ -13,7 +12,6 @@ import {
 import { updateSubscription } from './operations/update.js';
 import {
   getUpdatePaymentMethodTransaction,
-  registerPaymentMethodHooks,
   withReadableRelations,
 } from './operations/update-payment-method.js';
 import { createSubscriptionCharge } from './operations/charge.js';
@@ -27,8 +25,6 @@ function viewer({ caller }: Pick<ApiRequest, 'caller'>): Viewer {
 const id = (request: ApiRequest) => request.params.subscription_id as string;
 
 export function subscriptionRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  registerSubscriptionHooks();
-
   operation(app, deps, 'list-subscriptions', async (request) => {
     const { ctx, op, query } = request;
     const page = pageRequest(op, query);
@@ -85,7 +81,6 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ServerDeps): void
     data: await activateSubscription(request.ctx, viewer(request), id(request)),
   }));
 
-  registerPaymentMethodHooks();
   operation(app, deps, 'get-subscription-update-payment-method-transaction', async (request) => {
     const entity = await getUpdatePaymentMethodTransaction(request.ctx, request.caller, id(request));
     return {

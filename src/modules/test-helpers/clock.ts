@@ -2,7 +2,6 @@
 // Advancing steps through every instant at which work falls due, in time order, so a renewal due before a
 // retry runs before it, each seeing the clock at its own due instant.
 import type { Ctx } from '../../context.js';
-import { dueWorkRunners } from '../../jobs/due-work.js';
 import { OffsetClock, type Clock } from '../../kernel/clock.js';
 import { invalidField } from '../../kernel/errors.js';
 import { Temporal, parseRfc3339, type Instant } from '../../kernel/time.js';
@@ -50,7 +49,7 @@ export async function advanceSandboxClock(ctx: Ctx, wallClock: Clock, input: Adv
       !next || Temporal.Instant.compare(next, target) >= 0 || Temporal.Instant.compare(next, lastStep) <= 0;
     const stepTo = isFinalStep || !next ? target : next;
     const stepped = await moveClock(ctx, wallClock, stepTo);
-    for (const runner of dueWorkRunners()) await runner.runDue(stepped);
+    for (const runner of ctx.wiring.dueWork) await runner.runDue(stepped);
     if (isFinalStep) return stepped.clock.now();
     lastStep = stepTo;
   }
@@ -58,7 +57,7 @@ export async function advanceSandboxClock(ctx: Ctx, wallClock: Clock, input: Adv
 
 async function earliestDue(ctx: Ctx): Promise<Instant | undefined> {
   let earliest: Instant | undefined;
-  for (const runner of dueWorkRunners()) {
+  for (const runner of ctx.wiring.dueWork) {
     const due = await runner.nextDueAt(ctx);
     if (due && (!earliest || Temporal.Instant.compare(due, earliest) < 0)) earliest = due;
   }

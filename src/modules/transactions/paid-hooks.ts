@@ -1,42 +1,29 @@
-// What happens after a transaction is paid, beyond the transaction itself (subscriptions are created here).
-// Modules register at import time; payments runs them inside the payment's database transaction.
+// What happens after a transaction is paid (or billed, for manual collection), beyond the transaction itself:
+// other modules' reactions, declared in their module entries and reached through `ctx.wiring` (subscriptions are
+// created here). They run inside the payment's database transaction, in module order.
 import type { Ctx } from '../../context.js';
 import type { Executor } from '../../db/database.js';
 import type { TransactionRow } from '../../db/tables.js';
+import type { PaidContext, TransactionReaction } from '../module.js';
 
-export interface PaidContext {
-  /** The saved payment method the transaction was paid with, if any. */
-  paymentMethodId: string | null;
-}
-
-/** Returns the row to continue with (e.g. with `subscription_id` set). Must be idempotent per transaction. */
-export type PaidHook = (trx: Executor, ctx: Ctx, row: TransactionRow, paid: PaidContext) => Promise<TransactionRow>;
-
-const paidHooks: PaidHook[] = [];
-const billedHooks: PaidHook[] = [];
-
-export function onTransactionPaid(hook: PaidHook): void {
-  if (!paidHooks.includes(hook)) paidHooks.push(hook);
-}
-
-export async function runPaidHooks(
+async function runReactions(
+  reactions: readonly TransactionReaction[],
   trx: Executor,
   ctx: Ctx,
   row: TransactionRow,
   paid: PaidContext,
 ): Promise<TransactionRow> {
   let current = row;
-  for (const hook of paidHooks) current = await hook(trx, ctx, current, paid);
+  for (const react of reactions) current = await react(trx, ctx, current, paid);
   return current;
 }
 
-/** Runs when a manually-collected transaction is billed (Paddle creates subscriptions then, before payment). */
-export function onManualTransactionBilled(hook: PaidHook): void {
-  if (!billedHooks.includes(hook)) billedHooks.push(hook);
+/** Runs every module's `transactionPaid` reaction; returns the row as the last reaction left it. */
+export function runPaidHooks(trx: Executor, ctx: Ctx, row: TransactionRow, paid: PaidContext): Promise<TransactionRow> {
+  return runReactions(ctx.wiring.reactions.transactionPaid, trx, ctx, row, paid);
 }
 
-export async function runBilledHooks(trx: Executor, ctx: Ctx, row: TransactionRow): Promise<TransactionRow> {
-  let current = row;
-  for (const hook of billedHooks) current = await hook(trx, ctx, current, { paymentMethodId: null });
-  return current;
+/** Runs every module's `manualTransactionBilled` reaction (Paddle creates subscriptions then, before payment). */
+export function runBilledHooks(trx: Executor, ctx: Ctx, row: TransactionRow): Promise<TransactionRow> {
+  return runReactions(ctx.wiring.reactions.manualTransactionBilled, trx, ctx, row, { paymentMethodId: null });
 }

@@ -11,7 +11,7 @@ import { badRequest } from '../../../kernel/errors.js';
 import { toWireTime } from '../../../kernel/time.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { withIncludes } from '../../transactions/includes.js';
-import { onTransactionPaid, type PaidHook } from '../../transactions/paid-hooks.js';
+import type { TransactionReaction } from '../../module.js';
 import { createSubscriptionTransaction } from '../../transactions/operations/subscription-billing.js';
 import type { TransactionEntity } from '../../transactions/serialize.js';
 import {
@@ -125,7 +125,7 @@ export async function getUpdatePaymentMethodTransaction(
  * test helper): that card becomes the subscription's payment method, and a past-due subscription whose overdue
  * transaction it paid is active again. A renewal or retry charged with the saved method is left to `collect`.
  */
-const useNewPaymentMethod: PaidHook = async (trx, ctx, transaction, paid) => {
+export const useNewPaymentMethod: TransactionReaction = async (trx, ctx, transaction, paid) => {
   if (!transaction.subscription_id || !paid.paymentMethodId) return transaction;
   const row = await lockSubscription(trx, ctx.tenant, transaction.subscription_id, ctx.dialect);
   if (!row || row.collection_mode !== 'automatic' || row.status === 'canceled') return transaction;
@@ -140,10 +140,6 @@ const useNewPaymentMethod: PaidHook = async (trx, ctx, transaction, paid) => {
   }
   return transaction;
 };
-
-export function registerPaymentMethodHooks(): void {
-  onTransactionPaid(useNewPaymentMethod);
-}
 
 /**
  * What the response carries besides the transaction (Paddle: customer, address, business, discount and

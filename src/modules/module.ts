@@ -1,0 +1,85 @@
+// What a module contributes to Paddock, declared once in its `module.ts` entry: its API routes, its pages, the
+// work that falls due on a tenant's clock, and its reactions to other modules' events. `wire` turns the list of
+// modules into the one value every use case reaches through its Ctx; nothing is registered in process memory,
+// so building the app twice, or running the scheduler without the app, wires exactly the same reactions.
+import type { FastifyInstance } from 'fastify';
+import type { Ctx } from '../context.js';
+import type { Executor } from '../db/database.js';
+import type { TransactionRow } from '../db/tables.js';
+import type { ServerDeps } from '../http/operation.js';
+import type { Instant } from '../kernel/time.js';
+
+/** Registers routes on the app (API routes) or on the form-parsing web scope (pages). */
+export type RouteRegistrar = (app: FastifyInstance, deps: ServerDeps) => void;
+
+export interface PaidContext {
+  /** The saved payment method the transaction was paid with, if any. */
+  paymentMethodId: string | null;
+}
+
+/**
+ * A reaction to a transaction that was paid (or billed, for manual collection), run inside that change's
+ * database transaction, so it commits or rolls back with the payment. Returns the row to continue with (e.g. with
+ * `subscription_id` set). Must be idempotent per transaction: a retried payment runs it again.
+ */
+export type TransactionReaction = (
+  trx: Executor,
+  ctx: Ctx,
+  row: TransactionRow,
+  paid: PaidContext,
+) => Promise<TransactionRow>;
+
+/** Work that falls due at an instant (renewals, trial ends, scheduled changes, retries), on a tenant's clock. */
+export interface DueWorkRunner {
+  name: string;
+  /** The earliest instant at which this runner has work for the tenant, or undefined if none. */
+  nextDueAt(ctx: Ctx): Promise<Instant | undefined>;
+  /** Does everything of this kind due at or before `ctx.clock.now()`; must be idempotent. */
+  runDue(ctx: Ctx): Promise<void>;
+}
+
+export interface PaddockModule {
+  /** The resource's name, as its folder under src/modules. */
+  name: string;
+  /** Paddle API operations and Paddock test helpers (JSON in, Paddle's envelope out). */
+  routes?: RouteRegistrar;
+  /** Server-rendered pages; HTML forms post url-encoded bodies, which only these routes accept. */
+  webRoutes?: RouteRegistrar;
+  dueWork?: readonly DueWorkRunner[];
+  reactions?: {
+    /** After an automatically-collected transaction is paid (checkout, pay helper, a collected renewal). */
+    transactionPaid?: readonly TransactionReaction[];
+    /** After a manually-collected transaction is billed (Paddle creates its subscription then, before payment). */
+    manualTransactionBilled?: readonly TransactionReaction[];
+  };
+}
+
+/** Every module's reactions and due work, in module order: what use cases reach through `ctx.wiring`. */
+export interface Wiring {
+  readonly reactions: {
+    readonly transactionPaid: readonly TransactionReaction[];
+    readonly manualTransactionBilled: readonly TransactionReaction[];
+  };
+  readonly dueWork: readonly DueWorkRunner[];
+}
+
+/**
+ * Collects the modules' reactions and due work into one frozen value. Pure: the same modules give the same wiring,
+ * however often it is called. Throws when two modules share a name (a module listed twice would react twice).
+ */
+export function wire(modules: readonly PaddockModule[]): Wiring {
+  const names = new Set<string>();
+  for (const module of modules) {
+    if (names.has(module.name)) throw new Error(`module ${module.name} is listed twice`);
+    names.add(module.name);
+  }
+  return Object.freeze({
+    reactions: Object.freeze({
+      transactionPaid: Object.freeze(modules.flatMap((module) => module.reactions?.transactionPaid ?? [])),
+      manualTransactionBilled: Object.freeze(
+        modules.flatMap((module) => module.reactions?.manualTransactionBilled ?? []),
+      ),
+    }),
+    dueWork: Object.freeze(modules.flatMap((module) => module.dueWork ?? [])),
+  });
+}
