@@ -10,10 +10,7 @@ import {
   type Viewer,
 } from './service.js';
 import { updateSubscription } from './operations/update.js';
-import {
-  getUpdatePaymentMethodTransaction,
-  withReadableRelations,
-} from './operations/update-payment-method.js';
+import { getUpdatePaymentMethodTransaction, withReadableRelations } from './operations/update-payment-method.js';
 import { createSubscriptionCharge } from './operations/charge.js';
 import { previewSubscriptionCharge, previewSubscriptionUpdate } from './operations/preview.js';
 import { getSubscriptionWithIncludes } from './includes.js';
