@@ -153,38 +153,27 @@ export function checkoutCountries(lang: string): Array<{ code: string; name: str
 
 function renderSummary(items: CheckoutItemVm[], totals: CheckoutTotalsVm, dueLabel: string): SafeHtml {
   const rows = items.map(
-    (item) =>
-      html`<tr>
-        <th scope="row">
-          <span class="item-name">${item.product_name}</span
-          >${item.price_description ? html`<span class="item-detail">${item.price_description}</span>` : null}
-        </th>
-        <td class="num">${item.quantity}</td>
-        <td class="num">${item.line_total}</td>
-      </tr>`,
+    (item) => html`<tr>
+<th scope="row"><span class="item-name">${item.product_name}</span>${item.price_description ? html`<span class="item-detail">${item.price_description}</span>` : null}</th>
+<td class="num">${item.quantity}</td>
+<td class="num">${item.line_total}</td>
+</tr>`,
   );
   const line = (label: string, amount: string, className?: string) =>
     html`<tr${className ? html` class="${className}"` : null}><th scope="row" colspan="2">${label}</th><td class="num">${amount}</td></tr>`;
   return html`<table class="summary">
-    <caption class="visually-hidden">
-      Items and totals
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Item</th>
-        <th scope="col" class="num">Qty</th>
-        <th scope="col" class="num">Amount</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-    <tfoot>
-      ${line('Subtotal', totals.subtotal)} ${totals.discount ? line('Discount', totals.discount) : null}
-      ${totals.taxes.map((tax) => line(tax.label, tax.amount))} ${line('Total', totals.total, 'total')}
-      ${totals.credit ? line('Credit applied', totals.credit) : null} ${line(dueLabel, totals.amount_due, 'due')}
-    </tfoot>
-  </table>`;
+<caption class="visually-hidden">Items and totals</caption>
+<thead><tr><th scope="col">Item</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>${rows}</tbody>
+<tfoot>
+${line('Subtotal', totals.subtotal)}
+${totals.discount ? line('Discount', totals.discount) : null}
+${totals.taxes.map((tax) => line(tax.label, tax.amount))}
+${line('Total', totals.total, 'total')}
+${totals.credit ? line('Credit applied', totals.credit) : null}
+${line(dueLabel, totals.amount_due, 'due')}
+</tfoot>
+</table>`;
 }
 
 const fieldId = (field: CheckoutField) => `checkout-${field.replaceAll('_', '-')}`;
@@ -197,20 +186,17 @@ function input(spec: FieldSpec<CheckoutField>, value: string, error: string | un
 function countryField(lang: string, selected: string, error: string | undefined): SafeHtml {
   const options = checkoutCountries(lang).map(
     (country) =>
-      html`<option value="${country.code}" ${country.code === selected ? html` selected` : null}>
-        ${country.name}
-      </option>`,
+      html`<option value="${country.code}"${country.code === selected ? html` selected` : null}>${country.name}</option>`,
   );
   const spec: FieldSpec<CheckoutField> = { name: 'country_code', label: 'Country', autocomplete: 'country' };
   return fieldFrame(
     fieldId(spec.name),
     spec,
     error,
-    (attributes) =>
-      html`<select ${attributes} autocomplete="country" required>
-        <option value="" ${selected === '' ? html` selected` : null}>Choose your country</option>
-        ${options}
-      </select>`,
+    (attributes) => html`<select ${attributes} autocomplete="country" required>
+<option value=""${selected === '' ? html` selected` : null}>Choose your country</option>
+${options}
+</select>`,
   );
 }
 
@@ -244,109 +230,77 @@ export function renderCheckoutPage(vm: CheckoutPageVm): string {
       : null,
   ];
   const body = html`<h1>Checkout</h1>
-    ${errorSummary('Your payment was not completed.', vm.errors, fieldId)}
-    <div class="columns">
-      <section class="panel" aria-labelledby="summary-heading">
-        <h2 id="summary-heading">Order summary</h2>
-        ${renderSummary(vm.items, vm.totals, 'Amount due')}
-      </section>
-      <section class="panel" aria-labelledby="payment-heading">
-        <h2 id="payment-heading">Payment</h2>
-        ${vm.customer_email ? html`<p>Paying as <strong>${vm.customer_email}</strong></p>` : null}
-        <form method="post" action="${vm.action}" novalidate>
-          <input type="hidden" name="attempt_key" value="${vm.attempt_key}" />
-          ${
-            vm.ask_email || vm.ask_address
-              ? html`<fieldset>
-                  <legend>Your details</legend>
-                  ${customerFields}
-                </fieldset>`
-              : null
-          }
-          <fieldset>
-            <legend>Card details</legend>
-            ${CARD_FIELDS.map((spec) => input(spec, '', errorFor(spec.name)))}
-            <div class="field-row">${EXPIRY_FIELDS.map((spec) => input(spec, '', errorFor(spec.name)))}</div>
-            ${input(CVC_FIELD, '', errorFor('cvc'))}
-          </fieldset>
-          <button type="submit" class="button button-block">${vm.submit_label ?? `Pay ${vm.totals.amount_due}`}</button>
-        </form>
-        ${
-          vm.show_test_card_hint
-            ? html`<p class="sandbox-note">
-                Sandbox: no real card is charged. Pay with test card <code>4242 4242 4242 4242</code>, any future expiry
-                date and CVC <code>100</code>.
-              </p>`
-            : null
-        }
-      </section>
-    </div>`;
+${errorSummary('Your payment was not completed.', vm.errors, fieldId)}
+<div class="columns">
+<section class="panel" aria-labelledby="summary-heading">
+<h2 id="summary-heading">Order summary</h2>
+${renderSummary(vm.items, vm.totals, 'Amount due')}
+</section>
+<section class="panel" aria-labelledby="payment-heading">
+<h2 id="payment-heading">Payment</h2>
+${vm.customer_email ? html`<p>Paying as <strong>${vm.customer_email}</strong></p>` : null}
+<form method="post" action="${vm.action}" novalidate>
+<input type="hidden" name="attempt_key" value="${vm.attempt_key}">
+${vm.ask_email || vm.ask_address ? html`<fieldset><legend>Your details</legend>${customerFields}</fieldset>` : null}
+<fieldset>
+<legend>Card details</legend>
+${CARD_FIELDS.map((spec) => input(spec, '', errorFor(spec.name)))}
+<div class="field-row">${EXPIRY_FIELDS.map((spec) => input(spec, '', errorFor(spec.name)))}</div>
+${input(CVC_FIELD, '', errorFor('cvc'))}
+</fieldset>
+<button type="submit" class="button button-block">${vm.submit_label ?? `Pay ${vm.totals.amount_due}`}</button>
+</form>
+${
+  vm.show_test_card_hint
+    ? html`<p class="sandbox-note">Sandbox: no real card is charged. Pay with test card <code>4242 4242 4242 4242</code>, any future expiry date and CVC <code>100</code>.</p>`
+    : null
+}
+</section>
+</div>`;
   return renderPage({ title: 'Checkout', body, lang, brand: vm.seller_name });
 }
 
 /** The simulated 3-D Secure challenge: one form per answer. */
 export function renderChallengePage(vm: ChallengePageVm): string {
-  const hidden = vm.attempt_key ? html`<input type="hidden" name="attempt_key" value="${vm.attempt_key}" />` : null;
+  const hidden = vm.attempt_key ? html`<input type="hidden" name="attempt_key" value="${vm.attempt_key}">` : null;
   const body = html`<h1>Confirm your payment</h1>
-    <div class="panel">
-      <p>
-        Your bank asks you to confirm the payment of <strong>${vm.amount}</strong> to ${vm.seller_name} with your
-        ${vm.card_description}.
-      </p>
-      <div class="message message-notice" role="note">
-        <p>This is a sandbox simulation of 3-D Secure.</p>
-        <span>No bank is contacted. Choose how the authentication ends.</span>
-      </div>
-      <div class="actions">
-        <form method="post" action="${vm.complete_action}">
-          ${hidden}<button type="submit" class="button">Complete authentication</button>
-        </form>
-        <form method="post" action="${vm.fail_action}">
-          ${hidden}<button type="submit" class="button button-secondary">Fail authentication</button>
-        </form>
-      </div>
-    </div>`;
+<div class="panel">
+<p>Your bank asks you to confirm the payment of <strong>${vm.amount}</strong> to ${vm.seller_name} with your ${vm.card_description}.</p>
+<div class="message message-notice" role="note"><p>This is a sandbox simulation of 3-D Secure.</p><span>No bank is contacted. Choose how the authentication ends.</span></div>
+<div class="actions">
+<form method="post" action="${vm.complete_action}">${hidden}<button type="submit" class="button">Complete authentication</button></form>
+<form method="post" action="${vm.fail_action}">${hidden}<button type="submit" class="button button-secondary">Fail authentication</button></form>
+</div>
+</div>`;
   return renderPage({ title: 'Confirm your payment', body, lang: vm.lang, brand: vm.seller_name });
 }
 
 /** The thank-you page after a successful payment. */
 export function renderPaidPage(vm: PaidPageVm): string {
   const body = html`<h1>Thank you, your payment is complete</h1>
-    <div class="columns">
-      <section class="panel" aria-labelledby="paid-heading">
-        <h2 id="paid-heading">Payment details</h2>
-        <dl class="details">
-          <dt>Amount paid</dt>
-          <dd>${vm.totals.amount_due}</dd>
-          ${
-            vm.card_description
-              ? html`<dt>Paid with</dt>
-                  <dd>${vm.card_description}</dd>`
-              : null
-          }
-          ${
-            vm.customer_email
-              ? html`<dt>Email</dt>
-                  <dd>${vm.customer_email}</dd>`
-              : null
-          }
-          <dt>Transaction ID</dt>
-          <dd><code>${vm.transaction_id}</code></dd>
-        </dl>
-        ${
-          vm.invoice_url || vm.return_url
-            ? html`<div class="actions">
-                ${vm.invoice_url ? html`<a class="button button-secondary" href="${vm.invoice_url}">Download invoice (PDF)</a>` : null}
-                ${vm.return_url ? html`<a class="button" href="${vm.return_url}">Return to ${vm.seller_name}</a>` : null}
-              </div>`
-            : null
-        }
-      </section>
-      <section class="panel" aria-labelledby="summary-heading">
-        <h2 id="summary-heading">What you paid for</h2>
-        ${renderSummary(vm.items, vm.totals, 'Amount paid')}
-      </section>
-    </div>`;
+<div class="columns">
+<section class="panel" aria-labelledby="paid-heading">
+<h2 id="paid-heading">Payment details</h2>
+<dl class="details">
+<dt>Amount paid</dt><dd>${vm.totals.amount_due}</dd>
+${vm.card_description ? html`<dt>Paid with</dt><dd>${vm.card_description}</dd>` : null}
+${vm.customer_email ? html`<dt>Email</dt><dd>${vm.customer_email}</dd>` : null}
+<dt>Transaction ID</dt><dd><code>${vm.transaction_id}</code></dd>
+</dl>
+${
+  vm.invoice_url || vm.return_url
+    ? html`<div class="actions">
+${vm.invoice_url ? html`<a class="button button-secondary" href="${vm.invoice_url}">Download invoice (PDF)</a>` : null}
+${vm.return_url ? html`<a class="button" href="${vm.return_url}">Return to ${vm.seller_name}</a>` : null}
+</div>`
+    : null
+}
+</section>
+<section class="panel" aria-labelledby="summary-heading">
+<h2 id="summary-heading">What you paid for</h2>
+${renderSummary(vm.items, vm.totals, 'Amount paid')}
+</section>
+</div>`;
   return renderPage({ title: 'Payment complete', body, lang: vm.lang, brand: vm.seller_name });
 }
 
@@ -373,9 +327,9 @@ const UNAVAILABLE: Record<CheckoutUnavailableReason, { title: string; sentence: 
 export function renderCheckoutUnavailablePage(vm: CheckoutUnavailablePageVm): string {
   const text = UNAVAILABLE[vm.reason];
   const body = html`<h1>${text.title}</h1>
-    <div class="panel">
-      <p>${text.sentence}</p>
-      ${vm.transaction_id ? html`<p class="muted">Transaction ID: <code>${vm.transaction_id}</code></p>` : null}
-    </div>`;
+<div class="panel">
+<p>${text.sentence}</p>
+${vm.transaction_id ? html`<p class="muted">Transaction ID: <code>${vm.transaction_id}</code></p>` : null}
+</div>`;
   return renderPage({ title: text.title, body, lang: vm.lang, brand: vm.seller_name ?? undefined });
 }

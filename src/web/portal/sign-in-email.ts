@@ -22,20 +22,13 @@ export function renderSignInEmail(vm: SignInEmailVm): { subject: string; text: s
     "If you didn't ask to sign in, you can ignore this email.",
   ].join('\n');
   const markup = html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <title>${subject}</title>
-      </head>
-      <body>
-        <p>${greeting}</p>
-        <p>
-          Use this link to sign in to the ${vm.seller_name} customer portal. It works for ${vm.expires_in_minutes}
-          minutes:
-        </p>
-        <p><a href="${vm.link}">Sign in to the customer portal</a></p>
-        <p>If you didn't ask to sign in, you can ignore this email.</p>
-      </body>
-    </html> `;
+<html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
+<body>
+<p>${greeting}</p>
+<p>Use this link to sign in to the ${vm.seller_name} customer portal. It works for ${vm.expires_in_minutes} minutes:</p>
+<p><a href="${vm.link}">Sign in to the customer portal</a></p>
+<p>If you didn't ask to sign in, you can ignore this email.</p>
+</body></html>
+`;
   return { subject, text, html: markup.html };
 }

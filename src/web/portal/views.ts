@@ -140,12 +140,12 @@ export interface CheckEmailPageVm extends PortalFrameVm {
 function frame(vm: PortalFrameVm, body: SafeHtml): SafeHtml {
   const account = vm.customer_email
     ? html`<nav class="panel portal-bar" aria-label="Your account">
-        <p>Signed in as <strong>${vm.customer_email}</strong></p>
-        <div class="actions">
-          <a class="button button-secondary button-small" href="${vm.overview_url}">Overview</a>
-          ${vm.sign_out ? html`<form method="post" action="${vm.sign_out.action}"><input type="hidden" name="csrf_token" value="${vm.sign_out.csrf_token}" /><button type="submit" class="button button-secondary button-small">Sign out</button></form>` : null}
-        </div>
-      </nav>`
+<p>Signed in as <strong>${vm.customer_email}</strong></p>
+<div class="actions">
+<a class="button button-secondary button-small" href="${vm.overview_url}">Overview</a>
+${vm.sign_out ? html`<form method="post" action="${vm.sign_out.action}"><input type="hidden" name="csrf_token" value="${vm.sign_out.csrf_token}"><button type="submit" class="button button-secondary button-small">Sign out</button></form>` : null}
+</div>
+</nav>`
     : null;
   // @NOTE the flash goes under the account bar (the layout would put it above everything).
   const flash = vm.flash ? renderMessageBox(vm.flash) : null;
@@ -168,101 +168,47 @@ const STATUS_TONE: Record<string, string> = {
 };
 
 function statusBadge(subscription: SubscriptionVm): SafeHtml {
-  return html`<span class="status-badge status-${STATUS_TONE[subscription.status] ?? 'neutral'}"
-    >${subscription.status_label}</span
-  >`;
+  return html`<span class="status-badge status-${STATUS_TONE[subscription.status] ?? 'neutral'}">${subscription.status_label}</span>`;
 }
 
 function subscriptionDetails(subscription: SubscriptionVm, withStatus = true): SafeHtml {
   return html`<dl class="details">
-    ${
-      withStatus
-        ? html`<dt>Status</dt>
-            <dd>${statusBadge(subscription)}</dd>`
-        : null
-    }
-    ${
-      subscription.scheduled_change
-        ? html`<dt>Scheduled</dt>
-            <dd>${subscription.scheduled_change}</dd>`
-        : null
-    }
-    <dt>Billed</dt>
-    <dd>${subscription.billing_cycle}</dd>
-    ${
-      subscription.next_billed_on
-        ? html`<dt>Next payment</dt>
-            <dd>${subscription.next_billed_on}</dd>`
-        : null
-    }
-    ${
-      subscription.paused_on
-        ? html`<dt>Paused on</dt>
-            <dd>${subscription.paused_on}</dd>`
-        : null
-    }
-    ${
-      subscription.canceled_on
-        ? html`<dt>Canceled on</dt>
-            <dd>${subscription.canceled_on}</dd>`
-        : null
-    }
-    ${
-      subscription.started_on
-        ? html`<dt>Started</dt>
-            <dd>${subscription.started_on}</dd>`
-        : null
-    }
-    <dt>Payment method</dt>
-    <dd>${subscription.payment_method}</dd>
-  </dl>`;
+${withStatus ? html`<dt>Status</dt><dd>${statusBadge(subscription)}</dd>` : null}
+${subscription.scheduled_change ? html`<dt>Scheduled</dt><dd>${subscription.scheduled_change}</dd>` : null}
+<dt>Billed</dt><dd>${subscription.billing_cycle}</dd>
+${subscription.next_billed_on ? html`<dt>Next payment</dt><dd>${subscription.next_billed_on}</dd>` : null}
+${subscription.paused_on ? html`<dt>Paused on</dt><dd>${subscription.paused_on}</dd>` : null}
+${subscription.canceled_on ? html`<dt>Canceled on</dt><dd>${subscription.canceled_on}</dd>` : null}
+${subscription.started_on ? html`<dt>Started</dt><dd>${subscription.started_on}</dd>` : null}
+<dt>Payment method</dt><dd>${subscription.payment_method}</dd>
+</dl>`;
 }
 
 function itemsTable(subscription: SubscriptionVm): SafeHtml {
   const rows = subscription.items.map(
-    (item) =>
-      html`<tr>
-        <th scope="row">
-          <span class="item-name">${item.product_name}</span
-          >${item.price_name ? html`<span class="item-detail">${item.price_name}</span>` : null}
-        </th>
-        <td class="num">${item.quantity}</td>
-        <td class="num">${item.price_label ?? '—'}</td>
-      </tr>`,
+    (item) => html`<tr>
+<th scope="row"><span class="item-name">${item.product_name}</span>${item.price_name ? html`<span class="item-detail">${item.price_name}</span>` : null}</th>
+<td class="num">${item.quantity}</td>
+<td class="num">${item.price_label ?? '—'}</td>
+</tr>`,
   );
   return html`<table class="summary">
-    <caption class="visually-hidden">
-      Items of ${subscription.title}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Item</th>
-        <th scope="col" class="num">Qty</th>
-        <th scope="col" class="num">Price</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+<caption class="visually-hidden">Items of ${subscription.title}</caption>
+<thead><tr><th scope="col">Item</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Price</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>`;
 }
 
 function subscriptionActions(subscription: SubscriptionVm, withOwnPage: boolean): SafeHtml | null {
   const links = [
     withOwnPage
-      ? html`<a class="button button-secondary button-small" href="${subscription.url}"
-          >View subscription<span class="visually-hidden"> ${subscription.title}</span></a
-        >`
+      ? html`<a class="button button-secondary button-small" href="${subscription.url}">View subscription<span class="visually-hidden"> ${subscription.title}</span></a>`
       : null,
     subscription.update_payment_method_url
-      ? html`<a class="button button-secondary button-small" href="${subscription.update_payment_method_url}"
-          >Update payment method<span class="visually-hidden"> for ${subscription.title}</span></a
-        >`
+      ? html`<a class="button button-secondary button-small" href="${subscription.update_payment_method_url}">Update payment method<span class="visually-hidden"> for ${subscription.title}</span></a>`
       : null,
     subscription.cancel_url
-      ? html`<a class="button button-secondary button-small" href="${subscription.cancel_url}"
-          >Cancel subscription<span class="visually-hidden"> ${subscription.title}</span></a
-        >`
+      ? html`<a class="button button-secondary button-small" href="${subscription.cancel_url}">Cancel subscription<span class="visually-hidden"> ${subscription.title}</span></a>`
       : null,
   ].filter((link) => link !== null);
   return links.length > 0 ? html`<div class="actions">${links}</div>` : null;
@@ -271,51 +217,32 @@ function subscriptionActions(subscription: SubscriptionVm, withOwnPage: boolean)
 function subscriptionCard(subscription: SubscriptionVm): SafeHtml {
   const headingId = `subscription-${subscription.id}`;
   return html`<article class="panel" aria-labelledby="${headingId}">
-    <div class="card-heading">
-      <h3 id="${headingId}">${subscription.title}</h3>
-      ${statusBadge(subscription)}
-    </div>
-    ${subscriptionDetails(subscription, false)} ${itemsTable(subscription)} ${subscriptionActions(subscription, true)}
-  </article>`;
+<div class="card-heading"><h3 id="${headingId}">${subscription.title}</h3>${statusBadge(subscription)}</div>
+${subscriptionDetails(subscription, false)}
+${itemsTable(subscription)}
+${subscriptionActions(subscription, true)}
+</article>`;
 }
 
 function paymentsTable(payments: PaymentVm[], caption: string): SafeHtml {
   if (payments.length === 0) return html`<p class="muted">No payments yet.</p>`;
   const rows = payments.map(
-    (payment) =>
-      html`<tr>
-        <th scope="row">
-          <span class="item-name">${payment.date}</span><span class="item-detail">${payment.description}</span>
-        </th>
-        <td>${payment.status_label}</td>
-        <td class="num">${payment.amount}</td>
-        <td class="num">
-          ${
-            payment.invoice_url
-              ? html`<a href="${payment.invoice_url}"
-                  >Invoice<span class="visually-hidden"> ${payment.invoice_number ?? ''} (PDF)</span></a
-                >`
-              : html`<span class="muted">—</span>`
-          }
-        </td>
-      </tr>`,
+    (payment) => html`<tr>
+<th scope="row"><span class="item-name">${payment.date}</span><span class="item-detail">${payment.description}</span></th>
+<td>${payment.status_label}</td>
+<td class="num">${payment.amount}</td>
+<td class="num">${
+      payment.invoice_url
+        ? html`<a href="${payment.invoice_url}">Invoice<span class="visually-hidden"> ${payment.invoice_number ?? ''} (PDF)</span></a>`
+        : html`<span class="muted">—</span>`
+    }</td>
+</tr>`,
   );
   return html`<table class="summary">
-    <caption class="visually-hidden">
-      ${caption}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Date</th>
-        <th scope="col">Status</th>
-        <th scope="col" class="num">Amount</th>
-        <th scope="col" class="num">Invoice</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+<caption class="visually-hidden">${caption}</caption>
+<thead><tr><th scope="col">Date</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Invoice</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>`;
 }
 
 // ---- Pages ------------------------------------------------------------------------------------------------
@@ -323,19 +250,19 @@ function paymentsTable(payments: PaymentVm[], caption: string): SafeHtml {
 /** Every subscription of the customer, and their recent payments. */
 export function renderOverviewPage(vm: OverviewPageVm): string {
   const body = html`<h1>Your subscriptions and payments</h1>
-    ${vm.customer_name ? html`<p class="muted">${vm.customer_name} · ${vm.customer_email}</p>` : null}
-    <div class="columns">
-      <section aria-labelledby="subscriptions-heading">
-        <h2 id="subscriptions-heading">Subscriptions</h2>
-        <div class="stack">
-          ${vm.subscriptions.length === 0 ? html`<div class="panel"><p class="muted">You have no subscriptions.</p></div>` : vm.subscriptions.map(subscriptionCard)}
-        </div>
-      </section>
-      <section class="panel" aria-labelledby="payments-heading">
-        <h2 id="payments-heading">Payments</h2>
-        ${paymentsTable(vm.payments, 'Your recent payments')}
-      </section>
-    </div>`;
+${vm.customer_name ? html`<p class="muted">${vm.customer_name} · ${vm.customer_email}</p>` : null}
+<div class="columns">
+<section aria-labelledby="subscriptions-heading">
+<h2 id="subscriptions-heading">Subscriptions</h2>
+<div class="stack">
+${vm.subscriptions.length === 0 ? html`<div class="panel"><p class="muted">You have no subscriptions.</p></div>` : vm.subscriptions.map(subscriptionCard)}
+</div>
+</section>
+<section class="panel" aria-labelledby="payments-heading">
+<h2 id="payments-heading">Payments</h2>
+${paymentsTable(vm.payments, 'Your recent payments')}
+</section>
+</div>`;
   return page(vm, 'Your account', body);
 }
 
@@ -343,16 +270,18 @@ export function renderOverviewPage(vm: OverviewPageVm): string {
 export function renderSubscriptionPage(vm: SubscriptionPageVm): string {
   const s = vm.subscription;
   const body = html`<h1>${s.title}</h1>
-    <div class="columns">
-      <section class="panel" aria-labelledby="details-heading">
-        <h2 id="details-heading">Subscription details</h2>
-        ${subscriptionDetails(s)} ${itemsTable(s)} ${subscriptionActions(s, false)}
-      </section>
-      <section class="panel" aria-labelledby="payments-heading">
-        <h2 id="payments-heading">Payments for this subscription</h2>
-        ${paymentsTable(vm.payments, `Payments for ${s.title}`)}
-      </section>
-    </div>`;
+<div class="columns">
+<section class="panel" aria-labelledby="details-heading">
+<h2 id="details-heading">Subscription details</h2>
+${subscriptionDetails(s)}
+${itemsTable(s)}
+${subscriptionActions(s, false)}
+</section>
+<section class="panel" aria-labelledby="payments-heading">
+<h2 id="payments-heading">Payments for this subscription</h2>
+${paymentsTable(vm.payments, `Payments for ${s.title}`)}
+</section>
+</div>`;
   return page(vm, s.title, body);
 }
 
@@ -363,46 +292,41 @@ export function renderCancelPage(vm: CancelPageVm): string {
   let content: SafeHtml;
   switch (vm.state.kind) {
     case 'confirm':
-      content = html`<p>
-          ${
-            vm.state.ends_on
-              ? html`If you cancel, your subscription stays active until <strong>${vm.state.ends_on}</strong>, the end
-                  of the current billing period. It is not renewed after that, and you are not charged again.`
-              : html`If you cancel, your subscription ends at the end of the current billing period and is not renewed.`
-          }
-        </p>
-        <div class="actions">
-          <form method="post" action="${vm.state.action}">
-            <input type="hidden" name="csrf_token" value="${vm.state.csrf_token}" />
-            <button type="submit" class="button">Cancel subscription</button>
-          </form>
-          <a class="button button-secondary" href="${s.url}">Keep subscription</a>
-        </div>`;
+      content = html`<p>${
+        vm.state.ends_on
+          ? html`If you cancel, your subscription stays active until <strong>${vm.state.ends_on}</strong>, the end of the current billing period. It is not renewed after that, and you are not charged again.`
+          : html`If you cancel, your subscription ends at the end of the current billing period and is not renewed.`
+      }</p>
+<div class="actions">
+<form method="post" action="${vm.state.action}">
+<input type="hidden" name="csrf_token" value="${vm.state.csrf_token}">
+<button type="submit" class="button">Cancel subscription</button>
+</form>
+<a class="button button-secondary" href="${s.url}">Keep subscription</a>
+</div>`;
       break;
     case 'scheduled':
-      content = html`<div class="message message-notice" role="status">
-          <p>This subscription is already scheduled to cancel on ${vm.state.cancels_on}.</p>
-          <span>It stays active until then. There is nothing more to do.</span>
-        </div>
-        <div class="actions"><a class="button button-secondary" href="${s.url}">Back to subscription</a></div>`;
+      content = html`<div class="message message-notice" role="status"><p>This subscription is already scheduled to cancel on ${vm.state.cancels_on}.</p><span>It stays active until then. There is nothing more to do.</span></div>
+<div class="actions"><a class="button button-secondary" href="${s.url}">Back to subscription</a></div>`;
       break;
     case 'unavailable':
       content = html`<div class="message message-notice" role="status"><p>${vm.state.reason}</p></div>
-        <div class="actions"><a class="button button-secondary" href="${s.url}">Back to subscription</a></div>`;
+<div class="actions"><a class="button button-secondary" href="${s.url}">Back to subscription</a></div>`;
       break;
   }
   const body = html`<h1>Cancel ${s.title}</h1>
-    ${error}
-    <div class="columns">
-      <section class="panel" aria-labelledby="cancel-heading">
-        <h2 id="cancel-heading">Cancel subscription</h2>
-        ${content}
-      </section>
-      <section class="panel" aria-labelledby="details-heading">
-        <h2 id="details-heading">Subscription details</h2>
-        ${subscriptionDetails(s)} ${itemsTable(s)}
-      </section>
-    </div>`;
+${error}
+<div class="columns">
+<section class="panel" aria-labelledby="cancel-heading">
+<h2 id="cancel-heading">Cancel subscription</h2>
+${content}
+</section>
+<section class="panel" aria-labelledby="details-heading">
+<h2 id="details-heading">Subscription details</h2>
+${subscriptionDetails(s)}
+${itemsTable(s)}
+</section>
+</div>`;
   return page(vm, `Cancel ${s.title}`, body);
 }
 
@@ -411,41 +335,37 @@ export function renderPaymentMethodPage(vm: PaymentMethodPageVm): string {
   const s = vm.subscription;
   const errorFor = (field: CardField) => vm.errors.find((error) => error.field === field)?.message;
   const body = html`<h1>Update payment method</h1>
-    ${errorSummary('Your card was not saved.', vm.errors, fieldId)}
-    <div class="columns">
-      <section class="panel" aria-labelledby="card-heading">
-        <h2 id="card-heading">New card for ${s.title}</h2>
-        <p>Current payment method: <strong>${s.payment_method}</strong></p>
-        ${
-          vm.amount_due
-            ? html`<div class="message message-notice" role="note">
-                <p>This subscription is past due.</p>
-                <span>Saving a new card also pays the overdue ${vm.amount_due} now.</span>
-              </div>`
-            : html`<p class="muted">You are not charged now. Your next payments are taken from the new card.</p>`
-        }
-        <form method="post" action="${vm.action}" novalidate>
-          <input type="hidden" name="csrf_token" value="${vm.csrf_token}" />
-          <input type="hidden" name="transaction_id" value="${vm.transaction_id}" />
-          <input type="hidden" name="attempt_key" value="${vm.attempt_key}" />
-          <fieldset>
-            <legend>Card details</legend>
-            ${CARD_FIELDS.map((spec) => cardField(spec, spec.name === 'cardholder_name' ? (vm.values.cardholder_name ?? '') : '', errorFor(spec.name)))}
-            <div class="field-row">${EXPIRY_FIELDS.map((spec) => cardField(spec, '', errorFor(spec.name)))}</div>
-            ${cardField(CVC_FIELD, '', errorFor('cvc'))}
-          </fieldset>
-          <button type="submit" class="button button-block">
-            ${vm.amount_due ? `Pay ${vm.amount_due} and save card` : 'Save card'}
-          </button>
-        </form>
-        ${vm.sandbox ? html`<p class="sandbox-note">Sandbox: use test card <code>4242 4242 4242 4242</code>, any future expiry date and CVC <code>100</code>.</p>` : null}
-        <div class="actions"><a href="${s.url}">Back to subscription</a></div>
-      </section>
-      <section class="panel" aria-labelledby="details-heading">
-        <h2 id="details-heading">Subscription details</h2>
-        ${subscriptionDetails(s)} ${itemsTable(s)}
-      </section>
-    </div>`;
+${errorSummary('Your card was not saved.', vm.errors, fieldId)}
+<div class="columns">
+<section class="panel" aria-labelledby="card-heading">
+<h2 id="card-heading">New card for ${s.title}</h2>
+<p>Current payment method: <strong>${s.payment_method}</strong></p>
+${
+  vm.amount_due
+    ? html`<div class="message message-notice" role="note"><p>This subscription is past due.</p><span>Saving a new card also pays the overdue ${vm.amount_due} now.</span></div>`
+    : html`<p class="muted">You are not charged now. Your next payments are taken from the new card.</p>`
+}
+<form method="post" action="${vm.action}" novalidate>
+<input type="hidden" name="csrf_token" value="${vm.csrf_token}">
+<input type="hidden" name="transaction_id" value="${vm.transaction_id}">
+<input type="hidden" name="attempt_key" value="${vm.attempt_key}">
+<fieldset>
+<legend>Card details</legend>
+${CARD_FIELDS.map((spec) => cardField(spec, spec.name === 'cardholder_name' ? (vm.values.cardholder_name ?? '') : '', errorFor(spec.name)))}
+<div class="field-row">${EXPIRY_FIELDS.map((spec) => cardField(spec, '', errorFor(spec.name)))}</div>
+${cardField(CVC_FIELD, '', errorFor('cvc'))}
+</fieldset>
+<button type="submit" class="button button-block">${vm.amount_due ? `Pay ${vm.amount_due} and save card` : 'Save card'}</button>
+</form>
+${vm.sandbox ? html`<p class="sandbox-note">Sandbox: use test card <code>4242 4242 4242 4242</code>, any future expiry date and CVC <code>100</code>.</p>` : null}
+<div class="actions"><a href="${s.url}">Back to subscription</a></div>
+</section>
+<section class="panel" aria-labelledby="details-heading">
+<h2 id="details-heading">Subscription details</h2>
+${subscriptionDetails(s)}
+${itemsTable(s)}
+</section>
+</div>`;
   return page(vm, 'Update payment method', body);
 }
 
@@ -453,53 +373,39 @@ export function renderPaymentMethodPage(vm: PaymentMethodPageVm): string {
 export function renderSignInPage(vm: SignInPageVm): string {
   const errorId = vm.error ? 'sign-in-email-error' : null;
   const body = html`<h1>Sign in to manage your subscriptions</h1>
-    ${vm.reason ? html`<div class="message message-notice" role="status"><p>${vm.reason}</p></div>` : null}
-    <section class="panel" aria-labelledby="sign-in-heading">
-      <h2 id="sign-in-heading">Get a sign-in link</h2>
-      <p>Enter the email address you used to buy from ${vm.seller_name}. We will email you a link that signs you in.</p>
-      <form method="post" action="${vm.action}" novalidate>
-        <input type="hidden" name="action" value="${vm.target.action}" />
-        ${vm.target.subscription_id ? html`<input type="hidden" name="subscription_id" value="${vm.target.subscription_id}" />` : null}
-        <div class="field">
-          <label for="sign-in-email">Email address</label>
-          ${vm.error ? html`<span class="field-error" id="${errorId}">${vm.error}</span>` : null}
-          <input
-            id="sign-in-email"
-            name="email"
-            type="email"
-            autocomplete="email"
-            spellcheck="false"
-            value="${vm.email}"
-            ${vm.error ? html` aria-invalid="true" aria-describedby="${errorId}"` : null}
-            required
-          />
-        </div>
-        <button type="submit" class="button">Email me a sign-in link</button>
-      </form>
-    </section>`;
+${vm.reason ? html`<div class="message message-notice" role="status"><p>${vm.reason}</p></div>` : null}
+<section class="panel" aria-labelledby="sign-in-heading">
+<h2 id="sign-in-heading">Get a sign-in link</h2>
+<p>Enter the email address you used to buy from ${vm.seller_name}. We will email you a link that signs you in.</p>
+<form method="post" action="${vm.action}" novalidate>
+<input type="hidden" name="action" value="${vm.target.action}">
+${vm.target.subscription_id ? html`<input type="hidden" name="subscription_id" value="${vm.target.subscription_id}">` : null}
+<div class="field">
+<label for="sign-in-email">Email address</label>
+${vm.error ? html`<span class="field-error" id="${errorId}">${vm.error}</span>` : null}
+<input id="sign-in-email" name="email" type="email" autocomplete="email" spellcheck="false" value="${vm.email}"${vm.error ? html` aria-invalid="true" aria-describedby="${errorId}"` : null} required>
+</div>
+<button type="submit" class="button">Email me a sign-in link</button>
+</form>
+</section>`;
   return page(vm, 'Sign in', body);
 }
 
 export function renderCheckEmailPage(vm: CheckEmailPageVm): string {
   const body = html`<h1>Check your email</h1>
-    <section class="panel">
-      <p>
-        If <strong>${vm.email}</strong> belongs to a customer of ${vm.seller_name}, we have sent a sign-in link to it.
-      </p>
-      <p>
-        The link works for ${vm.expires_in_minutes} minutes. If nothing arrives, check your spam folder or
-        <a href="${vm.retry_url}">try again</a>.
-      </p>
-    </section>`;
+<section class="panel">
+<p>If <strong>${vm.email}</strong> belongs to a customer of ${vm.seller_name}, we have sent a sign-in link to it.</p>
+<p>The link works for ${vm.expires_in_minutes} minutes. If nothing arrives, check your spam folder or <a href="${vm.retry_url}">try again</a>.</p>
+</section>`;
   return page(vm, 'Check your email', body);
 }
 
 export function renderNotFoundPage(vm: Omit<PortalFrameVm, 'seller_name'> & { seller_name: string | null }): string {
   const body = html`<h1>Page not found</h1>
-    <section class="panel">
-      <p>There is nothing to show at this address. Check the link you followed, or ask the seller for a new one.</p>
-      ${vm.customer_email ? html`<p><a href="${vm.overview_url}">Go to your subscriptions</a></p>` : null}
-    </section>`;
+<section class="panel">
+<p>There is nothing to show at this address. Check the link you followed, or ask the seller for a new one.</p>
+${vm.customer_email ? html`<p><a href="${vm.overview_url}">Go to your subscriptions</a></p>` : null}
+</section>`;
   return renderPage({
     title: 'Page not found',
     body: vm.seller_name ? frame({ ...vm, seller_name: vm.seller_name }, body) : body,
@@ -511,8 +417,8 @@ export function renderNotFoundPage(vm: Omit<PortalFrameVm, 'seller_name'> & { se
 /** A form posted without a valid session or CSRF token (e.g. after signing out, or from another site). */
 export function renderFormExpiredPage(vm: PortalFrameVm): string {
   const body = html`<h1>This form has expired</h1>
-    <section class="panel">
-      <p>Nothing was changed. Go back to <a href="${vm.overview_url}">your subscriptions</a> and try again.</p>
-    </section>`;
+<section class="panel">
+<p>Nothing was changed. Go back to <a href="${vm.overview_url}">your subscriptions</a> and try again.</p>
+</section>`;
   return page(vm, 'Form expired', body);
 }

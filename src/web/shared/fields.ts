@@ -31,13 +31,13 @@ export function fieldFrame(
 ): SafeHtml {
   const hintId = spec.hint ? `${id}-hint` : null;
   const errorId = error ? `${id}-error` : null;
-  const attributes = html`id="${id}"
-  name="${spec.name}"${describedBy([hintId, errorId])}${error ? html` aria-invalid="true"` : null}`;
+  const attributes = html`id="${id}" name="${spec.name}"${describedBy([hintId, errorId])}${error ? html` aria-invalid="true"` : null}`;
   return html`<div class="field">
-    <label for="${id}">${spec.label}</label>
-    ${spec.hint ? html`<span class="hint" id="${hintId}">${spec.hint}</span>` : null}
-    ${error ? html`<span class="field-error" id="${errorId}">${error}</span>` : null} ${control(attributes)}
-  </div>`;
+<label for="${id}">${spec.label}</label>
+${spec.hint ? html`<span class="hint" id="${hintId}">${spec.hint}</span>` : null}
+${error ? html`<span class="field-error" id="${errorId}">${error}</span>` : null}
+${control(attributes)}
+</div>`;
 }
 
 export function inputField(id: string, spec: FieldSpec, value: string, error: string | undefined): SafeHtml {
@@ -46,14 +46,7 @@ export function inputField(id: string, spec: FieldSpec, value: string, error: st
     spec,
     error,
     (attributes) =>
-      html`<input
-        ${attributes}
-        type="${spec.type ?? 'text'}"
-        autocomplete="${spec.autocomplete}"
-        ${spec.numeric ? html` inputmode="numeric"` : null}${spec.maxlength ? html` maxlength="${spec.maxlength}"` : null}${spec.short ? html` class="short"` : null}${spec.type === 'email' || spec.numeric ? html` spellcheck="false"` : null}
-        value="${value}"
-        ${spec.required === false ? null : html` required`}
-      />`,
+      html`<input ${attributes} type="${spec.type ?? 'text'}" autocomplete="${spec.autocomplete}"${spec.numeric ? html` inputmode="numeric"` : null}${spec.maxlength ? html` maxlength="${spec.maxlength}"` : null}${spec.short ? html` class="short"` : null}${spec.type === 'email' || spec.numeric ? html` spellcheck="false"` : null} value="${value}"${spec.required === false ? null : html` required`}>`,
   );
 }
 
@@ -69,12 +62,7 @@ export function errorSummary<N extends string>(
       ? html`<li><a href="#${fieldId(error.field)}">${error.message}</a></li>`
       : html`<li>${error.message}</li>`,
   );
-  return renderMessageBox(
-    { kind: 'error', message },
-    html`<ul>
-      ${items}
-    </ul>`,
-  );
+  return renderMessageBox({ kind: 'error', message }, html`<ul>${items}</ul>`);
 }
 
 export type CardField = 'cardholder_name' | 'number' | 'expiry_month' | 'expiry_year' | 'cvc';

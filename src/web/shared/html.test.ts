@@ -21,7 +21,7 @@ describe('html', () => {
   });
   it('escapes a value that tries to break out of an attribute', () => {
     const value = '" onfocus="alert(1)';
-    assert.equal(html`<input value="${value}" />`.html, '<input value="&quot; onfocus=&quot;alert(1)">');
+    assert.equal(html`<input value="${value}">`.html, '<input value="&quot; onfocus=&quot;alert(1)">');
   });
   it('prints numbers and bigints', () => {
     assert.equal(html`${3} × ${12345678901234567890n}`.html, '3 × 12345678901234567890');
@@ -32,13 +32,8 @@ describe('html', () => {
   });
   it('joins arrays of fragments, escaping plain strings in them', () => {
     const items = ['a&b', '<c>'].map((item) => html`<li>${item}</li>`);
-    assert.equal(
-      html`<ul>
-        ${items}
-      </ul>`.html,
-      '<ul><li>a&amp;b</li><li>&lt;c&gt;</li></ul>',
-    );
-    assert.equal(html`${['<x>', html`<y></y>`]}`.html, '&lt;x&gt;<y>');
+    assert.equal(html`<ul>${items}</ul>`.html, '<ul><li>a&amp;b</li><li>&lt;c&gt;</li></ul>');
+    assert.equal(html`${['<x>', html`<y>`]}`.html, '&lt;x&gt;<y>');
   });
   it('renders null, undefined and false as nothing (conditional fragments)', () => {
     const on = false as boolean;

@@ -24,34 +24,31 @@ export interface PageOptions {
 /** A message box; `renderPage` uses it for the flash, and views use it for form errors. */
 export function renderMessageBox(flash: Flash, extra?: SafeHtml): SafeHtml {
   const role = flash.kind === 'error' ? 'alert' : 'status';
-  return html`<div class="message message-${flash.kind}" role="${role}">
-    <p>${flash.message}</p>
-    ${extra}
-  </div>`;
+  return html`<div class="message message-${flash.kind}" role="${role}"><p>${flash.message}</p>${extra}</div>`;
 }
 
 /** A complete HTML document. */
 export function renderPage(options: PageOptions): string {
   const brand = options.brand ?? 'Paddock';
   const page = html`<!doctype html>
-    <html lang="${options.lang ?? 'en'}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex, nofollow" />
-        <meta name="referrer" content="no-referrer" />
-        <title>${options.title} · ${brand}</title>
-        <link rel="stylesheet" href="${STYLESHEET_HREF}" />
-      </head>
-      <body>
-        <a class="skip-link" href="#main">Skip to content</a>
-        <header class="site-header">
-          <div class="container"><p class="brand">${brand}</p></div>
-        </header>
-        <main id="main" class="container" tabindex="-1">
-          ${options.flash ? renderMessageBox(options.flash) : null} ${options.body}
-        </main>
-      </body>
-    </html> `;
+<html lang="${options.lang ?? 'en'}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<meta name="referrer" content="no-referrer">
+<title>${options.title} · ${brand}</title>
+<link rel="stylesheet" href="${STYLESHEET_HREF}">
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="site-header"><div class="container"><p class="brand">${brand}</p></div></header>
+<main id="main" class="container" tabindex="-1">
+${options.flash ? renderMessageBox(options.flash) : null}
+${options.body}
+</main>
+</body>
+</html>
+`;
   return page.html;
 }
