@@ -3,6 +3,7 @@
 // back through the API. @NOTE Chromium runs against SQLite only (one engine is enough for the pages; the
 // payment rules themselves are covered on both engines by the pay test helper's tests).
 import assert from 'node:assert/strict';
+import { withTransaction } from '../../src/context.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -412,9 +413,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
       config: t().config,
       wiring: t().wiring,
     };
-    await ctx.db
-      .transaction()
-      .execute((trx) => moveCredit(trx, ctx, customer.id, 'USD', { kind: 'add', amount: 500n }));
+    await withTransaction(ctx, (ctx) => moveCredit(ctx, customer.id, 'USD', { kind: 'add', amount: 500n }));
     const usd = await aPrice(t(), { unit_price: { amount: '2500', currency_code: 'USD' } });
     const body = { items: [{ price_id: usd.id, quantity: 1 }], customer_id: customer.id, address_id: address.id };
     const txn = await aTransaction(t(), body);

@@ -1,7 +1,6 @@
 // Businesses belong to one customer: every read and write goes through the customer, so a business is
 // never found under another customer's id.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
 import { toJsonColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { BusinessRow } from '../../db/tables.js';
@@ -41,15 +40,15 @@ function contactsColumn(contacts: BusinessInput['contacts']): string {
 }
 
 /** Loads a business of the tenant's customer or throws Paddle's 404 (unknown customer first, then business). */
-export async function getBusinessRow(db: Executor, ctx: Ctx, customerId: string, id: string): Promise<BusinessRow> {
-  await getCustomerRow(db, ctx, customerId);
-  const row = await findBusiness(db, ctx.tenant, customerId, id);
+export async function getBusinessRow(ctx: Ctx, customerId: string, id: string): Promise<BusinessRow> {
+  await getCustomerRow(ctx, customerId);
+  const row = await findBusiness(ctx.db, ctx.tenant, customerId, id);
   if (!row) throw notFound(id);
   return row;
 }
 
 export async function getBusiness(ctx: Ctx, customerId: string, id: string) {
-  return serializeBusiness(await getBusinessRow(ctx.db, ctx, customerId, id));
+  return serializeBusiness(await getBusinessRow(ctx, customerId, id));
 }
 
 export async function listBusinesses(
@@ -58,22 +57,17 @@ export async function listBusinesses(
   filters: BusinessFilters,
   page: PageRequest,
 ): Promise<Page<BusinessRow>> {
-  await getCustomerRow(ctx.db, ctx, customerId);
+  await getCustomerRow(ctx, customerId);
   return listRows(ctx.db, ctx.tenant, customerId, filters, page);
 }
 
 export async function createBusiness(ctx: Ctx, customerId: string, input: BusinessInput & { name: string }) {
-  return ctx.db.transaction().execute((trx) => createBusinessWithin(trx, ctx, customerId, input));
+  return withTransaction(ctx, (ctx) => createBusinessWithin(ctx, customerId, input));
 }
 
 /** `createBusiness` inside the caller's database transaction (e.g. revising a transaction that had no business). */
-export async function createBusinessWithin(
-  trx: Executor,
-  ctx: Ctx,
-  customerId: string,
-  input: BusinessInput & { name: string },
-) {
-  const customer = await getCustomerRow(trx, ctx, customerId);
+export async function createBusinessWithin(ctx: TxCtx, customerId: string, input: BusinessInput & { name: string }) {
+  const customer = await getCustomerRow(ctx, customerId);
   if (customer.status === 'archived') {
     throw badRequest('entity_archived', `customer ${customer.id} is archived and cannot be modified.`);
   }
@@ -93,25 +87,19 @@ export async function createBusinessWithin(
     created_at: stored,
     updated_at: stored,
   };
-  await insertBusiness(trx, row);
+  await insertBusiness(ctx.db, row);
   const entity = serializeBusiness(row);
-  await recordEvent(trx, ctx, 'business.created', entity);
+  await recordEvent(ctx, 'business.created', entity);
   return entity;
 }
 
 export async function updateBusiness(ctx: Ctx, customerId: string, id: string, input: BusinessInput) {
-  return ctx.db.transaction().execute((trx) => updateBusinessWithin(trx, ctx, customerId, id, input));
+  return withTransaction(ctx, (ctx) => updateBusinessWithin(ctx, customerId, id, input));
 }
 
 /** `updateBusiness` inside the caller's database transaction (e.g. revising a transaction's business). */
-export async function updateBusinessWithin(
-  trx: Executor,
-  ctx: Ctx,
-  customerId: string,
-  id: string,
-  input: BusinessInput,
-) {
-  const current = await getBusinessRow(trx, ctx, customerId, id);
+export async function updateBusinessWithin(ctx: TxCtx, customerId: string, id: string, input: BusinessInput) {
+  const current = await getBusinessRow(ctx, customerId, id);
   const next: BusinessRow = {
     ...current,
     ...(input.name !== undefined ? { name: input.name } : {}),
@@ -122,8 +110,8 @@ export async function updateBusinessWithin(
     ...(input.status !== undefined ? { status: input.status } : {}),
     updated_at: toStoredTime(ctx.clock.now()),
   };
-  await updateRow(trx, next);
+  await updateRow(ctx.db, next);
   const entity = serializeBusiness(next);
-  await recordEvent(trx, ctx, 'business.updated', entity);
+  await recordEvent(ctx, 'business.updated', entity);
   return entity;
 }

@@ -1,7 +1,6 @@
 // Prices: how a product is charged. Money is integer minor units: amounts arrive as decimal strings and
 // are stored in the bigint `unit_price_amount` column (override amounts stay strings inside their JSON).
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
 import { toJsonColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { PriceRow } from '../../db/tables.js';
@@ -141,20 +140,16 @@ function assertConsistent(row: PriceRow): void {
 }
 
 /** Loads a price of the tenant or throws Paddle's 404. */
-export async function getPriceRow(db: Executor, ctx: Ctx, id: string): Promise<PriceRow> {
-  const row = await findPrice(db, ctx.tenant, id);
+export async function getPriceRow(ctx: Ctx, id: string): Promise<PriceRow> {
+  const row = await findPrice(ctx.db, ctx.tenant, id);
   if (!row) throw notFound(id);
   return row;
 }
 
 /** Every price of each product (any status, oldest first), for `include=prices` on products. */
-export async function pricesOfProducts(
-  db: Executor,
-  ctx: Ctx,
-  productIds: readonly string[],
-): Promise<Map<string, PriceEntity[]>> {
+export async function pricesOfProducts(ctx: Ctx, productIds: readonly string[]): Promise<Map<string, PriceEntity[]>> {
   const byProduct = new Map<string, PriceEntity[]>();
-  for (const row of await findPricesOfProducts(db, ctx.tenant, [...new Set(productIds)])) {
+  for (const row of await findPricesOfProducts(ctx.db, ctx.tenant, [...new Set(productIds)])) {
     const list = byProduct.get(row.product_id) ?? [];
     list.push(serializePrice(row));
     byProduct.set(row.product_id, list);
@@ -166,7 +161,6 @@ async function withIncludes(ctx: Ctx, rows: PriceRow[], include: Set<string>) {
   const entities = rows.map(serializePrice);
   if (!include.has('product')) return entities;
   const products = await productsByIds(
-    ctx.db,
     ctx,
     rows.map((row) => row.product_id),
   );
@@ -174,7 +168,7 @@ async function withIncludes(ctx: Ctx, rows: PriceRow[], include: Set<string>) {
 }
 
 export async function getPrice(ctx: Ctx, id: string, include: Set<string>) {
-  const [entity] = await withIncludes(ctx, [await getPriceRow(ctx.db, ctx, id)], include);
+  const [entity] = await withIncludes(ctx, [await getPriceRow(ctx, id)], include);
   return entity;
 }
 
@@ -216,25 +210,25 @@ function newPriceRow(ctx: Ctx, input: PriceCreateInput, changes: Partial<PriceRo
   return row;
 }
 
-async function insertCreated(trx: Executor, ctx: Ctx, row: PriceRow): Promise<PriceEntity> {
-  await insertPrice(trx, row);
+async function insertCreated(ctx: TxCtx, row: PriceRow): Promise<PriceEntity> {
+  await insertPrice(ctx.db, row);
   const entity = serializePrice(row);
-  await recordEvent(trx, ctx, 'price.created', entity);
+  await recordEvent(ctx, 'price.created', entity);
   return entity;
 }
 
 /** The product a new price may belong to: the tenant's, and not archived. */
-async function productForNewPrice(db: Executor, ctx: Ctx, productId: string) {
-  const product = await getProductRow(db, ctx, productId);
+async function productForNewPrice(ctx: Ctx, productId: string) {
+  const product = await getProductRow(ctx, productId);
   if (product.status === 'archived') throw entityArchived('Product', product.id);
   return product;
 }
 
 export async function createPrice(ctx: Ctx, input: PriceCreateInput) {
   const changes = changedColumns(input);
-  return ctx.db.transaction().execute(async (trx) => {
-    const product = await productForNewPrice(trx, ctx, input.product_id);
-    return insertCreated(trx, ctx, newPriceRow(ctx, input, changes, product.id));
+  return withTransaction(ctx, async (ctx) => {
+    const product = await productForNewPrice(ctx, input.product_id);
+    return insertCreated(ctx, newPriceRow(ctx, input, changes, product.id));
   });
 }
 
@@ -253,10 +247,10 @@ function customColumns(input: CustomPriceInput): Partial<PriceRow> {
  * Creates a non-catalog price (`type: custom`, left out of lists unless asked for) inside the caller's database
  * transaction, with its `price.created` event. The product must exist and be active.
  */
-export async function createCustomPrice(trx: Executor, ctx: Ctx, input: CustomPriceInput): Promise<PriceEntity> {
+export async function createCustomPrice(ctx: TxCtx, input: CustomPriceInput): Promise<PriceEntity> {
   const changes = customColumns(input);
-  const product = await productForNewPrice(trx, ctx, input.product_id);
-  return insertCreated(trx, ctx, newPriceRow(ctx, input, changes, product.id));
+  const product = await productForNewPrice(ctx, input.product_id);
+  return insertCreated(ctx, newPriceRow(ctx, input, changes, product.id));
 }
 
 /**
@@ -264,26 +258,25 @@ export async function createCustomPrice(trx: Executor, ctx: Ctx, input: CustomPr
  * `product_id` must name an active product of the tenant; null stands for a product given inline.
  */
 export async function previewCustomPrice(
-  db: Executor,
   ctx: Ctx,
   input: Omit<CustomPriceInput, 'product_id'> & { product_id: string | null },
 ): Promise<Omit<PriceEntity, 'id' | 'product_id'> & { id: null; product_id: string | null }> {
   const changes = customColumns({ ...input, product_id: input.product_id ?? '' });
-  const productId = input.product_id === null ? null : (await productForNewPrice(db, ctx, input.product_id)).id;
+  const productId = input.product_id === null ? null : (await productForNewPrice(ctx, input.product_id)).id;
   const entity = serializePrice(newPriceRow(ctx, { ...input, product_id: productId ?? '' }, changes, productId ?? ''));
   return { ...entity, id: null, product_id: productId };
 }
 
 export async function updatePrice(ctx: Ctx, id: string, input: PriceInput) {
   const changes = changedColumns(input);
-  return ctx.db.transaction().execute(async (trx) => {
-    const current = await getPriceRow(trx, ctx, id);
+  return withTransaction(ctx, async (ctx) => {
+    const current = await getPriceRow(ctx, id);
     assertModifiable('Price', current, input.status);
     const next: PriceRow = { ...current, ...changes, updated_at: toStoredTime(ctx.clock.now()) };
     assertConsistent(next);
-    await updateRow(trx, next);
+    await updateRow(ctx.db, next);
     const entity = serializePrice(next);
-    await recordEvent(trx, ctx, 'price.updated', entity);
+    await recordEvent(ctx, 'price.updated', entity);
     return entity;
   });
 }

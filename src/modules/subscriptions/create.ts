@@ -1,7 +1,6 @@
 // Subscriptions come into being as in Paddle: when an automatically-collected transaction with recurring items
 // is paid, or a manually-collected one is billed. No API creates them directly.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
+import type { Ctx, TxCtx } from '../../context.js';
 import type { SubscriptionRow, TransactionRow } from '../../db/tables.js';
 import { firstPeriod, trialDates, type Duration } from '../../billing/periods.js';
 import { recordEvent } from '../../events/record.js';
@@ -25,8 +24,7 @@ interface TransactionItem {
  * already made a subscription makes no second one.
  */
 export async function createSubscriptionFromTransaction(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   transaction: TransactionRow,
   paymentMethodId: string | null,
 ): Promise<TransactionRow> {
@@ -36,7 +34,7 @@ export async function createSubscriptionFromTransaction(
     (item) => item.price.billing_cycle !== null,
   );
   if (items.length === 0) return transaction;
-  const existing = await findSubscriptionByOriginTransaction(trx, ctx.tenant, transaction.id);
+  const existing = await findSubscriptionByOriginTransaction(ctx.db, ctx.tenant, transaction.id);
   if (existing) return { ...transaction, subscription_id: existing.id };
 
   const now = ctx.clock.now();
@@ -99,10 +97,10 @@ export async function createSubscriptionFromTransaction(
     updated_at: stamp,
   };
   row.next_due_at = nextDueAt(row);
-  await insertSubscription(trx, row);
+  await insertSubscription(ctx.db, row);
   const entity = serializeSubscriptionForEvent(row);
   // Paddle: subscription.created carries the transaction that created it.
-  await recordEvent(trx, ctx, 'subscription.created', { ...entity, transaction_id: transaction.id });
-  await recordEvent(trx, ctx, trialing ? 'subscription.trialing' : 'subscription.activated', entity);
+  await recordEvent(ctx, 'subscription.created', { ...entity, transaction_id: transaction.id });
+  await recordEvent(ctx, trialing ? 'subscription.trialing' : 'subscription.activated', entity);
   return { ...transaction, subscription_id: row.id, billing_period: JSON.stringify(storedPeriod) };
 }

@@ -2,8 +2,7 @@
 // change, the lines to bill now (an immediate `subscription_update` transaction) and the lines added to the next
 // renewal. billing/proration.ts decides the lines of an item change; this file gives it the items, turns its lines
 // back into transaction items with price and product snapshots, and bills a change of `next_billed_at`.
-import type { Ctx } from '../../../context.js';
-import type { Executor } from '../../../db/database.js';
+import type { Ctx, TxCtx } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { DomainError } from '../../../billing/errors.js';
 import { firstPeriod, type Duration, type TimePeriod } from '../../../billing/periods.js';
@@ -170,8 +169,7 @@ function datesOf(state: SubscriptionState, now: Instant): BillingChange {
 
 /** Everything the update asks for, applied to `current` in memory. Throws Paddle's refusals. */
 export async function planUpdate(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   current: SubscriptionRow,
   input: SubscriptionUpdateInput,
 ): Promise<UpdatePlan> {
@@ -188,7 +186,7 @@ export async function planUpdate(
     { items: input.items !== undefined, next_billed_at: nextBilledAt, proration_billing_mode: mode },
     now,
   );
-  row = await applyOtherChanges(trx, ctx, row, input, now);
+  row = await applyOtherChanges(ctx, row, input, now);
   const billing = input.items !== undefined || nextBilledAt !== null;
   const empty: UpdatePlan = {
     after: row,
@@ -205,8 +203,8 @@ export async function planUpdate(
   let items = storedItems(row).map(fromStored);
   let cycleChangedNow = false;
   if (input.items) {
-    const updates = await resolveUpdateItems(trx, ctx, row, input.items);
-    const country = await countryOf(trx, ctx, row);
+    const updates = await resolveUpdateItems(ctx, row, input.items);
+    const country = await countryOf(ctx, row);
     const currentItems = storedItems(row).map(fromStored);
     const dates = datesOf(state, now);
     const plan = planItemChange({
