@@ -6,6 +6,7 @@ import { tenantRows } from '../db/tenant-rows.js';
 import { newId } from '../kernel/ids.js';
 import { toStoredTime } from '../kernel/time.js';
 import type { EventType } from './catalogue.js';
+import { eventDataColumn } from '../db/json.js';
 
 export async function recordEvent(ctx: TxCtx, eventType: EventType, data: unknown): Promise<string> {
   const now = ctx.clock.now();
@@ -17,7 +18,7 @@ export async function recordEvent(ctx: TxCtx, eventType: EventType, data: unknow
       id,
       event_type: eventType,
       occurred_at: toStoredTime(now),
-      data: JSON.stringify(data),
+      data: eventDataColumn.encode(data),
     })
     .execute();
   return id;

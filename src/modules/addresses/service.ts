@@ -1,7 +1,7 @@
 // Addresses belong to one customer: every read and write goes through the customer, so an address is
 // never found under another customer's id.
 import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
-import { toJsonColumn } from '../../db/json.js';
+import { customDataColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { AddressRow, CustomerRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -99,7 +99,7 @@ export async function createAddress(ctx: Ctx, customerId: string, input: Address
       postal_code: input.postal_code ?? null,
       region: input.region ?? null,
       country_code: input.country_code,
-      custom_data: toJsonColumn(input.custom_data),
+      custom_data: customDataColumn.encode(input.custom_data),
       status: 'active',
       import_meta: null,
       created_at: stored,
@@ -127,7 +127,7 @@ export async function updateAddressWithin(ctx: TxCtx, customerId: string, id: st
     if (value !== undefined) next[field] = value;
   }
   if (input.country_code !== undefined) next.country_code = input.country_code;
-  if (input.custom_data !== undefined) next.custom_data = toJsonColumn(input.custom_data);
+  if (input.custom_data !== undefined) next.custom_data = customDataColumn.encode(input.custom_data);
   if (input.status !== undefined) next.status = input.status;
   // @NOTE checked only when the request touches the country or postal code, so an imported address that
   // lacks one can still be archived or relabelled.

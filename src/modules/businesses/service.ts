@@ -1,7 +1,6 @@
 // Businesses belong to one customer: every read and write goes through the customer, so a business is
 // never found under another customer's id.
 import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
-import { toJsonColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { BusinessRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -16,7 +15,7 @@ import {
   updateBusiness as updateRow,
   type BusinessFilters,
 } from './repository.js';
-import { serializeBusiness, type BusinessContact } from './serialize.js';
+import { businessColumns, serializeBusiness, type BusinessContact } from './serialize.js';
 
 export interface BusinessInput {
   name?: string;
@@ -36,7 +35,7 @@ function contactsColumn(contacts: BusinessInput['contacts']): string {
     name: contact.name ?? '',
     email: contact.email,
   }));
-  return JSON.stringify(normalized);
+  return businessColumns.contacts.encode(normalized);
 }
 
 /** Loads a business of the tenant's customer or throws Paddle's 404 (unknown customer first, then business). */
@@ -81,7 +80,7 @@ export async function createBusinessWithin(ctx: TxCtx, customerId: string, input
     company_number: input.company_number ?? null,
     tax_identifier: input.tax_identifier ?? null,
     contacts: contactsColumn(input.contacts),
-    custom_data: toJsonColumn(input.custom_data),
+    custom_data: businessColumns.custom_data.encode(input.custom_data),
     status: 'active',
     import_meta: null,
     created_at: stored,
@@ -106,7 +105,7 @@ export async function updateBusinessWithin(ctx: TxCtx, customerId: string, id: s
     ...(input.company_number !== undefined ? { company_number: input.company_number } : {}),
     ...(input.tax_identifier !== undefined ? { tax_identifier: input.tax_identifier } : {}),
     ...(input.contacts !== undefined ? { contacts: contactsColumn(input.contacts) } : {}),
-    ...(input.custom_data !== undefined ? { custom_data: toJsonColumn(input.custom_data) } : {}),
+    ...(input.custom_data !== undefined ? { custom_data: businessColumns.custom_data.encode(input.custom_data) } : {}),
     ...(input.status !== undefined ? { status: input.status } : {}),
     updated_at: toStoredTime(ctx.clock.now()),
   };

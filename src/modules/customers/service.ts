@@ -1,6 +1,6 @@
 // Customers: email is unique per seller and environment (case-insensitively), as in Paddle.
 import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
-import { toJsonColumn } from '../../db/json.js';
+import { customDataColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { CustomerRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -60,7 +60,7 @@ export async function createCustomer(ctx: Ctx, input: CustomerInput & { email: s
       email_key: input.email.toLowerCase(),
       marketing_consent: 0n,
       status: 'active',
-      custom_data: toJsonColumn(input.custom_data),
+      custom_data: customDataColumn.encode(input.custom_data),
       locale: input.locale ?? 'en',
       import_meta: null,
       created_at: stored,
@@ -85,7 +85,7 @@ export async function updateCustomerWithin(ctx: TxCtx, id: string, input: Custom
     ...current,
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.email !== undefined ? { email: input.email, email_key: input.email.toLowerCase() } : {}),
-    ...(input.custom_data !== undefined ? { custom_data: toJsonColumn(input.custom_data) } : {}),
+    ...(input.custom_data !== undefined ? { custom_data: customDataColumn.encode(input.custom_data) } : {}),
     ...(input.locale !== undefined ? { locale: input.locale } : {}),
     ...(input.status !== undefined ? { status: input.status } : {}),
     updated_at: toStoredTime(ctx.clock.now()),

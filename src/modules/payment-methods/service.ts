@@ -14,7 +14,12 @@ import {
   listPaymentMethods as listRows,
   type PaymentMethodFilters,
 } from './repository.js';
-import { serializePaymentMethod, type CardDetails, type PaymentMethodEntity } from './serialize.js';
+import {
+  paymentMethodColumns,
+  serializePaymentMethod,
+  type CardDetails,
+  type PaymentMethodEntity,
+} from './serialize.js';
 
 export async function getPaymentMethodRow(ctx: Ctx, customerId: string, id: string): Promise<PaymentMethodRow> {
   await getCustomerRow(ctx, customerId);
@@ -60,7 +65,7 @@ export async function saveCard(ctx: TxCtx, input: SaveCardInput): Promise<Paymen
     customer_id: input.customerId,
     address_id: input.addressId,
     type: 'card',
-    card: JSON.stringify(input.card),
+    card: paymentMethodColumns.card.encode(input.card),
     later_charges: input.laterCharges,
     origin: input.origin,
     saved_at: stored,

@@ -1,7 +1,6 @@
 // Prices: how a product is charged. Money is integer minor units: amounts arrive as decimal strings and
 // are stored in the bigint `unit_price_amount` column (override amounts stay strings inside their JSON).
 import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
-import { toJsonColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { PriceRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -18,6 +17,7 @@ import {
   type PriceFilters,
 } from './repository.js';
 import {
+  priceColumns,
   serializePrice,
   type Duration,
   type Money,
@@ -99,9 +99,11 @@ function changedColumns(input: PriceInput): Partial<PriceRow> {
   if (input.type !== undefined) changes.type = input.type;
   if (input.name !== undefined) changes.name = input.name;
   if (input.billing_cycle !== undefined)
-    changes.billing_cycle = toJsonColumn(input.billing_cycle && duration(input.billing_cycle));
+    changes.billing_cycle = priceColumns.billing_cycle.encode(input.billing_cycle && duration(input.billing_cycle));
   if (input.trial_period !== undefined)
-    changes.trial_period = toJsonColumn(input.trial_period && trialPeriod(input.trial_period, errors));
+    changes.trial_period = priceColumns.trial_period.encode(
+      input.trial_period && trialPeriod(input.trial_period, errors),
+    );
   if (input.tax_mode !== undefined) changes.tax_mode = input.tax_mode;
   if (input.unit_price !== undefined) {
     changes.unit_price_amount = parseAmount(input.unit_price.amount, 'unit_price.amount', errors);
@@ -114,7 +116,7 @@ function changedColumns(input: PriceInput): Partial<PriceRow> {
     changes.quantity_minimum = BigInt(input.quantity.minimum);
     changes.quantity_maximum = BigInt(input.quantity.maximum);
   }
-  if (input.custom_data !== undefined) changes.custom_data = toJsonColumn(input.custom_data);
+  if (input.custom_data !== undefined) changes.custom_data = priceColumns.custom_data.encode(input.custom_data);
   if (input.status !== undefined) changes.status = input.status;
   const overrideList =
     input.unit_price_overrides !== undefined ? overrides(input.unit_price_overrides, errors) : undefined;
@@ -125,7 +127,7 @@ function changedColumns(input: PriceInput): Partial<PriceRow> {
       `Country ${overrideList.duplicate} appears in more than one unit price override.`,
     );
   }
-  if (overrideList) changes.unit_price_overrides = JSON.stringify(overrideList.list);
+  if (overrideList) changes.unit_price_overrides = priceColumns.unit_price_overrides.encode(overrideList.list);
   return changes;
 }
 
@@ -193,7 +195,7 @@ function newPriceRow(ctx: Ctx, input: PriceCreateInput, changes: Partial<PriceRo
     tax_mode: 'account_setting',
     unit_price_amount: 0n,
     unit_price_currency: input.unit_price.currency_code,
-    unit_price_overrides: '[]',
+    unit_price_overrides: priceColumns.unit_price_overrides.encode([]),
     quantity_minimum: 1n,
     quantity_maximum: 100n,
     // @NOTE derived from billing_cycle by the repository on every write

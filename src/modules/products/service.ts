@@ -1,7 +1,7 @@
 // Products: the catalog's top level. Archiving is a status change; an archived product accepts no change
 // except being made active again (Paddle's `entity_archived`), and gets no new prices.
 import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
-import { toJsonColumn } from '../../db/json.js';
+import { customDataColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { ProductRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -91,7 +91,7 @@ function newProductRow(ctx: Ctx, input: ProductInput & { name: string; tax_categ
     type: input.type ?? 'standard',
     tax_category: input.tax_category,
     image_url: input.image_url ?? null,
-    custom_data: toJsonColumn(input.custom_data),
+    custom_data: customDataColumn.encode(input.custom_data),
     status: 'active',
     import_meta: null,
     created_at: stored,
@@ -154,7 +154,7 @@ export async function updateProduct(ctx: Ctx, id: string, input: ProductInput) {
       ...(input.type !== undefined ? { type: input.type } : {}),
       ...(input.tax_category !== undefined ? { tax_category: input.tax_category } : {}),
       ...(input.image_url !== undefined ? { image_url: input.image_url } : {}),
-      ...(input.custom_data !== undefined ? { custom_data: toJsonColumn(input.custom_data) } : {}),
+      ...(input.custom_data !== undefined ? { custom_data: customDataColumn.encode(input.custom_data) } : {}),
       ...(input.status !== undefined ? { status: input.status } : {}),
       updated_at: toStoredTime(ctx.clock.now()),
     };

@@ -28,6 +28,8 @@ import {
 import { updateSubscription } from './repository.js';
 import { serializeSubscriptionForEvent } from './serialize.js';
 import { stateOf, storedItems, withState } from './state.js';
+import { transactionColumns } from '../transactions/columns.js';
+import { subscriptionColumns } from './columns.js';
 
 /**
  * Paddock's dunning (Paddle does not publish its sandbox schedule): the saved method is retried 1, 3, 5 and 7
@@ -58,20 +60,21 @@ export function subscriptionItems(row: SubscriptionRow): ResolvedItem[] {
  * their price and product snapshots and proration (times in wire form, as the transaction shows them).
  */
 export function nextPeriodLines(row: Pick<SubscriptionRow, 'next_period_lines'>): ResolvedItem[] {
-  return JSON.parse(row.next_period_lines || '[]') as ResolvedItem[];
+  return subscriptionColumns.next_period_lines.decode(row.next_period_lines);
 }
 
 /** The row with `lines` added to what the next renewal bills. */
 export function withNextPeriodLines(row: SubscriptionRow, lines: ResolvedItem[]): SubscriptionRow {
   if (lines.length === 0) return row;
-  return { ...row, next_period_lines: JSON.stringify([...nextPeriodLines(row), ...lines]) };
+  return {
+    ...row,
+    next_period_lines: subscriptionColumns.next_period_lines.encode([...nextPeriodLines(row), ...lines]),
+  };
 }
 
 /** A negative total (credits outweigh charges) goes to the customer's credit balance, as Paddle's `credit_to_balance`. */
 export async function creditToBalance(ctx: TxCtx, transaction: TransactionRow): Promise<void> {
-  const toBalance = BigInt(
-    (JSON.parse(transaction.details) as { totals?: { credit_to_balance?: string } }).totals?.credit_to_balance ?? '0',
-  );
+  const toBalance = BigInt(transactionColumns.details.decode(transaction.details).totals.credit_to_balance);
   if (toBalance > 0n && transaction.customer_id) {
     await moveCredit(ctx, transaction.customer_id, transaction.currency_code, { kind: 'add', amount: toBalance });
   }
@@ -129,7 +132,8 @@ export async function billSubscriptionPeriod(
 ): Promise<SubscriptionRow> {
   // The renewal takes the lines waiting for it (next-period proration, one-time charges) and clears them.
   const waiting = nextPeriodLines(current);
-  const row = waiting.length > 0 ? { ...current, next_period_lines: '[]' } : current;
+  const row =
+    waiting.length > 0 ? { ...current, next_period_lines: subscriptionColumns.next_period_lines.encode([]) } : current;
   if (waiting.length > 0) await updateSubscription(ctx.db, row);
   const { transaction, portalId } = await createTransactionFor(
     ctx,

@@ -8,6 +8,7 @@ import { newId } from '../../kernel/ids.js';
 import { money, moneyFromWire, zero } from '../../kernel/money.js';
 import { availableCredit } from '../credit-balances/service.js';
 import { hasTrial, unitPriceFor, type PreviewItem, type ProductPreview, type ResolvedItem } from './items.js';
+import type { StoredTransactionDetails } from './columns.js';
 
 export interface PricingInput {
   items: ResolvedItem[];
@@ -23,7 +24,7 @@ export interface PricingInput {
 
 export interface Priced {
   currency_code: string;
-  details: Record<string, unknown>;
+  details: StoredTransactionDetails;
   grand_total: bigint;
   credit_used: bigint;
 }

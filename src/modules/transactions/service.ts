@@ -1,7 +1,6 @@
 // Transactions through the API: create, update (status billed/canceled only as Paddle allows), get, list.
 // Totals are computed by billing/ at every change; every change records its events in the same transaction.
 import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
-import { toJsonColumn } from '../../db/json.js';
 import type { PageRequest } from '../../db/pagination.js';
 import type { TransactionRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -33,6 +32,7 @@ import {
   type TransactionFilters,
 } from './repository.js';
 import { serializeTransaction, type TransactionEntity } from './serialize.js';
+import { transactionColumns } from './columns.js';
 
 export interface BillingDetails {
   enable_checkout?: boolean;
@@ -126,8 +126,8 @@ async function reprice(
   return {
     ...row,
     currency_code: priced.currency_code,
-    items: JSON.stringify(storedItems(items)),
-    details: JSON.stringify(priced.details),
+    items: transactionColumns.items.encode(storedItems(items)),
+    details: transactionColumns.details.encode(priced.details),
     grand_total: priced.grand_total,
     credit_used: priced.credit_used,
   };
@@ -135,7 +135,7 @@ async function reprice(
 
 function readinessOf(row: TransactionRow) {
   return readinessStatus({
-    has_items: JSON.parse(row.items).length > 0,
+    has_items: transactionColumns.items.decode(row.items).length > 0,
     has_customer: row.customer_id !== null,
     has_address: row.address_id !== null,
     collection_mode: row.collection_mode as 'automatic' | 'manual',
@@ -177,15 +177,18 @@ function applyInput(row: TransactionRow, input: TransactionInput): TransactionRo
   if (input.customer_id !== undefined) next.customer_id = input.customer_id;
   if (input.address_id !== undefined) next.address_id = input.address_id;
   if (input.business_id !== undefined) next.business_id = input.business_id;
-  if (input.custom_data !== undefined) next.custom_data = toJsonColumn(input.custom_data);
+  if (input.custom_data !== undefined) next.custom_data = transactionColumns.custom_data.encode(input.custom_data);
   if (input.currency_code !== undefined && input.currency_code !== null) next.currency_code = input.currency_code;
   if (input.collection_mode !== undefined) next.collection_mode = input.collection_mode;
-  if (input.billing_details !== undefined) next.billing_details = toJsonColumn(input.billing_details);
+  if (input.billing_details !== undefined)
+    next.billing_details = transactionColumns.billing_details.encode(input.billing_details);
   if (input.discount_id !== undefined && input.discount_id !== null) {
     throw notFound(input.discount_id);
   }
   if (input.billing_period !== undefined) {
-    next.billing_period = input.billing_period === null ? null : JSON.stringify(billingPeriod(input.billing_period));
+    next.billing_period = transactionColumns.billing_period.encode(
+      input.billing_period && billingPeriod(input.billing_period),
+    );
   }
   if (input.checkout !== undefined) next.checkout_url = input.checkout?.url ?? null;
   return next;
@@ -230,7 +233,8 @@ export async function createTransaction(
       discount_id: null,
       billing_details: null,
       billing_period: null,
-      items: '[]',
+      items: transactionColumns.items.encode([]),
+      // @NOTE a placeholder: repriced below before the row is stored.
       details: '{}',
       grand_total: 0n,
       credit_used: 0n,
@@ -287,7 +291,7 @@ async function applyRequestedStatus(
 
 function readinessInputs(row: TransactionRow) {
   return {
-    has_items: JSON.parse(row.items).length > 0,
+    has_items: transactionColumns.items.decode(row.items).length > 0,
     has_customer: row.customer_id !== null,
     has_address: row.address_id !== null,
     collection_mode: row.collection_mode as 'automatic' | 'manual',
@@ -342,11 +346,8 @@ export async function updateTransaction(
 
 /** The items as stored, with the product snapshots kept in details.line_items (no catalog lookup). */
 export function itemsOf(row: TransactionRow): ResolvedItem[] {
-  const lineItems = (JSON.parse(row.details).line_items ?? []) as Array<{
-    price_id: string;
-    product: ResolvedItem['product'];
-  }>;
-  return (JSON.parse(row.items) as Array<Omit<ResolvedItem, 'product'>>).map((item, index) => ({
+  const lineItems = transactionColumns.details.decode(row.details).line_items ?? [];
+  return transactionColumns.items.decode(row.items).map((item, index) => ({
     ...item,
     product: (lineItems[index] ?? lineItems.find((line) => line.price_id === item.price_id))!.product,
   }));

@@ -26,6 +26,7 @@ import { countryOf, unitPriceIn, wireProration } from '../includes.js';
 import { stateOf, storedItems, withState, type StoredItem } from '../state.js';
 import { resolveUpdateItems, strip, type UpdateItem } from './resolve-items.js';
 import { applyOtherChanges, type SubscriptionUpdateInput } from './update.js';
+import { subscriptionColumns } from '../columns.js';
 
 export interface UpdatePlan {
   /** The subscription after the change (new items, dates and waiting lines); not stored yet. */
@@ -222,7 +223,7 @@ export async function planUpdate(
     cycleChangedNow = plan.billing_cycle_changed && immediate;
     let stored = newStoredItems(row, updates, immediate && lines.length > 0, now);
     if (cycleChangedNow) stored = stored.map((item) => ({ ...item, previously_billed_at: toStoredTime(now) }));
-    row = { ...row, items: JSON.stringify(stored), updated_at: toStoredTime(now) };
+    row = { ...row, items: subscriptionColumns.items.encode(stored), updated_at: toStoredTime(now) };
     items = updates.map(({ item }) => item);
     change =
       state.status === 'paused'
@@ -234,7 +235,7 @@ export async function planUpdate(
             next_billed_at: plan.next_billed_at,
           };
     if (state.status === 'paused' && plan.billing_cycle_changed)
-      row = { ...row, billing_cycle: JSON.stringify(plan.billing_cycle) };
+      row = { ...row, billing_cycle: subscriptionColumns.billing_cycle.encode(plan.billing_cycle) };
   }
   if (nextBilledAt) {
     const base = change ?? datesOf(state, now);

@@ -23,6 +23,7 @@ import { storeTransition, subscriptionItems } from '../billing.js';
 import { lockSubscription, updateSubscription } from '../repository.js';
 import { getSubscriptionRow } from '../service.js';
 import { stateOf } from '../state.js';
+import { subscriptionColumns } from '../columns.js';
 
 export const PAYMENT_METHOD_CHANGE_ORIGIN = 'subscription_payment_method_change';
 
@@ -42,9 +43,7 @@ export function assertCanUpdatePaymentMethod(row: Pick<SubscriptionRow, 'status'
 
 /** The subscription's items priced at nothing: a proration rate of 0 over the current billing period. */
 async function createZeroTransaction(ctx: TxCtx, portal: PortalRef, row: SubscriptionRow): Promise<TransactionRow> {
-  const current = row.current_billing_period
-    ? (JSON.parse(row.current_billing_period) as { starts_at: string; ends_at: string })
-    : null;
+  const current = subscriptionColumns.current_billing_period.decode(row.current_billing_period);
   const period = current ? { starts_at: toWireTime(current.starts_at), ends_at: toWireTime(current.ends_at) } : null;
   const items = subscriptionItems(row).map((item) => ({
     ...item,

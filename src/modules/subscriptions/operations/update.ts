@@ -1,7 +1,6 @@
 // `PATCH /subscriptions/{id}`: the fields that need no billing (custom data, addresses, collection settings,
 // removing a scheduled change). Item and next_billed_at changes with proration are in operations/change-items.ts.
 import { type Ctx, withTransaction } from '../../../context.js';
-import { toJsonColumn } from '../../../db/json.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { assertCanUpdate, removeScheduledChange } from '../../../billing/subscription-lifecycle.js';
 import type { ProrationBillingMode } from '../../../billing/proration.js';
@@ -17,6 +16,7 @@ import { serializeSubscription, serializeSubscriptionForEvent, type Subscription
 import { applyTransition, getSubscriptionRow, linkContext, type Viewer } from '../service.js';
 import { stateOf, storedItems } from '../state.js';
 import { notFound } from '../../../kernel/errors.js';
+import { subscriptionColumns } from '../columns.js';
 
 /** One entry of `items`: a catalog price (quantity optional for items already on the subscription) or a non-catalog price. */
 export interface SubscriptionItemInput {
@@ -106,8 +106,9 @@ function otherChanges(input: SubscriptionUpdateInput): Partial<SubscriptionRow> 
   if (input.business_id !== undefined) changes.business_id = input.business_id;
   if (input.currency_code !== undefined) changes.currency_code = input.currency_code;
   if (input.collection_mode !== undefined) changes.collection_mode = input.collection_mode;
-  if (input.billing_details !== undefined) changes.billing_details = toJsonColumn(input.billing_details);
-  if (input.custom_data !== undefined) changes.custom_data = toJsonColumn(input.custom_data);
+  if (input.billing_details !== undefined)
+    changes.billing_details = subscriptionColumns.billing_details.encode(input.billing_details);
+  if (input.custom_data !== undefined) changes.custom_data = subscriptionColumns.custom_data.encode(input.custom_data);
   return changes;
 }
 

@@ -15,7 +15,7 @@ import { toStoredTime } from '../../../kernel/time.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { availableCredit, moveCredit } from '../../credit-balances/service.js';
 import { saveCard } from '../../payment-methods/service.js';
-import type { CardDetails } from '../../payment-methods/serialize.js';
+import { paymentMethodColumns, type CardDetails } from '../../payment-methods/serialize.js';
 import { runPaidHooks } from '../paid-hooks.js';
 import {
   insertPaymentAttempt,
@@ -28,6 +28,12 @@ import {
 import { priceTransaction } from '../pricing.js';
 import { itemsOf, transactionEntity, type PortalRef } from '../service.js';
 import type { TransactionEntity } from '../serialize.js';
+import {
+  paymentAttemptColumns,
+  transactionColumns,
+  type StoredMethodDetails,
+  type StoredTransactionDetails,
+} from '../columns.js';
 
 export type PaymentOutcome =
   | { kind: 'paid'; transaction: TransactionEntity }
@@ -67,7 +73,7 @@ async function save(
 function newAttempt(
   ctx: Ctx,
   row: TransactionRow,
-  methodDetails: unknown,
+  methodDetails: StoredMethodDetails,
   paymentMethodId: string | null,
   id: string = randomUUID(),
 ): PaymentAttemptRow {
@@ -79,7 +85,7 @@ function newAttempt(
     amount: row.grand_total,
     status: 'created',
     error_code: null,
-    method_details: JSON.stringify(methodDetails),
+    method_details: paymentAttemptColumns.method_details.encode(methodDetails),
     created_at: toStoredTime(ctx.clock.now()),
     captured_at: null,
   };
@@ -113,7 +119,7 @@ async function completePayment(
   const completed: TransactionRow = {
     ...hooked,
     status: 'completed',
-    details: JSON.stringify(withPayoutTotals(JSON.parse(hooked.details))),
+    details: transactionColumns.details.encode(withPayoutTotals(transactionColumns.details.decode(hooked.details))),
     ...(hooked.invoice_number ? {} : await invoiceNumberFields(ctx)),
     billed_at: hooked.billed_at ?? now,
     updated_at: now,
@@ -132,13 +138,13 @@ async function invoiceNumberFields(ctx: TxCtx) {
 }
 
 /** Paddock charges no fee: on completion earnings are the total less tax, in the transaction's currency. */
-function withPayoutTotals(details: Record<string, any>): Record<string, unknown> {
-  const totals = details.totals ?? {};
-  const earnings = (BigInt(totals.total ?? '0') - BigInt(totals.tax ?? '0')).toString();
+function withPayoutTotals(details: StoredTransactionDetails): StoredTransactionDetails {
+  const totals = details.totals;
+  const earnings = (BigInt(totals.total) - BigInt(totals.tax)).toString();
   return {
     ...details,
     totals: { ...totals, fee: '0', earnings },
-    adjusted_totals: { ...(details.adjusted_totals ?? {}), fee: '0', earnings },
+    adjusted_totals: { ...(details.adjusted_totals as object | undefined), fee: '0', earnings },
   };
 }
 
@@ -200,7 +206,7 @@ async function repriceWithCurrentCredit(ctx: TxCtx, row: TransactionRow, portal:
   });
   const repriced: TransactionRow = {
     ...row,
-    details: JSON.stringify(priced.details),
+    details: transactionColumns.details.encode(priced.details),
     grand_total: priced.grand_total,
     credit_used: priced.credit_used,
     updated_at: toStoredTime(ctx.clock.now()),
@@ -267,7 +273,7 @@ async function capture(
     card: cardDetails(card),
     laterCharges: laterChargeOutcome(card.behaviour),
     origin:
-      row.subscription_id || JSON.parse(row.items).some((item: any) => item.price?.billing_cycle)
+      row.subscription_id || transactionColumns.items.decode(row.items).some((item) => item.price.billing_cycle)
         ? 'subscription'
         : 'saved_during_purchase',
   });
@@ -333,13 +339,15 @@ export async function completeChallenge(
       await updatePaymentAttempt(ctx.db, { ...attempt, status: 'canceled' });
       return repriceWithCurrentCredit(ctx, row, portal);
     }
-    const details = JSON.parse(attempt.method_details) as { card: CardDetails };
+    const stored = paymentAttemptColumns.method_details.decode(attempt.method_details).card;
+    // @NOTE only card payments are challenged, so the attempt names its card.
+    if (!stored) throw new Error(`payment attempt ${attempt.id} has no card to complete`);
     const card: ParsedCard = {
-      brand: details.card.type as ParsedCard['brand'],
-      last4: details.card.last4,
-      expiry_month: details.card.expiry_month,
-      expiry_year: details.card.expiry_year,
-      cardholder_name: details.card.cardholder_name,
+      brand: stored.type as ParsedCard['brand'],
+      last4: stored.last4,
+      expiry_month: stored.expiry_month,
+      expiry_year: stored.expiry_year,
+      cardholder_name: stored.cardholder_name,
       behaviour: 'succeed',
       is_test_card: true,
     };
@@ -360,7 +368,7 @@ export async function chargeSavedMethod(
   const attempt = newAttempt(
     ctx,
     row,
-    { type: method.type, card: method.card ? JSON.parse(method.card) : null },
+    { type: method.type, card: paymentMethodColumns.card.decode(method.card) },
     method.id,
   );
   if (method.later_charges === 'decline') return decline(ctx, row, attempt, 'declined', portal);

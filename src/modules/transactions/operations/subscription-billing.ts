@@ -12,6 +12,7 @@ import { priceTransaction } from '../pricing.js';
 import { insertTransaction, listTransactions, nextInvoiceSequence, updateTransaction } from '../repository.js';
 import { storedItems } from '../items.js';
 import { transactionEntity } from '../service.js';
+import { transactionColumns } from '../columns.js';
 
 export interface SubscriptionBillInput {
   subscriptionId: string;
@@ -60,9 +61,9 @@ export async function createSubscriptionTransaction(ctx: TxCtx, input: Subscript
     collection_mode: input.collectionMode,
     discount_id: null,
     billing_details: input.billingDetails,
-    billing_period: input.billingPeriod ? JSON.stringify(input.billingPeriod) : null,
-    items: JSON.stringify(storedItems(input.items)),
-    details: JSON.stringify(priced.details),
+    billing_period: transactionColumns.billing_period.encode(input.billingPeriod),
+    items: transactionColumns.items.encode(storedItems(input.items)),
+    details: transactionColumns.details.encode(priced.details),
     grand_total: priced.grand_total,
     credit_used: priced.credit_used,
     checkout_url: null,
