@@ -15,6 +15,7 @@ import { assertMatchesSpec } from '../support/contract.js';
 import { OffsetClock } from '../../src/kernel/clock.js';
 import { moveCredit } from '../../src/modules/credit-balances/service.js';
 import { DEFAULT_SELLER_ID } from '../../src/modules/sellers/service.js';
+import { lastEventId, recordedEvents } from '../support/events.js';
 
 const SCREENSHOTS = process.env.PADDOCK_SCREENSHOT_DIR;
 
@@ -75,19 +76,8 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
 
-  async function lastEventId(): Promise<string> {
-    const row = await t().db.selectFrom('events').select('id').orderBy('id', 'desc').executeTakeFirst();
-    return row?.id ?? '';
-  }
-
   async function eventTypesSince(mark: string): Promise<string[]> {
-    const rows = await t()
-      .db.selectFrom('events')
-      .select(['id', 'event_type'])
-      .where('id', '>', mark)
-      .orderBy('id', 'asc')
-      .execute();
-    return rows.map((row) => row.event_type);
+    return (await recordedEvents(t(), { after: mark })).map((event) => event.type);
   }
 
   async function attempts(id: string) {
@@ -97,7 +87,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
   const thankYou = (page: Page) => page.getByRole('heading', { name: 'Thank you, your payment is complete' }).waitFor();
 
   it('asks a new buyer for email, country and postal code, takes 4242…, and completes the transaction', async () => {
-    const mark = await lastEventId();
+    const mark = await lastEventId(t());
     const txn = await transactionWithoutCustomer();
     assert.equal(txn.status, 'draft');
     const page = await browser.page();
@@ -190,7 +180,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
 
   it('follows Paddle’s subscription_creation scenario event for event when the checkout buys a subscription', async () => {
     const txn = await transactionWithoutCustomer({ billing_cycle: MONTHLY });
-    const mark = await lastEventId();
+    const mark = await lastEventId(t());
     const page = await browser.page();
     await page.goto(txn.checkout.url);
     await page.getByLabel('Email address').fill('sub.checkout@example.com');
@@ -378,7 +368,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
 
   it('shows field errors without creating anything, and keeps what the buyer typed', async () => {
     const txn = await transactionWithoutCustomer();
-    const mark = await lastEventId();
+    const mark = await lastEventId(t());
     const page = await browser.page();
     await page.goto(txn.checkout.url);
     await page.getByLabel('Email address').fill('not-an-email');
