@@ -22,8 +22,13 @@ import type { Database } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
+/**
+ * An open database transaction. Kysely types it apart from the database (`isTransaction: true`), so a helper that
+ * locks rows (`FOR UPDATE`, claims with `SKIP LOCKED`) or must write in the caller's transaction takes `Trx`, and
+ * passing it the database is a compile error.
+ */
 export type Trx = Transaction<Database>;
-/** Either the database or an open transaction: repositories accept both. */
+/** Either the database or an open transaction: reads and single writes accept both. */
 export type Executor = Kysely<Database>;
 
 export interface OpenDatabase {

@@ -4,7 +4,7 @@
 // database's change token is unchanged (db/read-cache.ts): checking the token costs a third of reading the row.
 import { sql, type CompiledQuery } from 'kysely';
 import { changeToken } from './change-token.js';
-import type { Executor } from './database.js';
+import type { Executor, Trx } from './database.js';
 import { ReadCache } from './read-cache.js';
 import { readPrepared } from './prepared-read.js';
 import { readFirstNow } from './read-now.js';
@@ -78,7 +78,7 @@ export async function updateById<R extends Tenant & { id: string }>(
  * undefined when another transaction holds it). SQLite serialises writers, so there the row is simply read.
  */
 export async function lockById<T>(
-  db: Executor,
+  db: Trx,
   table: TenantTable,
   tenant: Tenant,
   id: string,

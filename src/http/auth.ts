@@ -1,6 +1,7 @@
 // Paddle's authentication: `Authorization: Bearer <key>` (any case of "bearer", as the Node SDK sends it).
 // Every failure is a 403, with Paddle's four codes.
 import { changeToken } from '../db/change-token.js';
+import { permissionsColumn } from '../db/json.js';
 import type { Db } from '../db/database.js';
 import { ReadCache } from '../db/read-cache.js';
 import type { Tenant } from '../db/tables.js';
@@ -46,7 +47,7 @@ async function lookUp(db: Db, keyHash: string): Promise<KnownKey | undefined> {
     caller: Object.freeze({
       tenant: Object.freeze({ seller_id: found.key.seller_id, environment: found.key.environment }),
       apiKeyId: found.key.id,
-      permissions: Object.freeze(JSON.parse(found.key.permissions) as string[]) as string[],
+      permissions: Object.freeze(permissionsColumn.decode(found.key.permissions)) as string[],
       clockOffsetMicros: found.clock_offset_us,
       portalId: found.portal_id,
     }),

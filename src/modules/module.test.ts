@@ -16,9 +16,9 @@ const SANDBOX = { seller_id: DEFAULT_SELLER_ID, environment: 'sandbox' as const 
 function countingModules(counts: Map<string, number>): PaddockModule[] {
   const counted = (name: string, react: TransactionReaction): TransactionReaction => {
     counts.set(name, 0);
-    return (trx, ctx, row, paid) => {
+    return (ctx, row, paid) => {
       counts.set(name, (counts.get(name) ?? 0) + 1);
-      return react(trx, ctx, row, paid);
+      return react(ctx, row, paid);
     };
   };
   return MODULES.map((module) => {

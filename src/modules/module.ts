@@ -3,8 +3,7 @@
 // modules into the one value every use case reaches through its Ctx; nothing is registered in process memory,
 // so building the app twice, or running the scheduler without the app, wires exactly the same reactions.
 import type { FastifyInstance } from 'fastify';
-import type { Ctx } from '../context.js';
-import type { Executor } from '../db/database.js';
+import type { Ctx, TxCtx } from '../context.js';
 import type { TransactionRow } from '../db/tables.js';
 import type { ServerDeps } from '../http/operation.js';
 import type { Instant } from '../kernel/time.js';
@@ -22,12 +21,7 @@ export interface PaidContext {
  * database transaction, so it commits or rolls back with the payment. Returns the row to continue with (e.g. with
  * `subscription_id` set). Must be idempotent per transaction: a retried payment runs it again.
  */
-export type TransactionReaction = (
-  trx: Executor,
-  ctx: Ctx,
-  row: TransactionRow,
-  paid: PaidContext,
-) => Promise<TransactionRow>;
+export type TransactionReaction = (ctx: TxCtx, row: TransactionRow, paid: PaidContext) => Promise<TransactionRow>;
 
 /** Work that falls due at an instant (renewals, trial ends, scheduled changes, retries), on a tenant's clock. */
 export interface DueWorkRunner {

@@ -3,6 +3,7 @@
 // back through the API. @NOTE Chromium runs against SQLite only (one engine is enough for the pages; the
 // payment rules themselves are covered on both engines by the pay test helper's tests).
 import assert from 'node:assert/strict';
+import { withTransaction } from '../../src/context.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -14,6 +15,7 @@ import { assertMatchesSpec } from '../support/contract.js';
 import { OffsetClock } from '../../src/kernel/clock.js';
 import { moveCredit } from '../../src/modules/credit-balances/service.js';
 import { DEFAULT_SELLER_ID } from '../../src/modules/sellers/service.js';
+import { lastEventId, recordedEvents } from '../support/events.js';
 
 const SCREENSHOTS = process.env.PADDOCK_SCREENSHOT_DIR;
 
@@ -74,19 +76,8 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
 
-  async function lastEventId(): Promise<string> {
-    const row = await t().db.selectFrom('events').select('id').orderBy('id', 'desc').executeTakeFirst();
-    return row?.id ?? '';
-  }
-
   async function eventTypesSince(mark: string): Promise<string[]> {
-    const rows = await t()
-      .db.selectFrom('events')
-      .select(['id', 'event_type'])
-      .where('id', '>', mark)
-      .orderBy('id', 'asc')
-      .execute();
-    return rows.map((row) => row.event_type);
+    return (await recordedEvents(t(), { after: mark })).map((event) => event.type);
   }
 
   async function attempts(id: string) {
@@ -96,7 +87,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
   const thankYou = (page: Page) => page.getByRole('heading', { name: 'Thank you, your payment is complete' }).waitFor();
 
   it('asks a new buyer for email, country and postal code, takes 4242…, and completes the transaction', async () => {
-    const mark = await lastEventId();
+    const mark = await lastEventId(t());
     const txn = await transactionWithoutCustomer();
     assert.equal(txn.status, 'draft');
     const page = await browser.page();
@@ -189,7 +180,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
 
   it('follows Paddle’s subscription_creation scenario event for event when the checkout buys a subscription', async () => {
     const txn = await transactionWithoutCustomer({ billing_cycle: MONTHLY });
-    const mark = await lastEventId();
+    const mark = await lastEventId(t());
     const page = await browser.page();
     await page.goto(txn.checkout.url);
     await page.getByLabel('Email address').fill('sub.checkout@example.com');
@@ -377,7 +368,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
 
   it('shows field errors without creating anything, and keeps what the buyer typed', async () => {
     const txn = await transactionWithoutCustomer();
-    const mark = await lastEventId();
+    const mark = await lastEventId(t());
     const page = await browser.page();
     await page.goto(txn.checkout.url);
     await page.getByLabel('Email address').fill('not-an-email');
@@ -412,9 +403,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
       config: t().config,
       wiring: t().wiring,
     };
-    await ctx.db
-      .transaction()
-      .execute((trx) => moveCredit(trx, ctx, customer.id, 'USD', { kind: 'add', amount: 500n }));
+    await withTransaction(ctx, (ctx) => moveCredit(ctx, customer.id, 'USD', { kind: 'add', amount: 500n }));
     const usd = await aPrice(t(), { unit_price: { amount: '2500', currency_code: 'USD' } });
     const body = { items: [{ price_id: usd.id, quantity: 1 }], customer_id: customer.id, address_id: address.id };
     const txn = await aTransaction(t(), body);

@@ -8,6 +8,7 @@ import { forEachDialect, useTestApp } from '../support/app.js';
 import { aBuyer, aPrice, aTransaction, MONTHLY } from '../support/builders.js';
 import { assertMatchesSpec } from '../support/contract.js';
 import { Temporal, toStoredTime, toWireTime } from '../../src/kernel/time.js';
+import { recordedEvents } from '../support/events.js';
 
 const DECLINES_LATER = '4000 0027 6000 3184';
 const RENEWAL_EVENTS = [
@@ -78,16 +79,8 @@ await forEachDialect((dialect) => {
     }
     /** Event types about the given entities, oldest first (this seller's sandbox only). */
     async function events(...ids: string[]) {
-      const rows = await t()
-        .db.selectFrom('events')
-        .select(['event_type', 'data', 'occurred_at'])
-        .where('seller_id', '=', sellerId)
-        .where('environment', '=', 'sandbox')
-        .orderBy('id', 'asc')
-        .execute();
-      return rows
-        .map((row) => ({ type: row.event_type, data: JSON.parse(row.data), occurred_at: row.occurred_at }))
-        .filter((event) => ids.includes(event.data.id));
+      const rows = await recordedEvents(t(), { sellerId, environment: 'sandbox', entityId: ids });
+      return rows.map((event) => ({ type: event.type, data: event.data, occurred_at: event.occurred_at }));
     }
     return { key, sellerId, request, advance, subscribe, get, transactions, events };
   }

@@ -4,6 +4,7 @@ import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { DEFAULT_SELLER_ID } from '../sellers/service.js';
+import { recordedEvents } from '../../../test/support/events.js';
 
 const UNKNOWN_CUSTOMER = 'ctm_01h8441jn5pcwrfhwh78jqt8hk';
 const UNKNOWN_ADDRESS = 'add_01h8441jn5pcwrfhwh78jqt8hk';
@@ -35,8 +36,7 @@ await forEachDialect((dialect) => {
   }
 
   async function eventsFor(type: string, id: string) {
-    const rows = await t().db.selectFrom('events').selectAll().where('event_type', '=', type).orderBy('id').execute();
-    return rows.filter((row) => JSON.parse(row.data).id === id);
+    return recordedEvents(t(), { type, entityId: id });
   }
 
   describe('create, get, update', () => {
@@ -56,7 +56,7 @@ await forEachDialect((dialect) => {
       assert.equal(address.created_at, address.updated_at);
       const events = await eventsFor('address.created', address.id);
       assert.equal(events.length, 1);
-      assert.deepEqual(JSON.parse(events[0]!.data), address);
+      assert.deepEqual(events[0]!.data, address);
       assert.equal(events[0]!.seller_id, DEFAULT_SELLER_ID);
       assert.equal(events[0]!.environment, 'sandbox');
 
@@ -100,7 +100,7 @@ await forEachDialect((dialect) => {
       assert.ok(data.updated_at > address.updated_at);
       const events = await eventsFor('address.updated', address.id);
       assert.equal(events.length, 1);
-      assert.deepEqual(JSON.parse(events[0]!.data), data);
+      assert.deepEqual(events[0]!.data, data);
       const fetched = await t().request('GET', `/customers/${customerId}/addresses/${address.id}`);
       assert.deepEqual(fetched.body.data, data);
     });
@@ -123,7 +123,7 @@ await forEachDialect((dialect) => {
       assert.equal(restored.body.data.status, 'active');
       const events = await eventsFor('address.updated', address.id);
       assert.deepEqual(
-        events.map((event) => JSON.parse(event.data).status),
+        events.map((event) => event.data.status),
         ['archived', 'active'],
       );
     });

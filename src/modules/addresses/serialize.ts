@@ -1,4 +1,4 @@
-import { fromJsonColumn } from '../../db/json.js';
+import { customDataColumn, importMetaColumn } from '../../db/json.js';
 import type { AddressRow } from '../../db/tables.js';
 import { toWireTime } from '../../kernel/time.js';
 
@@ -14,11 +14,11 @@ export function serializeAddress(row: AddressRow) {
     postal_code: row.postal_code,
     region: row.region,
     country_code: row.country_code,
-    custom_data: fromJsonColumn(row.custom_data),
+    custom_data: customDataColumn.decode(row.custom_data),
     status: row.status,
     created_at: toWireTime(row.created_at),
     updated_at: toWireTime(row.updated_at),
-    import_meta: fromJsonColumn(row.import_meta),
+    import_meta: importMetaColumn.decode(row.import_meta),
   };
 }
 

@@ -1,8 +1,7 @@
 // Addresses belong to one customer: every read and write goes through the customer, so an address is
 // never found under another customer's id.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
-import { toJsonColumn } from '../../db/json.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
+import { customDataColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { AddressRow, CustomerRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -61,15 +60,15 @@ function assertCustomerActive(customer: CustomerRow): void {
 }
 
 /** Loads an address of the tenant's customer or throws Paddle's 404 (unknown customer first, then address). */
-export async function getAddressRow(db: Executor, ctx: Ctx, customerId: string, id: string): Promise<AddressRow> {
-  await getCustomerRow(db, ctx, customerId);
-  const row = await findAddress(db, ctx.tenant, customerId, id);
+export async function getAddressRow(ctx: Ctx, customerId: string, id: string): Promise<AddressRow> {
+  await getCustomerRow(ctx, customerId);
+  const row = await findAddress(ctx.db, ctx.tenant, customerId, id);
   if (!row) throw notFound(id);
   return row;
 }
 
 export async function getAddress(ctx: Ctx, customerId: string, id: string) {
-  return serializeAddress(await getAddressRow(ctx.db, ctx, customerId, id));
+  return serializeAddress(await getAddressRow(ctx, customerId, id));
 }
 
 export async function listAddresses(
@@ -78,13 +77,13 @@ export async function listAddresses(
   filters: AddressFilters,
   page: PageRequest,
 ): Promise<Page<AddressRow>> {
-  await getCustomerRow(ctx.db, ctx, customerId);
+  await getCustomerRow(ctx, customerId);
   return listRows(ctx.db, ctx.tenant, customerId, filters, page);
 }
 
 export async function createAddress(ctx: Ctx, customerId: string, input: AddressInput & { country_code: string }) {
-  return ctx.db.transaction().execute(async (trx) => {
-    const customer = await getCustomerRow(trx, ctx, customerId);
+  return withTransaction(ctx, async (ctx) => {
+    const customer = await getCustomerRow(ctx, customerId);
     assertCustomerActive(customer);
     assertPostalCode(input.country_code, input.postal_code ?? null);
     const now = ctx.clock.now();
@@ -100,15 +99,15 @@ export async function createAddress(ctx: Ctx, customerId: string, input: Address
       postal_code: input.postal_code ?? null,
       region: input.region ?? null,
       country_code: input.country_code,
-      custom_data: toJsonColumn(input.custom_data),
+      custom_data: customDataColumn.encode(input.custom_data),
       status: 'active',
       import_meta: null,
       created_at: stored,
       updated_at: stored,
     };
-    await insertAddress(trx, row);
+    await insertAddress(ctx.db, row);
     const entity = serializeAddress(row);
-    await recordEvent(trx, ctx, 'address.created', entity);
+    await recordEvent(ctx, 'address.created', entity);
     return entity;
   });
 }
@@ -116,32 +115,26 @@ export async function createAddress(ctx: Ctx, customerId: string, input: Address
 const TEXT_FIELDS = ['description', 'first_line', 'second_line', 'city', 'postal_code', 'region'] as const;
 
 export async function updateAddress(ctx: Ctx, customerId: string, id: string, input: AddressInput) {
-  return ctx.db.transaction().execute((trx) => updateAddressWithin(trx, ctx, customerId, id, input));
+  return withTransaction(ctx, (ctx) => updateAddressWithin(ctx, customerId, id, input));
 }
 
 /** `updateAddress` inside the caller's database transaction (e.g. revising a transaction's address). */
-export async function updateAddressWithin(
-  trx: Executor,
-  ctx: Ctx,
-  customerId: string,
-  id: string,
-  input: AddressInput,
-) {
-  const current = await getAddressRow(trx, ctx, customerId, id);
+export async function updateAddressWithin(ctx: TxCtx, customerId: string, id: string, input: AddressInput) {
+  const current = await getAddressRow(ctx, customerId, id);
   const next: AddressRow = { ...current, updated_at: toStoredTime(ctx.clock.now()) };
   for (const field of TEXT_FIELDS) {
     const value = input[field];
     if (value !== undefined) next[field] = value;
   }
   if (input.country_code !== undefined) next.country_code = input.country_code;
-  if (input.custom_data !== undefined) next.custom_data = toJsonColumn(input.custom_data);
+  if (input.custom_data !== undefined) next.custom_data = customDataColumn.encode(input.custom_data);
   if (input.status !== undefined) next.status = input.status;
   // @NOTE checked only when the request touches the country or postal code, so an imported address that
   // lacks one can still be archived or relabelled.
   if (input.country_code !== undefined || input.postal_code !== undefined)
     assertPostalCode(next.country_code, next.postal_code);
-  await updateRow(trx, next);
+  await updateRow(ctx.db, next);
   const entity = serializeAddress(next);
-  await recordEvent(trx, ctx, 'address.updated', entity);
+  await recordEvent(ctx, 'address.updated', entity);
   return entity;
 }

@@ -7,6 +7,7 @@ import { ALL_PERMISSIONS, isKnownPermission } from '../../kernel/permissions.js'
 import { toStoredTime } from '../../kernel/time.js';
 import { environmentMarker, generateApiKey, hashApiKey, parseApiKey } from './key-format.js';
 import { findBootstrapKey, findKeyHashOwner, insertApiKey, revokeApiKey } from './repository.js';
+import { permissionsColumn } from '../../db/json.js';
 
 export interface CreatedKey {
   id: string;
@@ -46,7 +47,7 @@ export async function createApiKey(db: Db, clock: Clock, tenant: Tenant, input: 
     id,
     name: input.name,
     key_hash: hashApiKey(key),
-    permissions: JSON.stringify([...input.permissions]),
+    permissions: permissionsColumn.encode([...input.permissions]),
     status: 'active',
     is_bootstrap: input.bootstrap ? 1n : 0n,
     expires_at: null,

@@ -4,6 +4,7 @@ import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { DEFAULT_SELLER_ID } from '../sellers/service.js';
+import { recordedEvents } from '../../../test/support/events.js';
 
 const UNKNOWN_CUSTOMER = 'ctm_01h8441jn5pcwrfhwh78jqt8hk';
 const UNKNOWN_BUSINESS = 'biz_01h8441jn5pcwrfhwh78jqt8hk';
@@ -33,8 +34,7 @@ await forEachDialect((dialect) => {
   }
 
   async function eventsFor(type: string, id: string) {
-    const rows = await t().db.selectFrom('events').selectAll().where('event_type', '=', type).orderBy('id').execute();
-    return rows.filter((row) => JSON.parse(row.data).id === id);
+    return recordedEvents(t(), { type, entityId: id });
   }
 
   describe('create, get, update', () => {
@@ -54,7 +54,7 @@ await forEachDialect((dialect) => {
       assert.equal(business.import_meta, null);
       const events = await eventsFor('business.created', business.id);
       assert.equal(events.length, 1);
-      assert.deepEqual(JSON.parse(events[0]!.data), business);
+      assert.deepEqual(events[0]!.data, business);
       assert.equal(events[0]!.seller_id, DEFAULT_SELLER_ID);
       assert.equal(events[0]!.environment, 'sandbox');
 
@@ -109,7 +109,7 @@ await forEachDialect((dialect) => {
       assert.ok(data.updated_at > business.updated_at);
       const events = await eventsFor('business.updated', business.id);
       assert.equal(events.length, 1);
-      assert.deepEqual(JSON.parse(events[0]!.data), data);
+      assert.deepEqual(events[0]!.data, data);
       const cleared = await t().request('PATCH', `/customers/${customerId}/businesses/${business.id}`, {
         body: { contacts: null, custom_data: null },
       });
@@ -135,7 +135,7 @@ await forEachDialect((dialect) => {
       assert.equal(restored.body.data.status, 'active');
       const events = await eventsFor('business.updated', business.id);
       assert.deepEqual(
-        events.map((event) => JSON.parse(event.data).status),
+        events.map((event) => event.data.status),
         ['archived', 'active'],
       );
     });

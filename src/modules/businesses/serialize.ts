@@ -1,4 +1,4 @@
-import { fromJsonColumn } from '../../db/json.js';
+import { customDataColumn, importMetaColumn, jsonColumn } from '../../db/json.js';
 import type { BusinessRow } from '../../db/tables.js';
 import { toWireTime } from '../../kernel/time.js';
 
@@ -6,6 +6,13 @@ export interface BusinessContact {
   name: string;
   email: string;
 }
+
+/** The JSON columns of `businesses`, one codec each. */
+export const businessColumns = {
+  contacts: jsonColumn<BusinessContact[]>(),
+  custom_data: customDataColumn,
+  import_meta: importMetaColumn,
+};
 
 /** Row → Paddle's business entity. */
 export function serializeBusiness(row: BusinessRow) {
@@ -16,11 +23,11 @@ export function serializeBusiness(row: BusinessRow) {
     company_number: row.company_number,
     tax_identifier: row.tax_identifier,
     status: row.status,
-    contacts: fromJsonColumn<BusinessContact[]>(row.contacts) ?? [],
+    contacts: businessColumns.contacts.decode(row.contacts),
     created_at: toWireTime(row.created_at),
     updated_at: toWireTime(row.updated_at),
-    custom_data: fromJsonColumn(row.custom_data),
-    import_meta: fromJsonColumn(row.import_meta),
+    custom_data: businessColumns.custom_data.decode(row.custom_data),
+    import_meta: businessColumns.import_meta.decode(row.import_meta),
   };
 }
 

@@ -1,8 +1,6 @@
 // Businesses belong to one customer: every read and write goes through the customer, so a business is
 // never found under another customer's id.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
-import { toJsonColumn } from '../../db/json.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { BusinessRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -17,7 +15,7 @@ import {
   updateBusiness as updateRow,
   type BusinessFilters,
 } from './repository.js';
-import { serializeBusiness, type BusinessContact } from './serialize.js';
+import { businessColumns, serializeBusiness, type BusinessContact } from './serialize.js';
 
 export interface BusinessInput {
   name?: string;
@@ -37,19 +35,19 @@ function contactsColumn(contacts: BusinessInput['contacts']): string {
     name: contact.name ?? '',
     email: contact.email,
   }));
-  return JSON.stringify(normalized);
+  return businessColumns.contacts.encode(normalized);
 }
 
 /** Loads a business of the tenant's customer or throws Paddle's 404 (unknown customer first, then business). */
-export async function getBusinessRow(db: Executor, ctx: Ctx, customerId: string, id: string): Promise<BusinessRow> {
-  await getCustomerRow(db, ctx, customerId);
-  const row = await findBusiness(db, ctx.tenant, customerId, id);
+export async function getBusinessRow(ctx: Ctx, customerId: string, id: string): Promise<BusinessRow> {
+  await getCustomerRow(ctx, customerId);
+  const row = await findBusiness(ctx.db, ctx.tenant, customerId, id);
   if (!row) throw notFound(id);
   return row;
 }
 
 export async function getBusiness(ctx: Ctx, customerId: string, id: string) {
-  return serializeBusiness(await getBusinessRow(ctx.db, ctx, customerId, id));
+  return serializeBusiness(await getBusinessRow(ctx, customerId, id));
 }
 
 export async function listBusinesses(
@@ -58,22 +56,17 @@ export async function listBusinesses(
   filters: BusinessFilters,
   page: PageRequest,
 ): Promise<Page<BusinessRow>> {
-  await getCustomerRow(ctx.db, ctx, customerId);
+  await getCustomerRow(ctx, customerId);
   return listRows(ctx.db, ctx.tenant, customerId, filters, page);
 }
 
 export async function createBusiness(ctx: Ctx, customerId: string, input: BusinessInput & { name: string }) {
-  return ctx.db.transaction().execute((trx) => createBusinessWithin(trx, ctx, customerId, input));
+  return withTransaction(ctx, (ctx) => createBusinessWithin(ctx, customerId, input));
 }
 
 /** `createBusiness` inside the caller's database transaction (e.g. revising a transaction that had no business). */
-export async function createBusinessWithin(
-  trx: Executor,
-  ctx: Ctx,
-  customerId: string,
-  input: BusinessInput & { name: string },
-) {
-  const customer = await getCustomerRow(trx, ctx, customerId);
+export async function createBusinessWithin(ctx: TxCtx, customerId: string, input: BusinessInput & { name: string }) {
+  const customer = await getCustomerRow(ctx, customerId);
   if (customer.status === 'archived') {
     throw badRequest('entity_archived', `customer ${customer.id} is archived and cannot be modified.`);
   }
@@ -87,43 +80,37 @@ export async function createBusinessWithin(
     company_number: input.company_number ?? null,
     tax_identifier: input.tax_identifier ?? null,
     contacts: contactsColumn(input.contacts),
-    custom_data: toJsonColumn(input.custom_data),
+    custom_data: businessColumns.custom_data.encode(input.custom_data),
     status: 'active',
     import_meta: null,
     created_at: stored,
     updated_at: stored,
   };
-  await insertBusiness(trx, row);
+  await insertBusiness(ctx.db, row);
   const entity = serializeBusiness(row);
-  await recordEvent(trx, ctx, 'business.created', entity);
+  await recordEvent(ctx, 'business.created', entity);
   return entity;
 }
 
 export async function updateBusiness(ctx: Ctx, customerId: string, id: string, input: BusinessInput) {
-  return ctx.db.transaction().execute((trx) => updateBusinessWithin(trx, ctx, customerId, id, input));
+  return withTransaction(ctx, (ctx) => updateBusinessWithin(ctx, customerId, id, input));
 }
 
 /** `updateBusiness` inside the caller's database transaction (e.g. revising a transaction's business). */
-export async function updateBusinessWithin(
-  trx: Executor,
-  ctx: Ctx,
-  customerId: string,
-  id: string,
-  input: BusinessInput,
-) {
-  const current = await getBusinessRow(trx, ctx, customerId, id);
+export async function updateBusinessWithin(ctx: TxCtx, customerId: string, id: string, input: BusinessInput) {
+  const current = await getBusinessRow(ctx, customerId, id);
   const next: BusinessRow = {
     ...current,
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.company_number !== undefined ? { company_number: input.company_number } : {}),
     ...(input.tax_identifier !== undefined ? { tax_identifier: input.tax_identifier } : {}),
     ...(input.contacts !== undefined ? { contacts: contactsColumn(input.contacts) } : {}),
-    ...(input.custom_data !== undefined ? { custom_data: toJsonColumn(input.custom_data) } : {}),
+    ...(input.custom_data !== undefined ? { custom_data: businessColumns.custom_data.encode(input.custom_data) } : {}),
     ...(input.status !== undefined ? { status: input.status } : {}),
     updated_at: toStoredTime(ctx.clock.now()),
   };
-  await updateRow(trx, next);
+  await updateRow(ctx.db, next);
   const entity = serializeBusiness(next);
-  await recordEvent(trx, ctx, 'business.updated', entity);
+  await recordEvent(ctx, 'business.updated', entity);
   return entity;
 }

@@ -1,4 +1,4 @@
-import type { Executor } from '../../db/database.js';
+import type { Executor, Trx } from '../../db/database.js';
 import type { CreditBalanceRow, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
 
@@ -15,7 +15,7 @@ export async function listBalances(
 
 /** The balance row for one currency, locked for the rest of the transaction on PostgreSQL. */
 export async function lockBalance(
-  db: Executor,
+  db: Trx,
   tenant: Tenant,
   customerId: string,
   currency: string,

@@ -4,7 +4,7 @@ import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp, type TestApp } from '../../../test/support/app.js';
 import { aBuyer, aCustomer, aPrice, aTransaction } from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
-import type { Ctx } from '../../context.js';
+import { type Ctx, withTransaction } from '../../context.js';
 import type { Tenant } from '../../db/tables.js';
 import { OffsetClock } from '../../kernel/clock.js';
 import { DEFAULT_SELLER_ID } from '../sellers/service.js';
@@ -32,7 +32,7 @@ await forEachDialect((dialect) => {
     environment: Tenant['environment'] = 'sandbox',
   ) {
     const ctx = ctxOf(t(), environment);
-    await ctx.db.transaction().execute((trx) => moveCredit(trx, ctx, customerId, currency, movement));
+    await withTransaction(ctx, (ctx) => moveCredit(ctx, customerId, currency, movement));
   }
 
   describe('GET /customers/{id}/credit-balances', () => {

@@ -1,7 +1,6 @@
 // A customer's credit balance per currency: credits from prorated downgrades go in, later transactions draw
 // on it. `available` can be spent, `reserved` is held by billed (unpaid) transactions, `used` has been spent.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
+import type { Ctx, TxCtx } from '../../context.js';
 import type { CreditBalanceRow } from '../../db/tables.js';
 import { toStoredTime } from '../../kernel/time.js';
 import { getCustomerRow } from '../customers/service.js';
@@ -16,13 +15,13 @@ export function serializeCreditBalance(row: CreditBalanceRow) {
 }
 
 export async function listCreditBalances(ctx: Ctx, customerId: string, currencies?: string[]) {
-  await getCustomerRow(ctx.db, ctx, customerId);
+  await getCustomerRow(ctx, customerId);
   return (await listBalances(ctx.db, ctx.tenant, customerId, currencies)).map(serializeCreditBalance);
 }
 
 /** Credit the customer can spend now in `currency` (0 when there is no balance). */
-export async function availableCredit(db: Executor, ctx: Ctx, customerId: string, currency: string): Promise<bigint> {
-  const [row] = await listBalances(db, ctx.tenant, customerId, [currency]);
+export async function availableCredit(ctx: Ctx, customerId: string, currency: string): Promise<bigint> {
+  const [row] = await listBalances(ctx.db, ctx.tenant, customerId, [currency]);
   return row ? BigInt(row.available) : 0n;
 }
 
@@ -38,14 +37,13 @@ export type BalanceMovement =
 
 /** Moves credit inside the caller's database transaction; never lets available go below zero. */
 export async function moveCredit(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   customerId: string,
   currency: string,
   movement: BalanceMovement,
 ): Promise<void> {
   if (movement.amount === 0n) return;
-  const current = await lockBalance(trx, ctx.tenant, customerId, currency, ctx.dialect);
+  const current = await lockBalance(ctx.db, ctx.tenant, customerId, currency, ctx.dialect);
   const balance = {
     available: current ? BigInt(current.available) : 0n,
     reserved: current ? BigInt(current.reserved) : 0n,
@@ -71,7 +69,7 @@ export async function moveCredit(
   }
   if (balance.available < 0n || balance.reserved < 0n)
     throw new Error(`credit balance of ${customerId} in ${currency} would go negative`);
-  await upsertBalance(trx, {
+  await upsertBalance(ctx.db, {
     ...ctx.tenant,
     customer_id: customerId,
     currency_code: currency,

@@ -48,7 +48,7 @@ export async function portalCustomer(ctx: Ctx, customerId: string): Promise<Cust
 
 async function cardOf(ctx: Ctx, subscription: SubscriptionEntity): Promise<CardDetails | null> {
   if (subscription.collection_mode !== 'automatic') return null;
-  const row = await getSubscriptionRow(ctx.db, ctx, subscription.id);
+  const row = await getSubscriptionRow(ctx, subscription.id);
   if (!row.payment_method_id) return null;
   try {
     return (await getPaymentMethod(ctx, row.customer_id, row.payment_method_id)).card;
@@ -87,7 +87,7 @@ export async function portalSubscription(
 ): Promise<PortalSubscription | undefined> {
   let row;
   try {
-    row = await getSubscriptionRow(ctx.db, ctx, subscriptionId);
+    row = await getSubscriptionRow(ctx, subscriptionId);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

@@ -8,7 +8,7 @@ import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { aBuyer, aCustomer } from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { Temporal } from '../../kernel/time.js';
-import { jwtClaims, portalRow, subscribe, subscribeManually } from './test-kit.js';
+import { jwtClaims, portalRow, subscribe, subscribeManually } from '../../../test/support/portal.js';
 import { verifyPortalToken } from './tokens.js';
 
 const SANDBOX_PORTAL = 'https://sandbox-portal.paddock.test';

@@ -28,7 +28,7 @@ export interface CustomerPortalSessionEntity {
 /** A subscription's row, or undefined when the tenant has none with that id. */
 async function findSubscriptionRow(ctx: Ctx, id: string): Promise<SubscriptionRow | undefined> {
   try {
-    return await getSubscriptionRow(ctx.db, ctx, id);
+    return await getSubscriptionRow(ctx, id);
   } catch (error) {
     if (error instanceof PaddleError && error.status === 404) return undefined;
     throw error;
@@ -80,7 +80,7 @@ export async function createPortalSession(
   customerId: string,
   subscriptionIds: readonly string[] = [],
 ): Promise<CustomerPortalSessionEntity> {
-  await getCustomerRow(ctx.db, ctx, customerId);
+  await getCustomerRow(ctx, customerId);
   if (subscriptionIds.length > MAX_SESSION_SUBSCRIPTIONS) {
     throw invalidField([
       { field: 'subscription_ids', message: `must contain at most ${MAX_SESSION_SUBSCRIPTIONS} items` },

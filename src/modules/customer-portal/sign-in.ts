@@ -21,7 +21,7 @@ export async function signInWithToken(ctx: Ctx, portal: PortalTenant, token: str
   const check = await verifyPortalToken(portal.signingSecret, token, portal.tenant, ctx.clock.now());
   if (!check.ok) return check;
   try {
-    await getCustomerRow(ctx.db, ctx, check.claims.customerId);
+    await getCustomerRow(ctx, check.claims.customerId);
   } catch (error) {
     if (error instanceof PaddleError && error.status === 404) return { ok: false, reason: 'invalid' };
     throw error;

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
+import { recordedEvents } from '../../../test/support/events.js';
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
@@ -17,12 +18,8 @@ await forEachDialect((dialect) => {
       assert.equal(created.body.data.locale, 'en');
       assert.equal(created.body.data.marketing_consent, false);
       assert.equal(created.body.data.status, 'active');
-      const events = await t()
-        .db.selectFrom('events')
-        .selectAll()
-        .where('event_type', '=', 'customer.created')
-        .execute();
-      assert.ok(events.some((event) => JSON.parse(event.data).id === created.body.data.id));
+      const events = await recordedEvents(t(), { type: 'customer.created' });
+      assert.ok(events.some((event) => event.data.id === created.body.data.id));
 
       const fetched = await t().request('GET', `/customers/${created.body.data.id}`);
       assertMatchesSpec('get-customer', fetched);
@@ -47,12 +44,8 @@ await forEachDialect((dialect) => {
       assert.equal(updated.body.data.locale, 'de');
       assert.deepEqual(updated.body.data.custom_data, { a: 1 });
       assert.ok(updated.body.data.updated_at > created.body.data.updated_at);
-      const events = await t()
-        .db.selectFrom('events')
-        .selectAll()
-        .where('event_type', '=', 'customer.updated')
-        .execute();
-      assert.equal(JSON.parse(events.at(-1)!.data).locale, 'de');
+      const events = await recordedEvents(t(), { type: 'customer.updated' });
+      assert.equal(events.at(-1)!.data.locale, 'de');
     });
 
     it('lists newest first with cursor pagination and a full next URL', async () => {

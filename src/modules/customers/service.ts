@@ -1,7 +1,6 @@
 // Customers: email is unique per seller and environment (case-insensitively), as in Paddle.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
-import { toJsonColumn } from '../../db/json.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
+import { customDataColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { CustomerRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -26,22 +25,22 @@ export interface CustomerInput {
   status?: string;
 }
 
-async function assertEmailFree(db: Executor, ctx: Ctx, email: string, exceptId?: string): Promise<void> {
-  const existing = await findCustomerByEmail(db, ctx.tenant, email);
+async function assertEmailFree(ctx: Ctx, email: string, exceptId?: string): Promise<void> {
+  const existing = await findCustomerByEmail(ctx.db, ctx.tenant, email);
   if (existing && existing.id !== exceptId) {
     throw conflict('customer_already_exists', `customer email conflicts with customer of id ${existing.id}`);
   }
 }
 
 /** Loads a customer of the tenant or throws Paddle's 404. */
-export async function getCustomerRow(db: Executor, ctx: Ctx, id: string): Promise<CustomerRow> {
-  const row = await findCustomer(db, ctx.tenant, id);
+export async function getCustomerRow(ctx: Ctx, id: string): Promise<CustomerRow> {
+  const row = await findCustomer(ctx.db, ctx.tenant, id);
   if (!row) throw notFound(id);
   return row;
 }
 
 export async function getCustomer(ctx: Ctx, id: string) {
-  return serializeCustomer(await getCustomerRow(ctx.db, ctx, id));
+  return serializeCustomer(await getCustomerRow(ctx, id));
 }
 
 export async function listCustomers(ctx: Ctx, filters: CustomerFilters, page: PageRequest): Promise<Page<CustomerRow>> {
@@ -49,8 +48,8 @@ export async function listCustomers(ctx: Ctx, filters: CustomerFilters, page: Pa
 }
 
 export async function createCustomer(ctx: Ctx, input: CustomerInput & { email: string }) {
-  return ctx.db.transaction().execute(async (trx) => {
-    await assertEmailFree(trx, ctx, input.email);
+  return withTransaction(ctx, async (ctx) => {
+    await assertEmailFree(ctx, input.email);
     const now = ctx.clock.now();
     const stored = toStoredTime(now);
     const row: CustomerRow = {
@@ -61,38 +60,38 @@ export async function createCustomer(ctx: Ctx, input: CustomerInput & { email: s
       email_key: input.email.toLowerCase(),
       marketing_consent: 0n,
       status: 'active',
-      custom_data: toJsonColumn(input.custom_data),
+      custom_data: customDataColumn.encode(input.custom_data),
       locale: input.locale ?? 'en',
       import_meta: null,
       created_at: stored,
       updated_at: stored,
     };
-    await insertCustomer(trx, row);
+    await insertCustomer(ctx.db, row);
     const entity = serializeCustomer(row);
-    await recordEvent(trx, ctx, 'customer.created', entity);
+    await recordEvent(ctx, 'customer.created', entity);
     return entity;
   });
 }
 
 export async function updateCustomer(ctx: Ctx, id: string, input: CustomerInput) {
-  return ctx.db.transaction().execute((trx) => updateCustomerWithin(trx, ctx, id, input));
+  return withTransaction(ctx, (ctx) => updateCustomerWithin(ctx, id, input));
 }
 
 /** `updateCustomer` inside the caller's database transaction (e.g. revising a transaction's customer). */
-export async function updateCustomerWithin(trx: Executor, ctx: Ctx, id: string, input: CustomerInput) {
-  const current = await getCustomerRow(trx, ctx, id);
-  if (input.email !== undefined) await assertEmailFree(trx, ctx, input.email, id);
+export async function updateCustomerWithin(ctx: TxCtx, id: string, input: CustomerInput) {
+  const current = await getCustomerRow(ctx, id);
+  if (input.email !== undefined) await assertEmailFree(ctx, input.email, id);
   const next: CustomerRow = {
     ...current,
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.email !== undefined ? { email: input.email, email_key: input.email.toLowerCase() } : {}),
-    ...(input.custom_data !== undefined ? { custom_data: toJsonColumn(input.custom_data) } : {}),
+    ...(input.custom_data !== undefined ? { custom_data: customDataColumn.encode(input.custom_data) } : {}),
     ...(input.locale !== undefined ? { locale: input.locale } : {}),
     ...(input.status !== undefined ? { status: input.status } : {}),
     updated_at: toStoredTime(ctx.clock.now()),
   };
-  await updateRow(trx, next);
+  await updateRow(ctx.db, next);
   const entity = serializeCustomer(next);
-  await recordEvent(trx, ctx, 'customer.updated', entity);
+  await recordEvent(ctx, 'customer.updated', entity);
   return entity;
 }

@@ -7,7 +7,7 @@ import { forEachDialect, useTestApp, type TestApp } from '../../../test/support/
 import { aCustomer } from '../../../test/support/builders.js';
 import { assertPaddleError } from '../../../test/support/contract.js';
 import { freePort } from '../../main.js';
-import { advanceClock, portalRow } from '../customer-portal/test-kit.js';
+import { advanceClock, portalRow } from '../../../test/support/portal.js';
 
 /** A minimal SMTP server that accepts every message and keeps its raw text. */
 function fakeSmtpServer(): { server: Server; messages: Array<{ from: string; to: string; data: string }> } {

@@ -2,8 +2,7 @@
 // it exists exactly when what caused it committed); when SMTP_URL is set it is also handed to the SMTP server
 // after the commit, and the row records how that went. The test helpers read the table.
 import { monotonicFactory } from 'ulid';
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
+import { type Ctx, type TxCtx, withTransaction } from '../../context.js';
 import type { EmailRow } from '../../db/tables.js';
 import { toStoredTime, type Instant } from '../../kernel/time.js';
 import { countEmailsSince, insertEmail, listEmails as listRows, updateDelivery } from './repository.js';
@@ -27,8 +26,8 @@ function emailId(now: Instant): string {
   return `eml_${nextUlid(now.epochMilliseconds).toLowerCase()}`;
 }
 
-/** Keeps the email inside `trx`; call `deliver` with the result once that transaction has committed. */
-export async function keepEmail(trx: Executor, ctx: Ctx, email: OutgoingEmail): Promise<EmailRow> {
+/** Keeps the email in the caller's transaction; call `deliver` with the result once it has committed. */
+export async function keepEmail(ctx: TxCtx, email: OutgoingEmail): Promise<EmailRow> {
   const now = ctx.clock.now();
   const row: EmailRow = {
     ...ctx.tenant,
@@ -43,7 +42,7 @@ export async function keepEmail(trx: Executor, ctx: Ctx, email: OutgoingEmail): 
     delivery_error: null,
     sent_at: toStoredTime(now),
   };
-  await insertEmail(trx, row);
+  await insertEmail(ctx.db, row);
   return row;
 }
 
@@ -80,7 +79,7 @@ export function deliver(ctx: Ctx, row: EmailRow, fromName: string): Promise<void
 
 /** Keeps and sends one email in its own database transaction. */
 export async function sendEmail(ctx: Ctx, email: OutgoingEmail): Promise<EmailRow> {
-  const row = await ctx.db.transaction().execute((trx) => keepEmail(trx, ctx, email));
+  const row = await withTransaction(ctx, (ctx) => keepEmail(ctx, email));
   void deliver(ctx, row, email.fromName);
   return row;
 }

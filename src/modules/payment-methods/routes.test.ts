@@ -4,6 +4,7 @@ import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { aBuyer, anAddress, aPrice, aTransaction, MONTHLY } from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
+import { recordedEvents } from '../../../test/support/events.js';
 
 const ids = (res: { body: { data: Array<{ id: string }> } }) => res.body.data.map((entity) => entity.id);
 
@@ -33,8 +34,7 @@ await forEachDialect((dialect) => {
   }
 
   async function eventsFor(id: string) {
-    const rows = await t().db.selectFrom('events').selectAll().orderBy('id', 'asc').execute();
-    return rows.filter((row) => JSON.parse(row.data).id === id);
+    return recordedEvents(t(), { entityId: id });
   }
 
   describe('GET /customers/{id}/payment-methods', () => {
@@ -131,20 +131,20 @@ await forEachDialect((dialect) => {
       assert.equal(got.body.data.id, id);
       assert.equal(got.body.data.card.last4, '4242');
       assert.deepEqual(
-        (await eventsFor(id)).map((e) => e.event_type),
+        (await eventsFor(id)).map((e) => e.type),
         ['payment_method.saved'],
       );
-      assert.deepEqual(JSON.parse((await eventsFor(id))[0]!.data), got.body.data);
+      assert.deepEqual((await eventsFor(id))[0]!.data, got.body.data);
 
       const deleted = await t().request('DELETE', `/customers/${customer.id}/payment-methods/${id}`);
       assertMatchesSpec('delete-customer-payment-method', deleted);
       assert.equal(deleted.status, 204);
       const events = await eventsFor(id);
       assert.deepEqual(
-        events.map((e) => e.event_type),
+        events.map((e) => e.type),
         ['payment_method.saved', 'payment_method.deleted'],
       );
-      const payload = JSON.parse(events[1]!.data);
+      const payload = events[1]!.data;
       assert.equal(payload.customer_id, customer.id);
       assert.equal(payload.card.last4, '4242');
 

@@ -1,4 +1,4 @@
-import { fromJsonColumn } from '../../db/json.js';
+import { nullableJsonColumn } from '../../db/json.js';
 import type { PaymentMethodRow } from '../../db/tables.js';
 import { toWireTime } from '../../kernel/time.js';
 
@@ -10,6 +10,9 @@ export interface CardDetails {
   cardholder_name: string;
 }
 
+/** `payment_methods.card`, through this codec only. */
+export const paymentMethodColumns = { card: nullableJsonColumn<CardDetails>() };
+
 /** Row → Paddle's saved payment method entity (cards only in Paddock). */
 export function serializePaymentMethod(row: PaymentMethodRow) {
   return {
@@ -17,7 +20,7 @@ export function serializePaymentMethod(row: PaymentMethodRow) {
     customer_id: row.customer_id,
     address_id: row.address_id,
     type: row.type,
-    card: fromJsonColumn<CardDetails>(row.card),
+    card: paymentMethodColumns.card.decode(row.card),
     paypal: null,
     underlying_details: null,
     origin: row.origin,

@@ -1,6 +1,5 @@
 // A customer's saved payment methods: saved when a checkout or payment succeeds, listed, read and deleted.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
 import type { PageRequest } from '../../db/pagination.js';
 import type { PaymentMethodRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -15,22 +14,22 @@ import {
   listPaymentMethods as listRows,
   type PaymentMethodFilters,
 } from './repository.js';
-import { serializePaymentMethod, type CardDetails, type PaymentMethodEntity } from './serialize.js';
+import {
+  paymentMethodColumns,
+  serializePaymentMethod,
+  type CardDetails,
+  type PaymentMethodEntity,
+} from './serialize.js';
 
-export async function getPaymentMethodRow(
-  db: Executor,
-  ctx: Ctx,
-  customerId: string,
-  id: string,
-): Promise<PaymentMethodRow> {
-  await getCustomerRow(db, ctx, customerId);
-  const row = await findPaymentMethod(db, ctx.tenant, customerId, id);
+export async function getPaymentMethodRow(ctx: Ctx, customerId: string, id: string): Promise<PaymentMethodRow> {
+  await getCustomerRow(ctx, customerId);
+  const row = await findPaymentMethod(ctx.db, ctx.tenant, customerId, id);
   if (!row) throw notFound(id);
   return row;
 }
 
 export async function getPaymentMethod(ctx: Ctx, customerId: string, id: string): Promise<PaymentMethodEntity> {
-  return serializePaymentMethod(await getPaymentMethodRow(ctx.db, ctx, customerId, id));
+  return serializePaymentMethod(await getPaymentMethodRow(ctx, customerId, id));
 }
 
 /** @NOTE every saved method in Paddock is a card, and cards can be used at checkout, so supports_checkout=false lists none. */
@@ -40,7 +39,7 @@ export async function listPaymentMethods(
   filters: PaymentMethodFilters & { supports_checkout?: boolean },
   page: PageRequest,
 ) {
-  await getCustomerRow(ctx.db, ctx, customerId);
+  await getCustomerRow(ctx, customerId);
   if (filters.supports_checkout === false) return { page: { rows: [], hasMore: false, estimatedTotal: 0 }, data: [] };
   const result = await listRows(ctx.db, ctx.tenant, customerId, filters, page);
   return { page: result, data: result.rows.map(serializePaymentMethod) };
@@ -57,7 +56,7 @@ export interface SaveCardInput {
 }
 
 /** Saves a card inside the caller's database transaction and records `payment_method.saved`. */
-export async function saveCard(trx: Executor, ctx: Ctx, input: SaveCardInput): Promise<PaymentMethodRow> {
+export async function saveCard(ctx: TxCtx, input: SaveCardInput): Promise<PaymentMethodRow> {
   const now = ctx.clock.now();
   const stored = toStoredTime(now);
   const row: PaymentMethodRow = {
@@ -66,23 +65,22 @@ export async function saveCard(trx: Executor, ctx: Ctx, input: SaveCardInput): P
     customer_id: input.customerId,
     address_id: input.addressId,
     type: 'card',
-    card: JSON.stringify(input.card),
+    card: paymentMethodColumns.card.encode(input.card),
     later_charges: input.laterCharges,
     origin: input.origin,
     saved_at: stored,
     updated_at: stored,
   };
-  await insertPaymentMethod(trx, row);
-  await recordEvent(trx, ctx, 'payment_method.saved', serializePaymentMethod(row));
+  await insertPaymentMethod(ctx.db, row);
+  await recordEvent(ctx, 'payment_method.saved', serializePaymentMethod(row));
   return row;
 }
 
 export async function deletePaymentMethod(ctx: Ctx, customerId: string, id: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    const row = await getPaymentMethodRow(trx, ctx, customerId, id);
-    await deleteRow(trx, ctx.tenant, customerId, id);
+  await withTransaction(ctx, async (ctx) => {
+    const row = await getPaymentMethodRow(ctx, customerId, id);
+    await deleteRow(ctx.db, ctx.tenant, customerId, id);
     await recordEvent(
-      trx,
       ctx,
       'payment_method.deleted',
       serializePaymentMethod({ ...row, updated_at: toStoredTime(ctx.clock.now()) }),

@@ -3,6 +3,7 @@ import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest, type SortKey } from '../../db/pagination.js';
 import type { PriceRow, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
+import { billingCycleColumn } from '../../db/json.js';
 
 export interface PriceFilters {
   id?: string[];
@@ -25,8 +26,7 @@ const SORT_KEYS: Record<string, SortKey> = {
 
 /** The sort columns follow billing_cycle on every write. */
 function withSortColumns(row: PriceRow): PriceRow {
-  const cycle =
-    row.billing_cycle === null ? null : (JSON.parse(row.billing_cycle) as { interval: string; frequency: number });
+  const cycle = billingCycleColumn.decode(row.billing_cycle);
   return {
     ...row,
     billing_cycle_interval: cycle?.interval ?? null,

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
+import { recordedEvents } from '../../../test/support/events.js';
 
 const ids = (res: { body: { data: Array<{ id: string }> } }) => res.body.data.map((entity) => entity.id);
 const fields = (res: { body: { error: { errors: Array<{ field: string }> } } }) =>
@@ -37,13 +38,7 @@ await forEachDialect((dialect) => {
   }
 
   async function eventsOf(type: string, id: string) {
-    const rows = await t()
-      .db.selectFrom('events')
-      .selectAll()
-      .where('event_type', '=', type)
-      .orderBy('id', 'asc')
-      .execute();
-    return rows.map((row) => JSON.parse(row.data)).filter((data) => data.id === id);
+    return (await recordedEvents(t(), { type, entityId: id })).map((event) => event.data);
   }
 
   async function priceRows(productId: string) {

@@ -1,4 +1,10 @@
-import { fromJsonColumn } from '../../db/json.js';
+import {
+  billingCycleColumn,
+  customDataColumn,
+  importMetaColumn,
+  jsonColumn,
+  nullableJsonColumn,
+} from '../../db/json.js';
 import type { PriceRow } from '../../db/tables.js';
 import { toWireTime } from '../../kernel/time.js';
 
@@ -22,6 +28,15 @@ export interface UnitPriceOverride {
   unit_price: Money;
 }
 
+/** The JSON columns of `prices`, one codec each. */
+export const priceColumns = {
+  billing_cycle: billingCycleColumn,
+  trial_period: nullableJsonColumn<TrialPeriod>(),
+  unit_price_overrides: jsonColumn<UnitPriceOverride[]>(),
+  custom_data: customDataColumn,
+  import_meta: importMetaColumn,
+};
+
 /** Row → Paddle's price entity. The amount leaves the bigint column as a string, never through a float. */
 export function serializePrice(row: PriceRow) {
   return {
@@ -30,15 +45,15 @@ export function serializePrice(row: PriceRow) {
     description: row.description,
     type: row.type,
     name: row.name,
-    billing_cycle: fromJsonColumn<Duration>(row.billing_cycle),
-    trial_period: fromJsonColumn<TrialPeriod>(row.trial_period),
+    billing_cycle: priceColumns.billing_cycle.decode(row.billing_cycle),
+    trial_period: priceColumns.trial_period.decode(row.trial_period),
     tax_mode: row.tax_mode,
     unit_price: { amount: BigInt(row.unit_price_amount).toString(), currency_code: row.unit_price_currency },
-    unit_price_overrides: fromJsonColumn<UnitPriceOverride[]>(row.unit_price_overrides) ?? [],
+    unit_price_overrides: priceColumns.unit_price_overrides.decode(row.unit_price_overrides),
     quantity: { minimum: Number(row.quantity_minimum), maximum: Number(row.quantity_maximum) },
     status: row.status,
-    custom_data: fromJsonColumn<Record<string, unknown>>(row.custom_data),
-    import_meta: fromJsonColumn<Record<string, unknown>>(row.import_meta),
+    custom_data: priceColumns.custom_data.decode(row.custom_data),
+    import_meta: priceColumns.import_meta.decode(row.import_meta),
     created_at: toWireTime(row.created_at),
     updated_at: toWireTime(row.updated_at),
   };

@@ -1,8 +1,6 @@
 // Prices: how a product is charged. Money is integer minor units: amounts arrive as decimal strings and
 // are stored in the bigint `unit_price_amount` column (override amounts stay strings inside their JSON).
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
-import { toJsonColumn } from '../../db/json.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { PriceRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -19,6 +17,7 @@ import {
   type PriceFilters,
 } from './repository.js';
 import {
+  priceColumns,
   serializePrice,
   type Duration,
   type Money,
@@ -100,9 +99,11 @@ function changedColumns(input: PriceInput): Partial<PriceRow> {
   if (input.type !== undefined) changes.type = input.type;
   if (input.name !== undefined) changes.name = input.name;
   if (input.billing_cycle !== undefined)
-    changes.billing_cycle = toJsonColumn(input.billing_cycle && duration(input.billing_cycle));
+    changes.billing_cycle = priceColumns.billing_cycle.encode(input.billing_cycle && duration(input.billing_cycle));
   if (input.trial_period !== undefined)
-    changes.trial_period = toJsonColumn(input.trial_period && trialPeriod(input.trial_period, errors));
+    changes.trial_period = priceColumns.trial_period.encode(
+      input.trial_period && trialPeriod(input.trial_period, errors),
+    );
   if (input.tax_mode !== undefined) changes.tax_mode = input.tax_mode;
   if (input.unit_price !== undefined) {
     changes.unit_price_amount = parseAmount(input.unit_price.amount, 'unit_price.amount', errors);
@@ -115,7 +116,7 @@ function changedColumns(input: PriceInput): Partial<PriceRow> {
     changes.quantity_minimum = BigInt(input.quantity.minimum);
     changes.quantity_maximum = BigInt(input.quantity.maximum);
   }
-  if (input.custom_data !== undefined) changes.custom_data = toJsonColumn(input.custom_data);
+  if (input.custom_data !== undefined) changes.custom_data = priceColumns.custom_data.encode(input.custom_data);
   if (input.status !== undefined) changes.status = input.status;
   const overrideList =
     input.unit_price_overrides !== undefined ? overrides(input.unit_price_overrides, errors) : undefined;
@@ -126,7 +127,7 @@ function changedColumns(input: PriceInput): Partial<PriceRow> {
       `Country ${overrideList.duplicate} appears in more than one unit price override.`,
     );
   }
-  if (overrideList) changes.unit_price_overrides = JSON.stringify(overrideList.list);
+  if (overrideList) changes.unit_price_overrides = priceColumns.unit_price_overrides.encode(overrideList.list);
   return changes;
 }
 
@@ -141,20 +142,16 @@ function assertConsistent(row: PriceRow): void {
 }
 
 /** Loads a price of the tenant or throws Paddle's 404. */
-export async function getPriceRow(db: Executor, ctx: Ctx, id: string): Promise<PriceRow> {
-  const row = await findPrice(db, ctx.tenant, id);
+export async function getPriceRow(ctx: Ctx, id: string): Promise<PriceRow> {
+  const row = await findPrice(ctx.db, ctx.tenant, id);
   if (!row) throw notFound(id);
   return row;
 }
 
 /** Every price of each product (any status, oldest first), for `include=prices` on products. */
-export async function pricesOfProducts(
-  db: Executor,
-  ctx: Ctx,
-  productIds: readonly string[],
-): Promise<Map<string, PriceEntity[]>> {
+export async function pricesOfProducts(ctx: Ctx, productIds: readonly string[]): Promise<Map<string, PriceEntity[]>> {
   const byProduct = new Map<string, PriceEntity[]>();
-  for (const row of await findPricesOfProducts(db, ctx.tenant, [...new Set(productIds)])) {
+  for (const row of await findPricesOfProducts(ctx.db, ctx.tenant, [...new Set(productIds)])) {
     const list = byProduct.get(row.product_id) ?? [];
     list.push(serializePrice(row));
     byProduct.set(row.product_id, list);
@@ -166,7 +163,6 @@ async function withIncludes(ctx: Ctx, rows: PriceRow[], include: Set<string>) {
   const entities = rows.map(serializePrice);
   if (!include.has('product')) return entities;
   const products = await productsByIds(
-    ctx.db,
     ctx,
     rows.map((row) => row.product_id),
   );
@@ -174,7 +170,7 @@ async function withIncludes(ctx: Ctx, rows: PriceRow[], include: Set<string>) {
 }
 
 export async function getPrice(ctx: Ctx, id: string, include: Set<string>) {
-  const [entity] = await withIncludes(ctx, [await getPriceRow(ctx.db, ctx, id)], include);
+  const [entity] = await withIncludes(ctx, [await getPriceRow(ctx, id)], include);
   return entity;
 }
 
@@ -199,7 +195,7 @@ function newPriceRow(ctx: Ctx, input: PriceCreateInput, changes: Partial<PriceRo
     tax_mode: 'account_setting',
     unit_price_amount: 0n,
     unit_price_currency: input.unit_price.currency_code,
-    unit_price_overrides: '[]',
+    unit_price_overrides: priceColumns.unit_price_overrides.encode([]),
     quantity_minimum: 1n,
     quantity_maximum: 100n,
     // @NOTE derived from billing_cycle by the repository on every write
@@ -216,25 +212,25 @@ function newPriceRow(ctx: Ctx, input: PriceCreateInput, changes: Partial<PriceRo
   return row;
 }
 
-async function insertCreated(trx: Executor, ctx: Ctx, row: PriceRow): Promise<PriceEntity> {
-  await insertPrice(trx, row);
+async function insertCreated(ctx: TxCtx, row: PriceRow): Promise<PriceEntity> {
+  await insertPrice(ctx.db, row);
   const entity = serializePrice(row);
-  await recordEvent(trx, ctx, 'price.created', entity);
+  await recordEvent(ctx, 'price.created', entity);
   return entity;
 }
 
 /** The product a new price may belong to: the tenant's, and not archived. */
-async function productForNewPrice(db: Executor, ctx: Ctx, productId: string) {
-  const product = await getProductRow(db, ctx, productId);
+async function productForNewPrice(ctx: Ctx, productId: string) {
+  const product = await getProductRow(ctx, productId);
   if (product.status === 'archived') throw entityArchived('Product', product.id);
   return product;
 }
 
 export async function createPrice(ctx: Ctx, input: PriceCreateInput) {
   const changes = changedColumns(input);
-  return ctx.db.transaction().execute(async (trx) => {
-    const product = await productForNewPrice(trx, ctx, input.product_id);
-    return insertCreated(trx, ctx, newPriceRow(ctx, input, changes, product.id));
+  return withTransaction(ctx, async (ctx) => {
+    const product = await productForNewPrice(ctx, input.product_id);
+    return insertCreated(ctx, newPriceRow(ctx, input, changes, product.id));
   });
 }
 
@@ -253,10 +249,10 @@ function customColumns(input: CustomPriceInput): Partial<PriceRow> {
  * Creates a non-catalog price (`type: custom`, left out of lists unless asked for) inside the caller's database
  * transaction, with its `price.created` event. The product must exist and be active.
  */
-export async function createCustomPrice(trx: Executor, ctx: Ctx, input: CustomPriceInput): Promise<PriceEntity> {
+export async function createCustomPrice(ctx: TxCtx, input: CustomPriceInput): Promise<PriceEntity> {
   const changes = customColumns(input);
-  const product = await productForNewPrice(trx, ctx, input.product_id);
-  return insertCreated(trx, ctx, newPriceRow(ctx, input, changes, product.id));
+  const product = await productForNewPrice(ctx, input.product_id);
+  return insertCreated(ctx, newPriceRow(ctx, input, changes, product.id));
 }
 
 /**
@@ -264,26 +260,25 @@ export async function createCustomPrice(trx: Executor, ctx: Ctx, input: CustomPr
  * `product_id` must name an active product of the tenant; null stands for a product given inline.
  */
 export async function previewCustomPrice(
-  db: Executor,
   ctx: Ctx,
   input: Omit<CustomPriceInput, 'product_id'> & { product_id: string | null },
 ): Promise<Omit<PriceEntity, 'id' | 'product_id'> & { id: null; product_id: string | null }> {
   const changes = customColumns({ ...input, product_id: input.product_id ?? '' });
-  const productId = input.product_id === null ? null : (await productForNewPrice(db, ctx, input.product_id)).id;
+  const productId = input.product_id === null ? null : (await productForNewPrice(ctx, input.product_id)).id;
   const entity = serializePrice(newPriceRow(ctx, { ...input, product_id: productId ?? '' }, changes, productId ?? ''));
   return { ...entity, id: null, product_id: productId };
 }
 
 export async function updatePrice(ctx: Ctx, id: string, input: PriceInput) {
   const changes = changedColumns(input);
-  return ctx.db.transaction().execute(async (trx) => {
-    const current = await getPriceRow(trx, ctx, id);
+  return withTransaction(ctx, async (ctx) => {
+    const current = await getPriceRow(ctx, id);
     assertModifiable('Price', current, input.status);
     const next: PriceRow = { ...current, ...changes, updated_at: toStoredTime(ctx.clock.now()) };
     assertConsistent(next);
-    await updateRow(trx, next);
+    await updateRow(ctx.db, next);
     const entity = serializePrice(next);
-    await recordEvent(trx, ctx, 'price.updated', entity);
+    await recordEvent(ctx, 'price.updated', entity);
     return entity;
   });
 }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
+import { recordedEvents } from '../../../test/support/events.js';
 
 const ids = (res: { body: { data: Array<{ id: string }> } }) => res.body.data.map((entity) => entity.id);
 
@@ -32,13 +33,7 @@ await forEachDialect((dialect) => {
   }
 
   async function eventsOf(type: string, id: string) {
-    const rows = await t()
-      .db.selectFrom('events')
-      .selectAll()
-      .where('event_type', '=', type)
-      .orderBy('id', 'asc')
-      .execute();
-    return rows.map((row) => JSON.parse(row.data)).filter((data) => data.id === id);
+    return (await recordedEvents(t(), { type, entityId: id })).map((event) => event.data);
   }
 
   describe('create, get, update', () => {
@@ -372,8 +367,8 @@ await forEachDialect((dialect) => {
       const sandboxList = await t().request('GET', '/products?tax_category=professional-services');
       assert.deepEqual(ids(sandboxList), [created.id]);
       // events stay with their tenant too
-      const liveEvents = await t().db.selectFrom('events').selectAll().where('environment', '=', 'live').execute();
-      assert.ok(liveEvents.every((event) => JSON.parse(event.data).id !== created.id));
+      const liveEvents = await recordedEvents(t(), { environment: 'live' });
+      assert.ok(liveEvents.every((event) => event.data.id !== created.id));
     });
   });
 

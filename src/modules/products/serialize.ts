@@ -1,4 +1,4 @@
-import { fromJsonColumn } from '../../db/json.js';
+import { customDataColumn, importMetaColumn } from '../../db/json.js';
 import type { ProductRow } from '../../db/tables.js';
 import { toWireTime } from '../../kernel/time.js';
 
@@ -11,9 +11,9 @@ export function serializeProduct(row: ProductRow) {
     type: row.type,
     tax_category: row.tax_category,
     image_url: row.image_url,
-    custom_data: fromJsonColumn<Record<string, unknown>>(row.custom_data),
+    custom_data: customDataColumn.decode(row.custom_data),
     status: row.status,
-    import_meta: fromJsonColumn<Record<string, unknown>>(row.import_meta),
+    import_meta: importMetaColumn.decode(row.import_meta),
     created_at: toWireTime(row.created_at),
     updated_at: toWireTime(row.updated_at),
   };

@@ -1,8 +1,7 @@
 // Products: the catalog's top level. Archiving is a status change; an archived product accepts no change
 // except being made active again (Paddle's `entity_archived`), and gets no new prices.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
-import { toJsonColumn } from '../../db/json.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
+import { customDataColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { ProductRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -48,19 +47,15 @@ export function assertModifiable(
 }
 
 /** Loads a product of the tenant or throws Paddle's 404. */
-export async function getProductRow(db: Executor, ctx: Ctx, id: string): Promise<ProductRow> {
-  const row = await findProduct(db, ctx.tenant, id);
+export async function getProductRow(ctx: Ctx, id: string): Promise<ProductRow> {
+  const row = await findProduct(ctx.db, ctx.tenant, id);
   if (!row) throw notFound(id);
   return row;
 }
 
 /** Products of the tenant by id, serialized (for `include=product` on prices). Unknown ids are absent. */
-export async function productsByIds(
-  db: Executor,
-  ctx: Ctx,
-  ids: readonly string[],
-): Promise<Map<string, ProductEntity>> {
-  const rows = await findProducts(db, ctx.tenant, [...new Set(ids)]);
+export async function productsByIds(ctx: Ctx, ids: readonly string[]): Promise<Map<string, ProductEntity>> {
+  const rows = await findProducts(ctx.db, ctx.tenant, [...new Set(ids)]);
   return new Map(rows.map((row) => [row.id, serializeProduct(row)]));
 }
 
@@ -68,7 +63,6 @@ async function withIncludes(ctx: Ctx, rows: ProductRow[], include: Set<string>) 
   const entities = rows.map(serializeProduct);
   if (!include.has('prices')) return entities;
   const prices = await pricesOfProducts(
-    ctx.db,
     ctx,
     rows.map((row) => row.id),
   );
@@ -76,7 +70,7 @@ async function withIncludes(ctx: Ctx, rows: ProductRow[], include: Set<string>) 
 }
 
 export async function getProduct(ctx: Ctx, id: string, include: Set<string>) {
-  const [entity] = await withIncludes(ctx, [await getProductRow(ctx.db, ctx, id)], include);
+  const [entity] = await withIncludes(ctx, [await getProductRow(ctx, id)], include);
   return entity;
 }
 
@@ -97,7 +91,7 @@ function newProductRow(ctx: Ctx, input: ProductInput & { name: string; tax_categ
     type: input.type ?? 'standard',
     tax_category: input.tax_category,
     image_url: input.image_url ?? null,
-    custom_data: toJsonColumn(input.custom_data),
+    custom_data: customDataColumn.encode(input.custom_data),
     status: 'active',
     import_meta: null,
     created_at: stored,
@@ -105,15 +99,15 @@ function newProductRow(ctx: Ctx, input: ProductInput & { name: string; tax_categ
   };
 }
 
-async function insertCreated(trx: Executor, ctx: Ctx, row: ProductRow): Promise<ProductEntity> {
-  await insertProduct(trx, row);
+async function insertCreated(ctx: TxCtx, row: ProductRow): Promise<ProductEntity> {
+  await insertProduct(ctx.db, row);
   const entity = serializeProduct(row);
-  await recordEvent(trx, ctx, 'product.created', entity);
+  await recordEvent(ctx, 'product.created', entity);
   return entity;
 }
 
 export async function createProduct(ctx: Ctx, input: ProductInput & { name: string; tax_category: string }) {
-  return ctx.db.transaction().execute((trx) => insertCreated(trx, ctx, newProductRow(ctx, input)));
+  return withTransaction(ctx, (ctx) => insertCreated(ctx, newProductRow(ctx, input)));
 }
 
 /** A non-catalog product given inline on a transaction item (Paddle's `transaction-subscription-product-create`). */
@@ -140,8 +134,8 @@ function customInput(input: CustomProductInput): ProductInput & { name: string; 
  * Creates a non-catalog product (`type: custom`, left out of lists unless asked for) inside the caller's
  * database transaction, with its `product.created` event: a transaction item that brings its own product.
  */
-export async function createCustomProduct(trx: Executor, ctx: Ctx, input: CustomProductInput): Promise<ProductEntity> {
-  return insertCreated(trx, ctx, newProductRow(ctx, customInput(input)));
+export async function createCustomProduct(ctx: TxCtx, input: CustomProductInput): Promise<ProductEntity> {
+  return insertCreated(ctx, newProductRow(ctx, customInput(input)));
 }
 
 /** The product `createCustomProduct` would create, without an id and without writing anything (previews). */
@@ -150,8 +144,8 @@ export function previewCustomProduct(ctx: Ctx, input: CustomProductInput): Omit<
 }
 
 export async function updateProduct(ctx: Ctx, id: string, input: ProductInput) {
-  return ctx.db.transaction().execute(async (trx) => {
-    const current = await getProductRow(trx, ctx, id);
+  return withTransaction(ctx, async (ctx) => {
+    const current = await getProductRow(ctx, id);
     assertModifiable('Product', current, input.status);
     const next: ProductRow = {
       ...current,
@@ -160,13 +154,13 @@ export async function updateProduct(ctx: Ctx, id: string, input: ProductInput) {
       ...(input.type !== undefined ? { type: input.type } : {}),
       ...(input.tax_category !== undefined ? { tax_category: input.tax_category } : {}),
       ...(input.image_url !== undefined ? { image_url: input.image_url } : {}),
-      ...(input.custom_data !== undefined ? { custom_data: toJsonColumn(input.custom_data) } : {}),
+      ...(input.custom_data !== undefined ? { custom_data: customDataColumn.encode(input.custom_data) } : {}),
       ...(input.status !== undefined ? { status: input.status } : {}),
       updated_at: toStoredTime(ctx.clock.now()),
     };
-    await updateRow(trx, next);
+    await updateRow(ctx.db, next);
     const entity = serializeProduct(next);
-    await recordEvent(trx, ctx, 'product.updated', entity);
+    await recordEvent(ctx, 'product.updated', entity);
     return entity;
   });
 }

@@ -1,4 +1,4 @@
-import type { Executor } from '../../db/database.js';
+import type { Executor, Trx } from '../../db/database.js';
 import type { Environment, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
 
@@ -31,7 +31,7 @@ export async function findSellerEnvironment(db: Executor, tenant: Tenant) {
 }
 
 /** Locks the environment's row for the rest of the transaction (PostgreSQL; SQLite writers are serial anyway). */
-export async function lockSellerEnvironment(db: Executor, tenant: Tenant, dialect: 'sqlite' | 'postgres') {
+export async function lockSellerEnvironment(db: Trx, tenant: Tenant, dialect: 'sqlite' | 'postgres') {
   let query = tenantRows(db, 'seller_environments', tenant);
   if (dialect === 'postgres') query = query.forUpdate();
   const row = await query.executeTakeFirst();

@@ -1,8 +1,7 @@
 // Billing a subscription period: make the renewal transaction, take the payment with the saved method
 // (automatic collection), and move the subscription on from the outcome (paid → active; declined → past_due
 // with dunning). Runs inside the caller's database transaction.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
+import type { Ctx, TxCtx } from '../../context.js';
 import type { SubscriptionRow, TransactionRow } from '../../db/tables.js';
 import { renewalFailed, renewalPaid, type Transition } from '../../billing/subscription-lifecycle.js';
 import type { TimePeriod } from '../../billing/periods.js';
@@ -29,6 +28,8 @@ import {
 import { updateSubscription } from './repository.js';
 import { serializeSubscriptionForEvent } from './serialize.js';
 import { stateOf, storedItems, withState } from './state.js';
+import { transactionColumns } from '../transactions/columns.js';
+import { subscriptionColumns } from './columns.js';
 
 /**
  * Paddock's dunning (Paddle does not publish its sandbox schedule): the saved method is retried 1, 3, 5 and 7
@@ -59,56 +60,55 @@ export function subscriptionItems(row: SubscriptionRow): ResolvedItem[] {
  * their price and product snapshots and proration (times in wire form, as the transaction shows them).
  */
 export function nextPeriodLines(row: Pick<SubscriptionRow, 'next_period_lines'>): ResolvedItem[] {
-  return JSON.parse(row.next_period_lines || '[]') as ResolvedItem[];
+  return subscriptionColumns.next_period_lines.decode(row.next_period_lines);
 }
 
 /** The row with `lines` added to what the next renewal bills. */
 export function withNextPeriodLines(row: SubscriptionRow, lines: ResolvedItem[]): SubscriptionRow {
   if (lines.length === 0) return row;
-  return { ...row, next_period_lines: JSON.stringify([...nextPeriodLines(row), ...lines]) };
+  return {
+    ...row,
+    next_period_lines: subscriptionColumns.next_period_lines.encode([...nextPeriodLines(row), ...lines]),
+  };
 }
 
 /** A negative total (credits outweigh charges) goes to the customer's credit balance, as Paddle's `credit_to_balance`. */
-export async function creditToBalance(trx: Executor, ctx: Ctx, transaction: TransactionRow): Promise<void> {
-  const toBalance = BigInt(
-    (JSON.parse(transaction.details) as { totals?: { credit_to_balance?: string } }).totals?.credit_to_balance ?? '0',
-  );
+export async function creditToBalance(ctx: TxCtx, transaction: TransactionRow): Promise<void> {
+  const toBalance = BigInt(transactionColumns.details.decode(transaction.details).totals.credit_to_balance);
   if (toBalance > 0n && transaction.customer_id) {
-    await moveCredit(trx, ctx, transaction.customer_id, transaction.currency_code, { kind: 'add', amount: toBalance });
+    await moveCredit(ctx, transaction.customer_id, transaction.currency_code, { kind: 'add', amount: toBalance });
   }
 }
 
 /** Stores a transition's state and records its events (payment outcomes: nothing more to bill). */
 export async function storeTransition(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   row: SubscriptionRow,
   transition: Transition,
   extra: Partial<SubscriptionRow> = {},
 ): Promise<SubscriptionRow> {
   const next = { ...row, ...extra };
   const stored = withState(next, transition.state, ctx.clock.now());
-  await updateSubscription(trx, stored);
+  await updateSubscription(ctx.db, stored);
   const entity = serializeSubscriptionForEvent(stored);
-  for (const event of transition.events) await recordEvent(trx, ctx, event, entity);
+  for (const event of transition.events) await recordEvent(ctx, event, entity);
   if (row.status === 'past_due' && (stored.status === 'canceled' || stored.status === 'paused')) {
-    await cancelPastDueRenewals(trx, ctx, row.id, (await portalOfTenant(trx, ctx.tenant)).portalId);
+    await cancelPastDueRenewals(ctx, row.id, (await portalOfTenant(ctx.db, ctx.tenant)).portalId);
   }
   return stored;
 }
 
 /** A billed transaction of the subscription for `lines` over `period`, taxed for its address. */
 export async function createTransactionFor(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   row: SubscriptionRow,
   lines: ResolvedItem[],
   period: TimePeriod,
   origin: SubscriptionBillInput['origin'],
 ): Promise<{ transaction: TransactionRow; portalId: string }> {
-  const portal = await portalOfTenant(trx, ctx.tenant);
-  const address = await getAddressRow(trx, ctx, row.customer_id, row.address_id);
-  const transaction = await createSubscriptionTransaction(trx, ctx, {
+  const portal = await portalOfTenant(ctx.db, ctx.tenant);
+  const address = await getAddressRow(ctx, row.customer_id, row.address_id);
+  const transaction = await createSubscriptionTransaction(ctx, {
     subscriptionId: row.id,
     customerId: row.customer_id,
     addressId: row.address_id,
@@ -126,17 +126,16 @@ export async function createTransactionFor(
 }
 
 export async function billSubscriptionPeriod(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   current: SubscriptionRow,
   period: TimePeriod,
 ): Promise<SubscriptionRow> {
   // The renewal takes the lines waiting for it (next-period proration, one-time charges) and clears them.
   const waiting = nextPeriodLines(current);
-  const row = waiting.length > 0 ? { ...current, next_period_lines: '[]' } : current;
-  if (waiting.length > 0) await updateSubscription(trx, row);
+  const row =
+    waiting.length > 0 ? { ...current, next_period_lines: subscriptionColumns.next_period_lines.encode([]) } : current;
+  if (waiting.length > 0) await updateSubscription(ctx.db, row);
   const { transaction, portalId } = await createTransactionFor(
-    trx,
     ctx,
     row,
     [...subscriptionItems(row), ...waiting],
@@ -144,15 +143,15 @@ export async function billSubscriptionPeriod(
     'subscription_recurring',
   );
   if (transaction.credit_used > 0n) {
-    await moveCredit(trx, ctx, row.customer_id, row.currency_code, {
+    await moveCredit(ctx, row.customer_id, row.currency_code, {
       kind: 'reserve',
       amount: transaction.credit_used,
     });
   }
-  await creditToBalance(trx, ctx, transaction);
+  await creditToBalance(ctx, transaction);
   // @NOTE manual collection issues the invoice and waits: no charge is attempted.
-  if (row.collection_mode === 'manual') return storeTransition(trx, ctx, row, renewalPaid(stateOf(row)));
-  return collect(trx, ctx, row, transaction.id, portalId);
+  if (row.collection_mode === 'manual') return storeTransition(ctx, row, renewalPaid(stateOf(row)));
+  return collect(ctx, row, transaction.id, portalId);
 }
 
 /**
@@ -160,26 +159,25 @@ export async function billSubscriptionPeriod(
  * subscription is active again; declined → past due, with the next retry scheduled.
  */
 export async function collect(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   row: SubscriptionRow,
   transactionId: string,
   portalId: string,
 ): Promise<SubscriptionRow> {
   const portal = { portalId };
-  const transaction = await lockTransactionForBilling(trx, ctx, transactionId);
+  const transaction = await lockTransactionForBilling(ctx, transactionId);
   let outcome: PaymentOutcome | undefined;
   if (transaction.grand_total === 0n) {
-    outcome = await completeWithoutCharge(trx, ctx, portal, transaction);
+    outcome = await completeWithoutCharge(ctx, portal, transaction);
   } else if (row.payment_method_id) {
-    const method = await getPaymentMethodRow(trx, ctx, row.customer_id, row.payment_method_id).catch(() => undefined);
-    if (method) outcome = await chargeSavedMethod(trx, ctx, portal, transaction, method);
+    const method = await getPaymentMethodRow(ctx, row.customer_id, row.payment_method_id).catch(() => undefined);
+    if (method) outcome = await chargeSavedMethod(ctx, portal, transaction, method);
   }
   if (outcome?.kind === 'paid')
-    return storeTransition(trx, ctx, row, renewalPaid(stateOf(row)), { past_due_since: null, retry_at: null });
-  await markPastDue(trx, ctx, portal, transactionId);
+    return storeTransition(ctx, row, renewalPaid(stateOf(row)), { past_due_since: null, retry_at: null });
+  await markPastDue(ctx, portal, transactionId);
   const since = row.past_due_since ?? toStoredTime(ctx.clock.now());
-  const failures = Math.max(1, await failedAttemptCount(trx, ctx, transactionId));
+  const failures = Math.max(1, await failedAttemptCount(ctx, transactionId));
   const retryAt = toStoredTime(nextRetryAt(instantFromStored(since), failures));
-  return storeTransition(trx, ctx, row, renewalFailed(stateOf(row)), { past_due_since: since, retry_at: retryAt });
+  return storeTransition(ctx, row, renewalFailed(stateOf(row)), { past_due_since: since, retry_at: retryAt });
 }

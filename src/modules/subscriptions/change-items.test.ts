@@ -8,7 +8,7 @@ import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { Temporal } from '../../kernel/time.js';
-import { DECLINES_LATER, instant, kit, lines, sellerAt } from './operations/test-kit.js';
+import { DECLINES_LATER, instant, kit, lines, sellerAt } from '../../../test/support/subscriptions.js';
 
 const APRIL = '2030-04-01T00:00:00Z';
 const HALF = '2030-04-16T00:00:00Z';

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
-import { DECLINES_LATER, instant, kit, lines, sellerAt } from './operations/test-kit.js';
+import { DECLINES_LATER, instant, kit, lines, sellerAt } from '../../../test/support/subscriptions.js';
 
 const APRIL = '2030-04-01T00:00:00Z';
 

@@ -1,23 +1,17 @@
 // Subscriptions come into being as in Paddle: when an automatically-collected transaction with recurring items
 // is paid, or a manually-collected one is billed. No API creates them directly.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
+import type { Ctx, TxCtx } from '../../context.js';
 import type { SubscriptionRow, TransactionRow } from '../../db/tables.js';
 import { firstPeriod, trialDates, type Duration } from '../../billing/periods.js';
 import { recordEvent } from '../../events/record.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
-import type { PriceEntity } from '../prices/serialize.js';
 import type { ProductEntity } from '../products/serialize.js';
+import { transactionColumns } from '../transactions/columns.js';
 import { findSubscriptionByOriginTransaction, insertSubscription } from './repository.js';
 import { serializeSubscriptionForEvent } from './serialize.js';
 import { nextDueAt, type StoredItem } from './state.js';
-
-interface TransactionItem {
-  price_id: string;
-  price: PriceEntity;
-  quantity: number;
-}
+import { subscriptionColumns } from './columns.js';
 
 /**
  * Creates the subscription for a paid (automatic) or billed (manual) transaction with recurring items, and
@@ -25,18 +19,15 @@ interface TransactionItem {
  * already made a subscription makes no second one.
  */
 export async function createSubscriptionFromTransaction(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   transaction: TransactionRow,
   paymentMethodId: string | null,
 ): Promise<TransactionRow> {
   if (transaction.subscription_id || !transaction.customer_id || !transaction.address_id) return transaction;
   if (transaction.origin !== 'api' && transaction.origin !== 'web') return transaction;
-  const items = (JSON.parse(transaction.items) as TransactionItem[]).filter(
-    (item) => item.price.billing_cycle !== null,
-  );
+  const items = transactionColumns.items.decode(transaction.items).filter((item) => item.price.billing_cycle !== null);
   if (items.length === 0) return transaction;
-  const existing = await findSubscriptionByOriginTransaction(trx, ctx.tenant, transaction.id);
+  const existing = await findSubscriptionByOriginTransaction(ctx.db, ctx.tenant, transaction.id);
   if (existing) return { ...transaction, subscription_id: existing.id };
 
   const now = ctx.clock.now();
@@ -46,9 +37,7 @@ export async function createSubscriptionFromTransaction(
   const trialing = trial !== undefined && transaction.collection_mode === 'automatic';
   const period = trialing ? trialDates(now, trial) : firstPeriod(now, cycle);
   const products = new Map(
-    ((JSON.parse(transaction.details).line_items ?? []) as Array<{ price_id: string; product: ProductEntity }>).map(
-      (line) => [line.price_id, line.product],
-    ),
+    transactionColumns.details.decode(transaction.details).line_items.map((line) => [line.price_id, line.product]),
   );
   const storedPeriod = { starts_at: toStoredTime(period.starts_at), ends_at: toStoredTime(period.ends_at) };
 
@@ -74,24 +63,24 @@ export async function createSubscriptionFromTransaction(
     currency_code: transaction.currency_code,
     collection_mode: transaction.collection_mode,
     billing_details: transaction.billing_details,
-    billing_cycle: JSON.stringify(cycle),
+    billing_cycle: subscriptionColumns.billing_cycle.encode(cycle),
     billing_anchor: stamp,
     started_at: stamp,
     first_billed_at: trialing ? null : stamp,
     next_billed_at: storedPeriod.ends_at,
     paused_at: null,
     canceled_at: null,
-    current_billing_period: JSON.stringify(storedPeriod),
+    current_billing_period: subscriptionColumns.current_billing_period.encode(storedPeriod),
     scheduled_change: null,
     on_resume: null,
     past_due_when_paused: 0n,
     discount: null,
-    items: JSON.stringify(storedItems),
+    items: subscriptionColumns.items.encode(storedItems),
     custom_data: transaction.custom_data,
     import_meta: null,
     payment_method_id: paymentMethodId,
     origin_transaction_id: transaction.id,
-    next_period_lines: '[]',
+    next_period_lines: subscriptionColumns.next_period_lines.encode([]),
     past_due_since: null,
     retry_at: null,
     next_due_at: null,
@@ -99,10 +88,14 @@ export async function createSubscriptionFromTransaction(
     updated_at: stamp,
   };
   row.next_due_at = nextDueAt(row);
-  await insertSubscription(trx, row);
+  await insertSubscription(ctx.db, row);
   const entity = serializeSubscriptionForEvent(row);
   // Paddle: subscription.created carries the transaction that created it.
-  await recordEvent(trx, ctx, 'subscription.created', { ...entity, transaction_id: transaction.id });
-  await recordEvent(trx, ctx, trialing ? 'subscription.trialing' : 'subscription.activated', entity);
-  return { ...transaction, subscription_id: row.id, billing_period: JSON.stringify(storedPeriod) };
+  await recordEvent(ctx, 'subscription.created', { ...entity, transaction_id: transaction.id });
+  await recordEvent(ctx, trialing ? 'subscription.trialing' : 'subscription.activated', entity);
+  return {
+    ...transaction,
+    subscription_id: row.id,
+    billing_period: transactionColumns.billing_period.encode(storedPeriod),
+  };
 }

@@ -1,12 +1,13 @@
 // What the clock makes happen to subscriptions: scheduled changes, renewals and payment retries, each in its
 // own database transaction with the row locked, at the instant it fell due. Re-running is harmless: a row
 // whose work is done is no longer due.
-import type { Ctx } from '../../context.js';
+import { type Ctx, type TxCtx, withTransaction } from '../../context.js';
 import { applyScheduledChange, dueAction, dunningExhausted, renew } from '../../billing/subscription-lifecycle.js';
 import type { DueWorkRunner } from '../module.js';
 import { instantFromStored, toStoredTime, Temporal } from '../../kernel/time.js';
 import { portalOfTenant } from '../sellers/service.js';
 import { findPastDueTransaction } from '../transactions/service.js';
+import type { SubscriptionRow } from '../../db/tables.js';
 import { collect, DUNNING_DAYS, storeTransition } from './billing.js';
 import { claimSubscription, dueSubscriptionIds, earliestDue } from './repository.js';
 import { applyTransition } from './service.js';
@@ -15,39 +16,39 @@ import { stateOf } from './state.js';
 const BATCH = 100;
 
 async function runOne(ctx: Ctx, id: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    const row = await claimSubscription(trx, ctx.tenant, id, ctx.dialect);
+  await withTransaction(ctx, async (ctx) => {
+    const row = await claimSubscription(ctx.db, ctx.tenant, id, ctx.dialect);
     if (!row?.next_due_at) return;
     const now = ctx.clock.now();
     if (Temporal.Instant.compare(instantFromStored(row.next_due_at), now) > 0) return;
     const state = stateOf(row);
     const action = dueAction(state, now);
     if (action === 'apply_scheduled_change') {
-      await applyTransition(trx, ctx, row, applyScheduledChange(state, now));
+      await applyTransition(ctx, row, applyScheduledChange(state, now));
       return;
     }
     if (row.status === 'past_due' && row.retry_at && row.retry_at <= toStoredTime(now)) {
-      await retry(trx, ctx, row);
+      await retry(ctx, row);
       return;
     }
-    if (action === 'renew') await applyTransition(trx, ctx, row, renew(state, now));
+    if (action === 'renew') await applyTransition(ctx, row, renew(state, now));
   });
 }
 
 /** A payment retry of a past-due subscription, or, 30 days after the failure, the end of dunning. */
-async function retry(trx: Parameters<typeof collect>[0], ctx: Ctx, row: Parameters<typeof collect>[2]): Promise<void> {
+async function retry(ctx: TxCtx, row: SubscriptionRow): Promise<void> {
   const since = instantFromStored(row.past_due_since ?? row.retry_at!);
   if (Temporal.Instant.compare(ctx.clock.now(), since.add({ hours: DUNNING_DAYS * 24 })) >= 0) {
-    await storeTransition(trx, ctx, row, dunningExhausted(stateOf(row), ctx.clock.now()), { retry_at: null });
+    await storeTransition(ctx, row, dunningExhausted(stateOf(row), ctx.clock.now()), { retry_at: null });
     return;
   }
-  const transaction = await findPastDueTransaction(trx, ctx, row.id);
+  const transaction = await findPastDueTransaction(ctx, row.id);
   if (!transaction) {
-    await storeTransition(trx, ctx, row, { state: stateOf(row), events: [], bill: null }, { retry_at: null });
+    await storeTransition(ctx, row, { state: stateOf(row), events: [], bill: null }, { retry_at: null });
     return;
   }
-  const portal = await portalOfTenant(trx, ctx.tenant);
-  await collect(trx, ctx, row, transaction.id, portal.portalId);
+  const portal = await portalOfTenant(ctx.db, ctx.tenant);
+  await collect(ctx, row, transaction.id, portal.portalId);
 }
 
 function reportFailure(ctx: Ctx, id: string, error: unknown): void {

@@ -2,8 +2,8 @@
 import type { TransactionReaction } from '../module.js';
 import { createSubscriptionFromTransaction } from './create.js';
 
-export const createSubscriptionOnPaid: TransactionReaction = (trx, ctx, row, paid) =>
-  createSubscriptionFromTransaction(trx, ctx, row, paid.paymentMethodId);
+export const createSubscriptionOnPaid: TransactionReaction = (ctx, row, paid) =>
+  createSubscriptionFromTransaction(ctx, row, paid.paymentMethodId);
 
-export const createSubscriptionOnBilled: TransactionReaction = (trx, ctx, row) =>
-  createSubscriptionFromTransaction(trx, ctx, row, null);
+export const createSubscriptionOnBilled: TransactionReaction = (ctx, row) =>
+  createSubscriptionFromTransaction(ctx, row, null);

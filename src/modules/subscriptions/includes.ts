@@ -2,7 +2,6 @@
 // (`include=next_transaction`: the renewal plus the lines waiting for it) and the plain recurring transaction
 // (`include=recurring_transaction_details`). Previews of updates and one-time charges price their lines here too.
 import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
 import type { SubscriptionRow } from '../../db/tables.js';
 import { firstPeriod, type TimePeriod } from '../../billing/periods.js';
 import { applyScheduledChange, renew, type SubscriptionState } from '../../billing/subscription-lifecycle.js';
@@ -57,11 +56,10 @@ export function unitPriceIn(
 
 /** The country the subscription's address is in (tax and price overrides follow it). */
 export async function countryOf(
-  db: Executor,
   ctx: Ctx,
   row: Pick<SubscriptionRow, 'customer_id' | 'address_id'>,
 ): Promise<string | null> {
-  return (await getAddressRow(db, ctx, row.customer_id, row.address_id)).country_code;
+  return (await getAddressRow(ctx, row.customer_id, row.address_id)).country_code;
 }
 
 /**
@@ -70,14 +68,13 @@ export async function countryOf(
  * no credit at all).
  */
 export async function previewDetails(
-  db: Executor,
   ctx: Ctx,
   row: SubscriptionRow,
   lines: ResolvedItem[],
   creditAdjust: bigint | null = 0n,
 ): Promise<PreviewDetails> {
   const currency = row.currency_code;
-  const country = await countryOf(db, ctx, row);
+  const country = await countryOf(ctx, row);
   const totalsLines: TotalsLine<ResolvedItem['product']>[] = lines.map((line, index) => {
     const unit = unitPriceIn(line.price, currency, country);
     if (!unit)
@@ -97,7 +94,7 @@ export async function previewDetails(
   });
   let credit = 0n;
   if (creditAdjust !== null) {
-    credit = (await availableCredit(db, ctx, row.customer_id, currency)) + creditAdjust;
+    credit = (await availableCredit(ctx, row.customer_id, currency)) + creditAdjust;
     if (credit < 0n) credit = 0n;
   }
   return computeTotals({
@@ -134,7 +131,6 @@ function recurringLines(row: SubscriptionRow, period: TimePeriod | null): Resolv
 
 /** `next_transaction`: the recurring items for the next period plus the lines waiting for the renewal. */
 export async function nextTransaction(
-  db: Executor,
   ctx: Ctx,
   row: SubscriptionRow,
   creditAdjust = 0n,
@@ -144,7 +140,7 @@ export async function nextTransaction(
   const lines = [...recurringLines(row, period), ...nextPeriodLines(row)];
   return {
     billing_period: wirePeriod(period),
-    details: await previewDetails(db, ctx, row, lines, creditAdjust),
+    details: await previewDetails(ctx, row, lines, creditAdjust),
     adjustments: [],
   };
 }
@@ -154,25 +150,24 @@ export async function nextTransaction(
  * customer's credit balance, each line over the current billing period (Paddle's example shows rate "1" there).
  */
 export async function recurringTransactionDetails(
-  db: Executor,
   ctx: Ctx,
   row: SubscriptionRow,
   now: Instant,
 ): Promise<PreviewDetails> {
   const state = stateOf(row);
   const period = state.current_billing_period ?? nextBillingPeriod(state) ?? firstPeriod(now, state.billing_cycle);
-  return previewDetails(db, ctx, row, recurringLines(row, period), null);
+  return previewDetails(ctx, row, recurringLines(row, period), null);
 }
 
 /** `GET /subscriptions/{id}` with `include`: the entity plus the asked-for transaction previews. */
 export async function getSubscriptionWithIncludes(ctx: Ctx, viewer: Viewer, id: string, include: Set<string>) {
-  const row = await getSubscriptionRow(ctx.db, ctx, id);
+  const row = await getSubscriptionRow(ctx, id);
   const entity = await serializeSubscription(row, await linkContext(ctx, viewer));
   return {
     ...entity,
-    ...(include.has('next_transaction') ? { next_transaction: await nextTransaction(ctx.db, ctx, row) } : {}),
+    ...(include.has('next_transaction') ? { next_transaction: await nextTransaction(ctx, row) } : {}),
     ...(include.has('recurring_transaction_details')
-      ? { recurring_transaction_details: await recurringTransactionDetails(ctx.db, ctx, row, ctx.clock.now()) }
+      ? { recurring_transaction_details: await recurringTransactionDetails(ctx, row, ctx.clock.now()) }
       : {}),
   };
 }

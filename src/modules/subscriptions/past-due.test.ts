@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { aBuyer, aPrice, aTransaction, MONTHLY } from '../../../test/support/builders.js';
 import { assertMatchesSpec } from '../../../test/support/contract.js';
+import { recordedEvents } from '../../../test/support/events.js';
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
@@ -42,10 +43,7 @@ await forEachDialect((dialect) => {
       assert.equal(canceled.body.data.status, 'canceled');
       const [renewal] = await renewals(id);
       assert.equal(renewal!.status, 'canceled');
-      const events = await t().db.selectFrom('events').selectAll().orderBy('id').execute();
-      const forRenewal = events
-        .filter((event) => JSON.parse(event.data).id === renewal!.id)
-        .map((event) => event.event_type);
+      const forRenewal = (await recordedEvents(t(), { entityId: renewal!.id })).map((event) => event.type);
       assert.deepEqual(forRenewal.slice(-2), ['transaction.updated', 'transaction.canceled']);
     });
 

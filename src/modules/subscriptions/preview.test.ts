@@ -8,7 +8,7 @@ import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { Temporal } from '../../kernel/time.js';
-import { instant, kit, lines, sellerAt } from './operations/test-kit.js';
+import { instant, kit, lines, sellerAt } from '../../../test/support/subscriptions.js';
 
 const MAY = '2030-05-10T12:01:46Z';
 const CHANGE = '2030-05-13T10:36:57Z';

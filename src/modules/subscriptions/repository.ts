@@ -1,4 +1,4 @@
-import type { Executor } from '../../db/database.js';
+import type { Executor, Trx } from '../../db/database.js';
 import { findById, lockById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { SubscriptionRow, Tenant } from '../../db/tables.js';
@@ -19,7 +19,7 @@ export async function findSubscription(db: Executor, tenant: Tenant, id: string)
 }
 
 export async function lockSubscription(
-  db: Executor,
+  db: Trx,
   tenant: Tenant,
   id: string,
   dialect: 'sqlite' | 'postgres',
@@ -32,7 +32,7 @@ export async function lockSubscription(
  * (PostgreSQL `FOR UPDATE SKIP LOCKED`; SQLite serialises writers, so the row is simply read).
  */
 export async function claimSubscription(
-  db: Executor,
+  db: Trx,
   tenant: Tenant,
   id: string,
   dialect: 'sqlite' | 'postgres',

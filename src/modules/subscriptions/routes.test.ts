@@ -17,6 +17,7 @@ import {
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { Temporal, toStoredTime, toWireTime } from '../../kernel/time.js';
 import { verifyPortalToken } from '../customer-portal/tokens.js';
+import { recordedEvents } from '../../../test/support/events.js';
 
 const SANDBOX_PORTAL = 'https://sandbox-portal.paddock.test';
 const LIVE_PORTAL = 'https://portal.paddock.test';
@@ -76,10 +77,8 @@ await forEachDialect((dialect) => {
 
   /** Events whose entity is one of `ids`, oldest first, with their payloads. */
   async function eventsFor(...ids: string[]): Promise<Array<{ type: string; data: any }>> {
-    const rows = await t().db.selectFrom('events').selectAll().orderBy('id', 'asc').execute();
-    return rows
-      .map((row) => ({ type: row.event_type, data: JSON.parse(row.data) }))
-      .filter((event) => ids.includes(event.data.id));
+    const events = await recordedEvents(t(), { entityId: ids });
+    return events.map((event) => ({ type: event.type, data: event.data }));
   }
   const typesFor = async (...ids: string[]) => (await eventsFor(...ids)).map((event) => event.type);
 
@@ -322,14 +321,9 @@ await forEachDialect((dialect) => {
       assert.equal(txn.subscription_id, sub.id);
       // The checkout charged nothing for the trial; the trial's end bills the first period.
       assert.equal(txn.details.totals.grand_total, '0');
-      const events = await t()
-        .db.selectFrom('events')
-        .select(['event_type', 'data'])
-        .where('seller_id', '=', `sel_trial1_${dialect}`)
-        .orderBy('id', 'asc')
-        .execute();
+      const events = await recordedEvents(t(), { sellerId: `sel_trial1_${dialect}`, entityId: sub.id });
       assert.deepEqual(
-        events.filter((event) => JSON.parse(event.data).id === sub.id).map((event) => event.event_type),
+        events.map((event) => event.type),
         ['subscription.created', 'subscription.trialing'],
       );
     });
@@ -386,16 +380,9 @@ await forEachDialect((dialect) => {
       const [charge] = await recurringTransactions(sub.id, seller.sandbox);
       assert.equal(charge.status, 'completed');
       assert.deepEqual(period(charge.billing_period), active.current_billing_period);
-      const types = (
-        await t()
-          .db.selectFrom('events')
-          .select(['event_type', 'data'])
-          .where('seller_id', '=', `sel_trial3_${dialect}`)
-          .orderBy('id', 'asc')
-          .execute()
-      )
-        .filter((event) => JSON.parse(event.data).id === sub.id)
-        .map((event) => event.event_type);
+      const types = (await recordedEvents(t(), { sellerId: `sel_trial3_${dialect}`, entityId: sub.id })).map(
+        (event) => event.type,
+      );
       assert.deepEqual(types.slice(-2), ['subscription.updated', 'subscription.activated']);
     });
   });
@@ -531,15 +518,11 @@ await forEachDialect((dialect) => {
       const { sub } = await subscribe();
       await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { custom_data: { a: 1 } } });
       await t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: { effective_from: 'immediately' } });
-      const rows = await t()
-        .db.selectFrom('events')
-        .selectAll()
-        .where('event_type', 'like', 'subscription.%')
-        .execute();
+      const rows = (await recordedEvents(t())).filter((event) => event.type.startsWith('subscription.'));
       assert.ok(rows.length >= 4);
       for (const row of rows) {
-        assert.equal(row.data.includes('management_urls'), false, row.event_type);
-        assert.equal(row.data.includes('pga_'), false, row.event_type);
+        assert.equal(JSON.stringify(row.data).includes('management_urls'), false, row.type);
+        assert.equal(JSON.stringify(row.data).includes('pga_'), false, row.type);
       }
     });
   });
@@ -795,16 +778,8 @@ await forEachDialect((dialect) => {
       assert.equal(charge.status, 'completed');
       assert.deepEqual(period(charge.billing_period), active.current_billing_period);
       const events = (
-        await t()
-          .db.selectFrom('events')
-          .select(['event_type', 'data'])
-          .where('seller_id', '=', `sel_pause1_${dialect}`)
-          .orderBy('id', 'asc')
-          .execute()
-      )
-        .map((event) => ({ type: event.event_type, id: JSON.parse(event.data).id }))
-        .filter((event) => event.id === sub.id || event.id === charge.id)
-        .map((event) => event.type);
+        await recordedEvents(t(), { sellerId: `sel_pause1_${dialect}`, entityId: [sub.id, charge.id] })
+      ).map((event) => event.type);
       assert.deepEqual(events.slice(2), [
         'subscription.updated',
         'subscription.paused',
@@ -896,16 +871,9 @@ await forEachDialect((dialect) => {
       const charges = await recurringTransactions(sub.id, key);
       assert.equal(charges.length, 1);
       assert.equal(period(charges[0].billing_period).starts_at, resumeAt);
-      const types = (
-        await t()
-          .db.selectFrom('events')
-          .select(['event_type', 'data'])
-          .where('seller_id', '=', `sel_pause3_${dialect}`)
-          .orderBy('id', 'asc')
-          .execute()
-      )
-        .filter((event) => JSON.parse(event.data).id === sub.id)
-        .map((event) => event.event_type);
+      const types = (await recordedEvents(t(), { sellerId: `sel_pause3_${dialect}`, entityId: sub.id })).map(
+        (event) => event.type,
+      );
       assert.deepEqual(types, [
         'subscription.created',
         'subscription.activated',

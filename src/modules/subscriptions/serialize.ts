@@ -1,8 +1,8 @@
-import { fromJsonColumn } from '../../db/json.js';
 import type { SubscriptionRow } from '../../db/tables.js';
 import { toWireTime } from '../../kernel/time.js';
 import { managementUrls } from '../customer-portal/links.js';
 import { storedItems } from './state.js';
+import { subscriptionColumns } from './columns.js';
 
 const period = (stored: { starts_at: string; ends_at: string } | null) =>
   stored ? { starts_at: toWireTime(stored.starts_at), ends_at: toWireTime(stored.ends_at) } : null;
@@ -12,9 +12,7 @@ const period = (stored: { starts_at: string; ends_at: string } | null) =>
  * temporary links out of webhook payloads).
  */
 export function serializeSubscriptionForEvent(row: SubscriptionRow) {
-  const change = fromJsonColumn<{ action: string; effective_at: string; resume_at: string | null }>(
-    row.scheduled_change,
-  );
+  const change = subscriptionColumns.scheduled_change.decode(row.scheduled_change);
   return {
     id: row.id,
     status: row.status,
@@ -29,11 +27,11 @@ export function serializeSubscriptionForEvent(row: SubscriptionRow) {
     next_billed_at: toWireTime(row.next_billed_at),
     paused_at: toWireTime(row.paused_at),
     canceled_at: toWireTime(row.canceled_at),
-    discount: fromJsonColumn(row.discount),
+    discount: subscriptionColumns.discount.decode(row.discount),
     collection_mode: row.collection_mode,
-    billing_details: fromJsonColumn(row.billing_details),
-    current_billing_period: period(fromJsonColumn(row.current_billing_period)),
-    billing_cycle: JSON.parse(row.billing_cycle) as { interval: string; frequency: number },
+    billing_details: subscriptionColumns.billing_details.decode(row.billing_details),
+    current_billing_period: period(subscriptionColumns.current_billing_period.decode(row.current_billing_period)),
+    billing_cycle: subscriptionColumns.billing_cycle.decode(row.billing_cycle),
     scheduled_change: change
       ? {
           action: change.action,
@@ -53,8 +51,8 @@ export function serializeSubscriptionForEvent(row: SubscriptionRow) {
       price: item.price,
       product: item.product,
     })),
-    custom_data: fromJsonColumn(row.custom_data),
-    import_meta: fromJsonColumn(row.import_meta),
+    custom_data: subscriptionColumns.custom_data.decode(row.custom_data),
+    import_meta: subscriptionColumns.import_meta.decode(row.import_meta),
   };
 }
 

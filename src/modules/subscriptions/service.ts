@@ -1,8 +1,7 @@
 // Subscriptions through the API: reads (with management_urls), and the lifecycle operations, each one database
 // transaction: lock the row, ask billing/subscription-lifecycle for the transition, store it, record its events
 // in order, and bill the period the transition says to bill.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
 import type { PageRequest } from '../../db/pagination.js';
 import type { SubscriptionRow } from '../../db/tables.js';
 import {
@@ -65,20 +64,20 @@ export async function linkContext(ctx: Ctx, viewer: Viewer): Promise<LinkContext
   };
 }
 
-export async function getSubscriptionRow(db: Executor, ctx: Ctx, id: string): Promise<SubscriptionRow> {
-  const row = await findSubscription(db, ctx.tenant, id);
+export async function getSubscriptionRow(ctx: Ctx, id: string): Promise<SubscriptionRow> {
+  const row = await findSubscription(ctx.db, ctx.tenant, id);
   if (!row) throw notFound(id);
   return row;
 }
 
-async function lockRow(trx: Executor, ctx: Ctx, id: string): Promise<SubscriptionRow> {
-  const row = await lockSubscription(trx, ctx.tenant, id, ctx.dialect);
+async function lockRow(ctx: TxCtx, id: string): Promise<SubscriptionRow> {
+  const row = await lockSubscription(ctx.db, ctx.tenant, id, ctx.dialect);
   if (!row) throw notFound(id);
   return row;
 }
 
 export async function getSubscription(ctx: Ctx, viewer: Viewer, id: string): Promise<SubscriptionEntity> {
-  return serializeSubscription(await getSubscriptionRow(ctx.db, ctx, id), await linkContext(ctx, viewer));
+  return serializeSubscription(await getSubscriptionRow(ctx, id), await linkContext(ctx, viewer));
 }
 
 export async function listSubscriptions(ctx: Ctx, viewer: Viewer, filters: SubscriptionFilters, page: PageRequest) {
@@ -92,14 +91,13 @@ export async function listSubscriptions(ctx: Ctx, viewer: Viewer, filters: Subsc
  * resume into a new period) through the subscription's saved payment method.
  */
 export async function applyTransition(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   row: SubscriptionRow,
   transition: Transition,
 ): Promise<SubscriptionRow> {
   if (transition.events.length === 0 && transition.bill === null) return row;
-  const next = await storeTransition(trx, ctx, row, transition);
-  return transition.bill ? billSubscriptionPeriod(trx, ctx, next, transition.bill) : next;
+  const next = await storeTransition(ctx, row, transition);
+  return transition.bill ? billSubscriptionPeriod(ctx, next, transition.bill) : next;
 }
 
 /** Runs one lifecycle operation in a database transaction and answers the subscription as the API shows it. */
@@ -109,9 +107,9 @@ export async function operate(
   id: string,
   move: (row: SubscriptionRow) => Transition,
 ): Promise<SubscriptionEntity> {
-  const row = await ctx.db.transaction().execute(async (trx) => {
-    const current = await lockRow(trx, ctx, id);
-    return applyTransition(trx, ctx, current, move(current));
+  const row = await withTransaction(ctx, async (ctx) => {
+    const current = await lockRow(ctx, id);
+    return applyTransition(ctx, current, move(current));
   });
   return serializeSubscription(row, await linkContext(ctx, viewer));
 }

@@ -5,37 +5,13 @@ import type {
   SubscriptionItemStatus,
   ScheduledChange,
 } from '../../billing/subscription-lifecycle.js';
-import type { Duration, TimePeriod } from '../../billing/periods.js';
-import { fromJsonColumn } from '../../db/json.js';
+import type { TimePeriod } from '../../billing/periods.js';
+import type { StoredPeriod } from '../../db/json.js';
 import type { SubscriptionRow } from '../../db/tables.js';
 import { instantFromStored, toStoredTime, type Instant, Temporal } from '../../kernel/time.js';
-import type { PriceEntity } from '../prices/serialize.js';
-import type { ProductEntity } from '../products/serialize.js';
+import { subscriptionColumns, type StoredItem } from './columns.js';
 
-/** One stored item: Paddle's item fields, times in stored form. */
-export interface StoredItem {
-  status: SubscriptionItemStatus;
-  quantity: number;
-  recurring: boolean;
-  created_at: string;
-  updated_at: string;
-  previously_billed_at: string | null;
-  next_billed_at: string | null;
-  trial_dates: { starts_at: string; ends_at: string } | null;
-  price: PriceEntity;
-  product: ProductEntity;
-}
-
-interface StoredPeriod {
-  starts_at: string;
-  ends_at: string;
-}
-
-interface StoredScheduledChange {
-  action: ScheduledChange['action'];
-  effective_at: string;
-  resume_at: string | null;
-}
+export type { StoredItem };
 
 const at = (stored: string | null): Instant | null => (stored === null ? null : instantFromStored(stored));
 const st = (instant: Instant | null): string | null => (instant === null ? null : toStoredTime(instant));
@@ -49,20 +25,20 @@ function periodOut(period: TimePeriod | null): StoredPeriod | null {
 }
 
 export function storedItems(row: SubscriptionRow): StoredItem[] {
-  return JSON.parse(row.items) as StoredItem[];
+  return subscriptionColumns.items.decode(row.items);
 }
 
 export function stateOf(row: SubscriptionRow): SubscriptionState {
-  const change = fromJsonColumn<StoredScheduledChange>(row.scheduled_change);
+  const change = subscriptionColumns.scheduled_change.decode(row.scheduled_change);
   return {
     status: row.status as SubscriptionState['status'],
     collection_mode: row.collection_mode as SubscriptionState['collection_mode'],
-    billing_cycle: JSON.parse(row.billing_cycle) as Duration,
+    billing_cycle: subscriptionColumns.billing_cycle.decode(row.billing_cycle),
     billing_anchor: instantFromStored(row.billing_anchor),
     started_at: at(row.started_at),
     first_billed_at: at(row.first_billed_at),
     next_billed_at: at(row.next_billed_at),
-    current_billing_period: periodIn(fromJsonColumn<StoredPeriod>(row.current_billing_period)),
+    current_billing_period: periodIn(subscriptionColumns.current_billing_period.decode(row.current_billing_period)),
     scheduled_change: change
       ? { action: change.action, effective_at: instantFromStored(change.effective_at), resume_at: at(change.resume_at) }
       : null,
@@ -99,27 +75,26 @@ export function withState(row: SubscriptionRow, state: SubscriptionState, now: I
   const next: SubscriptionRow = {
     ...row,
     status: state.status,
-    billing_cycle: JSON.stringify(state.billing_cycle),
+    billing_cycle: subscriptionColumns.billing_cycle.encode(state.billing_cycle),
     billing_anchor: toStoredTime(state.billing_anchor),
     started_at: st(state.started_at),
     first_billed_at: st(state.first_billed_at),
     next_billed_at: st(state.next_billed_at),
-    current_billing_period: JSON.stringify(periodOut(state.current_billing_period)),
-    scheduled_change: change
-      ? JSON.stringify({
-          action: change.action,
-          effective_at: toStoredTime(change.effective_at),
-          resume_at: st(change.resume_at),
-        })
-      : null,
+    current_billing_period: subscriptionColumns.current_billing_period.encode(periodOut(state.current_billing_period)),
+    scheduled_change: subscriptionColumns.scheduled_change.encode(
+      change && {
+        action: change.action,
+        effective_at: toStoredTime(change.effective_at),
+        resume_at: st(change.resume_at),
+      },
+    ),
     paused_at: st(state.paused_at),
     canceled_at: st(state.canceled_at),
     on_resume: state.on_resume,
     past_due_when_paused: state.past_due_when_paused ? 1n : 0n,
-    items: JSON.stringify(items),
+    items: subscriptionColumns.items.encode(items),
     updated_at: stamp,
   };
-  if (state.current_billing_period === null) next.current_billing_period = null;
   // @NOTE dunning belongs to one past-due spell: leaving past_due any way (paid, paused, canceled) ends it, so a
   // later failure counts its retries and its 30 days from that failure, not from an old one.
   if (state.status !== 'past_due') {
@@ -134,7 +109,7 @@ export function nextDueAt(
   row: Pick<SubscriptionRow, 'status' | 'next_billed_at' | 'scheduled_change' | 'retry_at'>,
 ): string | null {
   const candidates: string[] = [];
-  const change = fromJsonColumn<StoredScheduledChange>(row.scheduled_change);
+  const change = subscriptionColumns.scheduled_change.decode(row.scheduled_change);
   if (change) candidates.push(change.effective_at);
   const renewable = row.status === 'active' || row.status === 'trialing' || row.status === 'past_due';
   if (renewable && row.next_billed_at) candidates.push(row.next_billed_at);

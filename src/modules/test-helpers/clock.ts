@@ -1,7 +1,7 @@
 // The sandbox clock: wall clock plus a forward-only offset kept per seller environment in the database.
 // Advancing steps through every instant at which work falls due, in time order, so a renewal due before a
 // retry runs before it, each seeing the clock at its own due instant.
-import type { Ctx } from '../../context.js';
+import { type Ctx, withTransaction } from '../../context.js';
 import { OffsetClock, type Clock } from '../../kernel/clock.js';
 import { invalidField } from '../../kernel/errors.js';
 import { Temporal, parseRfc3339, type Instant } from '../../kernel/time.js';
@@ -66,12 +66,12 @@ async function earliestDue(ctx: Ctx): Promise<Instant | undefined> {
 
 /** Moves the stored offset so the clock reads `to` (never backwards: a concurrent advance may have gone further). */
 async function moveClock(ctx: Ctx, wallClock: Clock, to: Instant): Promise<Ctx> {
-  const offset = await ctx.db.transaction().execute(async (trx) => {
-    const row = await lockSellerEnvironment(trx, ctx.tenant, ctx.dialect);
+  const offset = await withTransaction(ctx, async (ctx) => {
+    const row = await lockSellerEnvironment(ctx.db, ctx.tenant, ctx.dialect);
     const current = row?.clock_offset_us ?? 0n;
     const wanted = offsetFor(wallClock, to);
     const next = wanted > current ? wanted : current;
-    await updateClockOffset(trx, ctx.tenant, next);
+    await updateClockOffset(ctx.db, ctx.tenant, next);
     return next;
   });
   return { ...ctx, clock: new OffsetClock(wallClock, offset) };

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { aBuyer, aPrice, aTransaction } from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
+import { lastEventId, recordedEvents } from '../../../test/support/events.js';
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
@@ -133,16 +134,11 @@ await forEachDialect((dialect) => {
 
     it('records the events of a payment in Paddle order', async () => {
       const txn = await readyTransaction();
-      const before = await t().db.selectFrom('events').select('id').orderBy('id', 'desc').executeTakeFirst();
+      const before = await lastEventId(t());
       await pay(txn.id);
-      const events = await t()
-        .db.selectFrom('events')
-        .selectAll()
-        .where('id', '>', before?.id ?? '')
-        .orderBy('id', 'asc')
-        .execute();
+      const events = await recordedEvents(t(), { after: before });
       assert.deepEqual(
-        events.map((e) => e.event_type),
+        events.map((e) => e.type),
         [
           'payment_method.saved',
           'transaction.updated',
@@ -151,26 +147,21 @@ await forEachDialect((dialect) => {
           'transaction.completed',
         ],
       );
-      const paidEvent = JSON.parse(events[2]!.data);
+      const paidEvent = events[2]!.data;
       assert.equal(paidEvent.status, 'paid');
       assert.equal(paidEvent.payments[0].status, 'captured');
       assert.equal(paidEvent.invoice_number, null);
-      assert.equal(JSON.parse(events[4]!.data).status, 'completed');
+      assert.equal(events[4]!.data.status, 'completed');
 
       const declinedTxn = await readyTransaction();
-      const mark = await t().db.selectFrom('events').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const mark = await lastEventId(t());
       await pay(declinedTxn.id, { card_number: '4000000000000002' });
-      const failed = await t()
-        .db.selectFrom('events')
-        .selectAll()
-        .where('id', '>', mark.id)
-        .orderBy('id', 'asc')
-        .execute();
+      const failed = await recordedEvents(t(), { after: mark });
       assert.deepEqual(
-        failed.map((e) => e.event_type),
+        failed.map((e) => e.type),
         ['transaction.updated', 'transaction.payment_failed'],
       );
-      assert.equal(JSON.parse(failed[1]!.data).payments[0].error_code, 'declined');
+      assert.equal(failed[1]!.data.payments[0].error_code, 'declined');
     });
 
     it('refuses what cannot be paid, and never pays twice', async () => {

@@ -3,8 +3,7 @@
 // An item names a catalog price (`price_id`) or brings its own non-catalog price (`price`), for an existing
 // product (`price.product_id`) or with its own non-catalog product (`price.product`). Transactions create those
 // as `type: custom` entities in the caller's database transaction; previews build them without writing.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
+import type { Ctx, TxCtx } from '../../context.js';
 import { invalidField, PaddleError, type FieldError } from '../../kernel/errors.js';
 import { createCustomPrice, getPriceRow, previewCustomPrice, type CustomPriceInput } from '../prices/service.js';
 import { serializePrice, type PriceEntity } from '../prices/serialize.js';
@@ -107,8 +106,8 @@ function checkQuantity(
 }
 
 /** A catalog price by id, if it is active; else an error for the item. */
-async function catalogPrice(db: Executor, ctx: Ctx, priceId: string, index: number, errors: FieldError[]) {
-  const price = serializePrice(await getPriceRow(db, ctx, priceId));
+async function catalogPrice(ctx: Ctx, priceId: string, index: number, errors: FieldError[]) {
+  const price = serializePrice(await getPriceRow(ctx, priceId));
   if (price.status !== 'active') {
     errors.push({ field: `items[${index}].price_id`, message: `price ${price.id} is archived` });
     return undefined;
@@ -128,7 +127,7 @@ function catalogId(item: TransactionItemInput, index: number): string | undefine
  * `product.created` / `price.created` events) through `db`, which must be the caller's database transaction so
  * that they are rolled back with it when anything fails.
  */
-export async function resolveItems(db: Executor, ctx: Ctx, items: TransactionItemInput[]): Promise<ResolvedItem[]> {
+export async function resolveItems(ctx: TxCtx, items: TransactionItemInput[]): Promise<ResolvedItem[]> {
   const errors: FieldError[] = [];
   const resolved: ResolvedItem[] = [];
   for (const [index, item] of items.entries()) {
@@ -136,22 +135,22 @@ export async function resolveItems(db: Executor, ctx: Ctx, items: TransactionIte
     let price: PriceEntity | undefined;
     let product: ProductEntity | undefined;
     if (priceId !== undefined) {
-      price = await catalogPrice(db, ctx, priceId, index, errors);
+      price = await catalogPrice(ctx, priceId, index, errors);
     } else {
       const given = item.price as NonCatalogPriceInput;
       const prefix = `items[${index}].price`;
       if (given.product) {
         const input = given.product;
-        product = await collectingFieldErrors(`${prefix}.product`, errors, () => createCustomProduct(db, ctx, input));
+        product = await collectingFieldErrors(`${prefix}.product`, errors, () => createCustomProduct(ctx, input));
         if (!product) continue;
       }
       const productId = product?.id ?? (given.product_id as string);
       price = await collectingFieldErrors(prefix, errors, () =>
-        createCustomPrice(db, ctx, { ...priceInput(given), product_id: productId }),
+        createCustomPrice(ctx, { ...priceInput(given), product_id: productId }),
       );
     }
     if (!price || !checkQuantity(price, item.quantity, index, errors)) continue;
-    product ??= serializeProduct(await getProductRow(db, ctx, price.product_id));
+    product ??= serializeProduct(await getProductRow(ctx, price.product_id));
     resolved.push({
       price_id: price.id,
       price,
@@ -166,7 +165,7 @@ export async function resolveItems(db: Executor, ctx: Ctx, items: TransactionIte
 }
 
 /** Resolves a preview's items: catalog prices are read, non-catalog ones are built (no id) and nothing is written. */
-export async function previewItems(db: Executor, ctx: Ctx, items: TransactionItemInput[]): Promise<PreviewItem[]> {
+export async function previewItems(ctx: Ctx, items: TransactionItemInput[]): Promise<PreviewItem[]> {
   const errors: FieldError[] = [];
   const resolved: PreviewItem[] = [];
   for (const [index, item] of items.entries()) {
@@ -174,18 +173,18 @@ export async function previewItems(db: Executor, ctx: Ctx, items: TransactionIte
     let price: PricePreview | undefined;
     let product: ProductPreview | undefined;
     if (priceId !== undefined) {
-      price = await catalogPrice(db, ctx, priceId, index, errors);
+      price = await catalogPrice(ctx, priceId, index, errors);
     } else {
       const given = item.price as NonCatalogPriceInput;
       const prefix = `items[${index}].price`;
       if (given.product) product = previewCustomProduct(ctx, given.product);
       const productId = given.product ? null : (given.product_id as string);
       price = await collectingFieldErrors(prefix, errors, () =>
-        previewCustomPrice(db, ctx, { ...priceInput(given), product_id: productId }),
+        previewCustomPrice(ctx, { ...priceInput(given), product_id: productId }),
       );
     }
     if (!price || !checkQuantity(price, item.quantity, index, errors)) continue;
-    product ??= serializeProduct(await getProductRow(db, ctx, price.product_id as string));
+    product ??= serializeProduct(await getProductRow(ctx, price.product_id as string));
     resolved.push({
       price_id: price.id,
       price,

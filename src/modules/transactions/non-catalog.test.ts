@@ -4,6 +4,7 @@ import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { aBuyer, aPrice, aProduct, aTransaction } from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
+import { recordedEvents } from '../../../test/support/events.js';
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
@@ -15,8 +16,7 @@ await forEachDialect((dialect) => {
   });
 
   async function eventTypes(): Promise<string[]> {
-    const rows = await t().db.selectFrom('events').select(['event_type']).orderBy('id', 'asc').execute();
-    return rows.map((row) => row.event_type);
+    return (await recordedEvents(t())).map((event) => event.type);
   }
 
   async function customRows() {

@@ -1,29 +1,27 @@
 // What happens after a transaction is paid (or billed, for manual collection), beyond the transaction itself:
 // other modules' reactions, declared in their module entries and reached through `ctx.wiring` (subscriptions are
 // created here). They run inside the payment's database transaction, in module order.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
+import type { TxCtx } from '../../context.js';
 import type { TransactionRow } from '../../db/tables.js';
 import type { PaidContext, TransactionReaction } from '../module.js';
 
 async function runReactions(
   reactions: readonly TransactionReaction[],
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   row: TransactionRow,
   paid: PaidContext,
 ): Promise<TransactionRow> {
   let current = row;
-  for (const react of reactions) current = await react(trx, ctx, current, paid);
+  for (const react of reactions) current = await react(ctx, current, paid);
   return current;
 }
 
 /** Runs every module's `transactionPaid` reaction; returns the row as the last reaction left it. */
-export function runPaidHooks(trx: Executor, ctx: Ctx, row: TransactionRow, paid: PaidContext): Promise<TransactionRow> {
-  return runReactions(ctx.wiring.reactions.transactionPaid, trx, ctx, row, paid);
+export function runPaidHooks(ctx: TxCtx, row: TransactionRow, paid: PaidContext): Promise<TransactionRow> {
+  return runReactions(ctx.wiring.reactions.transactionPaid, ctx, row, paid);
 }
 
 /** Runs every module's `manualTransactionBilled` reaction (Paddle creates subscriptions then, before payment). */
-export function runBilledHooks(trx: Executor, ctx: Ctx, row: TransactionRow): Promise<TransactionRow> {
-  return runReactions(ctx.wiring.reactions.manualTransactionBilled, trx, ctx, row, { paymentMethodId: null });
+export function runBilledHooks(ctx: TxCtx, row: TransactionRow): Promise<TransactionRow> {
+  return runReactions(ctx.wiring.reactions.manualTransactionBilled, ctx, row, { paymentMethodId: null });
 }

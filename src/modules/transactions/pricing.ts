@@ -1,7 +1,6 @@
 // The bridge between stored items and billing/totals: which unit price applies (country overrides), in which
 // currency, how much of the customer's credit balance is available, and the `details` object Paddle returns.
 import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
 import { computeTotals, unadjustedTotals, type TotalsDetails, type TotalsLine } from '../../billing/totals.js';
 import type { TaxCategory } from '../../billing/tax-rates.js';
 import { invalidField } from '../../kernel/errors.js';
@@ -9,6 +8,7 @@ import { newId } from '../../kernel/ids.js';
 import { money, moneyFromWire, zero } from '../../kernel/money.js';
 import { availableCredit } from '../credit-balances/service.js';
 import { hasTrial, unitPriceFor, type PreviewItem, type ProductPreview, type ResolvedItem } from './items.js';
+import type { StoredTransactionDetails } from './columns.js';
 
 export interface PricingInput {
   items: ResolvedItem[];
@@ -24,7 +24,7 @@ export interface PricingInput {
 
 export interface Priced {
   currency_code: string;
-  details: Record<string, unknown>;
+  details: StoredTransactionDetails;
   grand_total: bigint;
   credit_used: bigint;
 }
@@ -59,7 +59,7 @@ export function defaultCurrency(
   return first ? unitPriceFor(first.price, country).currency_code : 'USD';
 }
 
-export async function priceTransaction(db: Executor, ctx: Ctx, input: PricingInput): Promise<Priced> {
+export async function priceTransaction(ctx: Ctx, input: PricingInput): Promise<Priced> {
   const currency = input.currencyCode;
   const lines: TotalsLine<ResolvedItem['product']>[] = input.items.map((item, index) => ({
     id: newId('transaction_item', ctx.clock.now().epochMilliseconds),
@@ -73,7 +73,7 @@ export async function priceTransaction(db: Executor, ctx: Ctx, input: PricingInp
     product_id: item.product.id,
     tax_category: item.product.tax_category as TaxCategory,
   }));
-  const credit = input.customerId ? await availableCredit(db, ctx, input.customerId, currency) : 0n;
+  const credit = input.customerId ? await availableCredit(ctx, input.customerId, currency) : 0n;
   const computed = computeTotals({
     currency_code: currency,
     country_code: input.countryCode,
@@ -112,11 +112,7 @@ export interface PreviewPricingInput {
  * `tax_rates_used` count only the items with `include_in_totals` (Paddle's example shows an excluded item's line
  * priced as usual and left out of the totals).
  */
-export async function pricePreview(
-  db: Executor,
-  ctx: Ctx,
-  input: PreviewPricingInput,
-): Promise<TotalsDetails<ProductPreview>> {
+export async function pricePreview(ctx: Ctx, input: PreviewPricingInput): Promise<TotalsDetails<ProductPreview>> {
   const currency = input.currencyCode;
   const lines: TotalsLine<ProductPreview>[] = input.items.map((item, index) => ({
     price_id: item.price_id,
@@ -128,7 +124,7 @@ export async function pricePreview(
     product_id: item.product.id,
     tax_category: item.product.tax_category as TaxCategory,
   }));
-  const credit = input.customerId ? await availableCredit(db, ctx, input.customerId, currency) : 0n;
+  const credit = input.customerId ? await availableCredit(ctx, input.customerId, currency) : 0n;
   const totalsOf = (chosen: TotalsLine<ProductPreview>[]) =>
     computeTotals({
       currency_code: currency,

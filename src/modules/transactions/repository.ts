@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import type { Executor, Trx } from '../../db/database.js';
 import { findById, lockById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { PaymentAttemptRow, Tenant, TransactionRow } from '../../db/tables.js';
@@ -35,7 +35,7 @@ export async function findTransaction(db: Executor, tenant: Tenant, id: string):
 
 /** The row, locked until the end of the transaction on PostgreSQL (SQLite serialises writers anyway). */
 export async function lockTransaction(
-  db: Executor,
+  db: Trx,
   tenant: Tenant,
   id: string,
   dialect: 'sqlite' | 'postgres',
@@ -107,7 +107,7 @@ export async function updatePaymentAttempt(db: Executor, row: PaymentAttemptRow)
 }
 
 /** Next invoice number of the environment; the row lock makes numbers unique and gapless per environment. */
-export async function nextInvoiceSequence(db: Executor, tenant: Tenant): Promise<bigint> {
+export async function nextInvoiceSequence(db: Trx, tenant: Tenant): Promise<bigint> {
   const row = await db
     .updateTable('seller_environments')
     .set((eb) => ({ invoice_sequence: eb('invoice_sequence', '+', 1n) }))

@@ -4,6 +4,7 @@ import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { aBuyer, aBusiness, aPrice, aTransaction } from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
+import { recordedEvents } from '../../../test/support/events.js';
 
 const MANUAL = {
   enable_checkout: false,
@@ -18,12 +19,12 @@ await forEachDialect((dialect) => {
     t().request('POST', `/transactions/${id}/revise`, { body, ...(key ? { key } : {}) });
 
   async function eventsSince(sequence: number): Promise<Array<{ type: string; data: any }>> {
-    const rows = await t().db.selectFrom('events').selectAll().orderBy('id', 'asc').execute();
-    return rows.slice(sequence).map((row) => ({ type: row.event_type, data: JSON.parse(row.data) }));
+    const events = await recordedEvents(t());
+    return events.slice(sequence).map((event) => ({ type: event.type, data: event.data }));
   }
 
   async function eventCount(): Promise<number> {
-    return (await t().db.selectFrom('events').select('id').execute()).length;
+    return (await recordedEvents(t())).length;
   }
 
   /** A billed invoice (manual collection) for a GB buyer, with a business unless `withBusiness` is false. */

@@ -12,6 +12,7 @@ import {
   MONTHLY,
 } from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
+import { recordedEvents } from '../../../test/support/events.js';
 
 const ids = (res: { body: { data: Array<{ id: string }> } }) => res.body.data.map((entity) => entity.id);
 const MANUAL = {
@@ -24,8 +25,7 @@ await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
 
   async function eventTypesFor(id: string): Promise<string[]> {
-    const rows = await t().db.selectFrom('events').selectAll().orderBy('id', 'asc').execute();
-    return rows.filter((row) => JSON.parse(row.data).id === id).map((row) => row.event_type);
+    return (await recordedEvents(t(), { entityId: id })).map((event) => event.type);
   }
 
   describe('create and get', () => {
@@ -163,11 +163,7 @@ await forEachDialect((dialect) => {
         .db.selectFrom('transactions')
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirstOrThrow();
-      const events = await t()
-        .db.selectFrom('events')
-        .selectAll()
-        .where('event_type', '=', 'transaction.created')
-        .execute();
+      const events = await recordedEvents(t(), { type: 'transaction.created' });
       assert.equal(
         Number(count.n),
         events.length,

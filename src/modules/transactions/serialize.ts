@@ -1,6 +1,6 @@
-import { fromJsonColumn } from '../../db/json.js';
 import type { PaymentAttemptRow, TransactionRow } from '../../db/tables.js';
 import { toWireTime } from '../../kernel/time.js';
+import { paymentAttemptColumns, transactionColumns } from './columns.js';
 
 export interface TransactionLinks {
   /** Where the hosted checkout lives for this seller environment: `${publicUrl}/checkout/${cpl_id}`. */
@@ -16,7 +16,7 @@ export function serializePaymentAttempt(row: PaymentAttemptRow) {
     amount: row.amount.toString(),
     status: row.status,
     error_code: row.error_code,
-    method_details: JSON.parse(row.method_details) as unknown,
+    method_details: paymentAttemptColumns.method_details.decode(row.method_details),
     created_at: toWireTime(row.created_at),
     captured_at: toWireTime(row.captured_at),
   };
@@ -37,7 +37,7 @@ function wirePeriod(period: { starts_at: string; ends_at: string } | null) {
 
 /** `checkout.url`: the caller's own payment link or the hosted checkout, with `_ptxn` as Paddle adds it. */
 function checkoutOf(row: TransactionRow, links: TransactionLinks): { url: string } | null {
-  const billingDetails = fromJsonColumn<{ enable_checkout?: boolean }>(row.billing_details);
+  const billingDetails = transactionColumns.billing_details.decode(row.billing_details);
   if (row.collection_mode === 'manual' && !billingDetails?.enable_checkout) return null;
   const base = row.checkout_url ?? links.hostedCheckoutUrl;
   const separator = base.includes('?') ? '&' : '?';
@@ -52,7 +52,7 @@ export function serializeTransaction(row: TransactionRow, attempts: PaymentAttem
     customer_id: row.customer_id,
     address_id: row.address_id,
     business_id: row.business_id,
-    custom_data: fromJsonColumn(row.custom_data),
+    custom_data: transactionColumns.custom_data.decode(row.custom_data),
     currency_code: row.currency_code,
     origin: row.origin,
     subscription_id: row.subscription_id,
@@ -60,10 +60,10 @@ export function serializeTransaction(row: TransactionRow, attempts: PaymentAttem
     invoice_number: row.invoice_number,
     collection_mode: row.collection_mode,
     discount_id: row.discount_id,
-    billing_details: fromJsonColumn(row.billing_details),
-    billing_period: wirePeriod(fromJsonColumn<{ starts_at: string; ends_at: string }>(row.billing_period)),
-    items: JSON.parse(row.items) as unknown[],
-    details: JSON.parse(row.details) as Record<string, unknown>,
+    billing_details: transactionColumns.billing_details.decode(row.billing_details),
+    billing_period: wirePeriod(transactionColumns.billing_period.decode(row.billing_period)),
+    items: transactionColumns.items.decode(row.items),
+    details: transactionColumns.details.decode(row.details),
     payments: attempts.map(serializePaymentAttempt),
     checkout: checkoutOf(row, links),
     created_at: toWireTime(row.created_at),

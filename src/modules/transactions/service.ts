@@ -1,8 +1,6 @@
 // Transactions through the API: create, update (status billed/canceled only as Paddle allows), get, list.
 // Totals are computed by billing/ at every change; every change records its events in the same transaction.
-import type { Ctx } from '../../context.js';
-import type { Executor } from '../../db/database.js';
-import { toJsonColumn } from '../../db/json.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
 import type { PageRequest } from '../../db/pagination.js';
 import type { TransactionRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -34,6 +32,7 @@ import {
   type TransactionFilters,
 } from './repository.js';
 import { serializeTransaction, type TransactionEntity } from './serialize.js';
+import { transactionColumns } from './columns.js';
 
 export interface BillingDetails {
   enable_checkout?: boolean;
@@ -70,25 +69,19 @@ function statusError(error: unknown): never {
 }
 
 /** The transaction entity as the API returns it (payments and checkout link included). */
-export async function transactionEntity(
-  db: Executor,
-  ctx: Ctx,
-  row: TransactionRow,
-  portalId: string,
-): Promise<TransactionEntity> {
-  const attempts = await paymentAttemptsOf(db, ctx.tenant, [row.id]);
+export async function transactionEntity(ctx: Ctx, row: TransactionRow, portalId: string): Promise<TransactionEntity> {
+  const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]);
   return serializeTransaction(row, attempts, { hostedCheckoutUrl: hostedCheckoutUrl(ctx, portalId) });
 }
 
-export async function getTransactionRow(db: Executor, ctx: Ctx, id: string): Promise<TransactionRow> {
-  const row = await findTransaction(db, ctx.tenant, id);
+export async function getTransactionRow(ctx: Ctx, id: string): Promise<TransactionRow> {
+  const row = await findTransaction(ctx.db, ctx.tenant, id);
   if (!row) throw notFound(id);
   return row;
 }
 
 /** Checks the customer, address and business belong together and to the tenant; returns the address's country. */
 async function checkParties(
-  db: Executor,
   ctx: Ctx,
   row: Pick<TransactionRow, 'customer_id' | 'address_id' | 'business_id'>,
 ): Promise<string | null> {
@@ -98,9 +91,9 @@ async function checkParties(
     }
     return null;
   }
-  await getCustomerRow(db, ctx, row.customer_id);
-  const address = row.address_id ? await getAddressRow(db, ctx, row.customer_id, row.address_id) : undefined;
-  if (row.business_id) await getBusinessRow(db, ctx, row.customer_id, row.business_id);
+  await getCustomerRow(ctx, row.customer_id);
+  const address = row.address_id ? await getAddressRow(ctx, row.customer_id, row.address_id) : undefined;
+  if (row.business_id) await getBusinessRow(ctx, row.customer_id, row.business_id);
   return address?.country_code ?? null;
 }
 
@@ -118,13 +111,12 @@ function checkCollection(row: Pick<TransactionRow, 'collection_mode' | 'billing_
 
 /** Recomputes details from the stored items, for the buyer's country and the customer's credit. */
 async function reprice(
-  db: Executor,
   ctx: Ctx,
   row: TransactionRow,
   items: ResolvedItem[],
   countryCode: string | null,
 ): Promise<TransactionRow> {
-  const priced = await priceTransaction(db, ctx, {
+  const priced = await priceTransaction(ctx, {
     items,
     currencyCode: row.currency_code,
     countryCode,
@@ -134,8 +126,8 @@ async function reprice(
   return {
     ...row,
     currency_code: priced.currency_code,
-    items: JSON.stringify(storedItems(items)),
-    details: JSON.stringify(priced.details),
+    items: transactionColumns.items.encode(storedItems(items)),
+    details: transactionColumns.details.encode(priced.details),
     grand_total: priced.grand_total,
     credit_used: priced.credit_used,
   };
@@ -143,7 +135,7 @@ async function reprice(
 
 function readinessOf(row: TransactionRow) {
   return readinessStatus({
-    has_items: JSON.parse(row.items).length > 0,
+    has_items: transactionColumns.items.decode(row.items).length > 0,
     has_customer: row.customer_id !== null,
     has_address: row.address_id !== null,
     collection_mode: row.collection_mode as 'automatic' | 'manual',
@@ -152,9 +144,9 @@ function readinessOf(row: TransactionRow) {
 }
 
 /** Gives a billed transaction its invoice number (`<year>-<5-digit sequence>`, per seller environment). */
-async function markBilled(db: Executor, ctx: Ctx, row: TransactionRow): Promise<TransactionRow> {
+async function markBilled(ctx: TxCtx, row: TransactionRow): Promise<TransactionRow> {
   const now = ctx.clock.now();
-  const sequence = await nextInvoiceSequence(db, ctx.tenant);
+  const sequence = await nextInvoiceSequence(ctx.db, ctx.tenant);
   const year = now.toZonedDateTimeISO('UTC').year;
   return {
     ...row,
@@ -185,15 +177,18 @@ function applyInput(row: TransactionRow, input: TransactionInput): TransactionRo
   if (input.customer_id !== undefined) next.customer_id = input.customer_id;
   if (input.address_id !== undefined) next.address_id = input.address_id;
   if (input.business_id !== undefined) next.business_id = input.business_id;
-  if (input.custom_data !== undefined) next.custom_data = toJsonColumn(input.custom_data);
+  if (input.custom_data !== undefined) next.custom_data = transactionColumns.custom_data.encode(input.custom_data);
   if (input.currency_code !== undefined && input.currency_code !== null) next.currency_code = input.currency_code;
   if (input.collection_mode !== undefined) next.collection_mode = input.collection_mode;
-  if (input.billing_details !== undefined) next.billing_details = toJsonColumn(input.billing_details);
+  if (input.billing_details !== undefined)
+    next.billing_details = transactionColumns.billing_details.encode(input.billing_details);
   if (input.discount_id !== undefined && input.discount_id !== null) {
     throw notFound(input.discount_id);
   }
   if (input.billing_period !== undefined) {
-    next.billing_period = input.billing_period === null ? null : JSON.stringify(billingPeriod(input.billing_period));
+    next.billing_period = transactionColumns.billing_period.encode(
+      input.billing_period && billingPeriod(input.billing_period),
+    );
   }
   if (input.checkout !== undefined) next.checkout_url = input.checkout?.url ?? null;
   return next;
@@ -217,10 +212,10 @@ export async function createTransaction(
   portal: PortalRef,
   input: TransactionInput & { items: TransactionItemInput[] },
 ): Promise<TransactionEntity> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return withTransaction(ctx, async (ctx) => {
     const now = ctx.clock.now();
     const stored = toStoredTime(now);
-    const items = await resolveItems(trx, ctx, input.items);
+    const items = await resolveItems(ctx, input.items);
     const blank: TransactionRow = {
       ...ctx.tenant,
       id: newId('transaction', now.epochMilliseconds),
@@ -238,7 +233,8 @@ export async function createTransaction(
       discount_id: null,
       billing_details: null,
       billing_period: null,
-      items: '[]',
+      items: transactionColumns.items.encode([]),
+      // @NOTE a placeholder: repriced below before the row is stored.
       details: '{}',
       grand_total: 0n,
       credit_used: 0n,
@@ -249,16 +245,16 @@ export async function createTransaction(
       revised_at: null,
     };
     let row = applyInput(blank, input);
-    const country = await checkParties(trx, ctx, row);
+    const country = await checkParties(ctx, row);
     if (!input.currency_code) row.currency_code = defaultCurrency(items, country);
     checkCollection(row);
-    row = await reprice(trx, ctx, row, items, country);
+    row = await reprice(ctx, row, items, country);
     row.status = readinessOf(row);
-    if (input.status !== undefined) row = await applyRequestedStatus(trx, ctx, row, input.status);
-    await insertTransaction(trx, row);
-    const entity = await transactionEntity(trx, ctx, row, portal.portalId);
+    if (input.status !== undefined) row = await applyRequestedStatus(ctx, row, input.status);
+    await insertTransaction(ctx.db, row);
+    const entity = await transactionEntity(ctx, row, portal.portalId);
     for (const event of ['transaction.created', ...statusEvents('draft', row.status)] as EventType[]) {
-      await recordEvent(trx, ctx, event, entity);
+      await recordEvent(ctx, event, entity);
     }
     return entity;
   });
@@ -266,8 +262,7 @@ export async function createTransaction(
 
 /** A status the caller asked for (`billed` or `canceled`), if Paddle's rules allow it from here. */
 async function applyRequestedStatus(
-  db: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   row: TransactionRow,
   requested: TransactionStatus,
 ): Promise<TransactionRow> {
@@ -280,23 +275,23 @@ async function applyRequestedStatus(
   if (next === row.status) return row;
   if (next !== 'billed') {
     if (row.status === 'billed' && row.customer_id && row.credit_used > 0n) {
-      await moveCredit(db, ctx, row.customer_id, row.currency_code, { kind: 'release', amount: row.credit_used });
+      await moveCredit(ctx, row.customer_id, row.currency_code, { kind: 'release', amount: row.credit_used });
     }
     return { ...row, status: next };
   }
-  const billed = await markBilled(db, ctx, row);
+  const billed = await markBilled(ctx, row);
   if (billed.customer_id && billed.credit_used > 0n) {
-    await moveCredit(db, ctx, billed.customer_id, billed.currency_code, {
+    await moveCredit(ctx, billed.customer_id, billed.currency_code, {
       kind: 'reserve',
       amount: billed.credit_used,
     });
   }
-  return billed.collection_mode === 'manual' ? runBilledHooks(db, ctx, billed) : billed;
+  return billed.collection_mode === 'manual' ? runBilledHooks(ctx, billed) : billed;
 }
 
 function readinessInputs(row: TransactionRow) {
   return {
-    has_items: JSON.parse(row.items).length > 0,
+    has_items: transactionColumns.items.decode(row.items).length > 0,
     has_customer: row.customer_id !== null,
     has_address: row.address_id !== null,
     collection_mode: row.collection_mode as 'automatic' | 'manual',
@@ -325,8 +320,8 @@ export async function updateTransaction(
   id: string,
   input: TransactionInput,
 ): Promise<TransactionEntity> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const current = await getTransactionRow(trx, ctx, id);
+  return withTransaction(ctx, async (ctx) => {
+    const current = await getTransactionRow(ctx, id);
     const changesContent = CONTENT_FIELDS.some((field) => input[field] !== undefined);
     if (changesContent && !isEditable(current.status as TransactionStatus)) {
       throw new PaddleError(400, 'transaction_immutable', 'Cannot update immutable transaction');
@@ -334,16 +329,16 @@ export async function updateTransaction(
     let row: TransactionRow = { ...applyInput(current, input), updated_at: toStoredTime(ctx.clock.now()) };
     if (changesContent) {
       checkCollection(row);
-      const country = await checkParties(trx, ctx, row);
-      const items = input.items ? await resolveItems(trx, ctx, input.items) : itemsOf(current);
-      row = await reprice(trx, ctx, row, items, country);
+      const country = await checkParties(ctx, row);
+      const items = input.items ? await resolveItems(ctx, input.items) : itemsOf(current);
+      row = await reprice(ctx, row, items, country);
       row.status = readinessOf(row);
     }
-    if (input.status !== undefined) row = await applyRequestedStatus(trx, ctx, row, input.status);
-    await updateRow(trx, row);
-    const entity = await transactionEntity(trx, ctx, row, portal.portalId);
+    if (input.status !== undefined) row = await applyRequestedStatus(ctx, row, input.status);
+    await updateRow(ctx.db, row);
+    const entity = await transactionEntity(ctx, row, portal.portalId);
     for (const event of ['transaction.updated', ...statusEvents(current.status, row.status)] as EventType[]) {
-      await recordEvent(trx, ctx, event, entity);
+      await recordEvent(ctx, event, entity);
     }
     return entity;
   });
@@ -351,18 +346,15 @@ export async function updateTransaction(
 
 /** The items as stored, with the product snapshots kept in details.line_items (no catalog lookup). */
 export function itemsOf(row: TransactionRow): ResolvedItem[] {
-  const lineItems = (JSON.parse(row.details).line_items ?? []) as Array<{
-    price_id: string;
-    product: ResolvedItem['product'];
-  }>;
-  return (JSON.parse(row.items) as Array<Omit<ResolvedItem, 'product'>>).map((item, index) => ({
+  const lineItems = transactionColumns.details.decode(row.details).line_items ?? [];
+  return transactionColumns.items.decode(row.items).map((item, index) => ({
     ...item,
     product: (lineItems[index] ?? lineItems.find((line) => line.price_id === item.price_id))!.product,
   }));
 }
 
 export async function getTransaction(ctx: Ctx, portal: PortalRef, id: string): Promise<TransactionEntity> {
-  return transactionEntity(ctx.db, ctx, await getTransactionRow(ctx.db, ctx, id), portal.portalId);
+  return transactionEntity(ctx, await getTransactionRow(ctx, id), portal.portalId);
 }
 
 export async function listTransactions(ctx: Ctx, portal: PortalRef, filters: TransactionFilters, page: PageRequest) {
@@ -384,13 +376,9 @@ export async function listTransactions(ctx: Ctx, portal: PortalRef, filters: Tra
 }
 
 /** The subscription's latest past-due transaction (what a payment retry or a new card pays). */
-export async function findPastDueTransaction(
-  db: Executor,
-  ctx: Ctx,
-  subscriptionId: string,
-): Promise<TransactionRow | undefined> {
+export async function findPastDueTransaction(ctx: Ctx, subscriptionId: string): Promise<TransactionRow | undefined> {
   const page = await listRows(
-    db,
+    ctx.db,
     ctx.tenant,
     { subscription_id: [subscriptionId], status: ['past_due'] },
     { perPage: 1, orderBy: { field: 'id', direction: 'DESC' } },

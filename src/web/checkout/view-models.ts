@@ -32,7 +32,7 @@ function percent(rate: string): string {
 
 export function totalsVm(transaction: TransactionEntity): CheckoutTotalsVm {
   const currency = transaction.currency_code;
-  const totals = transaction.details.totals as Record<string, string>;
+  const totals: Record<string, string | null> = { ...transaction.details.totals };
   const taxes = (transaction.details.tax_rates_used ?? []) as Array<{ tax_rate: string; totals: { tax: string } }>;
   const discount = BigInt(totals.discount ?? '0');
   const credit = BigInt(totals.credit ?? '0');

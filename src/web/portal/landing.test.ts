@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { forEachDialect, startTestApp, useTestApp, type TestApp } from '../../../test/support/app.js';
 import { Temporal } from '../../kernel/time.js';
 import { mintPortalToken } from '../../modules/customer-portal/tokens.js';
-import { portalRow, subscribe } from '../../modules/customer-portal/test-kit.js';
+import { portalRow, subscribe } from '../../../test/support/portal.js';
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { Temporal } from '../../kernel/time.js';
 import { mintPortalToken } from '../../modules/customer-portal/tokens.js';
-import { portalRow, subscribe, subscribeManually } from '../../modules/customer-portal/test-kit.js';
+import { portalRow, subscribe, subscribeManually } from '../../../test/support/portal.js';
 
 const SANDBOX_PORTAL = 'https://sandbox-portal.paddock.test';
 const LIVE_PORTAL = 'https://portal.paddock.test';

@@ -3,8 +3,7 @@
 // payment method, inside the caller's database transaction.
 // `on_payment_failure: prevent_change` (Paddle's default) answers `subscription_payment_declined` and the whole
 // request rolls back; `apply_change` keeps the change and leaves the transaction past due.
-import type { Ctx } from '../../../context.js';
-import type { Executor } from '../../../db/database.js';
+import type { Ctx, TxCtx } from '../../../context.js';
 import type { SubscriptionRow, TransactionRow } from '../../../db/tables.js';
 import type { TimePeriod } from '../../../billing/periods.js';
 import { DomainError } from '../../../billing/errors.js';
@@ -33,10 +32,9 @@ const IMMEDIATE_ORIGINS: Array<'subscription_update' | 'subscription_charge'> = 
 ];
 
 /** Refuses a 21st immediate charge within an hour or a 101st within 24 hours, counted from stored transactions. */
-export async function assertImmediateChargeLimits(trx: Executor, ctx: Ctx, subscriptionId: string): Promise<void> {
+export async function assertImmediateChargeLimits(ctx: Ctx, subscriptionId: string): Promise<void> {
   const now = ctx.clock.now();
   const lastHour = await countSubscriptionTransactions(
-    trx,
     ctx,
     subscriptionId,
     IMMEDIATE_ORIGINS,
@@ -50,7 +48,6 @@ export async function assertImmediateChargeLimits(trx: Executor, ctx: Ctx, subsc
     );
   }
   const lastDay = await countSubscriptionTransactions(
-    trx,
     ctx,
     subscriptionId,
     IMMEDIATE_ORIGINS,
@@ -77,10 +74,9 @@ export interface BillNowInput {
  * (credits, or credit balance covering it) completes without a payment and a negative total goes to the credit
  * balance; manual collection leaves the invoice billed; automatic collection charges the saved method.
  */
-async function billNow(trx: Executor, ctx: Ctx, row: SubscriptionRow, input: BillNowInput): Promise<TransactionRow> {
-  await assertImmediateChargeLimits(trx, ctx, row.id);
+async function billNow(ctx: TxCtx, row: SubscriptionRow, input: BillNowInput): Promise<TransactionRow> {
+  await assertImmediateChargeLimits(ctx, row.id);
   const { transaction, portalId } = await createTransactionFor(
-    trx,
     ctx,
     row,
     input.lines,
@@ -89,26 +85,26 @@ async function billNow(trx: Executor, ctx: Ctx, row: SubscriptionRow, input: Bil
   );
   const portal = { portalId };
   if (transaction.credit_used > 0n) {
-    await moveCredit(trx, ctx, row.customer_id, row.currency_code, {
+    await moveCredit(ctx, row.customer_id, row.currency_code, {
       kind: 'reserve',
       amount: transaction.credit_used,
     });
   }
   if (transaction.grand_total === 0n) {
-    await completeWithoutCharge(trx, ctx, portal, transaction);
-    await creditToBalance(trx, ctx, transaction);
+    await completeWithoutCharge(ctx, portal, transaction);
+    await creditToBalance(ctx, transaction);
     return transaction;
   }
   // @NOTE manual collection issues the invoice; the customer pays it like any other.
   if (row.collection_mode === 'manual') return transaction;
   const method = row.payment_method_id
-    ? await getPaymentMethodRow(trx, ctx, row.customer_id, row.payment_method_id).catch(() => undefined)
+    ? await getPaymentMethodRow(ctx, row.customer_id, row.payment_method_id).catch(() => undefined)
     : undefined;
-  const outcome = method ? await chargeSavedMethod(trx, ctx, portal, transaction, method) : undefined;
+  const outcome = method ? await chargeSavedMethod(ctx, portal, transaction, method) : undefined;
   if (outcome?.kind === 'paid') return transaction;
   if (input.onPaymentFailure === 'prevent_change')
     throw new DomainError(400, 'subscription_payment_declined', 'payment declined');
-  await markPastDue(trx, ctx, portal, transaction.id);
+  await markPastDue(ctx, portal, transaction.id);
   return transaction;
 }
 
@@ -124,16 +120,15 @@ export interface ImmediatePlan {
  * the caller's database transaction, so a declined `prevent_change` payment undoes the change too.
  */
 export async function applyPlan(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   plan: ImmediatePlan,
   origin: BillNowInput['origin'],
   onPaymentFailure: OnPaymentFailure,
 ): Promise<SubscriptionRow> {
-  await updateSubscription(trx, plan.after);
-  await recordEvent(trx, ctx, 'subscription.updated', serializeSubscriptionForEvent(plan.after));
+  await updateSubscription(ctx.db, plan.after);
+  await recordEvent(ctx, 'subscription.updated', serializeSubscriptionForEvent(plan.after));
   if (plan.billNow.length > 0) {
-    await billNow(trx, ctx, plan.after, {
+    await billNow(ctx, plan.after, {
       origin,
       lines: plan.billNow,
       billingPeriod: plan.immediatePeriod,

@@ -1,8 +1,7 @@
 // `POST /subscriptions/{id}/charge`: one-time prices billed to a subscription, now (a `subscription_charge`
 // transaction charged with the saved method) or with the next renewal (added to `next_period_lines`). The charges
 // are not items of the subscription; the answer is the subscription (201).
-import type { Ctx } from '../../../context.js';
-import type { Executor } from '../../../db/database.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { DomainError } from '../../../billing/errors.js';
 import type { TimePeriod } from '../../../billing/periods.js';
@@ -75,16 +74,11 @@ function assertCanCharge(state: SubscriptionState, from: EffectiveFrom, now: Ins
 }
 
 /** The charge applied to `current` in memory. */
-export async function planCharge(
-  trx: Executor,
-  ctx: Ctx,
-  current: SubscriptionRow,
-  input: ChargeInput,
-): Promise<ChargePlan> {
+export async function planCharge(ctx: TxCtx, current: SubscriptionRow, input: ChargeInput): Promise<ChargePlan> {
   const now = ctx.clock.now();
   assertCanCharge(stateOf(current), input.effective_from, now);
-  const lines = await resolveChargeItems(trx, ctx, input.items);
-  const country = await countryOf(trx, ctx, current);
+  const lines = await resolveChargeItems(ctx, input.items);
+  const country = await countryOf(ctx, current);
   lines.forEach((line, index) => {
     if (!unitPriceIn(line.price, current.currency_code, country)) {
       throw invalidField([
@@ -108,12 +102,12 @@ export async function createSubscriptionCharge(
   id: string,
   input: ChargeInput,
 ): Promise<SubscriptionEntity> {
-  const row = await ctx.db.transaction().execute(async (trx) => {
-    const current = await lockSubscription(trx, ctx.tenant, id, ctx.dialect);
+  const row = await withTransaction(ctx, async (ctx) => {
+    const current = await lockSubscription(ctx.db, ctx.tenant, id, ctx.dialect);
     if (!current) throw notFound(id);
-    const plan = await planCharge(trx, ctx, current, input);
+    const plan = await planCharge(ctx, current, input);
     // @NOTE Paddle's example answer has a new updated_at; we record the change as subscription.updated too.
-    return applyPlan(trx, ctx, plan, 'subscription_charge', input.on_payment_failure ?? 'prevent_change');
+    return applyPlan(ctx, plan, 'subscription_charge', input.on_payment_failure ?? 'prevent_change');
   });
   return serializeSubscription(row, await linkContext(ctx, viewer));
 }

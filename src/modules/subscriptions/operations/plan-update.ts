@@ -2,8 +2,7 @@
 // change, the lines to bill now (an immediate `subscription_update` transaction) and the lines added to the next
 // renewal. billing/proration.ts decides the lines of an item change; this file gives it the items, turns its lines
 // back into transaction items with price and product snapshots, and bills a change of `next_billed_at`.
-import type { Ctx } from '../../../context.js';
-import type { Executor } from '../../../db/database.js';
+import type { Ctx, TxCtx } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { DomainError } from '../../../billing/errors.js';
 import { firstPeriod, type Duration, type TimePeriod } from '../../../billing/periods.js';
@@ -27,6 +26,7 @@ import { countryOf, unitPriceIn, wireProration } from '../includes.js';
 import { stateOf, storedItems, withState, type StoredItem } from '../state.js';
 import { resolveUpdateItems, strip, type UpdateItem } from './resolve-items.js';
 import { applyOtherChanges, type SubscriptionUpdateInput } from './update.js';
+import { subscriptionColumns } from '../columns.js';
 
 export interface UpdatePlan {
   /** The subscription after the change (new items, dates and waiting lines); not stored yet. */
@@ -170,8 +170,7 @@ function datesOf(state: SubscriptionState, now: Instant): BillingChange {
 
 /** Everything the update asks for, applied to `current` in memory. Throws Paddle's refusals. */
 export async function planUpdate(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   current: SubscriptionRow,
   input: SubscriptionUpdateInput,
 ): Promise<UpdatePlan> {
@@ -188,7 +187,7 @@ export async function planUpdate(
     { items: input.items !== undefined, next_billed_at: nextBilledAt, proration_billing_mode: mode },
     now,
   );
-  row = await applyOtherChanges(trx, ctx, row, input, now);
+  row = await applyOtherChanges(ctx, row, input, now);
   const billing = input.items !== undefined || nextBilledAt !== null;
   const empty: UpdatePlan = {
     after: row,
@@ -205,8 +204,8 @@ export async function planUpdate(
   let items = storedItems(row).map(fromStored);
   let cycleChangedNow = false;
   if (input.items) {
-    const updates = await resolveUpdateItems(trx, ctx, row, input.items);
-    const country = await countryOf(trx, ctx, row);
+    const updates = await resolveUpdateItems(ctx, row, input.items);
+    const country = await countryOf(ctx, row);
     const currentItems = storedItems(row).map(fromStored);
     const dates = datesOf(state, now);
     const plan = planItemChange({
@@ -224,7 +223,7 @@ export async function planUpdate(
     cycleChangedNow = plan.billing_cycle_changed && immediate;
     let stored = newStoredItems(row, updates, immediate && lines.length > 0, now);
     if (cycleChangedNow) stored = stored.map((item) => ({ ...item, previously_billed_at: toStoredTime(now) }));
-    row = { ...row, items: JSON.stringify(stored), updated_at: toStoredTime(now) };
+    row = { ...row, items: subscriptionColumns.items.encode(stored), updated_at: toStoredTime(now) };
     items = updates.map(({ item }) => item);
     change =
       state.status === 'paused'
@@ -236,7 +235,7 @@ export async function planUpdate(
             next_billed_at: plan.next_billed_at,
           };
     if (state.status === 'paused' && plan.billing_cycle_changed)
-      row = { ...row, billing_cycle: JSON.stringify(plan.billing_cycle) };
+      row = { ...row, billing_cycle: subscriptionColumns.billing_cycle.encode(plan.billing_cycle) };
   }
   if (nextBilledAt) {
     const base = change ?? datesOf(state, now);

@@ -2,8 +2,7 @@
 // operations, run in a database transaction that is always rolled back (non-catalog prices a request brings are
 // created and discarded), answered as Paddle's subscription-preview: the subscription after the change, the
 // immediate transaction, the next one, the recurring one and the update summary.
-import type { Ctx } from '../../../context.js';
-import type { Executor } from '../../../db/database.js';
+import { type Ctx, type TxCtx, withTransaction } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import type { TimePeriod } from '../../../billing/periods.js';
 import { toWireUpdateSummary, updateSummary } from '../../../billing/proration.js';
@@ -52,13 +51,13 @@ class Rollback extends Error {
 async function rolledBack(
   ctx: Ctx,
   id: string,
-  plan: (trx: Executor, row: SubscriptionRow) => Promise<Planned>,
+  plan: (ctx: TxCtx, row: SubscriptionRow) => Promise<Planned>,
 ): Promise<Previewed> {
   try {
-    await ctx.db.transaction().execute(async (trx) => {
-      const current = await findSubscription(trx, ctx.tenant, id);
+    await withTransaction(ctx, async (ctx) => {
+      const current = await findSubscription(ctx.db, ctx.tenant, id);
       if (!current) throw notFound(id);
-      throw new Rollback(await price(trx, ctx, await plan(trx, current)));
+      throw new Rollback(await price(ctx, await plan(ctx, current)));
     });
   } catch (error) {
     if (error instanceof Rollback) return error.result;
@@ -67,13 +66,13 @@ async function rolledBack(
   throw new Error('unreachable: the preview transaction always rolls back');
 }
 
-async function price(trx: Executor, ctx: Ctx, planned: Planned): Promise<Previewed> {
+async function price(ctx: Ctx, planned: Planned): Promise<Previewed> {
   const { after } = planned;
   const immediate =
     planned.billNow.length > 0
       ? {
           billing_period: wirePeriod(planned.immediatePeriod),
-          details: await previewDetails(trx, ctx, after, planned.billNow),
+          details: await previewDetails(ctx, after, planned.billNow),
           adjustments: [],
         }
       : null;
@@ -82,8 +81,7 @@ async function price(trx: Executor, ctx: Ctx, planned: Planned): Promise<Preview
     ? parseAmount(immediate.details.totals.credit_to_balance) - parseAmount(immediate.details.totals.credit)
     : 0n;
   const changed =
-    immediate?.details ??
-    (planned.billNext.length > 0 ? await previewDetails(trx, ctx, after, planned.billNext) : null);
+    immediate?.details ?? (planned.billNext.length > 0 ? await previewDetails(ctx, after, planned.billNext) : null);
   const totals = (changed?.line_items ?? []).map((line) => ({
     amount: parseAmount(line.totals.total),
     currency: after.currency_code,
@@ -91,8 +89,8 @@ async function price(trx: Executor, ctx: Ctx, planned: Planned): Promise<Preview
   return {
     after,
     immediate_transaction: immediate,
-    next_transaction: await nextTransaction(trx, ctx, after, creditAdjust),
-    recurring_transaction_details: await recurringTransactionDetails(trx, ctx, after, ctx.clock.now()),
+    next_transaction: await nextTransaction(ctx, after, creditAdjust),
+    recurring_transaction_details: await recurringTransactionDetails(ctx, after, ctx.clock.now()),
     update_summary: planned.summarise ? toWireUpdateSummary(updateSummary(totals, after.currency_code)) : null,
   };
 }
@@ -110,16 +108,16 @@ async function answer(ctx: Ctx, viewer: Viewer, previewed: Previewed) {
 }
 
 export async function previewSubscriptionUpdate(ctx: Ctx, viewer: Viewer, id: string, input: SubscriptionUpdateInput) {
-  const previewed = await rolledBack(ctx, id, async (trx, current) => {
-    const plan = await planUpdate(trx, ctx, current, input);
+  const previewed = await rolledBack(ctx, id, async (ctx, current) => {
+    const plan = await planUpdate(ctx, current, input);
     return { ...plan, summarise: plan.billing };
   });
   return answer(ctx, viewer, previewed);
 }
 
 export async function previewSubscriptionCharge(ctx: Ctx, viewer: Viewer, id: string, input: ChargeInput) {
-  const previewed = await rolledBack(ctx, id, async (trx, current) => ({
-    ...(await planCharge(trx, ctx, current, input)),
+  const previewed = await rolledBack(ctx, id, async (ctx, current) => ({
+    ...(await planCharge(ctx, current, input)),
     summarise: true,
   }));
   return answer(ctx, viewer, previewed);

@@ -1,8 +1,7 @@
 // The items of a subscription update or a one-time charge, checked the way Paddle refuses them, with fresh price and
-// product snapshots. Non-catalog prices are created as custom prices (and products) through `trx`, the caller's
+// product snapshots. Non-catalog prices are created as custom prices (and products) through `ctx.db`, the caller's
 // database transaction, so a refused or previewed request leaves nothing behind.
-import type { Ctx } from '../../../context.js';
-import type { Executor } from '../../../db/database.js';
+import type { Ctx, TxCtx } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { DomainError } from '../../../billing/errors.js';
 import { invalidField, PaddleError, type FieldError } from '../../../kernel/errors.js';
@@ -38,10 +37,10 @@ function checkQuantity(price: Pick<PriceEntity, 'id' | 'quantity'>, quantity: nu
     throw quantityNotValid(price);
 }
 
-/** A non-catalog price (and product), created in `trx`; field errors name the item's own index. */
-async function nonCatalog(trx: Executor, ctx: Ctx, input: ItemInput, index: number): Promise<ResolvedItem> {
+/** A non-catalog price (and product), created in `ctx.db`; field errors name the item's own index. */
+async function nonCatalog(ctx: TxCtx, input: ItemInput, index: number): Promise<ResolvedItem> {
   try {
-    const [resolved] = await resolveItems(trx, ctx, [
+    const [resolved] = await resolveItems(ctx, [
       { price: input.price as NonCatalogPriceInput, quantity: input.quantity as number },
     ]);
     return strip(resolved as ResolvedItem);
@@ -69,9 +68,9 @@ export function strip(item: ResolvedItem): ResolvedItem {
   };
 }
 
-async function catalogItem(trx: Executor, ctx: Ctx, priceId: string) {
-  const price = serializePrice(await getPriceRow(trx, ctx, priceId));
-  const product = serializeProduct(await getProductRow(trx, ctx, price.product_id));
+async function catalogItem(ctx: Ctx, priceId: string) {
+  const price = serializePrice(await getPriceRow(ctx, priceId));
+  const product = serializeProduct(await getProductRow(ctx, price.product_id));
   return { price, product };
 }
 
@@ -84,12 +83,7 @@ const archived = (index: number, id: string): FieldError => ({
  * `items` of `PATCH /subscriptions/{id}`: the complete new list. Items already on the subscription may omit
  * `quantity` (it stays) and keep archived prices; new ones need a quantity and an active, recurring price.
  */
-export async function resolveUpdateItems(
-  trx: Executor,
-  ctx: Ctx,
-  row: SubscriptionRow,
-  items: ItemInput[],
-): Promise<UpdateItem[]> {
+export async function resolveUpdateItems(ctx: TxCtx, row: SubscriptionRow, items: ItemInput[]): Promise<UpdateItem[]> {
   const current = new Map(storedItems(row).map((stored) => [stored.price.id, stored]));
   const resolved: UpdateItem[] = [];
   const seen = new Set<string>();
@@ -114,7 +108,7 @@ export async function resolveUpdateItems(
     }
     let item: ResolvedItem;
     if (input.price_id !== undefined) {
-      const { price, product } = await catalogItem(trx, ctx, input.price_id);
+      const { price, product } = await catalogItem(ctx, input.price_id);
       if (!before && price.status !== 'active') throw invalidField([archived(index, price.id)]);
       item = {
         price_id: price.id,
@@ -124,7 +118,7 @@ export async function resolveUpdateItems(
         proration: null,
       };
     } else {
-      item = await nonCatalog(trx, ctx, input, index);
+      item = await nonCatalog(ctx, input, index);
     }
     if (item.price.billing_cycle === null) {
       throw new DomainError(
@@ -146,7 +140,7 @@ export async function resolveUpdateItems(
 }
 
 /** `items` of a one-time charge: active one-time prices (no billing cycle), each price once, quantity within its limits. */
-export async function resolveChargeItems(trx: Executor, ctx: Ctx, items: ItemInput[]): Promise<ResolvedItem[]> {
+export async function resolveChargeItems(ctx: TxCtx, items: ItemInput[]): Promise<ResolvedItem[]> {
   const seen = new Set<string>();
   for (const input of items) {
     if (input.price_id === undefined) continue;
@@ -163,11 +157,11 @@ export async function resolveChargeItems(trx: Executor, ctx: Ctx, items: ItemInp
   for (const [index, input] of items.entries()) {
     let item: ResolvedItem;
     if (input.price_id !== undefined) {
-      const { price, product } = await catalogItem(trx, ctx, input.price_id);
+      const { price, product } = await catalogItem(ctx, input.price_id);
       if (price.status !== 'active') throw invalidField([archived(index, price.id)]);
       item = { price_id: price.id, price, product, quantity: input.quantity as number, proration: null };
     } else {
-      item = await nonCatalog(trx, ctx, input, index);
+      item = await nonCatalog(ctx, input, index);
     }
     if (item.price.billing_cycle !== null) {
       const field = input.price_id !== undefined ? `items[${index}].price_id` : `items[${index}].price.billing_cycle`;

@@ -13,7 +13,7 @@ import {
   portalRow,
   subscribe,
   subscribeManually,
-} from '../../customer-portal/test-kit.js';
+} from '../../../../test/support/portal.js';
 
 const DECLINES_LATER = '4000002760003184';
 

@@ -3,8 +3,7 @@
 // also brings the subscription back to active); otherwise a new zero-value transaction, origin
 // `subscription_payment_method_change`, status `ready`. The paid hook below makes the card that paid either one
 // the subscription's payment method. The customer portal's "Update payment method" goes through here too.
-import type { Ctx } from '../../../context.js';
-import type { Executor } from '../../../db/database.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../../context.js';
 import type { SubscriptionRow, TransactionRow } from '../../../db/tables.js';
 import { renewalPaid } from '../../../billing/subscription-lifecycle.js';
 import { badRequest } from '../../../kernel/errors.js';
@@ -24,6 +23,7 @@ import { storeTransition, subscriptionItems } from '../billing.js';
 import { lockSubscription, updateSubscription } from '../repository.js';
 import { getSubscriptionRow } from '../service.js';
 import { stateOf } from '../state.js';
+import { subscriptionColumns } from '../columns.js';
 
 export const PAYMENT_METHOD_CHANGE_ORIGIN = 'subscription_payment_method_change';
 
@@ -42,22 +42,15 @@ export function assertCanUpdatePaymentMethod(row: Pick<SubscriptionRow, 'status'
 }
 
 /** The subscription's items priced at nothing: a proration rate of 0 over the current billing period. */
-async function createZeroTransaction(
-  trx: Executor,
-  ctx: Ctx,
-  portal: PortalRef,
-  row: SubscriptionRow,
-): Promise<TransactionRow> {
-  const current = row.current_billing_period
-    ? (JSON.parse(row.current_billing_period) as { starts_at: string; ends_at: string })
-    : null;
+async function createZeroTransaction(ctx: TxCtx, portal: PortalRef, row: SubscriptionRow): Promise<TransactionRow> {
+  const current = subscriptionColumns.current_billing_period.decode(row.current_billing_period);
   const period = current ? { starts_at: toWireTime(current.starts_at), ends_at: toWireTime(current.ends_at) } : null;
   const items = subscriptionItems(row).map((item) => ({
     ...item,
     proration: period ? { rate: '0', billing_period: period } : null,
   }));
-  const address = await getAddressRow(trx, ctx, row.customer_id, row.address_id);
-  return createSubscriptionTransaction(trx, ctx, {
+  const address = await getAddressRow(ctx, row.customer_id, row.address_id);
+  return createSubscriptionTransaction(ctx, {
     subscriptionId: row.id,
     customerId: row.customer_id,
     addressId: row.address_id,
@@ -104,19 +97,19 @@ export async function getUpdatePaymentMethodTransaction(
   subscriptionId: string,
   options: UpdatePaymentMethodOptions = {},
 ): Promise<TransactionEntity> {
-  const row = await getSubscriptionRow(ctx.db, ctx, subscriptionId);
+  const row = await getSubscriptionRow(ctx, subscriptionId);
   assertCanUpdatePaymentMethod(row);
   if (row.status === 'past_due') {
-    const pastDue = await findPastDueTransaction(ctx.db, ctx, row.id);
-    if (pastDue) return transactionEntity(ctx.db, ctx, pastDue, portal.portalId);
+    const pastDue = await findPastDueTransaction(ctx, row.id);
+    if (pastDue) return transactionEntity(ctx, pastDue, portal.portalId);
   }
   if (options.reuseOpen) {
     const open = await openPaymentMethodChange(ctx, portal, row.id);
     if (open) return open;
   }
-  return ctx.db.transaction().execute(async (trx) => {
-    const transaction = await createZeroTransaction(trx, ctx, portal, row);
-    return transactionEntity(trx, ctx, transaction, portal.portalId);
+  return withTransaction(ctx, async (ctx) => {
+    const transaction = await createZeroTransaction(ctx, portal, row);
+    return transactionEntity(ctx, transaction, portal.portalId);
   });
 }
 
@@ -125,18 +118,18 @@ export async function getUpdatePaymentMethodTransaction(
  * test helper): that card becomes the subscription's payment method, and a past-due subscription whose overdue
  * transaction it paid is active again. A renewal or retry charged with the saved method is left to `collect`.
  */
-export const useNewPaymentMethod: TransactionReaction = async (trx, ctx, transaction, paid) => {
+export const useNewPaymentMethod: TransactionReaction = async (ctx, transaction, paid) => {
   if (!transaction.subscription_id || !paid.paymentMethodId) return transaction;
-  const row = await lockSubscription(trx, ctx.tenant, transaction.subscription_id, ctx.dialect);
+  const row = await lockSubscription(ctx.db, ctx.tenant, transaction.subscription_id, ctx.dialect);
   if (!row || row.collection_mode !== 'automatic' || row.status === 'canceled') return transaction;
   const methodChange = transaction.origin === PAYMENT_METHOD_CHANGE_ORIGIN;
   if (!methodChange && paid.paymentMethodId === row.payment_method_id) return transaction;
   const next: SubscriptionRow = { ...row, payment_method_id: paid.paymentMethodId };
   if (row.status === 'past_due' && !methodChange) {
-    await storeTransition(trx, ctx, next, renewalPaid(stateOf(next)), { past_due_since: null, retry_at: null });
+    await storeTransition(ctx, next, renewalPaid(stateOf(next)), { past_due_since: null, retry_at: null });
   } else {
     // @NOTE the payment method is not part of Paddle's subscription entity: nothing to announce.
-    await updateSubscription(trx, next);
+    await updateSubscription(ctx.db, next);
   }
   return transaction;
 };

@@ -1,8 +1,6 @@
 // `PATCH /subscriptions/{id}`: the fields that need no billing (custom data, addresses, collection settings,
 // removing a scheduled change). Item and next_billed_at changes with proration are in operations/change-items.ts.
-import type { Ctx } from '../../../context.js';
-import type { Executor } from '../../../db/database.js';
-import { toJsonColumn } from '../../../db/json.js';
+import { type Ctx, withTransaction } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { assertCanUpdate, removeScheduledChange } from '../../../billing/subscription-lifecycle.js';
 import type { ProrationBillingMode } from '../../../billing/proration.js';
@@ -18,6 +16,7 @@ import { serializeSubscription, serializeSubscriptionForEvent, type Subscription
 import { applyTransition, getSubscriptionRow, linkContext, type Viewer } from '../service.js';
 import { stateOf, storedItems } from '../state.js';
 import { notFound } from '../../../kernel/errors.js';
+import { subscriptionColumns } from '../columns.js';
 
 /** One entry of `items`: a catalog price (quantity optional for items already on the subscription) or a non-catalog price. */
 export interface SubscriptionItemInput {
@@ -57,18 +56,18 @@ export async function updateSubscription(
   if (input.discount !== undefined && input.discount !== null) {
     throw notFound((input.discount as { id?: string }).id ?? 'discount');
   }
-  const row = await ctx.db.transaction().execute(async (trx) => {
-    let current = await lockSubscription(trx, ctx.tenant, id, ctx.dialect);
+  const row = await withTransaction(ctx, async (ctx) => {
+    let current = await lockSubscription(ctx.db, ctx.tenant, id, ctx.dialect);
     if (!current) throw notFound(id);
     const now = ctx.clock.now();
     if (input.scheduled_change === null) {
-      current = await applyTransition(trx, ctx, current, removeScheduledChange(stateOf(current), now));
+      current = await applyTransition(ctx, current, removeScheduledChange(stateOf(current), now));
     }
     if (!hasOtherChanges(input)) return current;
     assertCanUpdate(stateOf(current), { items: false, next_billed_at: null, proration_billing_mode: null }, now);
-    const next = await applyOtherChanges(trx, ctx, current, input, now);
-    await updateRow(trx, next);
-    await recordEvent(trx, ctx, 'subscription.updated', serializeSubscriptionForEvent(next));
+    const next = await applyOtherChanges(ctx, current, input, now);
+    await updateRow(ctx.db, next);
+    await recordEvent(ctx, 'subscription.updated', serializeSubscriptionForEvent(next));
     return next;
   });
   return serializeSubscription(row, await linkContext(ctx, viewer));
@@ -81,7 +80,6 @@ export function hasOtherChanges(input: SubscriptionUpdateInput): boolean {
 
 /** `row` with the fields that need no billing applied and checked (the caller stores it). */
 export async function applyOtherChanges(
-  trx: Executor,
   ctx: Ctx,
   row: SubscriptionRow,
   input: SubscriptionUpdateInput,
@@ -90,7 +88,7 @@ export async function applyOtherChanges(
   const changes = otherChanges(input);
   if (Object.keys(changes).length === 0) return row;
   const next: SubscriptionRow = { ...row, ...changes, updated_at: toStoredTime(now) };
-  const country = await checkParties(trx, ctx, next);
+  const country = await checkParties(ctx, next);
   if (next.collection_mode === 'manual' && !next.billing_details) {
     throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
   }
@@ -108,16 +106,17 @@ function otherChanges(input: SubscriptionUpdateInput): Partial<SubscriptionRow> 
   if (input.business_id !== undefined) changes.business_id = input.business_id;
   if (input.currency_code !== undefined) changes.currency_code = input.currency_code;
   if (input.collection_mode !== undefined) changes.collection_mode = input.collection_mode;
-  if (input.billing_details !== undefined) changes.billing_details = toJsonColumn(input.billing_details);
-  if (input.custom_data !== undefined) changes.custom_data = toJsonColumn(input.custom_data);
+  if (input.billing_details !== undefined)
+    changes.billing_details = subscriptionColumns.billing_details.encode(input.billing_details);
+  if (input.custom_data !== undefined) changes.custom_data = subscriptionColumns.custom_data.encode(input.custom_data);
   return changes;
 }
 
 /** Checks the customer, address and business belong together; answers the address's country. */
-async function checkParties(trx: Executor, ctx: Ctx, row: SubscriptionRow): Promise<string | null> {
-  await getCustomerRow(trx, ctx, row.customer_id);
-  const address = await getAddressRow(trx, ctx, row.customer_id, row.address_id);
-  if (row.business_id) await getBusinessRow(trx, ctx, row.customer_id, row.business_id);
+async function checkParties(ctx: Ctx, row: SubscriptionRow): Promise<string | null> {
+  await getCustomerRow(ctx, row.customer_id);
+  const address = await getAddressRow(ctx, row.customer_id, row.address_id);
+  if (row.business_id) await getBusinessRow(ctx, row.customer_id, row.business_id);
   return address.country_code;
 }
 

@@ -2,7 +2,7 @@
 // renewals charging a saved card. Each call is one database transaction with the transaction row locked, so a
 // double submit or a retry after a crash can never capture twice: a paid transaction is not payable again.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Ctx } from '../../../context.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../../context.js';
 import type { Executor } from '../../../db/database.js';
 import type { PaymentAttemptRow, PaymentMethodRow, TransactionRow } from '../../../db/tables.js';
 import { recordEvent } from '../../../events/record.js';
@@ -15,7 +15,7 @@ import { toStoredTime } from '../../../kernel/time.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { availableCredit, moveCredit } from '../../credit-balances/service.js';
 import { saveCard } from '../../payment-methods/service.js';
-import type { CardDetails } from '../../payment-methods/serialize.js';
+import { paymentMethodColumns, type CardDetails } from '../../payment-methods/serialize.js';
 import { runPaidHooks } from '../paid-hooks.js';
 import {
   insertPaymentAttempt,
@@ -28,6 +28,12 @@ import {
 import { priceTransaction } from '../pricing.js';
 import { itemsOf, transactionEntity, type PortalRef } from '../service.js';
 import type { TransactionEntity } from '../serialize.js';
+import {
+  paymentAttemptColumns,
+  transactionColumns,
+  type StoredMethodDetails,
+  type StoredTransactionDetails,
+} from '../columns.js';
 
 export type PaymentOutcome =
   | { kind: 'paid'; transaction: TransactionEntity }
@@ -46,29 +52,28 @@ function cardDetails(card: ParsedCard): CardDetails {
   };
 }
 
-async function lockRow(trx: Executor, ctx: Ctx, id: string): Promise<TransactionRow> {
-  const row = await lockTransaction(trx, ctx.tenant, id, ctx.dialect);
+async function lockRow(ctx: TxCtx, id: string): Promise<TransactionRow> {
+  const row = await lockTransaction(ctx.db, ctx.tenant, id, ctx.dialect);
   if (!row) throw notFound(id);
   return row;
 }
 
 async function save(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   row: TransactionRow,
   events: EventType[],
   portal: PortalRef,
 ): Promise<TransactionEntity> {
-  await updateTransaction(trx, row);
-  const entity = await transactionEntity(trx, ctx, row, portal.portalId);
-  for (const event of events) await recordEvent(trx, ctx, event, entity);
+  await updateTransaction(ctx.db, row);
+  const entity = await transactionEntity(ctx, row, portal.portalId);
+  for (const event of events) await recordEvent(ctx, event, entity);
   return entity;
 }
 
 function newAttempt(
   ctx: Ctx,
   row: TransactionRow,
-  methodDetails: unknown,
+  methodDetails: StoredMethodDetails,
   paymentMethodId: string | null,
   id: string = randomUUID(),
 ): PaymentAttemptRow {
@@ -80,7 +85,7 @@ function newAttempt(
     amount: row.grand_total,
     status: 'created',
     error_code: null,
-    method_details: JSON.stringify(methodDetails),
+    method_details: paymentAttemptColumns.method_details.encode(methodDetails),
     created_at: toStoredTime(ctx.clock.now()),
     captured_at: null,
   };
@@ -92,21 +97,20 @@ function newAttempt(
  * transaction.completed. Credit the transaction used leaves the customer's balance here.
  */
 async function completePayment(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   row: TransactionRow,
   paymentMethodId: string | null,
   portal: PortalRef,
 ): Promise<TransactionEntity> {
   const now = toStoredTime(ctx.clock.now());
   const paid: TransactionRow = { ...row, status: 'paid', updated_at: now };
-  await save(trx, ctx, paid, ['transaction.updated', 'transaction.paid'], portal);
-  const hooked = await runPaidHooks(trx, ctx, paid, { paymentMethodId });
+  await save(ctx, paid, ['transaction.updated', 'transaction.paid'], portal);
+  const hooked = await runPaidHooks(ctx, paid, { paymentMethodId });
   // What the hooks attached (a new subscription's id and billing period) is its own transaction.updated, as in
   // Paddle's subscription_creation scenario: …subscription.activated, transaction.updated, transaction.updated.
-  if (changedColumns(paid, hooked)) await save(trx, ctx, hooked, ['transaction.updated'], portal);
+  if (changedColumns(paid, hooked)) await save(ctx, hooked, ['transaction.updated'], portal);
   if (hooked.customer_id && hooked.credit_used > 0n) {
-    await moveCredit(trx, ctx, hooked.customer_id, hooked.currency_code, {
+    await moveCredit(ctx, hooked.customer_id, hooked.currency_code, {
       kind: 'use',
       amount: hooked.credit_used,
       fromReserved: row.status === 'billed' || row.status === 'past_due',
@@ -115,32 +119,32 @@ async function completePayment(
   const completed: TransactionRow = {
     ...hooked,
     status: 'completed',
-    details: JSON.stringify(withPayoutTotals(JSON.parse(hooked.details))),
-    ...(hooked.invoice_number ? {} : await invoiceNumberFields(trx, ctx)),
+    details: transactionColumns.details.encode(withPayoutTotals(transactionColumns.details.decode(hooked.details))),
+    ...(hooked.invoice_number ? {} : await invoiceNumberFields(ctx)),
     billed_at: hooked.billed_at ?? now,
     updated_at: now,
   };
-  return save(trx, ctx, completed, ['transaction.updated', 'transaction.completed'], portal);
+  return save(ctx, completed, ['transaction.updated', 'transaction.completed'], portal);
 }
 
 function changedColumns(before: TransactionRow, after: TransactionRow): boolean {
   return (Object.keys(after) as Array<keyof TransactionRow>).some((column) => after[column] !== before[column]);
 }
 
-async function invoiceNumberFields(trx: Executor, ctx: Ctx) {
-  const sequence = await nextInvoiceSequence(trx, ctx.tenant);
+async function invoiceNumberFields(ctx: TxCtx) {
+  const sequence = await nextInvoiceSequence(ctx.db, ctx.tenant);
   const year = ctx.clock.now().toZonedDateTimeISO('UTC').year;
   return { invoice_number: `${year}-${sequence.toString().padStart(5, '0')}` };
 }
 
 /** Paddock charges no fee: on completion earnings are the total less tax, in the transaction's currency. */
-function withPayoutTotals(details: Record<string, any>): Record<string, unknown> {
-  const totals = details.totals ?? {};
-  const earnings = (BigInt(totals.total ?? '0') - BigInt(totals.tax ?? '0')).toString();
+function withPayoutTotals(details: StoredTransactionDetails): StoredTransactionDetails {
+  const totals = details.totals;
+  const earnings = (BigInt(totals.total) - BigInt(totals.tax)).toString();
   return {
     ...details,
     totals: { ...totals, fee: '0', earnings },
-    adjusted_totals: { ...(details.adjusted_totals ?? {}), fee: '0', earnings },
+    adjusted_totals: { ...(details.adjusted_totals as object | undefined), fee: '0', earnings },
   };
 }
 
@@ -161,16 +165,15 @@ function attemptIdFor(transactionId: string, attemptKey: string | undefined): st
 
 /** A form submitted again: what its first submission ended with, and nothing new is attempted. */
 async function previousOutcome(
-  trx: Executor,
   ctx: Ctx,
   row: TransactionRow,
   attemptId: string,
   portal: PortalRef,
 ): Promise<PaymentOutcome | undefined> {
-  const attempts = await paymentAttemptsOf(trx, ctx.tenant, [row.id]);
+  const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]);
   const attempt = attempts.find((a) => a.id === attemptId);
   if (!attempt) return undefined;
-  const transaction = await transactionEntity(trx, ctx, row, portal.portalId);
+  const transaction = await transactionEntity(ctx, row, portal.portalId);
   switch (attempt.status) {
     case 'captured':
       return { kind: 'paid', transaction };
@@ -187,20 +190,15 @@ async function previousOutcome(
  * Credit counted when an unbilled transaction was priced is not reserved, so another payment may have spent it
  * since. Billed (and past due) transactions hold theirs as `reserved`.
  */
-async function creditStillAvailable(trx: Executor, ctx: Ctx, row: TransactionRow): Promise<boolean> {
+async function creditStillAvailable(ctx: Ctx, row: TransactionRow): Promise<boolean> {
   if (row.credit_used === 0n || !row.customer_id || row.status === 'billed' || row.status === 'past_due') return true;
-  return (await availableCredit(trx, ctx, row.customer_id, row.currency_code)) >= row.credit_used;
+  return (await availableCredit(ctx, row.customer_id, row.currency_code)) >= row.credit_used;
 }
 
 /** Prices the transaction again with the credit there is now (transaction.updated); nothing is charged. */
-async function repriceWithCurrentCredit(
-  trx: Executor,
-  ctx: Ctx,
-  row: TransactionRow,
-  portal: PortalRef,
-): Promise<PaymentOutcome> {
-  const address = await getAddressRow(trx, ctx, row.customer_id as string, row.address_id as string);
-  const priced = await priceTransaction(trx, ctx, {
+async function repriceWithCurrentCredit(ctx: TxCtx, row: TransactionRow, portal: PortalRef): Promise<PaymentOutcome> {
+  const address = await getAddressRow(ctx, row.customer_id as string, row.address_id as string);
+  const priced = await priceTransaction(ctx, {
     items: itemsOf(row),
     currencyCode: row.currency_code,
     countryCode: address.country_code,
@@ -208,12 +206,12 @@ async function repriceWithCurrentCredit(
   });
   const repriced: TransactionRow = {
     ...row,
-    details: JSON.stringify(priced.details),
+    details: transactionColumns.details.encode(priced.details),
     grand_total: priced.grand_total,
     credit_used: priced.credit_used,
     updated_at: toStoredTime(ctx.clock.now()),
   };
-  return { kind: 'not_payable', transaction: await save(trx, ctx, repriced, ['transaction.updated'], portal) };
+  return { kind: 'not_payable', transaction: await save(ctx, repriced, ['transaction.updated'], portal) };
 }
 
 export interface PayOptions {
@@ -234,23 +232,22 @@ export async function payWithCard(
   card: ParsedCard,
   options: PayOptions = {},
 ): Promise<PaymentOutcome> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const row = await lockRow(trx, ctx, transactionId);
+  return withTransaction(ctx, async (ctx) => {
+    const row = await lockRow(ctx, transactionId);
     const attemptId = attemptIdFor(row.id, options.attemptKey);
-    const previous = await previousOutcome(trx, ctx, row, attemptId, portal);
+    const previous = await previousOutcome(ctx, row, attemptId, portal);
     if (previous) return previous;
     if (!ensurePayable(row))
-      return { kind: 'not_payable', transaction: await transactionEntity(trx, ctx, row, portal.portalId) };
+      return { kind: 'not_payable', transaction: await transactionEntity(ctx, row, portal.portalId) };
     // The amount changes, so the customer must see it before paying: `not_payable` with the new totals.
-    if (!(await creditStillAvailable(trx, ctx, row))) return repriceWithCurrentCredit(trx, ctx, row, portal);
+    if (!(await creditStillAvailable(ctx, row))) return repriceWithCurrentCredit(ctx, row, portal);
     const methodDetails = { type: 'card', card: cardDetails(card) };
     const paymentMethodId = newId('payment_method', ctx.clock.now().epochMilliseconds);
     const attempt = newAttempt(ctx, row, methodDetails, paymentMethodId, attemptId);
-    if (card.behaviour === 'decline') return decline(trx, ctx, row, attempt, 'declined', portal);
+    if (card.behaviour === 'decline') return decline(ctx, row, attempt, 'declined', portal);
     if (card.behaviour === 'challenge') {
-      await insertPaymentAttempt(trx, { ...attempt, status: 'action_required' });
+      await insertPaymentAttempt(ctx.db, { ...attempt, status: 'action_required' });
       const entity = await save(
-        trx,
         ctx,
         { ...row, updated_at: toStoredTime(ctx.clock.now()) },
         ['transaction.updated'],
@@ -258,26 +255,25 @@ export async function payWithCard(
       );
       return { kind: 'action_required', transaction: entity, paymentAttemptId: attempt.id };
     }
-    return capture(trx, ctx, row, attempt, card, portal);
+    return capture(ctx, row, attempt, card, portal);
   });
 }
 
 async function capture(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   row: TransactionRow,
   attempt: PaymentAttemptRow,
   card: ParsedCard,
   portal: PortalRef,
 ): Promise<PaymentOutcome> {
-  const method = await saveCard(trx, ctx, {
+  const method = await saveCard(ctx, {
     ...(attempt.payment_method_id ? { id: attempt.payment_method_id } : {}),
     customerId: row.customer_id as string,
     addressId: row.address_id as string,
     card: cardDetails(card),
     laterCharges: laterChargeOutcome(card.behaviour),
     origin:
-      row.subscription_id || JSON.parse(row.items).some((item: any) => item.price?.billing_cycle)
+      row.subscription_id || transactionColumns.items.decode(row.items).some((item) => item.price.billing_cycle)
         ? 'subscription'
         : 'saved_during_purchase',
   });
@@ -288,34 +284,32 @@ async function capture(
     payment_method_id: method.id,
     captured_at: now,
   };
-  await upsertAttempt(trx, captured);
-  return { kind: 'paid', transaction: await completePayment(trx, ctx, row, method.id, portal) };
+  await upsertAttempt(ctx.db, captured);
+  return { kind: 'paid', transaction: await completePayment(ctx, row, method.id, portal) };
 }
 
 /** A 3-D Secure attempt already exists (action_required) and is finished in place; others are new. */
-async function upsertAttempt(trx: Executor, attempt: PaymentAttemptRow): Promise<void> {
-  if (await existingAttempt(trx, attempt)) await updatePaymentAttempt(trx, attempt);
-  else await insertPaymentAttempt(trx, attempt);
+async function upsertAttempt(db: Executor, attempt: PaymentAttemptRow): Promise<void> {
+  if (await existingAttempt(db, attempt)) await updatePaymentAttempt(db, attempt);
+  else await insertPaymentAttempt(db, attempt);
 }
 
-async function existingAttempt(trx: Executor, attempt: PaymentAttemptRow): Promise<boolean> {
-  const attempts = await paymentAttemptsOf(trx, { seller_id: attempt.seller_id, environment: attempt.environment }, [
+async function existingAttempt(db: Executor, attempt: PaymentAttemptRow): Promise<boolean> {
+  const attempts = await paymentAttemptsOf(db, { seller_id: attempt.seller_id, environment: attempt.environment }, [
     attempt.transaction_id,
   ]);
   return attempts.some((a) => a.id === attempt.id);
 }
 
 async function decline(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   row: TransactionRow,
   attempt: PaymentAttemptRow,
   errorCode: string,
   portal: PortalRef,
 ): Promise<PaymentOutcome> {
-  await upsertAttempt(trx, { ...attempt, status: 'error', error_code: errorCode });
+  await upsertAttempt(ctx.db, { ...attempt, status: 'error', error_code: errorCode });
   const entity = await save(
-    trx,
     ctx,
     { ...row, updated_at: toStoredTime(ctx.clock.now()) },
     ['transaction.updated', 'transaction.payment_failed'],
@@ -332,30 +326,32 @@ export async function completeChallenge(
   attemptId: string,
   passed: boolean,
 ): Promise<PaymentOutcome> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const row = await lockRow(trx, ctx, transactionId);
-    const attempts = await paymentAttemptsOf(trx, ctx.tenant, [row.id]);
+  return withTransaction(ctx, async (ctx) => {
+    const row = await lockRow(ctx, transactionId);
+    const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]);
     const attempt = attempts.find((a) => a.id === attemptId);
     if (!attempt) throw notFound(attemptId);
     if (attempt.status !== 'action_required' || !ensurePayable(row)) {
-      return { kind: 'not_payable', transaction: await transactionEntity(trx, ctx, row, portal.portalId) };
+      return { kind: 'not_payable', transaction: await transactionEntity(ctx, row, portal.portalId) };
     }
-    if (!passed) return decline(trx, ctx, row, attempt, 'authentication_failed', portal);
-    if (!(await creditStillAvailable(trx, ctx, row))) {
-      await updatePaymentAttempt(trx, { ...attempt, status: 'canceled' });
-      return repriceWithCurrentCredit(trx, ctx, row, portal);
+    if (!passed) return decline(ctx, row, attempt, 'authentication_failed', portal);
+    if (!(await creditStillAvailable(ctx, row))) {
+      await updatePaymentAttempt(ctx.db, { ...attempt, status: 'canceled' });
+      return repriceWithCurrentCredit(ctx, row, portal);
     }
-    const details = JSON.parse(attempt.method_details) as { card: CardDetails };
+    const stored = paymentAttemptColumns.method_details.decode(attempt.method_details).card;
+    // @NOTE only card payments are challenged, so the attempt names its card.
+    if (!stored) throw new Error(`payment attempt ${attempt.id} has no card to complete`);
     const card: ParsedCard = {
-      brand: details.card.type as ParsedCard['brand'],
-      last4: details.card.last4,
-      expiry_month: details.card.expiry_month,
-      expiry_year: details.card.expiry_year,
-      cardholder_name: details.card.cardholder_name,
+      brand: stored.type as ParsedCard['brand'],
+      last4: stored.last4,
+      expiry_month: stored.expiry_month,
+      expiry_year: stored.expiry_year,
+      cardholder_name: stored.cardholder_name,
       behaviour: 'succeed',
       is_test_card: true,
     };
-    return capture(trx, ctx, row, attempt, card, portal);
+    return capture(ctx, row, attempt, card, portal);
   });
 }
 
@@ -364,8 +360,7 @@ export async function completeChallenge(
  * sandbox card's recorded behaviour decides the outcome: 4000 0027 6000 3184 declines every later charge.
  */
 export async function chargeSavedMethod(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   portal: PortalRef,
   row: TransactionRow,
   method: PaymentMethodRow,
@@ -373,12 +368,12 @@ export async function chargeSavedMethod(
   const attempt = newAttempt(
     ctx,
     row,
-    { type: method.type, card: method.card ? JSON.parse(method.card) : null },
+    { type: method.type, card: paymentMethodColumns.card.decode(method.card) },
     method.id,
   );
-  if (method.later_charges === 'decline') return decline(trx, ctx, row, attempt, 'declined', portal);
-  await insertPaymentAttempt(trx, { ...attempt, status: 'captured', captured_at: toStoredTime(ctx.clock.now()) });
-  return { kind: 'paid', transaction: await completePayment(trx, ctx, row, method.id, portal) };
+  if (method.later_charges === 'decline') return decline(ctx, row, attempt, 'declined', portal);
+  await insertPaymentAttempt(ctx.db, { ...attempt, status: 'captured', captured_at: toStoredTime(ctx.clock.now()) });
+  return { kind: 'paid', transaction: await completePayment(ctx, row, method.id, portal) };
 }
 
 export function notPayableError(entity: TransactionEntity): PaddleError {
@@ -397,26 +392,24 @@ export function notPayableError(entity: TransactionEntity): PaddleError {
 }
 
 /** The transaction row, locked, for a subscription charge. */
-export async function lockTransactionForBilling(trx: Executor, ctx: Ctx, id: string): Promise<TransactionRow> {
-  return lockRow(trx, ctx, id);
+export async function lockTransactionForBilling(ctx: TxCtx, id: string): Promise<TransactionRow> {
+  return lockRow(ctx, id);
 }
 
 /** Nothing to charge (a zero total, e.g. covered by credit): paid and completed without a payment attempt. */
 export async function completeWithoutCharge(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   portal: PortalRef,
   row: TransactionRow,
 ): Promise<PaymentOutcome> {
-  return { kind: 'paid', transaction: await completePayment(trx, ctx, row, null, portal) };
+  return { kind: 'paid', transaction: await completePayment(ctx, row, null, portal) };
 }
 
 /** A subscription's payment failed: its transaction becomes past due (Paddle: transaction.past_due). */
-export async function markPastDue(trx: Executor, ctx: Ctx, portal: PortalRef, id: string): Promise<TransactionEntity> {
-  const row = await lockRow(trx, ctx, id);
-  if (row.status === 'past_due') return transactionEntity(trx, ctx, row, portal.portalId);
+export async function markPastDue(ctx: TxCtx, portal: PortalRef, id: string): Promise<TransactionEntity> {
+  const row = await lockRow(ctx, id);
+  if (row.status === 'past_due') return transactionEntity(ctx, row, portal.portalId);
   return save(
-    trx,
     ctx,
     { ...row, status: 'past_due', updated_at: toStoredTime(ctx.clock.now()) },
     ['transaction.updated', 'transaction.past_due'],
@@ -425,7 +418,7 @@ export async function markPastDue(trx: Executor, ctx: Ctx, portal: PortalRef, id
 }
 
 /** How many payment attempts of the transaction have failed (dunning counts its retries with this). */
-export async function failedAttemptCount(trx: Executor, ctx: Ctx, transactionId: string): Promise<number> {
-  const attempts = await paymentAttemptsOf(trx, ctx.tenant, [transactionId]);
+export async function failedAttemptCount(ctx: Ctx, transactionId: string): Promise<number> {
+  const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [transactionId]);
   return attempts.filter((attempt) => attempt.status === 'error').length;
 }

@@ -5,7 +5,6 @@
 // but locates nobody: with only an IP address, no tax is applied and no country's price override is used.
 import { isIP } from 'node:net';
 import type { Ctx } from '../../../context.js';
-import type { Executor } from '../../../db/database.js';
 import { formattedLineTotals } from '../../../billing/totals.js';
 import { invalidField, notFound, type FieldError } from '../../../kernel/errors.js';
 import { isId } from '../../../kernel/ids.js';
@@ -77,19 +76,19 @@ function checkShapes(input: PreviewLocationInput): void {
  * Resolves who and where the preview is for. `address_id` wins over an `address` object when both are sent;
  * `customer_ip_address` is kept as given and locates nothing (no geo-IP here).
  */
-async function locate(db: Executor, ctx: Ctx, input: PreviewLocationInput): Promise<Located> {
+async function locate(ctx: Ctx, input: PreviewLocationInput): Promise<Located> {
   checkShapes(input);
   const customerId = input.customer_id ?? null;
   let address: Located['address'] = input.address
     ? { postal_code: input.address.postal_code ?? null, country_code: input.address.country_code }
     : null;
   if (customerId) {
-    await getCustomerRow(db, ctx, customerId);
+    await getCustomerRow(ctx, customerId);
     if (input.address_id) {
-      const row = await getAddressRow(db, ctx, customerId, input.address_id);
+      const row = await getAddressRow(ctx, customerId, input.address_id);
       address = { postal_code: row.postal_code, country_code: row.country_code };
     }
-    if (input.business_id) await getBusinessRow(db, ctx, customerId, input.business_id);
+    if (input.business_id) await getBusinessRow(ctx, customerId, input.business_id);
   }
   // @NOTE discounts are not implemented: every discount id is unknown.
   if (input.discount_id != null) throw notFound(input.discount_id);
@@ -115,11 +114,11 @@ export async function previewTransaction(ctx: Ctx, input: TransactionPreviewInpu
   }
   if (input.discount != null)
     throw invalidField([{ field: 'discount', message: 'non-catalog discounts are not supported' }]);
-  const located = await locate(ctx.db, ctx, input);
-  const items = await previewItems(ctx.db, ctx, input.items);
+  const located = await locate(ctx, input);
+  const items = await previewItems(ctx, input.items);
   const currency = input.currency_code ?? defaultCurrency(items, located.countryCode);
   const ignoreTrials = input.ignore_trials ?? false;
-  const details = await pricePreview(ctx.db, ctx, {
+  const details = await pricePreview(ctx, {
     items,
     currencyCode: currency,
     countryCode: located.countryCode,
@@ -161,10 +160,10 @@ export async function previewPrices(ctx: Ctx, input: PricePreviewInput) {
     item.price_id === undefined ? [{ field: `items[${index}].price_id`, message: 'field is required' }] : [],
   );
   if (missing.length > 0) throw invalidField(missing);
-  const located = await locate(ctx.db, ctx, input);
-  const items = await previewItems(ctx.db, ctx, input.items);
+  const located = await locate(ctx, input);
+  const items = await previewItems(ctx, input.items);
   const currency = input.currency_code ?? defaultCurrency(items, located.countryCode);
-  const details = await pricePreview(ctx.db, ctx, {
+  const details = await pricePreview(ctx, {
     items,
     currencyCode: currency,
     countryCode: located.countryCode,

@@ -6,9 +6,8 @@
 // invoice and `include=customer,address,business` read them), so a revision updates those entities, with their
 // own `*.updated` events, and the transaction records `revised_at` and `transaction.revised`. One database
 // transaction covers all of it.
-import type { Ctx } from '../../../context.js';
+import { type Ctx, withTransaction, type TxCtx } from '../../../context.js';
 import type { TransactionRow } from '../../../db/tables.js';
-import type { Executor } from '../../../db/database.js';
 import { recordEvent } from '../../../events/record.js';
 import { badRequest, invalidField, notFound, type FieldError } from '../../../kernel/errors.js';
 import { toStoredTime } from '../../../kernel/time.js';
@@ -61,8 +60,8 @@ function changes<T extends object>(part: T | undefined): T | undefined {
   return present.length > 0 ? (Object.fromEntries(present) as T) : undefined;
 }
 
-async function lockRow(trx: Executor, ctx: Ctx, id: string): Promise<TransactionRow> {
-  const row = await lockTransaction(trx, ctx.tenant, id, ctx.dialect);
+async function lockRow(ctx: TxCtx, id: string): Promise<TransactionRow> {
+  const row = await lockTransaction(ctx.db, ctx.tenant, id, ctx.dialect);
   if (!row) throw notFound(id);
   if (row.status !== 'billed' && row.status !== 'completed') {
     throw badRequest(
@@ -85,8 +84,7 @@ function requireLink(value: string | null, part: Part): string {
  * buyer adding a tax number after checkout); then `name` is required. A tax number can be replaced, not removed.
  */
 async function reviseBusiness(
-  trx: Executor,
-  ctx: Ctx,
+  ctx: TxCtx,
   row: TransactionRow,
   customerId: string,
   business: NonNullable<TransactionReviseInput['business']>,
@@ -103,16 +101,16 @@ async function reviseBusiness(
         },
       ]);
     }
-    return (await createBusinessWithin(trx, ctx, customerId, { ...input, name: input.name })).id;
+    return (await createBusinessWithin(ctx, customerId, { ...input, name: input.name })).id;
   }
-  const current = await getBusinessRow(trx, ctx, customerId, row.business_id);
+  const current = await getBusinessRow(ctx, customerId, row.business_id);
   if (blank && current.tax_identifier) {
     throw badRequest(
       'transaction_cannot_be_revised_with_invalid_tax_identifier',
       'Cannot revise transaction with an invalid tax identifier where there is already a valid one.',
     );
   }
-  if (Object.keys(input).length > 0) await updateBusinessWithin(trx, ctx, customerId, row.business_id, input);
+  if (Object.keys(input).length > 0) await updateBusinessWithin(ctx, customerId, row.business_id, input);
   return row.business_id;
 }
 
@@ -126,20 +124,20 @@ export async function reviseTransaction(
   const customer = changes(input.customer);
   const address = changes(input.address);
   const business = changes(input.business);
-  return ctx.db.transaction().execute(async (trx) => {
-    const row = await lockRow(trx, ctx, id);
+  return withTransaction(ctx, async (ctx) => {
+    const row = await lockRow(ctx, id);
     if (!customer && !address && !business) {
       throw badRequest('transaction_nothing_to_revise', "Your request was empty, so the transaction wasn't revised.");
     }
     const customerId = requireLink(row.customer_id, 'customer');
-    if (customer) await updateCustomerWithin(trx, ctx, customerId, customer);
-    if (address) await updateAddressWithin(trx, ctx, customerId, requireLink(row.address_id, 'address'), address);
-    const businessId = business ? await reviseBusiness(trx, ctx, row, customerId, business) : row.business_id;
+    if (customer) await updateCustomerWithin(ctx, customerId, customer);
+    if (address) await updateAddressWithin(ctx, customerId, requireLink(row.address_id, 'address'), address);
+    const businessId = business ? await reviseBusiness(ctx, row, customerId, business) : row.business_id;
     const stamp = toStoredTime(ctx.clock.now());
     const revised: TransactionRow = { ...row, business_id: businessId, revised_at: stamp, updated_at: stamp };
-    await updateTransaction(trx, revised);
-    const entity = await transactionEntity(trx, ctx, revised, portal.portalId);
-    await recordEvent(trx, ctx, 'transaction.revised', entity);
+    await updateTransaction(ctx.db, revised);
+    const entity = await transactionEntity(ctx, revised, portal.portalId);
+    await recordEvent(ctx, 'transaction.revised', entity);
     return entity;
   });
 }

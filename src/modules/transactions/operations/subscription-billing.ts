@@ -2,8 +2,7 @@
 // `billed` transaction with origin `subscription_recurring` and the period it pays for; automatic collection
 // then charges the saved payment method. Paddle's renewal order: transaction.created, transaction.billed, then
 // the payment's events.
-import type { Ctx } from '../../../context.js';
-import type { Executor } from '../../../db/database.js';
+import type { Ctx, TxCtx } from '../../../context.js';
 import type { TransactionRow } from '../../../db/tables.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../kernel/ids.js';
@@ -13,6 +12,7 @@ import { priceTransaction } from '../pricing.js';
 import { insertTransaction, listTransactions, nextInvoiceSequence, updateTransaction } from '../repository.js';
 import { storedItems } from '../items.js';
 import { transactionEntity } from '../service.js';
+import { transactionColumns } from '../columns.js';
 
 export interface SubscriptionBillInput {
   subscriptionId: string;
@@ -34,21 +34,17 @@ export interface SubscriptionBillInput {
 }
 
 /** Creates the billed transaction (with invoice number) inside the caller's database transaction. */
-export async function createSubscriptionTransaction(
-  trx: Executor,
-  ctx: Ctx,
-  input: SubscriptionBillInput,
-): Promise<TransactionRow> {
+export async function createSubscriptionTransaction(ctx: TxCtx, input: SubscriptionBillInput): Promise<TransactionRow> {
   const now = ctx.clock.now();
   const stamp = toStoredTime(now);
-  const priced = await priceTransaction(trx, ctx, {
+  const priced = await priceTransaction(ctx, {
     items: input.items,
     currencyCode: input.currencyCode,
     countryCode: input.countryCode,
     customerId: input.customerId,
   });
   const billed = (input.status ?? 'billed') === 'billed';
-  const sequence = billed ? await nextInvoiceSequence(trx, ctx.tenant) : 0n;
+  const sequence = billed ? await nextInvoiceSequence(ctx.db, ctx.tenant) : 0n;
   const row: TransactionRow = {
     ...ctx.tenant,
     id: newId('transaction', now.epochMilliseconds),
@@ -65,9 +61,9 @@ export async function createSubscriptionTransaction(
     collection_mode: input.collectionMode,
     discount_id: null,
     billing_details: input.billingDetails,
-    billing_period: input.billingPeriod ? JSON.stringify(input.billingPeriod) : null,
-    items: JSON.stringify(storedItems(input.items)),
-    details: JSON.stringify(priced.details),
+    billing_period: transactionColumns.billing_period.encode(input.billingPeriod),
+    items: transactionColumns.items.encode(storedItems(input.items)),
+    details: transactionColumns.details.encode(priced.details),
     grand_total: priced.grand_total,
     credit_used: priced.credit_used,
     checkout_url: null,
@@ -76,10 +72,10 @@ export async function createSubscriptionTransaction(
     billed_at: billed ? stamp : null,
     revised_at: null,
   };
-  await insertTransaction(trx, row);
-  const entity = await transactionEntity(trx, ctx, row, input.portalId);
-  await recordEvent(trx, ctx, 'transaction.created', entity);
-  await recordEvent(trx, ctx, billed ? 'transaction.billed' : 'transaction.ready', entity);
+  await insertTransaction(ctx.db, row);
+  const entity = await transactionEntity(ctx, row, input.portalId);
+  await recordEvent(ctx, 'transaction.created', entity);
+  await recordEvent(ctx, billed ? 'transaction.billed' : 'transaction.ready', entity);
   return row;
 }
 
@@ -88,14 +84,13 @@ export async function createSubscriptionTransaction(
  * immediate-charge limits count these from the database, so every process sees the same numbers.
  */
 export async function countSubscriptionTransactions(
-  db: Executor,
   ctx: Ctx,
   subscriptionId: string,
   origins: SubscriptionBillInput['origin'][],
   since: string,
 ): Promise<number> {
   const page = await listTransactions(
-    db,
+    ctx.db,
     ctx.tenant,
     { subscription_id: [subscriptionId], origin: origins, created_at: [{ operator: 'GTE', at: since }] },
     { perPage: 1, orderBy: { field: 'id', direction: 'DESC' } },
@@ -107,14 +102,9 @@ export async function countSubscriptionTransactions(
  * A past-due subscription that pauses or is canceled forgives what it owed: its past-due renewal transactions
  * are canceled (Paddle keeps past-due one-time charges and updates as they are).
  */
-export async function cancelPastDueRenewals(
-  trx: Executor,
-  ctx: Ctx,
-  subscriptionId: string,
-  portalId: string,
-): Promise<void> {
+export async function cancelPastDueRenewals(ctx: TxCtx, subscriptionId: string, portalId: string): Promise<void> {
   const page = await listTransactions(
-    trx,
+    ctx.db,
     ctx.tenant,
     { subscription_id: [subscriptionId], status: ['past_due'], origin: ['subscription_recurring'] },
     {
@@ -124,9 +114,9 @@ export async function cancelPastDueRenewals(
   );
   for (const row of page.rows) {
     const canceled: TransactionRow = { ...row, status: 'canceled', updated_at: toStoredTime(ctx.clock.now()) };
-    await updateTransaction(trx, canceled);
-    const entity = await transactionEntity(trx, ctx, canceled, portalId);
-    await recordEvent(trx, ctx, 'transaction.updated', entity);
-    await recordEvent(trx, ctx, 'transaction.canceled', entity);
+    await updateTransaction(ctx.db, canceled);
+    const entity = await transactionEntity(ctx, canceled, portalId);
+    await recordEvent(ctx, 'transaction.updated', entity);
+    await recordEvent(ctx, 'transaction.canceled', entity);
   }
 }

@@ -1,11 +1,12 @@
 // Shared steps of the update, preview and charge tests (change-items.test.ts, preview.test.ts, charge.test.ts):
 // a seller of its own with its sandbox clock set to a fixed instant, subscriptions made by paying a checkout, and
-// reads of what the API stored. Only the tests import this file.
+// reads of what the API stored.
 import assert from 'node:assert/strict';
-import type { TestApp } from '../../../../test/support/app.js';
-import { aBuyer, aPrice, aProduct, aTransaction, MONTHLY } from '../../../../test/support/builders.js';
-import { assertMatchesSpec } from '../../../../test/support/contract.js';
-import { Temporal } from '../../../kernel/time.js';
+import type { TestApp } from './app.js';
+import { aBuyer, aPrice, aProduct, aTransaction, MONTHLY } from './builders.js';
+import { assertMatchesSpec } from './contract.js';
+import { recordedEvents } from './events.js';
+import { Temporal } from '../../src/kernel/time.js';
 
 export const instant = (wire: string) => Temporal.Instant.from(wire);
 
@@ -132,8 +133,7 @@ export function kit(t: () => TestApp, key: string) {
 
     /** Event types recorded about `id` (a subscription or transaction), oldest first. */
     async eventsFor(...ids: string[]) {
-      const rows = await t().db.selectFrom('events').selectAll().orderBy('id', 'asc').execute();
-      return rows.filter((row) => ids.includes(JSON.parse(row.data).id)).map((row) => row.event_type);
+      return (await recordedEvents(t(), { entityId: ids })).map((event) => event.type);
     },
   };
 }

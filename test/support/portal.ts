@@ -1,9 +1,10 @@
 // Test helpers shared by the portal's tests (API, legacy links, pages): subscriptions made through the public
-// API, the environment's portal row, events of an entity. Imported by *.test.ts files only.
+// API, the environment's portal row, events of an entity.
 import assert from 'node:assert/strict';
-import type { TestApp } from '../../../test/support/app.js';
-import { aBuyer, aPrice, aTransaction, MONTHLY } from '../../../test/support/builders.js';
-import type { Environment } from '../../db/tables.js';
+import type { TestApp } from './app.js';
+import { aBuyer, aPrice, aTransaction, MONTHLY } from './builders.js';
+import { recordedEvents } from './events.js';
+import type { Environment } from '../../src/db/tables.js';
 
 export const MANUAL_BILLING = {
   enable_checkout: false,
@@ -77,8 +78,7 @@ export async function portalRow(t: TestApp, environment: Environment, sellerId =
 
 /** Event types whose entity is `id`, oldest first. */
 export async function eventTypesFor(t: TestApp, id: string): Promise<string[]> {
-  const rows = await t.db.selectFrom('events').selectAll().orderBy('id', 'asc').execute();
-  return rows.filter((row) => JSON.parse(row.data).id === id).map((row) => row.event_type);
+  return (await recordedEvents(t, { entityId: id })).map((event) => event.type);
 }
 
 /** The subscription's saved payment method id (not part of Paddle's entity). */
