@@ -16,6 +16,7 @@ import {
   type PaymentMethodFilters,
 } from './repository.js';
 import { serializePaymentMethod, type CardDetails, type PaymentMethodEntity } from './serialize.js';
+import type { OperationQuery } from '../../spec/operations.js';
 
 export async function getPaymentMethodRow(
   db: Executor,
@@ -37,7 +38,7 @@ export async function getPaymentMethod(ctx: Ctx, customerId: string, id: string)
 export async function listPaymentMethods(
   ctx: Ctx,
   customerId: string,
-  filters: PaymentMethodFilters & { supports_checkout?: boolean },
+  filters: PaymentMethodFilters & Pick<OperationQuery<'list-customer-payment-methods'>, 'supports_checkout'>,
   page: PageRequest,
 ) {
   await getCustomerRow(ctx.db, ctx, customerId);

@@ -22,7 +22,7 @@ import { getBusinessRow } from '../businesses/service.js';
 import { moveCredit } from '../credit-balances/service.js';
 import { getCustomerRow } from '../customers/service.js';
 import { runBilledHooks } from './paid-hooks.js';
-import { resolveItems, storedItems, type ResolvedItem, type TransactionItemInput } from './items.js';
+import { resolveItems, storedItems, type ResolvedItem } from './items.js';
 import { defaultCurrency, priceTransaction } from './pricing.js';
 import {
   findTransaction,
@@ -34,6 +34,7 @@ import {
   type TransactionFilters,
 } from './repository.js';
 import { serializeTransaction, type TransactionEntity } from './serialize.js';
+import type { OperationBody } from '../../spec/operations.js';
 
 export interface BillingDetails {
   enable_checkout?: boolean;
@@ -42,20 +43,14 @@ export interface BillingDetails {
   payment_terms: { interval: string; frequency: number };
 }
 
-export interface TransactionInput {
-  status?: TransactionStatus;
-  items?: TransactionItemInput[];
-  customer_id?: string | null;
-  address_id?: string | null;
-  business_id?: string | null;
-  custom_data?: Record<string, unknown> | null;
-  currency_code?: string | null;
-  collection_mode?: 'automatic' | 'manual';
-  discount_id?: string | null;
-  billing_details?: BillingDetails | null;
-  billing_period?: { starts_at: string; ends_at: string } | null;
-  checkout?: { url?: string | null } | null;
-}
+/**
+ * The body of Paddle's update-transaction: every field optional. @NOTE its `billing_details` may leave out
+ * `payment_terms` (the spec's `billing_details-update`); the whole object replaces the stored one.
+ */
+export type TransactionInput = OperationBody<'update-transaction'>;
+
+/** The body of Paddle's create-transaction: `items` required; `status` only `billed` (or left out). */
+export type CreateTransactionInput = OperationBody<'create-transaction'>;
 
 /** Currencies Paddle accepts for manually-collected transactions (invoices). */
 const MANUAL_CURRENCIES = new Set(['USD', 'EUR', 'GBP']);
@@ -180,7 +175,7 @@ function statusEvents(from: string, to: string): EventType[] {
   }
 }
 
-function applyInput(row: TransactionRow, input: TransactionInput): TransactionRow {
+function applyInput(row: TransactionRow, input: TransactionInput | CreateTransactionInput): TransactionRow {
   const next = { ...row };
   if (input.customer_id !== undefined) next.customer_id = input.customer_id;
   if (input.address_id !== undefined) next.address_id = input.address_id;
@@ -215,7 +210,7 @@ export interface PortalRef {
 export async function createTransaction(
   ctx: Ctx,
   portal: PortalRef,
-  input: TransactionInput & { items: TransactionItemInput[] },
+  input: CreateTransactionInput,
 ): Promise<TransactionEntity> {
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
