@@ -4,12 +4,47 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { invalidField, type FieldError } from '../kernel/errors.js';
+import { property } from './request-values.js';
+import type { OperationBody, OperationId, OperationQuery } from '../spec/operations.js';
 
-type Json = Record<string, any>;
+/**
+ * A node of Paddle's OpenAPI document, with the keywords this module reads; any other keyword is `unknown`. The
+ * document is committed data (openapi/paddle-openapi.json), parsed once at start-up and trusted to be OpenAPI 3.1.
+ */
+interface SpecNode {
+  readonly [keyword: string]: unknown;
+  $ref?: string;
+  type?: string | string[];
+  items?: SpecNode;
+  properties?: Record<string, SpecNode>;
+  additionalProperties?: boolean | SpecNode;
+  allOf?: SpecNode[];
+  oneOf?: SpecNode[];
+  anyOf?: SpecNode[];
+  maximum?: number;
+  description?: string;
+  name?: string;
+  in?: string;
+  explode?: boolean;
+  schema?: SpecNode;
+  'x-enum-permissions'?: Record<string, string[]>;
+  operationId?: string;
+  'x-permissions'?: string[];
+  parameters?: SpecNode[];
+  requestBody?: SpecNode;
+  content?: Record<string, SpecNode>;
+  responses?: Record<string, SpecNode>;
+  paths?: Record<string, SpecNode>;
+  get?: SpecNode;
+  post?: SpecNode;
+  patch?: SpecNode;
+  put?: SpecNode;
+  delete?: SpecNode;
+}
 
 export interface QueryParam {
   name: string;
-  schema: Json;
+  schema: SpecNode;
   explode: boolean;
 }
 
@@ -20,6 +55,8 @@ export interface OperationSpec {
   specPath: string;
   /** Path as Fastify wants it: `/customers/:customer_id`. */
   routePath: string;
+  /** Names of the path parameters, in path order: `['customer_id']`. */
+  pathParams: string[];
   permissions: string[];
   queryParams: QueryParam[];
   /** Fields `order_by` accepts, read from the parameter's description; `id` when it names none. */
@@ -33,9 +70,15 @@ export interface OperationSpec {
 
 const SPEC_FILE = new URL('../../openapi/paddle-openapi.json', import.meta.url);
 const SPEC_ID = 'paddle-openapi.json';
-const METHODS = ['get', 'post', 'patch', 'put', 'delete'] as const;
+const METHODS: ReadonlyArray<[key: 'get' | 'post' | 'patch' | 'put' | 'delete', method: OperationSpec['method']]> = [
+  ['get', 'GET'],
+  ['post', 'POST'],
+  ['patch', 'PATCH'],
+  ['put', 'PUT'],
+  ['delete', 'DELETE'],
+];
 
-export const spec: Json = JSON.parse(readFileSync(SPEC_FILE, 'utf8'));
+const spec: SpecNode = JSON.parse(readFileSync(SPEC_FILE, 'utf8'));
 
 /** One Ajv for requests and the contract tests: strict mode off because the spec carries OpenAPI keywords. */
 export function createAjv(): Ajv2020 {
@@ -48,28 +91,32 @@ export function createAjv(): Ajv2020 {
 
 const ajv = createAjv();
 
-function resolve(node: Json | undefined): Json | undefined {
+function isNode(value: unknown): value is SpecNode {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function resolve(node: SpecNode | undefined): SpecNode | undefined {
   let current = node;
   while (current && typeof current.$ref === 'string') {
     const path = current.$ref.replace(/^#\//, '').split('/');
-    let target: any = spec;
-    for (const part of path) target = target?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    let target: unknown = spec;
+    for (const part of path) target = property(target, part.replace(/~1/g, '/').replace(/~0/g, '~'));
     // @NOTE a $ref with siblings (description, summary) keeps the siblings on top of the target.
     const { $ref: _ref, ...siblings } = current;
-    current = { ...target, ...siblings };
+    current = { ...(isNode(target) ? target : {}), ...siblings };
   }
   return current;
 }
 
-function orderByFields(parameter: Json | undefined): string[] {
-  const description: string = parameter?.description ?? '';
+function orderByFields(parameter: SpecNode | undefined): string[] {
+  const description = parameter?.description ?? '';
   // @NOTE the sentence ends at a dot followed by a line end or the text's end; field names contain dots.
   const listed = /Valid fields for ordering: (.+?)\.(?:\s*$|\n)/s.exec(description)?.[1];
   if (!listed) return ['id'];
-  return [...listed.matchAll(/`([a-z_.]+)`/g)].map((match) => match[1] as string);
+  return [...listed.matchAll(/`([a-z_.]+)`/g)].map((match) => match[1] ?? '');
 }
 
-function perPageOf(parameter: Json | undefined): OperationSpec['perPage'] {
+function perPageOf(parameter: SpecNode | undefined): OperationSpec['perPage'] {
   if (!parameter) return undefined;
   const schema = parameter.schema ?? {};
   const described = /Default: `(\d+)`; Maximum: `(\d+)`/.exec(parameter.description ?? '');
@@ -79,20 +126,28 @@ function perPageOf(parameter: Json | undefined): OperationSpec['perPage'] {
   };
 }
 
-function buildOperation(specPath: string, method: (typeof METHODS)[number], pathItem: Json): OperationSpec {
-  const operation = pathItem[method] as Json;
-  const parameters = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map(resolve) as Json[];
+function buildOperation(
+  specPath: string,
+  method: OperationSpec['method'],
+  pathItem: SpecNode,
+  operation: SpecNode,
+): OperationSpec {
+  const parameters = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].flatMap((parameter) => {
+    const resolved = resolve(parameter);
+    return resolved ? [resolved] : [];
+  });
   const query = parameters.filter((parameter) => parameter.in === 'query');
   const include = query.find((parameter) => parameter.name === 'include');
   const successStatus = Number(Object.keys(operation.responses ?? {}).find((code) => /^2\d\d$/.test(code)) ?? 200);
   return {
-    operationId: operation.operationId,
-    method: method.toUpperCase() as OperationSpec['method'],
+    operationId: operation.operationId ?? `${method} ${specPath}`,
+    method,
     specPath,
     routePath: specPath.replace(/\{([^}]+)\}/g, ':$1'),
+    pathParams: [...specPath.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] ?? ''),
     permissions: operation['x-permissions'] ?? [],
     queryParams: query.map((parameter) => ({
-      name: parameter.name,
+      name: parameter.name ?? '',
       schema: parameter.schema ?? { type: 'string' },
       explode: parameter.explode ?? true,
     })),
@@ -105,12 +160,15 @@ function buildOperation(specPath: string, method: (typeof METHODS)[number], path
 }
 
 const operations = new Map<string, OperationSpec>();
-for (const [specPath, pathItem] of Object.entries(spec.paths as Json)) {
-  for (const method of METHODS) {
-    if (pathItem[method]) {
-      const built = buildOperation(specPath, method, pathItem);
-      operations.set(built.operationId, built);
-    }
+/** Each operation's node in the document, for its request body schema. */
+const operationNodes = new Map<string, SpecNode>();
+for (const [specPath, pathItem] of Object.entries(spec.paths ?? {})) {
+  for (const [key, method] of METHODS) {
+    const node = pathItem[key];
+    if (!node) continue;
+    const built = buildOperation(specPath, method, pathItem, node);
+    operations.set(built.operationId, built);
+    operationNodes.set(built.operationId, node);
   }
 }
 
@@ -139,7 +197,7 @@ const bodyValidators = new Map<string, ValidateFunction>();
 const knownBodyFields = new Map<string, Set<string>>();
 
 /** The property names of an object schema, following $ref and allOf; undefined when it is not a plain object. */
-function propertyNames(node: Json | undefined): Set<string> | undefined {
+function propertyNames(node: SpecNode | undefined): Set<string> | undefined {
   const schema = resolve(node);
   if (!schema) return undefined;
   if (schema.oneOf || schema.anyOf) return undefined;
@@ -158,8 +216,7 @@ export function prepareValidators(operationId: string): void {
   const op = operationSpec(operationId);
   if (op.hasBody && !bodyValidators.has(operationId)) {
     bodyValidators.set(operationId, ajv.compile({ $ref: schemaPointer(operationId, 'request') }));
-    const pathItem = (spec.paths as Json)[op.specPath];
-    const schema = pathItem?.[op.method.toLowerCase()]?.requestBody?.content?.['application/json']?.schema;
+    const schema = operationNodes.get(operationId)?.requestBody?.content?.['application/json']?.schema;
     const resolved = resolve(schema);
     const names = resolved?.additionalProperties === false ? undefined : propertyNames(schema);
     if (names) knownBodyFields.set(operationId, names);
@@ -176,8 +233,20 @@ export function prepareValidators(operationId: string): void {
   }
 }
 
-/** Throws Paddle's 400 `invalid_field` when the body does not match the operation's request schema. */
-export function validateBody(operationId: string, body: unknown): void {
+/**
+ * Throws Paddle's 400 `invalid_field` when the body does not match the operation's request schema; afterwards the
+ * body has the operation's generated type (both come from the same schema). An operation without a request body
+ * takes `undefined` (the route helper passes nothing else).
+ */
+export function validateBody<Id extends OperationId>(
+  operationId: Id,
+  body: unknown,
+): asserts body is OperationBody<Id> {
+  if (!operationSpec(operationId).hasBody) {
+    if (body !== undefined) throw new Error(`${operationId} takes no request body`);
+    return;
+  }
+  prepareValidators(operationId);
   const validate = bodyValidators.get(operationId);
   const errors: FieldError[] = [];
   // @NOTE Paddle refuses fields it does not know, even where its spec leaves the object open.
@@ -190,11 +259,14 @@ export function validateBody(operationId: string, body: unknown): void {
   if (errors.length > 0) throw invalidField(errors);
 }
 
-/** Turns raw query strings into the types the spec declares, then validates them. */
-export function parseQuery(
-  operationId: string,
-  raw: Record<string, string | string[] | undefined>,
-): Record<string, unknown> {
+/**
+ * Turns raw query strings into the types the spec declares (comma lists → arrays, numbers, booleans), then
+ * validates them: the result has the operation's generated query type. Throws 400 `invalid_field`.
+ */
+export function parseQuery<Id extends OperationId>(
+  operationId: Id,
+  raw: Readonly<Record<string, string | string[] | undefined>>,
+): OperationQuery<Id> {
   const op = operationSpec(operationId);
   const parsed: Record<string, unknown> = {};
   for (const param of op.queryParams) {
@@ -203,13 +275,21 @@ export function parseQuery(
     const text = Array.isArray(value) ? value.join(',') : value;
     parsed[param.name] = coerce(text, param.schema);
   }
-  const validate = queryValidators.get(operationId);
-  if (validate && !validate(parsed)) throw invalidField(toFieldErrors(validate.errors ?? [], parsed));
+  if (!isValidQuery(operationId, parsed)) {
+    throw invalidField(toFieldErrors(queryValidators.get(operationId)?.errors ?? [], parsed));
+  }
   return parsed;
 }
 
-function coerce(text: string, schema: Json): unknown {
-  const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type;
+/** Ajv's verdict as a type guard: the validator and the generated query type come from the same schemas. */
+function isValidQuery<Id extends OperationId>(operationId: Id, parsed: unknown): parsed is OperationQuery<Id> {
+  prepareValidators(operationId);
+  const validate = queryValidators.get(operationId);
+  return validate !== undefined && validate(parsed);
+}
+
+function coerce(text: string, schema: SpecNode): unknown {
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   if (type === 'array') return text.split(',').map((part) => coerce(part.trim(), schema.items ?? {}));
   if (type === 'integer' || type === 'number') return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
   if (type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
@@ -227,26 +307,25 @@ function fieldName(pointer: string): string {
 
 function describeError(error: ErrorObject): FieldError {
   const field = fieldName(error.instancePath);
-  const params = error.params as Json;
+  const params: Readonly<Record<string, unknown>> = error.params;
+  const under = (name: unknown) => (field ? `${field}.${String(name)}` : String(name));
   switch (error.keyword) {
-    case 'additionalProperties': {
-      const name = field ? `${field}.${params.additionalProperty}` : params.additionalProperty;
-      return { field: name, message: 'property is not allowed' };
-    }
-    case 'required': {
-      const name = field ? `${field}.${params.missingProperty}` : params.missingProperty;
-      return { field: name, message: 'field is required' };
-    }
+    case 'additionalProperties':
+      return { field: under(params.additionalProperty), message: 'property is not allowed' };
+    case 'required':
+      return { field: under(params.missingProperty), message: 'field is required' };
     case 'maxLength':
-      return { field, message: `maximum length of ${params.limit} exceeded` };
+      return { field, message: `maximum length of ${String(params.limit)} exceeded` };
     case 'minLength':
-      return { field, message: `minimum length of ${params.limit} not met` };
-    case 'enum':
-      return { field, message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}` };
+      return { field, message: `minimum length of ${String(params.limit)} not met` };
+    case 'enum': {
+      const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.join(', ') : '';
+      return { field, message: `must be one of: ${allowed}` };
+    }
     case 'pattern':
-      return { field, message: `does not match the pattern ${params.pattern}` };
+      return { field, message: `does not match the pattern ${String(params.pattern)}` };
     case 'format':
-      return { field, message: `must be a valid ${params.format}` };
+      return { field, message: `must be a valid ${String(params.format)}` };
     default:
       return { field, message: error.message ?? 'is invalid' };
   }
@@ -261,8 +340,8 @@ function toFieldErrors(errors: ErrorObject[], _input: unknown): FieldError[] {
     error.keyword === 'oneOf' ||
     error.keyword === 'anyOf' ||
     error.keyword === 'if' ||
-    (error.keyword === 'type' && (error.params as Json).type === 'null') ||
-    (error.keyword === 'const' && error.params && (error.params as Json).allowedValue === '');
+    (error.keyword === 'type' && property(error.params, 'type') === 'null') ||
+    (error.keyword === 'const' && property(error.params, 'allowedValue') === '');
   const specific = errors.filter((error) => !noise(error));
   const chosen = specific.length > 0 ? specific : errors;
   const byField = new Map<string, FieldError>();

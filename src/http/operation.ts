@@ -7,11 +7,13 @@ import type { Db, Dialect } from '../db/database.js';
 import type { Page } from '../db/pagination.js';
 import type { Wiring } from '../modules/module.js';
 import { OffsetClock, type Clock } from '../kernel/clock.js';
-import { forbidden, notFound } from '../kernel/errors.js';
+import { forbidden, invalidField, notFound } from '../kernel/errors.js';
 import { toStoredTime } from '../kernel/time.js';
 import { authenticate, hasPermission, requirePermissions, type Caller } from './auth.js';
+import type { OperationBody, OperationId, OperationParams, OperationQuery } from '../spec/operations.js';
 import { operationSpec, parseQuery, prepareValidators, validateBody, type OperationSpec } from './openapi.js';
 import { pageRequest, paginationMeta } from './pagination.js';
+import type { RawQuery } from './request-values.js';
 
 /** What the server shares with every route: set once in buildApp. */
 export interface ServerDeps {
@@ -24,22 +26,40 @@ export interface ServerDeps {
   operationIds: Set<string>;
 }
 
-export interface ApiRequest {
+/** One request to a Paddle operation: params, query and body typed from the spec by operationId. */
+export interface ApiRequest<Id extends OperationId> {
   ctx: Ctx;
   caller: Caller;
   op: OperationSpec;
-  params: Record<string, string>;
-  query: Record<string, unknown>;
-  body: any;
+  /** Path parameters, e.g. `{ customer_id: string }`. */
+  params: OperationParams<Id>;
+  /** Query parameters after `parseQuery`: comma lists as arrays, numbers and booleans read, validated. */
+  query: OperationQuery<Id>;
+  /** The JSON body, validated against the request schema; `undefined` when the operation takes none. */
+  body: OperationBody<Id>;
+  /** The query as Fastify parsed it, for names the spec does not list (e.g. `created_at[GTE]`). */
+  rawQuery: RawQuery;
   raw: FastifyRequest;
 }
 
 export type ApiResult =
   | { data: unknown; status?: number; headers?: Record<string, string> }
-  | { page: Page<any>; data: unknown[]; perPage: number }
+  | { page: Page<{ id: string }>; data: unknown[]; perPage: number }
   | { noContent: true };
 
-export type Handler = (request: ApiRequest) => Promise<ApiResult>;
+export type Handler<Id extends OperationId> = (request: ApiRequest<Id>) => Promise<ApiResult>;
+
+/**
+ * The router matched the route's path, so each `:name` segment is there as a string; checking the names tells
+ * the compiler so without a cast (a miss would be a bug in the route's path, hence a plain Error).
+ */
+function hasPathParams<Params>(params: unknown, names: readonly string[]): params is Params {
+  return (
+    typeof params === 'object' &&
+    params !== null &&
+    names.every((name) => typeof Reflect.get(params, name) === 'string')
+  );
+}
 
 export function ctxFor(deps: ServerDeps, caller: Pick<Caller, 'tenant' | 'clockOffsetMicros'>): Ctx {
   return {
@@ -57,29 +77,53 @@ export async function authenticateRequest(deps: ServerDeps, request: FastifyRequ
 }
 
 /** Values of `include` the caller asked for, each checked against the permission the spec names. */
-export function includes(request: ApiRequest): Set<string> {
-  const asked = (request.query.include as string[] | undefined) ?? [];
+export function includes(request: {
+  caller: Caller;
+  op: OperationSpec;
+  query: { include?: readonly string[] };
+}): Set<string> {
+  const asked = request.query.include ?? [];
   for (const value of asked) {
     requirePermissions(request.caller, request.op.includePermissions[value] ?? []);
   }
   return new Set(asked);
 }
 
-export function operation(app: FastifyInstance, deps: ServerDeps, operationId: string, handler: Handler): void {
+/**
+ * Registers `operationId` (a key of Paddle's OpenAPI document) with its method, path, permissions and validation
+ * from the spec; `handler` gets params, query and body typed for that operation and returns the envelope's data.
+ */
+export function operation<Id extends OperationId>(
+  app: FastifyInstance,
+  deps: ServerDeps,
+  operationId: Id,
+  handler: Handler<Id>,
+): void {
   const op = operationSpec(operationId);
   deps.operationIds.add(operationId);
   prepareValidators(operationId);
-  app.route({
+  app.route<{ Querystring: RawQuery }>({
     method: op.method,
     url: op.routePath,
     handler: async (request, reply) => {
       const caller = await authenticateRequest(deps, request);
       requirePermissions(caller, op.permissions);
-      const params = request.params as Record<string, string>;
-      const query = parseQuery(operationId, request.query as Record<string, string>);
-      const body = op.hasBody ? (request.body ?? {}) : request.body;
-      if (op.hasBody) validateBody(operationId, body);
-      const result = await handler({ ctx: ctxFor(deps, caller), caller, op, params, query, body, raw: request });
+      const params = request.params;
+      if (!hasPathParams<OperationParams<Id>>(params, op.pathParams))
+        throw new Error(`${op.routePath}: no path params`);
+      const query = parseQuery(operationId, request.query);
+      const body = op.hasBody ? (request.body ?? {}) : undefined;
+      validateBody(operationId, body);
+      const result = await handler({
+        ctx: ctxFor(deps, caller),
+        caller,
+        op,
+        params,
+        query,
+        body,
+        rawQuery: request.query,
+        raw: request,
+      });
       reply.header('request-id', request.id);
       if ('noContent' in result) return reply.status(204).send();
       if ('page' in result) {
@@ -95,35 +139,66 @@ export function operation(app: FastifyInstance, deps: ServerDeps, operationId: s
 }
 
 export { pageRequest, hasPermission, forbidden, notFound };
+export type { RawQuery };
 
-export type HelperHandler = (
-  request: Omit<ApiRequest, 'op' | 'query'> & { query: Record<string, unknown> },
-) => Promise<ApiResult>;
+/** A JSON body that is an object; its fields are for the helper to check. */
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+/** The `:name` segments of a route path: `'/a/:b/c/:d'` → `'b' | 'd'`. */
+export type PathParamNames<Url extends string> = Url extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | PathParamNames<`/${Rest}`>
+  : Url extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+/** One request to a test helper: params named by its path, the raw query, the body as a JSON object. */
+export interface HelperRequest<Url extends string> {
+  ctx: Ctx;
+  caller: Caller;
+  params: Record<PathParamNames<Url>, string>;
+  query: RawQuery;
+  /** `{}` when no body was sent. */
+  body: JsonObject;
+  raw: FastifyRequest;
+}
+
+export type HelperHandler<Url extends string> = (request: HelperRequest<Url>) => Promise<ApiResult>;
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /**
- * Paddock's own sandbox test helpers (INTERFACE.md): Paddle's envelope, errors and auth, no spec entry.
- * A live key gets 403 forbidden.
+ * Paddock's own sandbox test helpers (INTERFACE.md): Paddle's envelope, errors and auth, no spec entry, so the
+ * handler checks the body's fields itself. A live key gets 403 forbidden; a body that is not a JSON object, 400
+ * `invalid_field`.
  */
-export function testHelper(
+export function testHelper<Url extends string>(
   app: FastifyInstance,
   deps: ServerDeps,
   method: 'GET' | 'POST',
-  url: string,
-  handler: HelperHandler,
+  url: Url,
+  handler: HelperHandler<Url>,
 ): void {
-  app.route({
+  const paramNames = [...url.matchAll(/:(\w+)/g)].map((match) => match[1] ?? '');
+  app.route<{ Querystring: RawQuery }>({
     method,
     url,
     handler: async (request, reply) => {
       const caller = await authenticateRequest(deps, request);
       if (caller.tenant.environment !== 'sandbox')
         throw forbidden('Test helpers are only available to sandbox API keys.');
+      const params = request.params;
+      if (!hasPathParams<Record<PathParamNames<Url>, string>>(params, paramNames))
+        throw new Error(`${url}: no path params`);
+      const body = request.body ?? {};
+      if (!isJsonObject(body)) throw invalidField([{ field: 'body', message: 'must be a JSON object' }]);
       const result = await handler({
         ctx: ctxFor(deps, caller),
         caller,
-        params: request.params as Record<string, string>,
-        query: request.query as Record<string, unknown>,
-        body: request.body ?? {},
+        params,
+        query: request.query,
+        body,
         raw: request,
       });
       reply.header('request-id', request.id);

@@ -4,12 +4,10 @@ import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { columnsContain } from '../../db/search.js';
 import type { AddressRow, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
+import type { OperationQuery } from '../../spec/operations.js';
 
-export interface AddressFilters {
-  id?: string[];
-  status?: string[];
-  search?: string;
-}
+/** list-addresses' filters, as its query parameters arrive. */
+export type AddressFilters = Pick<OperationQuery<'list-addresses'>, 'id' | 'status' | 'search'>;
 
 /** Columns `search` looks in: every text field except status and the timestamps. */
 const SEARCHED = [

@@ -8,11 +8,11 @@ export function addressRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const page = pageRequest(op, query);
     const result = await listAddresses(
       ctx,
-      params.customer_id as string,
+      params.customer_id,
       {
-        id: query.id as string[] | undefined,
-        status: (query.status as string[] | undefined) ?? ['active'],
-        search: query.search as string | undefined,
+        id: query.id,
+        status: query.status ?? ['active'],
+        search: query.search,
       },
       page,
     );
@@ -20,14 +20,14 @@ export function addressRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   operation(app, deps, 'create-address', async ({ ctx, params, body }) => ({
-    data: await createAddress(ctx, params.customer_id as string, body),
+    data: await createAddress(ctx, params.customer_id, body),
   }));
 
   operation(app, deps, 'get-address', async ({ ctx, params }) => ({
-    data: await getAddress(ctx, params.customer_id as string, params.address_id as string),
+    data: await getAddress(ctx, params.customer_id, params.address_id),
   }));
 
   operation(app, deps, 'update-address', async ({ ctx, params, body }) => ({
-    data: await updateAddress(ctx, params.customer_id as string, params.address_id as string, body),
+    data: await updateAddress(ctx, params.customer_id, params.address_id, body),
   }));
 }

@@ -16,19 +16,14 @@ import {
   updateAddress as updateRow,
   type AddressFilters,
 } from './repository.js';
+import type { OperationBody } from '../../spec/operations.js';
 import { serializeAddress } from './serialize.js';
 
-export interface AddressInput {
-  description?: string | null;
-  first_line?: string | null;
-  second_line?: string | null;
-  city?: string | null;
-  postal_code?: string | null;
-  region?: string | null;
-  country_code?: string;
-  custom_data?: Record<string, unknown> | null;
-  status?: string;
-}
+/** The body of Paddle's create-address: `country_code` required, the rest optional (postal code rules below). */
+export type CreateAddressInput = OperationBody<'create-address'>;
+
+/** The body of Paddle's update-address: every field optional; `null` clears a text field. */
+export type AddressInput = OperationBody<'update-address'>;
 
 /**
  * Countries whose addresses need a postal code (Paddle's supported-countries table marks these; its create-address
@@ -81,7 +76,7 @@ export async function listAddresses(
   return listRows(ctx.db, ctx.tenant, customerId, filters, page);
 }
 
-export async function createAddress(ctx: Ctx, customerId: string, input: AddressInput & { country_code: string }) {
+export async function createAddress(ctx: Ctx, customerId: string, input: CreateAddressInput) {
   return withTransaction(ctx, async (ctx) => {
     const customer = await getCustomerRow(ctx, customerId);
     assertCustomerActive(customer);

@@ -5,12 +5,10 @@ import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { columnsContain, containsPattern, likeContains } from '../../db/search.js';
 import type { BusinessRow, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
+import type { OperationQuery } from '../../spec/operations.js';
 
-export interface BusinessFilters {
-  id?: string[];
-  status?: string[];
-  search?: string;
-}
+/** list-businesses' filters, as its query parameters arrive. */
+export type BusinessFilters = Pick<OperationQuery<'list-businesses'>, 'id' | 'status' | 'search'>;
 
 /** The tenant's businesses of one customer. */
 function scoped(db: Executor, tenant: Tenant, customerId: string) {

@@ -8,11 +8,11 @@ export function businessRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const page = pageRequest(op, query);
     const result = await listBusinesses(
       ctx,
-      params.customer_id as string,
+      params.customer_id,
       {
-        id: query.id as string[] | undefined,
-        status: (query.status as string[] | undefined) ?? ['active'],
-        search: query.search as string | undefined,
+        id: query.id,
+        status: query.status ?? ['active'],
+        search: query.search,
       },
       page,
     );
@@ -20,14 +20,14 @@ export function businessRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
 
   operation(app, deps, 'create-business', async ({ ctx, params, body }) => ({
-    data: await createBusiness(ctx, params.customer_id as string, body),
+    data: await createBusiness(ctx, params.customer_id, body),
   }));
 
   operation(app, deps, 'get-business', async ({ ctx, params }) => ({
-    data: await getBusiness(ctx, params.customer_id as string, params.business_id as string),
+    data: await getBusiness(ctx, params.customer_id, params.business_id),
   }));
 
   operation(app, deps, 'update-business', async ({ ctx, params, body }) => ({
-    data: await updateBusiness(ctx, params.customer_id as string, params.business_id as string, body),
+    data: await updateBusiness(ctx, params.customer_id, params.business_id, body),
   }));
 }

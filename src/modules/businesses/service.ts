@@ -16,15 +16,13 @@ import {
   type BusinessFilters,
 } from './repository.js';
 import { businessColumns, serializeBusiness, type BusinessContact } from './serialize.js';
+import type { OperationBody } from '../../spec/operations.js';
 
-export interface BusinessInput {
-  name?: string;
-  company_number?: string | null;
-  tax_identifier?: string | null;
-  contacts?: Array<{ name?: string; email: string }> | null;
-  custom_data?: Record<string, unknown> | null;
-  status?: string;
-}
+/** The body of Paddle's create-business: `name` required; `contacts` a list of `{ name?, email }`. */
+export type CreateBusinessInput = OperationBody<'create-business'>;
+
+/** The body of Paddle's update-business: every field optional; `null` clears a field. */
+export type BusinessInput = OperationBody<'update-business'>;
 
 /**
  * The entity always lists `contacts` with a `name` and an `email`, though a request may leave out the name or
@@ -60,12 +58,12 @@ export async function listBusinesses(
   return listRows(ctx.db, ctx.tenant, customerId, filters, page);
 }
 
-export async function createBusiness(ctx: Ctx, customerId: string, input: BusinessInput & { name: string }) {
+export async function createBusiness(ctx: Ctx, customerId: string, input: CreateBusinessInput) {
   return withTransaction(ctx, (ctx) => createBusinessWithin(ctx, customerId, input));
 }
 
 /** `createBusiness` inside the caller's database transaction (e.g. revising a transaction that had no business). */
-export async function createBusinessWithin(ctx: TxCtx, customerId: string, input: BusinessInput & { name: string }) {
+export async function createBusinessWithin(ctx: TxCtx, customerId: string, input: CreateBusinessInput) {
   const customer = await getCustomerRow(ctx, customerId);
   if (customer.status === 'archived') {
     throw badRequest('entity_archived', `customer ${customer.id} is archived and cannot be modified.`);

@@ -4,6 +4,6 @@ import { listCreditBalances } from './service.js';
 
 export function creditBalanceRoutes(app: FastifyInstance, deps: ServerDeps): void {
   operation(app, deps, 'list-credit-balances', async ({ ctx, params, query }) => ({
-    data: await listCreditBalances(ctx, params.customer_id as string, query.currency_code as string[] | undefined),
+    data: await listCreditBalances(ctx, params.customer_id, query.currency_code),
   }));
 }

@@ -4,11 +4,6 @@ import { createPortalSession } from './service.js';
 
 export function customerPortalRoutes(app: FastifyInstance, deps: ServerDeps): void {
   operation(app, deps, 'create-customer-portal-session', async ({ ctx, caller, params, body }) => ({
-    data: await createPortalSession(
-      ctx,
-      caller.portalId,
-      params.customer_id as string,
-      (body as { subscription_ids?: string[] } | undefined)?.subscription_ids ?? [],
-    ),
+    data: await createPortalSession(ctx, caller.portalId, params.customer_id, body.subscription_ids ?? []),
   }));
 }

@@ -4,13 +4,10 @@ import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { columnsContain } from '../../db/search.js';
 import type { CustomerRow, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
+import type { OperationQuery } from '../../spec/operations.js';
 
-export interface CustomerFilters {
-  id?: string[];
-  email?: string[];
-  status?: string[];
-  search?: string;
-}
+/** list-customers' filters, as its query parameters arrive. */
+export type CustomerFilters = Pick<OperationQuery<'list-customers'>, 'id' | 'email' | 'status' | 'search'>;
 
 export async function findCustomer(db: Executor, tenant: Tenant, id: string): Promise<CustomerRow | undefined> {
   return findById<CustomerRow>(db, 'customers', tenant, id);

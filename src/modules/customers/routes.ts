@@ -9,10 +9,10 @@ export function customerRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const result = await listCustomers(
       ctx,
       {
-        id: query.id as string[] | undefined,
-        email: query.email as string[] | undefined,
-        status: (query.status as string[] | undefined) ?? ['active'],
-        search: query.search as string | undefined,
+        id: query.id,
+        email: query.email,
+        status: query.status ?? ['active'],
+        search: query.search,
       },
       page,
     );
@@ -22,10 +22,10 @@ export function customerRoutes(app: FastifyInstance, deps: ServerDeps): void {
   operation(app, deps, 'create-customer', async ({ ctx, body }) => ({ data: await createCustomer(ctx, body) }));
 
   operation(app, deps, 'get-customer', async ({ ctx, params }) => ({
-    data: await getCustomer(ctx, params.customer_id as string),
+    data: await getCustomer(ctx, params.customer_id),
   }));
 
   operation(app, deps, 'update-customer', async ({ ctx, params, body }) => ({
-    data: await updateCustomer(ctx, params.customer_id as string, body),
+    data: await updateCustomer(ctx, params.customer_id, body),
   }));
 }

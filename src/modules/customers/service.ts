@@ -15,15 +15,14 @@ import {
   updateCustomer as updateRow,
   type CustomerFilters,
 } from './repository.js';
+import type { OperationBody } from '../../spec/operations.js';
 import { serializeCustomer } from './serialize.js';
 
-export interface CustomerInput {
-  name?: string | null;
-  email?: string;
-  custom_data?: Record<string, unknown> | null;
-  locale?: string;
-  status?: string;
-}
+/** The body of Paddle's create-customer: `email` required; `name`, `custom_data`, `locale` optional. */
+export type CreateCustomerInput = OperationBody<'create-customer'>;
+
+/** The body of Paddle's update-customer: every field optional; `null` clears `name` and `custom_data`. */
+export type CustomerInput = OperationBody<'update-customer'>;
 
 async function assertEmailFree(ctx: Ctx, email: string, exceptId?: string): Promise<void> {
   const existing = await findCustomerByEmail(ctx.db, ctx.tenant, email);
@@ -47,7 +46,7 @@ export async function listCustomers(ctx: Ctx, filters: CustomerFilters, page: Pa
   return listRows(ctx.db, ctx.tenant, filters, page);
 }
 
-export async function createCustomer(ctx: Ctx, input: CustomerInput & { email: string }) {
+export async function createCustomer(ctx: Ctx, input: CreateCustomerInput) {
   return withTransaction(ctx, async (ctx) => {
     await assertEmailFree(ctx, input.email);
     const now = ctx.clock.now();

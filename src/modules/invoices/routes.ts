@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { ctxFor, operation, type ServerDeps } from '../../http/operation.js';
 import { sendError } from '../../http/errors.js';
+import { pathParam, queryParam } from '../../http/request-values.js';
 import { PaddleError } from '../../kernel/errors.js';
 import type { Instant } from '../../kernel/time.js';
 import { findPortal } from '../sellers/service.js';
 import { invoiceLink, invoicePdf } from './service.js';
-import type { InvoiceDisposition } from './signed-link.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -21,20 +21,15 @@ export function invoiceRoutes(app: FastifyInstance, deps: ServerDeps): void {
   operation(app, deps, 'get-transaction-invoice', async ({ ctx, caller, params, query }) => {
     const portal = await findPortal(deps.db, caller.portalId);
     if (!portal) throw new PaddleError(500, 'internal_error', 'The environment has no portal.', 'api_error');
-    const { url, expiresAt } = await invoiceLink(
-      ctx,
-      portal,
-      params.transaction_id as string,
-      (query.disposition as InvoiceDisposition | undefined) ?? 'attachment',
-    );
+    const { url, expiresAt } = await invoiceLink(ctx, portal, params.transaction_id, query.disposition ?? 'attachment');
     // @NOTE the spec's Expires header: when the link stops working (an HTTP date, from the tenant's clock).
     return { data: { url }, headers: { expires: httpDate(expiresAt) } };
   });
 
   // The signed link itself: no API key; the signature and the one-hour expiry are the credential.
   app.get('/invoices/:portalId/:file', async (request, reply) => {
-    const { portalId, file } = request.params as { portalId: string; file: string };
-    const query = request.query as Record<string, string | undefined>;
+    const portalId = pathParam(request, 'portalId');
+    const file = pathParam(request, 'file');
     const portal = await findPortal(deps.db, portalId);
     if (!portal || !file.endsWith('.pdf'))
       return sendError(reply, new PaddleError(404, 'not_found', 'Invoice not found.'));
@@ -42,9 +37,9 @@ export function invoiceRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const pdf = await invoicePdf(ctx, portal, {
       portalId,
       transactionId: file.slice(0, -'.pdf'.length),
-      disposition: query.disposition ?? '',
-      expires: query.expires ?? '',
-      signature: query.signature ?? '',
+      disposition: queryParam(request, 'disposition') ?? '',
+      expires: queryParam(request, 'expires') ?? '',
+      signature: queryParam(request, 'signature') ?? '',
     });
     if (pdf.kind === 'expired')
       return sendError(

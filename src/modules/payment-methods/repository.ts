@@ -2,10 +2,10 @@ import type { Executor } from '../../db/database.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { PaymentMethodRow, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
+import type { OperationQuery } from '../../spec/operations.js';
 
-export interface PaymentMethodFilters {
-  address_id?: string[];
-}
+/** list-customer-payment-methods' filters the query can answer, as its query parameters arrive. */
+export type PaymentMethodFilters = Pick<OperationQuery<'list-customer-payment-methods'>, 'address_id'>;
 
 /** The tenant's payment methods of one customer. */
 function scoped(db: Executor, tenant: Tenant, customerId: string) {

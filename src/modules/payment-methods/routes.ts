@@ -7,10 +7,10 @@ export function paymentMethodRoutes(app: FastifyInstance, deps: ServerDeps): voi
     const page = pageRequest(op, query);
     const result = await listPaymentMethods(
       ctx,
-      params.customer_id as string,
+      params.customer_id,
       {
-        address_id: query.address_id as string[] | undefined,
-        supports_checkout: query.supports_checkout as boolean | undefined,
+        address_id: query.address_id,
+        supports_checkout: query.supports_checkout,
       },
       page,
     );
@@ -18,11 +18,11 @@ export function paymentMethodRoutes(app: FastifyInstance, deps: ServerDeps): voi
   });
 
   operation(app, deps, 'get-customer-payment-method', async ({ ctx, params }) => ({
-    data: await getPaymentMethod(ctx, params.customer_id as string, params.payment_method_id as string),
+    data: await getPaymentMethod(ctx, params.customer_id, params.payment_method_id),
   }));
 
   operation(app, deps, 'delete-customer-payment-method', async ({ ctx, params }) => {
-    await deletePaymentMethod(ctx, params.customer_id as string, params.payment_method_id as string);
+    await deletePaymentMethod(ctx, params.customer_id, params.payment_method_id);
     return { noContent: true };
   });
 }

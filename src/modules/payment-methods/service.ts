@@ -20,6 +20,7 @@ import {
   type CardDetails,
   type PaymentMethodEntity,
 } from './serialize.js';
+import type { OperationQuery } from '../../spec/operations.js';
 
 export async function getPaymentMethodRow(ctx: Ctx, customerId: string, id: string): Promise<PaymentMethodRow> {
   await getCustomerRow(ctx, customerId);
@@ -36,7 +37,7 @@ export async function getPaymentMethod(ctx: Ctx, customerId: string, id: string)
 export async function listPaymentMethods(
   ctx: Ctx,
   customerId: string,
-  filters: PaymentMethodFilters & { supports_checkout?: boolean },
+  filters: PaymentMethodFilters & Pick<OperationQuery<'list-customer-payment-methods'>, 'supports_checkout'>,
   page: PageRequest,
 ) {
   await getCustomerRow(ctx, customerId);

@@ -4,15 +4,10 @@ import { fetchPage, type Page, type PageRequest, type SortKey } from '../../db/p
 import type { PriceRow, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
 import { billingCycleColumn } from '../../db/json.js';
+import type { OperationQuery } from '../../spec/operations.js';
 
-export interface PriceFilters {
-  id?: string[];
-  product_id?: string[];
-  status?: string[];
-  type?: string;
-  /** true: only prices with a billing cycle; false: only one-time prices. */
-  recurring?: boolean;
-}
+/** list-prices' filters, as its query parameters arrive. `recurring`: true, only prices with a billing cycle. */
+export type PriceFilters = Pick<OperationQuery<'list-prices'>, 'id' | 'product_id' | 'status' | 'type' | 'recurring'>;
 
 /** `order_by` fields of list-prices that are not plain text columns of the same name. */
 const SORT_KEYS: Record<string, SortKey> = {

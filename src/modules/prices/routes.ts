@@ -10,12 +10,12 @@ export function priceRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const result = await listPrices(
       ctx,
       {
-        id: query.id as string[] | undefined,
-        product_id: query.product_id as string[] | undefined,
-        status: (query.status as string[] | undefined) ?? ['active'],
-        // @NOTE custom (non-catalog) prices are left out of lists unless asked for, as in Paddle.
-        type: (query.type as string | undefined) ?? 'standard',
-        recurring: query.recurring as boolean | undefined,
+        id: query.id,
+        product_id: query.product_id,
+        status: query.status ?? ['active'],
+        // @NOTE custom (non-catalog) prices are left out of lists unless asked for, like Paddle does.
+        type: query.type ?? 'standard',
+        recurring: query.recurring,
       },
       page,
       include,
@@ -26,10 +26,10 @@ export function priceRoutes(app: FastifyInstance, deps: ServerDeps): void {
   operation(app, deps, 'create-price', async ({ ctx, body }) => ({ data: await createPrice(ctx, body) }));
 
   operation(app, deps, 'get-price', async (request) => ({
-    data: await getPrice(request.ctx, request.params.price_id as string, includes(request)),
+    data: await getPrice(request.ctx, request.params.price_id, includes(request)),
   }));
 
   operation(app, deps, 'update-price', async ({ ctx, params, body }) => ({
-    data: await updatePrice(ctx, params.price_id as string, body),
+    data: await updatePrice(ctx, params.price_id, body),
   }));
 }

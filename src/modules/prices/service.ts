@@ -20,31 +20,17 @@ import {
   priceColumns,
   serializePrice,
   type Duration,
-  type Money,
   type PriceEntity,
   type TrialPeriod,
   type UnitPriceOverride,
 } from './serialize.js';
+import type { OperationBody, Schema } from '../../spec/operations.js';
 
-export interface PriceInput {
-  description?: string;
-  type?: string;
-  name?: string | null;
-  billing_cycle?: Duration | null;
-  trial_period?: TrialPeriod | null;
-  tax_mode?: string;
-  unit_price?: Money;
-  unit_price_overrides?: UnitPriceOverride[];
-  quantity?: { minimum: number; maximum: number };
-  custom_data?: Record<string, unknown> | null;
-  status?: string;
-}
+/** The body of Paddle's update-price: every field optional; `null` clears a nullable field. */
+export type PriceInput = OperationBody<'update-price'>;
 
-export interface PriceCreateInput extends PriceInput {
-  description: string;
-  product_id: string;
-  unit_price: Money;
-}
+/** The body of Paddle's create-price: `description`, `product_id` and `unit_price` required. */
+export type PriceCreateInput = OperationBody<'create-price'>;
 
 /** The largest amount the bigint column holds. */
 const MAX_AMOUNT = 9_223_372_036_854_775_807n;
@@ -180,7 +166,12 @@ export async function listPrices(ctx: Ctx, filters: PriceFilters, page: PageRequ
 }
 
 /** A new active price row from validated columns (`changedColumns`), checked for consistency. */
-function newPriceRow(ctx: Ctx, input: PriceCreateInput, changes: Partial<PriceRow>, productId: string): PriceRow {
+function newPriceRow(
+  ctx: Ctx,
+  input: Pick<PriceCreateInput, 'description' | 'unit_price'>,
+  changes: Partial<PriceRow>,
+  productId: string,
+): PriceRow {
   const now = ctx.clock.now();
   const stored = toStoredTime(now);
   const row: PriceRow = {
@@ -238,11 +229,15 @@ export async function createPrice(ctx: Ctx, input: PriceCreateInput) {
  * A non-catalog price given inline on a transaction item (Paddle's `transaction-price-create-base` plus its
  * product): validated as create-price validates, always `type: custom`.
  */
-export type CustomPriceInput = Omit<PriceCreateInput, 'type' | 'status'>;
+export type CustomPriceInput = Schema<'transaction-price-create-with-product-id'>;
 
-function customColumns(input: CustomPriceInput): Partial<PriceRow> {
-  const { type: _type, status: _status, ...rest } = input as PriceCreateInput;
-  return { ...changedColumns(rest), type: 'custom' };
+function customColumns(input: Omit<CustomPriceInput, 'product_id'>): Partial<PriceRow> {
+  // @NOTE only the fields of `transaction-price-create-base`: the spec leaves the nested object open, so a
+  // `type` or `status` sent along must not reach the row.
+  const { description, name, billing_cycle, trial_period, tax_mode, unit_price, unit_price_overrides } = input;
+  const { quantity, custom_data } = input;
+  const fields = { description, name, billing_cycle, trial_period, tax_mode, unit_price, unit_price_overrides };
+  return { ...changedColumns({ ...fields, quantity, custom_data }), type: 'custom' };
 }
 
 /**
@@ -263,9 +258,9 @@ export async function previewCustomPrice(
   ctx: Ctx,
   input: Omit<CustomPriceInput, 'product_id'> & { product_id: string | null },
 ): Promise<Omit<PriceEntity, 'id' | 'product_id'> & { id: null; product_id: string | null }> {
-  const changes = customColumns({ ...input, product_id: input.product_id ?? '' });
+  const changes = customColumns(input);
   const productId = input.product_id === null ? null : (await productForNewPrice(ctx, input.product_id)).id;
-  const entity = serializePrice(newPriceRow(ctx, { ...input, product_id: productId ?? '' }, changes, productId ?? ''));
+  const entity = serializePrice(newPriceRow(ctx, input, changes, productId ?? ''));
   return { ...entity, id: null, product_id: productId };
 }
 

@@ -3,13 +3,10 @@ import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { ProductRow, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
+import type { OperationQuery } from '../../spec/operations.js';
 
-export interface ProductFilters {
-  id?: string[];
-  status?: string[];
-  tax_category?: string[];
-  type?: string;
-}
+/** list-products' filters, as its query parameters arrive. */
+export type ProductFilters = Pick<OperationQuery<'list-products'>, 'id' | 'status' | 'tax_category' | 'type'>;
 
 export async function findProduct(db: Executor, tenant: Tenant, id: string): Promise<ProductRow | undefined> {
   return findById<ProductRow>(db, 'products', tenant, id);

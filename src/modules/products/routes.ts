@@ -10,11 +10,11 @@ export function productRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const result = await listProducts(
       ctx,
       {
-        id: query.id as string[] | undefined,
-        status: (query.status as string[] | undefined) ?? ['active'],
-        tax_category: query.tax_category as string[] | undefined,
-        // @NOTE custom (non-catalog) products are left out of lists unless asked for, as in Paddle.
-        type: (query.type as string | undefined) ?? 'standard',
+        id: query.id,
+        status: query.status ?? ['active'],
+        tax_category: query.tax_category,
+        // @NOTE custom (non-catalog) products are left out of lists unless asked for, like Paddle does.
+        type: query.type ?? 'standard',
       },
       page,
       include,
@@ -25,10 +25,10 @@ export function productRoutes(app: FastifyInstance, deps: ServerDeps): void {
   operation(app, deps, 'create-product', async ({ ctx, body }) => ({ data: await createProduct(ctx, body) }));
 
   operation(app, deps, 'get-product', async (request) => ({
-    data: await getProduct(request.ctx, request.params.product_id as string, includes(request)),
+    data: await getProduct(request.ctx, request.params.product_id, includes(request)),
   }));
 
   operation(app, deps, 'update-product', async ({ ctx, params, body }) => ({
-    data: await updateProduct(ctx, params.product_id as string, body),
+    data: await updateProduct(ctx, params.product_id, body),
   }));
 }

@@ -18,16 +18,13 @@ import {
   type ProductFilters,
 } from './repository.js';
 import { serializeProduct, type ProductEntity } from './serialize.js';
+import type { OperationBody, Schema } from '../../spec/operations.js';
 
-export interface ProductInput {
-  name?: string;
-  description?: string | null;
-  type?: string;
-  tax_category?: string;
-  image_url?: string | null;
-  custom_data?: Record<string, unknown> | null;
-  status?: string;
-}
+/** The body of Paddle's update-product: every field optional; `null` clears a nullable field. */
+export type ProductInput = OperationBody<'update-product'>;
+
+/** The body of Paddle's create-product: `name` and `tax_category` required. */
+export type ProductCreateInput = OperationBody<'create-product'>;
 
 /** Paddle's 400 for changing an archived entity: "Product pro_… is archived and cannot be modified." */
 export function entityArchived(kind: 'Product' | 'Price', id: string): PaddleError {
@@ -106,20 +103,14 @@ async function insertCreated(ctx: TxCtx, row: ProductRow): Promise<ProductEntity
   return entity;
 }
 
-export async function createProduct(ctx: Ctx, input: ProductInput & { name: string; tax_category: string }) {
+export async function createProduct(ctx: Ctx, input: ProductCreateInput) {
   return withTransaction(ctx, (ctx) => insertCreated(ctx, newProductRow(ctx, input)));
 }
 
 /** A non-catalog product given inline on a transaction item (Paddle's `transaction-subscription-product-create`). */
-export interface CustomProductInput {
-  name: string;
-  tax_category: string;
-  description?: string | null;
-  image_url?: string | null;
-  custom_data?: Record<string, unknown> | null;
-}
+export type CustomProductInput = Schema<'transaction-subscription-product-create'>;
 
-function customInput(input: CustomProductInput): ProductInput & { name: string; tax_category: string } {
+function customInput(input: CustomProductInput): ProductCreateInput {
   return {
     name: input.name,
     tax_category: input.tax_category,

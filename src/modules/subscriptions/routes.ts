@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { hasPermission } from '../../http/auth.js';
-import { includes, operation, pageRequest, type ApiRequest, type ServerDeps } from '../../http/operation.js';
+import { hasPermission, type Caller } from '../../http/auth.js';
+import { includes, operation, pageRequest, type ServerDeps } from '../../http/operation.js';
 import {
   activateSubscription,
   cancelSubscription,
@@ -15,11 +15,11 @@ import { createSubscriptionCharge } from './operations/charge.js';
 import { previewSubscriptionCharge, previewSubscriptionUpdate } from './operations/preview.js';
 import { getSubscriptionWithIncludes } from './includes.js';
 
-function viewer({ caller }: Pick<ApiRequest, 'caller'>): Viewer {
+function viewer({ caller }: { caller: Caller }): Viewer {
   return { portalId: caller.portalId, canMintPortalTokens: hasPermission(caller, 'customer_portal_session.write') };
 }
 
-const id = (request: ApiRequest) => request.params.subscription_id as string;
+const id = (request: { params: { subscription_id: string } }) => request.params.subscription_id;
 
 export function subscriptionRoutes(app: FastifyInstance, deps: ServerDeps): void {
   operation(app, deps, 'list-subscriptions', async (request) => {
@@ -29,13 +29,13 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ServerDeps): void
       ctx,
       viewer(request),
       {
-        id: query.id as string[] | undefined,
-        customer_id: query.customer_id as string[] | undefined,
-        address_id: query.address_id as string[] | undefined,
-        price_id: query.price_id as string[] | undefined,
-        status: query.status as string[] | undefined,
-        collection_mode: query.collection_mode as string | undefined,
-        scheduled_change_action: query.scheduled_change_action as string[] | undefined,
+        id: query.id,
+        customer_id: query.customer_id,
+        address_id: query.address_id,
+        price_id: query.price_id,
+        status: query.status,
+        collection_mode: query.collection_mode,
+        scheduled_change_action: query.scheduled_change_action,
       },
       page,
     );
@@ -63,15 +63,15 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ServerDeps): void
   }));
 
   operation(app, deps, 'cancel-subscription', async (request) => ({
-    data: await cancelSubscription(request.ctx, viewer(request), id(request), request.body ?? {}),
+    data: await cancelSubscription(request.ctx, viewer(request), id(request), request.body),
   }));
 
   operation(app, deps, 'pause-subscription', async (request) => ({
-    data: await pauseSubscription(request.ctx, viewer(request), id(request), request.body ?? {}),
+    data: await pauseSubscription(request.ctx, viewer(request), id(request), request.body),
   }));
 
   operation(app, deps, 'resume-subscription', async (request) => ({
-    data: await resumeSubscription(request.ctx, viewer(request), id(request), request.body ?? {}),
+    data: await resumeSubscription(request.ctx, viewer(request), id(request), request.body),
   }));
 
   operation(app, deps, 'activate-subscription', async (request) => ({

@@ -11,7 +11,6 @@ import {
   removeScheduledChange,
   resume,
   type Transition,
-  type PauseInput,
   type ResumeInput,
 } from '../../billing/subscription-lifecycle.js';
 import { notFound } from '../../kernel/errors.js';
@@ -29,6 +28,7 @@ import {
 } from './repository.js';
 import { serializeSubscription, type LinkContext, type SubscriptionEntity } from './serialize.js';
 import { stateOf } from './state.js';
+import type { OperationBody } from '../../spec/operations.js';
 
 export interface Viewer {
   portalId: string;
@@ -121,25 +121,11 @@ function instantField(field: string, value: string | null | undefined) {
   return instant;
 }
 
-export function cancelSubscription(
-  ctx: Ctx,
-  viewer: Viewer,
-  id: string,
-  input: { effective_from?: 'next_billing_period' | 'immediately' | null },
-) {
+export function cancelSubscription(ctx: Ctx, viewer: Viewer, id: string, input: OperationBody<'cancel-subscription'>) {
   return operate(ctx, viewer, id, (row) => cancel(stateOf(row), input ?? {}, ctx.clock.now()));
 }
 
-export function pauseSubscription(
-  ctx: Ctx,
-  viewer: Viewer,
-  id: string,
-  input: {
-    effective_from?: PauseInput['effective_from'];
-    resume_at?: string | null;
-    on_resume?: PauseInput['on_resume'];
-  },
-) {
+export function pauseSubscription(ctx: Ctx, viewer: Viewer, id: string, input: OperationBody<'pause-subscription'>) {
   const resumeAt = instantField('resume_at', input?.resume_at);
   return operate(ctx, viewer, id, (row) =>
     pause(
@@ -150,12 +136,7 @@ export function pauseSubscription(
   );
 }
 
-export function resumeSubscription(
-  ctx: Ctx,
-  viewer: Viewer,
-  id: string,
-  input: { effective_from?: string | null; on_resume?: ResumeInput['on_resume'] } | null,
-) {
+export function resumeSubscription(ctx: Ctx, viewer: Viewer, id: string, input: OperationBody<'resume-subscription'>) {
   const from = input?.effective_from;
   const effective: ResumeInput['effective_from'] =
     from === undefined || from === null || from === 'immediately'

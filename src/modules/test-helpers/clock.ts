@@ -7,9 +7,12 @@ import { invalidField } from '../../kernel/errors.js';
 import { Temporal, parseRfc3339, type Instant } from '../../kernel/time.js';
 import { lockSellerEnvironment, updateClockOffset } from '../sellers/repository.js';
 
+/** The body of `POST /test-helpers/clock/advance` as sent (no spec checks it): `to` or `by`, each a string. */
 export interface AdvanceInput {
-  to?: string;
-  by?: string;
+  /** RFC 3339 date-time to move to. */
+  to?: unknown;
+  /** ISO 8601 duration to move by, e.g. `P1M`. */
+  by?: unknown;
 }
 
 function targetOf(now: Instant, input: AdvanceInput): Instant {

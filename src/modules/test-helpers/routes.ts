@@ -10,7 +10,7 @@ export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
   }));
 
   testHelper(app, deps, 'POST', '/test-helpers/clock/advance', async ({ ctx, body }) => {
-    const now = await advanceSandboxClock(ctx, deps.wallClock, body ?? {});
+    const now = await advanceSandboxClock(ctx, deps.wallClock, body);
     return { data: { now: toWireTime(toStoredTime(now)) } };
   });
 
@@ -20,7 +20,7 @@ export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
     'POST',
     '/test-helpers/transactions/:transaction_id/pay',
     async ({ ctx, caller, params, body }) => ({
-      data: await payAsCustomer(ctx, caller, params.transaction_id as string, body ?? {}),
+      data: await payAsCustomer(ctx, caller, params.transaction_id, body),
     }),
   );
 }

@@ -5,29 +5,24 @@
 // as `type: custom` entities in the caller's database transaction; previews build them without writing.
 import type { Ctx, TxCtx } from '../../context.js';
 import { invalidField, PaddleError, type FieldError } from '../../kernel/errors.js';
-import { createCustomPrice, getPriceRow, previewCustomPrice, type CustomPriceInput } from '../prices/service.js';
+import { createCustomPrice, getPriceRow, previewCustomPrice } from '../prices/service.js';
 import { serializePrice, type PriceEntity } from '../prices/serialize.js';
-import {
-  createCustomProduct,
-  getProductRow,
-  previewCustomProduct,
-  type CustomProductInput,
-} from '../products/service.js';
+import { createCustomProduct, getProductRow, previewCustomProduct } from '../products/service.js';
 import { serializeProduct, type ProductEntity } from '../products/serialize.js';
+import type { Schema } from '../../spec/operations.js';
 
 /** A non-catalog price on an item: for an existing product (`product_id`) or with its own (`product`). */
-export interface NonCatalogPriceInput extends Omit<CustomPriceInput, 'product_id'> {
-  product_id?: string;
-  product?: CustomProductInput;
-}
+export type NonCatalogPriceInput =
+  Schema<'transaction-price-create-with-product-id'> | Schema<'transaction-price-create-with-product'>;
 
-export interface TransactionItemInput {
-  price_id?: string;
-  price?: NonCatalogPriceInput;
-  quantity: number;
-  /** Previews only: whether the item counts toward the totals (default true). */
-  include_in_totals?: boolean;
-}
+/**
+ * One request item (create-transaction's `items[]`, and the items of previews and subscription changes): a catalog
+ * price (`price_id`) or a non-catalog `price`, with a `quantity`. Previews add `include_in_totals` (default true).
+ */
+export type TransactionItemInput = (
+  | Pick<Schema<'transaction_item_create_with_price_id'>, 'price_id' | 'quantity'>
+  | { price: NonCatalogPriceInput; quantity: number }
+) & { include_in_totals?: boolean };
 
 export interface Proration {
   rate: string;
@@ -85,11 +80,6 @@ async function collectingFieldErrors<T>(
   }
 }
 
-function priceInput(price: NonCatalogPriceInput): Omit<CustomPriceInput, 'product_id'> {
-  const { product: _product, product_id: _productId, ...rest } = price;
-  return rest;
-}
-
 function checkQuantity(
   price: Pick<PriceEntity, 'quantity'> & { id: string | null },
   quantity: number,
@@ -115,11 +105,9 @@ async function catalogPrice(ctx: Ctx, priceId: string, index: number, errors: Fi
   return price;
 }
 
-/** Which kind of item it is; the spec's oneOf already refuses both or neither, this is for type narrowing. */
-function catalogId(item: TransactionItemInput, index: number): string | undefined {
-  if (item.price_id !== undefined) return item.price_id;
-  if (!item.price) throw invalidField([{ field: `items[${index}].price_id`, message: 'field is required' }]);
-  return undefined;
+/** The catalog price an item names, or undefined for a non-catalog `price` (the spec's oneOf allows one). */
+function catalogId(item: TransactionItemInput): string | undefined {
+  return 'price_id' in item ? item.price_id : undefined;
 }
 
 /**
@@ -131,22 +119,22 @@ export async function resolveItems(ctx: TxCtx, items: TransactionItemInput[]): P
   const errors: FieldError[] = [];
   const resolved: ResolvedItem[] = [];
   for (const [index, item] of items.entries()) {
-    const priceId = catalogId(item, index);
+    const priceId = catalogId(item);
     let price: PriceEntity | undefined;
     let product: ProductEntity | undefined;
-    if (priceId !== undefined) {
-      price = await catalogPrice(ctx, priceId, index, errors);
+    if ('price_id' in item) {
+      price = await catalogPrice(ctx, item.price_id, index, errors);
     } else {
-      const given = item.price as NonCatalogPriceInput;
+      const given = item.price;
       const prefix = `items[${index}].price`;
-      if (given.product) {
+      if ('product' in given) {
         const input = given.product;
         product = await collectingFieldErrors(`${prefix}.product`, errors, () => createCustomProduct(ctx, input));
         if (!product) continue;
       }
-      const productId = product?.id ?? (given.product_id as string);
+      const productId = product?.id ?? ('product_id' in given ? given.product_id : '');
       price = await collectingFieldErrors(prefix, errors, () =>
-        createCustomPrice(ctx, { ...priceInput(given), product_id: productId }),
+        createCustomPrice(ctx, { ...given, product_id: productId }),
       );
     }
     if (!price || !checkQuantity(price, item.quantity, index, errors)) continue;
@@ -169,18 +157,17 @@ export async function previewItems(ctx: Ctx, items: TransactionItemInput[]): Pro
   const errors: FieldError[] = [];
   const resolved: PreviewItem[] = [];
   for (const [index, item] of items.entries()) {
-    const priceId = catalogId(item, index);
     let price: PricePreview | undefined;
     let product: ProductPreview | undefined;
-    if (priceId !== undefined) {
-      price = await catalogPrice(ctx, priceId, index, errors);
+    if ('price_id' in item) {
+      price = await catalogPrice(ctx, item.price_id, index, errors);
     } else {
-      const given = item.price as NonCatalogPriceInput;
+      const given = item.price;
       const prefix = `items[${index}].price`;
-      if (given.product) product = previewCustomProduct(ctx, given.product);
-      const productId = given.product ? null : (given.product_id as string);
+      if ('product' in given) product = previewCustomProduct(ctx, given.product);
+      const productId = 'product_id' in given ? given.product_id : null;
       price = await collectingFieldErrors(prefix, errors, () =>
-        previewCustomPrice(ctx, { ...priceInput(given), product_id: productId }),
+        previewCustomPrice(ctx, { ...given, product_id: productId }),
       );
     }
     if (!price || !checkQuantity(price, item.quantity, index, errors)) continue;

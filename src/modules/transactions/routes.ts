@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { includes, operation, pageRequest, type ServerDeps } from '../../http/operation.js';
+import type { FastifyInstance } from 'fastify';
+import { includes, operation, pageRequest, type RawQuery, type ServerDeps } from '../../http/operation.js';
 import { createAjv } from '../../http/openapi.js';
 import { invalidField } from '../../kernel/errors.js';
 import { storedFromRfc3339 } from '../../kernel/time.js';
@@ -9,19 +9,34 @@ import { reviseTransaction } from './operations/revise.js';
 import type { TimeFilter, TimeOperator, TransactionFilters } from './repository.js';
 import { createTransaction, getTransaction, listTransactions, updateTransaction } from './service.js';
 
-const TIME_FILTER = /^(created_at|updated_at|billed_at)(?:\[(LT|LTE|GT|GTE)\])?$/;
+type TimeField = 'created_at' | 'updated_at' | 'billed_at';
 
-/** `created_at[GTE]=…` style filters: the spec names the field, Paddle's docs the bracketed operators. */
-function timeFilters(request: FastifyRequest): Pick<TransactionFilters, 'created_at' | 'updated_at' | 'billed_at'> {
-  const filters: Record<string, TimeFilter[]> = {};
-  for (const [key, value] of Object.entries(request.query as Record<string, string | string[]>)) {
-    const match = TIME_FILTER.exec(key);
-    if (!match) continue;
+/** `field[OPERATOR]` query names, e.g. `created_at[GTE]`; a bare `created_at` is an equality. */
+const TIME_FILTERS = new Map<string, { field: TimeField; operator: TimeOperator }>(
+  (['created_at', 'updated_at', 'billed_at'] satisfies TimeField[]).flatMap((field) => [
+    [field, { field, operator: 'EQ' }],
+    ...(['LT', 'LTE', 'GT', 'GTE'] satisfies TimeOperator[]).map(
+      (operator): [string, { field: TimeField; operator: TimeOperator }] => [
+        `${field}[${operator}]`,
+        { field, operator },
+      ],
+    ),
+  ]),
+);
+
+/**
+ * `created_at[GTE]=…` style filters: the spec names the field, Paddle's docs the bracketed operators, so they are
+ * read from the raw query. Throws 400 `invalid_field` for a value that is not an RFC 3339 date-time.
+ */
+function timeFilters(query: RawQuery): Pick<TransactionFilters, TimeField> {
+  const filters: Partial<Record<TimeField, TimeFilter[]>> = {};
+  for (const [key, value] of Object.entries(query)) {
+    const filter = TIME_FILTERS.get(key);
+    if (!filter || value === undefined) continue;
     const text = Array.isArray(value) ? (value[0] ?? '') : value;
     const at = storedFromRfc3339(text);
     if (!at) throw invalidField([{ field: key, message: 'must be an RFC 3339 date-time' }]);
-    const field = match[1] as string;
-    (filters[field] ??= []).push({ operator: (match[2] ?? 'EQ') as TimeOperator, at });
+    (filters[filter.field] ??= []).push({ operator: filter.operator, at });
   }
   return filters;
 }
@@ -31,12 +46,13 @@ function timeFilters(request: FastifyRequest): Pick<TransactionFilters, 'created
  * `address`, so a malformed or unsupported country would pass; check `address` against `address-preview` itself.
  * Compiled once, when the routes are registered.
  */
-function addressPreviewChecker(): (body: { address?: unknown }) => void {
+function addressPreviewChecker(): (body: object) => void {
   const validate = createAjv().compile({ $ref: 'paddle-openapi.json#/components/schemas/address-preview' });
   return (body) => {
-    if (body.address === undefined || body.address === null || validate(body.address)) return;
+    const address = 'address' in body ? body.address : undefined;
+    if (address === undefined || address === null || validate(address)) return;
     const errors = (validate.errors ?? []).map((error) => {
-      const missing = (error.params as { missingProperty?: string }).missingProperty;
+      const missing: unknown = error.keyword === 'required' ? Reflect.get(error.params, 'missingProperty') : undefined;
       const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
       const field = ['address', path, missing].filter(Boolean).join('.');
       return {
@@ -58,19 +74,19 @@ export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void 
     const { ctx, op, query, caller } = request;
     const include = includes(request);
     const page = pageRequest(op, query);
-    const subscriptionIds = query.subscription_id as string[] | undefined;
+    const subscriptionIds = query.subscription_id;
     const result = await listTransactions(
       ctx,
       caller,
       {
-        id: query.id as string[] | undefined,
-        status: query.status as string[] | undefined,
-        customer_id: query.customer_id as string[] | undefined,
+        id: query.id,
+        status: query.status,
+        customer_id: query.customer_id,
         subscription_id: subscriptionIds?.map((id) => (id === 'null' ? null : id)),
-        invoice_number: query.invoice_number as string[] | undefined,
-        origin: query.origin as string[] | undefined,
-        collection_mode: query.collection_mode as string | undefined,
-        ...timeFilters(request.raw),
+        invoice_number: query.invoice_number,
+        origin: query.origin,
+        collection_mode: query.collection_mode,
+        ...timeFilters(request.rawQuery),
       },
       page,
     );
@@ -86,18 +102,13 @@ export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void 
 
   operation(app, deps, 'get-transaction', async (request) => {
     const include = includes(request);
-    const entity = await getTransaction(request.ctx, request.caller, request.params.transaction_id as string);
+    const entity = await getTransaction(request.ctx, request.caller, request.params.transaction_id);
     return { data: await withIncludes(request.ctx, entity, include) };
   });
 
   operation(app, deps, 'update-transaction', async (request) => {
     const include = includes(request);
-    const entity = await updateTransaction(
-      request.ctx,
-      request.caller,
-      request.params.transaction_id as string,
-      request.body,
-    );
+    const entity = await updateTransaction(request.ctx, request.caller, request.params.transaction_id, request.body);
     return { data: await withIncludes(request.ctx, entity, include) };
   });
 
@@ -110,6 +121,6 @@ export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void 
   operation(app, deps, 'preview-prices', async ({ ctx, body }) => ({ data: await previewPrices(ctx, body) }));
 
   operation(app, deps, 'revise-transaction', async ({ ctx, caller, params, body }) => ({
-    data: await reviseTransaction(ctx, caller, params.transaction_id as string, body),
+    data: await reviseTransaction(ctx, caller, params.transaction_id, body),
   }));
 }

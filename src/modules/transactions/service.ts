@@ -20,7 +20,7 @@ import { getBusinessRow } from '../businesses/service.js';
 import { moveCredit } from '../credit-balances/service.js';
 import { getCustomerRow } from '../customers/service.js';
 import { runBilledHooks } from './paid-hooks.js';
-import { resolveItems, storedItems, type ResolvedItem, type TransactionItemInput } from './items.js';
+import { resolveItems, storedItems, type ResolvedItem } from './items.js';
 import { defaultCurrency, priceTransaction } from './pricing.js';
 import {
   findTransaction,
@@ -33,6 +33,7 @@ import {
 } from './repository.js';
 import { serializeTransaction, type TransactionEntity } from './serialize.js';
 import { transactionColumns } from './columns.js';
+import type { OperationBody } from '../../spec/operations.js';
 
 export interface BillingDetails {
   enable_checkout?: boolean;
@@ -41,20 +42,14 @@ export interface BillingDetails {
   payment_terms: { interval: string; frequency: number };
 }
 
-export interface TransactionInput {
-  status?: TransactionStatus;
-  items?: TransactionItemInput[];
-  customer_id?: string | null;
-  address_id?: string | null;
-  business_id?: string | null;
-  custom_data?: Record<string, unknown> | null;
-  currency_code?: string | null;
-  collection_mode?: 'automatic' | 'manual';
-  discount_id?: string | null;
-  billing_details?: BillingDetails | null;
-  billing_period?: { starts_at: string; ends_at: string } | null;
-  checkout?: { url?: string | null } | null;
-}
+/**
+ * The body of Paddle's update-transaction: every field optional. @NOTE its `billing_details` may leave out
+ * `payment_terms` (the spec's `billing_details-update`): the stored terms are kept (see `billingDetailsAfter`).
+ */
+export type TransactionInput = OperationBody<'update-transaction'>;
+
+/** The body of Paddle's create-transaction: `items` required; `status` only `billed` (or left out). */
+export type CreateTransactionInput = OperationBody<'create-transaction'>;
 
 /** Currencies Paddle accepts for manually-collected transactions (invoices). */
 const MANUAL_CURRENCIES = new Set(['USD', 'EUR', 'GBP']);
@@ -172,7 +167,25 @@ function statusEvents(from: string, to: string): EventType[] {
   }
 }
 
-function applyInput(row: TransactionRow, input: TransactionInput): TransactionRow {
+/**
+ * The billing details a transaction has after a create or update gave `given`: `null` clears them; an update that
+ * leaves out `payment_terms` keeps the stored terms, since the entity always carries them. Throws 400
+ * `invalid_field` when there are none to keep.
+ */
+function billingDetailsAfter(
+  row: TransactionRow,
+  given: NonNullable<TransactionInput['billing_details'] | CreateTransactionInput['billing_details']> | null,
+): BillingDetails | null {
+  if (given === null) return null;
+  const payment_terms =
+    'payment_terms' in given && given.payment_terms
+      ? given.payment_terms
+      : transactionColumns.billing_details.decode(row.billing_details)?.payment_terms;
+  if (!payment_terms) throw invalidField([{ field: 'billing_details.payment_terms', message: 'field is required' }]);
+  return { ...given, payment_terms };
+}
+
+function applyInput(row: TransactionRow, input: TransactionInput | CreateTransactionInput): TransactionRow {
   const next = { ...row };
   if (input.customer_id !== undefined) next.customer_id = input.customer_id;
   if (input.address_id !== undefined) next.address_id = input.address_id;
@@ -181,7 +194,7 @@ function applyInput(row: TransactionRow, input: TransactionInput): TransactionRo
   if (input.currency_code !== undefined && input.currency_code !== null) next.currency_code = input.currency_code;
   if (input.collection_mode !== undefined) next.collection_mode = input.collection_mode;
   if (input.billing_details !== undefined)
-    next.billing_details = transactionColumns.billing_details.encode(input.billing_details);
+    next.billing_details = transactionColumns.billing_details.encode(billingDetailsAfter(row, input.billing_details));
   if (input.discount_id !== undefined && input.discount_id !== null) {
     throw notFound(input.discount_id);
   }
@@ -210,7 +223,7 @@ export interface PortalRef {
 export async function createTransaction(
   ctx: Ctx,
   portal: PortalRef,
-  input: TransactionInput & { items: TransactionItemInput[] },
+  input: CreateTransactionInput,
 ): Promise<TransactionEntity> {
   return withTransaction(ctx, async (ctx) => {
     const now = ctx.clock.now();

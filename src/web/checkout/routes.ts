@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCardInput, declineMessage, type CardInput } from '../../billing/test-cards.js';
 import type { Ctx } from '../../context.js';
 import { ctxFor, type ServerDeps } from '../../http/operation.js';
+import { formFields, pathParam, property, queryParam } from '../../http/request-values.js';
 import { PaddleError } from '../../kernel/errors.js';
 import { getCustomer } from '../../modules/customers/service.js';
 import { invoiceLinkIfAvailable } from '../../modules/invoices/service.js';
@@ -59,8 +60,8 @@ function checkoutPath(portalId: string, transactionId: string, suffix = ''): str
 }
 
 async function resolve(deps: ServerDeps, request: FastifyRequest): Promise<Resolved | undefined> {
-  const { portalId } = request.params as { portalId: string };
-  const transactionId = (request.query as { _ptxn?: string })._ptxn ?? '';
+  const portalId = pathParam(request, 'portalId');
+  const transactionId = queryParam(request, '_ptxn') ?? '';
   const portal = await findPortal(deps.db, portalId);
   if (!portal || !/^txn_[a-z\d]{26}$/.test(transactionId)) return undefined;
   const ctx = ctxFor(deps, { tenant: portal.tenant, clockOffsetMicros: portal.clockOffsetMicros });
@@ -85,10 +86,18 @@ function unavailable(reply: FastifyReply, resolved: Resolved | undefined): Fasti
   );
 }
 
+/** The card a payment attempt used (`method_details.card`), when it has a brand and last four digits. */
+function cardOf(methodDetails: unknown): { type: string; last4: string } | undefined {
+  const card = property(methodDetails, 'card');
+  const type = property(card, 'type');
+  const last4 = property(card, 'last4');
+  return typeof type === 'string' && typeof last4 === 'string' ? { type, last4 } : undefined;
+}
+
 async function paidPage(reply: FastifyReply, resolved: Resolved): Promise<FastifyReply> {
   const { ctx, portal, transaction } = resolved;
   const captured = transaction.payments.find((payment) => payment.status === 'captured');
-  const card = (captured?.method_details as { card?: { type: string; last4: string } } | undefined)?.card;
+  const card = cardOf(captured?.method_details);
   return sendHtml(
     reply,
     200,
@@ -147,6 +156,8 @@ async function showState(
   return checkoutPage(reply, errors.length > 0 ? 422 : 200, resolved, {}, errors);
 }
 
+const DETAIL_FIELDS: readonly CheckoutDetailsField[] = ['email', 'country_code', 'postal_code'];
+
 /**
  * An error from creating the customer or address (the form was checked first, so these are rare): shown next
  * to its field in the checkout's words, or above the form.
@@ -154,11 +165,10 @@ async function showState(
 function fieldErrors(error: unknown): CheckoutError[] | undefined {
   if (!(error instanceof PaddleError) || error.status !== 400) return undefined;
   if (!error.errors) return [{ field: null, message: error.detail }];
-  return error.errors.map((e) =>
-    e.field in CHECKOUT_DETAIL_MESSAGES
-      ? { field: e.field as CheckoutField, message: CHECKOUT_DETAIL_MESSAGES[e.field as CheckoutDetailsField] }
-      : { field: null, message: e.message },
-  );
+  return error.errors.map((e) => {
+    const field = DETAIL_FIELDS.find((name) => name === e.field);
+    return field ? { field, message: CHECKOUT_DETAIL_MESSAGES[field] } : { field: null, message: e.message };
+  });
 }
 
 /** Errors of the whole form, in the order its fields appear: details first, then the card. */
@@ -168,7 +178,8 @@ function formErrors(transaction: TransactionEntity, form: Form, cardErrors: Chec
 
 /** What the buyer pays now, in minor units. */
 function dueOf(transaction: TransactionEntity): bigint {
-  return BigInt((transaction.details.totals as { grand_total?: string }).grand_total ?? '0');
+  const grandTotal = property(transaction.details.totals, 'grand_total');
+  return BigInt(typeof grandTotal === 'string' ? grandTotal : '0');
 }
 
 /** Shown instead of charging when the total changed after the page was shown; the card is asked for again. */
@@ -200,11 +211,17 @@ function afterPayment(
   }
 }
 
+/** The two buttons of the sandbox's 3-D Secure page: `/complete` passes the challenge, `/fail` fails it. */
+const CHALLENGE_OUTCOMES: ReadonlyArray<[action: string, passed: boolean]> = [
+  ['complete', true],
+  ['fail', false],
+];
+
 export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get('/checkout/:portalId', async (request, reply) => showState(reply, await resolve(deps, request)));
 
   app.post('/checkout/:portalId/pay', async (request, reply) => {
-    const form = (request.body ?? {}) as Form;
+    const form: Form = formFields(request);
     let resolved = await resolve(deps, request);
     if (!resolved || !isPayableHere(resolved.transaction)) return showState(reply, resolved);
     const attemptKey = typeof form.attempt_key === 'string' && form.attempt_key !== '' ? form.attempt_key : undefined;
@@ -220,7 +237,13 @@ export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
     if (errors.length > 0 || !parsed.ok) return checkoutPage(reply, 422, resolved, form, errors);
     const shown = resolved.transaction;
     try {
-      const transaction = await attachCheckoutDetails(resolved.ctx, resolved.portal, resolved.transaction.id, form);
+      const transaction = await attachCheckoutDetails(
+        resolved.ctx,
+        resolved.portal,
+        resolved.transaction.id,
+        form,
+        CHECKOUT_COUNTRY_CODES,
+      );
       resolved = { ...resolved, transaction };
     } catch (error) {
       const detailErrors = fieldErrors(error);
@@ -257,10 +280,10 @@ export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   app.get('/checkout/:portalId/3ds/:attemptId', async (request, reply) => {
     const resolved = await resolve(deps, request);
-    const { attemptId } = request.params as { attemptId: string };
+    const attemptId = pathParam(request, 'attemptId');
     const attempt = resolved?.transaction.payments.find((payment) => payment.payment_attempt_id === attemptId);
     if (!resolved || !attempt || attempt.status !== 'action_required') return showState(reply, resolved);
-    const card = (attempt.method_details as { card?: { type: string; last4: string } }).card;
+    const card = cardOf(attempt.method_details);
     return sendHtml(
       reply,
       200,
@@ -276,14 +299,11 @@ export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
     );
   });
 
-  for (const [action, passed] of [
-    ['complete', true],
-    ['fail', false],
-  ] as const) {
+  for (const [action, passed] of CHALLENGE_OUTCOMES) {
     app.post(`/checkout/:portalId/3ds/:attemptId/${action}`, async (request, reply) => {
       const resolved = await resolve(deps, request);
       if (!resolved) return showState(reply, resolved);
-      const { attemptId } = request.params as { attemptId: string };
+      const attemptId = pathParam(request, 'attemptId');
       if (!resolved.transaction.payments.some((payment) => payment.payment_attempt_id === attemptId))
         return showState(reply, resolved);
       const outcome = await completeChallenge(

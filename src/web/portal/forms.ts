@@ -12,11 +12,10 @@ import {
   updatePaymentMethodFromPortal,
   type PortalSubscription,
 } from '../../modules/customer-portal/account.js';
-import type { PortalAction } from '../../modules/customer-portal/links.js';
 import { requestSignInLink, SIGN_IN_LINK_LIFETIME_SECONDS } from '../../modules/customer-portal/sign-in.js';
 import { cancelPage, noPaymentMethodUpdate, paymentMethodPage, signInPage, subscriptionPage } from './pages.js';
 import {
-  ACTIONS,
+  portalAction,
   clearSessionCookie,
   formExpired,
   formSession,
@@ -26,13 +25,13 @@ import {
   resolvePortal,
   seeOther,
   sendHtml,
-  type Form,
   type SignedIn,
 } from './portal-http.js';
 import { offersPaymentMethodUpdate } from './view-models.js';
 import { renderSignInEmail } from './sign-in-email.js';
 import { isCardField } from '../shared/fields.js';
 import { renderCheckEmailPage } from './views.js';
+import { formFields, pathParam } from '../../http/request-values.js';
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -44,9 +43,8 @@ export async function signIn(
 ): Promise<FastifyReply> {
   const p = await resolvePortal(deps, environment, request);
   if (!p) return notFoundPage(reply, undefined);
-  const form = (request.body ?? {}) as Form;
-  const requested = form.action as PortalAction;
-  const action: PortalAction = ACTIONS.includes(requested) ? requested : 'overview';
+  const form = formFields(request);
+  const action = portalAction(form.action);
   const subscriptionId =
     form.subscription_id && isId('subscription', form.subscription_id) ? form.subscription_id : undefined;
   const target = { action, ...(subscriptionId ? { subscriptionId } : {}) };
@@ -99,7 +97,7 @@ export async function formTarget(
   if (!p) return notFoundPage(reply, undefined);
   const me = await formSession(deps, request, reply, p);
   if (!me) return formExpired(reply, p);
-  const { subscriptionId } = request.params as { subscriptionId: string };
+  const subscriptionId = pathParam(request, 'subscriptionId');
   const own = await portalSubscription(me.ctx, me.portal, me.customer.id, subscriptionId);
   if (!own) return notFoundPage(reply, p, me);
   return { me, own };
@@ -134,7 +132,7 @@ export async function updatePaymentMethod(
   if (!('me' in target)) return target;
   const { me, own } = target;
   if (!offersPaymentMethodUpdate(own.subscription)) return subscriptionPage(reply, me, own, noPaymentMethodUpdate(own));
-  const form = (request.body ?? {}) as Form;
+  const form = formFields(request);
   const parsed = parseCardInput(
     {
       number: form.number ?? '',

@@ -7,6 +7,7 @@ import type { Environment } from '../../db/tables.js';
 import { ctxFor, type ServerDeps } from '../../http/operation.js';
 import { legacyPortalLink, type LegacyAction } from '../../modules/customer-portal/service.js';
 import { renderNotFoundPage } from './views.js';
+import { pathParam, queryParam } from '../../http/request-values.js';
 
 export const LEGACY_PATHS: Record<Environment, string> = { live: '/buyer-portal', sandbox: '/sandbox-buyer-portal' };
 
@@ -19,15 +20,15 @@ async function redirectLegacy(
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
-  const { subscriptionId } = request.params as { subscriptionId: string };
-  const token = (request.query as { token?: unknown }).token;
+  const subscriptionId = pathParam(request, 'subscriptionId');
+  const token = queryParam(request, 'token');
   const location = await legacyPortalLink(
     (portal) => ctxFor(deps, { tenant: portal.tenant, clockOffsetMicros: portal.clockOffsetMicros }),
     deps.db,
     environment,
     subscriptionId,
     action,
-    typeof token === 'string' ? token : undefined,
+    token,
   );
   reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
   if (!location) {

@@ -19,7 +19,7 @@ import { startSession } from '../../modules/customer-portal/session.js';
 import { signInWithToken } from '../../modules/customer-portal/sign-in.js';
 import { totalsVm } from '../checkout/view-models.js';
 import {
-  ACTIONS,
+  portalAction,
   frameVm,
   linksFor,
   notFoundPage,
@@ -204,7 +204,7 @@ export async function showPortal(
   if (!p) return notFoundPage(reply, undefined);
   const query = new URLSearchParams(request.raw.url?.split('?')[1] ?? '');
   const requested = query.get('action');
-  const action: PortalAction = ACTIONS.includes(requested as PortalAction) ? (requested as PortalAction) : 'overview';
+  const action = portalAction(requested);
   const subscriptionId = query.get('subscription_id') ?? undefined;
   const target = { action, ...(subscriptionId && isId('subscription', subscriptionId) ? { subscriptionId } : {}) };
 

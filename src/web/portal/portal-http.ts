@@ -21,6 +21,7 @@ import { findPortal, type PortalTenant } from '../../modules/sellers/service.js'
 import { cookieHeader, readCookie } from './cookies.js';
 import type { SubscriptionLinks } from './view-models.js';
 import { renderFormExpiredPage, renderNotFoundPage, type PortalFrameVm } from './views.js';
+import { formFields, pathParam, type FormFields } from '../../http/request-values.js';
 
 export const PORTAL_PATHS: Record<Environment, string> = {
   live: '/customer-portal',
@@ -49,7 +50,12 @@ export interface SignedIn extends Portal {
   csrf: string;
 }
 
-export type Form = Record<string, string | undefined>;
+export type Form = FormFields;
+
+/** The portal page a link or form asks for; anything else shows the overview. */
+export function portalAction(requested: string | null | undefined): PortalAction {
+  return ACTIONS.find((action) => action === requested) ?? 'overview';
+}
 
 export function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
   return (
@@ -94,7 +100,7 @@ export async function resolvePortal(
   environment: Environment,
   request: FastifyRequest,
 ): Promise<Portal | undefined> {
-  const { portalId } = request.params as { portalId: string };
+  const portalId = pathParam(request, 'portalId');
   const portal = await findPortal(deps.db, portalId);
   if (!portal || portal.tenant.environment !== environment) return undefined;
   const ctx = ctxFor(deps, { tenant: portal.tenant, clockOffsetMicros: portal.clockOffsetMicros });
@@ -185,7 +191,7 @@ export async function formSession(
     if (!allowed.includes(origin)) return undefined;
   }
   const me = await signedIn(request, reply, p);
-  const form = (request.body ?? {}) as Form;
+  const form = formFields(request);
   if (!me || !csrfTokenMatches(p.portal.signingSecret, p.portal.portalId, me.session, form.csrf_token))
     return undefined;
   return me;

@@ -18,8 +18,10 @@ type PageHandler = (
   reply: FastifyReply,
 ) => Promise<FastifyReply>;
 
+const ENVIRONMENTS: readonly Environment[] = ['live', 'sandbox'];
+
 export function portalRoutes(app: FastifyInstance, deps: ServerDeps): void {
-  for (const environment of ['live', 'sandbox'] as const) {
+  for (const environment of ENVIRONMENTS) {
     const base = `${PORTAL_PATHS[environment]}/:portalId`;
     const route = (handler: PageHandler) => (request: FastifyRequest, reply: FastifyReply) =>
       handler(deps, environment, request, reply);

@@ -19,14 +19,12 @@ import { lockSubscription } from '../repository.js';
 import { serializeSubscription, type SubscriptionEntity } from '../serialize.js';
 import { linkContext, type Viewer } from '../service.js';
 import { stateOf } from '../state.js';
-import { applyPlan, type OnPaymentFailure } from './bill-now.js';
-import { resolveChargeItems, type ItemInput } from './resolve-items.js';
+import { applyPlan } from './bill-now.js';
+import { resolveChargeItems } from './resolve-items.js';
+import type { OperationBody } from '../../../spec/operations.js';
 
-export interface ChargeInput {
-  effective_from: EffectiveFrom;
-  items: ItemInput[];
-  on_payment_failure?: OnPaymentFailure;
-}
+/** The body of Paddle's create-subscription-charge (and its preview): `effective_from` and one-time `items`. */
+export type ChargeInput = OperationBody<'create-subscription-charge'>;
 
 export interface ChargePlan {
   after: SubscriptionRow;

@@ -3,43 +3,27 @@
 import { type Ctx, withTransaction } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { assertCanUpdate, removeScheduledChange } from '../../../billing/subscription-lifecycle.js';
-import type { ProrationBillingMode } from '../../../billing/proration.js';
 import { recordEvent } from '../../../events/record.js';
 import { badRequest, invalidField } from '../../../kernel/errors.js';
 import { toStoredTime, type Instant } from '../../../kernel/time.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { getBusinessRow } from '../../businesses/service.js';
 import { getCustomerRow } from '../../customers/service.js';
-import { unitPriceFor, type NonCatalogPriceInput } from '../../transactions/items.js';
+import { unitPriceFor } from '../../transactions/items.js';
 import { lockSubscription, updateSubscription as updateRow } from '../repository.js';
 import { serializeSubscription, serializeSubscriptionForEvent, type SubscriptionEntity } from '../serialize.js';
 import { applyTransition, getSubscriptionRow, linkContext, type Viewer } from '../service.js';
 import { stateOf, storedItems } from '../state.js';
 import { notFound } from '../../../kernel/errors.js';
 import { subscriptionColumns } from '../columns.js';
+import type { OperationBody } from '../../../spec/operations.js';
 
-/** One entry of `items`: a catalog price (quantity optional for items already on the subscription) or a non-catalog price. */
-export interface SubscriptionItemInput {
-  price_id?: string;
-  quantity?: number;
-  price?: NonCatalogPriceInput;
-}
-
-export interface SubscriptionUpdateInput {
-  customer_id?: string;
-  address_id?: string;
-  business_id?: string | null;
-  currency_code?: string;
-  next_billed_at?: string;
-  discount?: unknown;
-  collection_mode?: 'automatic' | 'manual';
-  billing_details?: Record<string, unknown> | null;
-  scheduled_change?: null;
-  items?: SubscriptionItemInput[];
-  custom_data?: Record<string, unknown> | null;
-  proration_billing_mode?: ProrationBillingMode;
-  on_payment_failure?: 'prevent_change' | 'apply_change';
-}
+/**
+ * The body of Paddle's update-subscription (and preview-subscription-update): every field optional; `items` is the
+ * complete new list, each a catalog price (quantity optional for items already on the subscription) or a
+ * non-catalog price.
+ */
+export type SubscriptionUpdateInput = OperationBody<'update-subscription'>;
 
 const BILLING_FIELDS: Array<keyof SubscriptionUpdateInput> = ['items', 'next_billed_at'];
 

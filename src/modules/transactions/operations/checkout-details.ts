@@ -3,11 +3,15 @@
 // transaction.updated, transaction.ready. The form is checked first (`checkoutDetailsErrors`), so a form with
 // mistakes creates nothing.
 import type { Ctx } from '../../../context.js';
-import { PaddleError } from '../../../kernel/errors.js';
+import { invalidField, PaddleError } from '../../../kernel/errors.js';
 import { createAddress, POSTAL_CODE_COUNTRIES } from '../../addresses/service.js';
 import { createCustomer, listCustomers } from '../../customers/service.js';
 import { getTransaction, updateTransaction, type PortalRef } from '../service.js';
 import type { TransactionEntity } from '../serialize.js';
+import type { Schema } from '../../../spec/operations.js';
+
+/** A country Paddle sells to (the spec's `country_code_supported`). */
+export type CountryCode = Schema<'country_code_supported'>;
 
 export interface CheckoutDetailsInput {
   email?: string;
@@ -37,14 +41,14 @@ export const CHECKOUT_DETAIL_MESSAGES = {
 export function checkoutDetailsErrors(
   transaction: Pick<TransactionEntity, 'customer_id' | 'address_id'>,
   input: CheckoutDetailsInput,
-  countries: readonly string[],
+  countries: readonly CountryCode[],
 ): CheckoutDetailsError[] {
   const errors: CheckoutDetailsError[] = [];
   if (!transaction.customer_id && !EMAIL.test((input.email ?? '').trim()))
     errors.push({ field: 'email', message: CHECKOUT_DETAIL_MESSAGES.email });
   if (!transaction.address_id) {
     const country = (input.country_code ?? '').trim().toUpperCase();
-    if (!countries.includes(country))
+    if (!countryIn(countries, country))
       errors.push({ field: 'country_code', message: CHECKOUT_DETAIL_MESSAGES.country_code });
     else if (POSTAL_CODE_COUNTRIES.has(country) && (input.postal_code ?? '').trim() === '') {
       errors.push({ field: 'postal_code', message: CHECKOUT_DETAIL_MESSAGES.postal_code });
@@ -53,18 +57,27 @@ export function checkoutDetailsErrors(
   return errors;
 }
 
+/** The code as the list spells it, or undefined when the list does not have it. */
+function countryIn(countries: readonly CountryCode[], code: string): CountryCode | undefined {
+  return countries.find((country) => country === code);
+}
+
 /** The tenant's customer with this email (case-insensitive), if any. */
 async function customerWithEmail(ctx: Ctx, email: string): Promise<string | undefined> {
   const page = await listCustomers(ctx, { email: [email] }, { perPage: 1, orderBy: { field: 'id', direction: 'ASC' } });
   return page.rows[0]?.id;
 }
 
-/** Gives the transaction the customer and address the form describes (call after `checkoutDetailsErrors`). */
+/**
+ * Gives the transaction the customer and address the form describes (call after `checkoutDetailsErrors`, with the
+ * same `countries`). Throws 400 `invalid_field` on `country_code` when the country is not in `countries`.
+ */
 export async function attachCheckoutDetails(
   ctx: Ctx,
   portal: PortalRef,
   transactionId: string,
   input: CheckoutDetailsInput,
+  countries: readonly CountryCode[],
 ): Promise<TransactionEntity> {
   const transaction = await getTransaction(ctx, portal, transactionId);
   const changes: { customer_id?: string; address_id?: string } = {};
@@ -76,7 +89,8 @@ export async function attachCheckoutDetails(
     changes.customer_id = customerId;
   }
   if (!transaction.address_id) {
-    const country = (input.country_code ?? '').trim().toUpperCase();
+    const country = countryIn(countries, (input.country_code ?? '').trim().toUpperCase());
+    if (!country) throw invalidField([{ field: 'country_code', message: CHECKOUT_DETAIL_MESSAGES.country_code }]);
     const postal = (input.postal_code ?? '').trim();
     const address = await createAddress(ctx, customerId, {
       country_code: country,

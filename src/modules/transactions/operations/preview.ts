@@ -14,35 +14,24 @@ import { getCustomerRow } from '../../customers/service.js';
 import type { PriceEntity } from '../../prices/serialize.js';
 import type { ProductEntity } from '../../products/serialize.js';
 import { AVAILABLE_PAYMENT_METHODS } from '../includes.js';
-import { previewItems, type TransactionItemInput } from '../items.js';
+import { previewItems } from '../items.js';
 import { defaultCurrency, pricePreview } from '../pricing.js';
+import type { OperationBody, Schema } from '../../../spec/operations.js';
 
-export interface AddressPreview {
-  country_code: string;
-  postal_code?: string | null;
-}
+/**
+ * Where and for whom a preview is priced (Paddle's `transaction_pricing_preview_base`); every field optional
+ * (Paddle: send one way of locating the buyer).
+ */
+export type PreviewLocationInput = Schema<'transaction_pricing_preview_base'>;
 
-/** Where and for whom a preview is priced; every field optional (Paddle: send one way of locating the buyer). */
-export interface PreviewLocationInput {
-  customer_id?: string | null;
-  address_id?: string | null;
-  business_id?: string | null;
-  address?: AddressPreview | null;
-  customer_ip_address?: string | null;
-  currency_code?: string | null;
-  discount_id?: string | null;
-}
+/**
+ * The body of preview-transaction-create (one of its ways of locating the buyer, with `items`), plus `discount`:
+ * the official SDK sends a non-catalog discount, which the v1 spec does not list (its anyOf leaves the body open).
+ */
+export type TransactionPreviewInput = OperationBody<'preview-transaction-create'> & { discount?: unknown };
 
-export interface TransactionPreviewInput extends PreviewLocationInput {
-  items: TransactionItemInput[];
-  ignore_trials?: boolean;
-  /** Sent by the official SDK (a non-catalog discount); not in the v1 spec. */
-  discount?: unknown;
-}
-
-export interface PricePreviewInput extends PreviewLocationInput {
-  items: Array<{ price_id?: string; quantity: number }>;
-}
+/** The body of preview-prices: catalog prices by `price_id` (the spec leaves it optional; it is required here). */
+export type PricePreviewInput = OperationBody<'preview-prices'>;
 
 /** Paddle's `transaction-preview` and `transaction_pricing_preview_base`: the request's location fields as used. */
 interface Located {
@@ -160,8 +149,11 @@ export async function previewPrices(ctx: Ctx, input: PricePreviewInput) {
     item.price_id === undefined ? [{ field: `items[${index}].price_id`, message: 'field is required' }] : [],
   );
   if (missing.length > 0) throw invalidField(missing);
+  const catalogItems = input.items.flatMap(({ price_id, quantity }) =>
+    price_id === undefined ? [] : [{ price_id, quantity }],
+  );
   const located = await locate(ctx, input);
-  const items = await previewItems(ctx, input.items);
+  const items = await previewItems(ctx, catalogItems);
   const currency = input.currency_code ?? defaultCurrency(items, located.countryCode);
   const details = await pricePreview(ctx, {
     items,

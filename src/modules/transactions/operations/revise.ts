@@ -17,12 +17,10 @@ import { updateCustomerWithin } from '../../customers/service.js';
 import { lockTransaction, updateTransaction } from '../repository.js';
 import type { TransactionEntity } from '../serialize.js';
 import { transactionEntity, type PortalRef } from '../service.js';
+import type { OperationBody } from '../../../spec/operations.js';
 
-export interface TransactionReviseInput {
-  customer?: { name?: string };
-  business?: { name?: string; tax_identifier?: string };
-  address?: { first_line?: string; second_line?: string | null; city?: string; region?: string };
-}
+/** The body of Paddle's revise-transaction: `customer`, `business` and `address`, each with the fields below. */
+export type TransactionReviseInput = OperationBody<'revise-transaction'>;
 
 /** What each part of the body may revise (Paddle's `transaction-revise`); nothing else, and never the country. */
 const REVISABLE = {
