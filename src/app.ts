@@ -53,7 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     try {
       done(null, JSON.parse(text));
     } catch {
-      done(new PaddleError(400, 'invalid_json', 'Request body is not valid JSON.'), undefined);
+      done(new PaddleError('invalid_json'), undefined);
     }
   });
 

@@ -125,13 +125,11 @@ function line(item: PlanItem, quantity: number, rate: Decimal, proration: Prorat
 
 function validateItems(input: ItemChangeInput): Duration {
   const { new_items: items } = input;
-  if (items.length === 0)
-    throw new DomainError(400, 'subscription_all_items_removed', 'Subscription update removes all items.');
+  if (items.length === 0) throw new DomainError('subscription_all_items_removed');
   const seen = new Set<string>();
   for (const item of items) {
     if (seen.has(item.price_id)) {
       throw new DomainError(
-        400,
         'subscription_duplicate_price_ids',
         `Duplicate price_id ${item.price_id} in the items list.`,
       );
@@ -139,7 +137,6 @@ function validateItems(input: ItemChangeInput): Duration {
     seen.add(item.price_id);
     if (!Number.isSafeInteger(item.quantity) || item.quantity < 1) {
       throw new DomainError(
-        400,
         'subscription_quantity_not_valid',
         `Quantity ${item.quantity} of ${item.price_id} is not valid.`,
       );
@@ -150,7 +147,6 @@ function validateItems(input: ItemChangeInput): Duration {
   const cycle = items[0]!.billing_cycle;
   if (!items.every((item) => sameDuration(item.billing_cycle, cycle))) {
     throw new DomainError(
-      400,
       'subscription_new_items_not_valid',
       'Recurring items on a subscription must share one billing cycle.',
     );

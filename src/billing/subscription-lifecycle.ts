@@ -75,10 +75,19 @@ function withItems(state: SubscriptionState, patch: Partial<SubscriptionItemStat
 
 // ---- guards ------------------------------------------------------------------------------------------------------
 
-const canceledAction = () =>
-  new DomainError(400, 'subscription_is_canceled_action_invalid', "action can't be performed on canceled subscription");
-const pendingChanges = () =>
-  new DomainError(400, 'subscription_locked_pending_changes', 'cannot update subscription, pending scheduled changes');
+const canceledAction = () => new DomainError('subscription_is_canceled_action_invalid');
+const pendingChanges = () => new DomainError('subscription_locked_pending_changes');
+
+/** Refuses any change to a canceled subscription (`subscription_update_when_canceled`). */
+function assertNotCanceled(state: Pick<SubscriptionState, 'status'>): void {
+  if (state.status === 'canceled') throw new DomainError('subscription_update_when_canceled');
+}
+
+/** Refuses changes to items and charges of a canceled or past-due subscription (`subscription_update_when_*`). */
+function assertUpdatable(state: Pick<SubscriptionState, 'status'>): void {
+  assertNotCanceled(state);
+  if (state.status === 'past_due') throw new DomainError('subscription_update_when_past_due');
+}
 
 function lockedWithin(at: Instant, now: Instant): boolean {
   return notAfter(at.subtract({ minutes: CHANGE_LOCK_MINUTES }), now);
@@ -87,40 +96,24 @@ function lockedWithin(at: Instant, now: Instant): boolean {
 /** Refuses a change in the 30 minutes before a scheduled change or a renewal (or once either is overdue). */
 export function assertNotLocked(state: SubscriptionState, now: Instant): void {
   if (state.scheduled_change && lockedWithin(state.scheduled_change.effective_at, now)) {
-    throw new DomainError(
-      409,
-      'subscription_locked_processing',
-      'unable to update subscription 30m0s before processing',
-    );
+    throw new DomainError('subscription_locked_processing');
   }
   if (state.next_billed_at && lockedWithin(state.next_billed_at, now)) {
-    throw new DomainError(409, 'subscription_locked_renewal', 'unable to update subscription 30m0s before renewal');
+    throw new DomainError('subscription_locked_renewal');
   }
 }
 
 /** Checks `continue_existing_billing_period` for a resume at `resumeAt` (now or scheduled). */
 function assertCanContinue(state: SubscriptionState, resumeAt: Instant): void {
   if (state.status === 'past_due' || state.past_due_when_paused) {
-    throw new DomainError(
-      400,
-      'subscription_continuing_existing_billing_period_not_allowed_subscription_past_due',
-      'Subscription is past due, so its existing billing period cannot be continued.',
-    );
+    throw new DomainError('subscription_continuing_existing_billing_period_not_allowed_subscription_past_due');
   }
   const period = state.current_billing_period;
   if (!period) {
-    throw new DomainError(
-      400,
-      'subscription_continuing_existing_billing_period_not_allowed_no_billing_period',
-      'Subscription has no current billing period, so it cannot be continued.',
-    );
+    throw new DomainError('subscription_continuing_existing_billing_period_not_allowed_no_billing_period');
   }
   if (!before(resumeAt, period.ends_at)) {
-    throw new DomainError(
-      400,
-      'subscription_continuing_existing_billing_period_not_allowed',
-      'Subscription existing billing period has ended, so it cannot be continued.',
-    );
+    throw new DomainError('subscription_continuing_existing_billing_period_not_allowed');
   }
 }
 
@@ -134,56 +127,26 @@ export interface UpdateRequest {
 
 /** The rules of `PATCH /subscriptions/{id}` that depend on the subscription's state. */
 export function assertCanUpdate(state: SubscriptionState, request: UpdateRequest, now: Instant): void {
-  if (state.status === 'canceled') {
-    throw new DomainError(
-      400,
-      'subscription_update_when_canceled',
-      "cannot update subscription, as the subscription status is 'canceled'",
-    );
-  }
-  if (state.status === 'past_due') {
-    throw new DomainError(
-      400,
-      'subscription_update_when_past_due',
-      "cannot update subscription, as the subscription status is 'past_due'",
-    );
-  }
+  assertUpdatable(state);
   assertNotLocked(state, now);
   const billing = request.items || request.next_billed_at !== null;
   if (!billing) return;
   const mode = request.proration_billing_mode;
   if (!mode) {
-    throw new DomainError(
-      400,
-      'subscription_items_update_missing_proration_billing_mode',
-      'proration_billing_mode is required when updating subscription items',
-    );
+    throw new DomainError('subscription_items_update_missing_proration_billing_mode');
   }
   if (request.next_billed_at && before(request.next_billed_at, now.add({ minutes: CHANGE_LOCK_MINUTES }))) {
-    throw new DomainError(
-      400,
-      'subscription_next_billed_at_too_soon',
-      'next_billed_at must be at least 30 minutes from now',
-    );
+    throw new DomainError('subscription_next_billed_at_too_soon');
   }
   if (state.status === 'trialing' && mode !== 'do_not_bill') {
-    throw new DomainError(
-      400,
-      'subscription_trialing_items_update_invalid_options',
-      'trialing subscriptions can only be updated with do_not_bill',
-    );
+    throw new DomainError('subscription_trialing_items_update_invalid_options');
   }
   if (state.status === 'paused') {
     if (request.next_billed_at) {
-      throw new DomainError(
-        400,
-        'subscription_only_update_items_on_paused_subscription',
-        'only items can be updated when the subscription is paused',
-      );
+      throw new DomainError('subscription_only_update_items_on_paused_subscription');
     }
     if (mode !== 'do_not_bill' && mode !== 'full_next_billing_period') {
       throw new DomainError(
-        400,
         'subscription_incorrect_proration_on_paused_subscription',
         `proration_billing_mode ${mode} is not accepted on a paused subscription`,
       );
@@ -192,13 +155,48 @@ export function assertCanUpdate(state: SubscriptionState, request: UpdateRequest
   if (state.scheduled_change) {
     if (request.next_billed_at) throw pendingChanges();
     if (mode === 'prorated_next_billing_period' || mode === 'full_next_billing_period') {
-      throw new DomainError(
-        400,
-        'subscription_invalid_billing_mode_for_scheduled_change',
-        'Subscription can only be updated with `do_not_bill`, `full_immediately`, or `prorated_immediately` as the `proration_billing_mode` because it has a scheduled change.',
-      );
+      throw new DomainError('subscription_invalid_billing_mode_for_scheduled_change');
     }
   }
+}
+
+/**
+ * `POST /subscriptions/{id}/charge`: not canceled or past due (as updates), not in the 30 minutes before a renewal
+ * or scheduled change; a paused one only with the charge waiting for its next bill; with a cancel or pause
+ * scheduled there is no next bill, so only immediately.
+ */
+export function assertCanCharge(state: SubscriptionState, from: EffectiveFrom, now: Instant): void {
+  assertUpdatable(state);
+  assertNotLocked(state, now);
+  if (from === 'immediately' && state.status === 'paused') {
+    throw new DomainError('subscription_update_error_when_paused');
+  }
+  const change = state.scheduled_change;
+  if (from === 'next_billing_period' && change && change.action !== 'resume') {
+    throw new DomainError(
+      'subscription_invalid_billing_mode_for_scheduled_change',
+      `Subscription has a scheduled ${change.action}, so it has no next billing period to add one-time charges to; charge them immediately.`,
+    );
+  }
+}
+
+/** Why a subscription cannot take a new payment method, or null when it can (Paddle: automatic, not paused or canceled). */
+function paymentMethodRefusal(state: Pick<SubscriptionState, 'status' | 'collection_mode'>): DomainError | null {
+  if (state.collection_mode !== 'automatic') return new DomainError('subscription_not_automatic_collection');
+  if (state.status === 'canceled') return canceledAction();
+  if (state.status === 'paused') return new DomainError('subscription_is_inactive_action_invalid');
+  return null;
+}
+
+/** Whether a subscription takes a new payment method (the portal offers one only then). */
+export function canUpdatePaymentMethod(state: Pick<SubscriptionState, 'status' | 'collection_mode'>): boolean {
+  return paymentMethodRefusal(state) === null;
+}
+
+/** Throws `subscription_not_automatic_collection` or `subscription_is_{canceled,inactive}_action_invalid`. */
+export function assertCanUpdatePaymentMethod(state: Pick<SubscriptionState, 'status' | 'collection_mode'>): void {
+  const refusal = paymentMethodRefusal(state);
+  if (refusal) throw refusal;
 }
 
 // ---- the moves themselves ----------------------------------------------------------------------------------------
@@ -314,7 +312,6 @@ export function cancel(
   if (from === 'immediately') return cancelAt(state, now);
   if (state.status === 'paused') {
     throw new DomainError(
-      400,
       'subscription_is_inactive_action_invalid',
       'a paused subscription has no billing period to cancel at; cancel it immediately',
     );
@@ -332,16 +329,11 @@ export interface PauseInput {
 /** `POST /subscriptions/{id}/pause`: active (and past-due) subscriptions now or at the period end, trialing ones at the trial end. */
 export function pause(state: SubscriptionState, input: PauseInput, now: Instant): Transition {
   if (state.status === 'canceled') throw canceledAction();
-  if (state.status === 'paused')
-    throw new DomainError(400, 'subscription_cannot_be_paused', "action can't be performed on paused subscription");
+  if (state.status === 'paused') throw new DomainError('subscription_cannot_be_paused');
   if (state.scheduled_change) throw pendingChanges();
   const from = input.effective_from ?? (state.status === 'past_due' ? 'immediately' : 'next_billing_period');
   if (state.status === 'trialing' && from === 'immediately') {
-    throw new DomainError(
-      400,
-      'subscription_update_when_trialing',
-      'a trialing subscription can only pause at the end of its trial',
-    );
+    throw new DomainError('subscription_update_when_trialing');
   }
   assertNotLocked(state, now);
   const effectiveAt = from === 'immediately' ? now : requireNextBilledAt(state);
@@ -371,7 +363,7 @@ export function resume(state: SubscriptionState, input: ResumeInput, now: Instan
   const pending = state.scheduled_change;
   if (state.status !== 'paused') {
     if (pending?.action !== 'pause' || when === 'immediately') {
-      throw new DomainError(400, 'subscription_must_be_paused', 'action can only be performed on paused subscription');
+      throw new DomainError('subscription_must_be_paused');
     }
     assertNotLocked(state, now);
     if (notAfter(when, pending.effective_at))
@@ -389,17 +381,12 @@ export function resume(state: SubscriptionState, input: ResumeInput, now: Instan
 export function activate(state: SubscriptionState, now: Instant): Transition {
   if (state.status !== 'trialing') {
     throw new DomainError(
-      400,
       'subscription_cannot_activate',
       `Only subscriptions which have status 'trialing' can be activated. Subscription status is '${state.status}'`,
     );
   }
   if (state.collection_mode !== 'automatic') {
-    throw new DomainError(
-      400,
-      'subscription_manual_collection_mode_activation_not_allowed',
-      'Only automatically-collected subscriptions can be activated.',
-    );
+    throw new DomainError('subscription_manual_collection_mode_activation_not_allowed');
   }
   if (state.scheduled_change) throw pendingChanges();
   assertNotLocked(state, now);
@@ -427,13 +414,7 @@ export function activate(state: SubscriptionState, now: Instant): Transition {
 
 /** `PATCH /subscriptions/{id}` with `scheduled_change: null`. Without a scheduled change nothing happens. */
 export function removeScheduledChange(state: SubscriptionState, now: Instant): Transition {
-  if (state.status === 'canceled') {
-    throw new DomainError(
-      400,
-      'subscription_update_when_canceled',
-      "cannot update subscription, as the subscription status is 'canceled'",
-    );
-  }
+  assertNotCanceled(state);
   const pending = state.scheduled_change;
   if (!pending) return noChange(state);
   assertNotLocked(state, now);

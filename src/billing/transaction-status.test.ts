@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DomainError } from './errors.js';
 import {
   readinessStatus,
   requestStatus,
-  TransactionStatusError,
   type TransactionReadiness,
   type TransactionStatus,
 } from './transaction-status.js';
@@ -51,14 +51,14 @@ describe('requestStatus', () => {
       if (!code) return assert.equal(requestStatus(from, to, complete), from);
       assert.throws(
         () => requestStatus(from, to, complete),
-        (error: unknown) => error instanceof TransactionStatusError && error.code === code,
+        (error: unknown) => error instanceof DomainError && error.code === code,
       );
     });
   }
   it('refuses to bill a ready-looking transaction that lacks billing details when manual', () => {
     assert.throws(
       () => requestStatus('ready', 'billed', { ...complete, collection_mode: 'manual' }),
-      (error: unknown) => error instanceof TransactionStatusError && error.code === 'transaction_status_must_be_ready',
+      (error: unknown) => error instanceof DomainError && error.code === 'transaction_status_must_be_ready',
     );
   });
 });

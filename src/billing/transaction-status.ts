@@ -1,5 +1,7 @@
 // Transaction statuses and who may move them. Paddle sets most statuses itself; a caller may only ask for
 // `billed` or `canceled` (spec: status-transaction-create), and only from some statuses.
+import { DomainError } from './errors.js';
+
 export type TransactionStatus = 'draft' | 'ready' | 'billed' | 'paid' | 'completed' | 'canceled' | 'past_due';
 
 export interface TransactionReadiness {
@@ -8,16 +10,6 @@ export interface TransactionReadiness {
   has_address: boolean;
   collection_mode: 'automatic' | 'manual';
   has_billing_details: boolean;
-}
-
-export class TransactionStatusError extends Error {
-  override name = 'TransactionStatusError';
-  constructor(
-    readonly code: string,
-    detail: string,
-  ) {
-    super(detail);
-  }
 }
 
 /** `ready` once a transaction has what it needs to be billed or paid; `draft` before that. */
@@ -36,14 +28,12 @@ export function isEditable(status: TransactionStatus): boolean {
 }
 
 const invalidChange = (from: TransactionStatus, to: TransactionStatus) =>
-  new TransactionStatusError(
-    'transaction_invalid_status_change',
-    `Invalid attempt to change status from '${from}' to '${to}'`,
-  );
+  new DomainError('transaction_invalid_status_change', `Invalid attempt to change status from '${from}' to '${to}'`);
 
 /**
  * What a caller may ask for (Paddle's error pages): `billed` from `ready` only, `canceled` from `ready` or
- * `billed`; every other status is Paddle's to set. Returns the status to store, or throws with Paddle's code.
+ * `billed`; every other status is Paddle's to set. Returns the status to store, or throws a DomainError
+ * (`transaction_status_must_be_ready`, `transaction_invalid_status_change`).
  */
 export function requestStatus(
   current: TransactionStatus,
@@ -53,7 +43,7 @@ export function requestStatus(
   if (requested === current) return current;
   if (requested === 'billed') {
     if (current === 'draft' || (current === 'ready' && readinessStatus(readiness) !== 'ready')) {
-      throw new TransactionStatusError('transaction_status_must_be_ready', 'Transaction status needs to be ready');
+      throw new DomainError('transaction_status_must_be_ready');
     }
     if (current !== 'ready') throw invalidChange(current, requested);
     return 'billed';

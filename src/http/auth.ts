@@ -5,7 +5,7 @@ import { permissionsColumn } from '../db/json.js';
 import type { Db } from '../db/database.js';
 import { ReadCache } from '../db/read-cache.js';
 import type { Tenant } from '../db/tables.js';
-import { PaddleError, forbidden } from '../kernel/errors.js';
+import { PaddleError } from '../kernel/errors.js';
 import { grants } from '../kernel/permissions.js';
 import { hashApiKey } from '../modules/api-keys/key-format.js';
 import { findKeyByHash } from '../modules/api-keys/repository.js';
@@ -18,10 +18,9 @@ export interface Caller {
   portalId: string;
 }
 
-const missing = () => new PaddleError(403, 'authentication_missing', 'Authentication header missing.');
-const malformed = () =>
-  new PaddleError(403, 'authentication_malformed', 'Authentication header included, but incorrectly formatted.');
-const invalidToken = () => new PaddleError(403, 'invalid_token', 'Invalid or revoked API key.');
+const missing = () => new PaddleError('authentication_missing');
+const malformed = () => new PaddleError('authentication_malformed');
+const invalidToken = () => new PaddleError('invalid_token');
 
 interface KnownKey {
   caller: Caller;
@@ -67,7 +66,7 @@ export async function authenticate(db: Db, header: string | undefined, nowStored
 }
 
 export function requirePermissions(caller: Caller, required: readonly string[]): void {
-  if (!required.every((permission) => grants(caller.permissions, permission))) throw forbidden();
+  if (!required.every((permission) => grants(caller.permissions, permission))) throw new PaddleError('forbidden');
 }
 
 export function hasPermission(caller: Caller, permission: string): boolean {

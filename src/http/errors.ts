@@ -1,13 +1,13 @@
 // The one place that turns errors into Paddle's envelope:
 // { error: { type, code, detail, documentation_url, errors? }, meta: { request_id } }
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PaddleError, documentationUrl } from '../kernel/errors.js';
+import { ERROR_CATALOGUE, PaddleError, documentationUrl } from '../kernel/errors.js';
 import { allOperations } from './openapi.js';
 
 export function errorBody(error: PaddleError, requestId: string) {
   return {
     error: {
-      type: error.type,
+      type: ERROR_CATALOGUE[error.code].type,
       code: error.code,
       detail: error.detail,
       documentation_url: documentationUrl(error.code),
@@ -17,9 +17,10 @@ export function errorBody(error: PaddleError, requestId: string) {
   };
 }
 
+/** Sends `error` with the status its code has in the catalogue (kernel/errors.ts), the only place statuses live. */
 export function sendError(reply: FastifyReply, error: PaddleError): FastifyReply {
   return reply
-    .status(error.status)
+    .status(ERROR_CATALOGUE[error.code].status)
     .header('content-type', 'application/json; charset=utf-8')
     .send(errorBody(error, reply.request.id));
 }
@@ -28,16 +29,17 @@ export function sendError(reply: FastifyReply, error: PaddleError): FastifyReply
 function fromFastify(error: FastifyError): PaddleError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new PaddleError(415, 'unsupported_media_type', 'Content-Type must be application/json.');
+      return new PaddleError('unsupported_media_type');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new PaddleError(413, 'request_body_too_large', 'Request body is too large.');
+      return new PaddleError('request_body_too_large');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new PaddleError(400, 'invalid_json', 'Request body is not valid JSON.');
+      return new PaddleError('invalid_json');
     default:
-      if (error instanceof SyntaxError) return new PaddleError(400, 'invalid_json', 'Request body is not valid JSON.');
+      if (error instanceof SyntaxError) return new PaddleError('invalid_json');
+      // @NOTE every other client error Fastify raises (bad URL, bad content length, …) is one 400 bad_request.
       if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-        return new PaddleError(error.statusCode, 'bad_request', error.message);
+        return new PaddleError('bad_request', error.message);
       }
       return undefined;
   }
@@ -53,7 +55,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const paddleError = error instanceof PaddleError ? error : fromFastify(error);
     if (paddleError) return sendError(reply, paddleError);
     request.log.error({ err: error }, 'unhandled error');
-    return sendError(reply, new PaddleError(500, 'internal_error', 'An internal error occurred.', 'api_error'));
+    return sendError(reply, new PaddleError('internal_error'));
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -63,9 +65,9 @@ export function installErrorHandling(app: FastifyInstance): void {
       reply.header('allow', [...new Set(methods)].join(', '));
       return sendError(
         reply,
-        new PaddleError(405, 'method_not_allowed', `Method ${request.method} is not allowed for ${path}.`),
+        new PaddleError('method_not_allowed', `Method ${request.method} is not allowed for ${path}.`),
       );
     }
-    return sendError(reply, new PaddleError(404, 'not_found', `Route ${request.method} ${path} not found.`));
+    return sendError(reply, new PaddleError('not_found', `Route ${request.method} ${path} not found.`));
   });
 }

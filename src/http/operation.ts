@@ -7,7 +7,7 @@ import type { Db, Dialect } from '../db/database.js';
 import type { Page } from '../db/pagination.js';
 import type { Wiring } from '../modules/module.js';
 import { OffsetClock, type Clock } from '../kernel/clock.js';
-import { forbidden, invalidField, notFound } from '../kernel/errors.js';
+import { PaddleError, invalidField, notFound } from '../kernel/errors.js';
 import { toStoredTime } from '../kernel/time.js';
 import { authenticate, hasPermission, requirePermissions, type Caller } from './auth.js';
 import type { OperationBody, OperationId, OperationParams, OperationQuery } from '../spec/operations.js';
@@ -138,7 +138,7 @@ export function operation<Id extends OperationId>(
   });
 }
 
-export { pageRequest, hasPermission, forbidden, notFound };
+export { pageRequest, hasPermission, notFound };
 export type { RawQuery };
 
 /** A JSON body that is an object; its fields are for the helper to check. */
@@ -187,7 +187,7 @@ export function testHelper<Url extends string>(
     handler: async (request, reply) => {
       const caller = await authenticateRequest(deps, request);
       if (caller.tenant.environment !== 'sandbox')
-        throw forbidden('Test helpers are only available to sandbox API keys.');
+        throw new PaddleError('forbidden', 'Test helpers are only available to sandbox API keys.');
       const params = request.params;
       if (!hasPathParams<Record<PathParamNames<Url>, string>>(params, paramNames))
         throw new Error(`${url}: no path params`);

@@ -5,7 +5,7 @@ import { customDataColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { AddressRow, CustomerRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
-import { badRequest, invalidField, notFound } from '../../kernel/errors.js';
+import { entityArchived, invalidField, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
 import { getCustomerRow } from '../customers/service.js';
@@ -50,7 +50,7 @@ function assertPostalCode(countryCode: string, postalCode: string | null): void 
 
 function assertCustomerActive(customer: CustomerRow): void {
   if (customer.status === 'archived') {
-    throw badRequest('entity_archived', `customer ${customer.id} is archived and cannot be modified.`);
+    throw entityArchived('customer', customer.id);
   }
 }
 

@@ -4,7 +4,7 @@ import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { BusinessRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
-import { badRequest, notFound } from '../../kernel/errors.js';
+import { entityArchived, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
 import { getCustomerRow } from '../customers/service.js';
@@ -66,7 +66,7 @@ export async function createBusiness(ctx: Ctx, customerId: string, input: Create
 export async function createBusinessWithin(ctx: TxCtx, customerId: string, input: CreateBusinessInput) {
   const customer = await getCustomerRow(ctx, customerId);
   if (customer.status === 'archived') {
-    throw badRequest('entity_archived', `customer ${customer.id} is archived and cannot be modified.`);
+    throw entityArchived('customer', customer.id);
   }
   const now = ctx.clock.now();
   const stored = toStoredTime(now);

@@ -35,7 +35,7 @@ export interface PortalPayment {
   invoiceUrl: string | null;
 }
 
-const isNotFound = (error: unknown) => error instanceof PaddleError && error.status === 404;
+const isNotFound = (error: unknown) => error instanceof PaddleError && error.code === 'not_found';
 
 export async function portalCustomer(ctx: Ctx, customerId: string): Promise<CustomerEntity | undefined> {
   try {
@@ -141,7 +141,7 @@ export async function portalPayments(
       try {
         invoiceUrl = (await invoiceLink(ctx, portal, transaction.id)).url;
       } catch (error) {
-        if (!(error instanceof PaddleError) || error.status >= 500) throw error;
+        if (!(error instanceof PaddleError) || error.type === 'api_error') throw error;
       }
       return { transaction, invoiceUrl };
     }),

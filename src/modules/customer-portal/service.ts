@@ -30,7 +30,7 @@ async function findSubscriptionRow(ctx: Ctx, id: string): Promise<SubscriptionRo
   try {
     return await getSubscriptionRow(ctx, id);
   } catch (error) {
-    if (error instanceof PaddleError && error.status === 404) return undefined;
+    if (error instanceof PaddleError && error.code === 'not_found') return undefined;
     throw error;
   }
 }

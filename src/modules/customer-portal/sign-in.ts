@@ -23,7 +23,7 @@ export async function signInWithToken(ctx: Ctx, portal: PortalTenant, token: str
   try {
     await getCustomerRow(ctx, check.claims.customerId);
   } catch (error) {
-    if (error instanceof PaddleError && error.status === 404) return { ok: false, reason: 'invalid' };
+    if (error instanceof PaddleError && error.code === 'not_found') return { ok: false, reason: 'invalid' };
     throw error;
   }
   return { ok: true, customerId: check.claims.customerId };

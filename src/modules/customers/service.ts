@@ -4,7 +4,7 @@ import { customDataColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { CustomerRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
-import { conflict, notFound } from '../../kernel/errors.js';
+import { PaddleError, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
 import {
@@ -27,7 +27,7 @@ export type CustomerInput = OperationBody<'update-customer'>;
 async function assertEmailFree(ctx: Ctx, email: string, exceptId?: string): Promise<void> {
   const existing = await findCustomerByEmail(ctx.db, ctx.tenant, email);
   if (existing && existing.id !== exceptId) {
-    throw conflict('customer_already_exists', `customer email conflicts with customer of id ${existing.id}`);
+    throw new PaddleError('customer_already_exists', `customer email conflicts with customer of id ${existing.id}`);
   }
 }
 

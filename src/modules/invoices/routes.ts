@@ -20,7 +20,7 @@ function httpDate(instant: Instant): string {
 export function invoiceRoutes(app: FastifyInstance, deps: ServerDeps): void {
   operation(app, deps, 'get-transaction-invoice', async ({ ctx, caller, params, query }) => {
     const portal = await findPortal(deps.db, caller.portalId);
-    if (!portal) throw new PaddleError(500, 'internal_error', 'The environment has no portal.', 'api_error');
+    if (!portal) throw new PaddleError('internal_error', 'The environment has no portal.');
     const { url, expiresAt } = await invoiceLink(ctx, portal, params.transaction_id, query.disposition ?? 'attachment');
     // @NOTE the spec's Expires header: when the link stops working (an HTTP date, from the tenant's clock).
     return { data: { url }, headers: { expires: httpDate(expiresAt) } };
@@ -31,8 +31,7 @@ export function invoiceRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const portalId = pathParam(request, 'portalId');
     const file = pathParam(request, 'file');
     const portal = await findPortal(deps.db, portalId);
-    if (!portal || !file.endsWith('.pdf'))
-      return sendError(reply, new PaddleError(404, 'not_found', 'Invoice not found.'));
+    if (!portal || !file.endsWith('.pdf')) return sendError(reply, new PaddleError('not_found', 'Invoice not found.'));
     const ctx = ctxFor(deps, { tenant: portal.tenant, clockOffsetMicros: portal.clockOffsetMicros });
     const pdf = await invoicePdf(ctx, portal, {
       portalId,
@@ -41,13 +40,8 @@ export function invoiceRoutes(app: FastifyInstance, deps: ServerDeps): void {
       expires: queryParam(request, 'expires') ?? '',
       signature: queryParam(request, 'signature') ?? '',
     });
-    if (pdf.kind === 'expired')
-      return sendError(
-        reply,
-        new PaddleError(403, 'invoice_link_expired', 'This invoice link has expired: request a new one.'),
-      );
-    if (pdf.kind !== 'pdf')
-      return sendError(reply, new PaddleError(403, 'forbidden', 'This invoice link is not valid.'));
+    if (pdf.kind === 'expired') return sendError(reply, new PaddleError('invoice_link_expired'));
+    if (pdf.kind !== 'pdf') return sendError(reply, new PaddleError('forbidden', 'This invoice link is not valid.'));
     return reply
       .header('content-type', 'application/pdf')
       .header('content-disposition', `${pdf.disposition}; filename="${pdf.filename}"`)

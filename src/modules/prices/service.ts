@@ -4,10 +4,10 @@ import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { PriceRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
-import { badRequest, invalidField, notFound, type FieldError } from '../../kernel/errors.js';
+import { PaddleError, entityArchived, invalidField, notFound, type FieldError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
-import { assertModifiable, entityArchived, getProductRow, productsByIds } from '../products/service.js';
+import { assertModifiable, getProductRow, productsByIds } from '../products/service.js';
 import {
   findPrice,
   findPricesOfProducts,
@@ -108,7 +108,7 @@ function changedColumns(input: PriceInput): Partial<PriceRow> {
     input.unit_price_overrides !== undefined ? overrides(input.unit_price_overrides, errors) : undefined;
   if (errors.length > 0) throw invalidField(errors);
   if (overrideList?.duplicate) {
-    throw badRequest(
+    throw new PaddleError(
       'price_duplicate_currency_override_for_country',
       `Country ${overrideList.duplicate} appears in more than one unit price override.`,
     );
@@ -120,10 +120,7 @@ function changedColumns(input: PriceInput): Partial<PriceRow> {
 /** Rules on the price as it would be after the change. */
 function assertConsistent(row: PriceRow): void {
   if (row.trial_period !== null && row.billing_cycle === null) {
-    throw badRequest(
-      'price_trial_period_requires_billing_cycle',
-      'A trial period requires a billing cycle: one-time prices cannot have a trial.',
-    );
+    throw new PaddleError('price_trial_period_requires_billing_cycle');
   }
 }
 

@@ -5,7 +5,7 @@ import { customDataColumn } from '../../db/json.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import type { ProductRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
-import { notFound, PaddleError } from '../../kernel/errors.js';
+import { entityArchived, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
 import { pricesOfProducts } from '../prices/service.js';
@@ -25,11 +25,6 @@ export type ProductInput = OperationBody<'update-product'>;
 
 /** The body of Paddle's create-product: `name` and `tax_category` required. */
 export type ProductCreateInput = OperationBody<'create-product'>;
-
-/** Paddle's 400 for changing an archived entity: "Product pro_… is archived and cannot be modified." */
-export function entityArchived(kind: 'Product' | 'Price', id: string): PaddleError {
-  return new PaddleError(400, 'entity_archived', `${kind} ${id} is archived and cannot be modified.`);
-}
 
 /**
  * An archived entity may only be made active again (possibly with other changes in the same request);

@@ -54,10 +54,6 @@ export interface PreviewItem {
   include_in_totals: boolean;
 }
 
-export function entityArchivedError(kind: string, id: string) {
-  return { code: 'entity_archived', detail: `${kind} ${id} is archived and cannot be modified.` };
-}
-
 /** Whether the price's trial applies: recurring prices with a trial period. */
 export function hasTrial(price: Pick<PriceEntity, 'trial_period' | 'billing_cycle'>): boolean {
   return price.trial_period !== null && price.billing_cycle !== null;

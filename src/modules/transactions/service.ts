@@ -9,10 +9,9 @@ import {
   isEditable,
   readinessStatus,
   requestStatus,
-  TransactionStatusError,
   type TransactionStatus,
 } from '../../billing/transaction-status.js';
-import { PaddleError, badRequest, invalidField, notFound } from '../../kernel/errors.js';
+import { PaddleError, invalidField, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { storedFromRfc3339, toStoredTime } from '../../kernel/time.js';
 import { getAddressRow } from '../addresses/service.js';
@@ -56,11 +55,6 @@ const MANUAL_CURRENCIES = new Set(['USD', 'EUR', 'GBP']);
 
 export function hostedCheckoutUrl(ctx: Ctx, portalId: string): string {
   return `${ctx.config.publicUrl}/checkout/${portalId}`;
-}
-
-function statusError(error: unknown): never {
-  if (error instanceof TransactionStatusError) throw badRequest(error.code, error.message);
-  throw error;
 }
 
 /** The transaction entity as the API returns it (payments and checkout link included). */
@@ -279,12 +273,7 @@ async function applyRequestedStatus(
   row: TransactionRow,
   requested: TransactionStatus,
 ): Promise<TransactionRow> {
-  let next: TransactionStatus;
-  try {
-    next = requestStatus(row.status as TransactionStatus, requested, readinessInputs(row));
-  } catch (error) {
-    statusError(error);
-  }
+  const next = requestStatus(row.status as TransactionStatus, requested, readinessInputs(row));
   if (next === row.status) return row;
   if (next !== 'billed') {
     if (row.status === 'billed' && row.customer_id && row.credit_used > 0n) {
@@ -337,7 +326,7 @@ export async function updateTransaction(
     const current = await getTransactionRow(ctx, id);
     const changesContent = CONTENT_FIELDS.some((field) => input[field] !== undefined);
     if (changesContent && !isEditable(current.status as TransactionStatus)) {
-      throw new PaddleError(400, 'transaction_immutable', 'Cannot update immutable transaction');
+      throw new PaddleError('transaction_immutable');
     }
     let row: TransactionRow = { ...applyInput(current, input), updated_at: toStoredTime(ctx.clock.now()) };
     if (changesContent) {

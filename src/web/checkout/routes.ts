@@ -68,7 +68,7 @@ async function resolve(deps: ServerDeps, request: FastifyRequest): Promise<Resol
   try {
     return { ctx, portal, transaction: await getTransaction(ctx, portal, transactionId) };
   } catch (error) {
-    if (error instanceof PaddleError && error.status === 404) return undefined;
+    if (error instanceof PaddleError && error.code === 'not_found') return undefined;
     throw error;
   }
 }

@@ -42,7 +42,6 @@ export async function assertImmediateChargeLimits(ctx: Ctx, subscriptionId: stri
   );
   if (lastHour >= IMMEDIATE_CHARGES_PER_HOUR) {
     throw new PaddleError(
-      429,
       'subscription_immediate_charge_hour_limit_exceeded',
       `You've exceeded the limit for the number of immediate charges that can be made to this subscription in an hour. Limit: ${IMMEDIATE_CHARGES_PER_HOUR} per hour`,
     );
@@ -55,7 +54,6 @@ export async function assertImmediateChargeLimits(ctx: Ctx, subscriptionId: stri
   );
   if (lastDay >= IMMEDIATE_CHARGES_PER_DAY) {
     throw new PaddleError(
-      429,
       'subscription_immediate_charge_24_hour_limit_exceeded',
       `You've exceeded the limit for the number of immediate charges that can be made to this subscription in 24 hours. Limit: ${IMMEDIATE_CHARGES_PER_DAY} per 24 hours`,
     );
@@ -102,8 +100,7 @@ async function billNow(ctx: TxCtx, row: SubscriptionRow, input: BillNowInput): P
     : undefined;
   const outcome = method ? await chargeSavedMethod(ctx, portal, transaction, method) : undefined;
   if (outcome?.kind === 'paid') return transaction;
-  if (input.onPaymentFailure === 'prevent_change')
-    throw new DomainError(400, 'subscription_payment_declined', 'payment declined');
+  if (input.onPaymentFailure === 'prevent_change') throw new DomainError('subscription_payment_declined');
   await markPastDue(ctx, portal, transaction.id);
   return transaction;
 }

@@ -3,15 +3,10 @@
 // are not items of the subscription; the answer is the subscription (201).
 import { type Ctx, withTransaction, type TxCtx } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
-import { DomainError } from '../../../billing/errors.js';
 import type { TimePeriod } from '../../../billing/periods.js';
-import {
-  assertNotLocked,
-  type EffectiveFrom,
-  type SubscriptionState,
-} from '../../../billing/subscription-lifecycle.js';
+import { assertCanCharge, type EffectiveFrom } from '../../../billing/subscription-lifecycle.js';
 import { invalidField, notFound } from '../../../kernel/errors.js';
-import { toStoredTime, type Instant } from '../../../kernel/time.js';
+import { toStoredTime } from '../../../kernel/time.js';
 import type { ResolvedItem } from '../../transactions/items.js';
 import { withNextPeriodLines } from '../billing.js';
 import { countryOf, unitPriceIn } from '../includes.js';
@@ -31,44 +26,6 @@ export interface ChargePlan {
   billNow: ResolvedItem[];
   billNext: ResolvedItem[];
   immediatePeriod: TimePeriod;
-}
-
-/**
- * Which subscriptions take one-time charges: not canceled or past due (as updates), not in the 30 minutes before
- * a renewal or scheduled change; a paused one only with the charge waiting for its next bill; with a cancel or
- * pause scheduled there is no next bill, so only immediately.
- */
-function assertCanCharge(state: SubscriptionState, from: EffectiveFrom, now: Instant): void {
-  if (state.status === 'canceled') {
-    throw new DomainError(
-      400,
-      'subscription_update_when_canceled',
-      "cannot update subscription, as the subscription status is 'canceled'",
-    );
-  }
-  if (state.status === 'past_due') {
-    throw new DomainError(
-      400,
-      'subscription_update_when_past_due',
-      "cannot update subscription, as the subscription status is 'past_due'",
-    );
-  }
-  assertNotLocked(state, now);
-  if (from === 'immediately' && state.status === 'paused') {
-    throw new DomainError(
-      501,
-      'subscription_update_error_when_paused',
-      'paused subscriptions cannot be updated with prorate, or bill immediately enabled',
-    );
-  }
-  const change = state.scheduled_change;
-  if (from === 'next_billing_period' && change && change.action !== 'resume') {
-    throw new DomainError(
-      400,
-      'subscription_invalid_billing_mode_for_scheduled_change',
-      `Subscription has a scheduled ${change.action}, so it has no next billing period to add one-time charges to; charge them immediately.`,
-    );
-  }
 }
 
 /** The charge applied to `current` in memory. */

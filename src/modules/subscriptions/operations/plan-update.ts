@@ -60,7 +60,6 @@ function planItem(item: ResolvedItem, currency: string, country: string | null, 
   const unit = unitPriceIn(item.price, currency, country);
   if (!unit) {
     throw new DomainError(
-      400,
       'subscription_new_items_not_valid',
       'the new items are not valid for updating this subscription',
       [{ field: `items[${index}].price_id`, message: `price ${item.price_id} has no unit price in ${currency}` }],

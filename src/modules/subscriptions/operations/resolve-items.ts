@@ -26,7 +26,6 @@ export interface UpdateItem {
 
 function quantityNotValid(price: Pick<PriceEntity, 'id' | 'quantity'>): DomainError {
   return new DomainError(
-    400,
     'subscription_quantity_not_valid',
     `quantity for ${price.id} must be between ${price.quantity.minimum} and ${price.quantity.maximum}`,
   );
@@ -91,7 +90,6 @@ export async function resolveUpdateItems(ctx: TxCtx, row: SubscriptionRow, items
     if (input.price_id !== undefined) {
       if (seen.has(input.price_id)) {
         throw new DomainError(
-          400,
           'subscription_duplicate_price_ids',
           `Duplicate price_id ${input.price_id} in the items list.`,
         );
@@ -100,11 +98,7 @@ export async function resolveUpdateItems(ctx: TxCtx, row: SubscriptionRow, items
     }
     const before = input.price_id !== undefined ? current.get(input.price_id) : undefined;
     if (input.price_id !== undefined && before === undefined && input.quantity === undefined) {
-      throw new DomainError(
-        400,
-        'subscription_quantity_missing_for_new_items',
-        'the quantity field must be included for each new item to be added',
-      );
+      throw new DomainError('subscription_quantity_missing_for_new_items');
     }
     let item: ResolvedItem;
     if (input.price_id !== undefined) {
@@ -122,7 +116,6 @@ export async function resolveUpdateItems(ctx: TxCtx, row: SubscriptionRow, items
     }
     if (item.price.billing_cycle === null) {
       throw new DomainError(
-        400,
         'subscription_new_items_not_valid',
         'the new items are not valid for updating this subscription',
         [
@@ -146,7 +139,6 @@ export async function resolveChargeItems(ctx: TxCtx, items: ItemInput[]): Promis
     if (input.price_id === undefined) continue;
     if (seen.has(input.price_id)) {
       throw new DomainError(
-        400,
         'subscription_charge_duplicate_price_ids',
         'duplicate `price_id`s are not valid when creating a one-time charge for a subscription',
       );

@@ -5,8 +5,7 @@
 // the subscription's payment method. The customer portal's "Update payment method" goes through here too.
 import { type Ctx, withTransaction, type TxCtx } from '../../../context.js';
 import type { SubscriptionRow, TransactionRow } from '../../../db/tables.js';
-import { renewalPaid } from '../../../billing/subscription-lifecycle.js';
-import { badRequest } from '../../../kernel/errors.js';
+import { assertCanUpdatePaymentMethod, renewalPaid } from '../../../billing/subscription-lifecycle.js';
 import { toWireTime } from '../../../kernel/time.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { withIncludes } from '../../transactions/includes.js';
@@ -26,20 +25,6 @@ import { stateOf } from '../state.js';
 import { subscriptionColumns } from '../columns.js';
 
 export const PAYMENT_METHOD_CHANGE_ORIGIN = 'subscription_payment_method_change';
-
-/** Paddle's rule: only automatically-collected subscriptions that are not paused or canceled take a new card. */
-export function assertCanUpdatePaymentMethod(row: Pick<SubscriptionRow, 'status' | 'collection_mode'>): void {
-  if (row.collection_mode !== 'automatic') {
-    throw badRequest(
-      'subscription_not_automatic_collection',
-      'Payment methods can only be updated for subscriptions where collection_mode is automatic.',
-    );
-  }
-  if (row.status === 'canceled')
-    throw badRequest('subscription_is_canceled_action_invalid', "action can't be performed on canceled subscription");
-  if (row.status === 'paused')
-    throw badRequest('subscription_is_inactive_action_invalid', "action can't be performed on paused subscription");
-}
 
 /** The subscription's items priced at nothing: a proration rate of 0 over the current billing period. */
 async function createZeroTransaction(ctx: TxCtx, portal: PortalRef, row: SubscriptionRow): Promise<TransactionRow> {
@@ -98,7 +83,7 @@ export async function getUpdatePaymentMethodTransaction(
   options: UpdatePaymentMethodOptions = {},
 ): Promise<TransactionEntity> {
   const row = await getSubscriptionRow(ctx, subscriptionId);
-  assertCanUpdatePaymentMethod(row);
+  assertCanUpdatePaymentMethod(stateOf(row));
   if (row.status === 'past_due') {
     const pastDue = await findPastDueTransaction(ctx, row.id);
     if (pastDue) return transactionEntity(ctx, pastDue, portal.portalId);

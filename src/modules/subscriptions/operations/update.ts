@@ -4,7 +4,7 @@ import { type Ctx, withTransaction } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { assertCanUpdate, removeScheduledChange } from '../../../billing/subscription-lifecycle.js';
 import { recordEvent } from '../../../events/record.js';
-import { badRequest, invalidField } from '../../../kernel/errors.js';
+import { PaddleError, invalidField } from '../../../kernel/errors.js';
 import { toStoredTime, type Instant } from '../../../kernel/time.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { getBusinessRow } from '../../businesses/service.js';
@@ -114,7 +114,7 @@ const MANUAL_CURRENCIES = ['USD', 'EUR', 'GBP'];
 function checkCurrency(row: SubscriptionRow, country: string | null): void {
   const currency = row.currency_code;
   if (row.collection_mode === 'manual' && !MANUAL_CURRENCIES.includes(currency)) {
-    throw badRequest(
+    throw new PaddleError(
       'subscription_currency_code_not_valid_for_manual',
       `currency_code ${currency} is not valid for manually-collected subscriptions; use USD, EUR or GBP.`,
     );

@@ -379,13 +379,11 @@ export async function chargeSavedMethod(
 export function notPayableError(entity: TransactionEntity): PaddleError {
   if (entity.status === 'draft') {
     return new PaddleError(
-      400,
       'transaction_status_must_be_ready',
       'Transaction status needs to be ready: add a customer and an address first.',
     );
   }
   return new PaddleError(
-    400,
     'transaction_not_payable',
     `Transaction ${entity.id} cannot be paid when its status is '${entity.status}'.`,
   );

@@ -9,7 +9,7 @@
 import { type Ctx, withTransaction, type TxCtx } from '../../../context.js';
 import type { TransactionRow } from '../../../db/tables.js';
 import { recordEvent } from '../../../events/record.js';
-import { badRequest, invalidField, notFound, type FieldError } from '../../../kernel/errors.js';
+import { PaddleError, invalidField, notFound, type FieldError } from '../../../kernel/errors.js';
 import { toStoredTime } from '../../../kernel/time.js';
 import { updateAddressWithin } from '../../addresses/service.js';
 import { createBusinessWithin, getBusinessRow, updateBusinessWithin } from '../../businesses/service.js';
@@ -62,13 +62,9 @@ async function lockRow(ctx: TxCtx, id: string): Promise<TransactionRow> {
   const row = await lockTransaction(ctx.db, ctx.tenant, id, ctx.dialect);
   if (!row) throw notFound(id);
   if (row.status !== 'billed' && row.status !== 'completed') {
-    throw badRequest(
-      'transaction_invalid_status_to_revise',
-      "You can't revise a transaction that's not in the status of `billed` or `completed`",
-    );
+    throw new PaddleError('transaction_invalid_status_to_revise');
   }
-  if (row.revised_at !== null)
-    throw badRequest('transaction_revised_limit_reached', "You can't revise an already revised transaction");
+  if (row.revised_at !== null) throw new PaddleError('transaction_revised_limit_reached');
   return row;
 }
 
@@ -103,10 +99,7 @@ async function reviseBusiness(
   }
   const current = await getBusinessRow(ctx, customerId, row.business_id);
   if (blank && current.tax_identifier) {
-    throw badRequest(
-      'transaction_cannot_be_revised_with_invalid_tax_identifier',
-      'Cannot revise transaction with an invalid tax identifier where there is already a valid one.',
-    );
+    throw new PaddleError('transaction_cannot_be_revised_with_invalid_tax_identifier');
   }
   if (Object.keys(input).length > 0) await updateBusinessWithin(ctx, customerId, row.business_id, input);
   return row.business_id;
@@ -125,7 +118,7 @@ export async function reviseTransaction(
   return withTransaction(ctx, async (ctx) => {
     const row = await lockRow(ctx, id);
     if (!customer && !address && !business) {
-      throw badRequest('transaction_nothing_to_revise', "Your request was empty, so the transaction wasn't revised.");
+      throw new PaddleError('transaction_nothing_to_revise');
     }
     const customerId = requireLink(row.customer_id, 'customer');
     if (customer) await updateCustomerWithin(ctx, customerId, customer);
