@@ -22,6 +22,19 @@ import {
 } from './serialize.js';
 import type { OperationQuery } from '../../spec/operations.js';
 
+/**
+ * The customer's saved method, or undefined when there is none by that id (a subscription may still name a method
+ * the customer has since deleted). Database errors propagate.
+ */
+export async function findPaymentMethodRow(
+  ctx: Ctx,
+  customerId: string,
+  id: string,
+): Promise<PaymentMethodRow | undefined> {
+  return findPaymentMethod(ctx.db, ctx.tenant, customerId, id);
+}
+
+/** The customer's saved method; throws `not_found` for an unknown customer or method. */
 export async function getPaymentMethodRow(ctx: Ctx, customerId: string, id: string): Promise<PaymentMethodRow> {
   await getCustomerRow(ctx, customerId);
   const row = await findPaymentMethod(ctx.db, ctx.tenant, customerId, id);

@@ -2,14 +2,14 @@
 // (automatic collection), and move the subscription on from the outcome (paid → active; declined → past_due
 // with dunning). Runs inside the caller's database transaction.
 import type { Ctx, TxCtx } from '../../context.js';
-import type { SubscriptionRow, TransactionRow } from '../../db/tables.js';
+import type { PaymentMethodRow, SubscriptionRow, TransactionRow } from '../../db/tables.js';
 import { renewalFailed, renewalPaid, type Transition } from '../../billing/subscription-lifecycle.js';
 import type { TimePeriod } from '../../billing/periods.js';
 import { recordEvent } from '../../events/record.js';
 import { instantFromStored, toStoredTime, type Instant } from '../../kernel/time.js';
 import { getAddressRow } from '../addresses/service.js';
 import { moveCredit } from '../credit-balances/service.js';
-import { getPaymentMethodRow } from '../payment-methods/service.js';
+import { findPaymentMethodRow } from '../payment-methods/service.js';
 import { portalOfTenant } from '../sellers/service.js';
 import type { ResolvedItem } from '../transactions/items.js';
 import {
@@ -155,6 +155,16 @@ export async function billSubscriptionPeriod(
 }
 
 /**
+ * The subscription's saved payment method, or undefined when it has none (never saved, or deleted since): then
+ * the charge fails as a decline would. Any other failure (the database's) propagates and rolls the caller's
+ * transaction back, so the renewal or change stays due instead of turning into a past-due subscription.
+ */
+export async function savedMethod(ctx: TxCtx, row: SubscriptionRow): Promise<PaymentMethodRow | undefined> {
+  if (!row.payment_method_id) return undefined;
+  return findPaymentMethodRow(ctx, row.customer_id, row.payment_method_id);
+}
+
+/**
  * Takes the payment of a subscription's billed or past-due transaction with its saved method. Paid → the
  * subscription is active again; declined → past due, with the next retry scheduled.
  */
@@ -169,8 +179,8 @@ export async function collect(
   let outcome: PaymentOutcome | undefined;
   if (transaction.grand_total === 0n) {
     outcome = await completeWithoutCharge(ctx, portal, transaction);
-  } else if (row.payment_method_id) {
-    const method = await getPaymentMethodRow(ctx, row.customer_id, row.payment_method_id).catch(() => undefined);
+  } else {
+    const method = await savedMethod(ctx, row);
     if (method) outcome = await chargeSavedMethod(ctx, portal, transaction, method);
   }
   if (outcome?.kind === 'paid')

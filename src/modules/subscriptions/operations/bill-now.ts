@@ -10,12 +10,11 @@ import { DomainError } from '../../../billing/errors.js';
 import { PaddleError } from '../../../kernel/errors.js';
 import { toStoredTime } from '../../../kernel/time.js';
 import { moveCredit } from '../../credit-balances/service.js';
-import { getPaymentMethodRow } from '../../payment-methods/service.js';
 import type { ResolvedItem } from '../../transactions/items.js';
 import { chargeSavedMethod, completeWithoutCharge, markPastDue } from '../../transactions/operations/pay.js';
 import { countSubscriptionTransactions } from '../../transactions/operations/subscription-billing.js';
 import { recordEvent } from '../../../events/record.js';
-import { createTransactionFor, creditToBalance } from '../billing.js';
+import { createTransactionFor, creditToBalance, savedMethod } from '../billing.js';
 import { updateSubscription } from '../repository.js';
 import { serializeSubscriptionForEvent } from '../serialize.js';
 
@@ -95,9 +94,7 @@ async function billNow(ctx: TxCtx, row: SubscriptionRow, input: BillNowInput): P
   }
   // @NOTE manual collection issues the invoice; the customer pays it like any other.
   if (row.collection_mode === 'manual') return transaction;
-  const method = row.payment_method_id
-    ? await getPaymentMethodRow(ctx, row.customer_id, row.payment_method_id).catch(() => undefined)
-    : undefined;
+  const method = await savedMethod(ctx, row);
   const outcome = method ? await chargeSavedMethod(ctx, portal, transaction, method) : undefined;
   if (outcome?.kind === 'paid') return transaction;
   if (input.onPaymentFailure === 'prevent_change') throw new DomainError('subscription_payment_declined');
