@@ -7,6 +7,7 @@ import {
   assertFrequencyChangeMode,
   fullPeriodProration,
   planItemChange,
+  periodShare,
   prorationRate,
   toWireUpdateSummary,
   updateSummary,
@@ -88,6 +89,17 @@ describe('prorationRate', () => {
     const day = period('2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z');
     assert.equal(prorationRate(day, at('2024-01-01T23:59:59.999999Z')), '0');
     assert.equal(prorationRate(day, at('2024-01-01T23:59:59Z')), '0.00001');
+  });
+
+  it('gives a moved billing date its share of the period with the same rounding, beyond one period too', () => {
+    const april = period('2024-04-01T00:00:00Z', '2024-05-01T00:00:00Z');
+    assert.equal(periodShare(at('2024-04-01T00:00:00Z'), at('2024-04-16T00:00:00Z'), april), '0.5');
+    assert.equal(periodShare(at('2024-04-01T00:00:00Z'), at('2024-04-11T00:00:00Z'), april), '0.33333');
+    assert.equal(periodShare(at('2024-04-01T00:00:00Z'), at('2024-05-21T00:00:00Z'), april), '1.66667');
+    assert.equal(
+      periodShare(at('2024-05-13T10:36:57Z'), at('2024-06-10T12:01:46Z'), may),
+      prorationRate(may, at('2024-05-13T10:36:57Z')),
+    );
   });
 
   it('refuses an empty period', () => {

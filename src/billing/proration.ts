@@ -2,16 +2,12 @@
 // on exact timestamps, shown with at most five decimals, and amounts are computed from that shown rate so anyone can
 // recompute a line from what the transaction displays: Paddle's own preview example (period 2024-05-10T12:01:46Z →
 // 2024-06-10T12:01:46Z, change 2024-05-13T10:36:57Z, rate "0.90513") reproduces to the minor unit this way.
-import { Decimal as BaseDecimal } from 'decimal.js';
+import { applyRate, formatRate, multiply, roundHalfUp, type Money, type Ratio } from '../kernel/money.js';
 import type { Instant } from '../kernel/time.js';
 import { DomainError, invalidFieldError } from './errors.js';
 import { addInterval, sameDuration, type Duration, type TimePeriod } from './periods.js';
 
-/** Amount in minor units with its currency (kernel/money.ts's shape once that lands). */
-export interface Money {
-  amount: bigint;
-  currency: string;
-}
+export type { Money };
 
 export type ProrationBillingMode =
   | 'prorated_immediately'
@@ -74,9 +70,6 @@ export interface ItemChangePlan {
   next_billed_at: Instant;
 }
 
-const Decimal = BaseDecimal.clone({ precision: 60, rounding: BaseDecimal.ROUND_HALF_UP });
-type Decimal = InstanceType<typeof Decimal>;
-
 /** Modes Paddle accepts when the new items bill on a different cycle (monthly ↔ annual). */
 export const FREQUENCY_CHANGE_MODES: readonly ProrationBillingMode[] = [
   'prorated_immediately',
@@ -84,21 +77,38 @@ export const FREQUENCY_CHANGE_MODES: readonly ProrationBillingMode[] = [
   'do_not_bill',
 ];
 
-function decimalRate(period: TimePeriod, changeAt: Instant): Decimal {
-  const total = period.ends_at.epochNanoseconds - period.starts_at.epochNanoseconds;
-  if (total <= 0n) throw new RangeError('a billing period must end after it starts');
-  let remaining = period.ends_at.epochNanoseconds - changeAt.epochNanoseconds;
-  if (remaining < 0n) remaining = 0n;
-  if (remaining > total) remaining = total;
-  return new Decimal(remaining.toString()).div(total.toString()).toDecimalPlaces(5, Decimal.ROUND_HALF_UP);
+/** Paddle shows proration rates with at most five decimals; amounts are computed from the rate as shown. */
+const RATE_SCALE = 100_000n;
+
+/** `span` nanoseconds as a share of `period`'s length, half-up to five decimals: the one proration arithmetic. */
+function shareOfPeriod(span: bigint, period: TimePeriod): Ratio {
+  const length = period.ends_at.epochNanoseconds - period.starts_at.epochNanoseconds;
+  if (length <= 0n) throw new RangeError('a billing period must end after it starts');
+  return { numerator: roundHalfUp(span * RATE_SCALE, length), denominator: RATE_SCALE };
 }
+
+function remainingShare(period: TimePeriod, changeAt: Instant): Ratio {
+  const length = period.ends_at.epochNanoseconds - period.starts_at.epochNanoseconds;
+  const remaining = period.ends_at.epochNanoseconds - changeAt.epochNanoseconds;
+  return shareOfPeriod(remaining < 0n ? 0n : remaining > length ? length : remaining, period);
+}
+
+const WHOLE: Ratio = { numerator: 1n, denominator: 1n };
 
 /**
  * Share of `period` left at `changeAt`, as Paddle's rate string: at most five decimals (half-up), no trailing
  * zeros, "1" for a change at or before the start, "0" at or after the end.
  */
 export function prorationRate(period: TimePeriod, changeAt: Instant): string {
-  return decimalRate(period, changeAt).toFixed();
+  return formatRate(remainingShare(period, changeAt));
+}
+
+/**
+ * Share of `period` that the time from `from` to `to` covers, as a rate string (half-up, five decimals). A moved
+ * billing date can cover more than one period, so this may exceed "1".
+ */
+export function periodShare(from: Instant, to: Instant, period: TimePeriod): string {
+  return formatRate(shareOfPeriod(to.epochNanoseconds - from.epochNanoseconds, period));
 }
 
 /** The proration an unaffected item shows on a preview or renewal: the whole period at rate "1". */
@@ -106,19 +116,13 @@ export function fullPeriodProration(period: TimePeriod): Proration {
   return { rate: '1', billing_period: period };
 }
 
-function roundMinor(value: Decimal): bigint {
-  return BigInt(value.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toFixed(0));
-}
-
-function line(item: PlanItem, quantity: number, rate: Decimal, proration: Proration | null): ChangeLine {
-  const unit = new Decimal(item.unit_price.amount.toString());
-  const currency = item.unit_price.currency;
+function line(item: PlanItem, quantity: number, rate: Ratio, proration: Proration | null): ChangeLine {
   return {
     price_id: item.price_id,
     quantity,
     unit_price: item.unit_price,
-    unit_subtotal: { amount: roundMinor(unit.mul(rate)), currency },
-    subtotal: { amount: roundMinor(unit.mul(quantity).mul(rate)), currency },
+    unit_subtotal: applyRate(item.unit_price, rate, roundHalfUp),
+    subtotal: applyRate(multiply(item.unit_price, quantity), rate, roundHalfUp),
     proration,
   };
 }
@@ -156,10 +160,10 @@ function validateItems(input: ItemChangeInput): Duration {
 
 /** Credit and charge lines for a change within the same billing cycle, before choosing when to bill them. */
 function sameCycleLines(input: ItemChangeInput, prorated: boolean): ChangeLine[] {
-  const rate = prorated ? decimalRate(input.current_billing_period, input.change_at) : new Decimal(1);
+  const rate = prorated ? remainingShare(input.current_billing_period, input.change_at) : WHOLE;
   const proration = prorated
     ? {
-        rate: rate.toFixed(),
+        rate: formatRate(rate),
         billing_period: { starts_at: input.change_at, ends_at: input.current_billing_period.ends_at },
       }
     : null;
@@ -191,12 +195,12 @@ function frequencyChangeLines(input: ItemChangeInput, newPeriod: TimePeriod): Ch
   const mode = input.proration_billing_mode;
   if (mode === 'do_not_bill') return [];
   const charges = input.new_items.map((item) =>
-    line(item, item.quantity, new Decimal(1), mode === 'prorated_immediately' ? fullPeriodProration(newPeriod) : null),
+    line(item, item.quantity, WHOLE, mode === 'prorated_immediately' ? fullPeriodProration(newPeriod) : null),
   );
   if (mode !== 'prorated_immediately') return charges;
-  const rate = decimalRate(input.current_billing_period, input.change_at);
+  const rate = remainingShare(input.current_billing_period, input.change_at);
   const proration = {
-    rate: rate.toFixed(),
+    rate: formatRate(rate),
     billing_period: { starts_at: input.change_at, ends_at: input.current_billing_period.ends_at },
   };
   return [...charges, ...input.current_items.map((item) => line(item, -item.quantity, rate, proration))];

@@ -5,8 +5,13 @@ import { DomainError } from './errors.js';
 import {
   activate,
   applyBillingChange,
+  applyItemChange,
   applyScheduledChange,
+  assertCanCharge,
   assertCanUpdate,
+  billingDates,
+  moveNextBilledAt,
+  start,
   cancel,
   dueAction,
   dunningExhausted,
@@ -805,5 +810,93 @@ describe('applyBillingChange', () => {
     assert.deepEqual(result.state.billing_cycle, { interval: 'year', frequency: 1 });
     assert.equal(iso(result.state.next_billed_at), '2025-05-20T12:00:00Z');
     assert.equal(result.state.items[0]!.trial_dates, null);
+  });
+});
+
+describe('start', () => {
+  const base = {
+    now: NOW,
+    billing_cycle: { interval: 'month', frequency: 1 } as const,
+    collection_mode: 'automatic' as const,
+    price_ids: ['pri_a', 'pri_b'],
+  };
+
+  it('starts active and billed now for its first period without a trial', () => {
+    const state = start({ ...base, trial_period: null });
+    assert.equal(state.status, 'active');
+    assert.equal(iso(state.first_billed_at), iso(NOW));
+    assert.equal(iso(state.next_billed_at), '2024-06-20T12:00:00Z');
+    assert.deepEqual(
+      state.items.map((item) => [item.price_id, item.status, iso(item.previously_billed_at), item.trial_dates]),
+      [
+        ['pri_a', 'active', iso(NOW), null],
+        ['pri_b', 'active', iso(NOW), null],
+      ],
+    );
+  });
+
+  it('trials an automatically-collected subscription, and ignores the trial under manual collection', () => {
+    const trial = { interval: 'day', frequency: 14 } as const;
+    const trialing = start({ ...base, trial_period: trial });
+    assert.equal(trialing.status, 'trialing');
+    assert.equal(trialing.first_billed_at, null);
+    assert.equal(iso(trialing.next_billed_at), '2024-06-03T12:00:00Z');
+    assert.equal(iso(trialing.items[0]!.trial_dates?.ends_at), '2024-06-03T12:00:00Z');
+    assert.equal(start({ ...base, trial_period: trial, collection_mode: 'manual' }).status, 'active');
+  });
+});
+
+describe('billing dates of an update', () => {
+  it('moves next_billed_at: the period ends and periods are counted from the new date', () => {
+    const to = at('2024-06-01T00:00:00Z');
+    const moved = moveNextBilledAt(billingDates(active(), NOW), to);
+    assert.equal(iso(moved.billing_anchor), iso(to));
+    assert.deepEqual(
+      [iso(moved.current_billing_period.starts_at), iso(moved.current_billing_period.ends_at)],
+      [PERIOD_START, iso(to)],
+    );
+    assert.equal(iso(moved.next_billed_at), iso(to));
+  });
+
+  it("gives new items the subscription's dates and keeps the others", () => {
+    const kept = active();
+    const changed = applyItemChange(kept, {
+      price_ids: ['pri_b', 'pri_a'],
+      billedAt: NOW,
+      wholeSubscriptionBilled: false,
+    });
+    const [added, old] = changed.state.items;
+    assert.deepEqual(old, kept.items[0]);
+    assert.equal(added!.price_id, 'pri_b');
+    assert.equal(added!.status, 'active');
+    assert.equal(iso(added!.previously_billed_at), iso(NOW));
+    assert.equal(iso(added!.next_billed_at), PERIOD_END);
+    const unbilled = applyItemChange(active({ status: 'paused' }), {
+      price_ids: ['pri_b'],
+      billedAt: null,
+      wholeSubscriptionBilled: false,
+    });
+    assert.equal(unbilled.state.items[0]!.status, 'inactive');
+    assert.equal(unbilled.state.items[0]!.previously_billed_at, null);
+    const recycled = applyItemChange(kept, { price_ids: ['pri_a'], billedAt: NOW, wholeSubscriptionBilled: true });
+    assert.equal(iso(recycled.state.items[0]!.previously_billed_at), iso(NOW));
+  });
+});
+
+describe('assertCanCharge', () => {
+  it('refuses canceled and past-due subscriptions with the update codes, and paused ones billed now', () => {
+    assert.throws(
+      () => assertCanCharge(active({ status: 'canceled' }), 'immediately', NOW),
+      fails('subscription_update_when_canceled'),
+    );
+    assert.throws(
+      () => assertCanCharge(active({ status: 'past_due' }), 'immediately', NOW),
+      fails('subscription_update_when_past_due'),
+    );
+    assert.throws(
+      () => assertCanCharge(active({ status: 'paused' }), 'immediately', NOW),
+      fails('subscription_update_error_when_paused', 501),
+    );
+    assert.doesNotThrow(() => assertCanCharge(active(), 'next_billing_period', NOW));
   });
 });

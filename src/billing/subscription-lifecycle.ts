@@ -3,7 +3,7 @@
 // or throws a DomainError with Paddle's code. Status and billing dates change nowhere else.
 import { Temporal, type Instant } from '../kernel/time.js';
 import { DomainError, invalidFieldError } from './errors.js';
-import { firstPeriod, nextBilledAt, type Duration, type TimePeriod } from './periods.js';
+import { firstPeriod, nextBilledAt, trialDates, type Duration, type TimePeriod } from './periods.js';
 import type { ProrationBillingMode } from './proration.js';
 
 export type SubscriptionStatus = 'active' | 'canceled' | 'past_due' | 'paused' | 'trialing';
@@ -423,16 +423,73 @@ export function removeScheduledChange(state: SubscriptionState, now: Instant): T
   return schedule(state, null, nextBilled, null);
 }
 
-/** Sets new billing dates after an item change or a new `next_billed_at` (proration.ts computes them). */
-export function applyBillingChange(
+/** The billing dates an item change or a new `next_billed_at` sets. */
+export interface BillingChange {
+  billing_cycle: Duration;
+  billing_anchor: Instant;
+  current_billing_period: TimePeriod;
+  next_billed_at: Instant;
+}
+
+/** The subscription's billing dates as they are (a subscription without a period gets its first from `now`). */
+export function billingDates(state: SubscriptionState, now: Instant): BillingChange {
+  const period = state.current_billing_period ?? firstPeriod(now, state.billing_cycle);
+  return {
+    billing_cycle: state.billing_cycle,
+    billing_anchor: state.billing_anchor,
+    current_billing_period: period,
+    next_billed_at: state.next_billed_at ?? period.ends_at,
+  };
+}
+
+/**
+ * A new `next_billed_at`: the current period now ends there and periods are counted from it (Paddle: the
+ * billing date moves, and the next renewal bills a whole period from it).
+ */
+export function moveNextBilledAt(dates: BillingChange, to: Instant): BillingChange {
+  return {
+    ...dates,
+    billing_anchor: to,
+    current_billing_period: { starts_at: dates.current_billing_period.starts_at, ends_at: to },
+    next_billed_at: to,
+  };
+}
+
+function itemStatusOf(status: SubscriptionStatus): SubscriptionItemStatus {
+  if (status === 'trialing') return 'trialing';
+  if (status === 'paused') return 'inactive';
+  return 'active';
+}
+
+/**
+ * The items after an item change, `price_ids` being the new list in order: kept items keep their dates; new ones
+ * take the subscription's item status, renewal date and trial. `billedAt` (the change was billed now) becomes
+ * the `previously_billed_at` of the new items, or of every item when `wholeSubscriptionBilled` (a new billing
+ * cycle starts now).
+ */
+export function applyItemChange(
   state: SubscriptionState,
-  change: {
-    billing_cycle: Duration;
-    billing_anchor: Instant;
-    current_billing_period: TimePeriod;
-    next_billed_at: Instant;
-  },
+  change: { price_ids: string[]; billedAt: Instant | null; wholeSubscriptionBilled: boolean },
 ): Transition {
+  const kept = new Map(state.items.map((item) => [item.price_id, item]));
+  const trial = state.items.find((item) => item.trial_dates)?.trial_dates ?? null;
+  const items = change.price_ids.map((price_id): SubscriptionItemState => {
+    const item = kept.get(price_id) ?? {
+      price_id,
+      status: itemStatusOf(state.status),
+      previously_billed_at: change.billedAt,
+      next_billed_at: state.next_billed_at,
+      trial_dates: state.status === 'trialing' ? trial : null,
+    };
+    return change.wholeSubscriptionBilled && change.billedAt
+      ? { ...item, previously_billed_at: change.billedAt }
+      : item;
+  });
+  return { state: { ...state, items }, events: [UPDATED], bill: null };
+}
+
+/** Sets new billing dates after an item change or a new `next_billed_at` (proration.ts computes them). */
+export function applyBillingChange(state: SubscriptionState, change: BillingChange): Transition {
   const trial = state.status === 'trialing';
   return {
     state: {
@@ -449,6 +506,45 @@ export function applyBillingChange(
     },
     events: [UPDATED],
     bill: null,
+  };
+}
+
+/**
+ * A new subscription (from a paid automatic, or billed manual, transaction with recurring items) at `now`:
+ * trialing until the trial ends when an item has a trial and collection is automatic, else active and billed now
+ * for its first period. Items are given as their price ids, in order.
+ */
+export function start(input: {
+  now: Instant;
+  billing_cycle: Duration;
+  trial_period: Duration | null;
+  collection_mode: SubscriptionState['collection_mode'];
+  price_ids: string[];
+}): SubscriptionState {
+  const { now } = input;
+  const trialing = input.trial_period !== null && input.collection_mode === 'automatic';
+  const period = trialing ? trialDates(now, input.trial_period!) : firstPeriod(now, input.billing_cycle);
+  return {
+    status: trialing ? 'trialing' : 'active',
+    collection_mode: input.collection_mode,
+    billing_cycle: input.billing_cycle,
+    billing_anchor: now,
+    started_at: now,
+    first_billed_at: trialing ? null : now,
+    next_billed_at: period.ends_at,
+    current_billing_period: period,
+    scheduled_change: null,
+    paused_at: null,
+    canceled_at: null,
+    on_resume: null,
+    past_due_when_paused: false,
+    items: input.price_ids.map((price_id) => ({
+      price_id,
+      status: trialing ? 'trialing' : 'active',
+      previously_billed_at: trialing ? null : now,
+      next_billed_at: period.ends_at,
+      trial_dates: trialing ? period : null,
+    })),
   };
 }
 

@@ -55,7 +55,7 @@ export function requestStatus(
   throw invalidChange(current, requested);
 }
 
-/** Statuses a payment may be taken in. */
+/** Statuses a payment may be taken in: the one list (pay, the test helper and the checkout ask here). */
 export function isPayable(status: TransactionStatus): boolean {
   return status === 'ready' || status === 'billed' || status === 'past_due';
 }

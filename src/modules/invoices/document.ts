@@ -1,6 +1,6 @@
 // The invoice view model: everything a PDF invoice shows, already formatted for display, plus the mapping
 // from a Paddle-shaped transaction entity to it. The renderer (pdf.ts) does layout only.
-import { Decimal } from 'decimal.js';
+import { formatRate, parseRate } from '../../kernel/money.js';
 import { Temporal } from '../../kernel/time.js';
 
 export interface InvoiceLineItem {
@@ -142,7 +142,8 @@ function displayDate(date: Temporal.PlainDate): string {
 
 /** "0.2" → "20%", "0.0825" → "8.25%" (exact decimal arithmetic, no floats). */
 export function percentFromRate(rate: string): string {
-  return `${new Decimal(rate).times(100).toString()}%`;
+  const { numerator, denominator } = parseRate(rate);
+  return `${formatRate({ numerator: numerator * 100n, denominator })}%`;
 }
 
 /** English country name for an ISO 3166-1 alpha-2 code; the code itself when the runtime has no name. */

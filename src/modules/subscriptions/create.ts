@@ -2,7 +2,8 @@
 // is paid, or a manually-collected one is billed. No API creates them directly.
 import type { Ctx, TxCtx } from '../../context.js';
 import type { SubscriptionRow, TransactionRow } from '../../db/tables.js';
-import { firstPeriod, trialDates, type Duration } from '../../billing/periods.js';
+import type { Duration } from '../../billing/periods.js';
+import { start, type SubscriptionState } from '../../billing/subscription-lifecycle.js';
 import { recordEvent } from '../../events/record.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
@@ -10,7 +11,7 @@ import type { ProductEntity } from '../products/serialize.js';
 import { transactionColumns } from '../transactions/columns.js';
 import { findSubscriptionByOriginTransaction, insertSubscription } from './repository.js';
 import { serializeSubscriptionForEvent } from './serialize.js';
-import { nextDueAt, type StoredItem } from './state.js';
+import { withState, type StoredItem } from './state.js';
 import { subscriptionColumns } from './columns.js';
 
 /**
@@ -32,45 +33,48 @@ export async function createSubscriptionFromTransaction(
 
   const now = ctx.clock.now();
   const stamp = toStoredTime(now);
-  const cycle = items[0]!.price.billing_cycle as Duration;
-  const trial = items.map((item) => item.price.trial_period).find((period) => period !== null) as Duration | undefined;
-  const trialing = trial !== undefined && transaction.collection_mode === 'automatic';
-  const period = trialing ? trialDates(now, trial) : firstPeriod(now, cycle);
+  const started = start({
+    now,
+    billing_cycle: items[0]!.price.billing_cycle as Duration,
+    trial_period:
+      (items.map((item) => item.price.trial_period).find((period) => period !== null) as Duration | undefined) ?? null,
+    collection_mode: transaction.collection_mode as SubscriptionState['collection_mode'],
+    price_ids: items.map((item) => item.price_id),
+  });
   const products = new Map(
     transactionColumns.details.decode(transaction.details).line_items.map((line) => [line.price_id, line.product]),
   );
-  const storedPeriod = { starts_at: toStoredTime(period.starts_at), ends_at: toStoredTime(period.ends_at) };
-
+  // @NOTE status and billing dates are the lifecycle's (start); withState writes them over these blanks.
   const storedItems: StoredItem[] = items.map((item) => ({
-    status: trialing ? 'trialing' : 'active',
+    status: 'active',
     quantity: item.quantity,
     recurring: true,
     created_at: stamp,
     updated_at: stamp,
-    previously_billed_at: trialing ? null : stamp,
-    next_billed_at: storedPeriod.ends_at,
-    trial_dates: trialing ? storedPeriod : null,
+    previously_billed_at: null,
+    next_billed_at: null,
+    trial_dates: null,
     price: item.price,
     product: products.get(item.price_id) as ProductEntity,
   }));
-  const row: SubscriptionRow = {
+  const blank: SubscriptionRow = {
     ...ctx.tenant,
     id: newId('subscription', now.epochMilliseconds),
-    status: trialing ? 'trialing' : 'active',
+    status: started.status,
     customer_id: transaction.customer_id,
     address_id: transaction.address_id,
     business_id: transaction.business_id,
     currency_code: transaction.currency_code,
     collection_mode: transaction.collection_mode,
     billing_details: transaction.billing_details,
-    billing_cycle: subscriptionColumns.billing_cycle.encode(cycle),
+    billing_cycle: subscriptionColumns.billing_cycle.encode(started.billing_cycle),
     billing_anchor: stamp,
-    started_at: stamp,
-    first_billed_at: trialing ? null : stamp,
-    next_billed_at: storedPeriod.ends_at,
+    started_at: null,
+    first_billed_at: null,
+    next_billed_at: null,
     paused_at: null,
     canceled_at: null,
-    current_billing_period: subscriptionColumns.current_billing_period.encode(storedPeriod),
+    current_billing_period: null,
     scheduled_change: null,
     on_resume: null,
     past_due_when_paused: 0n,
@@ -87,15 +91,19 @@ export async function createSubscriptionFromTransaction(
     created_at: stamp,
     updated_at: stamp,
   };
-  row.next_due_at = nextDueAt(row);
+  const row = withState(blank, started, now);
   await insertSubscription(ctx.db, row);
   const entity = serializeSubscriptionForEvent(row);
   // Paddle: subscription.created carries the transaction that created it.
   await recordEvent(ctx, 'subscription.created', { ...entity, transaction_id: transaction.id });
-  await recordEvent(ctx, trialing ? 'subscription.trialing' : 'subscription.activated', entity);
+  await recordEvent(ctx, started.status === 'trialing' ? 'subscription.trialing' : 'subscription.activated', entity);
+  const period = started.current_billing_period!;
   return {
     ...transaction,
     subscription_id: row.id,
-    billing_period: transactionColumns.billing_period.encode(storedPeriod),
+    billing_period: transactionColumns.billing_period.encode({
+      starts_at: toStoredTime(period.starts_at),
+      ends_at: toStoredTime(period.ends_at),
+    }),
   };
 }

@@ -1,13 +1,12 @@
 // `POST /test-helpers/transactions/{id}/pay`: what the hosted checkout does, without a browser. The card's
 // documented outcome applies; a 3-D Secure card's challenge is passed, as a customer completing it would.
 import { cardBrand, parseCardInput, type ParsedCard } from '../../billing/test-cards.js';
+import { isPayable, type TransactionStatus } from '../../billing/transaction-status.js';
 import type { Ctx } from '../../context.js';
 import { invalidField } from '../../kernel/errors.js';
 import { completeChallenge, notPayableError, payWithCard } from '../transactions/operations/pay.js';
 import type { PortalRef } from '../transactions/service.js';
 import type { TransactionEntity } from '../transactions/serialize.js';
-
-const PAYABLE = new Set(['ready', 'billed', 'past_due']);
 
 /** One payment as a customer makes it: a 3-D Secure challenge is completed. */
 async function pay(ctx: Ctx, portal: PortalRef, transactionId: string, card: ParsedCard) {
@@ -49,7 +48,7 @@ export async function payAsCustomer(
     );
   let outcome = await pay(ctx, portal, transactionId, parsed.card);
   // The total changed just now (credit it counted on was spent elsewhere): a customer sees it and pays again.
-  if (outcome.kind === 'not_payable' && PAYABLE.has(outcome.transaction.status))
+  if (outcome.kind === 'not_payable' && isPayable(outcome.transaction.status as TransactionStatus))
     outcome = await pay(ctx, portal, transactionId, parsed.card);
   if (outcome.kind === 'not_payable') throw notPayableError(outcome.transaction);
   return outcome.transaction;

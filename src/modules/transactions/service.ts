@@ -18,6 +18,7 @@ import { getAddressRow } from '../addresses/service.js';
 import { getBusinessRow } from '../businesses/service.js';
 import { moveCredit } from '../credit-balances/service.js';
 import { getCustomerRow } from '../customers/service.js';
+import { nextInvoiceNumber } from './invoice-number.js';
 import { runBilledHooks } from './paid-hooks.js';
 import { resolveItems, storedItems, type ResolvedItem } from './items.js';
 import { defaultCurrency, priceTransaction } from './pricing.js';
@@ -25,7 +26,6 @@ import {
   findTransaction,
   insertTransaction,
   listTransactions as listRows,
-  nextInvoiceSequence,
   paymentAttemptsOf,
   updateTransaction as updateRow,
   type TransactionFilters,
@@ -135,13 +135,11 @@ function readinessOf(row: TransactionRow) {
 /** Gives a billed transaction its invoice number (`<year>-<5-digit sequence>`, per seller environment). */
 async function markBilled(ctx: TxCtx, row: TransactionRow): Promise<TransactionRow> {
   const now = ctx.clock.now();
-  const sequence = await nextInvoiceSequence(ctx.db, ctx.tenant);
-  const year = now.toZonedDateTimeISO('UTC').year;
   return {
     ...row,
     status: 'billed',
     billed_at: toStoredTime(now),
-    invoice_number: row.invoice_number ?? `${year}-${sequence.toString().padStart(5, '0')}`,
+    invoice_number: row.invoice_number ?? (await nextInvoiceNumber(ctx)),
     invoice_id: row.invoice_id ?? newId('invoice', now.epochMilliseconds),
   };
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCardInput, declineMessage, type CardInput } from '../../billing/test-cards.js';
+import { isPayable, type TransactionStatus } from '../../billing/transaction-status.js';
 import type { Ctx } from '../../context.js';
 import { ctxFor, type ServerDeps } from '../../http/operation.js';
 import { formFields, pathParam, property, queryParam } from '../../http/request-values.js';
@@ -31,6 +32,7 @@ import {
   type CheckoutError,
   type CheckoutField,
 } from './views.js';
+import { sendHtml } from '../shared/respond.js';
 
 type Form = Partial<Record<CheckoutField | 'attempt_key', string>>;
 
@@ -40,19 +42,17 @@ interface Resolved {
   transaction: TransactionEntity;
 }
 
-const PAYABLE = new Set(['draft', 'ready', 'billed', 'past_due']);
-
-/** A transaction the checkout can take a payment for: payable, and with a checkout (manual invoices may have none). */
+/**
+ * A transaction the checkout can take a payment for: payable (or a draft, whose missing customer and address
+ * the checkout asks for), and with a checkout (manual invoices may have none).
+ */
 function isPayableHere(transaction: TransactionEntity): boolean {
-  return PAYABLE.has(transaction.status) && transaction.checkout !== null;
+  const status = transaction.status as TransactionStatus;
+  return (status === 'draft' || isPayable(status)) && transaction.checkout !== null;
 }
 
 async function customerEmail({ ctx, transaction }: Resolved): Promise<string | null> {
   return transaction.customer_id ? (await getCustomer(ctx, transaction.customer_id)).email : null;
-}
-
-function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
 }
 
 function checkoutPath(portalId: string, transactionId: string, suffix = ''): string {

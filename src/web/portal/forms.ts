@@ -24,9 +24,10 @@ import {
   pageUrl,
   resolvePortal,
   seeOther,
-  sendHtml,
+  type Form,
   type SignedIn,
 } from './portal-http.js';
+import { sendHtml } from '../shared/respond.js';
 import { offersPaymentMethodUpdate } from './view-models.js';
 import { renderSignInEmail } from './sign-in-email.js';
 import { isCardField } from '../shared/fields.js';

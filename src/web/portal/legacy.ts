@@ -8,6 +8,7 @@ import { ctxFor, type ServerDeps } from '../../http/operation.js';
 import { legacyPortalLink, type LegacyAction } from '../../modules/customer-portal/service.js';
 import { renderNotFoundPage } from './views.js';
 import { pathParam, queryParam } from '../../http/request-values.js';
+import { sendHtml } from '../shared/respond.js';
 
 export const LEGACY_PATHS: Record<Environment, string> = { live: '/buyer-portal', sandbox: '/sandbox-buyer-portal' };
 
@@ -39,7 +40,7 @@ async function redirectLegacy(
       sign_out: null,
       sandbox: environment === 'sandbox',
     });
-    return reply.status(404).type('text/html; charset=utf-8').send(page);
+    return sendHtml(reply, 404, page);
   }
   return reply.redirect(location, 302);
 }

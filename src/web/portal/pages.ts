@@ -25,13 +25,13 @@ import {
   notFoundPage,
   resolvePortal,
   seeOther,
-  sendHtml,
   setSessionCookie,
   signedIn,
   type Form,
   type Portal,
   type SignedIn,
 } from './portal-http.js';
+import { sendHtml } from '../shared/respond.js';
 import { offersPaymentMethodUpdate, paymentVm, portalDate, subscriptionVm } from './view-models.js';
 import {
   renderCancelPage,

@@ -22,6 +22,7 @@ import { cookieHeader, readCookie } from './cookies.js';
 import type { SubscriptionLinks } from './view-models.js';
 import { renderFormExpiredPage, renderNotFoundPage, type PortalFrameVm } from './views.js';
 import { formFields, pathParam, type FormFields } from '../../http/request-values.js';
+import { sendHtml } from '../shared/respond.js';
 
 export const PORTAL_PATHS: Record<Environment, string> = {
   live: '/customer-portal',
@@ -55,25 +56,6 @@ export type Form = FormFields;
 /** The portal page a link or form asks for; anything else shows the overview. */
 export function portalAction(requested: string | null | undefined): PortalAction {
   return ACTIONS.find((action) => action === requested) ?? 'overview';
-}
-
-export function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return (
-    reply
-      .status(status)
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
-      .header('x-content-type-options', 'nosniff')
-      .header('x-frame-options', 'DENY')
-      // @NOTE Paddle asks sellers not to embed the portal in an iframe; no scripts run on these pages. No
-      // form-action: the new-card form may redirect to the hosted checkout's 3-D Secure step on the public URL.
-      .header(
-        'content-security-policy',
-        "default-src 'self'; script-src 'none'; frame-ancestors 'none'; base-uri 'none'",
-      )
-      .type('text/html; charset=utf-8')
-      .send(body)
-  );
 }
 
 export function seeOther(reply: FastifyReply, location: string): FastifyReply {

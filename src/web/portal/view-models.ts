@@ -1,6 +1,7 @@
 // Portal data → view models: dates as "12 January 2027" (UTC), amounts formatted for their currency, Paddle's
 // statuses in words.
 import { formatMoney } from '../../billing/currencies.js';
+import { canUpdatePaymentMethod, type SubscriptionState } from '../../billing/subscription-lifecycle.js';
 import type { PortalPayment, PortalSubscription } from '../../modules/customer-portal/account.js';
 import type { CardDetails } from '../../modules/payment-methods/serialize.js';
 import type { SubscriptionEntity } from '../../modules/subscriptions/serialize.js';
@@ -79,11 +80,7 @@ export function offersCancel(subscription: SubscriptionEntity): boolean {
 
 /** Whether the portal offers a new card: automatic collection, and not paused or canceled (Paddle's rule). */
 export function offersPaymentMethodUpdate(subscription: SubscriptionEntity): boolean {
-  return (
-    subscription.collection_mode === 'automatic' &&
-    subscription.status !== 'paused' &&
-    subscription.status !== 'canceled'
-  );
+  return canUpdatePaymentMethod(subscription as Pick<SubscriptionState, 'status' | 'collection_mode'>);
 }
 
 export function subscriptionVm({ subscription, card }: PortalSubscription, links: SubscriptionLinks): SubscriptionVm {

@@ -5,8 +5,9 @@
 import type { Ctx, TxCtx } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { DomainError } from '../../../billing/errors.js';
-import { firstPeriod, type Duration, type TimePeriod } from '../../../billing/periods.js';
+import type { Duration, TimePeriod } from '../../../billing/periods.js';
 import {
+  periodShare,
   planItemChange,
   type ChangeLine,
   type PlanItem,
@@ -14,9 +15,12 @@ import {
 } from '../../../billing/proration.js';
 import {
   applyBillingChange,
+  applyItemChange,
+  billingDates,
+  moveNextBilledAt,
+  type BillingChange,
   assertCanUpdate,
   removeScheduledChange,
-  type SubscriptionState,
 } from '../../../billing/subscription-lifecycle.js';
 import { invalidField, notFound } from '../../../kernel/errors.js';
 import { parseRfc3339, toStoredTime, Temporal, type Instant } from '../../../kernel/time.js';
@@ -39,13 +43,6 @@ export interface UpdatePlan {
   billNext: ResolvedItem[];
   /** The period the immediate transaction covers: from now to the end of the (new) current period. */
   immediatePeriod: TimePeriod;
-}
-
-interface BillingChange {
-  billing_cycle: Duration;
-  billing_anchor: Instant;
-  current_billing_period: TimePeriod;
-  next_billed_at: Instant;
 }
 
 const IMMEDIATE: readonly ProrationBillingMode[] = ['prorated_immediately', 'full_immediately'];
@@ -92,50 +89,39 @@ function lineItem(line: ChangeLine, before: Map<string, ResolvedItem>, after: Ma
   return { ...strip(source), quantity: line.quantity, proration };
 }
 
-function itemStatus(state: SubscriptionState): StoredItem['status'] {
-  if (state.status === 'trialing') return 'trialing';
-  if (state.status === 'paused') return 'inactive';
-  return 'active';
-}
-
-/** The stored items after the change: quantities and snapshots refreshed, new items added, removed ones gone. */
-function newStoredItems(row: SubscriptionRow, items: UpdateItem[], billedNow: boolean, now: Instant): StoredItem[] {
+/**
+ * The items after the change: quantities and snapshots refreshed, new items added, removed ones gone. Status and
+ * billing dates are the lifecycle's (applyItemChange): a new item's are written over by withState.
+ */
+function newStoredItems(
+  row: SubscriptionRow,
+  items: UpdateItem[],
+  dates: { billedAt: Instant | null; wholeSubscriptionBilled: boolean },
+  now: Instant,
+): SubscriptionRow {
   const stamp = toStoredTime(now);
   const current = new Map(storedItems(row).map((stored) => [stored.price.id, stored]));
-  const state = stateOf(row);
-  const trial = storedItems(row).find((stored) => stored.trial_dates)?.trial_dates ?? null;
-  return items.map(({ item }) => {
+  const stored = items.map(({ item }): StoredItem => {
     const before = current.get(item.price_id);
     if (before) {
       const updated: StoredItem = { ...before, quantity: item.quantity, price: item.price, product: item.product };
       return JSON.stringify(updated) === JSON.stringify(before) ? before : { ...updated, updated_at: stamp };
     }
     return {
-      status: itemStatus(state),
+      status: 'active',
       quantity: item.quantity,
       recurring: true,
       created_at: stamp,
       updated_at: stamp,
-      previously_billed_at: billedNow ? stamp : null,
-      next_billed_at: row.next_billed_at,
-      trial_dates: state.status === 'trialing' ? trial : null,
+      previously_billed_at: null,
+      next_billed_at: null,
+      trial_dates: null,
       price: item.price,
       product: item.product,
     };
   });
-}
-
-/**
- * Share of a billing period that `from → to` covers, half up to five decimals as Paddle shows rates (a moved
- * billing date can cover more than one period, so this may exceed 1).
- */
-function shareOfPeriod(from: Instant, to: Instant, period: TimePeriod): string {
-  const length = period.ends_at.epochNanoseconds - period.starts_at.epochNanoseconds;
-  const span = to.epochNanoseconds - from.epochNanoseconds;
-  const scaled = (span * 200_000n + length) / (2n * length);
-  const whole = scaled / 100_000n;
-  const fraction = (scaled % 100_000n).toString().padStart(5, '0').replace(/0+$/, '');
-  return fraction ? `${whole}.${fraction}` : whole.toString();
+  const change = applyItemChange(stateOf(row), { price_ids: items.map(({ item }) => item.price_id), ...dates });
+  return withState({ ...row, items: subscriptionColumns.items.encode(stored), updated_at: stamp }, change.state, now);
 }
 
 /**
@@ -153,18 +139,8 @@ function dateChangeLines(
   if (!mode.startsWith('prorated_') || Temporal.Instant.compare(from, to) === 0) return [];
   const later = Temporal.Instant.compare(to, from) > 0;
   const slice = later ? { starts_at: from, ends_at: to } : { starts_at: to, ends_at: from };
-  const proration = wireProration(shareOfPeriod(slice.starts_at, slice.ends_at, period), slice);
+  const proration = wireProration(periodShare(slice.starts_at, slice.ends_at, period), slice);
   return items.map((item) => ({ ...strip(item), quantity: later ? item.quantity : -item.quantity, proration }));
-}
-
-function datesOf(state: SubscriptionState, now: Instant): BillingChange {
-  const period = state.current_billing_period ?? firstPeriod(now, state.billing_cycle);
-  return {
-    billing_cycle: state.billing_cycle,
-    billing_anchor: state.billing_anchor,
-    current_billing_period: period,
-    next_billed_at: state.next_billed_at ?? period.ends_at,
-  };
 }
 
 /** Everything the update asks for, applied to `current` in memory. Throws Paddle's refusals. */
@@ -206,7 +182,7 @@ export async function planUpdate(
     const updates = await resolveUpdateItems(ctx, row, input.items);
     const country = await countryOf(ctx, row);
     const currentItems = storedItems(row).map(fromStored);
-    const dates = datesOf(state, now);
+    const dates = billingDates(state, now);
     const plan = planItemChange({
       current_items: currentItems.map((item, index) => planItem(item, row.currency_code, country, index)),
       new_items: updates.map(({ item }, index) => planItem(item, row.currency_code, country, index)),
@@ -220,9 +196,13 @@ export async function planUpdate(
     const after = new Map(updates.map(({ item }) => [item.price_id, item]));
     lines = [...plan.bill_now, ...plan.bill_next_renewal].map((line) => lineItem(line, before, after));
     cycleChangedNow = plan.billing_cycle_changed && immediate;
-    let stored = newStoredItems(row, updates, immediate && lines.length > 0, now);
-    if (cycleChangedNow) stored = stored.map((item) => ({ ...item, previously_billed_at: toStoredTime(now) }));
-    row = { ...row, items: subscriptionColumns.items.encode(stored), updated_at: toStoredTime(now) };
+    const billedNow = (immediate && lines.length > 0) || cycleChangedNow;
+    row = newStoredItems(
+      row,
+      updates,
+      { billedAt: billedNow ? now : null, wholeSubscriptionBilled: cycleChangedNow },
+      now,
+    );
     items = updates.map(({ item }) => item);
     change =
       state.status === 'paused'
@@ -237,14 +217,9 @@ export async function planUpdate(
       row = { ...row, billing_cycle: subscriptionColumns.billing_cycle.encode(plan.billing_cycle) };
   }
   if (nextBilledAt) {
-    const base = change ?? datesOf(state, now);
+    const base = change ?? billingDates(state, now);
     lines = [...lines, ...dateChangeLines(items, base.current_billing_period, base.next_billed_at, nextBilledAt, mode)];
-    change = {
-      ...base,
-      billing_anchor: nextBilledAt,
-      current_billing_period: { starts_at: base.current_billing_period.starts_at, ends_at: nextBilledAt },
-      next_billed_at: nextBilledAt,
-    };
+    change = moveNextBilledAt(base, nextBilledAt);
   }
   if (change) row = withState(row, applyBillingChange(stateOf(row), change).state, now);
   const period = stateOf(row).current_billing_period;

@@ -16,11 +16,11 @@ import { getAddressRow } from '../../addresses/service.js';
 import { availableCredit, moveCredit } from '../../credit-balances/service.js';
 import { saveCard } from '../../payment-methods/service.js';
 import { paymentMethodColumns, type CardDetails } from '../../payment-methods/serialize.js';
+import { nextInvoiceNumber } from '../invoice-number.js';
 import { runPaidHooks } from '../paid-hooks.js';
 import {
   insertPaymentAttempt,
   lockTransaction,
-  nextInvoiceSequence,
   paymentAttemptsOf,
   updatePaymentAttempt,
   updateTransaction,
@@ -120,7 +120,7 @@ async function completePayment(
     ...hooked,
     status: 'completed',
     details: transactionColumns.details.encode(withPayoutTotals(transactionColumns.details.decode(hooked.details))),
-    ...(hooked.invoice_number ? {} : await invoiceNumberFields(ctx)),
+    invoice_number: hooked.invoice_number ?? (await nextInvoiceNumber(ctx)),
     billed_at: hooked.billed_at ?? now,
     updated_at: now,
   };
@@ -129,12 +129,6 @@ async function completePayment(
 
 function changedColumns(before: TransactionRow, after: TransactionRow): boolean {
   return (Object.keys(after) as Array<keyof TransactionRow>).some((column) => after[column] !== before[column]);
-}
-
-async function invoiceNumberFields(ctx: TxCtx) {
-  const sequence = await nextInvoiceSequence(ctx.db, ctx.tenant);
-  const year = ctx.clock.now().toZonedDateTimeISO('UTC').year;
-  return { invoice_number: `${year}-${sequence.toString().padStart(5, '0')}` };
 }
 
 /** Paddock charges no fee: on completion earnings are the total less tax, in the transaction's currency. */

@@ -9,7 +9,8 @@ import { newId } from '../../../kernel/ids.js';
 import { toStoredTime } from '../../../kernel/time.js';
 import type { ResolvedItem } from '../items.js';
 import { priceTransaction } from '../pricing.js';
-import { insertTransaction, listTransactions, nextInvoiceSequence, updateTransaction } from '../repository.js';
+import { nextInvoiceNumber } from '../invoice-number.js';
+import { insertTransaction, listTransactions, updateTransaction } from '../repository.js';
 import { storedItems } from '../items.js';
 import { transactionEntity } from '../service.js';
 import { transactionColumns } from '../columns.js';
@@ -44,7 +45,7 @@ export async function createSubscriptionTransaction(ctx: TxCtx, input: Subscript
     customerId: input.customerId,
   });
   const billed = (input.status ?? 'billed') === 'billed';
-  const sequence = billed ? await nextInvoiceSequence(ctx.db, ctx.tenant) : 0n;
+  const invoiceNumber = billed ? await nextInvoiceNumber(ctx) : null;
   const row: TransactionRow = {
     ...ctx.tenant,
     id: newId('transaction', now.epochMilliseconds),
@@ -57,7 +58,7 @@ export async function createSubscriptionTransaction(ctx: TxCtx, input: Subscript
     origin: input.origin,
     subscription_id: input.subscriptionId,
     invoice_id: billed ? newId('invoice', now.epochMilliseconds) : null,
-    invoice_number: billed ? `${now.toZonedDateTimeISO('UTC').year}-${sequence.toString().padStart(5, '0')}` : null,
+    invoice_number: invoiceNumber,
     collection_mode: input.collectionMode,
     discount_id: null,
     billing_details: input.billingDetails,
