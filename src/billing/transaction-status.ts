@@ -56,6 +56,6 @@ export function requestStatus(
 }
 
 /** Statuses a payment may be taken in: the one list (pay, the test helper and the checkout ask here). */
-export function isPayable(status: TransactionStatus): boolean {
+export function isPayable(status: TransactionStatus | string): boolean {
   return status === 'ready' || status === 'billed' || status === 'past_due';
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCardInput, declineMessage, type CardInput } from '../../billing/test-cards.js';
-import { isPayable, type TransactionStatus } from '../../billing/transaction-status.js';
+import { isPayable } from '../../billing/transaction-status.js';
 import type { Ctx } from '../../context.js';
 import { ctxFor, type ServerDeps } from '../../http/operation.js';
 import { formFields, pathParam, property, queryParam } from '../../http/request-values.js';
@@ -47,8 +47,7 @@ interface Resolved {
  * the checkout asks for), and with a checkout (manual invoices may have none).
  */
 function isPayableHere(transaction: TransactionEntity): boolean {
-  const status = transaction.status as TransactionStatus;
-  return (status === 'draft' || isPayable(status)) && transaction.checkout !== null;
+  return (transaction.status === 'draft' || isPayable(transaction.status)) && transaction.checkout !== null;
 }
 
 async function customerEmail({ ctx, transaction }: Resolved): Promise<string | null> {
