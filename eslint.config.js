@@ -276,14 +276,25 @@ const WALL_CLOCK = [
     selector: "NewExpression[callee.name='Date'][arguments.length=0]",
     message: 'read time from ctx.clock (kernel/clock.ts), never new Date()',
   },
-  { selector: "CallExpression[callee.name='Date']", message: 'read time from ctx.clock (kernel/clock.ts), never Date()' },
+  {
+    selector: "CallExpression[callee.name='Date']",
+    message: 'read time from ctx.clock (kernel/clock.ts), never Date()',
+  },
 ];
 
 /**
  * House rule 2: only repositories and db/ write SQL. Queries start from an executor's builder methods, which need
  * no import (a `trx` parameter is enough), so the calls themselves are banned outside those layers.
  */
-const SQL_BUILDERS = ['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto', 'selectNoFrom'];
+const SQL_BUILDERS = [
+  'selectFrom',
+  'insertInto',
+  'updateTable',
+  'deleteFrom',
+  'replaceInto',
+  'mergeInto',
+  'selectNoFrom',
+];
 const SQL_CALLS = [
   {
     selector: `CallExpression[callee.property.name=/^(${SQL_BUILDERS.join('|')}|executeQuery)$/]`,
@@ -335,13 +346,24 @@ export default defineConfig([
       // Named exports only (house rule 11): one name per thing, greppable, and renames are checked.
       'no-restricted-exports': [
         'error',
-        { restrictDefaultExports: { direct: true, named: true, defaultFrom: true, namedFrom: true, namespaceFrom: true } },
+        {
+          restrictDefaultExports: {
+            direct: true,
+            named: true,
+            defaultFrom: true,
+            namedFrom: true,
+            namespaceFrom: true,
+          },
+        },
       ],
       // verbatimModuleSyntax erases only imports marked `type`; marking them keeps type-only edges out of the
       // runtime graph (and lets the layer rules tell `import type` from a value import).
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       // `_`-prefixed parameters are deliberate (Fastify handler signatures, reducers).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -351,7 +373,9 @@ export default defineConfig([
       // Plain JavaScript (config, bin, scripts) is not type-checked; CommonJS resolver files use require.
       '@typescript-eslint/no-require-imports': 'off',
     },
-    languageOptions: { globals: { require: 'readonly', exports: 'writable', module: 'writable', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: { require: 'readonly', exports: 'writable', module: 'writable', __dirname: 'readonly' },
+    },
   },
   {
     name: 'paddock/no-any',

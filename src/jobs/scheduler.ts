@@ -8,6 +8,7 @@ import type { Db, Dialect } from '../db/database.js';
 import { OffsetClock, type Clock } from '../kernel/clock.js';
 import { Temporal } from '../kernel/time.js';
 import type { Wiring } from '../modules/module.js';
+import { tenantClocks } from '../modules/sellers/service.js';
 
 export interface SchedulerDeps {
   db: Db;
@@ -21,24 +22,13 @@ export interface SchedulerDeps {
   log?: (message: string, error?: unknown) => void;
 }
 
-async function tenants(db: Db) {
-  const rows = await db
-    .selectFrom('seller_environments')
-    .select(['seller_id', 'environment', 'clock_offset_us'])
-    .execute();
-  return rows.map((row) => ({
-    tenant: { seller_id: row.seller_id, environment: row.environment },
-    offset: BigInt(row.clock_offset_us),
-  }));
-}
-
 /** One pass over every tenant: whatever is due on that tenant's clock now is done. */
 export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>): Promise<void> {
-  for (const { tenant, offset } of await tenants(deps.db)) {
+  for (const { tenant, clockOffsetMicros } of await tenantClocks(deps.db)) {
     const ctx: Ctx = {
       db: deps.db,
       dialect: deps.dialect,
-      clock: new OffsetClock(deps.wallClock, offset),
+      clock: new OffsetClock(deps.wallClock, clockOffsetMicros),
       tenant,
       config: deps.config,
       wiring: deps.wiring,

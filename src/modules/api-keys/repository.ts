@@ -1,9 +1,12 @@
-import type { Executor } from '../../db/database.js';
+import { changeToken } from '../../db/change-token.js';
+import type { Db, Executor } from '../../db/database.js';
+import { permissionsColumn } from '../../db/json.js';
 import { readPrepared } from '../../db/prepared-read.js';
+import { ReadCache } from '../../db/read-cache.js';
 import type { ApiKeyRow, Environment, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
 
-export interface KeyWithTenant {
+interface KeyWithTenant {
   key: ApiKeyRow;
   clock_offset_us: bigint;
   portal_id: string;
@@ -33,7 +36,7 @@ const compiledLookups = new WeakMap<Executor, ReturnType<ReturnType<typeof keyLo
  * Every API request starts here, so the query is built and compiled once per database and then run with the
  * request's hash as its only parameter.
  */
-export async function findKeyByHash(db: Executor, keyHash: string): Promise<KeyWithTenant | undefined> {
+async function findKeyByHash(db: Executor, keyHash: string): Promise<KeyWithTenant | undefined> {
   let compiled = compiledLookups.get(db);
   if (!compiled) {
     compiled = keyLookup(db, '').compile();
@@ -43,6 +46,50 @@ export async function findKeyByHash(db: Executor, keyHash: string): Promise<KeyW
   if (!row) return undefined;
   const { clock_offset_us, portal_id, ...key } = row;
   return { key, clock_offset_us: BigInt(clock_offset_us), portal_id };
+}
+
+/** What an active key grants a request: its tenant, permissions, the tenant's clock offset (µs) and portal id. */
+export interface KeyHolder {
+  tenant: Tenant;
+  apiKeyId: string;
+  permissions: string[];
+  clockOffsetMicros: bigint;
+  portalId: string;
+}
+
+export interface ActiveKey {
+  holder: KeyHolder;
+  /** Stored RFC 3339 time after which the key is refused, or null when it never expires. */
+  expiresAt: string | null;
+}
+
+/**
+ * Active keys already read, by key hash, kept while the database's change token is unchanged (db/read-cache.ts),
+ * so a revoked key or a moved sandbox clock is seen at once, whichever process wrote it. Without a token
+ * (PostgreSQL) nothing is kept. Unknown keys are never kept.
+ */
+const activeKeys = new ReadCache<ActiveKey>(10_000);
+
+/** The active key with this SHA-256 hash (hex), or undefined when it is unknown or revoked. */
+export async function findActiveKeyByHash(db: Db, keyHash: string): Promise<ActiveKey | undefined> {
+  const token = changeToken(db);
+  const known = token === undefined ? undefined : activeKeys.get(db, keyHash, token);
+  if (known) return known;
+  const found = await findKeyByHash(db, keyHash);
+  if (!found || found.key.status !== 'active') return undefined;
+  const entry: ActiveKey = {
+    expiresAt: found.key.expires_at,
+    // Shared by every request that presents the key while it is kept: frozen so none can change it.
+    holder: Object.freeze({
+      tenant: Object.freeze({ seller_id: found.key.seller_id, environment: found.key.environment }),
+      apiKeyId: found.key.id,
+      permissions: Object.freeze(permissionsColumn.decode(found.key.permissions)) as string[],
+      clockOffsetMicros: found.clock_offset_us,
+      portalId: found.portal_id,
+    }),
+  };
+  if (token !== undefined) activeKeys.set(db, keyHash, token, entry);
+  return entry;
 }
 
 export async function insertApiKey(db: Executor, row: ApiKeyRow): Promise<void> {

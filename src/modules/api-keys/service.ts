@@ -6,8 +6,17 @@ import { newId } from '../../kernel/ids.js';
 import { ALL_PERMISSIONS, isKnownPermission } from '../../kernel/permissions.js';
 import { toStoredTime } from '../../kernel/time.js';
 import { environmentMarker, generateApiKey, hashApiKey, parseApiKey } from './key-format.js';
-import { findBootstrapKey, findKeyHashOwner, insertApiKey, revokeApiKey } from './repository.js';
+import {
+  findActiveKeyByHash,
+  findBootstrapKey,
+  findKeyHashOwner,
+  insertApiKey,
+  revokeApiKey,
+  type KeyHolder,
+} from './repository.js';
 import { permissionsColumn } from '../../db/json.js';
+
+export type { KeyHolder };
 
 export interface CreatedKey {
   id: string;
@@ -94,4 +103,15 @@ export async function ensureBootstrapKey(
 /** Revokes a key by its `apikey_` id (the 26 characters after `apikey_` in the key itself). */
 export async function revokeKey(db: Db, clock: Clock, tenant: Tenant, id: string): Promise<boolean> {
   return revokeApiKey(db, tenant, id, toStoredTime(clock.now()));
+}
+
+/**
+ * The holder of an API key as presented in `Authorization: Bearer <key>`: undefined when the key is unknown,
+ * revoked, or expired at `nowStored` (the tenant-independent wall time, stored RFC 3339 form).
+ */
+export async function authenticateKey(db: Db, key: string, nowStored: () => string): Promise<KeyHolder | undefined> {
+  const active = await findActiveKeyByHash(db, hashApiKey(key));
+  if (!active) return undefined;
+  if (active.expiresAt !== null && active.expiresAt <= nowStored()) return undefined;
+  return active.holder;
 }

@@ -9,7 +9,7 @@ import { aBuyer, aCustomer } from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { Temporal } from '../../kernel/time.js';
 import { jwtClaims, portalRow, subscribe, subscribeManually } from '../../../test/support/portal.js';
-import { verifyPortalToken } from './tokens.js';
+import { verifyPortalToken } from '../sellers/portal-tokens.js';
 
 const SANDBOX_PORTAL = 'https://sandbox-portal.paddock.test';
 const LIVE_PORTAL = 'https://portal.paddock.test';

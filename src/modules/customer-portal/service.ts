@@ -9,9 +9,9 @@ import { toStoredTime, toWireTime } from '../../kernel/time.js';
 import { getCustomerRow } from '../customers/service.js';
 import { findPortal, type PortalTenant } from '../sellers/service.js';
 import { getSubscriptionRow } from '../subscriptions/service.js';
-import { portalBase, portalLink, type PortalAction } from './links.js';
+import { portalBase, portalLink, type PortalAction } from '../sellers/portal-links.js';
 import { portalsOf as portalsOfEnvironment } from '../sellers/service.js';
-import { mintPortalToken, verifyPortalToken } from './tokens.js';
+import { mintPortalToken, verifyPortalToken } from '../sellers/portal-tokens.js';
 
 export const MAX_SESSION_SUBSCRIPTIONS = 25;
 

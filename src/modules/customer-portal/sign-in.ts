@@ -5,8 +5,8 @@ import { PaddleError } from '../../kernel/errors.js';
 import { emailsSentSince, sendEmail } from '../emails/service.js';
 import { getCustomerRow, listCustomers } from '../customers/service.js';
 import type { PortalTenant } from '../sellers/service.js';
-import { portalBase, portalLink, type PortalAction } from './links.js';
-import { mintPortalToken, verifyPortalToken } from './tokens.js';
+import { portalBase, portalLink, type PortalAction } from '../sellers/portal-links.js';
+import { mintPortalToken, verifyPortalToken } from '../sellers/portal-tokens.js';
 
 /** Emailed sign-in links work for 15 minutes (portal research: magic links ≥128 bits, 15 min TTL). */
 export const SIGN_IN_LINK_LIFETIME_SECONDS = 15 * 60;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { includes, operation, pageRequest, type ServerDeps } from '../../http/operation.js';
+import { withPrices } from '../prices/service.js';
 import { createProduct, getProduct, listProducts, updateProduct } from './service.js';
 
 export function productRoutes(app: FastifyInstance, deps: ServerDeps): void {
@@ -17,16 +18,17 @@ export function productRoutes(app: FastifyInstance, deps: ServerDeps): void {
         type: query.type ?? 'standard',
       },
       page,
-      include,
     );
-    return { page: result.page, data: result.data, perPage: page.perPage };
+    const data = include.has('prices') ? await withPrices(ctx, result.data) : result.data;
+    return { page: result.page, data, perPage: page.perPage };
   });
 
   operation(app, deps, 'create-product', async ({ ctx, body }) => ({ data: await createProduct(ctx, body) }));
 
-  operation(app, deps, 'get-product', async (request) => ({
-    data: await getProduct(request.ctx, request.params.product_id, includes(request)),
-  }));
+  operation(app, deps, 'get-product', async (request) => {
+    const product = await getProduct(request.ctx, request.params.product_id);
+    return { data: includes(request).has('prices') ? (await withPrices(request.ctx, [product]))[0] : product };
+  });
 
   operation(app, deps, 'update-product', async ({ ctx, params, body }) => ({
     data: await updateProduct(ctx, params.product_id, body),

@@ -8,7 +8,6 @@ import { recordEvent } from '../../events/record.js';
 import { entityArchived, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
-import { pricesOfProducts } from '../prices/service.js';
 import {
   findProduct,
   findProducts,
@@ -51,24 +50,14 @@ export async function productsByIds(ctx: Ctx, ids: readonly string[]): Promise<M
   return new Map(rows.map((row) => [row.id, serializeProduct(row)]));
 }
 
-async function withIncludes(ctx: Ctx, rows: ProductRow[], include: Set<string>) {
-  const entities = rows.map(serializeProduct);
-  if (!include.has('prices')) return entities;
-  const prices = await pricesOfProducts(
-    ctx,
-    rows.map((row) => row.id),
-  );
-  return entities.map((entity) => ({ ...entity, prices: prices.get(entity.id) ?? [] }));
+/** One product, serialized. `include=prices` is added by the route (prices/service `withPrices`). */
+export async function getProduct(ctx: Ctx, id: string): Promise<ProductEntity> {
+  return serializeProduct(await getProductRow(ctx, id));
 }
 
-export async function getProduct(ctx: Ctx, id: string, include: Set<string>) {
-  const [entity] = await withIncludes(ctx, [await getProductRow(ctx, id)], include);
-  return entity;
-}
-
-export async function listProducts(ctx: Ctx, filters: ProductFilters, page: PageRequest, include: Set<string>) {
+export async function listProducts(ctx: Ctx, filters: ProductFilters, page: PageRequest) {
   const result: Page<ProductRow> = await listRows(ctx.db, ctx.tenant, filters, page);
-  return { page: result, data: await withIncludes(ctx, result.rows, include) };
+  return { page: result, data: result.rows.map(serializeProduct) };
 }
 
 /** A new active product row from create input (the spec has validated the fields). */

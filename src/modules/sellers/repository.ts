@@ -47,6 +47,11 @@ export async function updateClockOffset(db: Executor, tenant: Tenant, offsetMicr
     .execute();
 }
 
+/** Every seller environment with its clock offset (µs), for passes over all tenants (the scheduler). */
+export async function listSellerEnvironmentClocks(db: Executor) {
+  return db.selectFrom('seller_environments').select(['seller_id', 'environment', 'clock_offset_us']).execute();
+}
+
 export type { Environment };
 
 /** The environment a portal (`cpl_…`) belongs to: how public pages (checkout, portal, invoices) find their tenant. */

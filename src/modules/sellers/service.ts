@@ -1,7 +1,7 @@
 // Sellers and their two environments. One default seller exists from the first start; each of its
 // environments has a customer-portal id (`cpl_`), a portal signing secret and, in sandbox, a clock offset.
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../db/database.js';
+import type { Db, Dialect } from '../../db/database.js';
 import type { Environment, Tenant } from '../../db/tables.js';
 import type { Clock } from '../../kernel/clock.js';
 import { newId } from '../../kernel/ids.js';
@@ -11,7 +11,10 @@ import {
   findSellerEnvironmentByPortal,
   insertSeller,
   insertSellerEnvironment,
+  listSellerEnvironmentClocks,
+  lockSellerEnvironment,
   portalsOfEnvironment,
+  updateClockOffset,
 } from './repository.js';
 
 export const DEFAULT_SELLER_ID = 'sel_default';
@@ -70,4 +73,38 @@ export async function portalOfTenant(db: Db, tenant: Tenant): Promise<PortalTena
 /** Every seller's portal in one environment (legacy links name no seller). */
 export function portalsOf(db: Db, environment: Tenant['environment']) {
   return portalsOfEnvironment(db, environment);
+}
+
+export interface TenantClock {
+  tenant: Tenant;
+  /** Microseconds the tenant's clock runs ahead of the wall clock (0 for live; sandbox clocks only move forward). */
+  clockOffsetMicros: bigint;
+}
+
+/** Every tenant (seller × environment) with its clock offset: what a pass over all tenants' due work starts from. */
+export async function tenantClocks(db: Db): Promise<TenantClock[]> {
+  const rows = await listSellerEnvironmentClocks(db);
+  return rows.map((row) => ({
+    tenant: { seller_id: row.seller_id, environment: row.environment },
+    clockOffsetMicros: BigInt(row.clock_offset_us),
+  }));
+}
+
+/**
+ * Moves the tenant's stored clock offset forward to `wantedMicros`, in its own transaction with the row locked.
+ * Never backwards: when a concurrent advance already went further, that offset stays. Returns the offset now stored.
+ */
+export async function advanceClockOffset(
+  db: Db,
+  dialect: Dialect,
+  tenant: Tenant,
+  wantedMicros: bigint,
+): Promise<bigint> {
+  return db.transaction().execute(async (trx) => {
+    const row = await lockSellerEnvironment(trx, tenant, dialect);
+    const current = row?.clock_offset_us ?? 0n;
+    const next = wantedMicros > current ? wantedMicros : current;
+    await updateClockOffset(trx, tenant, next);
+    return next;
+  });
 }

@@ -16,7 +16,7 @@ import {
 } from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { Temporal, toStoredTime, toWireTime } from '../../kernel/time.js';
-import { verifyPortalToken } from '../customer-portal/tokens.js';
+import { verifyPortalToken } from '../sellers/portal-tokens.js';
 import { recordedEvents } from '../../../test/support/events.js';
 
 const SANDBOX_PORTAL = 'https://sandbox-portal.paddock.test';

@@ -1,6 +1,6 @@
 import type { SubscriptionRow } from '../../db/tables.js';
 import { toWireTime } from '../../kernel/time.js';
-import { managementUrls } from '../customer-portal/links.js';
+import { managementUrls } from '../sellers/portal-links.js';
 import { storedItems } from './state.js';
 import { subscriptionColumns } from './columns.js';
 

@@ -16,8 +16,8 @@ import {
 import { notFound } from '../../kernel/errors.js';
 import { parseRfc3339 } from '../../kernel/time.js';
 import { invalidField } from '../../kernel/errors.js';
-import { portalBase } from '../customer-portal/links.js';
-import { mintPortalToken } from '../customer-portal/tokens.js';
+import { portalBase } from '../sellers/portal-links.js';
+import { mintPortalToken } from '../sellers/portal-tokens.js';
 import { findPortal } from '../sellers/service.js';
 import { billSubscriptionPeriod, storeTransition } from './billing.js';
 import {

@@ -1,11 +1,11 @@
 // The sandbox clock: wall clock plus a forward-only offset kept per seller environment in the database.
 // Advancing steps through every instant at which work falls due, in time order, so a renewal due before a
 // retry runs before it, each seeing the clock at its own due instant.
-import { type Ctx, withTransaction } from '../../context.js';
+import type { Ctx } from '../../context.js';
 import { OffsetClock, type Clock } from '../../kernel/clock.js';
 import { invalidField } from '../../kernel/errors.js';
 import { Temporal, parseRfc3339, type Instant } from '../../kernel/time.js';
-import { lockSellerEnvironment, updateClockOffset } from '../sellers/repository.js';
+import { advanceClockOffset } from '../sellers/service.js';
 
 /** The body of `POST /test-helpers/clock/advance` as sent (no spec checks it): `to` or `by`, each a string. */
 export interface AdvanceInput {
@@ -69,13 +69,6 @@ async function earliestDue(ctx: Ctx): Promise<Instant | undefined> {
 
 /** Moves the stored offset so the clock reads `to` (never backwards: a concurrent advance may have gone further). */
 async function moveClock(ctx: Ctx, wallClock: Clock, to: Instant): Promise<Ctx> {
-  const offset = await withTransaction(ctx, async (ctx) => {
-    const row = await lockSellerEnvironment(ctx.db, ctx.tenant, ctx.dialect);
-    const current = row?.clock_offset_us ?? 0n;
-    const wanted = offsetFor(wallClock, to);
-    const next = wanted > current ? wanted : current;
-    await updateClockOffset(ctx.db, ctx.tenant, next);
-    return next;
-  });
+  const offset = await advanceClockOffset(ctx.db, ctx.dialect, ctx.tenant, offsetFor(wallClock, to));
   return { ...ctx, clock: new OffsetClock(wallClock, offset) };
 }

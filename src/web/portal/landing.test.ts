@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { forEachDialect, startTestApp, useTestApp, type TestApp } from '../../../test/support/app.js';
 import { Temporal } from '../../kernel/time.js';
-import { mintPortalToken } from '../../modules/customer-portal/tokens.js';
+import { mintPortalToken } from '../../modules/sellers/portal-tokens.js';
 import { portalRow, subscribe } from '../../../test/support/portal.js';
 
 await forEachDialect((dialect) => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { Temporal } from '../../kernel/time.js';
-import { mintPortalToken } from '../../modules/customer-portal/tokens.js';
+import { mintPortalToken } from '../../modules/sellers/portal-tokens.js';
 import { portalRow, subscribe, subscribeManually } from '../../../test/support/portal.js';
 
 const SANDBOX_PORTAL = 'https://sandbox-portal.paddock.test';

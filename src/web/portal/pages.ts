@@ -14,7 +14,7 @@ import {
   portalSubscriptions,
   type PortalSubscription,
 } from '../../modules/customer-portal/account.js';
-import type { PortalAction } from '../../modules/customer-portal/links.js';
+import type { PortalAction } from '../../modules/sellers/portal-links.js';
 import { startSession } from '../../modules/customer-portal/session.js';
 import { signInWithToken } from '../../modules/customer-portal/sign-in.js';
 import { totalsVm } from '../checkout/view-models.js';

@@ -7,7 +7,7 @@ import type { Environment } from '../../db/tables.js';
 import { ctxFor, type ServerDeps } from '../../http/operation.js';
 import type { Instant } from '../../kernel/time.js';
 import { portalCustomer } from '../../modules/customer-portal/account.js';
-import { portalBase, type PortalAction } from '../../modules/customer-portal/links.js';
+import { portalBase, type PortalAction } from '../../modules/sellers/portal-links.js';
 import {
   csrfToken,
   csrfTokenMatches,

@@ -8,7 +8,7 @@ import { serializeSubscription, type SubscriptionEntity } from '../serialize.js'
 import { linkContext, type Viewer } from '../service.js';
 import { applyPlan } from './bill-now.js';
 import { planUpdate } from './plan-update.js';
-import type { SubscriptionUpdateInput } from './update.js';
+import type { SubscriptionUpdateInput } from './other-changes.js';
 
 export async function changeItems(
   ctx: Ctx,

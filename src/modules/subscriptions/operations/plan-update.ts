@@ -29,7 +29,7 @@ import { withNextPeriodLines } from '../billing.js';
 import { countryOf, unitPriceIn, wireProration } from '../includes.js';
 import { stateOf, storedItems, withState, type StoredItem } from '../state.js';
 import { resolveUpdateItems, strip, type UpdateItem } from './resolve-items.js';
-import { applyOtherChanges, type SubscriptionUpdateInput } from './update.js';
+import { applyOtherChanges, type SubscriptionUpdateInput } from './other-changes.js';
 import { subscriptionColumns } from '../columns.js';
 
 export interface UpdatePlan {
@@ -177,7 +177,6 @@ export async function planUpdate(
   let lines: ResolvedItem[] = [];
   let change: BillingChange | null = null;
   let items = storedItems(row).map(fromStored);
-  let cycleChangedNow = false;
   if (input.items) {
     const updates = await resolveUpdateItems(ctx, row, input.items);
     const country = await countryOf(ctx, row);
@@ -195,7 +194,7 @@ export async function planUpdate(
     const before = new Map(currentItems.map((item) => [item.price_id, item]));
     const after = new Map(updates.map(({ item }) => [item.price_id, item]));
     lines = [...plan.bill_now, ...plan.bill_next_renewal].map((line) => lineItem(line, before, after));
-    cycleChangedNow = plan.billing_cycle_changed && immediate;
+    const cycleChangedNow = plan.billing_cycle_changed && immediate;
     const billedNow = (immediate && lines.length > 0) || cycleChangedNow;
     row = newStoredItems(
       row,

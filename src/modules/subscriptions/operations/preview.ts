@@ -22,7 +22,7 @@ import { serializeSubscription } from '../serialize.js';
 import { linkContext, type Viewer } from '../service.js';
 import { planCharge, type ChargeInput } from './charge.js';
 import { planUpdate } from './plan-update.js';
-import type { SubscriptionUpdateInput } from './update.js';
+import type { SubscriptionUpdateInput } from './other-changes.js';
 
 interface Planned {
   after: SubscriptionRow;

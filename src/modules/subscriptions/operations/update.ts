@@ -1,29 +1,15 @@
 // `PATCH /subscriptions/{id}`: the fields that need no billing (custom data, addresses, collection settings,
 // removing a scheduled change). Item and next_billed_at changes with proration are in operations/change-items.ts.
 import { type Ctx, withTransaction } from '../../../context.js';
-import type { SubscriptionRow } from '../../../db/tables.js';
 import { assertCanUpdate, removeScheduledChange } from '../../../billing/subscription-lifecycle.js';
 import { recordEvent } from '../../../events/record.js';
-import { PaddleError, invalidField } from '../../../kernel/errors.js';
-import { toStoredTime, type Instant } from '../../../kernel/time.js';
-import { getAddressRow } from '../../addresses/service.js';
-import { getBusinessRow } from '../../businesses/service.js';
-import { getCustomerRow } from '../../customers/service.js';
-import { unitPriceFor } from '../../transactions/items.js';
+import { notFound } from '../../../kernel/errors.js';
 import { lockSubscription, updateSubscription as updateRow } from '../repository.js';
 import { serializeSubscription, serializeSubscriptionForEvent, type SubscriptionEntity } from '../serialize.js';
-import { applyTransition, getSubscriptionRow, linkContext, type Viewer } from '../service.js';
-import { stateOf, storedItems } from '../state.js';
-import { notFound } from '../../../kernel/errors.js';
-import { subscriptionColumns } from '../columns.js';
-import type { OperationBody } from '../../../spec/operations.js';
-
-/**
- * The body of Paddle's update-subscription (and preview-subscription-update): every field optional; `items` is the
- * complete new list, each a catalog price (quantity optional for items already on the subscription) or a
- * non-catalog price.
- */
-export type SubscriptionUpdateInput = OperationBody<'update-subscription'>;
+import { applyTransition, linkContext, type Viewer } from '../service.js';
+import { stateOf } from '../state.js';
+import { changeItems } from './change-items.js';
+import { applyOtherChanges, hasOtherChanges, type SubscriptionUpdateInput } from './other-changes.js';
 
 const BILLING_FIELDS: Array<keyof SubscriptionUpdateInput> = ['items', 'next_billed_at'];
 
@@ -34,7 +20,6 @@ export async function updateSubscription(
   input: SubscriptionUpdateInput,
 ): Promise<SubscriptionEntity> {
   if (BILLING_FIELDS.some((field) => input[field] !== undefined)) {
-    const { changeItems } = await import('./change-items.js');
     return changeItems(ctx, viewer, id, input);
   }
   if (input.discount !== undefined && input.discount !== null) {
@@ -56,81 +41,3 @@ export async function updateSubscription(
   });
   return serializeSubscription(row, await linkContext(ctx, viewer));
 }
-
-/** Whether the request changes fields that need no billing (parties, currency, collection, custom data). */
-export function hasOtherChanges(input: SubscriptionUpdateInput): boolean {
-  return Object.keys(otherChanges(input)).length > 0;
-}
-
-/** `row` with the fields that need no billing applied and checked (the caller stores it). */
-export async function applyOtherChanges(
-  ctx: Ctx,
-  row: SubscriptionRow,
-  input: SubscriptionUpdateInput,
-  now: Instant,
-): Promise<SubscriptionRow> {
-  const changes = otherChanges(input);
-  if (Object.keys(changes).length === 0) return row;
-  const next: SubscriptionRow = { ...row, ...changes, updated_at: toStoredTime(now) };
-  const country = await checkParties(ctx, next);
-  if (next.collection_mode === 'manual' && !next.billing_details) {
-    throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
-  }
-  if (changes.currency_code !== undefined || changes.address_id !== undefined || changes.collection_mode !== undefined)
-    checkCurrency(next, country);
-  if (next.collection_mode === 'automatic')
-    next.billing_details = input.billing_details === undefined ? null : next.billing_details;
-  return next;
-}
-
-function otherChanges(input: SubscriptionUpdateInput): Partial<SubscriptionRow> {
-  const changes: Partial<SubscriptionRow> = {};
-  if (input.customer_id !== undefined) changes.customer_id = input.customer_id;
-  if (input.address_id !== undefined) changes.address_id = input.address_id;
-  if (input.business_id !== undefined) changes.business_id = input.business_id;
-  if (input.currency_code !== undefined) changes.currency_code = input.currency_code;
-  if (input.collection_mode !== undefined) changes.collection_mode = input.collection_mode;
-  if (input.billing_details !== undefined)
-    changes.billing_details = subscriptionColumns.billing_details.encode(input.billing_details);
-  if (input.custom_data !== undefined) changes.custom_data = subscriptionColumns.custom_data.encode(input.custom_data);
-  return changes;
-}
-
-/** Checks the customer, address and business belong together; answers the address's country. */
-async function checkParties(ctx: Ctx, row: SubscriptionRow): Promise<string | null> {
-  await getCustomerRow(ctx, row.customer_id);
-  const address = await getAddressRow(ctx, row.customer_id, row.address_id);
-  if (row.business_id) await getBusinessRow(ctx, row.customer_id, row.business_id);
-  return address.country_code;
-}
-
-const MANUAL_CURRENCIES = ['USD', 'EUR', 'GBP'];
-
-/**
- * The renewals must stay billable: every item's price needs an amount in the subscription's currency (its
- * country override for the address, or its base price), as transaction pricing asks. Manual collection
- * invoices only in USD, EUR and GBP (Paddle's rule).
- */
-function checkCurrency(row: SubscriptionRow, country: string | null): void {
-  const currency = row.currency_code;
-  if (row.collection_mode === 'manual' && !MANUAL_CURRENCIES.includes(currency)) {
-    throw new PaddleError(
-      'subscription_currency_code_not_valid_for_manual',
-      `currency_code ${currency} is not valid for manually-collected subscriptions; use USD, EUR or GBP.`,
-    );
-  }
-  const missing = storedItems(row).filter(
-    (item) =>
-      unitPriceFor(item.price, country).currency_code !== currency && item.price.unit_price.currency_code !== currency,
-  );
-  if (missing.length > 0) {
-    throw invalidField([
-      {
-        field: 'currency_code',
-        message: `price ${missing.map((item) => item.price.id).join(', ')} has no unit price in ${currency}`,
-      },
-    ]);
-  }
-}
-
-export { getSubscriptionRow };

@@ -2,6 +2,8 @@
 //   {portal base}/{cpl_id}?action=overview|cancel_subscription|update_subscription_payment_method
 //   [&subscription_id=sub_…][&token=pga_…]
 // `{portal base}` is the environment's portal URL (PADDOCK_[SANDBOX_]CUSTOMER_PORTAL_URL).
+// @NOTE in sellers (whose environments own the portal id), not customer-portal: subscriptions build these links
+// for `management_urls`, and customer-portal calls subscriptions, so the links must sit below both.
 import type { Config } from '../../config.js';
 import type { Environment } from '../../db/tables.js';
 

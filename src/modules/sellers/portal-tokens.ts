@@ -1,6 +1,8 @@
 // `pga_` portal tokens: a signed JWT (HS256, the environment's portal signing secret) naming the customer,
 // seller and environment, valid 24 hours (Paddle's observed lifetime). Minted per response, never stored:
 // the signature and the expiry are the whole credential.
+// @NOTE in sellers (whose environments own the signing secret), not customer-portal: subscriptions mint tokens
+// for `management_urls`, and customer-portal calls subscriptions, so the tokens must sit below both.
 import { SignJWT, jwtVerify } from 'jose';
 import type { Tenant } from '../../db/tables.js';
 import { newId } from '../../kernel/ids.js';
