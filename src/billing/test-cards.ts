@@ -66,9 +66,6 @@ export const TEST_CARDS: ReadonlyArray<{ number: string; behaviour: CardBehaviou
   },
 ];
 
-/** The CVC Paddle's docs give for every test card; any other well-formed CVC is accepted too. */
-export const TEST_CARD_CVC = '100';
-
 const spaced = (digits: string) => digits.replace(/(\d{4})(?=\d)/g, '$1 ');
 
 /**

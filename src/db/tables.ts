@@ -266,7 +266,6 @@ export type CustomerRow = Selectable<CustomersTable>;
 export type AddressRow = Selectable<AddressesTable>;
 export type BusinessRow = Selectable<BusinessesTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
-export type EventRow = Selectable<EventsTable>;
 export type TransactionRow = Selectable<TransactionsTable>;
 export type PaymentAttemptRow = Selectable<PaymentAttemptsTable>;
 export type PaymentMethodRow = Selectable<PaymentMethodsTable>;

@@ -13,7 +13,6 @@ async function create(t: TestApp, url: string, body: Body, key?: string): Promis
 }
 
 export const MONTHLY = { interval: 'month', frequency: 1 } as const;
-export const YEARLY = { interval: 'year', frequency: 1 } as const;
 
 export function aProduct(t: TestApp, body: Body = {}, key?: string) {
   return create(t, '/products', { name: 'AeroEdit Pro', tax_category: 'standard', ...body }, key);

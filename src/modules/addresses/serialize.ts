@@ -21,5 +21,3 @@ export function serializeAddress(row: AddressRow) {
     import_meta: importMetaColumn.decode(row.import_meta),
   };
 }
-
-export type AddressEntity = ReturnType<typeof serializeAddress>;

@@ -30,5 +30,3 @@ export function serializeBusiness(row: BusinessRow) {
     import_meta: businessColumns.import_meta.decode(row.import_meta),
   };
 }
-
-export type BusinessEntity = ReturnType<typeof serializeBusiness>;

@@ -2,10 +2,6 @@ import type { Executor, Trx } from '../../db/database.js';
 import type { Environment, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
 
-export async function findSeller(db: Executor, id: string) {
-  return db.selectFrom('sellers').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function insertSeller(db: Executor, row: { id: string; name: string; created_at: string }): Promise<void> {
   await db
     .insertInto('sellers')

@@ -73,4 +73,3 @@ export async function serializeSubscription(row: SubscriptionRow, links: LinkCon
 }
 
 export type SubscriptionEntity = Awaited<ReturnType<typeof serializeSubscription>>;
-export type SubscriptionEventEntity = ReturnType<typeof serializeSubscriptionForEvent>;

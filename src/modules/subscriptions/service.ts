@@ -8,7 +8,6 @@ import {
   activate,
   cancel,
   pause,
-  removeScheduledChange,
   resume,
   type Transition,
   type ResumeInput,
@@ -74,10 +73,6 @@ async function lockRow(ctx: TxCtx, id: string): Promise<SubscriptionRow> {
   const row = await lockSubscription(ctx.db, ctx.tenant, id, ctx.dialect);
   if (!row) throw notFound(id);
   return row;
-}
-
-export async function getSubscription(ctx: Ctx, viewer: Viewer, id: string): Promise<SubscriptionEntity> {
-  return serializeSubscription(await getSubscriptionRow(ctx, id), await linkContext(ctx, viewer));
 }
 
 export async function listSubscriptions(ctx: Ctx, viewer: Viewer, filters: SubscriptionFilters, page: PageRequest) {
@@ -149,8 +144,4 @@ export function resumeSubscription(ctx: Ctx, viewer: Viewer, id: string, input: 
 
 export function activateSubscription(ctx: Ctx, viewer: Viewer, id: string) {
   return operate(ctx, viewer, id, (row) => activate(stateOf(row), ctx.clock.now()));
-}
-
-export function removeSubscriptionScheduledChange(ctx: Ctx, viewer: Viewer, id: string) {
-  return operate(ctx, viewer, id, (row) => removeScheduledChange(stateOf(row), ctx.clock.now()));
 }

@@ -8,7 +8,7 @@ import type {
 import type { TimePeriod } from '../../billing/periods.js';
 import type { StoredPeriod } from '../../db/json.js';
 import type { SubscriptionRow } from '../../db/tables.js';
-import { instantFromStored, toStoredTime, type Instant, Temporal } from '../../kernel/time.js';
+import { instantFromStored, toStoredTime, type Instant } from '../../kernel/time.js';
 import { subscriptionColumns, type StoredItem } from './columns.js';
 
 export type { StoredItem };
@@ -116,5 +116,3 @@ export function nextDueAt(
   if (row.status === 'past_due' && row.retry_at) candidates.push(row.retry_at);
   return candidates.length === 0 ? null : candidates.sort()[0]!;
 }
-
-export { Temporal };
