@@ -18,33 +18,53 @@ import { paddockPlugin } from './eslint/no-import-cycles.js';
  * (that one file of the layer). Packages listed in SQL_PACKAGES / FASTIFY_PACKAGES are allowed only where named.
  */
 export const LAYERS = [
-  { layer: 'kernel', files: ['src/kernel/**'], imports: [] },
-  { layer: 'billing', files: ['src/billing/**'], imports: ['kernel'] },
-  { layer: 'db', files: ['src/db/**'], imports: ['kernel', 'sql packages'] },
-  { layer: 'config', files: ['src/config.ts'], imports: ['kernel'] },
+  {
+    layer: 'kernel',
+    holds: 'clock, time, ids, money, errors, permissions',
+    files: ['src/kernel/**'],
+    imports: ['itself'],
+  },
+  {
+    layer: 'billing',
+    holds: 'pure billing rules: totals and tax, currencies, periods, proration, state machines, test cards',
+    files: ['src/billing/**'],
+    imports: ['itself', 'kernel'],
+  },
+  {
+    layer: 'db',
+    holds: 'Kysely, dialects, tables, migrations, pagination, read caches',
+    files: ['src/db/**'],
+    imports: ['itself', 'kernel', 'sql packages'],
+  },
+  { layer: 'config', holds: 'the environment variables, read once', files: ['src/config.ts'], imports: ['kernel'] },
   {
     layer: 'context',
+    holds: 'Ctx: db, dialect, clock, tenant, config, wiring',
     files: ['src/context.ts'],
     imports: ['kernel', 'config', { to: 'db', types: true }, { to: 'module contract', types: true }],
   },
   {
     layer: 'repository',
+    holds: 'the SQL of one module (or of the events outbox)',
     files: ['src/modules/*/repository.ts', 'src/events/repository.ts'],
     imports: ['kernel', 'db', 'sql packages'],
   },
   {
     layer: 'events',
+    holds: 'event names and the outbox writer',
     files: ['src/events/**'],
     imports: [
+      'itself',
       'kernel',
       { to: 'context', types: true },
       { to: 'db', types: true },
       { to: 'repository', module: 'events' },
     ],
   },
-  { layer: 'schemas', files: ['src/modules/*/schemas.ts'], imports: ['kernel'] },
+  { layer: 'schemas', holds: 'request and response schemas', files: ['src/modules/*/schemas.ts'], imports: ['kernel'] },
   {
     layer: 'serialize',
+    holds: 'row → Paddle entity JSON',
     files: ['src/modules/*/serialize.ts'],
     imports: [
       'kernel',
@@ -57,6 +77,7 @@ export const LAYERS = [
   },
   {
     layer: 'routes',
+    holds: "a module's API operations",
     files: ['src/modules/*/routes.ts'],
     imports: [
       'kernel',
@@ -74,6 +95,7 @@ export const LAYERS = [
   },
   {
     layer: 'module entry',
+    holds: 'what a module adds to Paddock: routes, pages, due work, reactions',
     files: ['src/modules/*/module.ts'],
     imports: [
       { to: 'module contract', types: true },
@@ -85,6 +107,7 @@ export const LAYERS = [
   },
   {
     layer: 'module contract',
+    holds: 'the PaddockModule shape and `wire`',
     files: ['src/modules/module.ts'],
     imports: [
       'kernel',
@@ -94,9 +117,15 @@ export const LAYERS = [
       { to: 'fastify', types: true },
     ],
   },
-  { layer: 'module list', files: ['src/modules/index.ts'], imports: ['module contract', 'module entry'] },
+  {
+    layer: 'module list',
+    holds: 'every module, once',
+    files: ['src/modules/index.ts'],
+    imports: ['module contract', 'module entry'],
+  },
   {
     layer: 'operations',
+    holds: 'one use case per file',
     files: ['src/modules/*/operations/**'],
     imports: [
       'kernel',
@@ -115,6 +144,7 @@ export const LAYERS = [
   },
   {
     layer: 'service',
+    holds: "a module's use cases and their helpers (every other file of the module)",
     files: ['src/modules/*/service.ts', 'src/modules/*/*.ts'],
     imports: [
       'kernel',
@@ -133,8 +163,10 @@ export const LAYERS = [
   },
   {
     layer: 'http',
+    holds: 'Fastify plumbing: auth, operations from the spec, errors, pagination',
     files: ['src/http/**'],
     imports: [
+      'itself',
       'kernel',
       'config',
       { to: 'context', types: true },
@@ -146,8 +178,10 @@ export const LAYERS = [
   },
   {
     layer: 'web',
+    holds: 'server-rendered pages: checkout, portal',
     files: ['src/web/**'],
     imports: [
+      'itself',
       'kernel',
       'billing',
       'config',
@@ -163,8 +197,10 @@ export const LAYERS = [
   },
   {
     layer: 'jobs',
+    holds: 'the scheduler',
     files: ['src/jobs/**'],
     imports: [
+      'itself',
       'kernel',
       'config',
       { to: 'context', types: true },
@@ -173,17 +209,26 @@ export const LAYERS = [
       'service',
     ],
   },
-  { layer: 'app', files: ['src/app.ts'], imports: ['every layer but repository', 'fastify'] },
-  { layer: 'main', files: ['src/main.ts'], imports: ['app', 'every layer but repository'] },
-  { layer: 'cli', files: ['src/cli/**'], imports: ['main', 'app', 'every layer but repository'] },
+  { layer: 'app', holds: 'buildApp', files: ['src/app.ts'], imports: ['every layer but repository', 'fastify'] },
+  {
+    layer: 'main',
+    holds: 'the server process',
+    files: ['src/main.ts'],
+    imports: ['every layer but repository'],
+  },
+  {
+    layer: 'cli',
+    holds: 'the `paddock` command',
+    files: ['src/cli/**'],
+    imports: ['every layer but repository'],
+  },
 ];
 
 /** Packages that write SQL or talk to a database driver: only `db` and `repository` may import them. */
 const SQL_PACKAGES = ['kysely', 'better-sqlite3', 'pg'];
 /** Fastify: only the HTTP edge (routes, http, web, app) knows it. */
-const FASTIFY_PACKAGES = ['fastify', '@fastify/*'];
+const FASTIFY_PACKAGES = ['fastify'];
 const PACKAGE_GROUPS = { 'sql packages': SQL_PACKAGES, fastify: FASTIFY_PACKAGES };
-const layerNames = new Set(LAYERS.map((layer) => layer.layer));
 const EVERY_LAYER_BUT_REPOSITORY = 'every layer but repository';
 
 const normalise = (entry) => (typeof entry === 'string' ? { to: entry } : entry);
@@ -192,16 +237,19 @@ const normalise = (entry) => (typeof entry === 'string' ? { to: entry } : entry)
 export function layerTable() {
   const describe = (entry) => {
     const { to, own, module, types, file } = normalise(entry);
-    const notes = [own && 'own module', module && `\`${module}\` only`, types && 'types', file && `\`${file}\` only`];
-    const named = layerNames.has(to) || PACKAGE_GROUPS[to] ? `\`${to}\`` : to;
-    const qualifiers = notes.filter(Boolean);
-    return qualifiers.length > 0 ? `${named} (${qualifiers.join(', ')})` : named;
+    if (to === 'itself') return 'itself';
+    if (to === EVERY_LAYER_BUT_REPOSITORY) return 'every layer but `repository`';
+    if (file) return `\`${file}\``;
+    const notes = [own && 'own module', module && `\`${module}\` only`, types && 'types'].filter(Boolean);
+    const suffix = notes.length > 0 ? ` (${notes.join(', ')})` : '';
+    const names = PACKAGE_GROUPS[to] ?? [to];
+    return names.map((name) => `\`${name}\`${suffix}`).join(', ');
   };
-  const rows = LAYERS.map(({ layer, files, imports }) => {
-    const mayImport = imports.length > 0 ? imports.map(describe).join(', ') : 'nothing';
-    return `| \`${layer}\` | ${files.map((glob) => `\`${glob}\``).join(', ')} | ${mayImport} |`;
+  const rows = LAYERS.map(({ layer, holds, files, imports }) => {
+    const globs = files.map((glob) => `\`${glob}\``).join(', ');
+    return `| \`${layer}\` | ${holds} | ${globs} | ${imports.map(describe).join(', ')} |`;
   });
-  return ['| layer | files | may import (besides itself) |', '|---|---|---|', ...rows].join('\n');
+  return ['| layer | holds | files | may import |', '|---|---|---|---|', ...rows].join('\n');
 }
 
 // ---- boundaries: LAYERS → element descriptors and allow-policies ---------------------------------------------
@@ -229,6 +277,7 @@ function allowPolicies({ layer, imports }) {
   return imports.flatMap((raw) => {
     const { to, own, module, types, file } = normalise(raw);
     if (PACKAGE_GROUPS[to]) return [];
+    if (to === 'itself') return [{ from, allow: { to: { element: { type: elementType(layer) } } } }];
     const element = to === EVERY_LAYER_BUT_REPOSITORY ? { type: '!repository' } : { type: elementType(to) };
     if (own) element.captured = { module: '{{ from.element.captured.module }}' };
     if (module) element.captured = { module };
