@@ -35,3 +35,14 @@ export class OffsetClock implements Clock {
     return this.base.now().add({ microseconds: Number(this.offsetMicros) });
   }
 }
+
+/** A clock that stands still until moved: for tests of pure code. */
+export class FixedClock implements Clock {
+  constructor(private current: Instant) {}
+  now(): Instant {
+    return this.current;
+  }
+  set(instant: Instant): void {
+    this.current = instant;
+  }
+}
