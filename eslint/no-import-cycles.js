@@ -26,7 +26,7 @@ function sourceFiles(dir) {
 }
 
 function isTestFile(file) {
-  return file.endsWith('.test.ts') || path.basename(file) === 'test-kit.ts';
+  return file.endsWith('.test.ts');
 }
 
 /** `./x.js` written in `from` → the absolute path of its `.ts` source, or undefined for packages and misses. */

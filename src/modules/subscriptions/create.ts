@@ -1,6 +1,6 @@
 // Subscriptions come into being as in Paddle: when an automatically-collected transaction with recurring items
 // is paid, or a manually-collected one is billed. No API creates them directly.
-import type { Ctx, TxCtx } from '../../context.js';
+import type { TxCtx } from '../../context.js';
 import type { SubscriptionRow, TransactionRow } from '../../db/tables.js';
 import type { Duration } from '../../billing/periods.js';
 import { start, type SubscriptionState } from '../../billing/subscription-lifecycle.js';

@@ -1,10 +1,6 @@
 // Stored subscription row ↔ the pure state billing/subscription-lifecycle works on. The row keeps Paddle's
 // fields (times in stored form, objects as JSON text) plus Paddock's own (anchor, on_resume, dunning).
-import type {
-  SubscriptionState,
-  SubscriptionItemStatus,
-  ScheduledChange,
-} from '../../billing/subscription-lifecycle.js';
+import type { SubscriptionState } from '../../billing/subscription-lifecycle.js';
 import type { TimePeriod } from '../../billing/periods.js';
 import type { StoredPeriod } from '../../db/json.js';
 import type { SubscriptionRow } from '../../db/tables.js';

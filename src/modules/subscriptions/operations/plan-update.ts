@@ -2,7 +2,7 @@
 // change, the lines to bill now (an immediate `subscription_update` transaction) and the lines added to the next
 // renewal. billing/proration.ts decides the lines of an item change; this file gives it the items, turns its lines
 // back into transaction items with price and product snapshots, and bills a change of `next_billed_at`.
-import type { Ctx, TxCtx } from '../../../context.js';
+import type { TxCtx } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { DomainError } from '../../../billing/errors.js';
 import type { Duration, TimePeriod } from '../../../billing/periods.js';
