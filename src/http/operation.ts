@@ -7,9 +7,9 @@ import type { Db, Dialect } from '../db/database.js';
 import type { Page } from '../db/pagination.js';
 import type { Wiring } from '../modules/module.js';
 import { OffsetClock, type Clock } from '../kernel/clock.js';
-import { PaddleError, invalidField, notFound } from '../kernel/errors.js';
+import { PaddleError, invalidField } from '../kernel/errors.js';
 import { toStoredTime } from '../kernel/time.js';
-import { authenticate, hasPermission, requirePermissions, type Caller } from './auth.js';
+import { authenticate, requirePermissions, type Caller } from './auth.js';
 import type { OperationBody, OperationId, OperationParams, OperationQuery } from '../spec/operations.js';
 import { operationSpec, parseQuery, prepareValidators, validateBody, type OperationSpec } from './openapi.js';
 import { pageRequest, paginationMeta } from './pagination.js';
@@ -138,7 +138,7 @@ export function operation<Id extends OperationId>(
   });
 }
 
-export { pageRequest, hasPermission, notFound };
+export { pageRequest };
 export type { RawQuery };
 
 /** A JSON body that is an object; its fields are for the helper to check. */

@@ -1,7 +1,7 @@
 // Billing a subscription period: make the renewal transaction, take the payment with the saved method
 // (automatic collection), and move the subscription on from the outcome (paid → active; declined → past_due
 // with dunning). Runs inside the caller's database transaction.
-import type { Ctx, TxCtx } from '../../context.js';
+import type { TxCtx } from '../../context.js';
 import type { PaymentMethodRow, SubscriptionRow, TransactionRow } from '../../db/tables.js';
 import { renewalFailed, renewalPaid, type Transition } from '../../billing/subscription-lifecycle.js';
 import type { TimePeriod } from '../../billing/periods.js';

@@ -24,7 +24,6 @@ import {
   pageUrl,
   resolvePortal,
   seeOther,
-  type Form,
   type SignedIn,
 } from './portal-http.js';
 import { sendHtml } from '../shared/respond.js';

@@ -4,7 +4,7 @@
 import { type Ctx, withTransaction, type TxCtx } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import type { TimePeriod } from '../../../billing/periods.js';
-import { assertCanCharge, type EffectiveFrom } from '../../../billing/subscription-lifecycle.js';
+import { assertCanCharge } from '../../../billing/subscription-lifecycle.js';
 import { invalidField, notFound } from '../../../kernel/errors.js';
 import { toStoredTime } from '../../../kernel/time.js';
 import type { ResolvedItem } from '../../transactions/items.js';
