@@ -11,7 +11,7 @@ import type { ProductEntity } from '../products/serialize.js';
 import { transactionColumns } from '../transactions/columns.js';
 import { findSubscriptionByOriginTransaction, insertSubscription } from './repository.js';
 import { serializeSubscriptionForEvent } from './serialize.js';
-import { withState, type StoredItem } from './state.js';
+import { newStoredItem, withState, type StoredItem } from './state.js';
 import { subscriptionColumns } from './columns.js';
 
 /**
@@ -45,18 +45,9 @@ export async function createSubscriptionFromTransaction(
     transactionColumns.details.decode(transaction.details).line_items.map((line) => [line.price_id, line.product]),
   );
   // @NOTE status and billing dates are the lifecycle's (start); withState writes them over these blanks.
-  const storedItems: StoredItem[] = items.map((item) => ({
-    status: 'active',
-    quantity: item.quantity,
-    recurring: true,
-    created_at: stamp,
-    updated_at: stamp,
-    previously_billed_at: null,
-    next_billed_at: null,
-    trial_dates: null,
-    price: item.price,
-    product: products.get(item.price_id) as ProductEntity,
-  }));
+  const storedItems: StoredItem[] = items.map((item) =>
+    newStoredItem(item.price, products.get(item.price_id) as ProductEntity, item.quantity, stamp),
+  );
   const blank: SubscriptionRow = {
     ...ctx.tenant,
     id: newId('subscription', now.epochMilliseconds),

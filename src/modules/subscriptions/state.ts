@@ -20,6 +20,30 @@ function periodOut(period: TimePeriod | null): StoredPeriod | null {
   return period ? { starts_at: toStoredTime(period.starts_at), ends_at: toStoredTime(period.ends_at) } : null;
 }
 
+/**
+ * An item as it is first stored (a new subscription, or an item added by a change): active, recurring, created now
+ * (`stamp`, stored form). Its billing dates stay null: they are the lifecycle's, and `withState` writes them.
+ */
+export function newStoredItem(
+  price: StoredItem['price'],
+  product: StoredItem['product'],
+  quantity: number,
+  stamp: string,
+): StoredItem {
+  return {
+    status: 'active',
+    quantity,
+    recurring: true,
+    created_at: stamp,
+    updated_at: stamp,
+    previously_billed_at: null,
+    next_billed_at: null,
+    trial_dates: null,
+    price,
+    product,
+  };
+}
+
 export function storedItems(row: SubscriptionRow): StoredItem[] {
   return subscriptionColumns.items.decode(row.items);
 }

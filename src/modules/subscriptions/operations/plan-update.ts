@@ -27,7 +27,7 @@ import { parseRfc3339, toStoredTime, Temporal, type Instant } from '../../../ker
 import type { ResolvedItem } from '../../transactions/items.js';
 import { withNextPeriodLines } from '../billing.js';
 import { countryOf, unitPriceIn, wireProration } from '../includes.js';
-import { stateOf, storedItems, withState, type StoredItem } from '../state.js';
+import { newStoredItem, stateOf, storedItems, withState, type StoredItem } from '../state.js';
 import { resolveUpdateItems, strip, type UpdateItem } from './resolve-items.js';
 import { applyOtherChanges, type SubscriptionUpdateInput } from './other-changes.js';
 import { subscriptionColumns } from '../columns.js';
@@ -107,18 +107,7 @@ function newStoredItems(
       const updated: StoredItem = { ...before, quantity: item.quantity, price: item.price, product: item.product };
       return JSON.stringify(updated) === JSON.stringify(before) ? before : { ...updated, updated_at: stamp };
     }
-    return {
-      status: 'active',
-      quantity: item.quantity,
-      recurring: true,
-      created_at: stamp,
-      updated_at: stamp,
-      previously_billed_at: null,
-      next_billed_at: null,
-      trial_dates: null,
-      price: item.price,
-      product: item.product,
-    };
+    return newStoredItem(item.price, item.product, item.quantity, stamp);
   });
   const change = applyItemChange(stateOf(row), { price_ids: items.map(({ item }) => item.price_id), ...dates });
   return withState({ ...row, items: subscriptionColumns.items.encode(stored), updated_at: stamp }, change.state, now);
