@@ -185,6 +185,27 @@ await forEachDialect((dialect) => {
       });
     }
 
+    it('keeps the stored payment terms when an update gives billing details without them', async () => {
+      const txn = await readyManual();
+      const updated = await t().request('PATCH', `/transactions/${txn.id}`, {
+        body: { billing_details: { purchase_order_number: 'PO-2' } },
+      });
+      assertMatchesSpec('update-transaction', updated);
+      assert.equal(updated.status, 200, updated.text);
+      assert.equal(updated.body.data.billing_details.purchase_order_number, 'PO-2');
+      assert.deepEqual(updated.body.data.billing_details.payment_terms, MANUAL.payment_terms);
+      const automatic = await aTransaction(t(), {
+        items: txn.items.map((i: { price_id: string }) => ({ price_id: i.price_id, quantity: 1 })),
+      });
+      const refused = await t().request('PATCH', `/transactions/${automatic.id}`, {
+        body: { billing_details: { purchase_order_number: 'PO-3' } },
+      });
+      assertPaddleError(refused, 400, 'invalid_field');
+      assert.deepEqual(refused.body.error.errors, [
+        { field: 'billing_details.payment_terms', message: 'field is required' },
+      ]);
+    });
+
     it('bills a ready transaction: invoice number, billed_at, then it is immutable', async () => {
       const txn = await readyManual();
       assert.equal(txn.status, 'ready');
