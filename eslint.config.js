@@ -12,6 +12,22 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import { paddockPlugin } from './eslint/no-import-cycles.js';
 
+/** What a module's use cases may import: the `operations` files and the rest of the module (`service`) alike. */
+const USE_CASE_IMPORTS = [
+  'kernel',
+  'billing',
+  'config',
+  'context',
+  { to: 'db', types: true },
+  { to: 'db', file: 'src/db/json.ts' },
+  'events',
+  { to: 'repository', own: true },
+  'serialize',
+  'service',
+  'operations',
+  { to: 'module contract', types: true },
+];
+
 /**
  * Every layer: its name (the boundaries element type), its files (globs from the repository root; a file belongs
  * to the first layer that matches it), and what it may import. An import entry is a layer name, optionally
@@ -137,39 +153,13 @@ export const LAYERS = [
     layer: 'operations',
     holds: 'one use case per file',
     files: ['src/modules/*/operations/**'],
-    imports: [
-      'kernel',
-      'billing',
-      'config',
-      'context',
-      { to: 'db', types: true },
-      { to: 'db', file: 'src/db/json.ts' },
-      'events',
-      { to: 'repository', own: true },
-      'serialize',
-      'service',
-      'operations',
-      { to: 'module contract', types: true },
-    ],
+    imports: USE_CASE_IMPORTS,
   },
   {
     layer: 'service',
     holds: "a module's use cases and their helpers (every other file of the module)",
     files: ['src/modules/*/service.ts', 'src/modules/*/*.ts'],
-    imports: [
-      'kernel',
-      'billing',
-      'config',
-      'context',
-      { to: 'db', types: true },
-      { to: 'db', file: 'src/db/json.ts' },
-      'events',
-      { to: 'repository', own: true },
-      'serialize',
-      'service',
-      'operations',
-      { to: 'module contract', types: true },
-    ],
+    imports: USE_CASE_IMPORTS,
   },
   {
     layer: 'http',
