@@ -273,12 +273,30 @@ export function parseQuery<Id extends OperationId>(
     const value = raw[param.name];
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(',') : value;
-    parsed[param.name] = coerce(text, param.schema);
+    parsed[param.name] =
+      param.name === 'include' ? includeValues(coerce(text, param.schema)) : coerce(text, param.schema);
   }
   if (!isValidQuery(operationId, parsed)) {
     throw invalidField(toFieldErrors(queryValidators.get(operationId)?.errors ?? [], parsed));
   }
   return parsed;
+}
+
+/**
+ * `include` values the official SDKs send that the spec spells otherwise, by the spec's spelling. @NOTE the Node,
+ * Python and Go SDKs ask transactions for `adjustment` where the spec's enum says `adjustments`; Paddle answers
+ * both alike.
+ */
+const INCLUDE_SPELLINGS: Readonly<Record<string, string>> = { adjustment: 'adjustments' };
+
+/** The asked `include` values in the spec's spelling, each once (a value the spec does not know is left for Ajv). */
+function includeValues(values: unknown): unknown {
+  if (!Array.isArray(values)) return values;
+  return [
+    ...new Set(
+      values.map((value: unknown) => (typeof value === 'string' ? (INCLUDE_SPELLINGS[value] ?? value) : value)),
+    ),
+  ];
 }
 
 /** Ajv's verdict as a type guard: the validator and the generated query type come from the same schemas. */

@@ -125,6 +125,23 @@ await forEachDialect((dialect) => {
       );
     });
 
+    it('answers include=adjustment, the spelling the official SDKs send, as include=adjustments', async () => {
+      const price = await aPrice(t());
+      const txn = await aTransaction(t(), { items: [{ price_id: price.id, quantity: 1 }] });
+      const plural = await t().request('GET', `/transactions/${txn.id}?include=adjustments`);
+      const singular = await t().request('GET', `/transactions/${txn.id}?include=adjustment,adjustments`);
+      assertMatchesSpec('get-transaction', singular);
+      assert.deepEqual(singular.body.data, plural.body.data);
+      assert.deepEqual(singular.body.data.adjustments, []);
+      const listed = await t().request('GET', `/transactions?id=${txn.id}&include=adjustment`);
+      assertMatchesSpec('list-transactions', listed);
+      assert.deepEqual(listed.body.data[0].adjustments, []);
+      const paddle = new Paddle(t().keys.sandbox, { environment: t().baseUrl as never });
+      const viaSdk = await paddle.transactions.get(txn.id, { include: ['adjustment'] });
+      assert.deepEqual(viaSdk.adjustments, []);
+      assertPaddleError(await t().request('GET', `/transactions/${txn.id}?include=adjustmentz`), 400, 'invalid_field');
+    });
+
     it('refuses unknown prices, foreign addresses, bad quantities and manual invoices without billing details', async () => {
       const price = await aPrice(t());
       const a = await aBuyer(t());
