@@ -2,6 +2,7 @@
 // writes (and go through its connection), the work commits or rolls back as one, and code that needs a
 // transaction refuses a plain context at compile time (test/types/transactions.ts, compiled here).
 import assert from 'node:assert/strict';
+import { aCustomerRow } from '../test/support/builders.js';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import ts from 'typescript';
@@ -16,23 +17,6 @@ import { Temporal } from './kernel/time.js';
 import { wire } from './modules/module.js';
 
 const tenant = { seller_id: 'sel_with_transaction', environment: 'sandbox' as const };
-
-function customer(id: string): CustomerRow {
-  return {
-    ...tenant,
-    id,
-    name: null,
-    email: `${id}@example.com`,
-    email_key: `${id}@example.com`,
-    marketing_consent: 0n,
-    status: 'active',
-    custom_data: null,
-    locale: 'en',
-    import_meta: null,
-    created_at: '2026-11-24T10:00:00.000000Z',
-    updated_at: '2026-11-24T10:00:00.000000Z',
-  };
-}
 
 for (const dialect of await testDialects()) {
   describe(`withTransaction (${dialect})`, () => {
@@ -62,7 +46,7 @@ for (const dialect of await testDialects()) {
       const seen = await withTransaction(ctx, async (tx) => {
         assert.equal(tx.db.isTransaction, true);
         assert.equal(tx.tenant, ctx.tenant);
-        await tx.db.insertInto('customers').values(customer('ctm_inside')).execute();
+        await tx.db.insertInto('customers').values(aCustomerRow(tenant, 'ctm_inside')).execute();
         return findById<CustomerRow>(tx.db, 'customers', tenant, 'ctm_inside');
       });
       assert.equal(seen?.id, 'ctm_inside');
@@ -73,7 +57,7 @@ for (const dialect of await testDialects()) {
     it('rolls everything back when the work throws', async () => {
       await assert.rejects(
         withTransaction(ctx, async (tx) => {
-          await tx.db.insertInto('customers').values(customer('ctm_rolled_back')).execute();
+          await tx.db.insertInto('customers').values(aCustomerRow(tenant, 'ctm_rolled_back')).execute();
           throw new Error('changed my mind');
         }),
         /changed my mind/,

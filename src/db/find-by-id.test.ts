@@ -1,6 +1,7 @@
 // Get-by-id on SQLite keeps rows it has read while the change token is unchanged. These tests fail if a kept
 // row outlives a write (by this connection, another connection, or a rolled-back transaction) or can be changed.
 import assert from 'node:assert/strict';
+import { aCustomerRow } from '../../test/support/builders.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,23 +14,6 @@ import type { CustomerRow } from './tables.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paddock-find-by-id-'));
 const tenant = { seller_id: 'sel_find_by_id', environment: 'sandbox' as const };
-
-function customer(id: string, name: string): CustomerRow {
-  return {
-    ...tenant,
-    id,
-    name,
-    email: `${id}@example.com`,
-    email_key: `${id}@example.com`,
-    marketing_consent: 0n,
-    status: 'active',
-    custom_data: null,
-    locale: 'en',
-    import_meta: null,
-    created_at: '2026-11-24T10:00:00.000000Z',
-    updated_at: '2026-11-24T10:00:00.000000Z',
-  };
-}
 
 describe('findById on a shared SQLite file', () => {
   let first: OpenDatabase;
@@ -56,7 +40,10 @@ describe('findById on a shared SQLite file', () => {
       .execute();
 
   it('answers the same row again until something writes, then reads it anew', async () => {
-    await first.db.insertInto('customers').values(customer('ctm_one', 'First name')).execute();
+    await first.db
+      .insertInto('customers')
+      .values(aCustomerRow(tenant, 'ctm_one', { name: 'First name' }))
+      .execute();
     const once = await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_one');
     const twice = await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_one');
     assert.equal(twice?.name, 'First name');
@@ -73,7 +60,10 @@ describe('findById on a shared SQLite file', () => {
   });
 
   it('gives out rows nobody can change', async () => {
-    await first.db.insertInto('customers').values(customer('ctm_frozen', 'Frozen')).execute();
+    await first.db
+      .insertInto('customers')
+      .values(aCustomerRow(tenant, 'ctm_frozen', { name: 'Frozen' }))
+      .execute();
     const row = await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_frozen');
     assert.ok(row);
     assert.throws(() => {
@@ -83,7 +73,10 @@ describe('findById on a shared SQLite file', () => {
   });
 
   it('never answers with another request’s uncommitted write, even when it is rolled back', async () => {
-    await first.db.insertInto('customers').values(customer('ctm_dirty', 'Committed')).execute();
+    await first.db
+      .insertInto('customers')
+      .values(aCustomerRow(tenant, 'ctm_dirty', { name: 'Committed' }))
+      .execute();
     await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_dirty');
     let readDuring: Promise<CustomerRow | undefined> | undefined;
     await assert.rejects(
@@ -101,7 +94,10 @@ describe('findById on a shared SQLite file', () => {
   });
 
   it('keeps tenants apart', async () => {
-    await first.db.insertInto('customers').values(customer('ctm_tenant', 'Sandbox row')).execute();
+    await first.db
+      .insertInto('customers')
+      .values(aCustomerRow(tenant, 'ctm_tenant', { name: 'Sandbox row' }))
+      .execute();
     assert.ok(await findById(first.db, 'customers', tenant, 'ctm_tenant'));
     assert.equal(await findById(first.db, 'customers', { ...tenant, environment: 'live' }, 'ctm_tenant'), undefined);
     assert.equal(await findById(first.db, 'customers', { ...tenant, seller_id: 'sel_other' }, 'ctm_tenant'), undefined);
@@ -121,7 +117,10 @@ describe('findById on PostgreSQL', async () => {
     single = openDatabase(POSTGRES_URL, { schema, poolSize: 1 });
     pair = openDatabase(POSTGRES_URL, { schema, poolSize: 2 });
     await migrateToLatest(single.db, single.schema);
-    await single.db.insertInto('customers').values(customer('ctm_pg', 'On PostgreSQL')).execute();
+    await single.db
+      .insertInto('customers')
+      .values(aCustomerRow(tenant, 'ctm_pg', { name: 'On PostgreSQL' }))
+      .execute();
   });
   after(async () => {
     await single.close();

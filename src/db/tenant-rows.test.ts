@@ -1,29 +1,13 @@
 import assert from 'node:assert/strict';
+import { aCustomerRow } from '../../test/support/builders.js';
 import { after, before, describe, it } from 'node:test';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './database.js';
-import type { CustomerRow, Tenant } from './tables.js';
+import type { Tenant } from './tables.js';
 import { tenantRows } from './tenant-rows.js';
 
 const sandbox: Tenant = { seller_id: 'sel_a', environment: 'sandbox' };
 const live: Tenant = { seller_id: 'sel_a', environment: 'live' };
 const otherSeller: Tenant = { seller_id: 'sel_b', environment: 'sandbox' };
-
-function customer(tenant: Tenant, id: string): CustomerRow {
-  return {
-    ...tenant,
-    id,
-    name: null,
-    email: `${id}@example.com`,
-    email_key: `${id}@example.com`,
-    marketing_consent: 0n,
-    status: 'active',
-    custom_data: null,
-    locale: 'en',
-    import_meta: null,
-    created_at: '2026-11-24T10:00:00.000000Z',
-    updated_at: '2026-11-24T10:00:00.000000Z',
-  };
-}
 
 describe('tenantRows', () => {
   let open: OpenDatabase;
@@ -32,7 +16,11 @@ describe('tenantRows', () => {
     await migrateToLatest(open.db);
     await open.db
       .insertInto('customers')
-      .values([customer(sandbox, 'ctm_mine'), customer(live, 'ctm_live'), customer(otherSeller, 'ctm_theirs')])
+      .values([
+        aCustomerRow(sandbox, 'ctm_mine'),
+        aCustomerRow(live, 'ctm_live'),
+        aCustomerRow(otherSeller, 'ctm_theirs'),
+      ])
       .execute();
   });
   after(() => open.close());

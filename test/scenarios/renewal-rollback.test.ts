@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { forEachDialect, useTestApp } from '../support/app.js';
-import { aBuyer, aPrice, aTransaction, MONTHLY } from '../support/builders.js';
+import { aPaidMonthlyTransaction } from '../support/builders.js';
 import { Temporal } from '../../src/kernel/time.js';
 
 /**
@@ -30,20 +30,8 @@ await forEachDialect((dialect) => {
     const { sandbox: key } = await t().createSeller(sellerId);
     const request = (method: string, url: string, body?: unknown) =>
       t().request(method, url, { key, ...(body === undefined ? {} : { body }) });
-    const price = await aPrice(
-      t(),
-      { billing_cycle: MONTHLY, unit_price: { amount: '4900', currency_code: 'USD' } },
-      key,
-    );
-    const { customer, address } = await aBuyer(t(), 'US', key);
-    const txn = await aTransaction(
-      t(),
-      { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id },
-      key,
-    );
-    const paid = await request('POST', `/test-helpers/transactions/${txn.id}/pay`, {});
-    assert.equal(paid.status, 200, paid.text);
-    const subscriptionId = paid.body.data.subscription_id as string;
+    const paid = await aPaidMonthlyTransaction(t(), key);
+    const subscriptionId = paid.subscription_id as string;
     /** Everything a renewal may change: the subscription, its transactions, the events and payment attempts. */
     async function snapshot() {
       const subscription = await request('GET', `/subscriptions/${subscriptionId}`);
@@ -71,7 +59,7 @@ await forEachDialect((dialect) => {
       const res = await request('POST', '/test-helpers/clock/advance', body);
       assert.equal(res.status, 200, res.text);
     }
-    return { snapshot, advance, request, subscriptionId, price };
+    return { snapshot, advance, request, subscriptionId, price: paid.items[0].price as { id: string } };
   }
 
   describe('a database failure during a renewal', () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { forEachDialect, useTestApp } from '../support/app.js';
-import { aBuyer, aPrice, aTransaction, MONTHLY } from '../support/builders.js';
+import { aBuyer, aPaidMonthlyTransaction, aPrice, aTransaction, MONTHLY } from '../support/builders.js';
 import { assertMatchesSpec } from '../support/contract.js';
 import { Temporal, toStoredTime, toWireTime } from '../../src/kernel/time.js';
 import { recordedEvents } from '../support/events.js';
@@ -49,20 +49,8 @@ await forEachDialect((dialect) => {
       return instant(res.body.data.now);
     }
     async function subscribe(card?: string) {
-      const price = await aPrice(
-        t(),
-        { billing_cycle: MONTHLY, unit_price: { amount: '4900', currency_code: 'USD' } },
-        key,
-      );
-      const { customer, address } = await aBuyer(t(), 'US', key);
-      const txn = await aTransaction(
-        t(),
-        { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id },
-        key,
-      );
-      const paid = await request('POST', `/test-helpers/transactions/${txn.id}/pay`, card ? { card_number: card } : {});
-      assert.equal(paid.status, 200, paid.text);
-      return get(paid.body.data.subscription_id);
+      const paid = await aPaidMonthlyTransaction(t(), key, card);
+      return get(paid.subscription_id);
     }
     async function get(id: string) {
       const res = await request('GET', `/subscriptions/${id}`);

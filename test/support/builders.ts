@@ -1,7 +1,8 @@
 // Builders that make entities through the API, with sensible defaults (house style: builders go through the
-// public surface, so they make only states a user can reach).
+// public surface, so they make only states a user can reach), and rows for the tests below the API.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import type { CustomerRow, Tenant } from '../../src/db/tables.js';
 import type { TestApp } from './app.js';
 
 type Body = Record<string, unknown>;
@@ -79,4 +80,46 @@ export async function aBuyer(t: TestApp, country = 'GB', key?: string) {
 
 export function aTransaction(t: TestApp, body: Body, key?: string) {
   return create(t, '/transactions', body, key);
+}
+
+/**
+ * A customer row as the customers repository stores it, for tests below the API (db helpers, transactions):
+ * `tenant`'s, active, with an email made from the id. `overrides` replace any column.
+ */
+export function aCustomerRow(tenant: Tenant, id: string, overrides: Partial<CustomerRow> = {}): CustomerRow {
+  return {
+    ...tenant,
+    id,
+    name: null,
+    email: `${id}@example.com`,
+    email_key: `${id}@example.com`,
+    marketing_consent: 0n,
+    status: 'active',
+    custom_data: null,
+    locale: 'en',
+    import_meta: null,
+    created_at: '2026-11-24T10:00:00.000000Z',
+    updated_at: '2026-11-24T10:00:00.000000Z',
+    ...overrides,
+  };
+}
+
+/**
+ * A transaction for a $49.00 monthly price bought by a new US customer, paid through the pay test helper with
+ * `card` (default 4242…): the paid transaction's entity, whose `subscription_id` names the new subscription.
+ */
+export async function aPaidMonthlyTransaction(t: TestApp, key?: string, card?: string) {
+  const price = await aPrice(t, { billing_cycle: MONTHLY, unit_price: { amount: '4900', currency_code: 'USD' } }, key);
+  const { customer, address } = await aBuyer(t, 'US', key);
+  const txn = await aTransaction(
+    t,
+    { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id },
+    key,
+  );
+  const paid = await t.request('POST', `/test-helpers/transactions/${txn.id}/pay`, {
+    body: card ? { card_number: card } : {},
+    ...(key ? { key } : {}),
+  });
+  assert.equal(paid.status, 200, paid.text);
+  return paid.body.data;
 }
