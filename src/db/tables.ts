@@ -273,6 +273,7 @@ export type CreditBalanceRow = Selectable<CreditBalancesTable>;
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type EmailRow = Selectable<EmailsTable>;
 export type NewEvent = Insertable<EventsTable>;
+export type EventRow = Selectable<EventsTable>;
 
 /** The tenant every query is scoped to. */
 export interface Tenant {

@@ -7,6 +7,7 @@ import { creditBalancesModule } from './credit-balances/module.js';
 import { customerPortalModule } from './customer-portal/module.js';
 import { customersModule } from './customers/module.js';
 import { emailsModule } from './emails/module.js';
+import { eventsModule } from './events/module.js';
 import { invoicesModule } from './invoices/module.js';
 import { wire, type PaddockModule, type Wiring } from './module.js';
 import { paymentMethodsModule } from './payment-methods/module.js';
@@ -29,6 +30,7 @@ export const MODULES: readonly PaddockModule[] = [
   subscriptionsModule,
   customerPortalModule,
   emailsModule,
+  eventsModule,
   testHelpersModule,
 ];
 
