@@ -16,7 +16,12 @@ await forEachDialect((dialect) => {
       const paid = await aPaidMonthlyTransaction(t(), seller.sandbox);
       const res = await t().request('GET', '/events?per_page=200', { key: seller.sandbox });
       assertMatchesSpec('list-events', res);
-      const events = res.body.data as Array<{ event_id: string; event_type: string; occurred_at: string; data: Record<string, unknown> }>;
+      const events = res.body.data as Array<{
+        event_id: string;
+        event_type: string;
+        occurred_at: string;
+        data: Record<string, unknown>;
+      }>;
       const ids = events.map((event) => event.event_id);
       assert.deepEqual([...ids].sort().reverse(), ids, 'newest first');
       for (const event of events) {
