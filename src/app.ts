@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Db, Dialect } from './db/database.js';
-import { installErrorHandling } from './http/errors.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './http/errors.js';
+import { loggerOptions, type LogDestination } from './http/logging.js';
 import type { ServerDeps } from './http/operation.js';
 import type { Clock } from './kernel/clock.js';
 import { PaddleError } from './kernel/errors.js';
@@ -23,15 +24,18 @@ export interface AppOptions {
   dialect: Dialect;
   config: Config;
   wallClock: Clock;
-  logger?: boolean;
+  /** Where log lines go (stdout when absent); the level is `config.logLevel`. */
+  logDestination?: LogDestination;
   /** The modules to build from; every module by default (tests add or leave out modules). */
   modules?: readonly PaddockModule[];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...loggerOptions(options.config.logLevel, options.wallClock, options.logDestination),
     genReqId: () => randomUUID(),
+    frameworkErrors,
+    clientErrorHandler,
     bodyLimit: 1024 * 1024,
     // @NOTE Paddle ids never contain dots or slashes; a trailing slash still reaches the route.
     routerOptions: { ignoreTrailingSlash: true },
@@ -57,6 +61,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
+  // @NOTE only JSON reaches the API (and forms the pages): Fastify's default text/plain parser would hand a
+  // string to validation (`400 must be object`) where Paddle answers 415.
+  app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   for (const module of modules) module.routes?.(app, deps);

@@ -9,6 +9,20 @@ export interface Config {
   sandboxApiKey: string | undefined;
   liveApiKey: string | undefined;
   smtpUrl: string | undefined;
+  /** The least severe log level written (`LOG_LEVEL`): one of LOG_LEVELS; `silent` writes nothing. */
+  logLevel: LogLevel;
+}
+
+/** pino's levels, most verbose first, and `silent`. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function readLogLevel(value: string | undefined): LogLevel {
+  // @NOTE a dev server shows one line per request by default; tests set `silent` (test/support/app.ts).
+  if (!value) return 'info';
+  const level = LOG_LEVELS.find((candidate) => candidate === value.toLowerCase());
+  if (!level) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${value}`);
+  return level;
 }
 
 type Env = Record<string, string | undefined>;
@@ -35,5 +49,6 @@ export function readConfig(env: Env = process.env, boundPort?: number): Config {
     sandboxApiKey: env.PADDOCK_SANDBOX_API_KEY || undefined,
     liveApiKey: env.PADDOCK_LIVE_API_KEY || undefined,
     smtpUrl: env.SMTP_URL || undefined,
+    logLevel: readLogLevel(env.LOG_LEVEL),
   };
 }

@@ -62,7 +62,7 @@ export async function serve(env: Record<string, string | undefined> = process.en
     config,
     wiring: PADDOCK_WIRING,
     intervalMs: Number(env.PADDOCK_SCHEDULER_INTERVAL_MS ?? 5000),
-    log: (message, error) => console.error(message, error),
+    log: (message, error) => app.log.error({ err: error }, message),
   });
 
   const lines = [

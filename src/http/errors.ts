@@ -1,5 +1,7 @@
 // The one place that turns errors into Paddle's envelope:
 // { error: { type, code, detail, documentation_url, errors? }, meta: { request_id } }
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CATALOGUE, PaddleError, documentationUrl } from '../kernel/errors.js';
 import { allOperations } from './openapi.js';
@@ -45,6 +47,50 @@ function fromFastify(error: FastifyError): PaddleError | undefined {
   }
 }
 
+/**
+ * Fastify's `frameworkErrors`: the errors its router raises before any route or hook runs. A malformed
+ * percent-encoding (`/products/%ZZ`, FST_ERR_BAD_URL) is `400 bad_request`; a path segment over 100 characters
+ * (FST_ERR_MAX_PARAM_LENGTH) names no entity, since no Paddle id is that long, so it is `404 not_found` as any
+ * other malformed id in a path.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const paddleError =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new PaddleError('not_found', 'No entity has an id this long.')
+      : new PaddleError(
+          'bad_request',
+          error.code === 'FST_ERR_BAD_URL' ? 'The URL has a malformed percent-encoding.' : undefined,
+        );
+  void sendError(reply, paddleError);
+  // @NOTE the router answers these without a route context, so the request line is not written for them.
+  request.log.info(
+    { method: request.method, route: 'unmatched', status: reply.statusCode, code: error.code },
+    'request completed',
+  );
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before Fastify sees a request (a malformed
+ * request line, headers over the size limit). Answered in Paddle's envelope on the raw socket, then closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const paddleError =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new PaddleError('request_headers_too_large')
+      : new PaddleError('bad_request', 'The request could not be parsed as HTTP.');
+  const { status } = ERROR_CATALOGUE[paddleError.code];
+  const body = JSON.stringify(errorBody(paddleError, randomUUID()));
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 const templates = allOperations().map((op) => ({
   method: op.method,
   pattern: new RegExp(`^${op.specPath.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
@@ -54,7 +100,11 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const paddleError = error instanceof PaddleError ? error : fromFastify(error);
     if (paddleError) return sendError(reply, paddleError);
-    request.log.error({ err: error }, 'unhandled error');
+    // @NOTE the whole error (message, stack, cause, a driver's code) with where it happened: a 500 must leave a trace.
+    request.log.error(
+      { err: error, method: request.method, route: request.routeOptions.url ?? 'unmatched' },
+      'unhandled error',
+    );
     return sendError(reply, new PaddleError('internal_error'));
   });
 

@@ -36,6 +36,7 @@ export const ERROR_CATALOGUE = {
   not_found: request(404, 'Entity not found'),
   method_not_allowed: request(405, 'Method not allowed.'),
   request_body_too_large: request(413, 'Request body is too large.'),
+  request_headers_too_large: request(431, 'Request headers are too large.'),
   unsupported_media_type: request(415, 'Content-Type must be application/json.'),
   internal_error: { status: 500, type: 'api_error', detail: 'An internal error occurred.' },
   // ---- customers and prices ------------------------------------------------------------------------------------

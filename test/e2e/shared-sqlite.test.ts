@@ -30,7 +30,7 @@ it('sees another connection’s clock moves and key revocations on the next requ
   const app = await buildApp({
     db: first.db,
     dialect: 'sqlite',
-    config: readConfig({ PORT: '0' }, 1),
+    config: readConfig({ PORT: '0', LOG_LEVEL: 'silent' }, 1),
     wallClock: clock,
   });
   try {

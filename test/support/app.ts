@@ -99,7 +99,10 @@ export async function dropPostgresSchema(schema: string): Promise<void> {
 export async function startTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
   const port = await freePort('127.0.0.1');
   const schema = dialect === 'postgres' ? await newPostgresSchema() : undefined;
-  const config = readConfig({ PORT: String(port), PADDOCK_PUBLIC_URL: `http://127.0.0.1:${port}`, ...env }, port);
+  const config = readConfig(
+    { PORT: String(port), PADDOCK_PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'silent', ...env },
+    port,
+  );
   const database =
     dialect === 'postgres' ? openDatabase(POSTGRES_URL, { schema, poolSize: 4 }) : openDatabase('sqlite::memory:');
   await migrateToLatest(database.db, database.schema);
