@@ -6,8 +6,8 @@ import type { Config } from '../config.js';
 import type { Ctx } from '../context.js';
 import type { Db, Dialect } from '../db/database.js';
 import { OffsetClock, type Clock } from '../kernel/clock.js';
-import { Temporal } from '../kernel/time.js';
 import type { Wiring } from '../modules/module.js';
+import { runDueUntil } from '../modules/sellers/due-work.js';
 import { tenantClocks } from '../modules/sellers/service.js';
 
 export interface SchedulerDeps {
@@ -33,17 +33,12 @@ export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>): P
       config: deps.config,
       wiring: deps.wiring,
     };
-    for (const runner of deps.wiring.dueWork) {
-      // @NOTE one tenant's failure must not hold up the others: it is logged and retried on the next pass.
-      try {
-        const due = await runner.nextDueAt(ctx);
-        if (due && Temporal.Instant.compare(due, ctx.clock.now()) <= 0) await runner.runDue(ctx);
-      } catch (error) {
-        deps.log?.(
-          `due ${runner.name} work of ${tenant.seller_id}/${tenant.environment} failed; retried on the next pass`,
-          error,
-        );
-      }
+    // @NOTE one tenant's failure must not hold up the others: it is logged and retried on the next pass.
+    try {
+      // Work another process holds is left to it; work due by this tenant's clock runs at its own instant.
+      await runDueUntil(ctx, ctx.clock.now(), { waitForBusy: false });
+    } catch (error) {
+      deps.log?.(`due work of ${tenant.seller_id}/${tenant.environment} failed; retried on the next pass`, error);
     }
   }
 }

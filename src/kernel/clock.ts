@@ -46,3 +46,26 @@ export class FixedClock implements Clock {
     this.current = instant;
   }
 }
+
+/**
+ * A clock that reads `at` now and runs on with `base`: due work done at the instant it fell due, when the clock
+ * that runs it is already past that instant (overdue work, or one step of an advance).
+ */
+export function clockStartingAt(base: Clock, at: Instant): Clock {
+  const offsetMicros = (at.epochNanoseconds - base.now().epochNanoseconds) / 1000n;
+  return offsetMicros === 0n ? base : new OffsetClock(base, offsetMicros);
+}
+
+/**
+ * Resolves on the event loop's next turn: long work (due work in bulk) awaits this between units so requests
+ * waiting on the same process are answered in between (on SQLite every query is synchronous, so without it a
+ * batch would hold the process for its whole length).
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Resolves after `ms` milliseconds of wall time (waiting for work another process holds). */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

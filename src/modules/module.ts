@@ -23,13 +23,40 @@ export interface PaidContext {
  */
 export type TransactionReaction = (ctx: TxCtx, row: TransactionRow, paid: PaidContext) => Promise<TransactionRow>;
 
-/** Work that falls due at an instant (renewals, trial ends, scheduled changes, retries), on a tenant's clock. */
+/**
+ * Work that falls due at an instant on a tenant's clock (renewals, trial ends, scheduled changes, payment retries,
+ * notification retries), whatever module owns it. The clock advance and the scheduler of every process run all
+ * runners together, in order of due instant across runners (modules/sellers/due-work.ts), so each unit must run
+ * at its OWN due instant: a runner asked to run work due by `ctx.clock.now()` runs each unit with a clock that
+ * reads the instant the unit fell due (`clockStartingAt(ctx.clock, due)`), never the later instant it was found
+ * at. Units are claimed through the database (`FOR UPDATE SKIP LOCKED` on PostgreSQL) so several processes share
+ * them, and re-checked once claimed so none runs twice.
+ */
 export interface DueWorkRunner {
   name: string;
-  /** The earliest instant at which this runner has work for the tenant, or undefined if none. */
-  nextDueAt(ctx: Ctx): Promise<Instant | undefined>;
-  /** Does everything of this kind due at or before `ctx.clock.now()`; must be idempotent. */
-  runDue(ctx: Ctx): Promise<void>;
+  /**
+   * The earliest instant at which this runner has work for the tenant (overdue work included), or undefined if
+   * none. With `after`, the earliest strictly after that instant (work at or before it is known to be failing).
+   */
+  nextDueAt(ctx: Ctx, after?: Instant): Promise<Instant | undefined>;
+  /**
+   * Does units due at or before `ctx.clock.now()` in order of due instant, each at its own instant and in its own
+   * database transaction (all-or-nothing), stopping after `limit` units done. A unit that throws is rolled back,
+   * stays due and is not tried again in this call. Must be idempotent.
+   */
+  runDue(ctx: Ctx, limit: number): Promise<DueRun>;
+}
+
+/** What one `runDue` call did: counts of units. */
+export interface DueRun {
+  /** Units done (their work committed). */
+  done: number;
+  /** Units due but held by another process right now (still due; that process is doing them). */
+  busy: number;
+  /** Units that threw: rolled back, still due. */
+  failed: number;
+  /** True when it stopped at `limit` with more due: call again. */
+  more: boolean;
 }
 
 export interface PaddockModule {

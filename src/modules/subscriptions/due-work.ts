@@ -3,7 +3,8 @@
 // whose work is done is no longer due.
 import { type Ctx, type TxCtx, withTransaction } from '../../context.js';
 import { applyScheduledChange, dueAction, dunningExhausted, renew } from '../../billing/subscription-lifecycle.js';
-import type { DueWorkRunner } from '../module.js';
+import type { DueRun, DueWorkRunner } from '../module.js';
+import { clockStartingAt, nextTurn } from '../../kernel/clock.js';
 import { instantFromStored, toStoredTime, Temporal } from '../../kernel/time.js';
 import { portalOfTenant } from '../sellers/service.js';
 import { findPastDueTransaction } from '../transactions/service.js';
@@ -15,23 +16,35 @@ import { stateOf } from './state.js';
 
 const BATCH = 100;
 
-async function runOne(ctx: Ctx, id: string): Promise<void> {
-  await withTransaction(ctx, async (ctx) => {
+/** What became of one due subscription: done, held by another process, or left due (nothing to do, or it threw). */
+type Outcome = 'done' | 'busy' | 'not_due' | 'idle';
+
+async function runOne(ctx: Ctx, id: string): Promise<Outcome> {
+  return withTransaction(ctx, async (ctx): Promise<Outcome> => {
     const row = await claimSubscription(ctx.db, ctx.tenant, id, ctx.dialect);
-    if (!row?.next_due_at) return;
-    const now = ctx.clock.now();
-    if (Temporal.Instant.compare(instantFromStored(row.next_due_at), now) > 0) return;
+    if (!row) return 'busy';
+    if (!row.next_due_at) return 'not_due';
+    const due = instantFromStored(row.next_due_at);
+    if (Temporal.Instant.compare(due, ctx.clock.now()) > 0) return 'not_due';
+    // @NOTE the work runs at the instant it fell due, however late it is found (issue #10): a renewal overdue
+    // since a restart is billed at its own instant, and the next one falls due a period after it.
+    const at: TxCtx = { ...ctx, clock: clockStartingAt(ctx.clock, due) };
+    const now = at.clock.now();
     const state = stateOf(row);
     const action = dueAction(state, now);
     if (action === 'apply_scheduled_change') {
-      await applyTransition(ctx, row, applyScheduledChange(state, now));
-      return;
+      await applyTransition(at, row, applyScheduledChange(state, now));
+      return 'done';
     }
     if (row.status === 'past_due' && row.retry_at && row.retry_at <= toStoredTime(now)) {
-      await retry(ctx, row);
-      return;
+      await retry(at, row);
+      return 'done';
     }
-    if (action === 'renew') await applyTransition(ctx, row, renew(state, now));
+    if (action === 'renew') {
+      await applyTransition(at, row, renew(state, now));
+      return 'done';
+    }
+    return 'idle';
   });
 }
 
@@ -61,24 +74,35 @@ function reportFailure(ctx: Ctx, id: string, error: unknown): void {
 
 export const subscriptionDueWork: DueWorkRunner = {
   name: 'subscriptions',
-  async nextDueAt(ctx) {
-    const due = await earliestDue(ctx.db, ctx.tenant);
+  async nextDueAt(ctx, after) {
+    const due = await earliestDue(ctx.db, ctx.tenant, after ? toStoredTime(after) : undefined);
     return due ? instantFromStored(due) : undefined;
   },
-  async runDue(ctx) {
-    const now = toStoredTime(ctx.clock.now());
-    // @NOTE each subscription is handled once per call; whatever falls due again (a renewal right after a
-    // resume) is picked up by the clock's next step.
-    const seen = new Set<string>();
+  async runDue(ctx, limit) {
+    const until = toStoredTime(ctx.clock.now());
+    const run: DueRun = { done: 0, busy: 0, failed: 0, more: false };
+    // @NOTE each subscription is tried once per call; whatever falls due again (a renewal right after a
+    // resume) is picked up by the next call, in due order with everything else.
+    const tried = new Set<string>();
     for (;;) {
-      const ids = (await dueSubscriptionIds(ctx.db, ctx.tenant, now, BATCH + seen.size)).filter((id) => !seen.has(id));
-      if (ids.length === 0) return;
+      const ids = (await dueSubscriptionIds(ctx.db, ctx.tenant, until, BATCH + tried.size)).filter(
+        (id) => !tried.has(id),
+      );
+      if (ids.length === 0) return run;
       for (const id of ids) {
-        seen.add(id);
+        if (run.done >= limit) return { ...run, more: true };
+        tried.add(id);
         // @NOTE one subscription that cannot be processed (its renewal cannot be priced, say) must not stop the
-        // others, nor the sandbox clock: its database transaction rolled back, it stays due, and the next run
+        // others, nor the sandbox clock: its database transaction rolled back, it stays due, and a later run
         // tries it again.
-        await runOne(ctx, id).catch((error: unknown) => reportFailure(ctx, id, error));
+        const outcome = await runOne(ctx, id).catch((error: unknown) => {
+          reportFailure(ctx, id, error);
+          return 'failed' as const;
+        });
+        if (outcome === 'done') run.done += 1;
+        else if (outcome === 'busy') run.busy += 1;
+        else if (outcome !== 'not_due') run.failed += 1;
+        await nextTurn();
       }
     }
   },

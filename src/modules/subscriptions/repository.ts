@@ -99,12 +99,15 @@ export async function dueSubscriptionIds(db: Executor, tenant: Tenant, at: strin
   return rows.map((row) => row.id);
 }
 
-export async function earliestDue(db: Executor, tenant: Tenant): Promise<string | null> {
-  const row = await db
+/** The earliest `next_due_at` of the tenant's subscriptions (strictly after `after` when given), or null. */
+export async function earliestDue(db: Executor, tenant: Tenant, after?: string): Promise<string | null> {
+  let query = db
     .selectFrom('subscriptions')
-    .select((eb) => eb.fn.min('next_due_at').as('due'))
+    .select('next_due_at')
     .where('seller_id', '=', tenant.seller_id)
     .where('environment', '=', tenant.environment)
-    .executeTakeFirst();
-  return (row?.due as string | null | undefined) ?? null;
+    .where('next_due_at', 'is not', null);
+  if (after !== undefined) query = query.where('next_due_at', '>', after);
+  const row = await query.orderBy('next_due_at').limit(1).executeTakeFirst();
+  return row?.next_due_at ?? null;
 }

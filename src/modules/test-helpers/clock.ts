@@ -6,6 +6,7 @@ import { OffsetClock, type Clock } from '../../kernel/clock.js';
 import { invalidField } from '../../kernel/errors.js';
 import { Temporal, parseRfc3339, type Instant } from '../../kernel/time.js';
 import { advanceClockOffset } from '../sellers/service.js';
+import { runDueUntil } from '../sellers/due-work.js';
 
 /** The body of `POST /test-helpers/clock/advance` as sent (no spec checks it): `to` or `by`, each a string. */
 export interface AdvanceInput {
@@ -43,28 +44,16 @@ function offsetFor(wallClock: Clock, target: Instant): bigint {
 
 export async function advanceSandboxClock(ctx: Ctx, wallClock: Clock, input: AdvanceInput): Promise<Instant> {
   const target = targetOf(ctx.clock.now(), input);
-  // Step to each due instant before the target, then to the target itself. A due instant at or before the
-  // last step is work that stayed due after running: it must not hold the clock back.
-  let lastStep = ctx.clock.now();
-  for (;;) {
-    const next = await earliestDue(ctx);
-    const isFinalStep =
-      !next || Temporal.Instant.compare(next, target) >= 0 || Temporal.Instant.compare(next, lastStep) <= 0;
-    const stepTo = isFinalStep || !next ? target : next;
-    const stepped = await moveClock(ctx, wallClock, stepTo);
-    for (const runner of ctx.wiring.dueWork) await runner.runDue(stepped);
-    if (isFinalStep) return stepped.clock.now();
-    lastStep = stepTo;
-  }
-}
-
-async function earliestDue(ctx: Ctx): Promise<Instant | undefined> {
-  let earliest: Instant | undefined;
-  for (const runner of ctx.wiring.dueWork) {
-    const due = await runner.nextDueAt(ctx);
-    if (due && (!earliest || Temporal.Instant.compare(due, earliest) < 0)) earliest = due;
-  }
-  return earliest;
+  // Work overdue when the advance starts (the clock kept running, or a process died mid-advance) runs first, at
+  // its own instants; then the clock moves to each chunk's first due instant in turn, and last to the target.
+  let clock = ctx.clock;
+  await runDueUntil(ctx, target, {
+    waitForBusy: true,
+    moveClockTo: async (at) => {
+      if (Temporal.Instant.compare(at, clock.now()) > 0) clock = (await moveClock(ctx, wallClock, at)).clock;
+    },
+  });
+  return (await moveClock(ctx, wallClock, target)).clock.now();
 }
 
 /** Moves the stored offset so the clock reads `to` (never backwards: a concurrent advance may have gone further). */

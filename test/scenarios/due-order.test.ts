@@ -1,0 +1,176 @@
+// Due work at its own instant and in time order, whoever runs it (issue #10): an advance that starts while work is
+// already overdue (the sandbox clock kept running, or a process died mid-advance and left everything after it
+// undone), the scheduler catching up after a restart, and the scheduler of another process running while an
+// advance is in progress. Every renewal, retry and dunning cancellation must carry the instant it fell due.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { forEachDialect, useTestApp, type TestApp } from '../support/app.js';
+import { aPaidMonthlyTransaction } from '../support/builders.js';
+import { Temporal } from '../../src/kernel/time.js';
+import { runDueWorkOnce } from '../../src/jobs/scheduler.js';
+import { updateClockOffset } from '../../src/modules/sellers/repository.js';
+import { tenantClocks } from '../../src/modules/sellers/service.js';
+
+const DECLINES_LATER = '4000 0027 6000 3184';
+const instant = (wire: string) => Temporal.Instant.from(wire);
+const addMonths = (at: Temporal.Instant, months: number) => at.toZonedDateTimeISO('UTC').add({ months }).toInstant();
+const addDays = (at: Temporal.Instant, days: number) => at.add({ hours: 24 * days });
+const seconds = (from: Temporal.Instant, to: Temporal.Instant) => to.since(from).total('seconds');
+
+await forEachDialect((dialect) => {
+  const t = useTestApp(dialect, { PADDOCK_SCHEDULER_INTERVAL_MS: '3600000' });
+  let sellers = 0;
+
+  async function story() {
+    sellers += 1;
+    const sellerId = `sel_due_order_${sellers}_${dialect}`;
+    const { sandbox: key } = await t().createSeller(sellerId);
+    const tenant = { seller_id: sellerId, environment: 'sandbox' as const };
+    const request = (method: string, url: string, body?: unknown) =>
+      t().request(method, url, { key, ...(body === undefined ? {} : { body }) });
+    return {
+      key,
+      tenant,
+      request,
+      async advance(body: { to?: string; by?: string }) {
+        const res = await request('POST', '/test-helpers/clock/advance', body);
+        assert.equal(res.status, 200, res.text);
+        return instant(res.body.data.now);
+      },
+      async now() {
+        return instant((await request('GET', '/test-helpers/clock')).body.data.now);
+      },
+      async subscribe(card?: string) {
+        const paid = await aPaidMonthlyTransaction(t(), key, card);
+        const res = await request('GET', `/subscriptions/${paid.subscription_id}`);
+        return res.body.data;
+      },
+      /** Moves the stored clock on by `micros` without running anything: time passed with no scheduler at work. */
+      async letTimePass(micros: bigint) {
+        const clock = (await tenantClocks(t().db)).find((c) => c.tenant.seller_id === sellerId)!;
+        await updateClockOffset(t().db, tenant, clock.clockOffsetMicros + micros);
+      },
+      async renewals(subscriptionId: string) {
+        const res = await request(
+          'GET',
+          `/transactions?subscription_id=${subscriptionId}&origin=subscription_recurring&order_by=id[ASC]`,
+        );
+        assert.equal(res.status, 200, res.text);
+        return res.body.data as any[];
+      },
+      async get(id: string) {
+        return (await request('GET', `/subscriptions/${id}`)).body.data;
+      },
+    };
+  }
+  type Story = Awaited<ReturnType<typeof story>>;
+
+  /** A subscription with a card that pays: one renewal per month that began by `end`, each billed when it fell due. */
+  async function assertRenewedOnTime(s: Story, sub: any, end: Temporal.Instant) {
+    const start = instant(sub.started_at);
+    const due: Temporal.Instant[] = [];
+    for (let n = 1; Temporal.Instant.compare(addMonths(start, n), end) <= 0; n++) due.push(addMonths(start, n));
+    const renewals = await s.renewals(sub.id);
+    assert.equal(renewals.length, due.length, `${sub.id}: one renewal per month up to ${end.toString()}`);
+    renewals.forEach((txn, index) => {
+      assert.equal(txn.status, 'completed');
+      const lag = seconds(due[index]!, instant(txn.billed_at));
+      assert.ok(lag >= 0 && lag < 5, `${sub.id} renewal ${index + 1} billed ${lag} s after it fell due`);
+    });
+    const current = await s.get(sub.id);
+    assert.equal(current.status, 'active');
+    assert.ok(Temporal.Instant.compare(instant(current.next_billed_at), end) > 0, 'nothing left due');
+  }
+
+  /** A subscription whose card declines after checkout: failed on its renewal, retried days 1, 3, 5, 7, canceled on day 30. */
+  async function assertDunnedOnTime(s: Story, sub: any) {
+    const due = addMonths(instant(sub.started_at), 1);
+    const renewals = await s.renewals(sub.id);
+    assert.equal(renewals.length, 1, `${sub.id}: one renewal, never another while past due`);
+    const attempts = renewals[0].payments
+      .map((payment: any) => instant(payment.created_at))
+      .sort(Temporal.Instant.compare) as Temporal.Instant[];
+    assert.equal(attempts.length, 5, `${sub.id}: the failure and four retries`);
+    [0, 1, 3, 5, 7].forEach((days, index) => {
+      const lag = seconds(addDays(due, days), attempts[index]!);
+      assert.ok(lag >= 0 && lag < 5, `${sub.id} attempt on day ${days} made ${lag} s after it fell due`);
+    });
+    const canceled = await s.get(sub.id);
+    assert.equal(canceled.status, 'canceled');
+    const lag = seconds(addDays(due, 30), instant(canceled.canceled_at));
+    assert.ok(lag >= 0 && lag < 5, `${sub.id} canceled ${lag} s after dunning ended`);
+  }
+
+  describe('due work runs at its own instant', () => {
+    it('an advance that starts while work is overdue runs every step in between, in time order', async () => {
+      const s = await story();
+      const s1 = await s.subscribe();
+      const s2 = await s.subscribe(DECLINES_LATER);
+      await s.advance({ by: 'PT2S' });
+      const s3 = await s.subscribe();
+      await s.advance({ to: instant(s3.next_billed_at).subtract({ seconds: 1 }).toString() });
+      // The sandbox clock keeps running: S3's renewal is now overdue, with nothing run for it.
+      await s.letTimePass(2_500_000n);
+      const end = await s.advance({ by: 'P3M' });
+      await assertRenewedOnTime(s, s1, end);
+      await assertRenewedOnTime(s, s3, end);
+      await assertDunnedOnTime(s, s2);
+    });
+
+    it('after a restart, an advance runs everything a dead process left overdue at its own instant', async () => {
+      const s = await story();
+      const ok = await s.subscribe();
+      const declines = await s.subscribe(DECLINES_LATER);
+      // A process died mid-advance: its clock got three months on, none of the work did.
+      await s.letTimePass(92n * 24n * 3600n * 1_000_000n);
+      const end = await s.advance({ by: 'PT1S' });
+      await assertRenewedOnTime(s, ok, end);
+      await assertDunnedOnTime(s, declines);
+    });
+
+    it('the scheduler catches up on overdue work at each one’s own instant', async () => {
+      const s = await story();
+      const ok = await s.subscribe();
+      const declines = await s.subscribe(DECLINES_LATER);
+      await s.letTimePass(92n * 24n * 3600n * 1_000_000n);
+      const deps = { db: t().db, dialect: t().dialect, wallClock: t().clock, config: t().config, wiring: t().wiring };
+      await runDueWorkOnce(deps);
+      const end = await s.now();
+      await assertRenewedOnTime(s, ok, end);
+      await assertDunnedOnTime(s, declines);
+    });
+
+    it('another process’s scheduler running during an advance keeps every unit at its own instant', async () => {
+      const s = await story();
+      const subs: Array<{ sub: any; declines: boolean }> = [];
+      for (let i = 0; i < 8; i++) {
+        const declines = i % 3 === 0;
+        subs.push({ sub: await s.subscribe(declines ? DECLINES_LATER : undefined), declines });
+      }
+      await helpedAdvance(t(), () => s.advance({ by: 'P3M' }));
+      const end = await s.now();
+      for (const { sub, declines } of subs) {
+        if (declines) await assertDunnedOnTime(s, sub);
+        else await assertRenewedOnTime(s, sub, end);
+      }
+    });
+  });
+});
+
+/** Runs `advance` while a second scheduler (as another process would) passes over every tenant every few ms. */
+async function helpedAdvance(app: TestApp, advance: () => Promise<unknown>): Promise<void> {
+  const deps = { db: app.db, dialect: app.dialect, wallClock: app.clock, config: app.config, wiring: app.wiring };
+  let done = false;
+  const helper = (async () => {
+    while (!done) {
+      await runDueWorkOnce(deps);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  try {
+    await advance();
+  } finally {
+    done = true;
+    await helper;
+  }
+}
