@@ -15,6 +15,19 @@ const DECLINES_LATER = '4000 0027 6000 3184';
 const instant = (wire: string) => Temporal.Instant.from(wire);
 const addMonths = (at: Temporal.Instant, months: number) => at.toZonedDateTimeISO('UTC').add({ months }).toInstant();
 const addDays = (at: Temporal.Instant, days: number) => at.add({ hours: 24 * days });
+/** The fields of a subscription and a renewal transaction these stories look at. */
+interface Sub {
+  id: string;
+  status: string;
+  started_at: string;
+  next_billed_at: string;
+  canceled_at: string | null;
+}
+interface Renewal {
+  status: string;
+  billed_at: string;
+  payments: Array<{ created_at: string }>;
+}
 const seconds = (from: Temporal.Instant, to: Temporal.Instant) => to.since(from).total('seconds');
 
 await forEachDialect((dialect) => {
@@ -40,7 +53,7 @@ await forEachDialect((dialect) => {
       async now() {
         return instant((await request('GET', '/test-helpers/clock')).body.data.now);
       },
-      async subscribe(card?: string) {
+      async subscribe(card?: string): Promise<Sub> {
         const paid = await aPaidMonthlyTransaction(t(), key, card);
         const res = await request('GET', `/subscriptions/${paid.subscription_id}`);
         return res.body.data;
@@ -56,9 +69,9 @@ await forEachDialect((dialect) => {
           `/transactions?subscription_id=${subscriptionId}&origin=subscription_recurring&order_by=id[ASC]`,
         );
         assert.equal(res.status, 200, res.text);
-        return res.body.data as any[];
+        return res.body.data as Renewal[];
       },
-      async get(id: string) {
+      async get(id: string): Promise<Sub> {
         return (await request('GET', `/subscriptions/${id}`)).body.data;
       },
     };
@@ -66,7 +79,7 @@ await forEachDialect((dialect) => {
   type Story = Awaited<ReturnType<typeof story>>;
 
   /** A subscription with a card that pays: one renewal per month that began by `end`, each billed when it fell due. */
-  async function assertRenewedOnTime(s: Story, sub: any, end: Temporal.Instant) {
+  async function assertRenewedOnTime(s: Story, sub: Sub, end: Temporal.Instant) {
     const start = instant(sub.started_at);
     const due: Temporal.Instant[] = [];
     for (let n = 1; Temporal.Instant.compare(addMonths(start, n), end) <= 0; n++) due.push(addMonths(start, n));
@@ -83,13 +96,11 @@ await forEachDialect((dialect) => {
   }
 
   /** A subscription whose card declines after checkout: failed on its renewal, retried days 1, 3, 5, 7, canceled on day 30. */
-  async function assertDunnedOnTime(s: Story, sub: any) {
+  async function assertDunnedOnTime(s: Story, sub: Sub) {
     const due = addMonths(instant(sub.started_at), 1);
     const renewals = await s.renewals(sub.id);
     assert.equal(renewals.length, 1, `${sub.id}: one renewal, never another while past due`);
-    const attempts = renewals[0].payments
-      .map((payment: any) => instant(payment.created_at))
-      .sort(Temporal.Instant.compare) as Temporal.Instant[];
+    const attempts = renewals[0]!.payments.map((payment) => instant(payment.created_at)).sort(Temporal.Instant.compare);
     assert.equal(attempts.length, 5, `${sub.id}: the failure and four retries`);
     [0, 1, 3, 5, 7].forEach((days, index) => {
       const lag = seconds(addDays(due, days), attempts[index]!);
@@ -97,7 +108,7 @@ await forEachDialect((dialect) => {
     });
     const canceled = await s.get(sub.id);
     assert.equal(canceled.status, 'canceled');
-    const lag = seconds(addDays(due, 30), instant(canceled.canceled_at));
+    const lag = seconds(addDays(due, 30), instant(canceled.canceled_at!));
     assert.ok(lag >= 0 && lag < 5, `${sub.id} canceled ${lag} s after dunning ended`);
   }
 
@@ -142,7 +153,7 @@ await forEachDialect((dialect) => {
 
     it('another process’s scheduler running during an advance keeps every unit at its own instant', async () => {
       const s = await story();
-      const subs: Array<{ sub: any; declines: boolean }> = [];
+      const subs: Array<{ sub: Sub; declines: boolean }> = [];
       for (let i = 0; i < 8; i++) {
         const declines = i % 3 === 0;
         subs.push({ sub: await s.subscribe(declines ? DECLINES_LATER : undefined), declines });
