@@ -9,6 +9,7 @@ import {
   discountApplies,
   formattedLineTotals,
   unadjustedTotals,
+  withNewerTotalsFields,
   type TotalsDiscount,
   type TotalsInput,
   type TotalsLine,
@@ -562,32 +563,55 @@ describe('transaction totals', () => {
     {
       name: 'nothing to credit, nothing paid',
       lines: [ten],
-      expect: { total: '11900', credit: '0', credit_to_balance: '0', grand_total: '11900', balance: '11900' },
+      expect: {
+        total: '11900',
+        credit: '0',
+        credit_to_balance: '0',
+        grand_total: '11900',
+        grand_total_tax: '1900',
+        balance: '11900',
+      },
     },
     {
       name: 'credit balance pays part',
       lines: [ten],
       available: 5000,
-      expect: { total: '11900', credit: '5000', credit_to_balance: '0', grand_total: '6900', balance: '6900' },
+      // The tax inside what is due: 1900 × 6900 / 11900 = 1101.68 → 1102.
+      expect: {
+        total: '11900',
+        credit: '5000',
+        credit_to_balance: '0',
+        grand_total: '6900',
+        grand_total_tax: '1102',
+        balance: '6900',
+      },
     },
     {
       name: 'credit balance pays all, never more than is due',
       lines: [ten],
       available: 20000,
-      expect: { total: '11900', credit: '11900', credit_to_balance: '0', grand_total: '0', balance: '0' },
+      expect: {
+        total: '11900',
+        credit: '11900',
+        credit_to_balance: '0',
+        grand_total: '0',
+        grand_total_tax: '0',
+        balance: '0',
+      },
     },
     {
       name: 'payments reduce the balance, not the grand total',
       lines: [ten],
       payments: 11900,
-      expect: { total: '11900', credit: '0', grand_total: '11900', balance: '0' },
+      expect: { total: '11900', credit: '0', grand_total: '11900', grand_total_tax: '1900', balance: '0' },
     },
     {
       name: 'credit then a part payment',
       lines: [ten],
       available: 1900,
       payments: 4000,
-      expect: { credit: '1900', grand_total: '10000', balance: '6000' },
+      // 1900 × 10000 / 11900 = 1596.64 → 1597
+      expect: { credit: '1900', grand_total: '10000', grand_total_tax: '1597', balance: '6000' },
     },
     {
       name: 'a negative available balance counts as none',
@@ -607,6 +631,7 @@ describe('transaction totals', () => {
         credit: '0',
         credit_to_balance: '2380',
         grand_total: '0',
+        grand_total_tax: '0',
         balance: '0',
       },
     },
@@ -669,6 +694,56 @@ describe('transaction totals', () => {
     assert.throws(() => run({ lines: [item('EUR', 1000, 1.5)] }), RangeError);
     assert.throws(() => run({ lines: [item('EUR', -1000, 1)] }), RangeError);
     assert.throws(() => run({ lines: [item('EUR', 1000, 1)], available_credit: money(1, 'USD') }), RangeError);
+  });
+});
+
+describe('fields Paddle added after a transaction was stored', () => {
+  it('fills them as Paddle does for its older transactions, and keeps what was stored', () => {
+    const old = {
+      totals: {
+        subtotal: '1000',
+        discount: '0',
+        tax: '190',
+        total: '1190',
+        credit: '0',
+        credit_to_balance: '0',
+        balance: '1190',
+        grand_total: '1190',
+        fee: null,
+        earnings: null,
+        currency_code: 'EUR',
+      },
+      adjusted_totals: {
+        subtotal: '1000',
+        tax: '190',
+        total: '1190',
+        grand_total: '1190',
+        fee: null,
+        earnings: null,
+        currency_code: 'EUR',
+      },
+      line_items: [
+        {
+          id: 'txnitm_1',
+          price_id: 'pri_1',
+          quantity: 1,
+          proration: null,
+          tax_rate: '0.19',
+          unit_totals: { subtotal: '1000', discount: '0', tax: '190', total: '1190' },
+          totals: { subtotal: '1000', discount: '0', tax: '190', total: '1190' },
+          product: PRODUCT,
+        },
+      ],
+      payout_totals: null,
+    };
+    const current = withNewerTotalsFields(old);
+    assert.equal(current.totals.grand_total_tax, '190');
+    assert.equal(current.adjusted_totals?.grand_total_tax, '190');
+    assert.equal(current.adjusted_totals?.retained_fee, '0');
+    assert.equal(current.line_items[0]?.item_id, null);
+    assert.equal(current.payout_totals, null);
+    const kept = withNewerTotalsFields({ ...old, totals: { ...old.totals, grand_total_tax: '150' } });
+    assert.equal(kept.totals.grand_total_tax, '150');
   });
 });
 
@@ -739,6 +814,7 @@ describe("Paddle's wire shapes", () => {
     assert.ok(detailsSchema(document), JSON.stringify(detailsSchema.errors));
     assert.deepEqual(Object.keys(details.line_items[0] ?? {}), [
       'id',
+      'item_id',
       'price_id',
       'quantity',
       'proration',
@@ -756,6 +832,7 @@ describe("Paddle's wire shapes", () => {
       'credit_to_balance',
       'balance',
       'grand_total',
+      'grand_total_tax',
       'fee',
       'earnings',
       'currency_code',
@@ -765,9 +842,11 @@ describe("Paddle's wire shapes", () => {
       tax: '257',
       total: '1607',
       grand_total: '1507',
+      grand_total_tax: '241', // 257 × 1507 / 1607 = 241.0
       fee: null,
       earnings: null,
       currency_code: 'EUR',
+      retained_fee: '0',
     });
   });
 

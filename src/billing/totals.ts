@@ -110,6 +110,11 @@ export interface TransactionTotals extends Totals {
   credit_to_balance: string;
   balance: string;
   grand_total: string;
+  /**
+   * The tax inside `grand_total` (Paddle, January 2026): `tax` when no credit is applied, else `tax` reduced in
+   * proportion to what the credit paid (`tax × grand_total / total`, rounded as tax is).
+   */
+  grand_total_tax: string;
   fee: string | null;
   earnings: string | null;
   currency_code: string;
@@ -122,6 +127,11 @@ export interface TaxRateUsed {
 
 export interface LineItem<P = unknown> {
   id?: string;
+  /**
+   * Paddle sends `item_id` on every line item of transactions and previews, always null in its SDKs' fixtures
+   * (Python SDK, 2026); Paddock sends null too.
+   */
+  item_id: null;
   price_id: string | null;
   quantity: number;
   proration: Proration | null;
@@ -302,6 +312,7 @@ export function computeTotals<P>(input: TotalsInput<P>): TotalsDetails<P> {
     const unit = prorate(fullPeriodAmounts(line.unit_price, discount.unit, rate, mode), proration);
     const item: LineItem<P> = {
       ...(line.id !== undefined ? { id: line.id } : {}),
+      item_id: null,
       price_id: line.price_id,
       quantity: line.quantity,
       proration: line.proration ?? null,
@@ -357,21 +368,36 @@ function transactionTotals(overall: Amounts, availableCredit: Money | null, paym
     credit_to_balance: formatAmount(creditToBalance.amount),
     balance: formatAmount(balance.amount),
     grand_total: formatAmount(grandTotal.amount),
+    grand_total_tax: formatAmount(grandTotalTax(overall.tax, total, grandTotal).amount),
     fee: null,
     earnings: null,
     currency_code: currency,
   };
 }
 
-/** Paddle's `transaction_totals_adjusted`. */
+/**
+ * The tax part of `grand_total`: all of `tax` when nothing was credited, else the share of it that the grand
+ * total is of the total (Paddle's Go SDK: "proportionally reduced"), rounded as tax is. Nothing is due on a
+ * total of zero or less, so no tax is either.
+ */
+function grandTotalTax(tax: Money, total: Money, grandTotal: Money): Money {
+  if (total.amount <= 0n) return zero(total.currency);
+  if (grandTotal.amount === total.amount) return tax;
+  return { amount: TAX_ROUNDING(tax.amount * grandTotal.amount, total.amount), currency: total.currency };
+}
+
+/** Paddle's `transaction_totals_adjusted`, with the fields Paddle added since (`grand_total_tax`, `retained_fee`). */
 export interface AdjustedTotals {
   subtotal: string;
   tax: string;
   total: string;
   grand_total: string;
+  grand_total_tax: string;
   fee: string | null;
   earnings: string | null;
   currency_code: string;
+  /** Paddle's fees kept when the transaction was adjusted (refunded or credited); "0" with no adjustments. */
+  retained_fee: string;
 }
 
 /** `details.adjusted_totals` of a transaction with no adjustments yet. */
@@ -381,9 +407,11 @@ export function unadjustedTotals(totals: TransactionTotals): AdjustedTotals {
     tax: totals.tax,
     total: totals.total,
     grand_total: totals.grand_total,
+    grand_total_tax: totals.grand_total_tax,
     fee: totals.fee,
     earnings: totals.earnings,
     currency_code: totals.currency_code,
+    retained_fee: '0',
   };
 }
 
@@ -396,5 +424,36 @@ export function formattedLineTotals(
   return {
     formatted_unit_totals: formatTotals(line.unit_totals, currencyCode, locale),
     formatted_totals: formatTotals(line.totals, currencyCode, locale),
+  };
+}
+
+/** `details` as an older Paddock stored it: the fields Paddle added since may be missing. */
+export interface StoredTotalsDetails {
+  totals: Omit<TransactionTotals, 'grand_total_tax'> & { grand_total_tax?: string };
+  adjusted_totals?: (Omit<AdjustedTotals, 'grand_total_tax' | 'retained_fee'> & Partial<AdjustedTotals>) | null;
+  line_items: Array<Omit<LineItem, 'item_id'> & { item_id?: null }>;
+}
+
+/**
+ * Fills in what Paddle added after a transaction's `details` were stored, as Paddle does for its own older
+ * transactions: `grand_total_tax` is the `tax` ("For transactions created before this change, grand_total_tax is
+ * the tax value"), `retained_fee` is "0" (no adjustment retained anything), `item_id` is null. Fields present
+ * are kept as stored.
+ */
+export function withNewerTotalsFields<D extends StoredTotalsDetails>(details: D) {
+  const adjusted = details.adjusted_totals;
+  return {
+    ...details,
+    totals: { ...details.totals, grand_total_tax: details.totals.grand_total_tax ?? details.totals.tax },
+    ...(adjusted
+      ? {
+          adjusted_totals: {
+            ...adjusted,
+            grand_total_tax: adjusted.grand_total_tax ?? adjusted.tax,
+            retained_fee: adjusted.retained_fee ?? '0',
+          },
+        }
+      : {}),
+    line_items: details.line_items.map((line) => ({ ...line, item_id: line.item_id ?? null })),
   };
 }

@@ -272,7 +272,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     );
     assert.deepEqual(
       Object.keys(pending.payments[0].method_details),
-      ['type', 'card'],
+      ['type', 'card', 'paypal', 'south_korea_local_card', 'underlying_details'],
       'nothing but Paddle fields in method_details',
     );
     await page.getByRole('button', { name: 'Complete authentication' }).click();

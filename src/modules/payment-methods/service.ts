@@ -17,6 +17,8 @@ import {
 import {
   paymentMethodColumns,
   serializePaymentMethod,
+  serializePaymentMethodDeleted,
+  serializePaymentMethodSaved,
   type CardDetails,
   type PaymentMethodEntity,
 } from './serialize.js';
@@ -86,7 +88,7 @@ export async function saveCard(ctx: TxCtx, input: SaveCardInput): Promise<Paymen
     updated_at: stored,
   };
   await insertPaymentMethod(ctx.db, row);
-  await recordEvent(ctx, 'payment_method.saved', serializePaymentMethod(row));
+  await recordEvent(ctx, 'payment_method.saved', serializePaymentMethodSaved(row));
   return row;
 }
 
@@ -97,7 +99,7 @@ export async function deletePaymentMethod(ctx: Ctx, customerId: string, id: stri
     await recordEvent(
       ctx,
       'payment_method.deleted',
-      serializePaymentMethod({ ...row, updated_at: toStoredTime(ctx.clock.now()) }),
+      serializePaymentMethodDeleted({ ...row, updated_at: toStoredTime(ctx.clock.now()) }, 'api'),
     );
   });
 }

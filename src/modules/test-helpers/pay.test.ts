@@ -59,6 +59,9 @@ await forEachDialect((dialect) => {
           expiry_year: payment.method_details.card.expiry_year,
           cardholder_name: 'Sandbox Tester',
         },
+        paypal: null,
+        south_korea_local_card: null,
+        underlying_details: null,
       });
       assert.equal(paid.details.totals.fee, '0');
       assert.equal(
@@ -90,7 +93,13 @@ await forEachDialect((dialect) => {
         ['captured'],
       );
       assert.equal(secure.body.data.payments[0].method_details.card.last4, '0446');
-      assert.deepEqual(Object.keys(secure.body.data.payments[0].method_details), ['type', 'card']);
+      assert.deepEqual(Object.keys(secure.body.data.payments[0].method_details), [
+        'type',
+        'card',
+        'paypal',
+        'south_korea_local_card',
+        'underlying_details',
+      ]);
 
       // Declined: the helper answers 200 with the failed attempt recorded; the transaction stays ready.
       const declinedTxn = await readyTransaction();

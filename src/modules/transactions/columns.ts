@@ -1,7 +1,7 @@
 // The JSON columns of `transactions` and `payment_attempts`, one codec each (db/json.ts): every read and write of
 // these columns goes through here.
-import type { TotalsDetails } from '../../billing/totals.js';
-import { customDataColumn, jsonColumn, nullableJsonColumn, periodColumn } from '../../db/json.js';
+import { withNewerTotalsFields, type StoredTotalsDetails, type TotalsDetails } from '../../billing/totals.js';
+import { customDataColumn, jsonColumn, nullableJsonColumn, periodColumn, type JsonColumn } from '../../db/json.js';
 import type { ProductEntity } from '../products/serialize.js';
 import type { CardDetails } from '../payment-methods/serialize.js';
 import type { ResolvedItem } from './items.js';
@@ -22,9 +22,21 @@ export interface StoredMethodDetails {
   card: CardDetails | null;
 }
 
+/**
+ * `transactions.details`: read back in today's shape, with the fields Paddle added after a row was stored filled in
+ * the way Paddle fills them for its own older transactions (`withNewerTotalsFields`).
+ */
+const detailsColumn: JsonColumn<StoredTransactionDetails> = {
+  encode: (value) => JSON.stringify(value),
+  decode: (text) => {
+    const stored: StoredTotalsDetails & Omit<StoredTransactionDetails, keyof StoredTotalsDetails> = JSON.parse(text);
+    return { ...stored, ...withNewerTotalsFields(stored) } as StoredTransactionDetails;
+  },
+};
+
 export const transactionColumns = {
   items: jsonColumn<StoredTransactionItem[]>(),
-  details: jsonColumn<StoredTransactionDetails>(),
+  details: detailsColumn,
   billing_details: nullableJsonColumn<BillingDetails>(),
   billing_period: periodColumn,
   custom_data: customDataColumn,

@@ -1,6 +1,6 @@
 import type { PaymentAttemptRow, TransactionRow } from '../../db/tables.js';
 import { toWireTime } from '../../kernel/time.js';
-import { paymentAttemptColumns, transactionColumns } from './columns.js';
+import { paymentAttemptColumns, transactionColumns, type StoredMethodDetails } from './columns.js';
 
 export interface TransactionLinks {
   /** Where the hosted checkout lives for this seller environment: `${publicUrl}/checkout/${cpl_id}`. */
@@ -16,9 +16,23 @@ export function serializePaymentAttempt(row: PaymentAttemptRow) {
     amount: row.amount.toString(),
     status: row.status,
     error_code: row.error_code,
-    method_details: paymentAttemptColumns.method_details.decode(row.method_details),
+    method_details: methodDetails(paymentAttemptColumns.method_details.decode(row.method_details)),
     created_at: toWireTime(row.created_at),
     captured_at: toWireTime(row.captured_at),
+  };
+}
+
+/**
+ * Paddle's `method_details` as its SDKs read it today: every kind of method has its key, null unless the payment
+ * was made that way (Paddock takes cards only).
+ */
+function methodDetails(stored: StoredMethodDetails) {
+  return {
+    type: stored.type,
+    card: stored.card,
+    paypal: null,
+    south_korea_local_card: null,
+    underlying_details: null,
   };
 }
 
