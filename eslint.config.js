@@ -389,7 +389,7 @@ const ANY_ALLOWED = [
 ];
 
 export default defineConfig([
-  globalIgnores(['node_modules/', 'openapi/', '.paddock/', '.cache/', 'tmp/']),
+  globalIgnores(['node_modules/', 'openapi/', '.paddock/', '.cache/', 'tmp/', 'dist/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

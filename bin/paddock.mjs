@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader: no build step between a clone and a server.
-import { register } from 'tsx/esm/api';
+// Runs the compiled command (dist/paddock.js, bundled from src/ by scripts/build.mjs: `npm ci` builds it as
+// `prepare`, and it is rebuilt here first when a source file is newer), so no TypeScript is compiled at start-up.
+import { pathToFileURL } from 'node:url';
+import { ensureBuilt } from '../scripts/build.mjs';
 
-register();
-await import('../src/cli/main.ts');
+await import(pathToFileURL(await ensureBuilt()).href);

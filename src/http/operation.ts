@@ -11,7 +11,7 @@ import { PaddleError, invalidField } from '../kernel/errors.js';
 import { toStoredTime } from '../kernel/time.js';
 import { authenticate, requirePermissions, type Caller } from './auth.js';
 import type { OperationBody, OperationId, OperationParams, OperationQuery } from '../spec/operations.js';
-import { operationSpec, parseQuery, prepareValidators, validateBody, type OperationSpec } from './openapi.js';
+import { operationSpec, parseQuery, validateBody, type OperationSpec } from './openapi.js';
 import { pageRequest, paginationMeta } from './pagination.js';
 import type { RawQuery } from './request-values.js';
 
@@ -101,7 +101,6 @@ export function operation<Id extends OperationId>(
 ): void {
   const op = operationSpec(operationId);
   deps.operationIds.add(operationId);
-  prepareValidators(operationId);
   app.route<{ Querystring: RawQuery }>({
     method: op.method,
     url: op.routePath,

@@ -1,7 +1,8 @@
 // Sending through the SMTP server named by SMTP_URL (nodemailer: `smtp://user:pass@host:587`,
 // `smtps://…:465`). The sender address comes from the URL's `from` query parameter, else
-// `no-reply@<host of PADDOCK_PUBLIC_URL>`. One transport (connection settings) per URL, made on first use.
-import nodemailer, { type Transporter } from 'nodemailer';
+// `no-reply@<host of PADDOCK_PUBLIC_URL>`. One transport (connection settings) per URL, made on first use;
+// nodemailer itself is loaded on the first mail sent, not at start-up (most servers never send one).
+import type { Transporter } from 'nodemailer';
 
 export interface SmtpMessage {
   from: string;
@@ -11,23 +12,29 @@ export interface SmtpMessage {
   html: string;
 }
 
-const transports = new Map<string, { transporter: Transporter; from: string | null }>();
+const transports = new Map<string, Transporter>();
 
-function transportFor(smtpUrl: string): { transporter: Transporter; from: string | null } {
-  let entry = transports.get(smtpUrl);
-  if (!entry) {
-    const url = new URL(smtpUrl);
-    const from = url.searchParams.get('from');
-    url.searchParams.delete('from');
-    entry = { transporter: nodemailer.createTransport(url.toString()), from };
-    transports.set(smtpUrl, entry);
+/** SMTP_URL without its `from` parameter (nodemailer's connection URL), and that parameter. */
+function splitSmtpUrl(smtpUrl: string): { connection: string; from: string | null } {
+  const url = new URL(smtpUrl);
+  const from = url.searchParams.get('from');
+  url.searchParams.delete('from');
+  return { connection: url.toString(), from };
+}
+
+async function transportFor(smtpUrl: string): Promise<Transporter> {
+  let transporter = transports.get(smtpUrl);
+  if (!transporter) {
+    const { default: nodemailer } = await import('nodemailer');
+    transporter = nodemailer.createTransport(splitSmtpUrl(smtpUrl).connection);
+    transports.set(smtpUrl, transporter);
   }
-  return entry;
+  return transporter;
 }
 
 /** The sender for mail from this server: SMTP_URL's `from`, or no-reply at the public host. */
 export function senderAddress(smtpUrl: string, publicUrl: string, displayName: string): string {
-  const configured = transportFor(smtpUrl).from;
+  const configured = splitSmtpUrl(smtpUrl).from;
   const address = configured ?? `no-reply@${new URL(publicUrl).hostname}`;
   // @NOTE the display name is the seller's: quoted, with quotes and backslashes escaped.
   return configured && configured.includes('<')
@@ -36,5 +43,5 @@ export function senderAddress(smtpUrl: string, publicUrl: string, displayName: s
 }
 
 export async function sendSmtp(smtpUrl: string, message: SmtpMessage): Promise<void> {
-  await transportFor(smtpUrl).transporter.sendMail(message);
+  await (await transportFor(smtpUrl)).sendMail(message);
 }

@@ -1,7 +1,6 @@
 // Renders an invoice view model as an A4 PDF with pdfkit's bundled standard fonts (Helvetica). Layout only:
 // every string arrives formatted (see document.ts). Long item lists flow onto further pages, each of which
 // repeats the table header and carries a "Page n of m" footer.
-import PDFDocument from 'pdfkit';
 import type { InvoiceDocument, InvoiceLineItem } from './document.js';
 
 export { invoiceDocumentFrom } from './document.js';
@@ -324,8 +323,12 @@ function footers(doc: Doc, invoice: InvoiceDocument): void {
   }
 }
 
-/** Renders the invoice as PDF bytes. */
-export function renderInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
+/**
+ * Renders the invoice as PDF bytes. @NOTE pdfkit (and its fonts) is loaded on the first invoice, not at start-up:
+ * it is most of what a start would otherwise load for a page few requests ask for.
+ */
+export async function renderInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
@@ -338,16 +341,12 @@ export function renderInvoicePdf(invoice: InvoiceDocument): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  try {
-    let y = header(doc, invoice);
-    y = billToAndMeta(doc, invoice, y);
-    y = lineItems(doc, invoice, y);
-    y = totals(doc, invoice, y);
-    notes(doc, invoice, y);
-    footers(doc, invoice);
-    doc.end();
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  let y = header(doc, invoice);
+  y = billToAndMeta(doc, invoice, y);
+  y = lineItems(doc, invoice, y);
+  y = totals(doc, invoice, y);
+  notes(doc, invoice, y);
+  footers(doc, invoice);
+  doc.end();
   return done;
 }

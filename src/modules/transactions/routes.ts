@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { includes, operation, pageRequest, type RawQuery, type ServerDeps } from '../../http/operation.js';
-import { createAjv } from '../../http/openapi.js';
+import { compileSpecSchema } from '../../http/openapi.js';
 import { invalidField } from '../../kernel/errors.js';
 import { storedFromRfc3339 } from '../../kernel/time.js';
 import { withIncludes } from './includes.js';
@@ -44,13 +44,16 @@ function timeFilters(query: RawQuery): Pick<TransactionFilters, TimeField> {
 /**
  * preview-transaction-create's body is an anyOf whose first branch ("no location information") accepts any
  * `address`, so a malformed or unsupported country would pass; check `address` against `address-preview` itself.
- * Compiled once, when the routes are registered.
+ * Compiled once, on the first preview that carries an address.
  */
 function addressPreviewChecker(): (body: object) => void {
-  const validate = createAjv().compile({ $ref: 'paddle-openapi.json#/components/schemas/address-preview' });
+  let compiled: ReturnType<typeof compileSpecSchema> | undefined;
   return (body) => {
     const address = 'address' in body ? body.address : undefined;
-    if (address === undefined || address === null || validate(address)) return;
+    if (address === undefined || address === null) return;
+    compiled ??= compileSpecSchema('paddle-openapi.json#/components/schemas/address-preview');
+    const validate = compiled;
+    if (validate(address)) return;
     const errors = (validate.errors ?? []).map((error) => {
       const missing: unknown = error.keyword === 'required' ? Reflect.get(error.params, 'missingProperty') : undefined;
       const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
