@@ -226,6 +226,40 @@ export interface SubscriptionsTable extends TenantColumns {
   updated_at: string;
 }
 
+export interface DiscountsTable extends TenantColumns {
+  id: string;
+  status: string;
+  description: string;
+  enabled_for_checkout: Flag;
+  code: string | null;
+  /** The code lower-cased (unique per tenant: codes are not case-sensitive); null without a code. */
+  code_key: string | null;
+  type: string;
+  mode: string;
+  amount: string;
+  currency_code: string | null;
+  recur: Flag;
+  maximum_recurring_intervals: bigint | null;
+  usage_limit: bigint | null;
+  restrict_to: string | null;
+  expires_at: string | null;
+  custom_data: string | null;
+  times_used: bigint;
+  discount_group_id: string | null;
+  import_meta: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DiscountGroupsTable extends TenantColumns {
+  id: string;
+  name: string;
+  status: string;
+  import_meta: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface EmailsTable extends TenantColumns {
   id: string;
   kind: string;
@@ -255,6 +289,8 @@ export interface Database {
   credit_balances: CreditBalancesTable;
   subscriptions: SubscriptionsTable;
   emails: EmailsTable;
+  discounts: DiscountsTable;
+  discount_groups: DiscountGroupsTable;
 }
 
 /** Every table whose rows belong to a tenant (all but `sellers`). */
@@ -272,6 +308,7 @@ export type PaymentMethodRow = Selectable<PaymentMethodsTable>;
 export type CreditBalanceRow = Selectable<CreditBalancesTable>;
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type EmailRow = Selectable<EmailsTable>;
+export type DiscountRow = Selectable<DiscountsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type EventRow = Selectable<EventsTable>;
 

@@ -15,6 +15,8 @@ export const EVENT_TYPES = [
   'business.created',
   'business.updated',
   'business.imported',
+  'discount.created',
+  'discount.updated',
   'transaction.created',
   'transaction.updated',
   'transaction.ready',

@@ -66,6 +66,33 @@ export const ERROR_CATALOGUE = {
   ),
   transaction_invoice_not_available: request(400, 'Invoice PDFs are not available for this transaction'),
   invoice_link_expired: request(403, 'This invoice link has expired: request a new one.'),
+  // ---- discounts (#14; Paddle's pages under errors/discounts, errors/transactions, errors/subscriptions) ----------
+  discount_code_conflict: request(409, 'Discount code conflicts with another discount.'),
+  discount_restricted_product_not_active: request(400, 'Product given not active.'),
+  discount_restricted_product_price_not_active: request(400, 'Product Price given not active.'),
+  discount_usage_limit_less_than_times_used: request(400, 'Usage limit is less than times already used.'),
+  discount_expired: request(400, 'Discount has expired'),
+  discount_usage_limit_exceeded: request(400, 'Discount usage limit has been exceeded'),
+  transaction_discount_not_found: request(400, 'Cannot find provided discount code/id'),
+  transaction_discount_not_eligible: request(400, 'Discount is not eligible for the provided items'),
+  transaction_invalid_discount_currency: request(
+    400,
+    'Flat discounts must be in the same currency as the transaction.',
+  ),
+  subscription_discount_not_valid_for_items: request(400, 'Discount is not valid for the subscription items.'),
+  subscription_invalid_discount_currency: request(
+    400,
+    'Flat discounts must be in the same currency as the subscription.',
+  ),
+  subscription_archived_discount_application_attempt: request(
+    400,
+    'An archived discount cannot be applied to a subscription.',
+  ),
+  subscription_one_off_discount_not_valid: request(400, 'one-off discount invalid for subscription'),
+  subscription_trialing_discount_update_invalid_options: request(
+    400,
+    'Discounts can only be added or updated on a trialing subscription effective from next billing period',
+  ),
   // ---- subscriptions -------------------------------------------------------------------------------------------
   subscription_update_when_canceled: request(
     400,

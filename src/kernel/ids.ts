@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   customer_portal: 'cpl',
   customer_portal_session: 'cpls',
   discount: 'dsc',
+  discount_group: 'dsg',
   event: 'evt',
   notification: 'ntf',
   notification_log: 'ntflog',

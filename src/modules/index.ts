@@ -6,6 +6,7 @@ import { businessesModule } from './businesses/module.js';
 import { creditBalancesModule } from './credit-balances/module.js';
 import { customerPortalModule } from './customer-portal/module.js';
 import { customersModule } from './customers/module.js';
+import { discountsModule } from './discounts/module.js';
 import { emailsModule } from './emails/module.js';
 import { eventsModule } from './events/module.js';
 import { invoicesModule } from './invoices/module.js';
@@ -23,6 +24,7 @@ export const MODULES: readonly PaddockModule[] = [
   customersModule,
   addressesModule,
   businessesModule,
+  discountsModule,
   paymentMethodsModule,
   creditBalancesModule,
   transactionsModule,

@@ -36,6 +36,11 @@ export async function aPrice(t: TestApp, body: Body = {}, key?: string) {
   );
 }
 
+/** A discount: 10 % off everything, enabled for checkout (Paddle then generates a code) unless told otherwise. */
+export function aDiscount(t: TestApp, body: Body = {}, key?: string) {
+  return create(t, '/discounts', { description: 'Launch offer', type: 'percentage', amount: '10', ...body }, key);
+}
+
 let emails = 0;
 export function aCustomer(t: TestApp, body: Body = {}, key?: string) {
   emails += 1;

@@ -5,6 +5,7 @@ import * as createTransactions from './202611241800-create-transactions.js';
 import * as addPriceSortColumns from './202611241810-add-price-sort-columns.js';
 import * as createSubscriptions from './202611241830-create-subscriptions.js';
 import * as createEmails from './202611241900-create-emails.js';
+import * as createDiscounts from './202611291214-create-discounts.js';
 
 export const migrations: Record<string, Migration> = {
   '202611241700-create-foundation': createFoundation,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '202611241810-add-price-sort-columns': addPriceSortColumns,
   '202611241830-create-subscriptions': createSubscriptions,
   '202611241900-create-emails': createEmails,
+  '202611291214-create-discounts': createDiscounts,
 };

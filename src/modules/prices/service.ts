@@ -124,6 +124,11 @@ function assertConsistent(row: PriceRow): void {
   }
 }
 
+/** A price of the tenant, or undefined (for a discount's `restrict_to`, which has its own refusal). */
+export async function findPriceRow(ctx: Ctx, id: string): Promise<PriceRow | undefined> {
+  return findPrice(ctx.db, ctx.tenant, id);
+}
+
 /** Loads a price of the tenant or throws Paddle's 404. */
 export async function getPriceRow(ctx: Ctx, id: string): Promise<PriceRow> {
   const row = await findPrice(ctx.db, ctx.tenant, id);
