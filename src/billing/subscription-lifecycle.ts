@@ -50,6 +50,12 @@ export interface SubscriptionState {
   on_resume: OnResume | null;
   /** Not a Paddle field: the subscription was past due when it paused (it cannot continue its old period). */
   past_due_when_paused: boolean;
+  /**
+   * Not a Paddle field: a cardless trial (automatic collection, trialing) with no payment method yet. Paddle
+   * refuses pauses, scheduled changes, one-off charges, activation and prices that require a payment method
+   * until one is added, and cancels the subscription when its trial ends without one.
+   */
+  awaiting_payment_method?: boolean;
   items: SubscriptionItemState[];
 }
 
@@ -100,6 +106,19 @@ export function assertNotLocked(state: SubscriptionState, now: Instant): void {
   }
   if (state.next_billed_at && lockedWithin(state.next_billed_at, now)) {
     throw new DomainError('subscription_locked_renewal');
+  }
+}
+
+/**
+ * Refuses items whose price requires a payment method (a price with no trial, or a trial that requires one) on a
+ * cardless trial still waiting for its payment method (`subscription_price_requires_payment_method_on_cardless_trial`).
+ */
+export function assertItemsAllowed(
+  state: Pick<SubscriptionState, 'awaiting_payment_method'>,
+  items: ReadonlyArray<{ requires_payment_method: boolean }>,
+): void {
+  if (state.awaiting_payment_method && items.some((item) => item.requires_payment_method)) {
+    throw new DomainError('subscription_price_requires_payment_method_on_cardless_trial');
   }
 }
 
@@ -167,6 +186,8 @@ export function assertCanUpdate(state: SubscriptionState, request: UpdateRequest
  */
 export function assertCanCharge(state: SubscriptionState, from: EffectiveFrom, now: Instant): void {
   assertUpdatable(state);
+  if (state.awaiting_payment_method)
+    throw new DomainError('subscription_one_off_charges_not_allowed_on_cardless_trial');
   assertNotLocked(state, now);
   if (from === 'immediately' && state.status === 'paused') {
     throw new DomainError('subscription_update_error_when_paused');
@@ -310,6 +331,8 @@ export function cancel(
     (state.status === 'paused' || state.status === 'past_due' ? 'immediately' : 'next_billing_period');
   assertNotLocked(state, now);
   if (from === 'immediately') return cancelAt(state, now);
+  if (state.awaiting_payment_method)
+    throw new DomainError('subscription_scheduled_change_not_allowed_for_cardless_trial');
   if (state.status === 'paused') {
     throw new DomainError(
       'subscription_is_inactive_action_invalid',
@@ -330,6 +353,7 @@ export interface PauseInput {
 export function pause(state: SubscriptionState, input: PauseInput, now: Instant): Transition {
   if (state.status === 'canceled') throw canceledAction();
   if (state.status === 'paused') throw new DomainError('subscription_cannot_be_paused');
+  if (state.awaiting_payment_method) throw new DomainError('subscription_pausing_not_allowed_for_cardless_trial');
   if (state.scheduled_change) throw pendingChanges();
   const from = input.effective_from ?? (state.status === 'past_due' ? 'immediately' : 'next_billing_period');
   if (state.status === 'trialing' && from === 'immediately') {
@@ -388,6 +412,7 @@ export function activate(state: SubscriptionState, now: Instant): Transition {
   if (state.collection_mode !== 'automatic') {
     throw new DomainError('subscription_manual_collection_mode_activation_not_allowed');
   }
+  if (state.awaiting_payment_method) throw new DomainError('subscription_missing_payment_method_cannot_activate');
   if (state.scheduled_change) throw pendingChanges();
   assertNotLocked(state, now);
   const period = firstPeriod(now, state.billing_cycle);
@@ -583,6 +608,8 @@ export function applyScheduledChange(state: SubscriptionState, now: Instant): Tr
 export function renew(state: SubscriptionState, now: Instant): Transition {
   if (dueAction(state, now) !== 'renew') throw new RangeError(`a ${state.status} subscription has no renewal due`);
   const from = requireNextBilledAt(state);
+  // Paddle: a cardless trial that ends without a payment method is canceled, at the trial's end.
+  if (state.awaiting_payment_method) return cancelAt(state, from);
   const trialEnd = state.status === 'trialing';
   const anchor = trialEnd ? from : state.billing_anchor;
   const period = { starts_at: from, ends_at: nextBilledAt(anchor, state.billing_cycle, from) };

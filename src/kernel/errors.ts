@@ -49,6 +49,10 @@ export const ERROR_CATALOGUE = {
     400,
     'A trial period requires a billing cycle: one-time prices cannot have a trial.',
   ),
+  trial_is_either_paid_or_cardless: request(
+    400,
+    'If a trial has a unit price amount, it must require a payment method.',
+  ),
   // ---- transactions and invoices -------------------------------------------------------------------------------
   transaction_immutable: request(400, 'Cannot update immutable transaction'),
   transaction_invalid_status_change: request(400, 'Invalid attempt to change the transaction status'),
@@ -153,6 +157,26 @@ export const ERROR_CATALOGUE = {
     'Subscription can only be updated with `do_not_bill`, `full_immediately`, or `prorated_immediately` as the `proration_billing_mode` because it has a scheduled change.',
   ),
   subscription_all_items_removed: request(400, 'Subscription update removes all items.'),
+  subscription_price_requires_payment_method_on_cardless_trial: request(
+    400,
+    "Prices that require a payment method can't be added to a cardless trial subscription before a payment method is added.",
+  ),
+  subscription_one_off_charges_not_allowed_on_cardless_trial: request(
+    400,
+    "One-off charges can't be added to a cardless trial subscription before a payment method is added.",
+  ),
+  subscription_pausing_not_allowed_for_cardless_trial: request(
+    400,
+    "Pausing isn't supported on cardless trial subscriptions before a payment method is added.",
+  ),
+  subscription_scheduled_change_not_allowed_for_cardless_trial: request(
+    400,
+    "Scheduled changes aren't allowed for cardless trial subscriptions before a payment method is added.",
+  ),
+  subscription_missing_payment_method_cannot_activate: request(
+    400,
+    'Automatically-collected subscriptions in trial require a payment method to be activated.',
+  ),
   subscription_duplicate_price_ids: request(400, 'Duplicate price_id in the items list.'),
   subscription_charge_duplicate_price_ids: request(
     400,
@@ -197,6 +221,7 @@ const CODE_GROUPS: Array<[RegExp, string]> = [
   [/^business_/, 'businesses'],
   [/^discount_/, 'discounts'],
   [/^price_/, 'prices'],
+  [/^trial_/, 'prices'],
   [/^product_/, 'products'],
   [/^notification_/, 'notifications'],
   [/^adjustment_/, 'adjustments'],

@@ -99,7 +99,13 @@ await forEachDialect((dialect) => {
       assert.equal(data.name, 'Pro monthly');
       assert.equal(data.type, 'custom');
       assert.deepEqual(data.billing_cycle, { interval: 'month', frequency: 3 });
-      assert.deepEqual(data.trial_period, { interval: 'day', frequency: 14, requires_payment_method: false });
+      assert.deepEqual(data.trial_period, {
+        interval: 'day',
+        frequency: 14,
+        requires_payment_method: false,
+        unit_price: null,
+        unit_price_overrides: [],
+      });
       assert.equal(data.tax_mode, 'internal');
       assert.deepEqual(data.unit_price, { amount: '2499', currency_code: 'EUR' });
       assert.deepEqual(data.unit_price_overrides, [

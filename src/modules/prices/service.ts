@@ -7,6 +7,7 @@ import { recordEvent } from '../../events/record.js';
 import { PaddleError, entityArchived, invalidField, notFound, type FieldError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
+import { isSupportedCurrency } from '../../billing/currencies.js';
 import { assertModifiable, getProductRow, productsByIds } from '../products/service.js';
 import {
   findPrice,
@@ -19,7 +20,9 @@ import {
 import {
   priceColumns,
   serializePrice,
+  trialWithDefaults,
   type Duration,
+  type Money,
   type PriceEntity,
   type TrialPeriod,
   type UnitPriceOverride,
@@ -50,31 +53,96 @@ function duration(value: Duration): Duration {
   return { interval: value.interval, frequency: value.frequency };
 }
 
-function trialPeriod(value: TrialPeriod, errors: FieldError[]): TrialPeriod {
-  const trial: TrialPeriod = duration(value);
-  const requires = (value as { requires_payment_method?: unknown }).requires_payment_method;
-  if (typeof requires === 'boolean') trial.requires_payment_method = requires;
-  else if (requires !== undefined)
-    errors.push({ field: 'trial_period.requires_payment_method', message: 'must be a boolean' });
-  return trial;
+/**
+ * A trial as the request gives it. Paddle's trial fields newer than the May-2025 spec (`requires_payment_method`,
+ * `unit_price`, `unit_price_overrides`) are not in its request schema, so they arrive unchecked and are checked here.
+ */
+type TrialInput = Duration & {
+  requires_payment_method?: unknown;
+  unit_price?: unknown;
+  unit_price_overrides?: unknown;
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Money the request gives outside the spec's schema: `{ amount: "<digits>", currency_code: <supported> }`. */
+function uncheckedMoney(value: unknown, field: string, errors: FieldError[]): Money | undefined {
+  if (!isObject(value) || typeof value.amount !== 'string' || typeof value.currency_code !== 'string') {
+    errors.push({ field, message: 'must be an object with amount (a string of digits) and currency_code' });
+    return undefined;
+  }
+  if (!isSupportedCurrency(value.currency_code)) {
+    errors.push({ field: `${field}.currency_code`, message: `${value.currency_code} is not a supported currency` });
+    return undefined;
+  }
+  return {
+    amount: parseAmount(value.amount, `${field}.amount`, errors).toString(),
+    currency_code: value.currency_code,
+  };
 }
 
-/** Canonical overrides, and the first country that appears in more than one of them. */
-function overrides(list: UnitPriceOverride[], errors: FieldError[]): { list: UnitPriceOverride[]; duplicate?: string } {
-  const seen = new Set<string>();
-  let duplicate: string | undefined;
-  const normalized = list.map((override, index) => {
-    const amount = parseAmount(override.unit_price.amount, `unit_price_overrides[${index}].unit_price.amount`, errors);
-    for (const country of override.country_codes) {
-      if (seen.has(country)) duplicate ??= country;
-      seen.add(country);
+/** Overrides the request gives outside the spec's schema, checked for shape (then as every override list). */
+function uncheckedOverrides(value: unknown, field: string, errors: FieldError[]): UnitPriceOverride[] {
+  if (!Array.isArray(value)) {
+    errors.push({ field, message: 'must be a list of unit price overrides' });
+    return [];
+  }
+  return value.flatMap((entry: unknown, index) => {
+    const at = `${field}[${index}]`;
+    const countries = isObject(entry) ? entry.country_codes : undefined;
+    if (!Array.isArray(countries) || countries.length === 0 || !countries.every((c) => typeof c === 'string')) {
+      errors.push({ field: `${at}.country_codes`, message: 'must be a non-empty list of country codes' });
+      return [];
     }
+    const unitPrice = uncheckedMoney(isObject(entry) ? entry.unit_price : undefined, `${at}.unit_price`, errors);
+    return unitPrice ? [{ country_codes: countries as string[], unit_price: unitPrice }] : [];
+  });
+}
+
+function trialPeriod(value: TrialInput, errors: FieldError[]): TrialPeriod {
+  const requires = value.requires_payment_method;
+  if (requires !== undefined && typeof requires !== 'boolean')
+    errors.push({ field: 'trial_period.requires_payment_method', message: 'must be a boolean' });
+  const unitPrice =
+    value.unit_price === undefined || value.unit_price === null
+      ? null
+      : (uncheckedMoney(value.unit_price, 'trial_period.unit_price', errors) ?? null);
+  const localized =
+    value.unit_price_overrides === undefined
+      ? []
+      : uncheckedOverrides(value.unit_price_overrides, 'trial_period.unit_price_overrides', errors);
+  return trialWithDefaults({
+    ...duration(value),
+    ...(typeof requires === 'boolean' ? { requires_payment_method: requires } : {}),
+    unit_price: unitPrice,
+    unit_price_overrides: overrides(localized, errors, 'trial_period.unit_price_overrides'),
+  });
+}
+
+/** Canonical overrides: amounts without leading zeros, each checked (field errors under `field`). */
+function overrides(
+  list: UnitPriceOverride[],
+  errors: FieldError[],
+  field = 'unit_price_overrides',
+): UnitPriceOverride[] {
+  return list.map((override, index) => {
+    const amount = parseAmount(override.unit_price.amount, `${field}[${index}].unit_price.amount`, errors);
     return {
       country_codes: [...override.country_codes],
       unit_price: { amount: amount.toString(), currency_code: override.unit_price.currency_code },
     };
   });
-  return duplicate === undefined ? { list: normalized } : { list: normalized, duplicate };
+}
+
+/** The first country that appears in more than one of the overrides, if any. */
+function duplicateCountry(list: readonly UnitPriceOverride[]): string | undefined {
+  const seen = new Set<string>();
+  for (const country of list.flatMap((override) => override.country_codes)) {
+    if (seen.has(country)) return country;
+    seen.add(country);
+  }
+  return undefined;
 }
 
 /** The columns a create or update sets, from the request fields that are present (validated first). */
@@ -104,24 +172,44 @@ function changedColumns(input: PriceInput): Partial<PriceRow> {
   }
   if (input.custom_data !== undefined) changes.custom_data = priceColumns.custom_data.encode(input.custom_data);
   if (input.status !== undefined) changes.status = input.status;
-  const overrideList =
-    input.unit_price_overrides !== undefined ? overrides(input.unit_price_overrides, errors) : undefined;
-  if (errors.length > 0) throw invalidField(errors);
-  if (overrideList?.duplicate) {
-    throw new PaddleError(
-      'price_duplicate_currency_override_for_country',
-      `Country ${overrideList.duplicate} appears in more than one unit price override.`,
+  if (input.unit_price_overrides !== undefined)
+    changes.unit_price_overrides = priceColumns.unit_price_overrides.encode(
+      overrides(input.unit_price_overrides, errors),
     );
-  }
-  if (overrideList) changes.unit_price_overrides = priceColumns.unit_price_overrides.encode(overrideList.list);
+  if (errors.length > 0) throw invalidField(errors);
   return changes;
 }
 
-/** Rules on the price as it would be after the change. */
+function assertOneOverridePerCountry(list: readonly UnitPriceOverride[]): void {
+  const country = duplicateCountry(list);
+  if (country === undefined) return;
+  throw new PaddleError(
+    'price_duplicate_currency_override_for_country',
+    `Country ${country} appears in more than one unit price override.`,
+  );
+}
+
+/**
+ * Rules on the price as it would be after the change. A trial's own price is in the price's currency (its
+ * overrides localize it, as the price's do); a paid trial must require a payment method (Paddle's
+ * `trial_is_either_paid_or_cardless`).
+ */
 function assertConsistent(row: PriceRow): void {
-  if (row.trial_period !== null && row.billing_cycle === null) {
-    throw new PaddleError('price_trial_period_requires_billing_cycle');
+  const price = serializePrice(row);
+  assertOneOverridePerCountry(price.unit_price_overrides);
+  const trial = price.trial_period;
+  if (trial === null) return;
+  if (price.billing_cycle === null) throw new PaddleError('price_trial_period_requires_billing_cycle');
+  assertOneOverridePerCountry(trial.unit_price_overrides);
+  if (trial.unit_price && trial.unit_price.currency_code !== price.unit_price.currency_code) {
+    throw invalidField([
+      {
+        field: 'trial_period.unit_price.currency_code',
+        message: `must be the price's currency (${price.unit_price.currency_code}); localize the trial with trial_period.unit_price_overrides`,
+      },
+    ]);
   }
+  if (trial.unit_price && !trial.requires_payment_method) throw new PaddleError('trial_is_either_paid_or_cardless');
 }
 
 /** A price of the tenant, or undefined (for a discount's `restrict_to`, which has its own refusal). */

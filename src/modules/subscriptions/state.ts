@@ -66,6 +66,8 @@ export function stateOf(row: SubscriptionRow): SubscriptionState {
     canceled_at: at(row.canceled_at),
     on_resume: row.on_resume as SubscriptionState['on_resume'],
     past_due_when_paused: Number(row.past_due_when_paused) === 1,
+    awaiting_payment_method:
+      row.status === 'trialing' && row.collection_mode === 'automatic' && row.payment_method_id === null,
     items: storedItems(row).map((item) => ({
       price_id: item.price.id,
       status: item.status,

@@ -5,7 +5,7 @@ import { isPayable, type TransactionStatus } from '../../billing/transaction-sta
 import type { Ctx } from '../../context.js';
 import { invalidField } from '../../kernel/errors.js';
 import { completeChallenge, notPayableError, payWithCard } from '../transactions/operations/pay.js';
-import type { PortalRef } from '../transactions/service.js';
+import type { PortalRef } from '../transactions/entity.js';
 import type { TransactionEntity } from '../transactions/serialize.js';
 
 /** One payment as a customer makes it: a 3-D Secure challenge is completed. */

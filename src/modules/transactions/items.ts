@@ -59,6 +59,14 @@ export function hasTrial(price: Pick<PriceEntity, 'trial_period' | 'billing_cycl
   return price.trial_period !== null && price.billing_cycle !== null;
 }
 
+/**
+ * Whether buying the price needs a payment method now: every price but one whose trial is cardless
+ * (`trial_period.requires_payment_method: false`, Paddle's cardless trials).
+ */
+export function requiresPaymentMethod(price: Pick<PriceEntity, 'trial_period' | 'billing_cycle'>): boolean {
+  return !hasTrial(price) || price.trial_period!.requires_payment_method;
+}
+
 /** Runs `make`, reporting its field errors under `prefix` (e.g. `items[0].price`) into `errors`. */
 async function collectingFieldErrors<T>(
   prefix: string,

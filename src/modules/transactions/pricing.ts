@@ -5,7 +5,7 @@ import { computeTotals, unadjustedTotals, type TotalsDetails, type TotalsLine } 
 import type { TaxCategory } from '../../billing/tax-rates.js';
 import { invalidField } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { money, moneyFromWire, zero } from '../../kernel/money.js';
+import { money, moneyFromWire, zero, type Money } from '../../kernel/money.js';
 import { availableCredit } from '../credit-balances/service.js';
 import { hasTrial, unitPriceFor, type PreviewItem, type ProductPreview, type ResolvedItem } from './items.js';
 import type { StoredTransactionDetails } from './columns.js';
@@ -13,10 +13,10 @@ import type { StoredTransactionDetails } from './columns.js';
 export interface PricingInput {
   items: ResolvedItem[];
   /**
-   * Checkout transactions (origin api/web): a recurring item whose price has a trial is charged nothing now,
-   * the trial's end bills it (Paddle: "recurring items with trials are considered to have a zero charge").
+   * Checkout transactions (origin api/web): a recurring item whose price has a trial is charged the trial's price
+   * now (nothing for a free trial), and the trial's end bills the full price (see `chargedUnitPrice`).
    */
-  zeroTrials?: boolean;
+  trialPricing?: boolean;
   currencyCode: string;
   countryCode: string | null;
   customerId: string | null;
@@ -29,25 +29,56 @@ export interface Priced {
   credit_used: bigint;
 }
 
+/** A unit price with its country overrides: a price's own, or its paid trial's. */
+type Localized = Parameters<typeof unitPriceFor>[0];
+
 /**
  * The unit price of an item in the transaction's currency: the country's override when it is in that currency,
- * else the base price when it is. @NOTE Paddle converts other currencies with its exchange rates; Paddock has
- * no rates, so a price with no amount in the transaction's currency is refused.
+ * else the base price when it is. @NOTE Paddle converts other currencies with its exchange rates; Paddock
+ * refuses a price with no amount in the transaction's currency rather than guess a rate.
  */
 function unitPriceIn(
+  item: Pick<ResolvedItem, 'price_id' | 'price' | 'inline'> | PreviewItem,
+  localized: Localized,
+  currency: string,
+  country: string | null,
+  index: number,
+): Money {
+  const local = unitPriceFor(localized, country);
+  if (local.currency_code === currency) return moneyFromWire(local);
+  if (localized.unit_price.currency_code === currency) return moneyFromWire(localized.unit_price);
+  const inline = item.price_id === null || ('inline' in item && item.inline === true);
+  const field = inline ? `items[${index}].price` : `items[${index}].price_id`;
+  const what = localized === item.price ? 'unit price' : 'trial unit price';
+  throw invalidField([
+    { field, message: `${item.price_id ? `price ${item.price_id}` : 'this price'} has no ${what} in ${currency}` },
+  ]);
+}
+
+/**
+ * What one unit of an item costs on this transaction. With `trialPricing` (checkouts, and previews that do not
+ * ignore trials), a recurring item whose price has a trial is charged the trial's price now and its full price
+ * from the trial's end: nothing for a free or cardless trial, `trial_period.unit_price` (localized by its
+ * overrides) for a paid one (Paddle: "recurring items with trials are considered to have a zero charge"; paid
+ * trials "collect the trial price amount when the customer completes checkout").
+ */
+function chargedUnitPrice(
   item: Pick<ResolvedItem, 'price_id' | 'price' | 'inline'> | PreviewItem,
   currency: string,
   country: string | null,
   index: number,
-) {
-  const local = unitPriceFor(item.price, country);
-  if (local.currency_code === currency) return moneyFromWire(local);
-  if (item.price.unit_price.currency_code === currency) return moneyFromWire(item.price.unit_price);
-  const inline = item.price_id === null || ('inline' in item && item.inline === true);
-  const field = inline ? `items[${index}].price` : `items[${index}].price_id`;
-  throw invalidField([
-    { field, message: `${item.price_id ? `price ${item.price_id}` : 'this price'} has no unit price in ${currency}` },
-  ]);
+  trialPricing: boolean,
+): Money {
+  const trial = trialPricing && hasTrial(item.price) ? item.price.trial_period : null;
+  if (!trial) return unitPriceIn(item, item.price, currency, country, index);
+  if (!trial.unit_price) return zero(currency);
+  return unitPriceIn(
+    item,
+    { unit_price: trial.unit_price, unit_price_overrides: trial.unit_price_overrides },
+    currency,
+    country,
+    index,
+  );
 }
 
 /** The currency a new transaction takes when the caller names none: the first item's price in the buyer's country. */
@@ -65,8 +96,7 @@ export async function priceTransaction(ctx: Ctx, input: PricingInput): Promise<P
     id: newId('transaction_item', ctx.clock.now().epochMilliseconds),
     price_id: item.price_id,
     quantity: item.quantity,
-    unit_price:
-      input.zeroTrials && hasTrial(item.price) ? zero(currency) : unitPriceIn(item, currency, input.countryCode, index),
+    unit_price: chargedUnitPrice(item, currency, input.countryCode, index, input.trialPricing === true),
     tax_mode: item.price.tax_mode as TotalsLine['tax_mode'],
     ...(item.proration ? { proration: item.proration, proration_rate: item.proration.rate } : {}),
     product: item.product,
@@ -101,10 +131,10 @@ export interface PreviewPricingInput {
   countryCode: string | null;
   customerId: string | null;
   /**
-   * Transaction previews: items whose price has a trial are charged nothing, as the first transaction of a
-   * trialing subscription is (Paddle: "recurring items with trials are considered to have a zero charge").
+   * Transaction previews: items whose price has a trial are charged the trial's price (nothing for a free trial),
+   * as the first transaction of a trialing subscription is (see `chargedUnitPrice`).
    */
-  zeroTrials: boolean;
+  trialPricing: boolean;
 }
 
 /**
@@ -117,8 +147,7 @@ export async function pricePreview(ctx: Ctx, input: PreviewPricingInput): Promis
   const lines: TotalsLine<ProductPreview>[] = input.items.map((item, index) => ({
     price_id: item.price_id,
     quantity: item.quantity,
-    unit_price:
-      input.zeroTrials && hasTrial(item.price) ? zero(currency) : unitPriceIn(item, currency, input.countryCode, index),
+    unit_price: chargedUnitPrice(item, currency, input.countryCode, index, input.trialPricing === true),
     tax_mode: item.price.tax_mode as TotalsLine['tax_mode'],
     product: item.product,
     product_id: item.product.id,

@@ -20,7 +20,9 @@ import { moveCredit } from '../credit-balances/service.js';
 import { getCustomerRow } from '../customers/service.js';
 import { nextInvoiceNumber } from './invoice-number.js';
 import { runBilledHooks } from './paid-hooks.js';
-import { resolveItems, storedItems, type ResolvedItem } from './items.js';
+import { hostedCheckoutUrl, itemsOf, transactionEntity, type PortalRef } from './entity.js';
+import { requiresPaymentMethod, resolveItems, storedItems, type ResolvedItem } from './items.js';
+import { completeWithoutCharge } from './operations/pay.js';
 import { defaultCurrency, priceTransaction } from './pricing.js';
 import {
   findTransaction,
@@ -52,16 +54,6 @@ export type CreateTransactionInput = OperationBody<'create-transaction'>;
 
 /** Currencies Paddle accepts for manually-collected transactions (invoices). */
 const MANUAL_CURRENCIES = new Set(['USD', 'EUR', 'GBP']);
-
-export function hostedCheckoutUrl(ctx: Ctx, portalId: string): string {
-  return `${ctx.config.publicUrl}/checkout/${portalId}`;
-}
-
-/** The transaction entity as the API returns it (payments and checkout link included). */
-export async function transactionEntity(ctx: Ctx, row: TransactionRow, portalId: string): Promise<TransactionEntity> {
-  const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]);
-  return serializeTransaction(row, attempts, { hostedCheckoutUrl: hostedCheckoutUrl(ctx, portalId) });
-}
 
 export async function getTransactionRow(ctx: Ctx, id: string): Promise<TransactionRow> {
   const row = await findTransaction(ctx.db, ctx.tenant, id);
@@ -110,7 +102,7 @@ async function reprice(
     currencyCode: row.currency_code,
     countryCode,
     customerId: row.customer_id,
-    zeroTrials: row.origin === 'api' || row.origin === 'web',
+    trialPricing: row.origin === 'api' || row.origin === 'web',
   });
   return {
     ...row,
@@ -208,8 +200,24 @@ function billingPeriod(period: { starts_at: string; ends_at: string }) {
   return { starts_at: period.starts_at, ends_at: period.ends_at };
 }
 
-export interface PortalRef {
-  portalId: string;
+/**
+ * Paddle's cardless trials: an automatically-collected transaction whose every item is a recurring price with a
+ * cardless trial (`trial_period.requires_payment_method: false`), with nothing to pay now, needs no checkout. Once
+ * it is ready (or billed) Paddle completes it without a payment, and its subscription starts trialing without a
+ * payment method (developer.paddle.com/build/trials/cardless-trials).
+ */
+function startsCardlessTrial(row: TransactionRow): boolean {
+  // @NOTE only API transactions: Paddle creates cardless trials through the API, never through checkout.
+  if (row.origin !== 'api' || row.collection_mode !== 'automatic' || row.grand_total !== 0n) return false;
+  if (row.status !== 'ready' && row.status !== 'billed') return false;
+  const items = transactionColumns.items.decode(row.items);
+  return items.length > 0 && items.every((item) => !requiresPaymentMethod(item.price));
+}
+
+/** Completes a cardless-trial transaction in the caller's database transaction (paid hooks make the subscription). */
+async function completeCardless(ctx: TxCtx, portal: PortalRef, row: TransactionRow): Promise<TransactionEntity> {
+  const outcome = await completeWithoutCharge(ctx, portal, row);
+  return outcome.transaction;
 }
 
 export async function createTransaction(
@@ -261,7 +269,7 @@ export async function createTransaction(
     for (const event of ['transaction.created', ...statusEvents('draft', row.status)] as EventType[]) {
       await recordEvent(ctx, event, entity);
     }
-    return entity;
+    return startsCardlessTrial(row) ? completeCardless(ctx, portal, row) : entity;
   });
 }
 
@@ -340,17 +348,8 @@ export async function updateTransaction(
     for (const event of ['transaction.updated', ...statusEvents(current.status, row.status)] as EventType[]) {
       await recordEvent(ctx, event, entity);
     }
-    return entity;
+    return startsCardlessTrial(row) ? completeCardless(ctx, portal, row) : entity;
   });
-}
-
-/** The items as stored, with the product snapshots kept in details.line_items (no catalog lookup). */
-export function itemsOf(row: TransactionRow): ResolvedItem[] {
-  const lineItems = transactionColumns.details.decode(row.details).line_items ?? [];
-  return transactionColumns.items.decode(row.items).map((item, index) => ({
-    ...item,
-    product: (lineItems[index] ?? lineItems.find((line) => line.price_id === item.price_id))!.product,
-  }));
 }
 
 export async function getTransaction(ctx: Ctx, portal: PortalRef, id: string): Promise<TransactionEntity> {

@@ -4,13 +4,19 @@
 import type { Ctx, TxCtx } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import { DomainError } from '../../../billing/errors.js';
+import { assertItemsAllowed } from '../../../billing/subscription-lifecycle.js';
 import { invalidField, PaddleError, type FieldError } from '../../../kernel/errors.js';
 import { getPriceRow } from '../../prices/service.js';
 import { serializePrice, type PriceEntity } from '../../prices/serialize.js';
 import { getProductRow } from '../../products/service.js';
 import { serializeProduct } from '../../products/serialize.js';
-import { resolveItems, type NonCatalogPriceInput, type ResolvedItem } from '../../transactions/items.js';
-import { storedItems } from '../state.js';
+import {
+  requiresPaymentMethod,
+  resolveItems,
+  type NonCatalogPriceInput,
+  type ResolvedItem,
+} from '../../transactions/items.js';
+import { stateOf, storedItems } from '../state.js';
 
 export interface ItemInput {
   price_id?: string;
@@ -129,6 +135,11 @@ export async function resolveUpdateItems(ctx: TxCtx, row: SubscriptionRow, items
     checkQuantity(item.price, item.quantity);
     resolved.push({ item, existing: before !== undefined });
   }
+  const added = resolved.filter((update) => !update.existing);
+  assertItemsAllowed(
+    stateOf(row),
+    added.map((update) => ({ requires_payment_method: requiresPaymentMethod(update.item.price) })),
+  );
   return resolved;
 }
 

@@ -12,12 +12,8 @@ import { withIncludes } from '../../transactions/includes.js';
 import type { TransactionReaction } from '../../module.js';
 import { createSubscriptionTransaction } from '../../transactions/operations/subscription-billing.js';
 import type { TransactionEntity } from '../../transactions/serialize.js';
-import {
-  findPastDueTransaction,
-  listTransactions,
-  transactionEntity,
-  type PortalRef,
-} from '../../transactions/service.js';
+import { transactionEntity, type PortalRef } from '../../transactions/entity.js';
+import { findPastDueTransaction, listTransactions } from '../../transactions/service.js';
 import { storeTransition, subscriptionItems } from '../billing.js';
 import { lockSubscription, updateSubscription } from '../repository.js';
 import { getSubscriptionRow } from '../service.js';

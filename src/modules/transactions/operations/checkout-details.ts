@@ -6,7 +6,8 @@ import type { Ctx } from '../../../context.js';
 import { invalidField, PaddleError } from '../../../kernel/errors.js';
 import { createAddress, POSTAL_CODE_COUNTRIES } from '../../addresses/service.js';
 import { createCustomer, listCustomers } from '../../customers/service.js';
-import { getTransaction, updateTransaction, type PortalRef } from '../service.js';
+import type { PortalRef } from '../entity.js';
+import { getTransaction, updateTransaction } from '../service.js';
 import type { TransactionEntity } from '../serialize.js';
 import type { Schema } from '../../../spec/operations.js';
 

@@ -26,7 +26,7 @@ import {
   updateTransaction,
 } from '../repository.js';
 import { priceTransaction } from '../pricing.js';
-import { itemsOf, transactionEntity, type PortalRef } from '../service.js';
+import { itemsOf, transactionEntity, type PortalRef } from '../entity.js';
 import type { TransactionEntity } from '../serialize.js';
 import {
   paymentAttemptColumns,

@@ -112,7 +112,7 @@ export async function previewTransaction(ctx: Ctx, input: TransactionPreviewInpu
     currencyCode: currency,
     countryCode: located.countryCode,
     customerId: located.customer_id,
-    zeroTrials: !ignoreTrials,
+    trialPricing: !ignoreTrials,
   });
   return {
     ...wireLocation(located),
@@ -160,7 +160,7 @@ export async function previewPrices(ctx: Ctx, input: PricePreviewInput) {
     currencyCode: currency,
     countryCode: located.countryCode,
     customerId: located.customer_id,
-    zeroTrials: false,
+    trialPricing: false,
   });
   const locale = displayLocale(located.countryCode);
   const lineItems = details.line_items.map((line, index) => {

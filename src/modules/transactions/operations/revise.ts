@@ -16,7 +16,7 @@ import { createBusinessWithin, getBusinessRow, updateBusinessWithin } from '../.
 import { updateCustomerWithin } from '../../customers/service.js';
 import { lockTransaction, updateTransaction } from '../repository.js';
 import type { TransactionEntity } from '../serialize.js';
-import { transactionEntity, type PortalRef } from '../service.js';
+import { transactionEntity, type PortalRef } from '../entity.js';
 import type { OperationBody } from '../../../spec/operations.js';
 
 /** The body of Paddle's revise-transaction: `customer`, `business` and `address`, each with the fields below. */

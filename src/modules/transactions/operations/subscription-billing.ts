@@ -12,7 +12,7 @@ import { priceTransaction } from '../pricing.js';
 import { nextInvoiceNumber } from '../invoice-number.js';
 import { insertTransaction, listTransactions, updateTransaction } from '../repository.js';
 import { storedItems } from '../items.js';
-import { transactionEntity } from '../service.js';
+import { transactionEntity } from '../entity.js';
 import { transactionColumns } from '../columns.js';
 
 export interface SubscriptionBillInput {

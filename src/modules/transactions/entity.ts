@@ -1,0 +1,31 @@
+// The transaction entity as the API answers it, and the items as stored: what the service and every operation
+// (pay, revise, subscription billing) build their answers from.
+import type { Ctx } from '../../context.js';
+import type { TransactionRow } from '../../db/tables.js';
+import type { ResolvedItem } from './items.js';
+import { paymentAttemptsOf } from './repository.js';
+import { serializeTransaction, type TransactionEntity } from './serialize.js';
+import { transactionColumns } from './columns.js';
+
+export interface PortalRef {
+  portalId: string;
+}
+
+export function hostedCheckoutUrl(ctx: Ctx, portalId: string): string {
+  return `${ctx.config.publicUrl}/checkout/${portalId}`;
+}
+
+/** The transaction entity as the API returns it (payments and checkout link included). */
+export async function transactionEntity(ctx: Ctx, row: TransactionRow, portalId: string): Promise<TransactionEntity> {
+  const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]);
+  return serializeTransaction(row, attempts, { hostedCheckoutUrl: hostedCheckoutUrl(ctx, portalId) });
+}
+
+/** The items as stored, with the product snapshots kept in details.line_items (no catalog lookup). */
+export function itemsOf(row: TransactionRow): ResolvedItem[] {
+  const lineItems = transactionColumns.details.decode(row.details).line_items ?? [];
+  return transactionColumns.items.decode(row.items).map((item, index) => ({
+    ...item,
+    product: (lineItems[index] ?? lineItems.find((line) => line.price_id === item.price_id))!.product,
+  }));
+}
