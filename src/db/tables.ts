@@ -1,6 +1,6 @@
 // Row types, hand-written (Kysely's recommendation). Column names are Paddle's field names.
 // Integers come back as bigint on both engines (see database.ts), so integer columns are typed `bigint`.
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 
 export type Environment = 'sandbox' | 'live';
 
@@ -28,6 +28,16 @@ export interface SellerEnvironmentsTable extends TenantColumns {
   clock_offset_us: bigint;
   invoice_sequence: bigint;
   created_at: string;
+  /** The target (tenant clock) of the sandbox clock advance in progress, or null (migration 202611291310). */
+  clock_target_at: string | null;
+  /** The tenant clock when that advance started. */
+  clock_advance_from: string | null;
+  /** Units of due work that advance has done, and that failed (they stay due). */
+  clock_advance_done: Generated<bigint>;
+  clock_advance_failed: Generated<bigint>;
+  /** The process driving it, and until when (wall clock) it holds it: after that, any process may take it over. */
+  clock_advance_owner: string | null;
+  clock_advance_lease_until: string | null;
 }
 
 export interface ApiKeysTable extends TenantColumns {

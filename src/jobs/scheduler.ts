@@ -8,6 +8,9 @@ import type { Db, Dialect } from '../db/database.js';
 import { OffsetClock, type Clock } from '../kernel/clock.js';
 import type { Wiring } from '../modules/module.js';
 import { runDueUntil } from '../modules/sellers/due-work.js';
+import { abandonedAdvances } from '../modules/sellers/clock-advance.js';
+import { AdvanceDrivers } from '../modules/test-helpers/clock.js';
+import type { Tenant } from '../db/tables.js';
 import { tenantClocks } from '../modules/sellers/service.js';
 
 export interface SchedulerDeps {
@@ -22,17 +25,20 @@ export interface SchedulerDeps {
   log?: (message: string, error?: unknown) => void;
 }
 
-/** One pass over every tenant: whatever is due on that tenant's clock now is done. */
-export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>): Promise<void> {
+/**
+ * One pass over every tenant: whatever is due on that tenant's clock now is done. With `drivers`, a clock advance
+ * nobody drives any more (its process stopped, or died and its lease ran out) is taken over and resumed.
+ */
+export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>, drivers?: AdvanceDrivers): Promise<void> {
+  if (drivers) {
+    for (const tenant of await abandonedAdvances(deps.db, deps.wallClock.now())) {
+      await drivers.resume({ ...contextOf(deps, tenant, 0n) }).catch((error: unknown) => {
+        deps.log?.(`resuming the clock advance of ${tenant.seller_id}/${tenant.environment} failed`, error);
+      });
+    }
+  }
   for (const { tenant, clockOffsetMicros } of await tenantClocks(deps.db)) {
-    const ctx: Ctx = {
-      db: deps.db,
-      dialect: deps.dialect,
-      clock: new OffsetClock(deps.wallClock, clockOffsetMicros),
-      tenant,
-      config: deps.config,
-      wiring: deps.wiring,
-    };
+    const ctx = contextOf(deps, tenant, clockOffsetMicros);
     // @NOTE one tenant's failure must not hold up the others: it is logged and retried on the next pass.
     try {
       // Work another process holds is left to it; work due by this tenant's clock runs at its own instant.
@@ -41,6 +47,17 @@ export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>): P
       deps.log?.(`due work of ${tenant.seller_id}/${tenant.environment} failed; retried on the next pass`, error);
     }
   }
+}
+
+function contextOf(deps: Omit<SchedulerDeps, 'intervalMs'>, tenant: Tenant, clockOffsetMicros: bigint): Ctx {
+  return {
+    db: deps.db,
+    dialect: deps.dialect,
+    clock: new OffsetClock(deps.wallClock, clockOffsetMicros),
+    tenant,
+    config: deps.config,
+    wiring: deps.wiring,
+  };
 }
 
 export interface RunningScheduler {
@@ -52,9 +69,10 @@ export function startScheduler(deps: SchedulerDeps): RunningScheduler {
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+  const drivers = new AdvanceDrivers(deps.wallClock, deps.log);
   const tick = () => {
     if (stopped) return;
-    current = runDueWorkOnce(deps)
+    current = runDueWorkOnce(deps, drivers)
       .catch((error: unknown) => deps.log?.('due work failed; it will be retried on the next pass', error))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, deps.intervalMs);
@@ -65,7 +83,7 @@ export function startScheduler(deps: SchedulerDeps): RunningScheduler {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await current;
+      await Promise.all([current, drivers.stop()]);
     },
   };
 }

@@ -6,6 +6,7 @@ import * as addPriceSortColumns from './202611241810-add-price-sort-columns.js';
 import * as createSubscriptions from './202611241830-create-subscriptions.js';
 import * as createEmails from './202611241900-create-emails.js';
 import * as createDiscounts from './202611291214-create-discounts.js';
+import * as clockAdvanceState from './202611291310-clock-advance-state.js';
 
 export const migrations: Record<string, Migration> = {
   '202611241700-create-foundation': createFoundation,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '202611241830-create-subscriptions': createSubscriptions,
   '202611241900-create-emails': createEmails,
   '202611291214-create-discounts': createDiscounts,
+  '202611291310-clock-advance-state': clockAdvanceState,
 };

@@ -1,5 +1,5 @@
 import type { Executor, Trx } from '../../db/database.js';
-import type { Environment, Tenant } from '../../db/tables.js';
+import type { Environment, SellerEnvironmentsTable, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
 
 export async function insertSeller(db: Executor, row: { id: string; name: string; created_at: string }): Promise<void> {
@@ -76,5 +76,49 @@ export async function portalsOfEnvironment(
     .where('environment', '=', environment)
     .orderBy('created_at', 'asc')
     .orderBy('seller_id', 'asc')
+    .execute();
+}
+
+/** The clock columns of one tenant: offset and the advance in progress, if any. */
+export async function findClockState(db: Executor, tenant: Tenant) {
+  const row = await tenantRows(db, 'seller_environments', tenant)
+    .select([
+      'clock_offset_us',
+      'clock_target_at',
+      'clock_advance_from',
+      'clock_advance_done',
+      'clock_advance_failed',
+      'clock_advance_owner',
+      'clock_advance_lease_until',
+    ])
+    .executeTakeFirst();
+  return row && { ...row, clock_offset_us: BigInt(row.clock_offset_us) };
+}
+
+export type AdvanceColumns = Partial<
+  Pick<
+    SellerEnvironmentsTable,
+    'clock_offset_us' | 'clock_target_at' | 'clock_advance_from' | 'clock_advance_owner' | 'clock_advance_lease_until'
+  > & { clock_advance_done: bigint; clock_advance_failed: bigint }
+>;
+
+/** Sets the advance columns; with `owner`, only while that process still holds the advance. True when written. */
+export async function updateAdvance(db: Executor, tenant: Tenant, set: AdvanceColumns, owner?: string) {
+  let query = db
+    .updateTable('seller_environments')
+    .set(set)
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment);
+  if (owner !== undefined) query = query.where('clock_advance_owner', '=', owner);
+  const result = await query.executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Tenants with an advance in progress, with who holds it until when (the scheduler resumes abandoned ones). */
+export async function listAdvancesInProgress(db: Executor) {
+  return db
+    .selectFrom('seller_environments')
+    .select(['seller_id', 'environment', 'clock_advance_owner', 'clock_advance_lease_until'])
+    .where('clock_target_at', 'is not', null)
     .execute();
 }

@@ -1,17 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { testHelper, type ServerDeps } from '../../http/operation.js';
-import { toStoredTime, toWireTime } from '../../kernel/time.js';
-import { advanceSandboxClock } from './clock.js';
+import { AdvanceDrivers, advanceSandboxClock, readSandboxClock } from './clock.js';
 import { payAsCustomer } from './pay.js';
 
 export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  // Advances this app drives in the background; on close (SIGTERM) they stop after the unit in progress.
+  const drivers = new AdvanceDrivers(deps.wallClock, (message, error) => app.log.error({ err: error }, message));
+  app.addHook('preClose', () => drivers.stop());
+
   testHelper(app, deps, 'GET', '/test-helpers/clock', async ({ ctx }) => ({
-    data: { now: toWireTime(toStoredTime(ctx.clock.now())) },
+    data: await readSandboxClock(ctx, deps.wallClock),
   }));
 
   testHelper(app, deps, 'POST', '/test-helpers/clock/advance', async ({ ctx, body }) => {
-    const now = await advanceSandboxClock(ctx, deps.wallClock, body);
-    return { data: { now: toWireTime(toStoredTime(now)) } };
+    const view = await advanceSandboxClock(ctx, deps.wallClock, drivers, body);
+    return { data: view, status: view.status === 'ready' ? 200 : 202 };
   });
 
   testHelper(
