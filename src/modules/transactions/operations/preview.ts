@@ -180,6 +180,9 @@ export async function previewPrices(ctx: Ctx, input: PricePreviewInput) {
     ...wireLocation(located),
     currency_code: currency,
     discount_id: null,
+    // @NOTE Paddle's example answer has no `items`, but the official Node SDK types the field as always present
+    // (IPricingPreviewResponse.items): echoing what was priced costs nothing and keeps SDK users safe.
+    items: catalogItems,
     details: { line_items: lineItems },
     available_payment_methods: [...AVAILABLE_PAYMENT_METHODS],
   };
