@@ -1,6 +1,7 @@
 import type { SubscriptionRow } from '../../db/tables.js';
 import { toWireTime } from '../../kernel/time.js';
 import { managementUrls } from '../sellers/portal-links.js';
+import { billingDetailsEntity } from '../transactions/serialize.js';
 import { storedItems } from './state.js';
 import { subscriptionColumns } from './columns.js';
 
@@ -29,7 +30,7 @@ export function serializeSubscriptionForEvent(row: SubscriptionRow) {
     canceled_at: toWireTime(row.canceled_at),
     discount: subscriptionColumns.discount.decode(row.discount),
     collection_mode: row.collection_mode,
-    billing_details: subscriptionColumns.billing_details.decode(row.billing_details),
+    billing_details: billingDetailsEntity(subscriptionColumns.billing_details.decode(row.billing_details)),
     current_billing_period: period(subscriptionColumns.current_billing_period.decode(row.current_billing_period)),
     billing_cycle: subscriptionColumns.billing_cycle.decode(row.billing_cycle),
     scheduled_change: change

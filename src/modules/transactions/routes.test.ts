@@ -187,6 +187,26 @@ await forEachDialect((dialect) => {
         'no half-written transaction: every row has its event, every refusal wrote neither',
       );
     });
+
+    it('answers billing details whole: enable_checkout false and additional_information null when not given', async () => {
+      const price = await aPrice(t(), { unit_price: { amount: '1000', currency_code: 'USD' } });
+      const buyer = await aBuyer(t(), 'US');
+      const created = await t().request('POST', '/transactions', {
+        body: {
+          items: [{ price_id: price.id, quantity: 1 }],
+          customer_id: buyer.customer.id,
+          address_id: buyer.address.id,
+          collection_mode: 'manual',
+          billing_details: { payment_terms: { interval: 'day', frequency: 30 } },
+        },
+      });
+      assertMatchesSpec('create-transaction', created);
+      assert.deepEqual(created.body.data.billing_details, {
+        enable_checkout: false,
+        additional_information: null,
+        payment_terms: { interval: 'day', frequency: 30 },
+      });
+    });
   });
 
   describe('status changes', () => {

@@ -58,6 +58,14 @@ function checkoutOf(row: TransactionRow, links: TransactionLinks): { url: string
   return { url: `${base}${separator}_ptxn=${row.id}` };
 }
 
+/**
+ * Billing details as Paddle returns them: `enable_checkout` is always present (false unless asked for, the spec's
+ * default; the official SDKs read it as required) and `additional_information` is null when none was given.
+ */
+export function billingDetailsEntity<D extends object>(stored: D | null) {
+  return stored && { enable_checkout: false, additional_information: null, ...stored };
+}
+
 /** Row (+ its payment attempts, newest first) → Paddle's transaction entity. */
 export function serializeTransaction(row: TransactionRow, attempts: PaymentAttemptRow[], links: TransactionLinks) {
   return {
@@ -74,7 +82,7 @@ export function serializeTransaction(row: TransactionRow, attempts: PaymentAttem
     invoice_number: row.invoice_number,
     collection_mode: row.collection_mode,
     discount_id: row.discount_id,
-    billing_details: transactionColumns.billing_details.decode(row.billing_details),
+    billing_details: billingDetailsEntity(transactionColumns.billing_details.decode(row.billing_details)),
     billing_period: wirePeriod(transactionColumns.billing_period.decode(row.billing_period)),
     items: transactionColumns.items.decode(row.items),
     details: transactionColumns.details.decode(row.details),
