@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { invalidField, type FieldError } from '../kernel/errors.js';
+import { bodyLimitErrors } from '../kernel/limits.js';
 import { property } from './request-values.js';
 import type { OperationBody, OperationId, OperationQuery } from '../spec/operations.js';
 
@@ -265,7 +266,9 @@ export function validateBody<Id extends OperationId>(
   }
   prepareValidators(operationId);
   const validate = bodyValidators.get(operationId);
-  const errors: FieldError[] = [];
+  // @NOTE Paddock's bounds first: they walk without recursion, so a body nested too deep never reaches Ajv.
+  const errors: FieldError[] = bodyLimitErrors(body);
+  if (errors.length > 0) throw invalidField(errors);
   // @NOTE Paddle refuses fields it does not know, even where its spec leaves the object open.
   const known = knownBodyFields.get(operationId);
   if (known && body && typeof body === 'object' && !Array.isArray(body)) {

@@ -29,6 +29,11 @@ export const ERROR_CATALOGUE = {
   invalid_json: request(400, 'Request body is not valid JSON.'),
   invalid_field: request(400, 'Request does not pass validation.'),
   entity_archived: request(400, 'The entity is archived and cannot be modified.'),
+  amount_out_of_range: request(
+    400,
+    'An amount this request computes is outside what Paddock stores: at most 9223372036854775807 minor units either way.',
+  ),
+  date_out_of_range: request(400, 'A date this request computes is after 9999-12-31T23:59:59.999999Z.'),
   authentication_missing: request(403, 'Authentication header missing.'),
   authentication_malformed: request(403, 'Authentication header included, but incorrectly formatted.'),
   invalid_token: request(403, 'Invalid or revoked API key.'),

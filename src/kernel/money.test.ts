@@ -95,7 +95,9 @@ describe('wire strings', () => {
     assert.equal(parseAmount('2499'), 2499n);
     assert.equal(parseAmount('-4927'), -4927n);
     assert.equal(parseAmount('0'), 0n);
-    assert.equal(parseAmount('123456789012345678901234567890'), 123456789012345678901234567890n);
+    assert.equal(parseAmount('9223372036854775807'), 9223372036854775807n);
+    // @NOTE beyond what a bigint column stores: refused as Paddle's 400 (kernel/limits.ts), not parsed.
+    assert.throws(() => parseAmount('123456789012345678901234567890'), /outside what Paddock stores/);
   });
   for (const bad of ['1.5', '+1', '-0', '01', '', '1e3', ' 1', '١٢']) {
     it(`rejects ${JSON.stringify(bad)}`, () => assert.throws(() => parseAmount(bad), RangeError));

@@ -2,6 +2,9 @@
 // Every operation is exact bigint arithmetic on integers and rationals: a rate such as "0.08875" is read as
 // 8875/100000, never as a float, and a result is rounded once, with a rounding rule the caller names.
 // See docs/tax-and-rounding.md for which rule each billing step uses and why.
+// Every result of the arithmetic below passes storableAmount (kernel/limits.ts): an amount a bigint column cannot
+// hold is `400 amount_out_of_range`, raised before anything is written.
+import { storableAmount } from './limits.js';
 
 /** An amount in the currency's lowest denomination (cents for USD, yen for JPY). */
 export interface Money {
@@ -66,7 +69,7 @@ const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
 export function parseAmount(amount: string): bigint {
   if (!INTEGER.test(amount) || amount === '-0')
     throw new RangeError(`not an integer amount in minor units: "${amount}"`);
-  return BigInt(amount);
+  return storableAmount(BigInt(amount));
 }
 
 /** Minor units as Paddle's amount string. */
@@ -151,12 +154,12 @@ function sameCurrency(a: Money, b: Money): void {
 
 export function add(a: Money, b: Money): Money {
   sameCurrency(a, b);
-  return { amount: a.amount + b.amount, currency: a.currency };
+  return { amount: storableAmount(a.amount + b.amount), currency: a.currency };
 }
 
 export function subtract(a: Money, b: Money): Money {
   sameCurrency(a, b);
-  return { amount: a.amount - b.amount, currency: a.currency };
+  return { amount: storableAmount(a.amount - b.amount), currency: a.currency };
 }
 
 export function negate(a: Money): Money {
@@ -172,7 +175,7 @@ export function sum(amounts: Money[], currency: string): Money {
 export function multiply(a: Money, quantity: number | bigint): Money {
   if (typeof quantity === 'number' && !Number.isSafeInteger(quantity))
     throw new RangeError(`quantity must be an integer: ${quantity}`);
-  return { amount: a.amount * BigInt(quantity), currency: a.currency };
+  return { amount: storableAmount(a.amount * BigInt(quantity)), currency: a.currency };
 }
 
 export function minMoney(a: Money, b: Money): Money {
@@ -188,13 +191,16 @@ export function maxMoney(a: Money, b: Money): Money {
 /** amount × rate, rounded once to minor units. */
 export function applyRate(amount: Money, rate: string | Ratio, rounding: Rounding): Money {
   const { numerator, denominator } = ratioOf(rate);
-  return { amount: rounding(amount.amount * numerator, denominator), currency: amount.currency };
+  return { amount: storableAmount(rounding(amount.amount * numerator, denominator)), currency: amount.currency };
 }
 
 /** The part of `gross` that a rate added on top of a net amount: gross × rate / (1 + rate), rounded once. */
 export function extractRate(gross: Money, rate: string | Ratio, rounding: Rounding): Money {
   const { numerator, denominator } = ratioOf(rate);
-  return { amount: rounding(gross.amount * numerator, denominator + numerator), currency: gross.currency };
+  return {
+    amount: storableAmount(rounding(gross.amount * numerator, denominator + numerator)),
+    currency: gross.currency,
+  };
 }
 
 /** amount / divisor, rounded once (e.g. a line's share per unit). */

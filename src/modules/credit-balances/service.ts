@@ -1,5 +1,6 @@
 // A customer's credit balance per currency: credits from prorated downgrades go in, later transactions draw
 // on it. `available` can be spent, `reserved` is held by billed (unpaid) transactions, `used` has been spent.
+import { storableAmount } from '../../kernel/limits.js';
 import type { Ctx, TxCtx } from '../../context.js';
 import type { CreditBalanceRow } from '../../db/tables.js';
 import { toStoredTime } from '../../kernel/time.js';
@@ -69,6 +70,7 @@ export async function moveCredit(
   }
   if (balance.available < 0n || balance.reserved < 0n)
     throw new Error(`credit balance of ${customerId} in ${currency} would go negative`);
+  for (const amount of Object.values(balance)) storableAmount(amount);
   await upsertBalance(ctx.db, {
     ...ctx.tenant,
     customer_id: customerId,

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { Ctx } from '../../context.js';
 import { OffsetClock, pause, type Clock } from '../../kernel/clock.js';
 import { invalidField } from '../../kernel/errors.js';
+import { MAX_DURATION_YEARS } from '../../kernel/limits.js';
 import { Temporal, parseRfc3339, toStoredTime, toWireTime, type Instant } from '../../kernel/time.js';
 import { advanceClockOffset } from '../sellers/service.js';
 import {
@@ -56,7 +57,7 @@ function targetOf(now: Instant, input: AdvanceInput): Instant {
     if (!to) throw invalidField([{ field: 'to', message: 'must be an RFC 3339 date-time' }]);
     if (Temporal.Instant.compare(to, now) < 0)
       throw invalidField([{ field: 'to', message: 'the sandbox clock only moves forward' }]);
-    return withinBound(now, to, 'to');
+    return withinClockRange(withinBound(now, to, 'to'), 'to');
   }
   let duration: Temporal.Duration;
   try {
@@ -66,7 +67,25 @@ function targetOf(now: Instant, input: AdvanceInput): Instant {
   }
   if (duration.sign < 0) throw invalidField([{ field: 'by', message: 'the sandbox clock only moves forward' }]);
   // @NOTE calendar units (P1M) are added in UTC, so "one month" lands on the same day and time next month.
-  return withinBound(now, now.toZonedDateTimeISO('UTC').add(duration).toInstant(), 'by');
+  let target: Instant;
+  try {
+    target = now.toZonedDateTimeISO('UTC').add(duration).toInstant();
+  } catch {
+    throw invalidField([{ field: 'by', message: `must not move the clock past ${LATEST_CLOCK.toString()}` }]);
+  }
+  return withinClockRange(withinBound(now, target, 'by'), 'by');
+}
+
+/**
+ * The latest instant the sandbox clock may show: a century before the last storable instant (kernel/time.ts), so
+ * that the longest billing cycle or trial (kernel/limits.ts) still ends inside the stored range.
+ */
+const LATEST_CLOCK = Temporal.Instant.from(`${9999 - MAX_DURATION_YEARS}-12-31T23:59:59.999999Z`);
+
+function withinClockRange(target: Instant, field: 'to' | 'by'): Instant {
+  if (Temporal.Instant.compare(target, LATEST_CLOCK) > 0)
+    throw invalidField([{ field, message: `must not move the clock past ${LATEST_CLOCK.toString()}` }]);
+  return target;
 }
 
 function withinBound(now: Instant, target: Instant, field: 'to' | 'by'): Instant {
