@@ -153,12 +153,6 @@ describe('cancel', () => {
     ['a paused subscription by default', paused(), undefined, NOW],
     ['a past-due subscription by default', active({ status: 'past_due' }), undefined, NOW],
     ['a trialing subscription asked to cancel immediately', trialing(), 'immediately', IN_TRIAL],
-    [
-      'a subscription with a scheduled pause, immediately',
-      active({ scheduled_change: { action: 'pause', effective_at: at(PERIOD_END), resume_at: null } }),
-      'immediately',
-      NOW,
-    ],
   ];
   for (const [name, state, from, now] of immediate) {
     it(`cancels ${name} now`, () => {
@@ -209,11 +203,49 @@ describe('cancel', () => {
         'subscription_locked_pending_changes',
         400,
       ],
+      [
+        'an immediate cancel over a scheduled cancel',
+        active({
+          scheduled_change: { action: 'cancel', effective_at: at(PERIOD_END), resume_at: null },
+          next_billed_at: null,
+        }),
+        'immediately',
+        'subscription_locked_pending_changes',
+        400,
+      ],
+      [
+        'an immediate cancel over a scheduled pause',
+        active({
+          scheduled_change: { action: 'pause', effective_at: at(PERIOD_END), resume_at: null },
+          next_billed_at: null,
+        }),
+        'immediately',
+        'subscription_locked_pending_changes',
+        400,
+      ],
+      [
+        'a cancel of a paused subscription with a scheduled resume',
+        paused({ scheduled_change: { action: 'resume', effective_at: at(PERIOD_END), resume_at: null } }),
+        undefined,
+        'subscription_locked_pending_changes',
+        400,
+      ],
     ];
   for (const [name, state, from, code, status] of refused) {
     it(`refuses ${name} with ${code}`, () =>
       assert.throws(() => cancel(state, { effective_from: from }, NOW), fails(code, status)));
   }
+
+  it('names the scheduled change in the way, and how to remove it', () => {
+    const state = active({
+      scheduled_change: { action: 'pause', effective_at: at(PERIOD_END), resume_at: null },
+      next_billed_at: null,
+    });
+    assert.throws(
+      () => cancel(state, { effective_from: 'immediately' }, NOW),
+      (error: Error) => /a pause is scheduled for .*scheduled_change": null/.test(error.message),
+    );
+  });
 
   it('locks the 30 minutes before renewal (409 subscription_locked_renewal), not a microsecond earlier', () => {
     const edge = at(PERIOD_END).subtract({ minutes: 30 });

@@ -82,7 +82,13 @@ function withItems(state: SubscriptionState, patch: Partial<SubscriptionItemStat
 // ---- guards ------------------------------------------------------------------------------------------------------
 
 const canceledAction = () => new DomainError('subscription_is_canceled_action_invalid');
-const pendingChanges = () => new DomainError('subscription_locked_pending_changes');
+/** `subscription_locked_pending_changes` naming the change that is in the way. */
+function pendingChangeRefusal(change: ScheduledChange): DomainError {
+  return new DomainError(
+    'subscription_locked_pending_changes',
+    `cannot update subscription, pending scheduled changes: a ${change.action} is scheduled for ${change.effective_at.toString()}; remove it first with PATCH {"scheduled_change": null}`,
+  );
+}
 
 /** Refuses any change to a canceled subscription (`subscription_update_when_canceled`). */
 function assertNotCanceled(state: Pick<SubscriptionState, 'status'>): void {
@@ -172,7 +178,7 @@ export function assertCanUpdate(state: SubscriptionState, request: UpdateRequest
     }
   }
   if (state.scheduled_change) {
-    if (request.next_billed_at) throw pendingChanges();
+    if (request.next_billed_at) throw pendingChangeRefusal(state.scheduled_change);
     if (mode === 'prorated_next_billing_period' || mode === 'full_next_billing_period') {
       throw new DomainError('subscription_invalid_billing_mode_for_scheduled_change');
     }
@@ -318,8 +324,12 @@ function requireNextBilledAt(state: SubscriptionState): Instant {
 
 // ---- operations a caller asks for --------------------------------------------------------------------------------
 
-/** `POST /subscriptions/{id}/cancel`. Active and trialing subscriptions default to the period end, paused and
- * past-due ones to now (a past-due period was never paid for). */
+/**
+ * `POST /subscriptions/{id}/cancel`. Active and trialing subscriptions default to the period end, paused and
+ * past-due ones to now (a past-due period was never paid for). A scheduled change (cancel, pause or resume)
+ * refuses both timings with `subscription_locked_pending_changes` until `PATCH {"scheduled_change": null}` removes
+ * it: Paddle never drops a scheduled change silently (developer.paddle.com/errors/subscriptions/subscription_locked_pending_changes).
+ */
 export function cancel(
   state: SubscriptionState,
   input: { effective_from?: EffectiveFrom | null },
@@ -330,6 +340,7 @@ export function cancel(
     input.effective_from ??
     (state.status === 'paused' || state.status === 'past_due' ? 'immediately' : 'next_billing_period');
   assertNotLocked(state, now);
+  if (state.scheduled_change) throw pendingChangeRefusal(state.scheduled_change);
   if (from === 'immediately') return cancelAt(state, now);
   if (state.awaiting_payment_method)
     throw new DomainError('subscription_scheduled_change_not_allowed_for_cardless_trial');
@@ -339,7 +350,6 @@ export function cancel(
       'a paused subscription has no billing period to cancel at; cancel it immediately',
     );
   }
-  if (state.scheduled_change) throw pendingChanges();
   return schedule(state, { action: 'cancel', effective_at: requireNextBilledAt(state), resume_at: null }, null, null);
 }
 
@@ -354,7 +364,7 @@ export function pause(state: SubscriptionState, input: PauseInput, now: Instant)
   if (state.status === 'canceled') throw canceledAction();
   if (state.status === 'paused') throw new DomainError('subscription_cannot_be_paused');
   if (state.awaiting_payment_method) throw new DomainError('subscription_pausing_not_allowed_for_cardless_trial');
-  if (state.scheduled_change) throw pendingChanges();
+  if (state.scheduled_change) throw pendingChangeRefusal(state.scheduled_change);
   const from = input.effective_from ?? (state.status === 'past_due' ? 'immediately' : 'next_billing_period');
   if (state.status === 'trialing' && from === 'immediately') {
     throw new DomainError('subscription_update_when_trialing');
@@ -413,7 +423,7 @@ export function activate(state: SubscriptionState, now: Instant): Transition {
     throw new DomainError('subscription_manual_collection_mode_activation_not_allowed');
   }
   if (state.awaiting_payment_method) throw new DomainError('subscription_missing_payment_method_cannot_activate');
-  if (state.scheduled_change) throw pendingChanges();
+  if (state.scheduled_change) throw pendingChangeRefusal(state.scheduled_change);
   assertNotLocked(state, now);
   const period = firstPeriod(now, state.billing_cycle);
   return {

@@ -18,6 +18,7 @@ import { assertMatchesSpec, assertPaddleError } from '../../../test/support/cont
 import { Temporal, toStoredTime, toWireTime } from '../../kernel/time.js';
 import { verifyPortalToken } from '../sellers/portal-tokens.js';
 import { recordedEvents } from '../../../test/support/events.js';
+import { assertRefusedWithoutChange } from '../../../test/support/refusals.js';
 
 const SANDBOX_PORTAL = 'https://sandbox-portal.paddock.test';
 const LIVE_PORTAL = 'https://portal.paddock.test';
@@ -653,6 +654,32 @@ await forEachDialect((dialect) => {
       const listed = await t().request('GET', `/subscriptions?scheduled_change_action=cancel&id=${sub.id}`);
       assert.deepEqual(listed.body.data, []);
     });
+
+    for (const scheduled of ['cancel', 'pause'] as const) {
+      it(`refuses to cancel over a scheduled ${scheduled} (either timing) until the change is removed`, async () => {
+        const { sub } = await subscribe();
+        const first = await t().request('POST', `/subscriptions/${sub.id}/${scheduled}`, {
+          body: { effective_from: 'next_billing_period' },
+        });
+        assert.equal(first.status, 200, first.text);
+        for (const effective_from of ['next_billing_period', 'immediately']) {
+          await assertRefusedWithoutChange(t(), {
+            send: () => t().request('POST', `/subscriptions/${sub.id}/cancel`, { body: { effective_from } }),
+            status: 400,
+            code: 'subscription_locked_pending_changes',
+            detail: new RegExp(`a ${scheduled} is scheduled`),
+            reads: [`/subscriptions/${sub.id}`],
+          });
+        }
+
+        await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { scheduled_change: null } });
+        const canceled = await t().request('POST', `/subscriptions/${sub.id}/cancel`, {
+          body: { effective_from: 'immediately' },
+        });
+        assertMatchesSpec('cancel-subscription', canceled);
+        assert.equal(canceled.body.data.status, 'canceled');
+      });
+    }
 
     it('cancels immediately, and a canceled subscription refuses every change', async () => {
       const { sub } = await subscribe();
