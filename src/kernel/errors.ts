@@ -73,6 +73,18 @@ export const ERROR_CATALOGUE = {
     400,
     'Cannot revise transaction with an invalid tax identifier where there is already a valid one.',
   ),
+  transaction_currency_code_not_valid_for_manual: request(
+    400,
+    'currency_code is not valid for manually-collected transactions; use USD, EUR or GBP.',
+  ),
+  transaction_customer_not_suitable_for_collection_mode: request(
+    400,
+    'Customer entity must be suitable for the transactions current collection mode',
+  ),
+  transaction_address_not_suitable_for_collection_mode: request(
+    400,
+    'Address entity must be suitable for the transactions current collection mode',
+  ),
   transaction_invoice_not_available: request(400, 'Invoice PDFs are not available for this transaction'),
   invoice_link_expired: request(403, 'This invoice link has expired: request a new one.'),
   // ---- discounts (#14; Paddle's pages under errors/discounts, errors/transactions, errors/subscriptions) ----------
@@ -197,6 +209,14 @@ export const ERROR_CATALOGUE = {
     400,
     'currency_code is not valid for manually-collected subscriptions; use USD, EUR or GBP.',
   ),
+  subscription_customer_not_suitable_for_collection_mode: request(
+    400,
+    'Customer entity must be suitable for the subscriptions current collection mode',
+  ),
+  subscription_address_not_suitable_for_collection_mode: request(
+    400,
+    'Address entity must be suitable for the subscriptions current collection mode',
+  ),
   subscription_not_automatic_collection: request(
     400,
     'Payment methods can only be updated for subscriptions where collection_mode is automatic.',
@@ -205,6 +225,10 @@ export const ERROR_CATALOGUE = {
   subscription_immediate_charge_hour_limit_exceeded: request(
     429,
     "You've exceeded the limit for the number of immediate charges that can be made to this subscription in an hour.",
+  ),
+  subscription_update_transaction_balance_less_than_charge_limit: request(
+    400,
+    'Unable to charge for Subscription update: Transaction balance is less than what we can charge.',
   ),
   subscription_immediate_charge_24_hour_limit_exceeded: request(
     429,

@@ -56,7 +56,14 @@ export function anAddress(t: TestApp, customerId: string, body: Body = {}, key?:
   return create(
     t,
     `/customers/${customerId}/addresses`,
-    { country_code: 'GB', postal_code: 'SW1A 1AA', city: 'London', first_line: '10 Downing St', ...body },
+    {
+      country_code: 'GB',
+      postal_code: 'SW1A 1AA',
+      region: 'Greater London',
+      city: 'London',
+      first_line: '10 Downing St',
+      ...body,
+    },
     key,
   );
 }
@@ -70,14 +77,15 @@ export function aBusiness(t: TestApp, customerId: string, body: Body = {}, key?:
   );
 }
 
-/** A customer with an address in `country` (GB by default). */
+/** A customer with an address in `country` (GB by default), complete enough for manual collection (an invoice). */
 export async function aBuyer(t: TestApp, country = 'GB', key?: string) {
   const customer = await aCustomer(t, {}, key);
   const postal: Record<string, string> = { GB: 'SW1A 1AA', US: '10001', DE: '10115', FR: '75001', JP: '100-0001' };
+  const region: Record<string, string> = { US: 'NY', DE: 'Berlin', FR: 'Île-de-France', JP: 'Tokyo' };
   const address = await anAddress(
     t,
     customer.id,
-    { country_code: country, postal_code: postal[country] ?? '12345' },
+    { country_code: country, postal_code: postal[country] ?? '12345', region: region[country] ?? 'Greater London' },
     key,
   );
   return { customer, address };

@@ -8,6 +8,7 @@ import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { Temporal } from '../../kernel/time.js';
+import { assertRefusedWithoutChange } from '../../../test/support/refusals.js';
 import { DECLINES_LATER, instant, kit, lines, sellerAt } from '../../../test/support/subscriptions.js';
 
 const APRIL = '2030-04-01T00:00:00Z';
@@ -641,6 +642,37 @@ await forEachDialect((dialect) => {
         403,
         'forbidden',
       );
+    });
+  });
+
+  describe('minimum charge', () => {
+    it("refuses (preview and update) an immediate charge below Paddle's 70-cent minimum, changing nothing", async () => {
+      const { key, k } = await setup();
+      const dollar = await k.price(100);
+      const dollarFifty = await k.price(150);
+      const { sub, customer } = await k.subscribe([{ price: dollar, quantity: 1 }]);
+      const body = {
+        items: [{ price_id: dollarFifty.id, quantity: 1 }],
+        proration_billing_mode: 'prorated_immediately',
+      };
+      for (const path of [`/subscriptions/${sub.id}/preview`, `/subscriptions/${sub.id}`]) {
+        await assertRefusedWithoutChange(t(), {
+          send: () => k.request('PATCH', path, body),
+          status: 400,
+          code: 'subscription_update_transaction_balance_less_than_charge_limit',
+          detail: /Transaction balance: 50, Minimum payment amount: 70, Currency code: USD/,
+          reads: [
+            `/subscriptions/${sub.id}`,
+            `/transactions?subscription_id=${sub.id}`,
+            `/customers/${customer.id}/credit-balances`,
+          ],
+          key,
+        });
+      }
+      // Paddle's way out: the same change billed with the next renewal.
+      const later = await patch(k, sub.id, { ...body, proration_billing_mode: 'prorated_next_billing_period' });
+      assertMatchesSpec('update-subscription', later);
+      assert.equal(later.body.data.items[0].price.id, dollarFifty.id);
     });
   });
 

@@ -2,7 +2,7 @@
 // Totals are computed by billing/ at every change; every change records its events in the same transaction.
 import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
 import type { PageRequest } from '../../db/pagination.js';
-import type { TransactionRow } from '../../db/tables.js';
+import type { AddressRow, CustomerRow, TransactionRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
 import type { EventType } from '../../events/catalogue.js';
 import {
@@ -11,6 +11,7 @@ import {
   requestStatus,
   type TransactionStatus,
 } from '../../billing/transaction-status.js';
+import { assertSuitableForCollection, type CollectionMode } from '../../billing/collection-mode.js';
 import { PaddleError, invalidField, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { storedFromRfc3339, toStoredTime } from '../../kernel/time.js';
@@ -52,8 +53,6 @@ export type TransactionInput = OperationBody<'update-transaction'>;
 /** The body of Paddle's create-transaction: `items` required; `status` only `billed` (or left out). */
 export type CreateTransactionInput = OperationBody<'create-transaction'>;
 
-/** Currencies Paddle accepts for manually-collected transactions (invoices). */
-const MANUAL_CURRENCIES = new Set(['USD', 'EUR', 'GBP']);
 
 export async function getTransactionRow(ctx: Ctx, id: string): Promise<TransactionRow> {
   const row = await findTransaction(ctx.db, ctx.tenant, id);
@@ -61,33 +60,45 @@ export async function getTransactionRow(ctx: Ctx, id: string): Promise<Transacti
   return row;
 }
 
-/** Checks the customer, address and business belong together and to the tenant; returns the address's country. */
+/** The parties a transaction names, as stored (each null when not attached). */
+interface Parties {
+  customer: CustomerRow | null;
+  address: AddressRow | null;
+}
+
+/** Checks the customer, address and business belong together and to the tenant; returns the customer and address. */
 async function checkParties(
   ctx: Ctx,
   row: Pick<TransactionRow, 'customer_id' | 'address_id' | 'business_id'>,
-): Promise<string | null> {
+): Promise<Parties> {
   if (!row.customer_id) {
     if (row.address_id || row.business_id) {
       throw invalidField([{ field: row.address_id ? 'address_id' : 'business_id', message: 'requires customer_id' }]);
     }
-    return null;
+    return { customer: null, address: null };
   }
-  await getCustomerRow(ctx, row.customer_id);
-  const address = row.address_id ? await getAddressRow(ctx, row.customer_id, row.address_id) : undefined;
+  const customer = await getCustomerRow(ctx, row.customer_id);
+  const address = row.address_id ? await getAddressRow(ctx, row.customer_id, row.address_id) : null;
   if (row.business_id) await getBusinessRow(ctx, row.customer_id, row.business_id);
-  return address?.country_code ?? null;
+  return { customer, address };
 }
 
-function checkCollection(row: Pick<TransactionRow, 'collection_mode' | 'billing_details' | 'currency_code'>): void {
-  if (row.collection_mode === 'manual') {
-    if (!row.billing_details)
-      throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
-    if (!MANUAL_CURRENCIES.has(row.currency_code)) {
-      throw invalidField([
-        { field: 'currency_code', message: 'must be USD, EUR or GBP when collection_mode is manual' },
-      ]);
-    }
-  }
+/**
+ * Manual collection's demands (billing/collection-mode.ts): billing details, an invoicing currency, a named
+ * customer and an address an invoice can carry. Throws 400 with Paddle's `transaction_…` codes.
+ */
+function checkCollection(
+  row: Pick<TransactionRow, 'collection_mode' | 'billing_details' | 'currency_code'>,
+  parties: Parties,
+): void {
+  if (row.collection_mode === 'manual' && !row.billing_details)
+    throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
+  assertSuitableForCollection('transaction', {
+    collection_mode: row.collection_mode as CollectionMode,
+    currency_code: row.currency_code,
+    customer: parties.customer,
+    address: parties.address,
+  });
 }
 
 /** Recomputes details from the stored items, for the buyer's country and the customer's credit. */
@@ -258,9 +269,10 @@ export async function createTransaction(
       revised_at: null,
     };
     let row = applyInput(blank, input);
-    const country = await checkParties(ctx, row);
+    const parties = await checkParties(ctx, row);
+    const country = parties.address?.country_code ?? null;
     if (!input.currency_code) row.currency_code = defaultCurrency(items, country);
-    checkCollection(row);
+    checkCollection(row, parties);
     row = await reprice(ctx, row, items, country);
     row.status = readinessOf(row);
     if (input.status !== undefined) row = await applyRequestedStatus(ctx, row, input.status);
@@ -336,10 +348,10 @@ export async function updateTransaction(
     }
     let row: TransactionRow = { ...applyInput(current, input), updated_at: toStoredTime(ctx.clock.now()) };
     if (changesContent) {
-      checkCollection(row);
-      const country = await checkParties(ctx, row);
+      const parties = await checkParties(ctx, row);
+      checkCollection(row, parties);
       const items = input.items ? await resolveItems(ctx, input.items) : itemsOf(current);
-      row = await reprice(ctx, row, items, country);
+      row = await reprice(ctx, row, items, parties.address?.country_code ?? null);
       row.status = readinessOf(row);
     }
     if (input.status !== undefined) row = await applyRequestedStatus(ctx, row, input.status);

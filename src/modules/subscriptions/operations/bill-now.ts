@@ -7,6 +7,7 @@ import type { Ctx, TxCtx } from '../../../context.js';
 import type { SubscriptionRow, TransactionRow } from '../../../db/tables.js';
 import type { TimePeriod } from '../../../billing/periods.js';
 import { DomainError } from '../../../billing/errors.js';
+import { assertChargeable } from '../../../billing/minimum-charge.js';
 import { PaddleError } from '../../../kernel/errors.js';
 import { toStoredTime } from '../../../kernel/time.js';
 import { moveCredit } from '../../credit-balances/service.js';
@@ -79,6 +80,12 @@ async function billNow(ctx: TxCtx, row: SubscriptionRow, input: BillNowInput): P
     input.lines,
     input.billingPeriod,
     input.origin,
+  );
+  // @NOTE a charge Paddle cannot collect refuses the whole request (the caller's database transaction rolls back).
+  assertChargeable(
+    transaction.grand_total,
+    transaction.currency_code,
+    'subscription_update_transaction_balance_less_than_charge_limit',
   );
   const portal = { portalId };
   if (transaction.credit_used > 0n) {

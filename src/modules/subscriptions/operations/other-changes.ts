@@ -2,8 +2,9 @@
 // data): checked and applied to a row by the plain update (operations/update.ts) and by item changes
 // (operations/plan-update.ts), which store it. @NOTE its own file so that neither imports the other's module.
 import type { Ctx } from '../../../context.js';
-import type { SubscriptionRow } from '../../../db/tables.js';
-import { PaddleError, invalidField } from '../../../kernel/errors.js';
+import type { AddressRow, CustomerRow, SubscriptionRow } from '../../../db/tables.js';
+import { assertSuitableForCollection, type CollectionMode } from '../../../billing/collection-mode.js';
+import { invalidField } from '../../../kernel/errors.js';
 import { toStoredTime, type Instant } from '../../../kernel/time.js';
 import type { OperationBody } from '../../../spec/operations.js';
 import { getAddressRow } from '../../addresses/service.js';
@@ -35,12 +36,23 @@ export async function applyOtherChanges(
   const changes = otherChanges(input);
   if (Object.keys(changes).length === 0) return row;
   const next: SubscriptionRow = { ...row, ...changes, updated_at: toStoredTime(now) };
-  const country = await checkParties(ctx, next);
+  const parties = await checkParties(ctx, next);
   if (next.collection_mode === 'manual' && !next.billing_details) {
     throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
   }
-  if (changes.currency_code !== undefined || changes.address_id !== undefined || changes.collection_mode !== undefined)
-    checkCurrency(next, country);
+  if (
+    changes.currency_code !== undefined ||
+    changes.address_id !== undefined ||
+    changes.customer_id !== undefined ||
+    changes.collection_mode !== undefined
+  ) {
+    assertSuitableForCollection('subscription', {
+      collection_mode: next.collection_mode as CollectionMode,
+      currency_code: next.currency_code,
+      ...parties,
+    });
+    checkCurrency(next, parties.address.country_code);
+  }
   if (next.collection_mode === 'automatic')
     next.billing_details = input.billing_details === undefined ? null : next.billing_details;
   return next;
@@ -59,29 +71,20 @@ function otherChanges(input: SubscriptionUpdateInput): Partial<SubscriptionRow> 
   return changes;
 }
 
-/** Checks the customer, address and business belong together; answers the address's country. */
-async function checkParties(ctx: Ctx, row: SubscriptionRow): Promise<string | null> {
-  await getCustomerRow(ctx, row.customer_id);
+/** Checks the customer, address and business belong together; answers the customer and address. */
+async function checkParties(ctx: Ctx, row: SubscriptionRow): Promise<{ customer: CustomerRow; address: AddressRow }> {
+  const customer = await getCustomerRow(ctx, row.customer_id);
   const address = await getAddressRow(ctx, row.customer_id, row.address_id);
   if (row.business_id) await getBusinessRow(ctx, row.customer_id, row.business_id);
-  return address.country_code;
+  return { customer, address };
 }
-
-const MANUAL_CURRENCIES = ['USD', 'EUR', 'GBP'];
 
 /**
  * The renewals must stay billable: every item's price needs an amount in the subscription's currency (its
- * country override for the address, or its base price), as transaction pricing asks. Manual collection
- * invoices only in USD, EUR and GBP (Paddle's rule).
+ * country override for the address, or its base price), as transaction pricing asks.
  */
 function checkCurrency(row: SubscriptionRow, country: string | null): void {
   const currency = row.currency_code;
-  if (row.collection_mode === 'manual' && !MANUAL_CURRENCIES.includes(currency)) {
-    throw new PaddleError(
-      'subscription_currency_code_not_valid_for_manual',
-      `currency_code ${currency} is not valid for manually-collected subscriptions; use USD, EUR or GBP.`,
-    );
-  }
   const missing = storedItems(row).filter(
     (item) =>
       unitPriceFor(item.price, country).currency_code !== currency && item.price.unit_price.currency_code !== currency,

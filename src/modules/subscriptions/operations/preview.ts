@@ -5,6 +5,7 @@
 import { type Ctx, type TxCtx, withTransaction } from '../../../context.js';
 import type { SubscriptionRow } from '../../../db/tables.js';
 import type { TimePeriod } from '../../../billing/periods.js';
+import { assertChargeable } from '../../../billing/minimum-charge.js';
 import { toWireUpdateSummary, updateSummary } from '../../../billing/proration.js';
 import { notFound } from '../../../kernel/errors.js';
 import { parseAmount } from '../../../kernel/money.js';
@@ -76,6 +77,14 @@ async function price(ctx: Ctx, planned: Planned): Promise<Previewed> {
           adjustments: [],
         }
       : null;
+  // The preview refuses what the update would refuse: an immediate charge Paddle cannot collect.
+  if (immediate) {
+    assertChargeable(
+      parseAmount(immediate.details.totals.grand_total),
+      after.currency_code,
+      'subscription_update_transaction_balance_less_than_charge_limit',
+    );
+  }
   // Credit the immediate transaction uses or creates moves the balance the next transaction draws on.
   const creditAdjust = immediate
     ? parseAmount(immediate.details.totals.credit_to_balance) - parseAmount(immediate.details.totals.credit)
