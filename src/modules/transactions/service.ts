@@ -53,7 +53,6 @@ export type TransactionInput = OperationBody<'update-transaction'>;
 /** The body of Paddle's create-transaction: `items` required; `status` only `billed` (or left out). */
 export type CreateTransactionInput = OperationBody<'create-transaction'>;
 
-
 export async function getTransactionRow(ctx: Ctx, id: string): Promise<TransactionRow> {
   const row = await findTransaction(ctx.db, ctx.tenant, id);
   if (!row) throw notFound(id);
