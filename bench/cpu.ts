@@ -44,7 +44,8 @@ function processStat(pid: number | string): [string, number] {
   return [stat.slice(stat.indexOf('(') + 1, close), (Number(fields[11]) + Number(fields[12])) / ticks()];
 }
 
-function processSeconds(pid: number | undefined): number {
+/** CPU seconds (user + system, all threads) a process has used so far; NaN when it cannot be read. */
+export function processSeconds(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   try {
     return processStat(pid)[1];

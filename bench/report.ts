@@ -1,6 +1,7 @@
 // Renders BENCHMARKS.md from one run's measurements.
 import type { CpuShares } from './cpu.js';
 import type { Machine } from './machine.js';
+import type { StartupReport } from './startup.js';
 
 export interface Measurement {
   name: string;
@@ -14,6 +15,8 @@ export interface Measurement {
   bodyBytes: number;
   /** Where the CPU went during the measured run, in shares of one core. */
   cpu: CpuShares;
+  /** The machine's 1-minute load average when the row started (the machine is shared). */
+  load1: number;
 }
 
 export interface EngineReport {
@@ -34,6 +37,8 @@ export interface RunReport {
   warmupS: number;
   connections: number;
   seeded: number;
+  seededSubscriptions: number;
+  startup: StartupReport | undefined;
   engines: EngineReport[];
   skipped: string[];
 }
@@ -42,6 +47,22 @@ const TARGET = 0.5;
 
 /** The row whose reads each follow a write, so none is answered from kept rows. */
 export const READ_AFTER_WRITE = 'PATCH, then GET /customers/{id}';
+/** The read apps make on every request of theirs: is the subscription active? */
+export const SUBSCRIPTION_GET = 'GET /subscriptions/{id}';
+/** What integrations ask a transaction for along with it. */
+export const TRANSACTION_INCLUDES = 'customer,address';
+export const TRANSACTION_GET = `GET /transactions/{id}?include=${TRANSACTION_INCLUDES}`;
+
+/** Issue #13's targets, as ratios to the bare route's req/s on the same run (SQLite file unless said). */
+const TARGETS: ReadonlyArray<{ prefix: string; engine: string; ratio: number }> = [
+  { prefix: 'GET /customers (', engine: 'sqlite', ratio: 0.17 },
+  { prefix: 'POST /customers', engine: 'sqlite', ratio: 0.25 },
+  { prefix: SUBSCRIPTION_GET, engine: 'sqlite', ratio: 0.5 },
+];
+/** PostgreSQL get-by-id: an absolute target (req/s) from the issue, as the bare route does not touch a database. */
+const POSTGRES_GET_TARGET = 10_000;
+const STARTUP_TARGET_MS = 500;
+const RSS_TARGET_MB = 120;
 
 /** CPU time the server process spent per answered request: unlike req/s, barely moved by other load. */
 export function serverMicrosPerRequest(m: Measurement): number {
@@ -110,15 +131,76 @@ function verdict(run: RunReport): string[] {
   return lines;
 }
 
+/** `m`'s req/s and server CPU per request as ratios to the bare route's (higher is better for both). */
+function ratios(m: Measurement, bare: Measurement | undefined): { throughput: string; cpu: string } {
+  if (!bare) return { throughput: 'n/a', cpu: 'n/a' };
+  return {
+    throughput: (m.reqPerSec / bare.reqPerSec).toFixed(3),
+    cpu: (serverMicrosPerRequest(bare) / serverMicrosPerRequest(m)).toFixed(3),
+  };
+}
+
+function targets(run: RunReport): string[] {
+  const bare = find(run.engines, undefined, 'bare');
+  const lines: string[] = [];
+  for (const target of TARGETS) {
+    const m = find(run.engines, target.engine, target.prefix);
+    if (!m || !bare) continue;
+    const ratio = m.reqPerSec / bare.reqPerSec;
+    lines.push(
+      `- ${m.name} (${target.engine}): ${ratio.toFixed(3)} × the bare route (target ≥ ${target.ratio}: **${ratio >= target.ratio ? 'met' : 'not met'}**); ` +
+        `server CPU ${serverMicrosPerRequest(m).toFixed(1)} µs per request, ${ratios(m, bare).cpu} × the bare route's.`,
+    );
+  }
+  const pgGet = find(run.engines, 'postgres', 'GET /customers/{id}');
+  if (pgGet) {
+    lines.push(
+      `- GET /customers/{id} (postgres): ${Math.round(pgGet.reqPerSec)} req/s (target ≥ ${POSTGRES_GET_TARGET}: ` +
+        `**${pgGet.reqPerSec >= POSTGRES_GET_TARGET ? 'met' : 'not met'}**), ${serverMicrosPerRequest(pgGet).toFixed(1)} µs of server CPU per request, PostgreSQL ${percent(pgGet.cpu.postgres)} of a core.`,
+    );
+  }
+  if (run.startup) {
+    const { readyMs, idleRssMb } = run.startup;
+    lines.push(
+      `- Start to ready: ${readyMs.toFixed(0)} ms (target < ${STARTUP_TARGET_MS}: **${readyMs < STARTUP_TARGET_MS ? 'met' : 'not met'}**); ` +
+        `idle RSS ${idleRssMb.toFixed(0)} MB (target < ${RSS_TARGET_MB}: **${idleRssMb < RSS_TARGET_MB ? 'met' : 'not met'}**).`,
+    );
+  }
+  return lines.length ? lines : ['- Not computed: the run did not include these rows.'];
+}
+
+function startupSection(startup: StartupReport | undefined): string[] {
+  if (!startup) return [];
+  return [
+    '## Start-up',
+    '',
+    `\`node bin/paddock.mjs serve\` (what \`npm start\` and \`npx paddock\` run) started ${startup.runs} times on one migrated SQLite ` +
+      'file, pinned to the server core; medians:',
+    '',
+    '| What | Median |',
+    '|---|---:|',
+    `| start to the first 200 of \`GET /healthz\` (wall) | ${startup.readyMs.toFixed(0)} ms |`,
+    `| CPU the process used until then (all threads) | ${startup.readyCpuMs.toFixed(0)} ms |`,
+    `| resident memory 1 s later, idle | ${startup.idleRssMb.toFixed(0)} MB |`,
+    `| \`paddock --help\` (wall) | ${startup.helpMs.toFixed(0)} ms |`,
+    `| \`node -e 0\` (Node's own start, the floor) | ${startup.nodeMs.toFixed(0)} ms |`,
+    '',
+    `Each start (ms): ${startup.readyAll.map((ms) => ms.toFixed(0)).join(', ')}.`,
+    '',
+  ];
+}
+
 export function renderReport(run: RunReport): string {
   const { machine } = run;
+  const bare = find(run.engines, undefined, 'bare');
   const rows = run.engines.flatMap((report) =>
     report.results.map((m) => {
       const database = m.name.startsWith('bare') ? 'none' : report.label;
       const failures = m.non2xx + m.errors === 0 ? '0' : `**${m.non2xx} / ${m.errors}**`;
+      const ratio = ratios(m, bare);
       return (
-        `| ${m.name} | ${database} | ${m.bodyBytes} | ${Math.round(m.reqPerSec)} | ${m.p50.toFixed(2)} | ${m.p99.toFixed(2)} | ` +
-        `${m.requests} | ${failures} | ${microsPerRequest(m)} | ${percent(m.cpu.server)} | ${percent(m.cpu.postgres)} | ${percent(m.cpu.load)} | ${percent(m.cpu.other)} |`
+        `| ${m.name} | ${database} | ${m.bodyBytes} | ${Math.round(m.reqPerSec)} | ${ratio.throughput} | ${m.p50.toFixed(2)} | ${m.p99.toFixed(2)} | ` +
+        `${m.requests} | ${failures} | ${microsPerRequest(m)} | ${ratio.cpu} | ${percent(m.cpu.server)} | ${percent(m.cpu.postgres)} | ${percent(m.cpu.load)} | ${percent(m.cpu.other)} | ${m.load1.toFixed(2)} |`
       );
     }),
   );
@@ -146,11 +228,17 @@ export function renderReport(run: RunReport): string {
     '## Results',
     '',
     `${run.connections} connections, ${run.durationS} s measured per row after a ${run.warmupS} s warm-up that is not counted; ` +
-      `${run.seeded} customers created through the API before the first row of each database.`,
+      `${run.seeded} customers created through the API before the first row of each database, and ` +
+      `${run.seededSubscriptions} subscriptions (a paid checkout of two monthly prices each) for the subscription and transaction rows.`,
     '',
-    '| Scenario | Database | Response bytes | req/s (average) | p50 (ms) | p99 (ms) | Requests | non-2xx / errors | Server CPU µs per request | CPU server | CPU PostgreSQL | CPU load gen. | CPU other |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Scenario | Database | Response bytes | req/s (average) | × bare (req/s) | p50 (ms) | p99 (ms) | Requests | non-2xx / errors | Server CPU µs per request | × bare (CPU per request, bare ÷ row) | CPU server | CPU PostgreSQL | CPU load gen. | CPU other | load (1 min) at the start |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
+    '',
+    ...startupSection(run.startup),
+    '## Targets of issue #13 (ratios to the bare route of this run)',
+    '',
+    ...targets(run),
     '',
     ...disturbed(run),
     ...run.skipped.map((s) => `Not run: ${s}.`),
@@ -168,7 +256,9 @@ export function renderReport(run: RunReport): string {
       `keep-alive connections and no pipelining. ${pinning} ` +
       'get-by-id rotates through the seeded customers; in the PATCH-then-GET row each connection renames a ' +
       'customer and then reads it, in turn; the list row asks for the first page with the default ' +
-      '`per_page`; every create sends a new email address. The bare route is a separate Fastify 5 process ' +
+      '`per_page`; every create sends a new email address; the subscription and transaction rows rotate through ' +
+      'the seeded subscriptions and their first transactions (the key holds every permission, so each ' +
+      'subscription carries `management_urls` with a fresh portal token). The bare route is a separate Fastify 5 process ' +
       '(bench/bare-server.ts) whose one GET route returns a copy of a real get-by-id response, so both send ' +
       'the same number of bytes. "req/s" is the mean of the per-second counts; p50 and p99 are latencies of ' +
       'the measured 2xx responses, to the microsecond. The CPU columns are CPU time over the measured run as ' +

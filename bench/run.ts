@@ -1,13 +1,15 @@
 // `npm run bench`: requests per second and p99 latency of customer operations (get by id; rename then get; first
-// list page; create) on SQLite and PostgreSQL, beside a bare Fastify route answering a JSON body of the same
-// size, and writes BENCHMARKS.md.
+// list page; create) and of the reads integrations make most (a subscription, a transaction with includes) on
+// SQLite and PostgreSQL, beside a bare Fastify route answering a JSON body of the same size; and how long
+// `paddock serve` takes from its start to its first answer, with its memory once idle. Writes BENCHMARKS.md.
 //
 // Each server runs in its own child process pinned to core 0; this process (the load generator, autocannon)
 // pins itself to core 1, so the two never share an event loop or a core. Paddock is started the way users
 // start it: `node bin/paddock.mjs serve` with PORT and DATABASE_URL.
 //
 // Options: --duration <s> (measured seconds per scenario, default 8), --warmup <s> (default 2),
-// --connections <n> (default 32), --only sqlite|postgres, --scenario get|mixed|list|create|bare (repeatable),
+// --connections <n> (default 32), --only sqlite|postgres,
+// --scenario get|mixed|list|create|subscription|transaction|bare|startup (repeatable),
 // --wait-quiet <s> (wait at most this long for other work on the machine to stop, default 60),
 // --cpu-prof (profile the server children into a temporary folder and summarise each measured run; only a
 // full default run without profiling rewrites BENCHMARKS.md).
@@ -34,8 +36,12 @@ import {
   type Child,
 } from './processes.js';
 import { summariseProfile, type ProfileWindow } from './profile-summary.js';
+import { measureStartup, type StartupReport } from './startup.js';
 import {
   READ_AFTER_WRITE,
+  SUBSCRIPTION_GET,
+  TRANSACTION_GET,
+  TRANSACTION_INCLUDES,
   percent,
   renderReport,
   serverMicrosPerRequest,
@@ -48,6 +54,8 @@ const REPORT_FILE = join(ROOT, 'BENCHMARKS.md');
 const COMMAND = 'npm run bench';
 const SEED_CUSTOMERS = 1000;
 const SEED_CONCURRENCY = 16;
+/** Subscriptions (each from a paid checkout of two monthly prices) for the subscription and transaction reads. */
+const SEED_SUBSCRIPTIONS = 50;
 /** Cores other work may keep busy for the machine to count as quiet. */
 const QUIET_CORES = 0.25;
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -67,7 +75,11 @@ const duration = Number(options.duration);
 const warmup = Number(options.warmup);
 const waitQuiet = Number(options['wait-quiet']);
 const connections = Number(options.connections);
-const scenarios = new Set(options.scenario ?? ['get', 'mixed', 'list', 'create', 'bare']);
+const scenarios = new Set(
+  options.scenario ?? ['get', 'mixed', 'list', 'create', 'subscription', 'transaction', 'bare', 'startup'],
+);
+/** Starts of `node bin/paddock.mjs serve` timed (the median is reported), and of `paddock --help`. */
+const STARTS = 7;
 const engines = options.only ? [options.only] : ['sqlite', 'postgres'];
 /** Only a full default run may replace BENCHMARKS.md. */
 const partial =
@@ -185,6 +197,62 @@ async function seedCustomers(paddock: Paddock, count: number): Promise<string[]>
   return ids;
 }
 
+async function apiPost(
+  paddock: Paddock,
+  path: string,
+  body: unknown,
+  expected = 201,
+): Promise<{ id: string } & Record<string, unknown>> {
+  const response = await fetch(`${paddock.baseUrl}${path}`, {
+    method: 'POST',
+    headers: headers(paddock.key),
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status !== expected) throw new Error(`seeding: POST ${path} answered ${response.status}: ${text}`);
+  return (JSON.parse(text) as { data: { id: string } & Record<string, unknown> }).data;
+}
+
+/**
+ * Subscriptions as integrations make them: a checkout transaction of two monthly prices for a customer with an
+ * address, paid with the test card; answers the transactions' and the subscriptions' ids.
+ */
+async function seedSubscriptions(
+  paddock: Paddock,
+  customerIds: string[],
+  count: number,
+): Promise<{ transactionIds: string[]; subscriptionIds: string[] }> {
+  const product = await apiPost(paddock, '/products', { name: 'Bench plan', tax_category: 'standard' });
+  const prices = await Promise.all(
+    ['Seat', 'Storage'].map((description, n) =>
+      apiPost(paddock, '/prices', {
+        product_id: product.id,
+        description,
+        unit_price: { amount: String(1000 * (n + 1)), currency_code: 'USD' },
+        billing_cycle: { interval: 'month', frequency: 1 },
+        tax_mode: 'external',
+      }),
+    ),
+  );
+  const transactionIds: string[] = [];
+  const subscriptionIds: string[] = [];
+  for (const customerId of customerIds.slice(0, count)) {
+    const address = await apiPost(paddock, `/customers/${customerId}/addresses`, {
+      country_code: 'US',
+      postal_code: '10001',
+    });
+    const transaction = await apiPost(paddock, '/transactions', {
+      items: prices.map((price, n) => ({ price_id: price.id, quantity: n + 1 })),
+      customer_id: customerId,
+      address_id: address.id,
+    });
+    const paid = await apiPost(paddock, `/test-helpers/transactions/${transaction.id}/pay`, {}, 200);
+    transactionIds.push(transaction.id);
+    subscriptionIds.push(String(paid.subscription_id));
+  }
+  return { transactionIds, subscriptionIds };
+}
+
 /** One call outside the load, to check the answer and learn its size. */
 async function probe(url: string, init: RequestInit, expected: number): Promise<string> {
   const response = await fetch(url, init);
@@ -209,6 +277,7 @@ async function measure(name: string, server: Child, load: LoadOptions, bodyBytes
   if (warmup > 0) await autocannon({ ...load, connections, duration: warmup });
   // @NOTE autocannon's own histogram keeps whole milliseconds; the response events carry the exact time.
   const latencies: number[] = [];
+  const load1 = Number(loadAverage().split(' ')[0]);
   const before = snapshot(server.process.pid);
   const instance = autocannon({ ...load, connections, duration });
   instance.on('response', (_client, status, _bytes, ms) => {
@@ -229,6 +298,7 @@ async function measure(name: string, server: Child, load: LoadOptions, bodyBytes
     errors: result.errors + result.timeouts,
     bodyBytes,
     cpu: shares(before, after),
+    load1,
   };
   windows.push({
     name,
@@ -248,7 +318,8 @@ async function measure(name: string, server: Child, load: LoadOptions, bodyBytes
   return measurement;
 }
 
-function getById(paddock: Paddock, ids: string[]): LoadOptions {
+/** GETs `<collection>/<id><query>`, rotating through `ids`. */
+function getById(paddock: Paddock, ids: string[], collection = '/customers', query = ''): LoadOptions {
   let i = 0;
   return {
     url: paddock.baseUrl,
@@ -258,7 +329,7 @@ function getById(paddock: Paddock, ids: string[]): LoadOptions {
         headers: headers(paddock.key),
         setupRequest: (request) => {
           i = (i + 1) % ids.length;
-          return { ...request, path: `/customers/${ids[i]}` };
+          return { ...request, path: `${collection}/${ids[i]}${query}` };
         },
       },
     ],
@@ -338,6 +409,8 @@ async function runEngine(engine: string, databaseUrl: string, label: string): Pr
     201,
   );
   const listed = (JSON.parse(listBody) as { data: unknown[] }).data.length;
+  const reads = scenarios.has('subscription') || scenarios.has('transaction');
+  const seeded = reads ? await seedSubscriptions(paddock, ids, SEED_SUBSCRIPTIONS) : undefined;
 
   const results: Measurement[] = [];
   // @NOTE the bare route runs while Paddock sits idle, right before Paddock's own runs on the same core.
@@ -370,6 +443,37 @@ async function runEngine(engine: string, databaseUrl: string, label: string): Pr
     );
   if (scenarios.has('create'))
     results.push(await measure('POST /customers', paddock.child, create(paddock), Buffer.byteLength(createBody)));
+  if (seeded && scenarios.has('subscription')) {
+    const body = await probe(
+      `${paddock.baseUrl}/subscriptions/${seeded.subscriptionIds[0]}`,
+      { headers: headers(paddock.key) },
+      200,
+    );
+    results.push(
+      await measure(
+        SUBSCRIPTION_GET,
+        paddock.child,
+        getById(paddock, seeded.subscriptionIds, '/subscriptions'),
+        Buffer.byteLength(body),
+      ),
+    );
+  }
+  if (seeded && scenarios.has('transaction')) {
+    const query = `?include=${TRANSACTION_INCLUDES}`;
+    const body = await probe(
+      `${paddock.baseUrl}/transactions/${seeded.transactionIds[0]}${query}`,
+      { headers: headers(paddock.key) },
+      200,
+    );
+    results.push(
+      await measure(
+        TRANSACTION_GET,
+        paddock.child,
+        getById(paddock, seeded.transactionIds, '/transactions', query),
+        Buffer.byteLength(body),
+      ),
+    );
+  }
 
   await paddock.child.stop();
   return { engine, label, results };
@@ -403,6 +507,16 @@ async function main(): Promise<void> {
   const quietness = await waitForQuietMachine();
   const reports: EngineReport[] = [];
   const skipped: string[] = [];
+  let startup: StartupReport | undefined;
+  if (scenarios.has('startup')) {
+    console.log(`\nstart-up: ${STARTS} starts of bin/paddock.mjs serve on one SQLite file`);
+    startup = await measureStartup(ROOT, `sqlite:${join(workDir, 'startup.db')}`, STARTS);
+    console.log(
+      `  ready in ${startup.readyMs.toFixed(0)} ms (median; ${startup.readyAll.map((ms) => ms.toFixed(0)).join(', ')}), ` +
+        `${startup.readyCpuMs.toFixed(0)} ms CPU, idle RSS ${startup.idleRssMb.toFixed(0)} MB; ` +
+        `paddock --help ${startup.helpMs.toFixed(0)} ms; node -e 0 ${startup.nodeMs.toFixed(0)} ms`,
+    );
+  }
 
   if (engines.includes('sqlite')) {
     const file = join(workDir, 'paddock.db');
@@ -466,6 +580,8 @@ async function main(): Promise<void> {
     warmupS: warmup,
     connections,
     seeded: SEED_CUSTOMERS,
+    seededSubscriptions: SEED_SUBSCRIPTIONS,
+    startup,
     engines: reports,
     skipped,
   });
