@@ -32,7 +32,11 @@ export class OffsetClock implements Clock {
   ) {}
 
   now(): Instant {
-    return this.base.now().add({ microseconds: Number(this.offsetMicros) });
+    const base = this.base.now();
+    // @NOTE from the epoch, not `add({ microseconds })`: building a Duration cost more than the rest of now().
+    return this.offsetMicros === 0n
+      ? base
+      : Temporal.Instant.fromEpochNanoseconds(base.epochNanoseconds + this.offsetMicros * 1000n);
   }
 }
 

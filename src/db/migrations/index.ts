@@ -7,6 +7,7 @@ import * as createSubscriptions from './202611241830-create-subscriptions.js';
 import * as createEmails from './202611241900-create-emails.js';
 import * as createDiscounts from './202611291214-create-discounts.js';
 import * as clockAdvanceState from './202611291310-clock-advance-state.js';
+import * as indexStatusLists from './202611291413-index-status-lists.js';
 
 export const migrations: Record<string, Migration> = {
   '202611241700-create-foundation': createFoundation,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '202611241900-create-emails': createEmails,
   '202611291214-create-discounts': createDiscounts,
   '202611291310-clock-advance-state': clockAdvanceState,
+  '202611291413-index-status-lists': indexStatusLists,
 };
