@@ -1,4 +1,4 @@
-// The `paddock` command: `serve` (the default) and `keys create`.
+// The `paddock` command: `serve` (the default), `keys create|revoke`, `sellers create|list|delete`.
 import { Command, Option } from 'commander';
 import { readConfig } from '../config.js';
 import { WallClock } from '../kernel/clock.js';
@@ -7,6 +7,9 @@ import { serve, prepareDatabase } from '../main.js';
 import { createApiKey, revokeKey } from '../modules/api-keys/service.js';
 import { parseApiKey } from '../modules/api-keys/key-format.js';
 import { DEFAULT_SELLER_ID } from '../modules/sellers/service.js';
+import { deleteMadeSeller, listMadeSellers, makeSeller, readSellerRequest } from '../modules/test-helpers/sellers.js';
+import { PaddleError } from '../kernel/errors.js';
+import type { OpenDatabase } from '../db/database.js';
 
 const program = new Command('paddock').description(
   'A self-hostable Paddle Billing API v1 server with the customer portal',
@@ -90,7 +93,74 @@ keys
     }
   });
 
+/** Runs `work` on the configured database (migrated, the default seller made), then closes it. */
+async function withDatabase<T>(work: (database: OpenDatabase, clock: WallClock) => Promise<T>): Promise<T> {
+  const config = readConfig(process.env);
+  const clock = new WallClock();
+  const { database, keyLines } = await prepareDatabase(config, clock);
+  // @NOTE on a new database the bootstrap keys are generated here; this is the only time they can be shown.
+  for (const line of keyLines.filter((l) => l.includes('generated now'))) console.error(line);
+  try {
+    return await work(database, clock);
+  } finally {
+    await database.close();
+  }
+}
+
+const sellers = program
+  .command('sellers')
+  .description('sellers on demand: each with its own sandbox (and live), portal, clock and keys (for tests)');
+sellers
+  .command('create')
+  .description('create a seller and print it as JSON, with its API keys (shown only once)')
+  .option('--name <name>', 'a name to recognise the seller by', 'Test seller')
+  .option('--live', 'also give it a live environment')
+  .option('--permissions <list>', 'comma-separated permissions of its keys (default: all)')
+  .option('--frozen-at <instant>', 'RFC 3339 instant its sandbox clock stands at until advanced')
+  .action(async (options: { name: string; live?: boolean; permissions?: string; frozenAt?: string }) => {
+    const request = readSellerRequest({
+      name: options.name,
+      live: options.live === true,
+      ...(options.permissions !== undefined ? { permissions: splitList(options.permissions) } : {}),
+      ...(options.frozenAt !== undefined ? { clock: { frozen_at: options.frozenAt } } : {}),
+    });
+    const seller = await withDatabase((database, clock) => makeSeller(database.db, clock, null, request));
+    console.log(JSON.stringify(seller, null, 2));
+  });
+sellers
+  .command('list')
+  .description('list every seller: id, environments, created at, name')
+  .action(async () => {
+    const rows = await withDatabase((database) => listMadeSellers(database.db));
+    for (const row of rows) console.log([row.id, row.environments.join(','), row.created_at, row.name].join('\t'));
+  });
+sellers
+  .command('delete')
+  .description('delete a seller and every row it owns (never the default seller)')
+  .argument('<seller-id>', 'sel_…')
+  .action(async (sellerId: string) => {
+    const deleted = await withDatabase((database) => deleteMadeSeller(database.db, sellerId, null));
+    const rows = Object.values(deleted).reduce((sum, n) => sum + n, 0);
+    console.error(`deleted ${sellerId} (${rows} rows)`);
+  });
+
+function splitList(list: string): string[] {
+  return list
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** A refusal as a line a person reads: the detail, then each field's message. */
+function describeError(error: unknown): string {
+  if (error instanceof PaddleError) {
+    const fields = (error.errors ?? []).map((e) => `  ${e.field}: ${e.message}`);
+    return [error.detail, ...fields].join('\n');
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(describeError(error));
   process.exit(1);
 });

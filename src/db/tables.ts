@@ -19,6 +19,8 @@ export interface TenantColumns {
 export interface SellersTable {
   id: string;
   name: string;
+  /** The seller whose key made this one (test helper), or null (the default seller, sellers made by the CLI). */
+  parent_seller_id: string | null;
   created_at: string;
 }
 
@@ -26,6 +28,8 @@ export interface SellerEnvironmentsTable extends TenantColumns {
   portal_id: string;
   portal_signing_secret: string;
   clock_offset_us: bigint;
+  /** The instant a sandbox clock stands at (stored RFC 3339), or null while it runs (wall clock + offset). */
+  clock_frozen_at: string | null;
   invoice_sequence: bigint;
   created_at: string;
   /** The target (tenant clock) of the sandbox clock advance in progress, or null (migration 202611291310). */

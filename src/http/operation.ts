@@ -6,7 +6,7 @@ import type { Ctx } from '../context.js';
 import type { Db, Dialect } from '../db/database.js';
 import type { Page } from '../db/pagination.js';
 import type { Wiring } from '../modules/module.js';
-import { OffsetClock, type Clock } from '../kernel/clock.js';
+import { tenantClock, type Clock, type ClockState } from '../kernel/clock.js';
 import { PaddleError, invalidField } from '../kernel/errors.js';
 import { toStoredTime } from '../kernel/time.js';
 import { authenticate, requirePermissions, type Caller } from './auth.js';
@@ -61,11 +61,12 @@ function hasPathParams<Params>(params: unknown, names: readonly string[]): param
   );
 }
 
-export function ctxFor(deps: ServerDeps, caller: Pick<Caller, 'tenant' | 'clockOffsetMicros'>): Ctx {
+/** The context of a request by `caller` (a key's holder, or a portal's tenant), on the tenant's own clock. */
+export function ctxFor(deps: ServerDeps, caller: ClockState & Pick<Caller, 'tenant'>): Ctx {
   return {
     db: deps.db,
     dialect: deps.dialect,
-    clock: new OffsetClock(deps.wallClock, caller.clockOffsetMicros),
+    clock: tenantClock(deps.wallClock, caller),
     tenant: caller.tenant,
     config: deps.config,
     wiring: deps.wiring,
@@ -167,17 +168,24 @@ function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** What a test helper needs beyond a sandbox key. */
+export interface HelperOptions {
+  /** Permissions the key must hold (403 `forbidden` otherwise); none by default. */
+  permissions?: readonly string[];
+}
+
 /**
  * Paddock's own sandbox test helpers (INTERFACE.md): Paddle's envelope, errors and auth, no spec entry, so the
- * handler checks the body's fields itself. A live key gets 403 forbidden; a body that is not a JSON object, 400
- * `invalid_field`.
+ * handler checks the body's fields itself. A live key gets 403 forbidden, and so does a key without the helper's
+ * `permissions`; a body that is not a JSON object, 400 `invalid_field`.
  */
 export function testHelper<Url extends string>(
   app: FastifyInstance,
   deps: ServerDeps,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   url: Url,
   handler: HelperHandler<Url>,
+  options: HelperOptions = {},
 ): void {
   const paramNames = [...url.matchAll(/:(\w+)/g)].map((match) => match[1] ?? '');
   app.route<{ Querystring: RawQuery }>({
@@ -187,6 +195,7 @@ export function testHelper<Url extends string>(
       const caller = await authenticateRequest(deps, request);
       if (caller.tenant.environment !== 'sandbox')
         throw new PaddleError('forbidden', 'Test helpers are only available to sandbox API keys.');
+      requirePermissions(caller, options.permissions ?? []);
       const params = request.params;
       if (!hasPathParams<Record<PathParamNames<Url>, string>>(params, paramNames))
         throw new Error(`${url}: no path params`);

@@ -5,7 +5,7 @@
 import type { Config } from '../config.js';
 import type { Ctx } from '../context.js';
 import type { Db, Dialect } from '../db/database.js';
-import { OffsetClock, type Clock } from '../kernel/clock.js';
+import { tenantClock, type Clock, type ClockState } from '../kernel/clock.js';
 import type { Wiring } from '../modules/module.js';
 import { runDueUntil } from '../modules/sellers/due-work.js';
 import { abandonedAdvances } from '../modules/sellers/clock-advance.js';
@@ -32,13 +32,15 @@ export interface SchedulerDeps {
 export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>, drivers?: AdvanceDrivers): Promise<void> {
   if (drivers) {
     for (const tenant of await abandonedAdvances(deps.db, deps.wallClock.now())) {
-      await drivers.resume({ ...contextOf(deps, tenant, 0n) }).catch((error: unknown) => {
-        deps.log?.(`resuming the clock advance of ${tenant.seller_id}/${tenant.environment} failed`, error);
-      });
+      await drivers
+        .resume({ ...contextOf(deps, tenant, { clockOffsetMicros: 0n, clockFrozenAt: null }) })
+        .catch((error: unknown) => {
+          deps.log?.(`resuming the clock advance of ${tenant.seller_id}/${tenant.environment} failed`, error);
+        });
     }
   }
-  for (const { tenant, clockOffsetMicros } of await tenantClocks(deps.db)) {
-    const ctx = contextOf(deps, tenant, clockOffsetMicros);
+  for (const { tenant, ...clockState } of await tenantClocks(deps.db)) {
+    const ctx = contextOf(deps, tenant, clockState);
     // @NOTE one tenant's failure must not hold up the others: it is logged and retried on the next pass.
     try {
       // Work another process holds is left to it; work due by this tenant's clock runs at its own instant.
@@ -49,11 +51,11 @@ export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>, dr
   }
 }
 
-function contextOf(deps: Omit<SchedulerDeps, 'intervalMs'>, tenant: Tenant, clockOffsetMicros: bigint): Ctx {
+function contextOf(deps: Omit<SchedulerDeps, 'intervalMs'>, tenant: Tenant, clockState: ClockState): Ctx {
   return {
     db: deps.db,
     dialect: deps.dialect,
-    clock: new OffsetClock(deps.wallClock, clockOffsetMicros),
+    clock: tenantClock(deps.wallClock, clockState),
     tenant,
     config: deps.config,
     wiring: deps.wiring,

@@ -1,7 +1,7 @@
 // The one source of "now". Nothing else in Paddock reads the wall clock.
-// Live environments follow the wall clock; each sandbox adds its own forward-only offset (stored in the
-// database, so every process sees the same sandbox time).
-import { Temporal, type Instant } from './time.js';
+// Live environments follow the wall clock; each sandbox adds its own forward-only offset, or stands still at an
+// instant (both stored in the database, so every process sees the same sandbox time).
+import { Temporal, instantFromStored, type Instant } from './time.js';
 
 export interface Clock {
   now(): Instant;
@@ -72,4 +72,21 @@ export function nextTurn(): Promise<void> {
 /** Resolves after `ms` milliseconds of wall time (waiting for work another process holds). */
 export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** How a tenant's clock is kept (stored per seller environment): running ahead of the wall clock, or frozen. */
+export interface ClockState {
+  /** Microseconds the clock runs ahead of the wall clock while it runs (0 for live). */
+  clockOffsetMicros: bigint;
+  /** The instant (stored RFC 3339) a frozen sandbox clock stands at; null while the clock runs. */
+  clockFrozenAt: string | null;
+}
+
+/**
+ * The clock a tenant's use cases read: a frozen one answers its instant until `clock/advance` moves it (so two
+ * reads a second of wall time apart agree); a running one is the wall clock plus the offset.
+ */
+export function tenantClock(wallClock: Clock, state: ClockState): Clock {
+  if (state.clockFrozenAt !== null) return new FixedClock(instantFromStored(state.clockFrozenAt));
+  return new OffsetClock(wallClock, state.clockOffsetMicros);
 }

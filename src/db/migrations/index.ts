@@ -8,6 +8,7 @@ import * as createEmails from './202611241900-create-emails.js';
 import * as createDiscounts from './202611291214-create-discounts.js';
 import * as clockAdvanceState from './202611291310-clock-advance-state.js';
 import * as indexStatusLists from './202611291413-index-status-lists.js';
+import * as sandboxSellers from './202611291515-sandbox-sellers.js';
 
 export const migrations: Record<string, Migration> = {
   '202611241700-create-foundation': createFoundation,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '202611291214-create-discounts': createDiscounts,
   '202611291310-clock-advance-state': clockAdvanceState,
   '202611291413-index-status-lists': indexStatusLists,
+  '202611291515-sandbox-sellers': sandboxSellers,
 };

@@ -9,6 +9,7 @@ import { tenantRows } from '../../db/tenant-rows.js';
 interface KeyWithTenant {
   key: ApiKeyRow;
   clock_offset_us: bigint;
+  clock_frozen_at: string | null;
   portal_id: string;
 }
 
@@ -25,7 +26,11 @@ function keyLookup(db: Executor, keyHash: string) {
         .onRef('seller_environments.environment', '=', 'api_keys.environment'),
     )
     .selectAll('api_keys')
-    .select(['seller_environments.clock_offset_us', 'seller_environments.portal_id'])
+    .select([
+      'seller_environments.clock_offset_us',
+      'seller_environments.clock_frozen_at',
+      'seller_environments.portal_id',
+    ])
     .where('api_keys.key_hash', '=', keyHash);
 }
 
@@ -44,16 +49,20 @@ async function findKeyByHash(db: Executor, keyHash: string): Promise<KeyWithTena
   }
   const [row] = await readPrepared<NonNullable<KeyLookupRow>>(db, compiled.sql, [keyHash]);
   if (!row) return undefined;
-  const { clock_offset_us, portal_id, ...key } = row;
-  return { key, clock_offset_us: BigInt(clock_offset_us), portal_id };
+  const { clock_offset_us, clock_frozen_at, portal_id, ...key } = row;
+  return { key, clock_offset_us: BigInt(clock_offset_us), clock_frozen_at, portal_id };
 }
 
-/** What an active key grants a request: its tenant, permissions, the tenant's clock offset (µs) and portal id. */
+/**
+ * What an active key grants a request: its tenant, permissions, the tenant's clock state (offset in µs, or the
+ * instant it is frozen at) and portal id.
+ */
 export interface KeyHolder {
   tenant: Tenant;
   apiKeyId: string;
   permissions: string[];
   clockOffsetMicros: bigint;
+  clockFrozenAt: string | null;
   portalId: string;
 }
 
@@ -85,6 +94,7 @@ export async function findActiveKeyByHash(db: Db, keyHash: string): Promise<Acti
       apiKeyId: found.key.id,
       permissions: Object.freeze(permissionsColumn.decode(found.key.permissions)) as string[],
       clockOffsetMicros: found.clock_offset_us,
+      clockFrozenAt: found.clock_frozen_at,
       portalId: found.portal_id,
     }),
   };

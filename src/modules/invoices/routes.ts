@@ -32,7 +32,7 @@ export function invoiceRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const file = pathParam(request, 'file');
     const portal = await findPortal(deps.db, portalId);
     if (!portal || !file.endsWith('.pdf')) return sendError(reply, new PaddleError('not_found', 'Invoice not found.'));
-    const ctx = ctxFor(deps, { tenant: portal.tenant, clockOffsetMicros: portal.clockOffsetMicros });
+    const ctx = ctxFor(deps, portal);
     const pdf = await invoicePdf(ctx, portal, {
       portalId,
       transactionId: file.slice(0, -'.pdf'.length),

@@ -9,6 +9,7 @@ import {
   listAdvancesInProgress,
   lockSellerEnvironment,
   updateAdvance,
+  updateClock,
   updateClockOffset,
 } from './repository.js';
 
@@ -25,6 +26,8 @@ export interface AdvanceState {
 
 export interface ClockState {
   offsetMicros: bigint;
+  /** The instant (stored RFC 3339) a frozen clock stands at; null while it runs (issue #15). */
+  frozenAt: string | null;
   advance: AdvanceState | undefined;
 }
 
@@ -34,6 +37,7 @@ export async function clockState(db: Db, tenant: Tenant): Promise<ClockState> {
   if (!row) throw new Error(`no seller environment ${tenant.seller_id}/${tenant.environment}`);
   return {
     offsetMicros: row.clock_offset_us,
+    frozenAt: row.clock_frozen_at,
     advance: row.clock_target_at
       ? {
           target: instantFromStored(row.clock_target_at),
@@ -121,7 +125,11 @@ export async function finishAdvance(
     const row = await lockSellerEnvironment(trx, tenant, dialect);
     if (!row || row.clock_advance_owner !== input.owner) return false;
     if (row.clock_target_at !== toStoredTime(input.target)) return false;
-    if (input.offsetMicros > row.clock_offset_us) await updateClockOffset(trx, tenant, input.offsetMicros);
+    if (row.clock_frozen_at !== null) {
+      // A frozen clock stays frozen, at the target (never backwards).
+      const frozenAt = toStoredTime(later(instantFromStored(row.clock_frozen_at), input.target));
+      await updateClock(trx, tenant, { offsetMicros: row.clock_offset_us, frozenAt });
+    } else if (input.offsetMicros > row.clock_offset_us) await updateClockOffset(trx, tenant, input.offsetMicros);
     await updateAdvance(trx, tenant, {
       clock_target_at: null,
       clock_advance_from: null,

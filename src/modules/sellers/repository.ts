@@ -1,8 +1,12 @@
 import type { Executor, Trx } from '../../db/database.js';
-import type { Environment, SellerEnvironmentsTable, Tenant } from '../../db/tables.js';
+import type { Environment, SellerEnvironmentsTable, Tenant, TenantTable } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
+import { tenantTablesOf, TENANT_TABLES } from '../../db/tenant-tables.js';
 
-export async function insertSeller(db: Executor, row: { id: string; name: string; created_at: string }): Promise<void> {
+export async function insertSeller(
+  db: Executor,
+  row: { id: string; name: string; created_at: string; parent_seller_id?: string | null },
+): Promise<void> {
   await db
     .insertInto('sellers')
     .values(row)
@@ -12,7 +16,12 @@ export async function insertSeller(db: Executor, row: { id: string; name: string
 
 export async function insertSellerEnvironment(
   db: Executor,
-  row: Tenant & { portal_id: string; portal_signing_secret: string; created_at: string },
+  row: Tenant & {
+    portal_id: string;
+    portal_signing_secret: string;
+    created_at: string;
+    clock_frozen_at?: string | null;
+  },
 ): Promise<void> {
   await db
     .insertInto('seller_environments')
@@ -34,10 +43,20 @@ export async function lockSellerEnvironment(db: Trx, tenant: Tenant, dialect: 's
   return row ? { ...row, clock_offset_us: BigInt(row.clock_offset_us) } : undefined;
 }
 
+/** Sets a running clock's offset (µs ahead of the wall clock). */
 export async function updateClockOffset(db: Executor, tenant: Tenant, offsetMicros: bigint): Promise<void> {
+  await updateClock(db, tenant, { offsetMicros, frozenAt: null });
+}
+
+/** Stores how the tenant's clock is kept: running `offsetMicros` ahead of the wall clock, or frozen at an instant. */
+export async function updateClock(
+  db: Executor,
+  tenant: Tenant,
+  clock: { offsetMicros: bigint; frozenAt: string | null },
+): Promise<void> {
   await db
     .updateTable('seller_environments')
-    .set({ clock_offset_us: offsetMicros })
+    .set({ clock_offset_us: clock.offsetMicros, clock_frozen_at: clock.frozenAt })
     .where('seller_id', '=', tenant.seller_id)
     .where('environment', '=', tenant.environment)
     .execute();
@@ -45,7 +64,10 @@ export async function updateClockOffset(db: Executor, tenant: Tenant, offsetMicr
 
 /** Every seller environment with its clock offset (µs), for passes over all tenants (the scheduler). */
 export async function listSellerEnvironmentClocks(db: Executor) {
-  return db.selectFrom('seller_environments').select(['seller_id', 'environment', 'clock_offset_us']).execute();
+  return db
+    .selectFrom('seller_environments')
+    .select(['seller_id', 'environment', 'clock_offset_us', 'clock_frozen_at'])
+    .execute();
 }
 
 export type { Environment };
@@ -84,6 +106,7 @@ export async function findClockState(db: Executor, tenant: Tenant) {
   const row = await tenantRows(db, 'seller_environments', tenant)
     .select([
       'clock_offset_us',
+      'clock_frozen_at',
       'clock_target_at',
       'clock_advance_from',
       'clock_advance_done',
@@ -121,4 +144,78 @@ export async function listAdvancesInProgress(db: Executor) {
     .select(['seller_id', 'environment', 'clock_advance_owner', 'clock_advance_lease_until'])
     .where('clock_target_at', 'is not', null)
     .execute();
+}
+
+export interface SellerListRow {
+  id: string;
+  name: string;
+  parent_seller_id: string | null;
+  created_at: string;
+  environments: Environment[];
+}
+
+/**
+ * Sellers (oldest first) with the environments they have: all of them, or those made by `parentSellerId`.
+ * @NOTE the sellers table is not tenant-scoped: it is the list of tenants.
+ */
+export async function listSellerRows(db: Executor, parentSellerId?: string): Promise<SellerListRow[]> {
+  let query = db
+    .selectFrom('sellers')
+    .innerJoin('seller_environments', 'seller_environments.seller_id', 'sellers.id')
+    .select(['sellers.id', 'sellers.name', 'sellers.parent_seller_id', 'sellers.created_at', 'environment'])
+    .orderBy('sellers.created_at', 'asc')
+    .orderBy('sellers.id', 'asc')
+    .orderBy('environment', 'desc');
+  if (parentSellerId !== undefined) query = query.where('sellers.parent_seller_id', '=', parentSellerId);
+  const sellers = new Map<string, SellerListRow>();
+  for (const row of await query.execute()) {
+    const seller = sellers.get(row.id) ?? { ...row, environments: [] };
+    seller.environments.push(row.environment);
+    sellers.set(row.id, seller);
+  }
+  return [...sellers.values()];
+}
+
+export async function findSellerRow(db: Executor, sellerId: string) {
+  return db.selectFrom('sellers').selectAll().where('id', '=', sellerId).executeTakeFirst();
+}
+
+/** Rows deleted, by table. */
+export type DeletedRows = Partial<Record<TenantTable, number>>;
+
+/** Deletes every row of the seller, in both environments and in every tenant table, then the seller itself. */
+export async function deleteSellerRows(db: Trx, sellerId: string): Promise<DeletedRows> {
+  const deleted: DeletedRows = {};
+  for (const table of Object.keys(TENANT_TABLES) as TenantTable[]) {
+    const result = await db
+      .deleteFrom(table as 'customers')
+      .where('seller_id', '=', sellerId)
+      .executeTakeFirst();
+    deleted[table] = Number(result.numDeletedRows);
+  }
+  await db.deleteFrom('sellers').where('id', '=', sellerId).execute();
+  return deleted;
+}
+
+/**
+ * Empties one tenant: every row of its `data` tables (entities, events, notifications, emails); its environment
+ * (portal, secrets, clock) and keys stay. The invoice-number sequence starts again.
+ */
+export async function deleteTenantData(db: Trx, tenant: Tenant): Promise<DeletedRows> {
+  const deleted: DeletedRows = {};
+  for (const table of tenantTablesOf('data')) {
+    const result = await db
+      .deleteFrom(table as 'customers')
+      .where('seller_id', '=', tenant.seller_id)
+      .where('environment', '=', tenant.environment)
+      .executeTakeFirst();
+    deleted[table] = Number(result.numDeletedRows);
+  }
+  await db
+    .updateTable('seller_environments')
+    .set({ invoice_sequence: 0n })
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .execute();
+  return deleted;
 }

@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../../db/database.js';
 import type { Tenant } from '../../db/tables.js';
-import { WallClock } from '../../kernel/clock.js';
-import { advanceClockOffset, ensureSeller, tenantClocks } from './service.js';
+import { FixedClock, WallClock } from '../../kernel/clock.js';
+import { Temporal } from '../../kernel/time.js';
+import { ensureSeller, moveTenantClock, setTenantClockFrozen, tenantClocks } from './service.js';
 
 const sandbox: Tenant = { seller_id: 'sel_a', environment: 'sandbox' };
 
@@ -37,11 +38,53 @@ describe('tenant clocks', () => {
   });
 
   it('moves one tenant’s offset forward and never back', async () => {
-    assert.equal(await advanceClockOffset(open.db, open.dialect, sandbox, 86_400_000_000n), 86_400_000_000n);
-    assert.equal(await advanceClockOffset(open.db, open.dialect, sandbox, 1_000_000n), 86_400_000_000n);
+    const wall = new FixedClock(Temporal.Instant.from('2026-11-29T12:00:00Z'));
+    const dayLater = Temporal.Instant.from('2026-11-30T12:00:00Z');
+    assert.equal(
+      (await moveTenantClock(open.db, open.dialect, sandbox, wall, dayLater)).now().toString(),
+      dayLater.toString(),
+    );
+    const back = await moveTenantClock(open.db, open.dialect, sandbox, wall, wall.now().add({ seconds: 1 }));
+    assert.equal(back.now().toString(), dayLater.toString());
     const now = await offsets();
     assert.equal(now.get('sel_a/sandbox'), 86_400_000_000n);
     assert.equal(now.get('sel_b/sandbox'), 0n);
     assert.equal(now.get('sel_a/live'), 0n);
+  });
+});
+
+describe('a frozen tenant clock', () => {
+  let open: OpenDatabase;
+  const wall = new FixedClock(Temporal.Instant.from('2026-11-29T12:00:00Z'));
+  before(async () => {
+    open = openDatabase('sqlite::memory:');
+    await migrateToLatest(open.db);
+    await ensureSeller(open.db, new WallClock(), 'sel_a', 'Seller A');
+  });
+  after(() => open.close());
+
+  const state = async () => (await tenantClocks(open.db)).find((c) => c.tenant.environment === 'sandbox')!;
+
+  it('stands at an instant, moves only forward when advanced, and resumes from where it stood', async () => {
+    const at = Temporal.Instant.from('2027-01-01T00:00:00Z');
+    const frozen = await setTenantClockFrozen(open.db, open.dialect, sandbox, wall, { at });
+    assert.equal(frozen?.now().toString(), at.toString());
+    assert.equal((await state()).clockFrozenAt, '2027-01-01T00:00:00.000000Z');
+    wall.set(wall.now().add({ hours: 1 }));
+    const moved = await moveTenantClock(open.db, open.dialect, sandbox, wall, at.add({ hours: 2 }));
+    assert.equal(moved.now().toString(), '2027-01-01T02:00:00Z');
+    assert.equal((await state()).clockFrozenAt, '2027-01-01T02:00:00.000000Z', 'still frozen, at the new instant');
+    const backwards = await setTenantClockFrozen(open.db, open.dialect, sandbox, wall, { at });
+    assert.equal(backwards, undefined, 'refused: before the current instant');
+    const running = await setTenantClockFrozen(open.db, open.dialect, sandbox, wall, null);
+    assert.equal(running?.now().toString(), '2027-01-01T02:00:00Z');
+    assert.equal((await state()).clockFrozenAt, null);
+    wall.set(wall.now().add({ minutes: 5 }));
+    const later = await state();
+    assert.equal(
+      Temporal.Instant.fromEpochNanoseconds(wall.now().epochNanoseconds + later.clockOffsetMicros * 1000n).toString(),
+      '2027-01-01T02:05:00Z',
+      'runs with the wall clock again',
+    );
   });
 });

@@ -1,21 +1,30 @@
-// Sellers and their two environments. One default seller exists from the first start; each of its
-// environments has a customer-portal id (`cpl_`), a portal signing secret and, in sandbox, a clock offset.
+// Sellers and their environments. One default seller exists from the first start; more are made on demand (a test
+// helper, the CLI), each environment with a customer-portal id (`cpl_`), a portal signing secret and, in sandbox,
+// its own clock: running (wall clock + a forward-only offset) or frozen at an instant.
 import { randomBytes } from 'node:crypto';
 import type { Db, Dialect } from '../../db/database.js';
 import type { Environment, Tenant } from '../../db/tables.js';
-import type { Clock } from '../../kernel/clock.js';
+import { tenantClock, type Clock, type ClockState } from '../../kernel/clock.js';
 import { newId } from '../../kernel/ids.js';
-import { toStoredTime } from '../../kernel/time.js';
+import { Temporal, instantFromStored, toStoredTime, type Instant } from '../../kernel/time.js';
 import {
+  deleteSellerRows,
+  deleteTenantData,
   findSellerEnvironment,
   findSellerEnvironmentByPortal,
+  findSellerRow,
   insertSeller,
   insertSellerEnvironment,
   listSellerEnvironmentClocks,
+  listSellerRows,
   lockSellerEnvironment,
   portalsOfEnvironment,
-  updateClockOffset,
+  updateClock,
+  type DeletedRows,
+  type SellerListRow,
 } from './repository.js';
+
+export type { DeletedRows, SellerListRow };
 
 export const DEFAULT_SELLER_ID = 'sel_default';
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'live'];
@@ -39,12 +48,11 @@ export async function ensureSeller(db: Db, clock: Clock, sellerId: string, name:
   return ENVIRONMENTS.map((environment) => ({ seller_id: sellerId, environment }));
 }
 
-export interface PortalTenant {
+export interface PortalTenant extends ClockState {
   tenant: Tenant;
   portalId: string;
   sellerName: string;
   signingSecret: string;
-  clockOffsetMicros: bigint;
 }
 
 /** Resolves a `cpl_…` id to its seller environment; undefined when no such portal exists. */
@@ -58,6 +66,7 @@ export async function findPortal(db: Db, portalId: string): Promise<PortalTenant
     sellerName: row.seller_name,
     signingSecret: row.portal_signing_secret,
     clockOffsetMicros: row.clock_offset_us,
+    clockFrozenAt: row.clock_frozen_at,
   };
 }
 
@@ -75,36 +84,149 @@ export function portalsOf(db: Db, environment: Tenant['environment']) {
   return portalsOfEnvironment(db, environment);
 }
 
-export interface TenantClock {
+/** A tenant (seller × environment) and how its clock is kept. */
+export interface TenantClock extends ClockState {
   tenant: Tenant;
-  /** Microseconds the tenant's clock runs ahead of the wall clock (0 for live; sandbox clocks only move forward). */
-  clockOffsetMicros: bigint;
 }
 
-/** Every tenant (seller × environment) with its clock offset: what a pass over all tenants' due work starts from. */
+/** Every tenant with its clock state: what a pass over all tenants' due work starts from. */
 export async function tenantClocks(db: Db): Promise<TenantClock[]> {
   const rows = await listSellerEnvironmentClocks(db);
   return rows.map((row) => ({
     tenant: { seller_id: row.seller_id, environment: row.environment },
     clockOffsetMicros: BigInt(row.clock_offset_us),
+    clockFrozenAt: row.clock_frozen_at,
   }));
 }
 
 /**
- * Moves the tenant's stored clock offset forward to `wantedMicros`, in its own transaction with the row locked.
- * Never backwards: when a concurrent advance already went further, that offset stays. Returns the offset now stored.
+ * Moves the tenant's clock forward to `to`, in its own transaction with the row locked, and answers the clock
+ * now kept. A frozen clock stays frozen, at `to`; a running one gets the offset that makes it read `to` now.
+ * Never backwards: when a concurrent advance already went further, the clock stays where it is.
  */
-export async function advanceClockOffset(
+export async function moveTenantClock(
   db: Db,
   dialect: Dialect,
   tenant: Tenant,
-  wantedMicros: bigint,
-): Promise<bigint> {
+  wallClock: Clock,
+  to: Instant,
+): Promise<Clock> {
   return db.transaction().execute(async (trx) => {
     const row = await lockSellerEnvironment(trx, tenant, dialect);
-    const current = row?.clock_offset_us ?? 0n;
-    const next = wantedMicros > current ? wantedMicros : current;
-    await updateClockOffset(trx, tenant, next);
-    return next;
+    const current: ClockState = {
+      clockOffsetMicros: row?.clock_offset_us ?? 0n,
+      clockFrozenAt: row?.clock_frozen_at ?? null,
+    };
+    if (current.clockFrozenAt !== null) {
+      const frozenAt = laterOf(instantFromStored(current.clockFrozenAt), to);
+      const next = { clockOffsetMicros: current.clockOffsetMicros, clockFrozenAt: toStoredTime(frozenAt) };
+      await updateClock(trx, tenant, { offsetMicros: next.clockOffsetMicros, frozenAt: next.clockFrozenAt });
+      return tenantClock(wallClock, next);
+    }
+    const wanted = (to.epochNanoseconds - wallClock.now().epochNanoseconds) / 1000n;
+    const offset = wanted > current.clockOffsetMicros ? wanted : current.clockOffsetMicros;
+    await updateClock(trx, tenant, { offsetMicros: offset, frozenAt: null });
+    return tenantClock(wallClock, { clockOffsetMicros: offset, clockFrozenAt: null });
   });
+}
+
+function laterOf(a: Instant, b: Instant): Instant {
+  return Temporal.Instant.compare(a, b) >= 0 ? a : b;
+}
+
+/**
+ * Freezes the tenant's clock at `at` (default: the instant it reads now), or resumes it (`at` null) running from
+ * the instant it stood at. Answers the clock now kept, or undefined when `at` is before the clock's current instant
+ * (the sandbox clock only moves forward).
+ */
+export async function setTenantClockFrozen(
+  db: Db,
+  dialect: Dialect,
+  tenant: Tenant,
+  wallClock: Clock,
+  freeze: { at: Instant | undefined } | null,
+): Promise<Clock | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const row = await lockSellerEnvironment(trx, tenant, dialect);
+    const current: ClockState = {
+      clockOffsetMicros: row?.clock_offset_us ?? 0n,
+      clockFrozenAt: row?.clock_frozen_at ?? null,
+    };
+    const now = tenantClock(wallClock, current).now();
+    let next: ClockState;
+    if (freeze === null) {
+      const offset = (now.epochNanoseconds - wallClock.now().epochNanoseconds) / 1000n;
+      next = { clockOffsetMicros: offset, clockFrozenAt: null };
+    } else {
+      const at = freeze.at ?? now;
+      if (Temporal.Instant.compare(at, now) < 0) return undefined;
+      next = { clockOffsetMicros: current.clockOffsetMicros, clockFrozenAt: toStoredTime(at) };
+    }
+    await updateClock(trx, tenant, { offsetMicros: next.clockOffsetMicros, frozenAt: next.clockFrozenAt });
+    return tenantClock(wallClock, next);
+  });
+}
+
+export interface NewSeller {
+  id: string;
+  name: string;
+  created_at: string;
+  tenants: Tenant[];
+}
+
+/**
+ * Makes a seller with the given environments, each with a new portal id and signing secret, in one database
+ * transaction (`db` may be a transaction already). `clockFrozenAt`: the instant the sandbox clock stands at from
+ * the start (any instant, past or future); otherwise it runs from the wall clock. `parentSellerId`: the seller
+ * whose key asked for it (null from the CLI).
+ */
+export async function createSeller(
+  db: Db,
+  clock: Clock,
+  input: { name: string; parentSellerId: string | null; environments: readonly Environment[]; clockFrozenAt?: Instant },
+): Promise<NewSeller> {
+  const now = clock.now();
+  const createdAt = toStoredTime(now);
+  const id = newId('seller', now.epochMilliseconds);
+  const frozenAt = input.clockFrozenAt ? toStoredTime(input.clockFrozenAt) : null;
+  await insertSeller(db, { id, name: input.name, parent_seller_id: input.parentSellerId, created_at: createdAt });
+  for (const environment of input.environments) {
+    await insertSellerEnvironment(db, {
+      seller_id: id,
+      environment,
+      portal_id: newId('customer_portal', now.epochMilliseconds),
+      portal_signing_secret: randomBytes(32).toString('base64url'),
+      clock_frozen_at: environment === 'sandbox' ? frozenAt : null,
+      created_at: createdAt,
+    });
+  }
+  return {
+    id,
+    name: input.name,
+    created_at: createdAt,
+    tenants: input.environments.map((e) => ({ seller_id: id, environment: e })),
+  };
+}
+
+/** Sellers with their environments, oldest first: every seller, or those `parentSellerId` made. */
+export function listSellers(db: Db, parentSellerId?: string): Promise<SellerListRow[]> {
+  return listSellerRows(db, parentSellerId);
+}
+
+/** The seller with this id, with who made it; undefined when there is none. */
+export function findSeller(db: Db, sellerId: string) {
+  return findSellerRow(db, sellerId);
+}
+
+/** Deletes the seller and every row it owns, in both environments and every tenant table, in one transaction. */
+export function deleteSeller(db: Db, sellerId: string): Promise<DeletedRows> {
+  return db.transaction().execute((trx) => deleteSellerRows(trx, sellerId));
+}
+
+/**
+ * Empties one tenant (entities, events, notifications, emails) in one transaction, leaving its portal, secrets,
+ * clock and keys, and every other tenant, as they are. Answers the rows deleted by table.
+ */
+export function resetTenant(db: Db, tenant: Tenant): Promise<DeletedRows> {
+  return db.transaction().execute((trx) => deleteTenantData(trx, tenant));
 }

@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Ctx } from '../../context.js';
-import { OffsetClock, pause, type Clock } from '../../kernel/clock.js';
+import { pause, tenantClock, type Clock } from '../../kernel/clock.js';
 import { invalidField } from '../../kernel/errors.js';
 import { MAX_DURATION_YEARS } from '../../kernel/limits.js';
 import { Temporal, parseRfc3339, toStoredTime, toWireTime, type Instant } from '../../kernel/time.js';
-import { advanceClockOffset } from '../sellers/service.js';
+import { moveTenantClock } from '../sellers/service.js';
 import {
   clockState,
   finishAdvance,
@@ -107,30 +107,41 @@ function offsetFor(wallClock: Clock, target: Instant): bigint {
   return (target.epochNanoseconds - wallClock.now().epochNanoseconds) / 1000n;
 }
 
-/** Moves the stored offset so the clock reads `to` (never backwards: a concurrent advance may have gone further). */
+/**
+ * Moves the stored clock so it reads `to` (a frozen clock stays frozen there; never backwards: a concurrent advance
+ * may have gone further).
+ */
 async function moveClock(ctx: Ctx, wallClock: Clock, to: Instant): Promise<Ctx> {
-  const offset = await advanceClockOffset(ctx.db, ctx.dialect, ctx.tenant, offsetFor(wallClock, to));
-  return { ...ctx, clock: new OffsetClock(wallClock, offset) };
+  return { ...ctx, clock: await moveTenantClock(ctx.db, ctx.dialect, ctx.tenant, wallClock, to) };
 }
 
 /** The clock as `GET /test-helpers/clock` and the advance answer it: now, and the advance in progress, if any. */
 export interface ClockView {
   now: string;
+  /** True while the clock stands still (clock/freeze, or frozen_at at the seller's creation). */
+  frozen: boolean;
   status: 'ready' | 'advancing';
   /** The advance in progress: where it started and goes (RFC 3339), its share of that span covered (0–1), units. */
   advancing: { from: string; to: string; progress: number; done: number; failed: number } | null;
 }
 
+/** The clock the stored state describes: running (wall clock + offset) or frozen. */
+function clockOf(state: ClockState, wallClock: Clock): Clock {
+  return tenantClock(wallClock, { clockOffsetMicros: state.offsetMicros, clockFrozenAt: state.frozenAt });
+}
+
 function viewOf(state: ClockState, wallClock: Clock): ClockView {
-  const now = new OffsetClock(wallClock, state.offsetMicros).now();
+  const now = clockOf(state, wallClock).now();
   const wire = (at: Instant) => toWireTime(toStoredTime(at));
   const advance = state.advance;
-  if (!advance) return { now: wire(now), status: 'ready', advancing: null };
+  const frozen = state.frozenAt !== null;
+  if (!advance) return { now: wire(now), frozen, status: 'ready', advancing: null };
   const span = advance.target.since(advance.from).total('seconds');
   const covered = now.since(advance.from).total('seconds');
   const progress = span > 0 ? Math.min(1, Math.max(0, covered / span)) : 1;
   return {
     now: wire(now),
+    frozen,
     status: 'advancing',
     advancing: {
       from: wire(advance.from),
@@ -200,7 +211,7 @@ async function driveAdvance(ctx: Ctx, wallClock: Clock, stop: AbortSignal): Prom
     const state = await clockState(db, tenant);
     const advance = state.advance;
     if (!advance || advance.owner !== PROCESS_OWNER || stop.aborted) return;
-    let clock: Clock = new OffsetClock(wallClock, state.offsetMicros);
+    let clock: Clock = clockOf(state, wallClock);
     await runDueUntil({ ...ctx, clock }, advance.target, {
       waitForBusy: true,
       moveClockTo: async (at) => {

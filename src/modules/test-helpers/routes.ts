@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { testHelper, type ServerDeps } from '../../http/operation.js';
+import { ALL_PERMISSIONS } from '../../kernel/permissions.js';
 import { AdvanceDrivers, advanceSandboxClock, readSandboxClock } from './clock.js';
+import { freezeSandboxClock, unfreezeSandboxClock } from './clock-freeze.js';
 import { payAsCustomer } from './pay.js';
+import { deleteMadeSeller, listMadeSellers, makeSeller, readSellerRequest, resetSandbox } from './sellers.js';
+
+/** Making, resetting and deleting sellers needs a sandbox key holding every permission (README, test helpers). */
+const SELLER_ADMIN = { permissions: ALL_PERMISSIONS };
 
 export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
   // Advances this app drives in the background; on close (SIGTERM) they stop after the unit in progress.
@@ -16,7 +22,14 @@ export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const view = await advanceSandboxClock(ctx, deps.wallClock, drivers, body);
     return { data: view, status: view.status === 'ready' ? 200 : 202 };
   });
-
+  testHelper(app, deps, 'POST', '/test-helpers/clock/freeze', async ({ ctx, body }) => {
+    await freezeSandboxClock(ctx, deps.wallClock, body);
+    return { data: await readSandboxClock(ctx, deps.wallClock) };
+  });
+  testHelper(app, deps, 'POST', '/test-helpers/clock/unfreeze', async ({ ctx }) => {
+    await unfreezeSandboxClock(ctx, deps.wallClock);
+    return { data: await readSandboxClock(ctx, deps.wallClock) };
+  });
   testHelper(
     app,
     deps,
@@ -25,5 +38,55 @@ export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
     async ({ ctx, caller, params, body }) => ({
       data: await payAsCustomer(ctx, caller, params.transaction_id, body),
     }),
+  );
+  testHelper(
+    app,
+    deps,
+    'POST',
+    '/test-helpers/sellers',
+    async ({ caller, body }) => ({
+      status: 201,
+      data: await makeSeller(deps.db, deps.wallClock, caller.tenant.seller_id, readSellerRequest(body)),
+    }),
+    SELLER_ADMIN,
+  );
+  testHelper(
+    app,
+    deps,
+    'GET',
+    '/test-helpers/sellers',
+    async ({ caller }) => ({ data: await listMadeSellers(deps.db, caller.tenant.seller_id) }),
+    SELLER_ADMIN,
+  );
+  testHelper(
+    app,
+    deps,
+    'DELETE',
+    '/test-helpers/sellers/:seller_id',
+    async ({ caller, params }) => {
+      await deleteMadeSeller(deps.db, params.seller_id, caller.tenant.seller_id);
+      return { noContent: true };
+    },
+    SELLER_ADMIN,
+  );
+  testHelper(
+    app,
+    deps,
+    'POST',
+    '/test-helpers/reset',
+    async ({ caller }) => ({
+      data: { deleted: await resetSandbox(deps.db, caller.tenant.seller_id, caller.tenant.seller_id) },
+    }),
+    SELLER_ADMIN,
+  );
+  testHelper(
+    app,
+    deps,
+    'POST',
+    '/test-helpers/sellers/:seller_id/reset',
+    async ({ caller, params }) => ({
+      data: { deleted: await resetSandbox(deps.db, params.seller_id, caller.tenant.seller_id) },
+    }),
+    SELLER_ADMIN,
   );
 }

@@ -63,7 +63,7 @@ async function resolve(deps: ServerDeps, request: FastifyRequest): Promise<Resol
   const transactionId = queryParam(request, '_ptxn') ?? '';
   const portal = await findPortal(deps.db, portalId);
   if (!portal || !/^txn_[a-z\d]{26}$/.test(transactionId)) return undefined;
-  const ctx = ctxFor(deps, { tenant: portal.tenant, clockOffsetMicros: portal.clockOffsetMicros });
+  const ctx = ctxFor(deps, portal);
   try {
     return { ctx, portal, transaction: await getTransaction(ctx, portal, transactionId) };
   } catch (error) {

@@ -24,7 +24,7 @@ async function redirectLegacy(
   const subscriptionId = pathParam(request, 'subscriptionId');
   const token = queryParam(request, 'token');
   const location = await legacyPortalLink(
-    (portal) => ctxFor(deps, { tenant: portal.tenant, clockOffsetMicros: portal.clockOffsetMicros }),
+    (portal) => ctxFor(deps, portal),
     deps.db,
     environment,
     subscriptionId,

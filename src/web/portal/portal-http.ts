@@ -85,7 +85,7 @@ export async function resolvePortal(
   const portalId = pathParam(request, 'portalId');
   const portal = await findPortal(deps.db, portalId);
   if (!portal || portal.tenant.environment !== environment) return undefined;
-  const ctx = ctxFor(deps, { tenant: portal.tenant, clockOffsetMicros: portal.clockOffsetMicros });
+  const ctx = ctxFor(deps, portal);
   const base = portalBase(deps.config, environment);
   const secure = request.protocol === 'https' || base.startsWith('https:');
   // @NOTE pages, forms and the cookie live under the configured portal base's path (by default the same as the
