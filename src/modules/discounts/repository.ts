@@ -48,3 +48,16 @@ export async function insertDiscount(db: Executor, row: DiscountRow): Promise<vo
 export async function updateDiscount(db: Executor, row: DiscountRow): Promise<void> {
   await updateById(db, 'discounts', row);
 }
+/**
+ * Adds one to `times_used` in the database itself (not read-modify-write), so two redemptions committed at once
+ * both count.
+ */
+export async function incrementTimesUsed(db: Executor, tenant: Tenant, id: string, updatedAt: string): Promise<void> {
+  await db
+    .updateTable('discounts')
+    .set((eb) => ({ times_used: eb('times_used', '+', 1n), updated_at: updatedAt }))
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('id', '=', id)
+    .execute();
+}

@@ -3,6 +3,7 @@ import type { Ctx } from '../../context.js';
 import { getAddress } from '../addresses/service.js';
 import { getBusiness } from '../businesses/service.js';
 import { getCustomer } from '../customers/service.js';
+import { discountEntity } from '../discounts/redemption.js';
 import type { TransactionEntity } from './serialize.js';
 
 /** Paddock takes cards only; this is what checkout offers for every transaction. */
@@ -20,6 +21,10 @@ export async function withIncludes(
   }
   if (include.has('business') && entity.customer_id && entity.business_id) {
     extra.business = await getBusiness(ctx, entity.customer_id, entity.business_id);
+  }
+  if (include.has('discount') && entity.discount_id) {
+    const discount = await discountEntity(ctx, entity.discount_id);
+    if (discount) extra.discount = discount;
   }
   // @NOTE Paddock has no adjustments (refunds, credits after billing) yet: the lists are empty and the totals zero.
   if (include.has('adjustments')) extra.adjustments = [];

@@ -361,7 +361,7 @@ await forEachDialect((dialect) => {
       );
     });
 
-    it('answers 404 for unknown prices, products, customers and any discount', async () => {
+    it('answers 404 for unknown prices, products and customers, 400 transaction_discount_not_found for discounts', async () => {
       const price = await aPrice(t());
       assertPaddleError(await preview({ items: [{ price_id: UNKNOWN_PRICE, quantity: 1 }] }), 404, 'not_found');
       assertPaddleError(
@@ -389,7 +389,7 @@ await forEachDialect((dialect) => {
         items: [{ price_id: price.id, quantity: 1 }],
         discount_id: 'dsc_01gtgztp8fpchantd5g1wrksa3',
       });
-      assertPaddleError(discount, 404, 'not_found');
+      assertPaddleError(discount, 400, 'transaction_discount_not_found');
     });
 
     it('needs transaction.read and keeps tenants apart', async () => {
@@ -544,8 +544,8 @@ await forEachDialect((dialect) => {
       assertPaddleError(await pricing({ items: [{ price_id: UNKNOWN_PRICE, quantity: 1 }] }), 404, 'not_found');
       assertPaddleError(
         await pricing({ items: [{ price_id: price.id, quantity: 1 }], discount_id: 'dsc_01gtgztp8fpchantd5g1wrksa3' }),
-        404,
-        'not_found',
+        400,
+        'transaction_discount_not_found',
       );
       assertPaddleError(
         await pricing({ items: [{ price_id: price.id, quantity: 1 }], address: { country_code: 'XX' } }),

@@ -1,7 +1,13 @@
 // The bridge between stored items and billing/totals: which unit price applies (country overrides), in which
 // currency, how much of the customer's credit balance is available, and the `details` object Paddle returns.
 import type { Ctx } from '../../context.js';
-import { computeTotals, unadjustedTotals, type TotalsDetails, type TotalsLine } from '../../billing/totals.js';
+import {
+  computeTotals,
+  unadjustedTotals,
+  type TotalsDetails,
+  type TotalsDiscount,
+  type TotalsLine,
+} from '../../billing/totals.js';
 import type { TaxCategory } from '../../billing/tax-rates.js';
 import { invalidField } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
@@ -20,6 +26,8 @@ export interface PricingInput {
   currencyCode: string;
   countryCode: string | null;
   customerId: string | null;
+  /** The discount's terms (the discounts module has checked it may be applied), or null for none. */
+  discount?: TotalsDiscount | null;
 }
 
 export interface Priced {
@@ -108,6 +116,7 @@ export async function priceTransaction(ctx: Ctx, input: PricingInput): Promise<P
     currency_code: currency,
     country_code: input.countryCode,
     lines,
+    discount: input.discount ?? null,
     available_credit: money(credit, currency),
   });
   return {
@@ -135,6 +144,8 @@ export interface PreviewPricingInput {
    * as the first transaction of a trialing subscription is (see `chargedUnitPrice`).
    */
   trialPricing: boolean;
+  /** The discount's terms (checked by the discounts module), or null for none. */
+  discount?: TotalsDiscount | null;
 }
 
 /**
@@ -159,6 +170,7 @@ export async function pricePreview(ctx: Ctx, input: PreviewPricingInput): Promis
       currency_code: currency,
       country_code: input.countryCode,
       lines: chosen,
+      discount: input.discount ?? null,
       available_credit: money(credit, currency),
     });
   const all = totalsOf(lines);

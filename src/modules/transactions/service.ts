@@ -12,6 +12,7 @@ import {
   type TransactionStatus,
 } from '../../billing/transaction-status.js';
 import { assertSuitableForCollection, type CollectionMode } from '../../billing/collection-mode.js';
+import type { TotalsDiscount } from '../../billing/totals.js';
 import { PaddleError, invalidField, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { storedFromRfc3339, toStoredTime } from '../../kernel/time.js';
@@ -19,6 +20,7 @@ import { getAddressRow } from '../addresses/service.js';
 import { getBusinessRow } from '../businesses/service.js';
 import { moveCredit } from '../credit-balances/service.js';
 import { getCustomerRow } from '../customers/service.js';
+import { discountForTransaction } from '../discounts/redemption.js';
 import { nextInvoiceNumber } from './invoice-number.js';
 import { runBilledHooks } from './paid-hooks.js';
 import { hostedCheckoutUrl, itemsOf, transactionEntity, type PortalRef } from './entity.js';
@@ -100,12 +102,33 @@ function checkCollection(
   });
 }
 
-/** Recomputes details from the stored items, for the buyer's country and the customer's credit. */
+/**
+ * The terms of the transaction's discount for these items, or null without one. A discount given on this request
+ * (`previousDiscountId` differs) must be redeemable now; any discount must suit the currency and the items
+ * (discounts/redemption.ts throws Paddle's codes).
+ */
+async function discountTerms(
+  ctx: Ctx,
+  row: TransactionRow,
+  items: ResolvedItem[],
+  previousDiscountId: string | null,
+): Promise<TotalsDiscount | null> {
+  if (!row.discount_id) return null;
+  const discount = await discountForTransaction(ctx, row.discount_id, {
+    currency: row.currency_code,
+    lines: items.map((item) => ({ price_id: item.price_id, product_id: item.product.id })),
+    newlyApplied: row.discount_id !== previousDiscountId,
+  });
+  return discount.totals;
+}
+
+/** Recomputes details from the stored items, for the buyer's country, the discount and the customer's credit. */
 async function reprice(
   ctx: Ctx,
   row: TransactionRow,
   items: ResolvedItem[],
   countryCode: string | null,
+  previousDiscountId: string | null,
 ): Promise<TransactionRow> {
   const priced = await priceTransaction(ctx, {
     items,
@@ -113,6 +136,7 @@ async function reprice(
     countryCode,
     customerId: row.customer_id,
     trialPricing: row.origin === 'api' || row.origin === 'web',
+    discount: await discountTerms(ctx, row, items, previousDiscountId),
   });
   return {
     ...row,
@@ -189,9 +213,7 @@ function applyInput(row: TransactionRow, input: TransactionInput | CreateTransac
   if (input.collection_mode !== undefined) next.collection_mode = input.collection_mode;
   if (input.billing_details !== undefined)
     next.billing_details = transactionColumns.billing_details.encode(billingDetailsAfter(row, input.billing_details));
-  if (input.discount_id !== undefined && input.discount_id !== null) {
-    throw notFound(input.discount_id);
-  }
+  if (input.discount_id !== undefined) next.discount_id = input.discount_id;
   if (input.billing_period !== undefined) {
     next.billing_period = transactionColumns.billing_period.encode(
       input.billing_period && billingPeriod(input.billing_period),
@@ -272,7 +294,7 @@ export async function createTransaction(
     const country = parties.address?.country_code ?? null;
     if (!input.currency_code) row.currency_code = defaultCurrency(items, country);
     checkCollection(row, parties);
-    row = await reprice(ctx, row, items, country);
+    row = await reprice(ctx, row, items, country, null);
     row.status = readinessOf(row);
     if (input.status !== undefined) row = await applyRequestedStatus(ctx, row, input.status);
     await insertTransaction(ctx.db, row);
@@ -350,7 +372,7 @@ export async function updateTransaction(
       const parties = await checkParties(ctx, row);
       checkCollection(row, parties);
       const items = input.items ? await resolveItems(ctx, input.items) : itemsOf(current);
-      row = await reprice(ctx, row, items, parties.address?.country_code ?? null);
+      row = await reprice(ctx, row, items, parties.address?.country_code ?? null, current.discount_id);
       row.status = readinessOf(row);
     }
     if (input.status !== undefined) row = await applyRequestedStatus(ctx, row, input.status);

@@ -5,12 +5,14 @@
 // but locates nobody: with only an IP address, no tax is applied and no country's price override is used.
 import { isIP } from 'node:net';
 import type { Ctx } from '../../../context.js';
+import { formatMoney } from '../../../billing/currencies.js';
 import { formattedLineTotals } from '../../../billing/totals.js';
-import { invalidField, notFound, type FieldError } from '../../../kernel/errors.js';
+import { invalidField, type FieldError } from '../../../kernel/errors.js';
 import { isId } from '../../../kernel/ids.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { getBusinessRow } from '../../businesses/service.js';
 import { getCustomerRow } from '../../customers/service.js';
+import { discountForTransaction, type AppliedDiscount } from '../../discounts/redemption.js';
 import type { PriceEntity } from '../../prices/serialize.js';
 import type { ProductEntity } from '../../products/serialize.js';
 import { AVAILABLE_PAYMENT_METHODS } from '../includes.js';
@@ -79,8 +81,6 @@ async function locate(ctx: Ctx, input: PreviewLocationInput): Promise<Located> {
     }
     if (input.business_id) await getBusinessRow(ctx, customerId, input.business_id);
   }
-  // @NOTE discounts are not implemented: every discount id is unknown.
-  if (input.discount_id != null) throw notFound(input.discount_id);
   return {
     customer_id: customerId,
     address_id: input.address_id ?? null,
@@ -89,6 +89,24 @@ async function locate(ctx: Ctx, input: PreviewLocationInput): Promise<Located> {
     address,
     countryCode: address?.country_code ?? null,
   };
+}
+
+/**
+ * The discount a preview names, checked as a newly applied one (Paddle's codes: `transaction_discount_not_found`,
+ * `discount_expired`, …), or undefined without `discount_id`.
+ */
+async function previewDiscount(
+  ctx: Ctx,
+  id: string | null | undefined,
+  currency: string,
+  items: Awaited<ReturnType<typeof previewItems>>,
+): Promise<AppliedDiscount | undefined> {
+  if (id === null || id === undefined) return undefined;
+  return discountForTransaction(ctx, id, {
+    currency,
+    lines: items.map((item) => ({ price_id: item.price_id, product_id: item.product.id })),
+    newlyApplied: true,
+  });
 }
 
 function wireLocation(located: Located) {
@@ -107,17 +125,19 @@ export async function previewTransaction(ctx: Ctx, input: TransactionPreviewInpu
   const items = await previewItems(ctx, input.items);
   const currency = input.currency_code ?? defaultCurrency(items, located.countryCode);
   const ignoreTrials = input.ignore_trials ?? false;
+  const discount = await previewDiscount(ctx, input.discount_id, currency, items);
   const details = await pricePreview(ctx, {
     items,
     currencyCode: currency,
     countryCode: located.countryCode,
     customerId: located.customer_id,
     trialPricing: !ignoreTrials,
+    discount: discount?.totals ?? null,
   });
   return {
     ...wireLocation(located),
     currency_code: currency,
-    discount_id: null,
+    discount_id: discount?.id ?? null,
     ignore_trials: ignoreTrials,
     items: items.map((item) => ({
       price: item.price,
@@ -155,12 +175,14 @@ export async function previewPrices(ctx: Ctx, input: PricePreviewInput) {
   const located = await locate(ctx, input);
   const items = await previewItems(ctx, catalogItems);
   const currency = input.currency_code ?? defaultCurrency(items, located.countryCode);
+  const discount = await previewDiscount(ctx, input.discount_id, currency, items);
   const details = await pricePreview(ctx, {
     items,
     currencyCode: currency,
     countryCode: located.countryCode,
     customerId: located.customer_id,
     trialPricing: false,
+    discount: discount?.totals ?? null,
   });
   const locale = displayLocale(located.countryCode);
   const lineItems = details.line_items.map((line, index) => {
@@ -173,13 +195,22 @@ export async function previewPrices(ctx: Ctx, input: PricePreviewInput) {
       totals: line.totals,
       ...formattedLineTotals(line, currency, locale),
       product: line.product as ProductEntity,
-      discounts: [],
+      discounts:
+        discount && line.totals.discount !== '0'
+          ? [
+              {
+                discount: discount.entity,
+                total: line.totals.discount,
+                formatted_total: formatMoney(line.totals.discount, currency, locale),
+              },
+            ]
+          : [],
     };
   });
   return {
     ...wireLocation(located),
     currency_code: currency,
-    discount_id: null,
+    discount_id: discount?.id ?? null,
     // @NOTE Paddle's example answer has no `items`, but the official Node SDK types the field as always present
     // (IPricingPreviewResponse.items): echoing what was priced costs nothing and keeps SDK users safe.
     items: catalogItems,
