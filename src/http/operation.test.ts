@@ -30,14 +30,21 @@ export function handlerTypes(app: FastifyInstance, deps: ServerDeps): void {
   });
   // @ts-expect-error not an operationId of Paddle's spec
   operation(app, deps, 'list-widgets', async () => ({ data: null }));
-  testHelper(app, deps, 'POST', '/test-helpers/widgets/:widget_id/spin', async ({ params, body }) => {
-    const id: string = params.widget_id;
-    // @ts-expect-error the path names no other parameter
-    const other: string = params.other_id;
-    // @ts-expect-error a helper's body is unchecked JSON: its fields are unknown until the helper checks them
-    const speed: number = body.speed;
-    return { data: [id, other, speed] };
-  });
+  testHelper(
+    app,
+    deps,
+    'POST',
+    '/test-helpers/widgets/:widget_id/spin',
+    async ({ params, body }) => {
+      const id: string = params.widget_id;
+      // @ts-expect-error the path names no other parameter
+      const other: string = params.other_id;
+      // @ts-expect-error a helper's body is unchecked JSON: its fields are unknown until the helper checks them
+      const speed: number = body.speed;
+      return { data: [id, other, speed] };
+    },
+    { permissions: [] },
+  );
 }
 
 describe('parseQuery and validateBody', () => {

@@ -170,8 +170,11 @@ function isJsonObject(value: unknown): value is JsonObject {
 
 /** What a test helper needs beyond a sandbox key. */
 export interface HelperOptions {
-  /** Permissions the key must hold (403 `forbidden` otherwise); none by default. */
-  permissions?: readonly string[];
+  /**
+   * Permissions the key must hold (403 `forbidden` otherwise), listed in README's test-helper table. Required, so
+   * that every helper says what it needs (an empty list: any sandbox key).
+   */
+  permissions: readonly string[];
 }
 
 /**
@@ -185,7 +188,7 @@ export function testHelper<Url extends string>(
   method: 'GET' | 'POST' | 'DELETE',
   url: Url,
   handler: HelperHandler<Url>,
-  options: HelperOptions = {},
+  options: HelperOptions,
 ): void {
   const paramNames = [...url.matchAll(/:(\w+)/g)].map((match) => match[1] ?? '');
   app.route<{ Querystring: RawQuery }>({
@@ -195,7 +198,7 @@ export function testHelper<Url extends string>(
       const caller = await authenticateRequest(deps, request);
       if (caller.tenant.environment !== 'sandbox')
         throw new PaddleError('forbidden', 'Test helpers are only available to sandbox API keys.');
-      requirePermissions(caller, options.permissions ?? []);
+      requirePermissions(caller, options.permissions);
       const params = request.params;
       if (!hasPathParams<Record<PathParamNames<Url>, string>>(params, paramNames))
         throw new Error(`${url}: no path params`);

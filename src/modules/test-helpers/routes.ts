@@ -8,28 +8,57 @@ import { deleteMadeSeller, listMadeSellers, makeSeller, readSellerRequest, reset
 
 /** Making, resetting and deleting sellers needs a sandbox key holding every permission (README, test helpers). */
 const SELLER_ADMIN = { permissions: ALL_PERMISSIONS };
+const ANY_SANDBOX_KEY = { permissions: [] };
+/** Moving or stopping the clock decides when subscriptions renew, bill and charge. */
+const CLOCK_MOVER = { permissions: ['subscription.write', 'transaction.write'] };
 
 export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
   // Advances this app drives in the background; on close (SIGTERM) they stop after the unit in progress.
   const drivers = new AdvanceDrivers(deps.wallClock, (message, error) => app.log.error({ err: error }, message));
   app.addHook('preClose', () => drivers.stop());
 
-  testHelper(app, deps, 'GET', '/test-helpers/clock', async ({ ctx }) => ({
-    data: await readSandboxClock(ctx, deps.wallClock),
-  }));
-
-  testHelper(app, deps, 'POST', '/test-helpers/clock/advance', async ({ ctx, body }) => {
-    const view = await advanceSandboxClock(ctx, deps.wallClock, drivers, body);
-    return { data: view, status: view.status === 'ready' ? 200 : 202 };
-  });
-  testHelper(app, deps, 'POST', '/test-helpers/clock/freeze', async ({ ctx, body }) => {
-    await freezeSandboxClock(ctx, deps.wallClock, body);
-    return { data: await readSandboxClock(ctx, deps.wallClock) };
-  });
-  testHelper(app, deps, 'POST', '/test-helpers/clock/unfreeze', async ({ ctx }) => {
-    await unfreezeSandboxClock(ctx, deps.wallClock);
-    return { data: await readSandboxClock(ctx, deps.wallClock) };
-  });
+  // @NOTE the time is no one's data: any sandbox key reads it.
+  testHelper(
+    app,
+    deps,
+    'GET',
+    '/test-helpers/clock',
+    async ({ ctx }) => ({ data: await readSandboxClock(ctx, deps.wallClock) }),
+    ANY_SANDBOX_KEY,
+  );
+  testHelper(
+    app,
+    deps,
+    'POST',
+    '/test-helpers/clock/advance',
+    async ({ ctx, body }) => {
+      const view = await advanceSandboxClock(ctx, deps.wallClock, drivers, body);
+      return { data: view, status: view.status === 'ready' ? 200 : 202 };
+    },
+    CLOCK_MOVER,
+  );
+  testHelper(
+    app,
+    deps,
+    'POST',
+    '/test-helpers/clock/freeze',
+    async ({ ctx, body }) => {
+      await freezeSandboxClock(ctx, deps.wallClock, body);
+      return { data: await readSandboxClock(ctx, deps.wallClock) };
+    },
+    CLOCK_MOVER,
+  );
+  testHelper(
+    app,
+    deps,
+    'POST',
+    '/test-helpers/clock/unfreeze',
+    async ({ ctx }) => {
+      await unfreezeSandboxClock(ctx, deps.wallClock);
+      return { data: await readSandboxClock(ctx, deps.wallClock) };
+    },
+    CLOCK_MOVER,
+  );
   testHelper(
     app,
     deps,
@@ -38,6 +67,7 @@ export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
     async ({ ctx, caller, params, body }) => ({
       data: await payAsCustomer(ctx, caller, params.transaction_id, body),
     }),
+    { permissions: ['transaction.write'] },
   );
   testHelper(
     app,
