@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { readConfig, type Config } from './config.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { refreshPlannerStatistics } from './db/statistics.js';
 import { PADDOCK_WIRING } from './modules/index.js';
 import { WallClock } from './kernel/clock.js';
 import { ensureBootstrapKey, type BootstrapOutcome } from './modules/api-keys/service.js';
@@ -63,6 +64,7 @@ export async function serve(env: Record<string, string | undefined> = process.en
     wiring: PADDOCK_WIRING,
     intervalMs: Number(env.PADDOCK_SCHEDULER_INTERVAL_MS ?? 5000),
     log: (message, error) => app.log.error({ err: error }, message),
+    housekeeping: () => refreshPlannerStatistics(database.db, database.dialect),
   });
 
   const lines = [

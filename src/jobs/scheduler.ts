@@ -23,6 +23,8 @@ export interface SchedulerDeps {
   /** How often to look for due work; the interval is also the worst-case lateness of a renewal. */
   intervalMs: number;
   log?: (message: string, error?: unknown) => void;
+  /** Database upkeep run before each pass (the planner's statistics: db/statistics.ts), given by the server. */
+  housekeeping?: () => Promise<unknown>;
 }
 
 /**
@@ -30,6 +32,7 @@ export interface SchedulerDeps {
  * nobody drives any more (its process stopped, or died and its lease ran out) is taken over and resumed.
  */
 export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>, drivers?: AdvanceDrivers): Promise<void> {
+  await deps.housekeeping?.().catch((error: unknown) => deps.log?.('database upkeep failed', error));
   if (drivers) {
     for (const tenant of await abandonedAdvances(deps.db, deps.wallClock.now())) {
       await drivers
