@@ -73,6 +73,24 @@ export const ERROR_CATALOGUE = {
     400,
     'Cannot revise transaction with an invalid tax identifier where there is already a valid one.',
   ),
+  transaction_customer_is_required_with_address: request(400, 'customer_id is required when address_id is given'),
+  transaction_customer_is_required_for_business_validation: request(
+    400,
+    'customer_id is required when business_id is given',
+  ),
+  transaction_billing_details_object_required: request(
+    400,
+    'billing_details must be non null if collection_mode=manual',
+  ),
+  transaction_payment_terms_object_required: request(
+    400,
+    'payment_terms must be non null when initially setting billing_details',
+  ),
+  transaction_duplicate_price_ids: request(400, 'A price appears more than once in items.'),
+  transaction_cannot_be_modified_and_canceled: request(
+    400,
+    'A transaction cannot be changed and canceled in one request.',
+  ),
   transaction_currency_code_not_valid_for_manual: request(
     400,
     'currency_code is not valid for manually-collected transactions; use USD, EUR or GBP.',

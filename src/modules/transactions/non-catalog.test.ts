@@ -137,7 +137,7 @@ await forEachDialect((dialect) => {
           collection_mode: 'manual',
         },
       });
-      assertPaddleError(manual, 400, 'invalid_field');
+      assertPaddleError(manual, 400, 'transaction_billing_details_object_required');
       assert.deepEqual(await customRows(), before.rows, 'no custom product or price survives a failed request');
       assert.equal((await eventTypes()).length, afterBuyer, 'and no event');
       assert.equal(afterBuyer - before.events, 2, 'only the buyer builder wrote events');

@@ -3,7 +3,7 @@
 // docs/errors.md names these tests.
 import { describe, it } from 'node:test';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
-import { aBuyer, aCustomer, anAddress, aPrice, aTransaction } from '../../../test/support/builders.js';
+import { aBuyer, aBusiness, aCustomer, anAddress, aPrice, aTransaction } from '../../../test/support/builders.js';
 import { assertRefusedWithoutChange } from '../../../test/support/refusals.js';
 
 const MANUAL = { enable_checkout: false, payment_terms: { interval: 'day', frequency: 14 } };
@@ -100,6 +100,110 @@ await forEachDialect((dialect) => {
         code: 'transaction_currency_code_not_valid_for_manual',
         detail: /JPY is not valid/,
         reads: [listOf(customer.id)],
+      });
+    });
+  });
+
+  describe('parties, billing details and items', () => {
+    it('transaction_customer_is_required_with_address', async () => {
+      const price = await aPrice(t());
+      const { customer, address } = await aBuyer(t());
+      await assertRefusedWithoutChange(t(), {
+        send: () =>
+          t().request('POST', '/transactions', {
+            body: { items: [{ price_id: price.id, quantity: 1 }], address_id: address.id },
+          }),
+        status: 400,
+        code: 'transaction_customer_is_required_with_address',
+        detail: /customer_id is required when address_id is given/,
+        reads: [listOf(customer.id)],
+      });
+    });
+
+    it('transaction_customer_is_required_for_business_validation', async () => {
+      const price = await aPrice(t());
+      const customer = await aCustomer(t());
+      const business = await aBusiness(t(), customer.id);
+      await assertRefusedWithoutChange(t(), {
+        send: () =>
+          t().request('POST', '/transactions', {
+            body: { items: [{ price_id: price.id, quantity: 1 }], business_id: business.id },
+          }),
+        status: 400,
+        code: 'transaction_customer_is_required_for_business_validation',
+        reads: [listOf(customer.id)],
+      });
+    });
+
+    it('transaction_billing_details_object_required', async () => {
+      const price = await aPrice(t());
+      const { customer, address } = await aBuyer(t());
+      await assertRefusedWithoutChange(t(), {
+        send: () =>
+          t().request('POST', '/transactions', {
+            body: {
+              items: [{ price_id: price.id, quantity: 1 }],
+              customer_id: customer.id,
+              address_id: address.id,
+              collection_mode: 'manual',
+            },
+          }),
+        status: 400,
+        code: 'transaction_billing_details_object_required',
+        reads: [listOf(customer.id)],
+      });
+    });
+
+    it('transaction_payment_terms_object_required', async () => {
+      const price = await aPrice(t());
+      const txn = await aTransaction(t(), { items: [{ price_id: price.id, quantity: 1 }] });
+      await assertRefusedWithoutChange(t(), {
+        send: () =>
+          t().request('PATCH', `/transactions/${txn.id}`, {
+            body: { billing_details: { purchase_order_number: 'PO' } },
+          }),
+        status: 400,
+        code: 'transaction_payment_terms_object_required',
+        reads: [`/transactions/${txn.id}`],
+      });
+    });
+
+    it('transaction_duplicate_price_ids', async () => {
+      const price = await aPrice(t());
+      const { customer, address } = await aBuyer(t());
+      await assertRefusedWithoutChange(t(), {
+        send: () =>
+          t().request('POST', '/transactions', {
+            body: {
+              items: [
+                { price_id: price.id, quantity: 1 },
+                { price_id: price.id, quantity: 2 },
+              ],
+              customer_id: customer.id,
+              address_id: address.id,
+            },
+          }),
+        status: 400,
+        code: 'transaction_duplicate_price_ids',
+        detail: new RegExp(`price ${price.id} appears more than once`),
+        reads: [listOf(customer.id)],
+      });
+    });
+
+    it('transaction_cannot_be_modified_and_canceled', async () => {
+      const price = await aPrice(t());
+      const { customer, address } = await aBuyer(t());
+      const txn = await aTransaction(t(), {
+        items: [{ price_id: price.id, quantity: 1 }],
+        customer_id: customer.id,
+        address_id: address.id,
+      });
+      await assertRefusedWithoutChange(t(), {
+        send: () =>
+          t().request('PATCH', `/transactions/${txn.id}`, { body: { status: 'canceled', custom_data: { a: 1 } } }),
+        status: 400,
+        code: 'transaction_cannot_be_modified_and_canceled',
+        reads: [`/transactions/${txn.id}`],
       });
     });
   });

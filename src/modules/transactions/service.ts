@@ -73,8 +73,17 @@ async function checkParties(
   row: Pick<TransactionRow, 'customer_id' | 'address_id' | 'business_id'>,
 ): Promise<Parties> {
   if (!row.customer_id) {
-    if (row.address_id || row.business_id) {
-      throw invalidField([{ field: row.address_id ? 'address_id' : 'business_id', message: 'requires customer_id' }]);
+    if (row.address_id) {
+      throw new PaddleError(
+        'transaction_customer_is_required_with_address',
+        'customer_id is required when address_id is given: an address belongs to a customer',
+      );
+    }
+    if (row.business_id) {
+      throw new PaddleError(
+        'transaction_customer_is_required_for_business_validation',
+        'customer_id is required when business_id is given: a business belongs to a customer',
+      );
     }
     return { customer: null, address: null };
   }
@@ -93,7 +102,7 @@ function checkCollection(
   parties: Parties,
 ): void {
   if (row.collection_mode === 'manual' && !row.billing_details)
-    throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
+    throw new PaddleError('transaction_billing_details_object_required');
   assertSuitableForCollection('transaction', {
     collection_mode: row.collection_mode as CollectionMode,
     currency_code: row.currency_code,
@@ -188,7 +197,7 @@ function statusEvents(from: string, to: string): EventType[] {
 /**
  * The billing details a transaction has after a create or update gave `given`: `null` clears them; an update that
  * leaves out `payment_terms` keeps the stored terms, since the entity always carries them. Throws 400
- * `invalid_field` when there are none to keep.
+ * `transaction_payment_terms_object_required` when there are none to keep.
  */
 function billingDetailsAfter(
   row: TransactionRow,
@@ -199,7 +208,7 @@ function billingDetailsAfter(
     'payment_terms' in given && given.payment_terms
       ? given.payment_terms
       : transactionColumns.billing_details.decode(row.billing_details)?.payment_terms;
-  if (!payment_terms) throw invalidField([{ field: 'billing_details.payment_terms', message: 'field is required' }]);
+  if (!payment_terms) throw new PaddleError('transaction_payment_terms_object_required');
   return { ...given, payment_terms };
 }
 
@@ -246,6 +255,20 @@ function startsCardlessTrial(row: TransactionRow): boolean {
   return items.length > 0 && items.every((item) => !requiresPaymentMethod(item.price));
 }
 
+/** Refuses one catalog price twice in `items` (`transaction_duplicate_price_ids`): Paddle wants one line per price. */
+function assertDistinctPrices(items: ReadonlyArray<object> | undefined): void {
+  const ids = (items ?? []).flatMap((item) =>
+    'price_id' in item && typeof item.price_id === 'string' ? [item.price_id] : [],
+  );
+  const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (duplicate) {
+    throw new PaddleError(
+      'transaction_duplicate_price_ids',
+      `price ${duplicate} appears more than once in items; give it once with the total quantity`,
+    );
+  }
+}
+
 /** Completes a cardless-trial transaction in the caller's database transaction (paid hooks make the subscription). */
 async function completeCardless(ctx: TxCtx, portal: PortalRef, row: TransactionRow): Promise<TransactionEntity> {
   const outcome = await completeWithoutCharge(ctx, portal, row);
@@ -260,6 +283,7 @@ export async function createTransaction(
   return withTransaction(ctx, async (ctx) => {
     const now = ctx.clock.now();
     const stored = toStoredTime(now);
+    assertDistinctPrices(input.items);
     const items = await resolveItems(ctx, input.items);
     const blank: TransactionRow = {
       ...ctx.tenant,
@@ -364,6 +388,13 @@ export async function updateTransaction(
   return withTransaction(ctx, async (ctx) => {
     const current = await getTransactionRow(ctx, id);
     const changesContent = CONTENT_FIELDS.some((field) => input[field] !== undefined);
+    if (changesContent && input.status === 'canceled') {
+      throw new PaddleError(
+        'transaction_cannot_be_modified_and_canceled',
+        'A transaction cannot be changed and canceled in one request: cancel it with status alone',
+      );
+    }
+    assertDistinctPrices(input.items);
     if (changesContent && !isEditable(current.status as TransactionStatus)) {
       throw new PaddleError('transaction_immutable');
     }
