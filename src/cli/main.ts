@@ -1,4 +1,4 @@
-// The `paddock` command: `serve` (the default), `keys create|revoke`, `sellers create|list|delete`.
+// The `paddock` command: `serve` (the default), `keys create|revoke`, `sellers create|list|delete|payouts`.
 import { Command, Option } from 'commander';
 import { readConfig } from '../config.js';
 import { WallClock } from '../kernel/clock.js';
@@ -6,7 +6,7 @@ import { ALL_PERMISSIONS } from '../kernel/permissions.js';
 import { serve, prepareDatabase } from '../main.js';
 import { createApiKey, revokeKey } from '../modules/api-keys/service.js';
 import { parseApiKey } from '../modules/api-keys/key-format.js';
-import { DEFAULT_SELLER_ID } from '../modules/sellers/service.js';
+import { DEFAULT_SELLER_ID, sellerPayouts, setSellerPayouts } from '../modules/sellers/service.js';
 import { deleteMadeSeller, listMadeSellers, makeSeller, readSellerRequest } from '../modules/test-helpers/sellers.js';
 import { PaddleError } from '../kernel/errors.js';
 import type { OpenDatabase } from '../db/database.js';
@@ -143,6 +143,48 @@ sellers
     const rows = Object.values(deleted).reduce((sum, n) => sum + n, 0);
     console.error(`deleted ${sellerId} (${rows} rows)`);
   });
+
+sellers
+  .command('payouts')
+  .description(
+    "show, or change, a seller's balance currency and fee model (payout_totals, totals.fee); " +
+      "Paddle's 5% + 50¢ in USD unless changed",
+  )
+  .option('--seller <seller-id>', 'sel_… (default: the default seller)', DEFAULT_SELLER_ID)
+  .option('--balance-currency <code>', 'currency payouts are converted into: AUD, CAD, CHF, CNY, CZK, DKK, EUR, GBP, …')
+  .option('--fee-rate <rate>', 'share of each grand total, e.g. 0.05')
+  .option('--fee-fixed <minor-units>', 'fixed fee per transaction in minor units, e.g. 50')
+  .option('--fee-fixed-currency <code>', 'currency of the fixed fee, e.g. USD')
+  .action(
+    async (options: {
+      seller: string;
+      balanceCurrency?: string;
+      feeRate?: string;
+      feeFixed?: string;
+      feeFixedCurrency?: string;
+    }) => {
+      const settings = await withDatabase(async (database) => {
+        const current = await sellerPayouts(database.db, options.seller);
+        const fixedChanged = options.feeFixed !== undefined || options.feeFixedCurrency !== undefined;
+        return setSellerPayouts(database.db, options.seller, {
+          ...(options.balanceCurrency ? { balanceCurrency: options.balanceCurrency.toUpperCase() } : {}),
+          ...(options.feeRate ? { feeRate: options.feeRate } : {}),
+          ...(fixedChanged
+            ? {
+                feeFixed: {
+                  amount: options.feeFixed === undefined ? current.feeModel.fixed.amount : BigInt(options.feeFixed),
+                  currency: options.feeFixedCurrency?.toUpperCase() ?? current.feeModel.fixed.currency,
+                },
+              }
+            : {}),
+        });
+      });
+      console.log(
+        `${options.seller}: balance currency ${settings.balanceCurrency}; fee ${settings.feeModel.rate} of the grand ` +
+          `total + ${settings.feeModel.fixed.amount} ${settings.feeModel.fixed.currency} minor units per transaction`,
+      );
+    },
+  );
 
 function splitList(list: string): string[] {
   return list

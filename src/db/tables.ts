@@ -22,6 +22,13 @@ export interface SellersTable {
   /** The seller whose key made this one (test helper), or null (the default seller, sellers made by the CLI). */
   parent_seller_id: string | null;
   created_at: string;
+  /** The currency payouts are converted into (`payout_totals.currency_code`); USD unless set (migration 202611291609). */
+  balance_currency: Generated<string>;
+  /** Paddle's fee on each transaction: this share of the grand total ("0.05")… */
+  fee_rate: Generated<string>;
+  /** …plus this fixed amount, in minor units of `fee_fixed_currency` (50 USD cents unless set). */
+  fee_fixed: Generated<bigint>;
+  fee_fixed_currency: Generated<string>;
 }
 
 export interface SellerEnvironmentsTable extends TenantColumns {

@@ -9,6 +9,7 @@ import * as createDiscounts from './202611291214-create-discounts.js';
 import * as clockAdvanceState from './202611291310-clock-advance-state.js';
 import * as indexStatusLists from './202611291413-index-status-lists.js';
 import * as sandboxSellers from './202611291515-sandbox-sellers.js';
+import * as sellerPayouts from './202611291609-seller-payouts.js';
 
 export const migrations: Record<string, Migration> = {
   '202611241700-create-foundation': createFoundation,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '202611291310-clock-advance-state': clockAdvanceState,
   '202611291413-index-status-lists': indexStatusLists,
   '202611291515-sandbox-sellers': sandboxSellers,
+  '202611291609-seller-payouts': sellerPayouts,
 };

@@ -219,3 +219,22 @@ export async function deleteTenantData(db: Trx, tenant: Tenant): Promise<Deleted
     .execute();
   return deleted;
 }
+
+/** The seller's balance currency and fee model columns (migration 202611291609); undefined for an unknown seller. */
+export async function findSellerPayouts(db: Executor, sellerId: string) {
+  const row = await db
+    .selectFrom('sellers')
+    .select(['balance_currency', 'fee_rate', 'fee_fixed', 'fee_fixed_currency'])
+    .where('id', '=', sellerId)
+    .executeTakeFirst();
+  return row ? { ...row, fee_fixed: BigInt(row.fee_fixed) } : undefined;
+}
+
+/** Sets the seller's balance currency and fee model columns. */
+export async function updateSellerPayouts(
+  db: Executor,
+  sellerId: string,
+  values: { balance_currency: string; fee_rate: string; fee_fixed: bigint; fee_fixed_currency: string },
+): Promise<void> {
+  await db.updateTable('sellers').set(values).where('id', '=', sellerId).execute();
+}

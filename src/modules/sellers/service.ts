@@ -2,9 +2,11 @@
 // helper, the CLI), each environment with a customer-portal id (`cpl_`), a portal signing secret and, in sandbox,
 // its own clock: running (wall clock + a forward-only offset) or frozen at an instant.
 import { randomBytes } from 'node:crypto';
-import type { Db, Dialect } from '../../db/database.js';
+import { checkPayoutSettings, PADDLE_DEFAULT_FEE, type FeeModel } from '../../billing/payouts.js';
+import type { Db, Dialect, Executor } from '../../db/database.js';
 import type { Environment, Tenant } from '../../db/tables.js';
 import { tenantClock, type Clock, type ClockState } from '../../kernel/clock.js';
+import type { Money } from '../../kernel/money.js';
 import { newId } from '../../kernel/ids.js';
 import { Temporal, instantFromStored, toStoredTime, type Instant } from '../../kernel/time.js';
 import {
@@ -13,7 +15,9 @@ import {
   findSellerEnvironment,
   findSellerEnvironmentByPortal,
   findSellerRow,
+  findSellerPayouts,
   insertSeller,
+  updateSellerPayouts,
   insertSellerEnvironment,
   listSellerEnvironmentClocks,
   listSellerRows,
@@ -229,4 +233,51 @@ export function deleteSeller(db: Db, sellerId: string): Promise<DeletedRows> {
  */
 export function resetTenant(db: Db, tenant: Tenant): Promise<DeletedRows> {
   return db.transaction().execute((trx) => deleteTenantData(trx, tenant));
+}
+
+/** What a seller is paid in and the fee Paddle takes from it (`payout_totals`, `totals.fee`). */
+export interface SellerPayouts {
+  /** ISO 4217 code of the seller's balance currency. */
+  balanceCurrency: string;
+  feeModel: FeeModel;
+}
+
+/**
+ * The seller's payout settings from its row; Paddle's published 5 % + 50¢ paid out in USD for a seller that has
+ * none (the migration's defaults say the same).
+ */
+export async function sellerPayouts(db: Executor, sellerId: string): Promise<SellerPayouts> {
+  const row = await findSellerPayouts(db, sellerId);
+  if (!row) return { balanceCurrency: 'USD', feeModel: PADDLE_DEFAULT_FEE };
+  return {
+    balanceCurrency: row.balance_currency,
+    feeModel: { rate: row.fee_rate, fixed: { amount: row.fee_fixed, currency: row.fee_fixed_currency } },
+  };
+}
+
+/**
+ * Changes what a seller is paid in and its fee model (the `paddock sellers payouts` command); what is not given is
+ * kept. Throws RangeError for settings Paddle could not pay (`checkPayoutSettings`). Answers the settings now in force.
+ */
+export async function setSellerPayouts(
+  db: Executor,
+  sellerId: string,
+  changes: { balanceCurrency?: string; feeRate?: string; feeFixed?: Money },
+): Promise<SellerPayouts> {
+  const current = await sellerPayouts(db, sellerId);
+  const next: SellerPayouts = {
+    balanceCurrency: changes.balanceCurrency ?? current.balanceCurrency,
+    feeModel: {
+      rate: changes.feeRate ?? current.feeModel.rate,
+      fixed: changes.feeFixed ?? current.feeModel.fixed,
+    },
+  };
+  checkPayoutSettings(next.balanceCurrency, next.feeModel);
+  await updateSellerPayouts(db, sellerId, {
+    balance_currency: next.balanceCurrency,
+    fee_rate: next.feeModel.rate,
+    fee_fixed: next.feeModel.fixed.amount,
+    fee_fixed_currency: next.feeModel.fixed.currency,
+  });
+  return next;
 }

@@ -4,6 +4,7 @@ import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { aBuyer, aPrice, aTransaction } from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { lastEventId, recordedEvents } from '../../../test/support/events.js';
+import { setSellerPayouts } from '../sellers/service.js';
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
@@ -30,6 +31,41 @@ await forEachDialect((dialect) => {
   async function paymentMethodRow(id: string) {
     return t().db.selectFrom('payment_methods').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   }
+
+  describe('payout totals', () => {
+    it("are in the seller's balance currency, with its own fee model and the reference exchange rate", async () => {
+      const sellerId = `sel_payouts_${dialect}`;
+      const keys = await t().createSeller(sellerId);
+      await setSellerPayouts(t().db, sellerId, {
+        balanceCurrency: 'EUR',
+        feeRate: '0.029',
+        feeFixed: { amount: 30n, currency: 'USD' },
+      });
+      const price = await aPrice(t(), { unit_price: { amount: '10000', currency_code: 'USD' } }, keys.sandbox);
+      const { customer, address } = await aBuyer(t(), 'US', keys.sandbox);
+      const txn = await aTransaction(
+        t(),
+        { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id },
+        keys.sandbox,
+      );
+      const res = await pay(txn.id, {}, keys.sandbox);
+      assertTransactionShape(res);
+      const details = res.body.data.details;
+      // 2.9 % of $100.00 + 30¢ = 320; earnings 10000 − 0 − 320
+      assert.equal(details.totals.fee, '320');
+      assert.equal(details.totals.earnings, '9680');
+      // USD → EUR at the ECB's 2025-05-09 rates: 1 / 1.1252 = 0.88873089
+      assert.equal(details.payout_totals.currency_code, 'EUR');
+      assert.equal(details.payout_totals.exchange_rate, '0.88873089');
+      assert.equal(details.payout_totals.fee_rate, '0.029');
+      assert.equal(details.payout_totals.grand_total, '8887'); // 8887.3089
+      assert.equal(details.payout_totals.fee, '284'); // 284.39
+      assert.equal(details.payout_totals.earnings, '8603');
+      const completed = await recordedEvents(t(), { type: 'transaction.completed', entityId: txn.id });
+      assert.deepEqual(completed[0]?.data.details.payout_totals, details.payout_totals);
+      await assert.rejects(setSellerPayouts(t().db, sellerId, { balanceCurrency: 'JPY' }), /balance currency/);
+    });
+  });
 
   describe('POST /test-helpers/transactions/{id}/pay', () => {
     it('pays with the default card (4242…): completed, captured visa payment, invoice number, saved method', async () => {
@@ -63,11 +99,40 @@ await forEachDialect((dialect) => {
         south_korea_local_card: null,
         underlying_details: null,
       });
-      assert.equal(paid.details.totals.fee, '0');
-      assert.equal(
-        paid.details.totals.earnings,
-        String(BigInt(paid.details.totals.total) - BigInt(paid.details.totals.tax)),
-      );
+      // Paddle's published fee, 5 % + 50¢, paid out in USD (the default seller's balance currency): 250 + 50.
+      assert.equal(paid.details.totals.grand_total, '5000');
+      assert.equal(paid.details.totals.fee, '300');
+      assert.equal(paid.details.totals.earnings, '4700');
+      assert.equal(paid.details.totals.balance, '0', 'paid in full');
+      assert.deepEqual(paid.details.adjusted_totals, {
+        subtotal: '5000',
+        tax: '0',
+        total: '5000',
+        grand_total: '5000',
+        grand_total_tax: '0',
+        fee: '300',
+        earnings: '4700',
+        currency_code: 'USD',
+        retained_fee: '0',
+      });
+      assert.deepEqual(paid.details.payout_totals, {
+        subtotal: '5000',
+        discount: '0',
+        tax: '0',
+        total: '5000',
+        credit: '0',
+        credit_to_balance: '0',
+        balance: '0',
+        grand_total: '5000',
+        grand_total_tax: '0',
+        fee: '300',
+        earnings: '4700',
+        currency_code: 'USD',
+        exchange_rate: '1',
+        fee_rate: '0.05',
+      });
+      assert.equal(paid.details.adjusted_payout_totals, null);
+      assert.equal(txn.details.payout_totals, null, 'no payout totals before completion');
       const method = await paymentMethodRow(payment.payment_method_id);
       assert.equal(method.customer_id, txn.customer_id);
       assert.equal(method.address_id, txn.address_id);

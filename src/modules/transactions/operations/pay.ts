@@ -8,6 +8,7 @@ import type { PaymentAttemptRow, PaymentMethodRow, TransactionRow } from '../../
 import { recordEvent } from '../../../events/record.js';
 import type { EventType } from '../../../events/catalogue.js';
 import { isPayable, type TransactionStatus } from '../../../billing/transaction-status.js';
+import { completedTotals } from '../../../billing/payouts.js';
 import { laterChargeOutcome, type ParsedCard } from '../../../billing/test-cards.js';
 import { PaddleError, notFound } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
@@ -15,6 +16,7 @@ import { toStoredTime } from '../../../kernel/time.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { availableCredit, moveCredit } from '../../credit-balances/service.js';
 import { saveCard } from '../../payment-methods/service.js';
+import { sellerPayouts } from '../../sellers/service.js';
 import { paymentMethodColumns, type CardDetails } from '../../payment-methods/serialize.js';
 import { nextInvoiceNumber } from '../invoice-number.js';
 import { runPaidHooks } from '../paid-hooks.js';
@@ -119,7 +121,9 @@ async function completePayment(
   const completed: TransactionRow = {
     ...hooked,
     status: 'completed',
-    details: transactionColumns.details.encode(withPayoutTotals(transactionColumns.details.decode(hooked.details))),
+    details: transactionColumns.details.encode(
+      await withPayoutTotals(ctx, transactionColumns.details.decode(hooked.details)),
+    ),
     invoice_number: hooked.invoice_number ?? (await nextInvoiceNumber(ctx)),
     billed_at: hooked.billed_at ?? now,
     updated_at: now,
@@ -131,14 +135,21 @@ function changedColumns(before: TransactionRow, after: TransactionRow): boolean 
   return (Object.keys(after) as Array<keyof TransactionRow>).some((column) => after[column] !== before[column]);
 }
 
-/** Paddock charges no fee: on completion earnings are the total less tax, in the transaction's currency. */
-function withPayoutTotals(details: StoredTransactionDetails): StoredTransactionDetails {
-  const totals = details.totals;
-  const earnings = (BigInt(totals.total) - BigInt(totals.tax)).toString();
+/**
+ * Completion adds Paddle's fee and the seller's earnings to `totals` and `adjusted_totals` (no adjustments yet, so
+ * the same), and `payout_totals` in the seller's balance currency (billing/payouts.ts has the arithmetic).
+ * `adjusted_payout_totals` stays null until an adjustment exists, as in Paddle's completed-transaction example.
+ */
+async function withPayoutTotals(ctx: TxCtx, details: StoredTransactionDetails): Promise<StoredTransactionDetails> {
+  const { balanceCurrency, feeModel } = await sellerPayouts(ctx.db, ctx.tenant.seller_id);
+  const completed = completedTotals(details.totals, feeModel, balanceCurrency);
+  const { fee, earnings } = completed.totals;
   return {
     ...details,
-    totals: { ...totals, fee: '0', earnings },
-    adjusted_totals: { ...(details.adjusted_totals as object | undefined), fee: '0', earnings },
+    totals: completed.totals,
+    adjusted_totals: { ...(details.adjusted_totals as object | undefined), fee, earnings },
+    payout_totals: completed.payout_totals,
+    adjusted_payout_totals: null,
   };
 }
 
