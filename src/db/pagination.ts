@@ -1,7 +1,9 @@
 // Keyset pagination shared by every list: Paddle's cursor is the id of the last entity on the page.
 // Ordering by another field uses (field, id) as the key, so pages never skip or repeat rows.
 import { sql, type SelectQueryBuilder } from 'kysely';
+import { changeToken } from './change-token.js';
 import type { Executor } from './database.js';
+import { ReadCache } from './read-cache.js';
 import type { Database } from './tables.js';
 
 export interface PageRequest {
@@ -62,12 +64,11 @@ export async function fetchPage<T extends { id: string }>(
     }
   }
   const dir = sql.raw(direction);
-  const rows = await query
+  const pageQuery = query
     .orderBy(sql`${sortKey} ${dir}`)
     .$if(field !== 'id', (q) => q.orderBy(sql`${idRef} ${dir}`))
-    .limit(page.perPage + 1)
-    .execute();
-  const counted = await db
+    .limit(page.perPage + 1);
+  const countQuery = db
     .selectFrom(
       base
         .clearSelect()
@@ -75,11 +76,34 @@ export async function fetchPage<T extends { id: string }>(
         .limit(COUNT_CAP)
         .as('matches'),
     )
-    .select((eb) => eb.fn.countAll().as('total'))
-    .executeTakeFirstOrThrow();
-  return {
-    rows: rows.slice(0, page.perPage),
+    .select((eb) => eb.fn.countAll().as('total'));
+  // @NOTE take the token before reading (db/read-cache.ts); a transaction's executor has none, so reads inside
+  // one are never kept.
+  const token = changeToken(db);
+  const compiled = token === undefined ? undefined : pageQuery.compile();
+  const cacheKey = compiled && `${compiled.sql}\u0000${compiled.parameters.map(parameterText).join('\u0000')}`;
+  const kept = cacheKey && token ? pageCache.get(db, cacheKey, token) : undefined;
+  if (kept) return kept as Page<T>;
+  const rows = await pageQuery.execute();
+  const counted = await countQuery.executeTakeFirstOrThrow();
+  const result: Page<T> = {
+    rows: rows.slice(0, page.perPage).map((row) => Object.freeze(row)),
     hasMore: rows.length > page.perPage,
     estimatedTotal: Number(counted.total),
   };
+  if (cacheKey && token) pageCache.set(db, cacheKey, token, Object.freeze(result));
+  return result;
+}
+
+/**
+ * Pages read on SQLite, by their query and parameters, given out again while the database's change token is
+ * unchanged (any write, by any process, drops them all): a client polling a list (the same page until something
+ * changes) is answered without reading 51 rows and counting every match again (#13). Rows are frozen: every
+ * reader of the page shares them.
+ */
+const pageCache = new ReadCache<Page<{ id: string }>>(1000);
+
+/** A query parameter as text for the cache key: bigints and strings must not collide (`1n` vs `"1"`). */
+function parameterText(value: unknown): string {
+  return typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? 'undefined');
 }
