@@ -11,6 +11,7 @@ interface KeyWithTenant {
   clock_offset_us: bigint;
   clock_frozen_at: string | null;
   portal_id: string;
+  portal_signing_secret: string;
 }
 
 /**
@@ -30,6 +31,7 @@ function keyLookup(db: Executor, keyHash: string) {
       'seller_environments.clock_offset_us',
       'seller_environments.clock_frozen_at',
       'seller_environments.portal_id',
+      'seller_environments.portal_signing_secret',
     ])
     .where('api_keys.key_hash', '=', keyHash);
 }
@@ -49,13 +51,14 @@ async function findKeyByHash(db: Executor, keyHash: string): Promise<KeyWithTena
   }
   const [row] = await readPrepared<NonNullable<KeyLookupRow>>(db, compiled.sql, [keyHash]);
   if (!row) return undefined;
-  const { clock_offset_us, clock_frozen_at, portal_id, ...key } = row;
-  return { key, clock_offset_us: BigInt(clock_offset_us), clock_frozen_at, portal_id };
+  const { clock_offset_us, clock_frozen_at, portal_id, portal_signing_secret, ...key } = row;
+  return { key, clock_offset_us: BigInt(clock_offset_us), clock_frozen_at, portal_id, portal_signing_secret };
 }
 
 /**
  * What an active key grants a request: its tenant, permissions, the tenant's clock state (offset in µs, or the
- * instant it is frozen at) and portal id.
+ * instant it is frozen at), portal id and the portal's signing secret (read with the key, so a response that mints
+ * `pga_` tokens needs no other read).
  */
 export interface KeyHolder {
   tenant: Tenant;
@@ -64,6 +67,7 @@ export interface KeyHolder {
   clockOffsetMicros: bigint;
   clockFrozenAt: string | null;
   portalId: string;
+  portalSigningSecret: string;
 }
 
 export interface ActiveKey {
@@ -96,6 +100,7 @@ export async function findActiveKeyByHash(db: Db, keyHash: string): Promise<Acti
       clockOffsetMicros: found.clock_offset_us,
       clockFrozenAt: found.clock_frozen_at,
       portalId: found.portal_id,
+      portalSigningSecret: found.portal_signing_secret,
     }),
   };
   if (token !== undefined) activeKeys.set(db, keyHash, token, entry);

@@ -16,7 +16,11 @@ import { previewSubscriptionCharge, previewSubscriptionUpdate } from './operatio
 import { getSubscriptionWithIncludes } from './includes.js';
 
 function viewer({ caller }: { caller: Caller }): Viewer {
-  return { portalId: caller.portalId, canMintPortalTokens: hasPermission(caller, 'customer_portal_session.write') };
+  return {
+    portalId: caller.portalId,
+    canMintPortalTokens: hasPermission(caller, 'customer_portal_session.write'),
+    signingSecret: caller.portalSigningSecret,
+  };
 }
 
 const id = (request: { params: { subscription_id: string } }) => request.params.subscription_id;

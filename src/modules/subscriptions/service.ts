@@ -33,14 +33,16 @@ export interface Viewer {
   portalId: string;
   /** Whether the caller's key holds customer_portal_session.write (then links carry a token). */
   canMintPortalTokens: boolean;
+  /** The portal's signing secret when the caller already has it (an API key carries it): saves reading it. */
+  signingSecret?: string;
 }
 
 /** How this caller's responses build management_urls: the environment's portal, and a token when allowed. */
 export async function linkContext(ctx: Ctx, viewer: Viewer): Promise<LinkContext> {
   const base = portalBase(ctx.config, ctx.tenant.environment);
   if (!viewer.canMintPortalTokens) return { portalBase: base, portalId: viewer.portalId };
-  const portal = await findPortal(ctx.db, viewer.portalId);
-  if (!portal) return { portalBase: base, portalId: viewer.portalId };
+  const signingSecret = viewer.signingSecret ?? (await findPortal(ctx.db, viewer.portalId))?.signingSecret;
+  if (signingSecret === undefined) return { portalBase: base, portalId: viewer.portalId };
   const now = ctx.clock.now();
   const tokens = new Map<string, Promise<string>>();
   return {
@@ -50,7 +52,7 @@ export async function linkContext(ctx: Ctx, viewer: Viewer): Promise<LinkContext
     tokenFor: (customerId) => {
       let token = tokens.get(customerId);
       if (!token) {
-        token = mintPortalToken(portal.signingSecret, {
+        token = mintPortalToken(signingSecret, {
           customerId,
           tenant: ctx.tenant,
           usage: 'customer-portal-url',
