@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Temporal } from '../kernel/time.js';
-import { appliesToNextPeriod, discountTermsErrors, discountedPeriods, redemptionRefusal } from './discounts.js';
+import {
+  discountTermsErrors,
+  discountWindow,
+  discountedPeriods,
+  redemptionRefusal,
+  windowCovers,
+} from './discounts.js';
+import { firstPeriod, periodAfter, type TimePeriod } from './periods.js';
 
 const at = (text: string) => Temporal.Instant.from(text);
 const fields = (terms: Parameters<typeof discountTermsErrors>[0]) => discountTermsErrors(terms).map((e) => e.field);
@@ -53,12 +60,26 @@ describe('recurrence', () => {
     assert.equal(discountedPeriods({ recur: false, maximum_recurring_intervals: null }), 1);
     assert.equal(discountedPeriods({ recur: true, maximum_recurring_intervals: 2 }), 2);
     assert.equal(discountedPeriods({ recur: true, maximum_recurring_intervals: null }), null);
-    const twice = { recur: true, maximum_recurring_intervals: 2 };
+  });
+
+  it('ends the window at the end of the last discounted period', () => {
+    const anchor = at('2026-01-31T10:00:00Z');
+    const cycle = { interval: 'month', frequency: 1 } as const;
+    const first = firstPeriod(anchor, cycle);
+    const next = (period: TimePeriod) => periodAfter(anchor, cycle, period);
+    const twice = discountWindow({ recur: true, maximum_recurring_intervals: 2 }, first, next);
+    assert.equal(twice.starts_at.toString(), '2026-01-31T10:00:00Z');
+    assert.equal(twice.ends_at?.toString(), '2026-03-31T10:00:00Z', 'Jan 31 → Feb 28 → Mar 31');
+    const starts = [first, next(first), next(next(first)), next(next(next(first)))].map((p) => p.starts_at);
     assert.deepEqual(
-      [0, 1, 2, 3].map((done) => appliesToNextPeriod(twice, done)),
+      starts.map((start) => windowCovers(twice, start)),
       [true, true, false, false],
     );
-    assert.equal(appliesToNextPeriod({ recur: true, maximum_recurring_intervals: null }, 1000), true);
-    assert.equal(appliesToNextPeriod({ recur: false, maximum_recurring_intervals: null }, 1), false);
+    const once = discountWindow({ recur: false, maximum_recurring_intervals: null }, first, next);
+    assert.equal(once.ends_at?.toString(), first.ends_at.toString());
+    const forever = discountWindow({ recur: true, maximum_recurring_intervals: null }, first, next);
+    assert.equal(forever.ends_at, null);
+    assert.equal(windowCovers(forever, at('2090-01-01T00:00:00Z')), true);
+    assert.equal(windowCovers(forever, at('2025-12-31T00:00:00Z')), false, 'not before it starts');
   });
 });

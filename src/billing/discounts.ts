@@ -4,6 +4,7 @@
 import type { FieldError } from '../kernel/errors.js';
 import { percent } from '../kernel/money.js';
 import { Temporal, type Instant } from '../kernel/time.js';
+import type { TimePeriod } from './periods.js';
 
 /** The fields of a discount that must agree with each other (as they would be after a create or an update). */
 export interface DiscountTerms {
@@ -82,11 +83,32 @@ export function discountedPeriods(discount: Recurrence): number | null {
   return discount.maximum_recurring_intervals;
 }
 
+/** Where a subscription's discount applies: from `starts_at` to `ends_at` (null: no end). */
+export interface DiscountWindow {
+  starts_at: Instant;
+  ends_at: Instant | null;
+}
+
 /**
- * Whether a subscription's discount still applies to the next billing period, given how many periods it has
- * already discounted.
+ * The window of a discount first applied to the billing period `first`: it covers `discountedPeriods` periods
+ * (`next` gives the period after one), so `ends_at` is the end of the last discounted period, as Paddle's
+ * subscription `discount.ends_at` is ("the date of the last billing period where this discount applies"), or null
+ * for a discount that recurs forever.
  */
-export function appliesToNextPeriod(discount: Recurrence, periodsDiscounted: number): boolean {
+export function discountWindow(
+  discount: Recurrence,
+  first: TimePeriod,
+  next: (period: TimePeriod) => TimePeriod,
+): DiscountWindow {
   const periods = discountedPeriods(discount);
-  return periods === null || periodsDiscounted < periods;
+  if (periods === null) return { starts_at: first.starts_at, ends_at: null };
+  let last = first;
+  for (let index = 1; index < periods; index += 1) last = next(last);
+  return { starts_at: first.starts_at, ends_at: last.ends_at };
+}
+
+/** Whether a charge for a period starting at `periodStart` is discounted: inside the window, end excluded. */
+export function windowCovers(window: DiscountWindow, periodStart: Instant): boolean {
+  if (Temporal.Instant.compare(periodStart, window.starts_at) < 0) return false;
+  return window.ends_at === null || Temporal.Instant.compare(periodStart, window.ends_at) < 0;
 }

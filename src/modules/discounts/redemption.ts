@@ -8,7 +8,7 @@ import { discountApplies, type TotalsDiscount } from '../../billing/totals.js';
 import type { Ctx, TxCtx } from '../../context.js';
 import type { DiscountRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
-import { entityArchived, PaddleError } from '../../kernel/errors.js';
+import { entityArchived, notFound, PaddleError } from '../../kernel/errors.js';
 import { instantFromStored, toStoredTime } from '../../kernel/time.js';
 import type { TransactionReaction } from '../module.js';
 import { findDiscount, incrementTimesUsed } from './repository.js';
@@ -108,6 +108,40 @@ export async function discountForTransaction(
   const row = await findDiscount(ctx.db, ctx.tenant, id);
   if (!row) throw new PaddleError('transaction_discount_not_found');
   return checkForTransaction(ctx, row, use);
+}
+
+/**
+ * The discount `id` for a subscription update, or Paddle's refusal: `not_found`,
+ * `subscription_archived_discount_application_attempt`, `subscription_one_off_discount_not_valid` (it must recur),
+ * `subscription_invalid_discount_currency`, `subscription_discount_not_valid_for_items`. Expired and used-up
+ * discounts are accepted: Paddle lets them "be applied when updating subscriptions".
+ */
+export async function discountForSubscription(
+  ctx: Ctx,
+  id: string,
+  use: { currency: string; lines: readonly DiscountableLine[] },
+): Promise<AppliedDiscount> {
+  const row = await findDiscount(ctx.db, ctx.tenant, id);
+  if (!row) throw notFound(id);
+  if (row.status !== 'active') throw new PaddleError('subscription_archived_discount_application_attempt');
+  if (Number(row.recur) !== 1) throw new PaddleError('subscription_one_off_discount_not_valid');
+  if (isFlat(row) && row.currency_code !== use.currency) {
+    throw new PaddleError(
+      'subscription_invalid_discount_currency',
+      `Flat discounts must be in the same currency as the subscription. Discount currency: ${row.currency_code}, Subscription currency: ${use.currency}`,
+    );
+  }
+  if (!coversAny(row, use.lines)) throw new PaddleError('subscription_discount_not_valid_for_items');
+  return applied(row);
+}
+
+/**
+ * The discount's terms whatever its status since (a discount already on a subscription keeps applying), or
+ * undefined when the tenant has no discount with this id.
+ */
+export async function discountById(ctx: Ctx, id: string): Promise<AppliedDiscount | undefined> {
+  const row = await findDiscount(ctx.db, ctx.tenant, id);
+  return row ? applied(row) : undefined;
 }
 
 /** The discount entity for `include=discount`, or undefined when there is none with this id. */

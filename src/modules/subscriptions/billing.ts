@@ -30,6 +30,7 @@ import { serializeSubscriptionForEvent } from './serialize.js';
 import { stateOf, storedItems, withState } from './state.js';
 import { transactionColumns } from '../transactions/columns.js';
 import { subscriptionColumns } from './columns.js';
+import { periodDiscount } from './discount.js';
 
 /**
  * Paddock's dunning (Paddle does not publish its sandbox schedule): the saved method is retried 1, 3, 5 and 7
@@ -108,6 +109,7 @@ export async function createTransactionFor(
 ): Promise<{ transaction: TransactionRow; portalId: string }> {
   const portal = await portalOfTenant(ctx.db, ctx.tenant);
   const address = await getAddressRow(ctx, row.customer_id, row.address_id);
+  const discount = await periodDiscount(ctx, row, period.starts_at);
   const transaction = await createSubscriptionTransaction(ctx, {
     subscriptionId: row.id,
     customerId: row.customer_id,
@@ -121,6 +123,7 @@ export async function createTransactionFor(
     billingPeriod: { starts_at: toStoredTime(period.starts_at), ends_at: toStoredTime(period.ends_at) },
     origin,
     portalId: portal.portalId,
+    ...(discount ? { discount } : {}),
   });
   return { transaction, portalId: portal.portalId };
 }

@@ -13,6 +13,7 @@ import { findSubscriptionByOriginTransaction, insertSubscription } from './repos
 import { serializeSubscriptionForEvent } from './serialize.js';
 import { newStoredItem, withState, type StoredItem } from './state.js';
 import { subscriptionColumns } from './columns.js';
+import { checkoutDiscount } from './discount.js';
 
 /**
  * Creates the subscription for a paid (automatic) or billed (manual) transaction with recurring items, and
@@ -82,7 +83,8 @@ export async function createSubscriptionFromTransaction(
     created_at: stamp,
     updated_at: stamp,
   };
-  const row = withState(blank, started, now);
+  const stated = withState(blank, started, now);
+  const row: SubscriptionRow = { ...stated, discount: await checkoutDiscount(ctx, transaction, stated) };
   await insertSubscription(ctx.db, row);
   const entity = serializeSubscriptionForEvent(row);
   // Paddle: subscription.created carries the transaction that created it.

@@ -22,10 +22,11 @@ import {
   assertCanUpdate,
   removeScheduledChange,
 } from '../../../billing/subscription-lifecycle.js';
-import { invalidField, notFound } from '../../../kernel/errors.js';
+import { invalidField } from '../../../kernel/errors.js';
 import { parseRfc3339, toStoredTime, Temporal, type Instant } from '../../../kernel/time.js';
 import type { ResolvedItem } from '../../transactions/items.js';
 import { withNextPeriodLines } from '../billing.js';
+import { withDiscountChange } from '../discount.js';
 import { countryOf, unitPriceIn, wireProration } from '../includes.js';
 import { newStoredItem, stateOf, storedItems, withState, type StoredItem } from '../state.js';
 import { resolveUpdateItems, strip, type UpdateItem } from './resolve-items.js';
@@ -139,8 +140,6 @@ export async function planUpdate(
   input: SubscriptionUpdateInput,
 ): Promise<UpdatePlan> {
   const now = ctx.clock.now();
-  if (input.discount !== undefined && input.discount !== null)
-    throw notFound((input.discount as { id?: string }).id ?? 'discount');
   let row = current;
   if (input.scheduled_change === null) row = withState(row, removeScheduledChange(stateOf(row), now).state, now);
   const mode = input.proration_billing_mode ?? null;
@@ -151,7 +150,7 @@ export async function planUpdate(
     { items: input.items !== undefined, next_billed_at: nextBilledAt, proration_billing_mode: mode },
     now,
   );
-  row = await applyOtherChanges(ctx, row, input, now);
+  row = await withDiscountChange(ctx, await applyOtherChanges(ctx, row, input, now), input.discount);
   const billing = input.items !== undefined || nextBilledAt !== null;
   const empty: UpdatePlan = {
     after: row,

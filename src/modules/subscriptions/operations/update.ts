@@ -8,6 +8,7 @@ import { lockSubscription, updateSubscription as updateRow } from '../repository
 import { serializeSubscription, serializeSubscriptionForEvent, type SubscriptionEntity } from '../serialize.js';
 import { applyTransition, linkContext, type Viewer } from '../service.js';
 import { stateOf } from '../state.js';
+import { withDiscountChange } from '../discount.js';
 import { changeItems } from './change-items.js';
 import { applyOtherChanges, hasOtherChanges, type SubscriptionUpdateInput } from './other-changes.js';
 
@@ -22,9 +23,6 @@ export async function updateSubscription(
   if (BILLING_FIELDS.some((field) => input[field] !== undefined)) {
     return changeItems(ctx, viewer, id, input);
   }
-  if (input.discount !== undefined && input.discount !== null) {
-    throw notFound((input.discount as { id?: string }).id ?? 'discount');
-  }
   const row = await withTransaction(ctx, async (ctx) => {
     let current = await lockSubscription(ctx.db, ctx.tenant, id, ctx.dialect);
     if (!current) throw notFound(id);
@@ -32,9 +30,9 @@ export async function updateSubscription(
     if (input.scheduled_change === null) {
       current = await applyTransition(ctx, current, removeScheduledChange(stateOf(current), now));
     }
-    if (!hasOtherChanges(input)) return current;
+    if (!hasOtherChanges(input) && input.discount === undefined) return current;
     assertCanUpdate(stateOf(current), { items: false, next_billed_at: null, proration_billing_mode: null }, now);
-    const next = await applyOtherChanges(ctx, current, input, now);
+    const next = await withDiscountChange(ctx, await applyOtherChanges(ctx, current, input, now), input.discount);
     await updateRow(ctx.db, next);
     await recordEvent(ctx, 'subscription.updated', serializeSubscriptionForEvent(next));
     return next;

@@ -3,6 +3,7 @@
 // then charges the saved payment method. Paddle's renewal order: transaction.created, transaction.billed, then
 // the payment's events.
 import type { Ctx, TxCtx } from '../../../context.js';
+import type { TotalsDiscount } from '../../../billing/totals.js';
 import type { TransactionRow } from '../../../db/tables.js';
 import { recordEvent } from '../../../events/record.js';
 import { newId } from '../../../kernel/ids.js';
@@ -32,6 +33,8 @@ export interface SubscriptionBillInput {
   portalId: string;
   /** `billed` (the default: an invoice number, charged next) or `ready` (paid by the customer at checkout). */
   status?: 'billed' | 'ready';
+  /** The subscription's discount when it covers this charge (subscriptions/discount.ts), with its terms. */
+  discount?: { id: string; totals: TotalsDiscount };
 }
 
 /** Creates the billed transaction (with invoice number) inside the caller's database transaction. */
@@ -43,6 +46,7 @@ export async function createSubscriptionTransaction(ctx: TxCtx, input: Subscript
     currencyCode: input.currencyCode,
     countryCode: input.countryCode,
     customerId: input.customerId,
+    discount: input.discount?.totals ?? null,
   });
   const billed = (input.status ?? 'billed') === 'billed';
   const invoiceNumber = billed ? await nextInvoiceNumber(ctx) : null;
@@ -60,7 +64,7 @@ export async function createSubscriptionTransaction(ctx: TxCtx, input: Subscript
     invoice_id: billed ? newId('invoice', now.epochMilliseconds) : null,
     invoice_number: invoiceNumber,
     collection_mode: input.collectionMode,
-    discount_id: null,
+    discount_id: input.discount?.id ?? null,
     billing_details: input.billingDetails,
     billing_period: transactionColumns.billing_period.encode(input.billingPeriod),
     items: transactionColumns.items.encode(storedItems(input.items)),
