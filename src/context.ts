@@ -37,3 +37,49 @@ export interface TxCtx extends Ctx {
 export function withTransaction<C extends Ctx, T>(ctx: C, work: (ctx: C & TxCtx) => Promise<T>): Promise<T> {
   return ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
 }
+
+/** The units of a batch transaction (`withBatchTransaction`): each runs in a savepoint of its own. */
+export interface Batch<C extends Ctx> {
+  /**
+   * Runs `work` as one all-or-nothing unit inside the batch's transaction: when it throws, what it wrote is rolled
+   * back to the savepoint taken before it (and the error rethrown); the units before and after it are kept.
+   */
+  unit<T>(work: (ctx: C & TxCtx) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Runs many independent units of work in ONE database transaction, each unit in its own savepoint (issue #10: a
+ * renewal per transaction spent most of its time beginning and committing; on PostgreSQL every commit waits for
+ * the WAL flush). Commits when `work` resolves; rolls everything back when it throws. Keep batches short: on
+ * SQLite the transaction holds the one connection, and other requests queue behind it until it commits.
+ */
+export async function withBatchTransaction<C extends Ctx, T>(
+  ctx: C,
+  work: (batch: Batch<C>) => Promise<T>,
+): Promise<T> {
+  const trx = await ctx.db.startTransaction().execute();
+  let units = 0;
+  const batch: Batch<C> = {
+    async unit(unitWork) {
+      const name = `unit_${units++}`;
+      const saved = await trx.savepoint(name).execute();
+      try {
+        const result = await unitWork({ ...ctx, db: saved });
+        await saved.releaseSavepoint(name).execute();
+        return result;
+      } catch (error) {
+        await saved.rollbackToSavepoint(name).execute();
+        await saved.releaseSavepoint(name).execute();
+        throw error;
+      }
+    },
+  };
+  try {
+    const result = await work(batch);
+    await trx.commit().execute();
+    return result;
+  } catch (error) {
+    await trx.rollback().execute();
+    throw error;
+  }
+}

@@ -1,7 +1,7 @@
 // What the clock makes happen to subscriptions: scheduled changes, renewals and payment retries, each in its
 // own database transaction with the row locked, at the instant it fell due. Re-running is harmless: a row
 // whose work is done is no longer due.
-import { type Ctx, type TxCtx, withTransaction } from '../../context.js';
+import { type Ctx, type TxCtx, withBatchTransaction } from '../../context.js';
 import { applyScheduledChange, dueAction, dunningExhausted, renew } from '../../billing/subscription-lifecycle.js';
 import type { DueRun, DueWorkRunner } from '../module.js';
 import { clockStartingAt, nextTurn } from '../../kernel/clock.js';
@@ -19,33 +19,39 @@ const BATCH = 100;
 /** What became of one due subscription: done, held by another process, or left due (nothing to do, or it threw). */
 type Outcome = 'done' | 'busy' | 'not_due' | 'idle';
 
-async function runOne(ctx: Ctx, id: string): Promise<Outcome> {
-  return withTransaction(ctx, async (ctx): Promise<Outcome> => {
-    const row = await claimSubscription(ctx.db, ctx.tenant, id, ctx.dialect);
-    if (!row) return 'busy';
-    if (!row.next_due_at) return 'not_due';
-    const due = instantFromStored(row.next_due_at);
-    if (Temporal.Instant.compare(due, ctx.clock.now()) > 0) return 'not_due';
-    // @NOTE the work runs at the instant it fell due, however late it is found (issue #10): a renewal overdue
-    // since a restart is billed at its own instant, and the next one falls due a period after it.
-    const at: TxCtx = { ...ctx, clock: clockStartingAt(ctx.clock, due) };
-    const now = at.clock.now();
-    const state = stateOf(row);
-    const action = dueAction(state, now);
-    if (action === 'apply_scheduled_change') {
-      await applyTransition(at, row, applyScheduledChange(state, now));
-      return 'done';
-    }
-    if (row.status === 'past_due' && row.retry_at && row.retry_at <= toStoredTime(now)) {
-      await retry(at, row);
-      return 'done';
-    }
-    if (action === 'renew') {
-      await applyTransition(at, row, renew(state, now));
-      return 'done';
-    }
-    return 'idle';
-  });
+/**
+ * Subscriptions handled per database transaction, each in a savepoint of its own (all-or-nothing per subscription).
+ * SQLite: small, since the transaction holds the one connection and requests queue behind it; PostgreSQL: larger,
+ * since each commit waits for the WAL flush (and the tenant's invoice counter stays locked until the commit).
+ */
+const PER_TRANSACTION = { sqlite: 16, postgres: 25 } as const;
+
+/** One due subscription, inside the caller's transaction (a savepoint of a batch). */
+async function runOne(ctx: TxCtx, id: string): Promise<Outcome> {
+  const row = await claimSubscription(ctx.db, ctx.tenant, id, ctx.dialect);
+  if (!row) return 'busy';
+  if (!row.next_due_at) return 'not_due';
+  const due = instantFromStored(row.next_due_at);
+  if (Temporal.Instant.compare(due, ctx.clock.now()) > 0) return 'not_due';
+  // @NOTE the work runs at the instant it fell due, however late it is found (issue #10): a renewal overdue
+  // since a restart is billed at its own instant, and the next one falls due a period after it.
+  const at: TxCtx = { ...ctx, clock: clockStartingAt(ctx.clock, due) };
+  const now = at.clock.now();
+  const state = stateOf(row);
+  const action = dueAction(state, now);
+  if (action === 'apply_scheduled_change') {
+    await applyTransition(at, row, applyScheduledChange(state, now));
+    return 'done';
+  }
+  if (row.status === 'past_due' && row.retry_at && row.retry_at <= toStoredTime(now)) {
+    await retry(at, row);
+    return 'done';
+  }
+  if (action === 'renew') {
+    await applyTransition(at, row, renew(state, now));
+    return 'done';
+  }
+  return 'idle';
 }
 
 /** A payment retry of a past-due subscription, or, 30 days after the failure, the end of dunning. */
@@ -72,6 +78,33 @@ function reportFailure(ctx: Ctx, id: string, error: unknown): void {
   );
 }
 
+/**
+ * Handles `ids` in one database transaction, each subscription in a savepoint: one that cannot be processed (its
+ * renewal cannot be priced, say) is rolled back alone and stays due, without stopping the others or the clock.
+ */
+async function runGroup(ctx: Ctx, ids: string[]): Promise<Array<Outcome | 'failed'>> {
+  try {
+    return await withBatchTransaction(ctx, async (batch) => {
+      const outcomes: Array<Outcome | 'failed'> = [];
+      for (const id of ids) {
+        outcomes.push(
+          await batch
+            .unit((ctx) => runOne(ctx, id))
+            .catch((error: unknown) => {
+              reportFailure(ctx, id, error);
+              return 'failed' as const;
+            }),
+        );
+      }
+      return outcomes;
+    });
+  } catch (error) {
+    // The commit itself failed: nothing of the group was kept, all of it stays due.
+    for (const id of ids) reportFailure(ctx, id, error);
+    return ids.map(() => 'failed' as const);
+  }
+}
+
 export const subscriptionDueWork: DueWorkRunner = {
   name: 'subscriptions',
   async nextDueAt(ctx, after) {
@@ -89,19 +122,16 @@ export const subscriptionDueWork: DueWorkRunner = {
         (id) => !tried.has(id),
       );
       if (ids.length === 0) return run;
-      for (const id of ids) {
+      for (let start = 0; start < ids.length;) {
         if (run.done >= limit) return { ...run, more: true };
-        tried.add(id);
-        // @NOTE one subscription that cannot be processed (its renewal cannot be priced, say) must not stop the
-        // others, nor the sandbox clock: its database transaction rolled back, it stays due, and a later run
-        // tries it again.
-        const outcome = await runOne(ctx, id).catch((error: unknown) => {
-          reportFailure(ctx, id, error);
-          return 'failed' as const;
-        });
-        if (outcome === 'done') run.done += 1;
-        else if (outcome === 'busy') run.busy += 1;
-        else if (outcome !== 'not_due') run.failed += 1;
+        const group = ids.slice(start, start + Math.min(PER_TRANSACTION[ctx.dialect], limit - run.done));
+        start += group.length;
+        for (const id of group) tried.add(id);
+        for (const outcome of await runGroup(ctx, group)) {
+          if (outcome === 'done') run.done += 1;
+          else if (outcome === 'busy') run.busy += 1;
+          else if (outcome !== 'not_due') run.failed += 1;
+        }
         await nextTurn();
       }
     }
