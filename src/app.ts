@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Db, Dialect } from './db/database.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './http/errors.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { loggerOptions, type LogDestination } from './http/logging.js';
 import type { ServerDeps } from './http/operation.js';
 import type { Clock } from './kernel/clock.js';
@@ -65,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // string to validation (`400 must be object`) where Paddle answers 415.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
+  installSecurityHeaders(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   for (const module of modules) module.routes?.(app, deps);
   assetRoutes(app);

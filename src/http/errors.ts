@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CATALOGUE, PaddleError, documentationUrl } from '../kernel/errors.js';
 import { allOperations } from './openapi.js';
+import { applySecurityHeaders } from './security-headers.js';
 
 export function errorBody(error: PaddleError, requestId: string) {
   return {
@@ -61,6 +62,8 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
           'bad_request',
           error.code === 'FST_ERR_BAD_URL' ? 'The URL has a malformed percent-encoding.' : undefined,
         );
+  // @NOTE the router answers these without a route context: no onSend hook adds the headers.
+  applySecurityHeaders(reply.header('content-type', 'application/json; charset=utf-8'));
   void sendError(reply, paddleError);
   // @NOTE the router answers these without a route context, so the request line is not written for them.
   request.log.info(

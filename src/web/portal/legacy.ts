@@ -31,7 +31,7 @@ async function redirectLegacy(
     action,
     token,
   );
-  reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+  reply.header('cache-control', 'no-store');
   if (!location) {
     const page = renderNotFoundPage({
       seller_name: null,

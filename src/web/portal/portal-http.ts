@@ -59,7 +59,7 @@ export function portalAction(requested: string | null | undefined): PortalAction
 }
 
 export function seeOther(reply: FastifyReply, location: string): FastifyReply {
-  return reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').redirect(location, 303);
+  return reply.header('cache-control', 'no-store').redirect(location, 303);
 }
 
 export function pageUrl(path: string, action: PortalAction, subscriptionId?: string, notice?: Notice): string {

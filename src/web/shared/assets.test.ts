@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { installSecurityHeaders } from '../../http/security-headers.js';
 import { assetRoutes, etagMatches, stylesheet } from './assets.js';
 
 describe('stylesheet', () => {
@@ -32,6 +33,7 @@ describe('assetRoutes', () => {
   let app: FastifyInstance;
   before(async () => {
     app = Fastify();
+    installSecurityHeaders(app);
     assetRoutes(app);
     await app.ready();
   });

@@ -43,10 +43,7 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
 export function assetRoutes(app: FastifyInstance): void {
   app.get(STYLESHEET_HREF, async (request, reply) => {
     const asset = stylesheet();
-    reply
-      .header('cache-control', asset.cache_control)
-      .header('etag', asset.etag)
-      .header('x-content-type-options', 'nosniff');
+    reply.header('cache-control', asset.cache_control).header('etag', asset.etag);
     if (etagMatches(request.headers['if-none-match'], asset.etag)) return reply.code(304).send();
     return reply.type(asset.content_type).send(asset.body);
   });
