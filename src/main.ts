@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { buildApp } from './app.js';
 import { readConfig, type Config } from './config.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.js';
+import { startNotificationWorker } from './jobs/notification-worker.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { refreshPlannerStatistics } from './db/statistics.js';
 import { PADDOCK_WIRING } from './modules/index.js';
@@ -66,6 +67,16 @@ export async function serve(env: Record<string, string | undefined> = process.en
     log: (message, error) => app.log.error({ err: error }, message),
     housekeeping: () => refreshPlannerStatistics(database.db, database.dialect),
   });
+  const webhooks = startNotificationWorker({
+    db: database.db,
+    dialect: database.dialect,
+    wallClock: clock,
+    config,
+    wiring: PADDOCK_WIRING,
+    pollMs: Number(env.PADDOCK_WEBHOOK_POLL_MS ?? 100),
+    ...(env.PADDOCK_WEBHOOK_LEASE_MS ? { leaseMs: Number(env.PADDOCK_WEBHOOK_LEASE_MS) } : {}),
+    log: (message, error) => console.error(message, error),
+  });
 
   const lines = [
     `Paddock listening on http://${config.host}:${port}`,
@@ -85,6 +96,7 @@ export async function serve(env: Record<string, string | undefined> = process.en
     // @NOTE app.close waits for in-flight requests; each change is one database transaction, so whatever
     // was not committed is rolled back and nothing is left half-written.
     await scheduler.stop();
+    await webhooks.stop();
     await app.close();
     await database.close();
     process.exit(0);

@@ -294,6 +294,54 @@ export interface EmailsTable extends TenantColumns {
   sent_at: string;
 }
 
+export interface NotificationSettingsTable extends TenantColumns {
+  id: string;
+  description: string;
+  type: 'email' | 'url';
+  destination: string;
+  active: Flag;
+  api_version: bigint | number;
+  include_sensitive_fields: Flag;
+  /** JSON array of event names (`notifications/columns.ts`). */
+  subscribed_events: string;
+  endpoint_secret_key: string;
+  traffic_source: 'platform' | 'simulation' | 'all';
+  created_at: string;
+  updated_at: string;
+}
+
+export type NotificationStatus = 'not_attempted' | 'needs_retry' | 'delivered' | 'failed';
+
+export interface NotificationsTable extends TenantColumns {
+  id: string;
+  notification_setting_id: string;
+  event_id: string;
+  type: string;
+  status: NotificationStatus;
+  origin: 'event' | 'replay';
+  /** The exact JSON body sent and signed. */
+  payload: string;
+  occurred_at: string;
+  created_at: string;
+  delivered_at: string | null;
+  replayed_at: string | null;
+  last_attempt_at: string | null;
+  retry_at: string | null;
+  times_attempted: bigint | number;
+  /** Wall-clock end of a worker's lease, and the worker's token. */
+  claimed_until: string | null;
+  claim_token: string | null;
+}
+
+export interface NotificationLogsTable extends TenantColumns {
+  id: string;
+  notification_id: string;
+  response_code: bigint | number;
+  response_content_type: string | null;
+  response_body: string;
+  attempted_at: string;
+}
+
 export interface Database {
   sellers: SellersTable;
   seller_environments: SellerEnvironmentsTable;
@@ -312,6 +360,9 @@ export interface Database {
   emails: EmailsTable;
   discounts: DiscountsTable;
   discount_groups: DiscountGroupsTable;
+  notification_settings: NotificationSettingsTable;
+  notifications: NotificationsTable;
+  notification_logs: NotificationLogsTable;
 }
 
 /** Every table whose rows belong to a tenant (all but `sellers`). */
@@ -332,6 +383,9 @@ export type EmailRow = Selectable<EmailsTable>;
 export type DiscountRow = Selectable<DiscountsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type EventRow = Selectable<EventsTable>;
+export type NotificationSettingRow = Selectable<NotificationSettingsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type NotificationLogRow = Selectable<NotificationLogsTable>;
 
 /** The tenant every query is scoped to. */
 export interface Tenant {

@@ -28,6 +28,9 @@ export const TENANT_TABLES = {
   emails: 'data',
   discounts: 'data',
   discount_groups: 'data',
+  notification_settings: 'data',
+  notifications: 'data',
+  notification_logs: 'data',
 } as const satisfies Record<TenantTable, TenantTableRole>;
 
 /** The tenant tables with the given role, in the order above. */

@@ -11,12 +11,16 @@ import { insertEvent } from './repository.js';
 export async function recordEvent(ctx: TxCtx, eventType: EventType, data: unknown): Promise<string> {
   const now = ctx.clock.now();
   const id = newId('event', now.epochMilliseconds);
+  const occurredAt = toStoredTime(now);
   await insertEvent(ctx.db, {
     ...ctx.tenant,
     id,
     event_type: eventType,
-    occurred_at: toStoredTime(now),
+    occurred_at: occurredAt,
     data: eventDataColumn.encode(data),
   });
+  // The modules' reactions (webhook notifications) are written in this same transaction: nothing recorded is
+  // left without its notifications, and nothing is notified that did not commit.
+  for (const react of ctx.wiring.reactions.eventRecorded) await react(ctx, { id, eventType, occurredAt, data });
   return id;
 }

@@ -252,6 +252,20 @@ export const ERROR_CATALOGUE = {
     429,
     "You've exceeded the limit for the number of immediate charges that can be made to this subscription in 24 hours.",
   ),
+  // ---- notifications (webhooks) --------------------------------------------------------------------------------
+  notification_maximum_active_settings_reached: request(
+    400,
+    'You have reached the maximum number of active notification settings.',
+  ),
+  notification_setting_cannot_be_duplicate: request(
+    409,
+    'A notification setting with the same destination and configuration already exists.',
+  ),
+  notification_cannot_replay: request(400, 'This notification cannot be replayed.'),
+  notification_replay_invalid_origin_type: request(
+    400,
+    'Only notifications with an origin of `event` can be replayed.',
+  ),
 } as const satisfies Record<string, CatalogueEntry>;
 
 /** Every code Paddock can answer; throwing any other is a type error. */

@@ -10,6 +10,8 @@ import { discountsModule } from './discounts/module.js';
 import { emailsModule } from './emails/module.js';
 import { eventsModule } from './events/module.js';
 import { invoicesModule } from './invoices/module.js';
+import { notificationSettingsModule } from './notification-settings/module.js';
+import { notificationsModule } from './notifications/module.js';
 import { wire, type PaddockModule, type Wiring } from './module.js';
 import { paymentMethodsModule } from './payment-methods/module.js';
 import { pricesModule } from './prices/module.js';
@@ -33,6 +35,8 @@ export const MODULES: readonly PaddockModule[] = [
   customerPortalModule,
   emailsModule,
   eventsModule,
+  notificationSettingsModule,
+  notificationsModule,
   testHelpersModule,
 ];
 

@@ -27,6 +27,7 @@ function countingModules(counts: Map<string, number>): PaddockModule[] {
     return {
       ...module,
       reactions: {
+        ...reactions,
         transactionPaid: reactions.transactionPaid?.map((react, i) => counted(`${module.name}.paid.${i}`, react)),
         manualTransactionBilled: reactions.manualTransactionBilled?.map((react, i) =>
           counted(`${module.name}.billed.${i}`, react),

@@ -23,6 +23,22 @@ export interface PaidContext {
  */
 export type TransactionReaction = (ctx: TxCtx, row: TransactionRow, paid: PaidContext) => Promise<TransactionRow>;
 
+/** An event as it was recorded (src/events/record.ts): its id, Paddle name, stored time and entity. */
+export interface RecordedEvent {
+  id: string;
+  eventType: string;
+  /** Stored RFC 3339 time on the tenant's clock. */
+  occurredAt: string;
+  /** The entity as Paddle's webhook carries it. */
+  data: unknown;
+}
+
+/**
+ * A reaction to an event being recorded, run inside the transaction that records it, so whatever it writes (the
+ * webhook notifications for it) commits or rolls back with the change the event describes.
+ */
+export type EventReaction = (ctx: TxCtx, event: RecordedEvent) => Promise<void>;
+
 /**
  * Work that falls due at an instant on a tenant's clock (renewals, trial ends, scheduled changes, payment retries,
  * notification retries), whatever module owns it. The clock advance and the scheduler of every process run all
@@ -72,6 +88,8 @@ export interface PaddockModule {
     transactionPaid?: readonly TransactionReaction[];
     /** After a manually-collected transaction is billed (Paddle creates its subscription then, before payment). */
     manualTransactionBilled?: readonly TransactionReaction[];
+    /** After any event is recorded (in its transaction). */
+    eventRecorded?: readonly EventReaction[];
   };
 }
 
@@ -80,6 +98,7 @@ export interface Wiring {
   readonly reactions: {
     readonly transactionPaid: readonly TransactionReaction[];
     readonly manualTransactionBilled: readonly TransactionReaction[];
+    readonly eventRecorded: readonly EventReaction[];
   };
   readonly dueWork: readonly DueWorkRunner[];
 }
@@ -100,6 +119,7 @@ export function wire(modules: readonly PaddockModule[]): Wiring {
       manualTransactionBilled: Object.freeze(
         modules.flatMap((module) => module.reactions?.manualTransactionBilled ?? []),
       ),
+      eventRecorded: Object.freeze(modules.flatMap((module) => module.reactions?.eventRecorded ?? [])),
     }),
     dueWork: Object.freeze(modules.flatMap((module) => module.dueWork ?? [])),
   });

@@ -10,6 +10,7 @@ import * as clockAdvanceState from './202611291310-clock-advance-state.js';
 import * as indexStatusLists from './202611291413-index-status-lists.js';
 import * as sandboxSellers from './202611291515-sandbox-sellers.js';
 import * as sellerPayouts from './202611291609-seller-payouts.js';
+import * as createNotifications from './202611291711-create-notifications.js';
 
 export const migrations: Record<string, Migration> = {
   '202611241700-create-foundation': createFoundation,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '202611291413-index-status-lists': indexStatusLists,
   '202611291515-sandbox-sellers': sandboxSellers,
   '202611291609-seller-payouts': sellerPayouts,
+  '202611291711-create-notifications': createNotifications,
 };

@@ -10,7 +10,7 @@ import { listEvents as listRows } from './repository.js';
 /** How long Paddle keeps events (and notifications) answerable: 90 days. */
 export const RETENTION_DAYS = 90;
 
-const KNOWN_NAMES = new Set(PADDLE_EVENT_TYPES.map((type) => type.name));
+const TYPES_BY_NAME = new Map(PADDLE_EVENT_TYPES.map((type) => [type.name, type]));
 
 /**
  * Reads the `event_type` filter the official SDKs send (`event_type=a,b`, not in Paddle's May 2025 spec): a
@@ -19,7 +19,7 @@ const KNOWN_NAMES = new Set(PADDLE_EVENT_TYPES.map((type) => type.name));
 export function eventTypeFilter(raw: unknown): string[] | undefined {
   if (raw === undefined) return undefined;
   const names = (Array.isArray(raw) ? raw : [raw]).flatMap((value) => String(value).split(',')).filter(Boolean);
-  const unknown = names.find((name) => !KNOWN_NAMES.has(name));
+  const unknown = names.find((name) => !TYPES_BY_NAME.has(name));
   if (unknown) throw invalidField([{ field: 'event_type', message: `${unknown} is not one of Paddle's event types` }]);
   return names;
 }
@@ -30,7 +30,13 @@ export async function listEvents(ctx: Ctx, eventTypes: readonly string[] | undef
   return listRows(ctx.db, ctx.tenant, { since: toStoredTime(since), ...(eventTypes ? { eventTypes } : {}) }, page);
 }
 
+/** One event type as Paddle shows it (`name`, `description`, `group`, `available_versions`). */
+export function describeEventType(name: string) {
+  const known = TYPES_BY_NAME.get(name);
+  return { name, description: known?.description ?? '', group: known?.group ?? '', available_versions: [1] };
+}
+
 /** Every event type Paddle has (its list is not paginated), each available in API version 1. */
 export function listEventTypes() {
-  return PADDLE_EVENT_TYPES.map((type) => ({ ...type, available_versions: [1] }));
+  return PADDLE_EVENT_TYPES.map((type) => describeEventType(type.name));
 }
