@@ -319,6 +319,13 @@ await forEachDialect((dialect) => {
         403,
         'forbidden',
       );
+      assertPaddleError(
+        await t().request('POST', '/test-helpers/notifications/deliver', { key: reader }),
+        403,
+        'forbidden',
+      );
+      const writer = await t().createKey('sandbox', ['notification.write']);
+      assert.equal((await t().request('POST', '/test-helpers/notifications/deliver', { key: writer })).status, 200);
       assertPaddleError(await t().request('GET', '/ips', { key: null }), 403, 'authentication_missing');
     });
   });

@@ -35,7 +35,12 @@ export function notificationRoutes(app: FastifyInstance, deps: ServerDeps): void
 
   // Paddock's own: delivers now whatever of the key's sandbox is due (first attempts, and retries due on its
   // clock), without waiting for the worker; answers once every attempt is recorded.
-  testHelper(app, deps, 'POST', '/test-helpers/notifications/deliver', async ({ ctx }) => ({
-    data: { attempted: await deliverDueNow(ctx) },
-  }));
+  testHelper(
+    app,
+    deps,
+    'POST',
+    '/test-helpers/notifications/deliver',
+    async ({ ctx }) => ({ data: { attempted: await deliverDueNow(ctx) } }),
+    { permissions: ['notification.write'] },
+  );
 }
