@@ -100,6 +100,10 @@ function specPayloadFields(eventType: string): Set<string> {
   return fields;
 }
 
+const SPEC_CLOSED_DISCOUNT =
+  "discount groups (2026) are not served, and the spec's `discount` schema has additionalProperties: false, so " +
+  'the field would make every discount response fail the spec; both official SDKs read it absent as null';
+
 /**
  * Properties the Node SDK types as always present that Paddle's own documentation leaves out; Paddle's word wins
  * (the issue's order of sources: docs, then SDK types). Each has its reason.
@@ -108,7 +112,17 @@ const PADDLE_DOCS_OVERRIDE: Record<string, string> = {
   'IEventsResponse.notification_id':
     "GET /events: the spec's `event` schema, its examples and the Python SDK's fixtures list events with event_id, " +
     'event_type, occurred_at and data only; notification_id belongs to webhook bodies',
+  'IDiscountResponse.discount_group_id': SPEC_CLOSED_DISCOUNT,
+  'IDiscountNotificationResponse.discount_group_id': SPEC_CLOSED_DISCOUNT,
+  'IDiscountResponse.discount_group':
+    'an include (newer-fields.md: "discount_group (include)"), sent only with include=discount_group; Paddock ' +
+    'serves no discount groups yet, and the Node SDK reads an absent discount_group as null',
 };
+
+/** Whether the missing property is one Paddle's docs (or the spec) say is absent: see PADDLE_DOCS_OVERRIDE. */
+function notOverridden(missing: Missing): boolean {
+  return !(`${missing.interfaceName}.${missing.path.split('.').at(-1)}` in PADDLE_DOCS_OVERRIDE);
+}
 
 function format(found: Array<Missing & { where: string }>): string {
   return found.map((m) => `${m.where}: ${m.path} (${m.interfaceName})`).join('\n');
@@ -174,6 +188,17 @@ await forEachDialect((dialect) => {
       address: { country_code: 'DE', postal_code: '10115' },
     });
 
+    // A discount, created, updated and read.
+    const discount = await got('POST', '/discounts', 'IDiscountResponse', {
+      description: 'Contract offer',
+      type: 'percentage',
+      amount: '10',
+      enabled_for_checkout: true,
+    });
+    await got('PATCH', `/discounts/${discount.id}`, 'IDiscountResponse', { description: 'Contract offer, updated' });
+    await got('GET', `/discounts/${discount.id}`, 'IDiscountResponse');
+    await got('GET', '/discounts', 'IDiscountResponse');
+
     // A transaction canceled before payment, one declined at checkout, a trial, a pause, resume and cancel.
     const other = await anAddress(t(), customer.id, { country_code: 'FR', postal_code: '75001' }, key);
     const ready = await got('POST', '/transactions', 'ITransactionResponse', {
@@ -181,7 +206,9 @@ await forEachDialect((dialect) => {
       customer_id: customer.id,
       address_id: other.id,
       business_id: business.id,
+      discount_id: discount.id,
     });
+    await got('GET', `/transactions/${ready.id}?include=discount,customer,address,business`, 'ITransactionResponse');
     await got('PATCH', `/transactions/${ready.id}`, 'ITransactionResponse', { status: 'canceled' });
     const declined = await got('POST', '/transactions', 'ITransactionResponse', {
       items: [{ price_id: monthly.id, quantity: 1 }],
@@ -214,7 +241,7 @@ await forEachDialect((dialect) => {
     const missing = checked.flatMap(({ where, interfaceName, value }) =>
       sdk
         .missing(value, interfaceName)
-        .filter((m) => !(`${m.interfaceName}.${m.path.split('.').at(-1)}` in PADDLE_DOCS_OVERRIDE))
+        .filter(notOverridden)
         .map((m) => ({ ...m, where })),
     );
     assert.equal(missing.length, 0, `fields the SDK requires are missing:\n${format(missing)}`);
@@ -229,7 +256,10 @@ await forEachDialect((dialect) => {
       const interfaceName = payloads.get(event.type);
       assert.ok(interfaceName, `the Node SDK has no payload type for ${event.type}`);
       eventMissing.push(
-        ...sdk.missing(event.data, interfaceName).map((m) => ({ ...m, where: `${event.type} ${event.id}` })),
+        ...sdk
+          .missing(event.data, interfaceName)
+          .filter(notOverridden)
+          .map((m) => ({ ...m, where: `${event.type} ${event.id}` })),
       );
       const validate = payloadValidator(event.type);
       assert.ok(validate(event.data), `${event.type} does not match the spec: ${JSON.stringify(validate.errors)}`);
@@ -245,6 +275,8 @@ await forEachDialect((dialect) => {
       'product.updated',
       'price.created',
       'price.updated',
+      'discount.created',
+      'discount.updated',
       'customer.created',
       'customer.updated',
       'address.created',
