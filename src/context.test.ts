@@ -64,6 +64,21 @@ for (const dialect of await testDialects()) {
       );
       assert.equal(await findById<CustomerRow>(ctx.db, 'customers', tenant, 'ctm_rolled_back'), undefined);
     });
+
+    it('joins a transaction already open: inner work commits or rolls back with the outer one', async () => {
+      await assert.rejects(
+        withTransaction(ctx, async (outer) => {
+          await withTransaction(outer, async (inner) => {
+            assert.equal(inner.db, outer.db, 'the same transaction');
+            await inner.db.insertInto('customers').values(aCustomerRow(tenant, 'ctm_joined')).execute();
+          });
+          assert.equal((await findById<CustomerRow>(outer.db, 'customers', tenant, 'ctm_joined'))?.id, 'ctm_joined');
+          throw new Error('the outer work fails');
+        }),
+        /the outer work fails/,
+      );
+      assert.equal(await findById<CustomerRow>(ctx.db, 'customers', tenant, 'ctm_joined'), undefined);
+    });
   });
 }
 

@@ -31,11 +31,18 @@ export interface TxCtx extends Ctx {
  * Runs `work` in one database transaction and resolves to its result: committed when `work` resolves, rolled
  * back (and the error rethrown) when it throws. `work` gets `ctx` bound to the transaction; name its parameter
  * `ctx` so the outer context (and its `db`, outside the transaction) is out of reach inside.
- * @NOTE transactions do not nest: called with a context already in a transaction, Kysely throws. Code that must
- * run inside a caller's transaction takes a `TxCtx` instead of opening one.
+ * @NOTE transactions do not nest: called with a context already in a transaction (a `TxCtx` passed as a `Ctx`),
+ * `work` joins that transaction and commits or rolls back with it. That is how several use cases run as one (the
+ * seed helper makes a whole catalog, or nothing); code that must run inside a caller's transaction still takes a
+ * `TxCtx`, so the compiler says so.
  */
 export function withTransaction<C extends Ctx, T>(ctx: C, work: (ctx: C & TxCtx) => Promise<T>): Promise<T> {
+  if (inTransaction(ctx)) return work(ctx);
   return ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+}
+
+function inTransaction<C extends Ctx>(ctx: C): ctx is C & TxCtx {
+  return ctx.db.isTransaction;
 }
 
 /** The units of a batch transaction (`withBatchTransaction`): each runs in a savepoint of its own. */

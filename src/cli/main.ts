@@ -1,4 +1,4 @@
-// The `paddock` command: `serve` (the default), `keys create|revoke`, `sellers create|list|delete|payouts`.
+// The `paddock` command: `serve` (the default), `keys create|revoke`, `sellers create|list|delete|payouts`, `seed`.
 import { Command, Option } from 'commander';
 import { readConfig } from '../config.js';
 import { WallClock } from '../kernel/clock.js';
@@ -10,6 +10,7 @@ import { DEFAULT_SELLER_ID, sellerPayouts, setSellerPayouts } from '../modules/s
 import { deleteMadeSeller, listMadeSellers, makeSeller, readSellerRequest } from '../modules/test-helpers/sellers.js';
 import { PaddleError } from '../kernel/errors.js';
 import type { OpenDatabase } from '../db/database.js';
+import { seedFromFile } from './seed.js';
 
 const program = new Command('paddock').description(
   'A self-hostable Paddle Billing API v1 server with the customer portal',
@@ -185,6 +186,18 @@ sellers
       );
     },
   );
+
+program
+  .command('seed')
+  .description(
+    'make the products, prices, discounts, customers and paid subscriptions a file names, in one transaction',
+  )
+  .argument('<file>', 'JSON or YAML (.yaml, .yml): sections products, prices, discounts, customers, subscriptions')
+  .option('--seller <id>', 'the seller whose sandbox to seed', DEFAULT_SELLER_ID)
+  .action(async (file: string, options: { seller: string }) => {
+    const ids = await withDatabase((database, clock) => seedFromFile(database, clock, options.seller, file));
+    console.log(JSON.stringify(ids, null, 2));
+  });
 
 function splitList(list: string): string[] {
   return list

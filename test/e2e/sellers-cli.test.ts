@@ -1,7 +1,8 @@
-// `paddock sellers create|list|delete` as users run them, on an SQLite file the server would use.
+// `paddock sellers create|list|delete` and `paddock seed <file>` as users run them, on an SQLite file the server
+// would use.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -9,6 +10,26 @@ import { openDatabase } from '../../src/db/database.js';
 import { authenticateKey } from '../../src/modules/api-keys/service.js';
 
 const BIN = new URL('../../bin/paddock.mjs', import.meta.url).pathname;
+const SEED_YAML = `
+products:
+  pro: { name: AeroEdit Pro, tax_category: standard }
+prices:
+  pro_monthly:
+    product: pro
+    description: Pro monthly
+    unit_price: { amount: "1000", currency_code: USD }
+    billing_cycle: { interval: month, frequency: 1 }
+customers:
+  alice:
+    email: alice@example.com
+    address: { country_code: US, postal_code: "10001" }
+subscriptions:
+  alice_pro:
+    customer: alice
+    items: [{ price: pro_monthly, quantity: 2 }]
+    card: "4000 0566 5566 5556"
+`;
+
 const dir = mkdtempSync(join(tmpdir(), 'paddock-sellers-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -74,5 +95,36 @@ describe('paddock sellers', () => {
     const refused = paddock('sellers', 'delete', 'sel_default');
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /sel_default not found/);
+  });
+
+  it('seeds a seller’s sandbox from a YAML file, printing ids under the file’s names; a bad file makes nothing', async () => {
+    const seller = JSON.parse(paddock('sellers', 'create', '--name', 'seeded').stdout);
+    const file = join(dir, 'catalog.yaml');
+    writeFileSync(file, SEED_YAML);
+    const seeded = paddock('seed', file, '--seller', seller.id);
+    assert.equal(seeded.status, 0, seeded.stderr);
+    const ids = JSON.parse(seeded.stdout);
+    assert.match(ids.products.pro, /^pro_/);
+    assert.match(ids.subscriptions.alice_pro, /^sub_/);
+
+    const open = openDatabase(`sqlite:${database}`);
+    try {
+      const sub = await open.db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('id', '=', ids.subscriptions.alice_pro)
+        .executeTakeFirstOrThrow();
+      assert.equal(sub.seller_id, seller.id);
+      assert.equal(sub.customer_id, ids.customers.alice);
+      assert.equal(sub.status, 'active');
+    } finally {
+      await open.close();
+    }
+
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ products: { a: { name: 'A', tax_category: 'standard' }, b: { name: '' } } }));
+    const refused = paddock('seed', bad, '--seller', seller.id);
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /products\.b\./);
   });
 });

@@ -44,6 +44,11 @@ await forEachDialect((dialect) => {
         'invalid_field',
       );
       assertPaddleError(await post(key, '/test-helpers/clock/freeze', { at: 'noon' }), 400, 'invalid_field');
+      assertPaddleError(
+        await post(key, '/test-helpers/clock/freeze', { at: '9950-01-01T00:00:00Z' }),
+        400,
+        'invalid_field',
+      );
       assertPaddleError(await post(key, '/test-helpers/clock/freeze', { when: 'now' }), 400, 'invalid_field');
       const running = await post(key, '/test-helpers/clock/unfreeze');
       assert.equal(running.body.data.frozen, false);

@@ -4,7 +4,8 @@
 import type { Ctx } from '../../context.js';
 import type { Clock } from '../../kernel/clock.js';
 import { invalidField } from '../../kernel/errors.js';
-import { parseRfc3339, type Instant } from '../../kernel/time.js';
+import { parseRfc3339, Temporal, type Instant } from '../../kernel/time.js';
+import { LATEST_CLOCK } from './clock.js';
 import { setTenantClockFrozen } from '../sellers/service.js';
 
 /**
@@ -23,6 +24,8 @@ export async function freezeSandboxClock(
   if (body.at !== undefined) {
     at = typeof body.at === 'string' ? parseRfc3339(body.at) : undefined;
     if (!at) throw invalidField([{ field: 'at', message: 'must be an RFC 3339 date-time' }]);
+    if (Temporal.Instant.compare(at, LATEST_CLOCK) > 0)
+      throw invalidField([{ field: 'at', message: `must not be past ${LATEST_CLOCK.toString()}` }]);
   }
   const clock = await setTenantClockFrozen(ctx.db, ctx.dialect, ctx.tenant, wallClock, { at });
   if (!clock) throw invalidField([{ field: 'at', message: 'the sandbox clock only moves forward' }]);

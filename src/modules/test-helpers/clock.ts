@@ -80,7 +80,7 @@ function targetOf(now: Instant, input: AdvanceInput): Instant {
  * The latest instant the sandbox clock may show: a century before the last storable instant (kernel/time.ts), so
  * that the longest billing cycle or trial (kernel/limits.ts) still ends inside the stored range.
  */
-const LATEST_CLOCK = Temporal.Instant.from(`${9999 - MAX_DURATION_YEARS}-12-31T23:59:59.999999Z`);
+export const LATEST_CLOCK = Temporal.Instant.from(`${9999 - MAX_DURATION_YEARS}-12-31T23:59:59.999999Z`);
 
 function withinClockRange(target: Instant, field: 'to' | 'by'): Instant {
   if (Temporal.Instant.compare(target, LATEST_CLOCK) > 0)

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { validateBody } from '../../http/openapi.js';
 import { testHelper, type ServerDeps } from '../../http/operation.js';
 import { ALL_PERMISSIONS } from '../../kernel/permissions.js';
 import { AdvanceDrivers, advanceSandboxClock, readSandboxClock } from './clock.js';
 import { freezeSandboxClock, unfreezeSandboxClock } from './clock-freeze.js';
 import { payAsCustomer } from './pay.js';
+import { readSeedDocument, SEED_PERMISSIONS, seedSandbox } from './seed.js';
 import { deleteMadeSeller, listMadeSellers, makeSeller, readSellerRequest, resetSandbox } from './sellers.js';
 
 /** Making, resetting and deleting sellers needs a sandbox key holding every permission (README, test helpers). */
@@ -118,5 +120,16 @@ export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
       data: { deleted: await resetSandbox(deps.db, params.seller_id, caller.tenant.seller_id) },
     }),
     SELLER_ADMIN,
+  );
+  testHelper(
+    app,
+    deps,
+    'POST',
+    '/test-helpers/seed',
+    async ({ ctx, caller, body }) => ({
+      status: 201,
+      data: await seedSandbox(ctx, caller, readSeedDocument(body), { check: validateBody }),
+    }),
+    { permissions: SEED_PERMISSIONS },
   );
 }

@@ -104,6 +104,11 @@ await forEachDialect((dialect) => {
         },
       });
       assertPaddleError(bad, 400, 'invalid_field');
+      assertPaddleError(
+        await t().request('POST', '/test-helpers/sellers', { body: { clock: { frozen_at: '9999-01-01T00:00:00Z' } } }),
+        400,
+        'invalid_field',
+      );
       assert.deepEqual(bad.body.error.errors.map((e: { field: string }) => e.field).sort(), [
         'clock.frozen_at',
         'clock.speed',

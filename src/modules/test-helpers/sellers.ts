@@ -7,7 +7,8 @@ import type { Environment, Tenant } from '../../db/tables.js';
 import { tenantClock, type Clock } from '../../kernel/clock.js';
 import { invalidField, notFound, type FieldError } from '../../kernel/errors.js';
 import { ALL_PERMISSIONS, isKnownPermission } from '../../kernel/permissions.js';
-import { parseRfc3339, toStoredTime, toWireTime, type Instant } from '../../kernel/time.js';
+import { parseRfc3339, Temporal, toStoredTime, toWireTime, type Instant } from '../../kernel/time.js';
+import { LATEST_CLOCK } from './clock.js';
 import { createApiKey } from '../api-keys/service.js';
 import {
   createSeller,
@@ -73,6 +74,8 @@ function readClock(clock: unknown, errors: FieldError[]): Instant | undefined {
   if (value === undefined) return undefined;
   const instant = typeof value === 'string' ? parseRfc3339(value) : undefined;
   if (!instant) errors.push({ field: 'clock.frozen_at', message: 'must be an RFC 3339 date-time' });
+  else if (Temporal.Instant.compare(instant, LATEST_CLOCK) > 0)
+    errors.push({ field: 'clock.frozen_at', message: `must not be past ${LATEST_CLOCK.toString()}` });
   return instant;
 }
 
