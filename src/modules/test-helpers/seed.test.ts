@@ -41,7 +41,7 @@ export const CATALOG = {
     carol: { email: 'carol@example.com', address: { country_code: 'DE', postal_code: '10115' } },
   },
   subscriptions: {
-    alice_pro: { customer: 'alice', items: [{ price: 'pro_monthly', quantity: 1 }] },
+    alice_pro: { customer: 'alice', items: [{ price: 'pro_monthly', quantity: 1 }], discount: 'launch' },
     bob_team: {
       customer: 'bob',
       items: [
@@ -95,6 +95,9 @@ await forEachDialect((dialect) => {
       assert.equal(carol.body.data.status, 'past_due');
       const alice = await t().request('GET', `/subscriptions/${ids.subscriptions.alice_pro}`, { key });
       assert.equal(alice.body.data.status, 'active');
+      const discounted = await t().request('GET', `/transactions/${ids.transactions.alice_pro}`, { key });
+      assert.equal(discounted.body.data.discount_id, ids.discounts.launch);
+      assert.equal(discounted.body.data.details.totals.discount, '100', '10% of 10.00');
     });
 
     it('makes nothing when one entry is refused, and names the entry', async () => {
