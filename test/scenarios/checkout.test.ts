@@ -325,7 +325,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await page.goto(txn.checkout.url);
     await fillCard(page, '4242 4242 4242 4242');
     const form = await page.evaluate(() => {
-      const element = document.querySelector('form') as HTMLFormElement;
+      const element = document.querySelector('form[action*="/pay"]') as HTMLFormElement;
       return {
         action: element.action,
         fields: Object.fromEntries(new FormData(element) as unknown as Iterable<[string, string]>),
@@ -333,7 +333,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     });
     // Two submits of the same form, as a double click sends them.
     await page.evaluate(() => {
-      const element = document.querySelector('form') as HTMLFormElement;
+      const element = document.querySelector('form[action*="/pay"]') as HTMLFormElement;
       element.requestSubmit();
       element.requestSubmit();
     });
@@ -352,7 +352,7 @@ describe('hosted checkout in Chromium (sqlite)', () => {
     await second.goto(other.txn.checkout.url);
     await fillCard(second, '4000000000000002');
     const declinedForm = await second.evaluate(() => {
-      const element = document.querySelector('form') as HTMLFormElement;
+      const element = document.querySelector('form[action*="/pay"]') as HTMLFormElement;
       return {
         action: element.action,
         fields: Object.fromEntries(new FormData(element) as unknown as Iterable<[string, string]>),

@@ -13,6 +13,7 @@ import { instantFromStored, toStoredTime } from '../../kernel/time.js';
 import type { TransactionReaction } from '../module.js';
 import { findDiscount, incrementTimesUsed } from './repository.js';
 import { restrictToColumn, serializeDiscount, type DiscountEntity } from './serialize.js';
+import { findDiscountRowByCode } from './service.js';
 
 /** The lines a discount may cover: a price id and its product's id (either may be null for non-catalog items). */
 export interface DiscountableLine {
@@ -108,6 +109,20 @@ export async function discountForTransaction(
   const row = await findDiscount(ctx.db, ctx.tenant, id);
   if (!row) throw new PaddleError('transaction_discount_not_found');
   return checkForTransaction(ctx, row, use);
+}
+
+/**
+ * The discount a buyer's code names at hosted checkout, with the same checks as a newly applied `discount_id`. A
+ * code that names no discount, or one not enabled for checkout, is `transaction_discount_not_found`.
+ */
+export async function discountForCheckoutCode(
+  ctx: Ctx,
+  code: string,
+  use: Omit<TransactionDiscountUse, 'newlyApplied'>,
+): Promise<AppliedDiscount> {
+  const row = await findDiscountRowByCode(ctx, code);
+  if (!row || Number(row.enabled_for_checkout) !== 1) throw new PaddleError('transaction_discount_not_found');
+  return checkForTransaction(ctx, row, { ...use, newlyApplied: true });
 }
 
 /**

@@ -21,7 +21,8 @@ import {
 } from '../../modules/transactions/operations/checkout-details.js';
 import { completeChallenge, payWithCard, type PaymentOutcome } from '../../modules/transactions/operations/pay.js';
 import type { TransactionEntity } from '../../modules/transactions/serialize.js';
-import { getTransaction } from '../../modules/transactions/service.js';
+import { getTransaction, updateTransaction } from '../../modules/transactions/service.js';
+import { discountForCheckoutCode } from '../../modules/discounts/redemption.js';
 import { cardDescription, itemsVm, totalsVm } from './view-models.js';
 import {
   CHECKOUT_COUNTRY_CODES,
@@ -135,7 +136,17 @@ async function checkoutPage(
       customer_email: await customerEmail(resolved),
       ask_email: transaction.customer_id === null,
       ask_address: transaction.address_id === null,
-      values: { email: form.email, country_code: form.country_code, postal_code: form.postal_code },
+      values: {
+        email: form.email,
+        country_code: form.country_code,
+        postal_code: form.postal_code,
+        discount_code: form.discount_code,
+      },
+      // A discount changes what is billed: only while the transaction may still change (draft or ready).
+      discount_action:
+        transaction.status === 'draft' || transaction.status === 'ready'
+          ? checkoutPath(portal.portalId, transaction.id, '/discount')
+          : null,
       errors,
       show_test_card_hint: portal.tenant.environment === 'sandbox',
     }),
@@ -210,6 +221,49 @@ function afterPayment(
   }
 }
 
+/** A refused discount code in the buyer's words, by Paddle's code; undefined for any other error. */
+const DISCOUNT_CODE_MESSAGES: Partial<Record<string, string>> = {
+  transaction_discount_not_found: 'This discount code is not valid.',
+  entity_archived: 'This discount code is not valid.',
+  discount_expired: 'This discount code has expired.',
+  discount_usage_limit_exceeded: 'This discount code has already been used the maximum number of times.',
+  transaction_invalid_discount_currency: 'This discount code does not apply to this order.',
+  transaction_discount_not_eligible: 'This discount code does not apply to this order.',
+};
+
+/**
+ * Applies the code typed at checkout: the discount it names (enabled for checkout, redeemable, in the order's
+ * currency, covering an item) becomes the transaction's `discount_id`, through the API's update (its events and
+ * repricing). Answers the page again with the new totals (303), or with the refusal next to the field (422).
+ */
+async function applyDiscountCode(reply: FastifyReply, resolved: Resolved, form: Form): Promise<FastifyReply> {
+  const { ctx, portal, transaction } = resolved;
+  const code = (form.discount_code ?? '').trim();
+  if (code === '')
+    return checkoutPage(reply, 422, resolved, form, [{ field: 'discount_code', message: 'Enter a discount code.' }]);
+  try {
+    const discount = await discountForCheckoutCode(ctx, code, {
+      currency: transaction.currency_code,
+      lines: itemsOf(transaction),
+    });
+    await updateTransaction(ctx, portal, transaction.id, { discount_id: discount.id });
+  } catch (error) {
+    const message = error instanceof PaddleError ? DISCOUNT_CODE_MESSAGES[error.code] : undefined;
+    if (!message) throw error;
+    return checkoutPage(reply, 422, resolved, form, [{ field: 'discount_code', message }]);
+  }
+  return reply.redirect(checkoutPath(portal.portalId, transaction.id), 303);
+}
+
+/** The price and product of each line a discount may cover. */
+function itemsOf(transaction: TransactionEntity): Array<{ price_id: string | null; product_id: string | null }> {
+  const lines = (transaction.details.line_items ?? []) as Array<{
+    price_id: string | null;
+    product: { id: string | null };
+  }>;
+  return lines.map((line) => ({ price_id: line.price_id, product_id: line.product.id }));
+}
+
 /** The two buttons of the sandbox's 3-D Secure page: `/complete` passes the challenge, `/fail` fails it. */
 const CHALLENGE_OUTCOMES: ReadonlyArray<[action: string, passed: boolean]> = [
   ['complete', true],
@@ -275,6 +329,14 @@ export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
       ]);
     }
     return afterPayment(reply, resolved, outcome, form, declineMessage(parsed.card));
+  });
+
+  app.post('/checkout/:portalId/discount', async (request, reply) => {
+    const resolved = await resolve(deps, request);
+    if (!resolved || !isPayableHere(resolved.transaction)) return showState(reply, resolved);
+    if (resolved.transaction.status !== 'draft' && resolved.transaction.status !== 'ready')
+      return showState(reply, resolved);
+    return applyDiscountCode(reply, resolved, formFields(request));
   });
 
   app.get('/checkout/:portalId/3ds/:attemptId', async (request, reply) => {

@@ -40,7 +40,15 @@ export interface CheckoutTotalsVm {
 
 /** The form's field names, which are also the keys of the form body the route receives. */
 export type CheckoutField =
-  'email' | 'country_code' | 'postal_code' | 'cardholder_name' | 'number' | 'expiry_month' | 'expiry_year' | 'cvc';
+  | 'email'
+  | 'country_code'
+  | 'postal_code'
+  | 'cardholder_name'
+  | 'number'
+  | 'expiry_month'
+  | 'expiry_year'
+  | 'cvc'
+  | 'discount_code';
 
 export interface CheckoutError {
   /** The field the message belongs next to; null for a message about the whole payment (e.g. a decline). */
@@ -66,7 +74,12 @@ export interface CheckoutPageVm {
   /** Ask for country and postal code (the transaction has no address yet). */
   ask_address: boolean;
   /** Non-card values from the previous try, put back in their fields. Card fields are never refilled. */
-  values: { email?: string; country_code?: string; postal_code?: string };
+  values: { email?: string; country_code?: string; postal_code?: string; discount_code?: string };
+  /**
+   * Where the discount code form posts; absent or null hides it (a transaction that can no longer change, or a
+   * page that is not a purchase).
+   */
+  discount_action?: string | null;
   /** Errors from the previous try; empty on first display. */
   errors: CheckoutError[];
   /** Show the sandbox test-card hint under the form. */
@@ -423,6 +436,21 @@ ${options}
   );
 }
 
+/** The discount code form under the order summary: one labelled field and its own button. */
+function renderDiscountForm(action: string, value: string, error: string | undefined): SafeHtml {
+  const spec: FieldSpec<CheckoutField> = {
+    name: 'discount_code',
+    label: 'Discount code',
+    autocomplete: 'off',
+    maxlength: 32,
+    required: false,
+  };
+  return html`<form method="post" action="${action}" class="discount-form" novalidate>
+${input(spec, value, error)}
+<button type="submit" class="button button-secondary">Apply code</button>
+</form>`;
+}
+
 // ---- Pages ------------------------------------------------------------------------------------------------
 
 /** The checkout: order summary, and one form with the customer fields (when needed) and the card fields. */
@@ -458,6 +486,7 @@ ${errorSummary('Your payment was not completed.', vm.errors, fieldId)}
 <section class="panel" aria-labelledby="summary-heading">
 <h2 id="summary-heading">Order summary</h2>
 ${renderSummary(vm.items, vm.totals, 'Amount due')}
+${vm.discount_action ? renderDiscountForm(vm.discount_action, vm.values.discount_code ?? '', errorFor('discount_code')) : null}
 </section>
 <section class="panel" aria-labelledby="payment-heading">
 <h2 id="payment-heading">Payment</h2>
