@@ -102,7 +102,10 @@ function withStatementCache(sqlite: SQLite.Database, limit = 2000) {
     close: () => sqlite.close(),
     prepare(sql: string) {
       if (!sql.startsWith('select')) localWrites += 1;
-      return statement(sql);
+      // @NOTE a transaction takes the write lock when it begins (Kysely sends a plain, deferred `begin`): a deferred
+      // transaction that reads and then writes fails at once with SQLITE_BUSY when another process wrote in
+      // between, whatever the busy timeout; an immediate one waits for the other writer instead (issue #10 item 3).
+      return statement(sql === 'begin' ? 'begin immediate' : sql);
     },
   } as unknown as SQLite.Database;
   return { database, statement, localWrites: () => localWrites };
