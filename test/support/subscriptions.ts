@@ -24,9 +24,17 @@ let sellers = 0;
 export async function sellerAt(t: TestApp, start: string, permissions?: readonly string[]) {
   sellers += 1;
   const seller = await t.createSeller(`sel_kit${sellers}_${t.dialect}`);
-  const res = await t.request('POST', '/test-helpers/clock/advance', { body: { to: start }, key: seller.sandbox });
-  assert.equal(res.status, 200, res.text);
   const key = seller.sandbox;
+  // @NOTE one advance covers at most a year (P1Y): a new seller's clock reaches `start` a year at a time.
+  const target = instant(start);
+  let now = instant((await t.request('GET', '/test-helpers/clock', { key })).body.data.now);
+  while (Temporal.Instant.compare(now, target) < 0) {
+    const yearOn = now.toZonedDateTimeISO('UTC').add({ years: 1 }).toInstant();
+    const to = Temporal.Instant.compare(yearOn, target) < 0 ? yearOn : target;
+    const res = await t.request('POST', '/test-helpers/clock/advance', { body: { to: to.toString() }, key });
+    assert.equal(res.status, 200, res.text);
+    now = to;
+  }
   const limited = permissions ? await t.createKey('sandbox', permissions, `sel_kit${sellers}_${t.dialect}`) : undefined;
   return { key, limited, sellerId: `sel_kit${sellers}_${t.dialect}` };
 }
