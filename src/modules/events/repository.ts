@@ -22,3 +22,25 @@ export async function listEvents(
     query = query.where('events.event_type', 'in', filters.eventTypes);
   return fetchPage(db, 'events', query, page);
 }
+
+/** The tenant's oldest events by id (creation order), at most `limit`: id and occurred_at (stored time). */
+export async function oldestEvents(db: Executor, tenant: Tenant, limit: number) {
+  return tenantRows(db, 'events', tenant)
+    .clearSelect()
+    .select(['events.id', 'events.occurred_at'])
+    .orderBy('events.id', 'asc')
+    .limit(limit)
+    .execute();
+}
+
+/** Deletes the tenant's events with these ids; answers how many went. */
+export async function deleteEvents(db: Executor, tenant: Tenant, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .deleteFrom('events')
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('id', 'in', ids)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
