@@ -281,6 +281,27 @@ export interface DiscountGroupsTable extends TenantColumns {
   updated_at: string;
 }
 
+export interface AdjustmentsTable extends TenantColumns {
+  id: string;
+  action: string;
+  type: string;
+  transaction_id: string;
+  subscription_id: string | null;
+  customer_id: string;
+  reason: string;
+  credit_applied_to_balance: Flag | null;
+  currency_code: string;
+  status: string;
+  items: string;
+  totals: string;
+  payout_totals: string | null;
+  tax_rates_used: string;
+  /** When a pending refund is approved, on the tenant's clock; null once decided. */
+  approve_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface EmailsTable extends TenantColumns {
   id: string;
   kind: string;
@@ -363,6 +384,7 @@ export interface Database {
   notification_settings: NotificationSettingsTable;
   notifications: NotificationsTable;
   notification_logs: NotificationLogsTable;
+  adjustments: AdjustmentsTable;
 }
 
 /** Every table whose rows belong to a tenant (all but `sellers`). */
@@ -375,6 +397,7 @@ export type AddressRow = Selectable<AddressesTable>;
 export type BusinessRow = Selectable<BusinessesTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type TransactionRow = Selectable<TransactionsTable>;
+export type AdjustmentRow = Selectable<AdjustmentsTable>;
 export type PaymentAttemptRow = Selectable<PaymentAttemptsTable>;
 export type PaymentMethodRow = Selectable<PaymentMethodsTable>;
 export type CreditBalanceRow = Selectable<CreditBalancesTable>;

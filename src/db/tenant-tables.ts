@@ -31,6 +31,7 @@ export const TENANT_TABLES = {
   notification_settings: 'data',
   notifications: 'data',
   notification_logs: 'data',
+  adjustments: 'data',
 } as const satisfies Record<TenantTable, TenantTableRole>;
 
 /** The tenant tables with the given role, in the order above. */

@@ -27,6 +27,8 @@ export const EVENT_TYPES = [
   'transaction.past_due',
   'transaction.payment_failed',
   'transaction.revised',
+  'adjustment.created',
+  'adjustment.updated',
   'payment_method.saved',
   'payment_method.deleted',
   'subscription.created',

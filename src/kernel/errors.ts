@@ -58,6 +58,24 @@ export const ERROR_CATALOGUE = {
     400,
     'If a trial has a unit price amount, it must require a payment method.',
   ),
+  // ---- adjustments (refunds and credits) -----------------------------------------------------------------------
+  adjustment_transaction_invalid_status_for_refund: request(
+    400,
+    'The transaction being adjusted (refund) has a non supported status.',
+  ),
+  adjustment_transaction_invalid_status_for_credit: request(
+    400,
+    'The transaction being adjusted (credit) has a non supported status.',
+  ),
+  adjustment_pending_refund_request: request(
+    400,
+    'You are unable to create further adjustments against this transaction as there is a pending refund request',
+  ),
+  adjustment_transaction_item_invalid: request(400, 'One or more adjustment items cannot be processed'),
+  adjustment_total_amount_above_remaining_allowed: request(
+    400,
+    'The adjustment amount exceeds the total amount left to adjust.',
+  ),
   // ---- transactions and invoices -------------------------------------------------------------------------------
   transaction_immutable: request(400, 'Cannot update immutable transaction'),
   transaction_invalid_status_change: request(400, 'Invalid attempt to change the transaction status'),

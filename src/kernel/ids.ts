@@ -6,6 +6,7 @@ import { monotonicFactory } from 'ulid';
 export const ID_PREFIXES = {
   address: 'add',
   adjustment: 'adj',
+  adjustment_item: 'adjitm',
   api_key: 'apikey',
   business: 'biz',
   customer: 'ctm',

@@ -2,6 +2,7 @@
 // (`wire` in ./module.ts), so a reaction or due work declared in a module's entry runs wherever use cases run.
 // Adding a resource: its folder with a `module.ts`, and one line here.
 import { addressesModule } from './addresses/module.js';
+import { adjustmentsModule } from './adjustments/module.js';
 import { businessesModule } from './businesses/module.js';
 import { creditBalancesModule } from './credit-balances/module.js';
 import { customerPortalModule } from './customer-portal/module.js';
@@ -31,6 +32,7 @@ export const MODULES: readonly PaddockModule[] = [
   creditBalancesModule,
   transactionsModule,
   invoicesModule,
+  adjustmentsModule,
   subscriptionsModule,
   customerPortalModule,
   emailsModule,

@@ -9,10 +9,17 @@ import type { TransactionEntity } from './serialize.js';
 /** Paddock takes cards only; this is what checkout offers for every transaction. */
 export const AVAILABLE_PAYMENT_METHODS = ['card'] as const;
 
+/** The transaction's adjustments and their totals, as the adjustments module reads them. */
+export interface TransactionAdjustments {
+  adjustments: unknown[];
+  totals: object;
+}
+
 export async function withIncludes(
   ctx: Ctx,
   entity: TransactionEntity,
   include: Set<string>,
+  adjusted?: TransactionAdjustments,
 ): Promise<Record<string, unknown>> {
   const extra: Record<string, unknown> = {};
   if (include.has('customer') && entity.customer_id) extra.customer = await getCustomer(ctx, entity.customer_id);
@@ -26,10 +33,10 @@ export async function withIncludes(
     const discount = await discountEntity(ctx, entity.discount_id);
     if (discount) extra.discount = discount;
   }
-  // @NOTE Paddock has no adjustments (refunds, credits after billing) yet: the lists are empty and the totals zero.
-  if (include.has('adjustments')) extra.adjustments = [];
+  // The adjustments module answers these (the routes compose it in): none given means none made.
+  if (include.has('adjustments')) extra.adjustments = adjusted?.adjustments ?? [];
   if (include.has('adjustments_totals')) {
-    extra.adjustments_totals = {
+    extra.adjustments_totals = adjusted?.totals ?? {
       subtotal: '0',
       tax: '0',
       total: '0',

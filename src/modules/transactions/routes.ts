@@ -3,6 +3,8 @@ import { includes, operation, pageRequest, type RawQuery, type ServerDeps } from
 import { compileSpecSchema } from '../../http/openapi.js';
 import { invalidField } from '../../kernel/errors.js';
 import { storedFromRfc3339 } from '../../kernel/time.js';
+import type { Ctx } from '../../context.js';
+import { adjustmentsForTransactions } from '../adjustments/service.js';
 import { withIncludes } from './includes.js';
 import { previewPrices, previewTransaction } from './operations/preview.js';
 import { reviseTransaction } from './operations/revise.js';
@@ -10,6 +12,16 @@ import type { TimeFilter, TimeOperator, TransactionFilters } from './repository.
 import { createTransaction, getTransaction, listTransactions, updateTransaction } from './service.js';
 
 type TimeField = 'created_at' | 'updated_at' | 'billed_at';
+
+/** The adjustments of the transactions, when `include` asks for them (the adjustments module keeps them). */
+function adjustmentsIncluded(
+  ctx: Ctx,
+  transactions: ReadonlyArray<{ id: string; currency_code: string }>,
+  include: Set<string>,
+) {
+  if (!include.has('adjustments') && !include.has('adjustments_totals')) return Promise.resolve(undefined);
+  return adjustmentsForTransactions(ctx, transactions);
+}
 
 /** `field[OPERATOR]` query names, e.g. `created_at[GTE]`; a bare `created_at` is an equality. */
 const TIME_FILTERS = new Map<string, { field: TimeField; operator: TimeOperator }>(
@@ -93,26 +105,32 @@ export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void 
       },
       page,
     );
-    const data = await Promise.all(result.data.map((entity) => withIncludes(ctx, entity, include)));
+    const adjusted = await adjustmentsIncluded(ctx, result.data, include);
+    const data = await Promise.all(
+      result.data.map((entity) => withIncludes(ctx, entity, include, adjusted?.get(entity.id))),
+    );
     return { page: result.page, data, perPage: page.perPage };
   });
 
   operation(app, deps, 'create-transaction', async (request) => {
     const include = includes(request);
     const entity = await createTransaction(request.ctx, request.caller, request.body);
-    return { data: await withIncludes(request.ctx, entity, include) };
+    const adjusted = await adjustmentsIncluded(request.ctx, [entity], include);
+    return { data: await withIncludes(request.ctx, entity, include, adjusted?.get(entity.id)) };
   });
 
   operation(app, deps, 'get-transaction', async (request) => {
     const include = includes(request);
     const entity = await getTransaction(request.ctx, request.caller, request.params.transaction_id);
-    return { data: await withIncludes(request.ctx, entity, include) };
+    const adjusted = await adjustmentsIncluded(request.ctx, [entity], include);
+    return { data: await withIncludes(request.ctx, entity, include, adjusted?.get(entity.id)) };
   });
 
   operation(app, deps, 'update-transaction', async (request) => {
     const include = includes(request);
     const entity = await updateTransaction(request.ctx, request.caller, request.params.transaction_id, request.body);
-    return { data: await withIncludes(request.ctx, entity, include) };
+    const adjusted = await adjustmentsIncluded(request.ctx, [entity], include);
+    return { data: await withIncludes(request.ctx, entity, include, adjusted?.get(entity.id)) };
   });
 
   const checkAddressPreview = addressPreviewChecker();

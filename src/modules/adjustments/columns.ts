@@ -1,0 +1,33 @@
+// The JSON columns of `adjustments`, one codec each: items, totals and tax rates as the entity shows them.
+import { jsonColumn, nullableJsonColumn } from '../../db/json.js';
+
+export interface StoredAdjustmentItem {
+  id: string;
+  item_id: string;
+  type: 'full' | 'partial';
+  /** Minor units as digits: what was asked for (partial), or what was left of the line (full). */
+  amount: string;
+  proration: unknown;
+  totals: { subtotal: string; tax: string; total: string };
+}
+
+export interface StoredAdjustmentTotals {
+  subtotal: string;
+  tax: string;
+  total: string;
+  fee: string;
+  earnings: string;
+  currency_code: string;
+}
+
+export interface StoredTaxRateUsed {
+  tax_rate: string;
+  totals: { subtotal: string; tax: string; total: string };
+}
+
+export const adjustmentColumns = {
+  items: jsonColumn<StoredAdjustmentItem[]>(),
+  totals: jsonColumn<StoredAdjustmentTotals>(),
+  payout_totals: nullableJsonColumn<Record<string, unknown>>(),
+  tax_rates_used: jsonColumn<StoredTaxRateUsed[]>(),
+};

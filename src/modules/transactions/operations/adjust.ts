@@ -1,0 +1,106 @@
+// What adjustments (refunds and credits, the adjustments module) need of a transaction: its lines as adjustable
+// figures, and, once an adjustment is approved, `details.adjusted_totals` (and `adjusted_payout_totals`) reduced by
+// what it took, with the transaction's `transaction.updated` event. Paddle: "The existing transaction entity remains
+// unchanged" except for these adjusted figures.
+import type { TxCtx } from '../../../context.js';
+import type { TransactionRow } from '../../../db/tables.js';
+import type { AdjustableLine, AdjustedFigures } from '../../../billing/adjustments.js';
+import type { AdjustedTotals } from '../../../billing/totals.js';
+import { recordEvent } from '../../../events/record.js';
+import { notFound } from '../../../kernel/errors.js';
+import { toStoredTime } from '../../../kernel/time.js';
+import { transactionEntity, type PortalRef } from '../entity.js';
+import { lockTransaction, updateTransaction } from '../repository.js';
+import { transactionColumns } from '../columns.js';
+
+/** An approved adjustment's figures, in the transaction's currency (minor units). */
+export interface ApprovedAdjustment extends AdjustedFigures {
+  /** Paddle's fee on the adjusted part; Paddle keeps it (`retained_fee`). */
+  fee: bigint;
+}
+
+/** The transaction's lines (`txnitm_` ids and totals) with what earlier adjustments already took from each. */
+export function adjustableLines(row: TransactionRow, taken: ReadonlyMap<string, AdjustedFigures>): AdjustableLine[] {
+  const none = { subtotal: 0n, tax: 0n, total: 0n };
+  return transactionColumns.details
+    .decode(row.details)
+    .line_items.filter((line) => line.id !== undefined)
+    .map((line) => ({
+      id: line.id as string,
+      tax_rate: line.tax_rate,
+      // @NOTE an adjustment takes from what was charged for the line: its subtotal after discount.
+      totals: {
+        subtotal: BigInt(line.totals.subtotal) - BigInt(line.totals.discount),
+        tax: BigInt(line.totals.tax),
+        total: BigInt(line.totals.total),
+      },
+      adjusted: taken.get(line.id as string) ?? none,
+    }));
+}
+
+/** The transaction, locked for an adjustment, or Paddle's 404. */
+export async function lockForAdjustment(ctx: TxCtx, id: string): Promise<TransactionRow> {
+  const row = await lockTransaction(ctx.db, ctx.tenant, id, ctx.dialect);
+  if (!row) throw notFound(id);
+  return row;
+}
+
+const minus = (figure: string, by: bigint) => (BigInt(figure) - by).toString();
+const minusOrNull = (figure: string | null, by: bigint) => (figure === null ? null : minus(figure, by));
+
+/**
+ * Scales every money figure of payout totals (digits strings, but not rates) by `kept / whole`: what is left of
+ * the transaction in the payout currency after adjustments, rounded down.
+ */
+function scaledPayout(payout: Record<string, unknown>, kept: bigint, whole: bigint): Record<string, unknown> {
+  const RATES = new Set(['exchange_rate', 'fee_rate']);
+  return Object.fromEntries(
+    Object.entries(payout).map(([field, value]) =>
+      typeof value === 'string' && /^-?\d+$/.test(value) && !RATES.has(field) && whole > 0n
+        ? [field, ((BigInt(value) * kept) / whole).toString()]
+        : [field, value],
+    ),
+  );
+}
+
+/**
+ * Reduces the transaction's adjusted totals by an approved adjustment and records `transaction.updated`. Paddle
+ * keeps its fee on what is refunded or credited: `retained_fee` grows by the adjustment's fee, and the seller's
+ * earnings lose the adjusted subtotal.
+ */
+export async function recordApprovedAdjustment(
+  ctx: TxCtx,
+  portal: PortalRef,
+  transactionId: string,
+  adjustment: ApprovedAdjustment,
+): Promise<void> {
+  const row = await lockForAdjustment(ctx, transactionId);
+  const details = transactionColumns.details.decode(row.details);
+  // @NOTE completion and pricing always store adjusted totals in this shape (billing/totals.ts).
+  const adjusted = details.adjusted_totals as AdjustedTotals | null | undefined;
+  const nextAdjusted = adjusted && {
+    ...adjusted,
+    subtotal: minus(adjusted.subtotal, adjustment.subtotal),
+    tax: minus(adjusted.tax, adjustment.tax),
+    total: minus(adjusted.total, adjustment.total),
+    grand_total: minus(adjusted.grand_total, adjustment.total),
+    grand_total_tax: minus(adjusted.grand_total_tax, adjustment.tax),
+    fee: minusOrNull(adjusted.fee, adjustment.fee),
+    earnings: minusOrNull(adjusted.earnings, adjustment.subtotal),
+    retained_fee: (BigInt(adjusted.retained_fee ?? '0') + adjustment.fee).toString(),
+  };
+  const payout = details.payout_totals as Record<string, unknown> | null | undefined;
+  const total = BigInt(details.totals.total);
+  const kept = nextAdjusted ? BigInt(nextAdjusted.total) : total;
+  const next: TransactionRow = {
+    ...row,
+    details: transactionColumns.details.encode({
+      ...details,
+      ...(nextAdjusted ? { adjusted_totals: nextAdjusted } : {}),
+      ...(payout ? { adjusted_payout_totals: scaledPayout(payout, kept, total) } : {}),
+    }),
+    updated_at: toStoredTime(ctx.clock.now()),
+  };
+  await updateTransaction(ctx.db, next);
+  await recordEvent(ctx, 'transaction.updated', await transactionEntity(ctx, next, portal.portalId));
+}
