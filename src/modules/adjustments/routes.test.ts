@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Paddle } from '@paddle/paddle-node-sdk';
-import { forEachDialect, useTestApp } from '../../../test/support/app.js';
+import { forEachDialect, useTestApp, type TestResponse } from '../../../test/support/app.js';
 import { aPaidMonthlyTransaction } from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { recordedEvents } from '../../../test/support/events.js';
@@ -13,6 +13,22 @@ import { subscribeManually } from '../../../test/support/portal.js';
 import { sellerAt } from '../../../test/support/subscriptions.js';
 
 const MAY = '2031-05-01T00:00:00Z';
+
+interface Item {
+  item_id: string;
+  type: string;
+  amount: string;
+  totals: { total: string };
+}
+interface Adjustment {
+  id: string;
+  status: string;
+}
+interface FieldError {
+  field: string;
+  message: string;
+}
+type Request = (method: string, url: string, body?: unknown) => Promise<TestResponse>;
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
@@ -25,10 +41,10 @@ await forEachDialect((dialect) => {
     return { key, sellerId, txn, request, itemId: txn.details.line_items[0].id as string };
   }
 
-  async function adjustmentsOf(request: (m: string, u: string) => Promise<any>, txnId: string) {
+  async function adjustmentsOf(request: Request, txnId: string): Promise<Adjustment[]> {
     const res = await request('GET', `/adjustments?transaction_id=${txnId}`);
     assertMatchesSpec('list-adjustments', res);
-    return res.body.data as any[];
+    return res.body.data as Adjustment[];
   }
 
   describe('refunds', () => {
@@ -49,7 +65,7 @@ await forEachDialect((dialect) => {
       assert.equal(adjustment.customer_id, txn.customer_id);
       assert.equal(adjustment.credit_applied_to_balance, null);
       assert.deepEqual(
-        adjustment.items.map((item: any) => [item.item_id, item.type, item.amount, item.totals.total]),
+        adjustment.items.map((item: Item) => [item.item_id, item.type, item.amount, item.totals.total]),
         [[itemId, 'partial', '1000', '1000']],
       );
       assert.equal(adjustment.totals.total, '1000');
@@ -59,14 +75,14 @@ await forEachDialect((dialect) => {
       assertMatchesSpec('get-transaction', before);
       assert.equal(before.body.data.details.adjusted_totals.total, txn.details.totals.total);
       assert.deepEqual(
-        before.body.data.adjustments.map((a: any) => [a.id, a.status]),
+        before.body.data.adjustments.map((a: Adjustment) => [a.id, a.status]),
         [[adjustment.id, 'pending_approval']],
       );
       assert.equal(before.body.data.adjustments_totals.total, '0', 'only approved adjustments count');
 
       await request('POST', '/test-helpers/clock/advance', { by: 'PT10M' });
       const [approved] = await adjustmentsOf(request, txn.id);
-      assert.equal(approved.status, 'approved');
+      assert.equal(approved?.status, 'approved');
       const after = await request('GET', `/transactions/${txn.id}?include=adjustments_totals`);
       const adjusted = after.body.data.details.adjusted_totals;
       assert.equal(adjusted.total, String(BigInt(txn.details.totals.total) - 1000n));
@@ -125,7 +141,7 @@ await forEachDialect((dialect) => {
       });
       assertPaddleError(refused, 400, 'adjustment_transaction_item_invalid');
       assert.deepEqual(
-        refused.body.error.errors.map((e: any) => e.field),
+        refused.body.error.errors.map((e: FieldError) => e.field),
         ['items[0].item_id', 'items[1].amount'],
       );
       const over = await request('POST', '/adjustments', {
@@ -138,7 +154,7 @@ await forEachDialect((dialect) => {
       assert.match(over.body.error.errors[0].message, /over remaining allowed/);
 
       const ready = await request('POST', '/transactions', {
-        items: txn.items.map((i: any) => ({ price_id: i.price.id, quantity: 1 })),
+        items: txn.items.map((i: { price: { id: string } }) => ({ price_id: i.price.id, quantity: 1 })),
       });
       assertPaddleError(
         await request('POST', '/adjustments', {
