@@ -1,5 +1,5 @@
 import type { Executor, Trx } from '../../db/database.js';
-import { findById, lockById, updateById } from '../../db/find-by-id.js';
+import { lockById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { AdjustmentRow, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
@@ -12,10 +12,6 @@ export interface AdjustmentFilters {
   customer_id?: readonly string[] | undefined;
   subscription_id?: readonly string[] | undefined;
   transaction_id?: readonly string[] | undefined;
-}
-
-export async function findAdjustment(db: Executor, tenant: Tenant, id: string): Promise<AdjustmentRow | undefined> {
-  return findById<AdjustmentRow>(db, 'adjustments', tenant, id);
 }
 
 export async function listAdjustments(

@@ -25,7 +25,6 @@ import { transactionColumns } from '../transactions/columns.js';
 import type { OperationBody, OperationQuery } from '../../spec/operations.js';
 import {
   adjustmentsOfTransactions,
-  findAdjustment,
   insertAdjustment,
   listAdjustments as listRows,
   updateAdjustment,
@@ -220,12 +219,6 @@ export async function approveDueRefund(ctx: TxCtx, row: AdjustmentRow, now: Inst
   await recordEvent(ctx, 'adjustment.updated', serializeAdjustment(approved));
   await applyToTransaction(ctx, approved);
   return true;
-}
-
-export async function getAdjustmentRow(ctx: Ctx, id: string): Promise<AdjustmentRow> {
-  const row = await findAdjustment(ctx.db, ctx.tenant, id);
-  if (!row) throw notFound(id);
-  return row;
 }
 
 export async function listAdjustments(ctx: Ctx, query: AdjustmentQuery, page: PageRequest) {
