@@ -16,7 +16,7 @@ import {
 } from '../../billing/adjustments.js';
 import { DomainError } from '../../billing/errors.js';
 import { recordEvent } from '../../events/record.js';
-import { invalidField, notFound, type FieldError } from '../../kernel/errors.js';
+import { invalidField, type FieldError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { toStoredTime, type Instant } from '../../kernel/time.js';
 import { portalOfTenant } from '../sellers/service.js';
