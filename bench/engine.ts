@@ -9,7 +9,7 @@
 // on one database, the advance sent to the first), --cpu-prof (profile the server into a temporary folder and
 // print a summary), --append (append the result table to BENCHMARKS.md).
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,6 +189,22 @@ interface Row {
   p99: number;
   gets: number;
   load: string;
+  /** Database bytes per seeded subscription, and per renewal of the advance. */
+  bytesPerSubscription: number;
+  bytesPerRenewal: number;
+}
+
+/** The database's size in bytes: the SQLite file and its WAL, or PostgreSQL's pg_database_size. */
+async function databaseBytes(databaseUrl: string, dbName: string | undefined): Promise<number> {
+  if (dbName) {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    const res = await client.query<{ size: string }>('select pg_database_size($1) as size', [dbName]);
+    await client.end();
+    return Number(res.rows[0]!.size);
+  }
+  const file = databaseUrl.slice('sqlite:'.length);
+  return [file, `${file}-wal`].filter((f) => existsSync(f)).reduce((sum, f) => sum + statSync(f).size, 0);
 }
 
 async function run(database: 'sqlite' | 'postgres'): Promise<Row> {
@@ -212,7 +228,9 @@ async function run(database: 'sqlite' | 'postgres'): Promise<Row> {
     server.key = (await server.child.waitFor(/sandbox API key: (\S+)/))[1]!;
     for (let i = 2; i <= count; i++) servers.push(await startServer(`paddock-${i}`, databaseUrl));
     console.log(`${database}: seeding ${N} subscriptions`);
+    const empty = await databaseBytes(databaseUrl, dbName);
     const seeded = await seed(server, N);
+    const afterSeeding = await databaseBytes(databaseUrl, dbName);
     const before = snapshot(server.child.process.pid);
     const started = performance.now();
     const fromUs = Number(process.hrtime.bigint() / 1000n);
@@ -233,6 +251,7 @@ async function run(database: 'sqlite' | 'postgres'): Promise<Row> {
     done = true;
     const after = snapshot(server.child.process.pid);
     const latencies = await probing;
+    const afterAdvance = await databaseBytes(databaseUrl, dbName);
     const cpu = shares(before, after);
     const row: Row = {
       database: database === 'sqlite' ? 'SQLite (file, WAL)' : 'PostgreSQL',
@@ -249,6 +268,8 @@ async function run(database: 'sqlite' | 'postgres'): Promise<Row> {
       p99: percentile(latencies, 99),
       gets: latencies.length,
       load: loadAverage(),
+      bytesPerSubscription: (afterSeeding - empty) / N,
+      bytesPerRenewal: (afterAdvance - afterSeeding) / N,
     };
     await stopAll();
     if (profileDir) {
@@ -275,12 +296,12 @@ function render(rows: Row[], bare: number): string {
     '',
     `Bare Fastify route, GET every 20 ms for 3 s: p99 ${bare.toFixed(2)} ms.`,
     '',
-    '| Database | processes | subscriptions | seeding /s (first tenth) | seeding /s (last tenth) | renewals /s | advance s | server CPU | PostgreSQL CPU | peak RSS MiB | GETs during advance | p50 ms | p99 ms | p99 ÷ bare p99 | load avg |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| Database | processes | subscriptions | seeding /s (first tenth) | seeding /s (last tenth) | renewals /s | advance s | server CPU | PostgreSQL CPU | peak RSS MiB | GETs during advance | p50 ms | p99 ms | p99 ÷ bare p99 | bytes per subscription | bytes per renewal | load avg |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.database} | ${r.processes} | ${r.n} | ${r.seedFirst.toFixed(0)} | ${r.seedLast.toFixed(0)} | ${(r.renewals / r.seconds).toFixed(0)} | ${r.seconds.toFixed(1)} | ${(r.serverCpu * 100).toFixed(0)}% | ${(r.postgresCpu * 100).toFixed(0)}% | ${r.rss.toFixed(0)} | ${r.gets} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.p99 / bare).toFixed(1)} | ${r.load} |`,
+      `| ${r.database} | ${r.processes} | ${r.n} | ${r.seedFirst.toFixed(0)} | ${r.seedLast.toFixed(0)} | ${(r.renewals / r.seconds).toFixed(0)} | ${r.seconds.toFixed(1)} | ${(r.serverCpu * 100).toFixed(0)}% | ${(r.postgresCpu * 100).toFixed(0)}% | ${r.rss.toFixed(0)} | ${r.gets} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.p99 / bare).toFixed(1)} | ${r.bytesPerSubscription.toFixed(0)} | ${r.bytesPerRenewal.toFixed(0)} | ${r.load} |`,
     );
   }
   return lines.join('\n') + '\n';
