@@ -462,6 +462,60 @@ describe('line totals', () => {
 });
 
 describe('discounts across lines', () => {
+  it("reproduces Paddle's discounted transaction: 10 % off 50 × $500.00, $3,000.00 and $199.00 at 8.875 %", () => {
+    // The example of Paddle's get-transaction (txn with dsc_01gtgztp8fpchantd5g1wrksa3), every figure.
+    const details = computeTotals({
+      currency_code: 'USD',
+      country_code: 'US',
+      lines: [
+        item('USD', 50000, 50, { ...US_NY, price_id: 'pri_annual' }),
+        item('USD', 300000, 1, { ...US_NY, price_id: 'pri_addon' }),
+        item('USD', 19900, 1, { ...US_NY, price_id: 'pri_domains' }),
+      ],
+      discount: pct('10'),
+    });
+    assert.deepEqual(
+      details.line_items.map((l) => [four(l.totals), four(l.unit_totals)]),
+      [
+        [
+          [2500000, 250000, 199687, 2449687],
+          [50000, 5000, 3994, 48994],
+        ],
+        [
+          [300000, 30000, 23962, 293962],
+          [300000, 30000, 23962, 293962],
+        ],
+        [
+          [19900, 1990, 1590, 19500],
+          [19900, 1990, 1590, 19500],
+        ],
+      ],
+    );
+    assert.deepEqual(four(details.totals), [2819900, 281990, 225239, 2763149]);
+    assert.equal(details.totals.grand_total, '2763149');
+    assert.deepEqual(details.tax_rates_used, [
+      { tax_rate: '0.08875', totals: { subtotal: '2819900', discount: '281990', tax: '225239', total: '2763149' } },
+    ]);
+  });
+
+  it('discounts zero-decimal currencies in whole yen, tax included and excluded, quantity > 1', () => {
+    const jpy = (unit: number, quantity: number, mode: 'internal' | 'external', discount: TotalsDiscount) =>
+      four(
+        computeTotals({
+          currency_code: 'JPY',
+          country_code: 'JP',
+          lines: [item('JPY', unit, quantity, { tax_mode: mode })],
+          discount,
+        }).totals,
+      );
+    // 3 × ¥1,005 = 3015; 15 % = 452.25 → 452; (3015 − 452) × 10 % = 256.3 → 256
+    assert.deepEqual(jpy(1005, 3, 'external', pct('15')), [3015, 452, 256, 2819]);
+    // ¥100 per seat × 3 = 300; (3015 − 300) × 10 % = 271.5 → 271 (halves toward zero)
+    assert.deepEqual(jpy(1005, 3, 'external', flat('100', 'JPY', 'flat_per_seat')), [3015, 300, 271, 2986]);
+    // tax included: 2 × ¥1,100 = 2200 incl. 200; ¥500 off → 1700 incl. 154.55 → 155; net 1545; subtotal 2000
+    assert.deepEqual(jpy(1100, 2, 'internal', flat('500', 'JPY')), [2000, 455, 155, 1700]);
+  });
+
   const a = item('EUR', 1000, 1, { price_id: 'pri_a', product_id: 'pro_a' });
   const b = item('EUR', 3000, 1, { price_id: 'pri_b', product_id: 'pro_b' });
 

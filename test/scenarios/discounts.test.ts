@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../support/app.js';
 import { aDiscount } from '../support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../support/contract.js';
@@ -207,6 +208,59 @@ await forEachDialect((dialect) => {
         body: { discount: { id: discount.id, effective_from: 'next_billing_period' } },
       });
       assertPaddleError(res, 403, 'forbidden');
+    });
+  });
+
+  describe('official Node SDK', () => {
+    it('makes a discount, prices and buys with it, and adds it to a subscription', async () => {
+      const { key, k } = await story();
+      const paddle = new Paddle(key, { environment: t().baseUrl as never });
+      const price = await k.price(4900);
+      const discount = await paddle.discounts.create({
+        description: 'SDK story',
+        type: 'percentage',
+        amount: '20',
+        recur: true,
+        maximumRecurringIntervals: 2,
+      });
+      const preview = await paddle.pricingPreview.preview({
+        items: [{ priceId: price.id, quantity: 1 }],
+        address: { countryCode: 'US' },
+        discountId: discount.id,
+      });
+      assert.equal(preview.discountId, discount.id);
+      assert.equal(preview.details.lineItems[0]?.totals.discount, '980');
+      assert.equal(preview.details.lineItems[0]?.discounts[0]?.discount.id, discount.id);
+      const customer = await paddle.customers.create({ email: `sdk-${randomUUID()}@example.com` });
+      const address = await paddle.addresses.create(customer.id, { countryCode: 'US', postalCode: '10001' });
+      const txn = await paddle.transactions.create({
+        items: [{ priceId: price.id, quantity: 1 }],
+        customerId: customer.id,
+        addressId: address.id,
+        discountId: discount.id,
+      });
+      assert.equal(txn.details?.totals?.discount, '980');
+      const withDiscount = await paddle.transactions.get(txn.id, { include: ['discount'] });
+      assert.equal(withDiscount.discount?.id, discount.id);
+      const paid = await k.request('POST', `/test-helpers/transactions/${txn.id}/pay`, {});
+      assert.equal(paid.status, 200, paid.text);
+      const subscription = await paddle.subscriptions.get(paid.body.data.subscription_id);
+      assert.equal(subscription.discount?.id, discount.id);
+      const removed = await paddle.subscriptions.update(subscription.id, { discount: null });
+      assert.equal(removed.discount, null);
+      const again = await paddle.subscriptions.update(subscription.id, {
+        discount: { id: discount.id, effectiveFrom: 'next_billing_period' },
+      });
+      assert.equal(again.discount?.id, discount.id);
+      assert.equal(again.discount?.startsAt, subscription.currentBillingPeriod?.endsAt);
+      assert.equal((await paddle.discounts.get(discount.id)).timesUsed, 2, 'the checkout, then applying it again');
+      await assert.rejects(
+        paddle.transactions.create({
+          items: [{ priceId: price.id, quantity: 1 }],
+          discountId: 'dsc_01gtgztp8fpchantd5g1wrksa3',
+        }),
+        (error: { code?: string }) => error.code === 'transaction_discount_not_found',
+      );
     });
   });
 });
