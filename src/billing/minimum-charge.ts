@@ -32,7 +32,11 @@ type ChargeLimitCode = Extract<ErrorCode, `${string}_less_than_charge_limit`>;
  */
 export function assertChargeable(amount: bigint, currency: string, code: ChargeLimitCode): void {
   if (!isBelowMinimumCharge(amount, currency)) return;
-  const detail = `Transaction balance is less than what we can charge. Transaction balance: ${amount}, Minimum payment amount: ${minimumCharge(currency)}, Currency code: ${currency}`;
+  const limits = `Minimum payment amount: ${minimumCharge(currency)}, Currency code: ${currency}`;
+  const detail =
+    code === 'transaction_recurring_balance_less_than_charge_limit'
+      ? `Transaction recurring balance will be less than what we can charge. Recurring balance: ${amount}, ${limits}`
+      : `Transaction balance is less than what we can charge. Transaction balance: ${amount}, ${limits}`;
   throw new DomainError(
     code,
     code === 'subscription_update_transaction_balance_less_than_charge_limit'

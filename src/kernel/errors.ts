@@ -109,6 +109,11 @@ export const ERROR_CATALOGUE = {
     400,
     'A transaction cannot be changed and canceled in one request.',
   ),
+  transaction_balance_less_than_charge_limit: request(400, 'Transaction balance is less than what we can charge.'),
+  transaction_recurring_balance_less_than_charge_limit: request(
+    400,
+    'Transaction recurring balance will be less than what we can charge.',
+  ),
   transaction_currency_code_not_valid_for_manual: request(
     400,
     'currency_code is not valid for manually-collected transactions; use USD, EUR or GBP.',

@@ -3,7 +3,15 @@
 // docs/errors.md names these tests.
 import { describe, it } from 'node:test';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
-import { aBuyer, aBusiness, aCustomer, anAddress, aPrice, aTransaction } from '../../../test/support/builders.js';
+import {
+  aBuyer,
+  aBusiness,
+  aCustomer,
+  anAddress,
+  aPrice,
+  aTransaction,
+  MONTHLY,
+} from '../../../test/support/builders.js';
 import { assertRefusedWithoutChange } from '../../../test/support/refusals.js';
 
 const MANUAL = { enable_checkout: false, payment_terms: { interval: 'day', frequency: 14 } };
@@ -204,6 +212,46 @@ await forEachDialect((dialect) => {
         status: 400,
         code: 'transaction_cannot_be_modified_and_canceled',
         reads: [`/transactions/${txn.id}`],
+      });
+    });
+  });
+
+  describe('minimum charge', () => {
+    it('transaction_balance_less_than_charge_limit', async () => {
+      const price = await aPrice(t(), { unit_price: { amount: '50', currency_code: 'USD' } });
+      const { customer, address } = await aBuyer(t(), 'US');
+      await assertRefusedWithoutChange(t(), {
+        send: () =>
+          t().request('POST', '/transactions', {
+            body: { items: [{ price_id: price.id, quantity: 1 }], customer_id: customer.id, address_id: address.id },
+          }),
+        status: 400,
+        code: 'transaction_balance_less_than_charge_limit',
+        detail: /Transaction balance: 50, Minimum payment amount: 70, Currency code: USD/,
+        reads: [listOf(customer.id)],
+      });
+    });
+
+    it('transaction_recurring_balance_less_than_charge_limit', async () => {
+      const setup = await aPrice(t(), { unit_price: { amount: '1000', currency_code: 'USD' } });
+      const monthly = await aPrice(t(), { billing_cycle: MONTHLY, unit_price: { amount: '50', currency_code: 'USD' } });
+      const { customer, address } = await aBuyer(t(), 'US');
+      await assertRefusedWithoutChange(t(), {
+        send: () =>
+          t().request('POST', '/transactions', {
+            body: {
+              items: [
+                { price_id: setup.id, quantity: 1 },
+                { price_id: monthly.id, quantity: 1 },
+              ],
+              customer_id: customer.id,
+              address_id: address.id,
+            },
+          }),
+        status: 400,
+        code: 'transaction_recurring_balance_less_than_charge_limit',
+        detail: /Recurring balance: 50, Minimum payment amount: 70/,
+        reads: [listOf(customer.id)],
       });
     });
   });

@@ -12,6 +12,8 @@ import {
   type TransactionStatus,
 } from '../../billing/transaction-status.js';
 import { assertSuitableForCollection, type CollectionMode } from '../../billing/collection-mode.js';
+import { assertChargeable } from '../../billing/minimum-charge.js';
+import { parseAmount } from '../../kernel/money.js';
 import type { TotalsDiscount } from '../../billing/totals.js';
 import { PaddleError, invalidField, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
@@ -167,6 +169,22 @@ function readinessOf(row: TransactionRow) {
   });
 }
 
+/**
+ * A ready transaction must be collectable: what is due now, and what its recurring items will bill, are each zero
+ * or at least Paddle's minimum charge (billing/minimum-charge.ts). Throws 400
+ * `transaction_balance_less_than_charge_limit` or `transaction_recurring_balance_less_than_charge_limit`.
+ */
+function assertCollectable(row: TransactionRow): void {
+  if (row.status !== 'ready') return;
+  assertChargeable(row.grand_total, row.currency_code, 'transaction_balance_less_than_charge_limit');
+  const items = transactionColumns.items.decode(row.items);
+  const lines = transactionColumns.details.decode(row.details).line_items ?? [];
+  const recurring = lines
+    .filter((_, index) => items[index]?.price.billing_cycle)
+    .reduce((sum, line) => sum + parseAmount(line.totals.total), 0n);
+  assertChargeable(recurring, row.currency_code, 'transaction_recurring_balance_less_than_charge_limit');
+}
+
 /** Gives a billed transaction its invoice number (`<year>-<5-digit sequence>`, per seller environment). */
 async function markBilled(ctx: TxCtx, row: TransactionRow): Promise<TransactionRow> {
   const now = ctx.clock.now();
@@ -320,6 +338,7 @@ export async function createTransaction(
     checkCollection(row, parties);
     row = await reprice(ctx, row, items, country, null);
     row.status = readinessOf(row);
+    assertCollectable(row);
     if (input.status !== undefined) row = await applyRequestedStatus(ctx, row, input.status);
     await insertTransaction(ctx.db, row);
     const entity = await transactionEntity(ctx, row, portal.portalId);
@@ -405,6 +424,7 @@ export async function updateTransaction(
       const items = input.items ? await resolveItems(ctx, input.items) : itemsOf(current);
       row = await reprice(ctx, row, items, parties.address?.country_code ?? null, current.discount_id);
       row.status = readinessOf(row);
+      assertCollectable(row);
     }
     if (input.status !== undefined) row = await applyRequestedStatus(ctx, row, input.status);
     await updateRow(ctx.db, row);
