@@ -169,4 +169,20 @@ await forEachDialect((dialect) => {
       assertPaddleError(advance, 400, 'invalid_field');
     });
   });
+
+  describe('found by the fuzz test', () => {
+    it('billing details without payment_terms on a subscription that has none are refused, on update and preview', async () => {
+      const txn = await aPaidMonthlyTransaction(t());
+      const list = await t().request('GET', `/subscriptions?customer_id=${txn.customer_id}`);
+      const subscription = list.body.data[0];
+      const billing_details = { enable_checkout: false, purchase_order_number: 'PO-1' };
+      for (const url of [`/subscriptions/${subscription.id}/preview`, `/subscriptions/${subscription.id}`]) {
+        const response = await t().request('PATCH', url, { body: { billing_details } });
+        assertPaddleError(response, 400, 'invalid_field');
+        assert.equal(response.body.error.errors[0].field, 'billing_details.payment_terms');
+      }
+      const after = await t().request('GET', `/subscriptions/${subscription.id}`);
+      assert.equal(after.body.data.billing_details, null);
+    });
+  });
 });

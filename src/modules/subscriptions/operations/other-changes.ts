@@ -35,6 +35,7 @@ export async function applyOtherChanges(
 ): Promise<SubscriptionRow> {
   const changes = otherChanges(input);
   if (Object.keys(changes).length === 0) return row;
+  if (input.billing_details) changes.billing_details = billingDetailsWithTerms(row, input.billing_details);
   const next: SubscriptionRow = { ...row, ...changes, updated_at: toStoredTime(now) };
   const parties = await checkParties(ctx, next);
   if (next.collection_mode === 'manual' && !next.billing_details) {
@@ -56,6 +57,24 @@ export async function applyOtherChanges(
   if (next.collection_mode === 'automatic')
     next.billing_details = input.billing_details === undefined ? null : next.billing_details;
   return next;
+}
+
+/**
+ * The stored form of the billing details an update gave: the spec's `billing_details-update` may leave out
+ * `payment_terms`, which the entity always carries, so the stored terms are kept (as for transactions). Throws 400
+ * `invalid_field` when there are none to keep (found by the fuzz test: a 200 whose billing_details broke the spec).
+ */
+function billingDetailsWithTerms(
+  row: SubscriptionRow,
+  given: NonNullable<SubscriptionUpdateInput['billing_details']>,
+): string | null {
+  const stored = subscriptionColumns.billing_details.decode(row.billing_details);
+  const payment_terms = ('payment_terms' in given && given.payment_terms) || stored?.payment_terms;
+  if (!payment_terms)
+    throw invalidField([
+      { field: 'billing_details.payment_terms', message: 'required: the subscription has no payment terms to keep' },
+    ]);
+  return subscriptionColumns.billing_details.encode({ ...given, payment_terms });
 }
 
 function otherChanges(input: SubscriptionUpdateInput): Partial<SubscriptionRow> {
