@@ -53,6 +53,12 @@ await forEachDialect((dialect) => {
         ends_at: months(sub.current_billing_period.starts_at, 3),
       });
       assert.equal((await k.request('GET', `/discounts/${discount.id}`)).body.data.times_used, 1, 'applied once');
+      const next = await k.get(sub.id, 'next_transaction');
+      assert.deepEqual(
+        [next.next_transaction.details.totals.discount, next.next_transaction.details.totals.total],
+        ['490', '4410'],
+        'the next renewal shows the discount',
+      );
 
       await k.advance({ to: '2027-04-15T11:00:00Z' });
       const all = await k.transactions(sub.id);

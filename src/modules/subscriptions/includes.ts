@@ -6,7 +6,7 @@ import type { SubscriptionRow } from '../../db/tables.js';
 import { firstPeriod, type TimePeriod } from '../../billing/periods.js';
 import { applyScheduledChange, renew, type SubscriptionState } from '../../billing/subscription-lifecycle.js';
 import type { TaxCategory } from '../../billing/tax-rates.js';
-import { computeTotals, type TotalsDetails, type TotalsLine } from '../../billing/totals.js';
+import { computeTotals, type TotalsDetails, type TotalsDiscount, type TotalsLine } from '../../billing/totals.js';
 import { invalidField } from '../../kernel/errors.js';
 import { money, moneyFromWire, type Money } from '../../kernel/money.js';
 import { toStoredTime, toWireTime, type Instant } from '../../kernel/time.js';
@@ -15,6 +15,7 @@ import { availableCredit } from '../credit-balances/service.js';
 import type { PriceEntity } from '../prices/serialize.js';
 import { unitPriceFor, type Proration, type ResolvedItem } from '../transactions/items.js';
 import { nextPeriodLines, subscriptionItems } from './billing.js';
+import { periodDiscount } from './discount.js';
 import { serializeSubscription } from './serialize.js';
 import { getSubscriptionRow, linkContext, type Viewer } from './service.js';
 import { stateOf } from './state.js';
@@ -72,6 +73,7 @@ export async function previewDetails(
   row: SubscriptionRow,
   lines: ResolvedItem[],
   creditAdjust: bigint | null = 0n,
+  discount: TotalsDiscount | null = null,
 ): Promise<PreviewDetails> {
   const currency = row.currency_code;
   const country = await countryOf(ctx, row);
@@ -101,6 +103,7 @@ export async function previewDetails(
     currency_code: currency,
     country_code: country,
     lines: totalsLines,
+    discount,
     available_credit: money(credit, currency),
   });
 }
@@ -138,9 +141,11 @@ export async function nextTransaction(
   const period = nextBillingPeriod(stateOf(row));
   if (!period) return null;
   const lines = [...recurringLines(row, period), ...nextPeriodLines(row)];
+  // The renewal applies the subscription's discount when its window covers the period (subscriptions/discount.ts).
+  const discount = await periodDiscount(ctx, row, period.starts_at);
   return {
     billing_period: wirePeriod(period),
-    details: await previewDetails(ctx, row, lines, creditAdjust),
+    details: await previewDetails(ctx, row, lines, creditAdjust, discount?.totals ?? null),
     adjustments: [],
   };
 }
