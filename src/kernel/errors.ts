@@ -250,6 +250,7 @@ export const ERROR_CATALOGUE = {
     400,
     'currency_code is not valid for manually-collected subscriptions; use USD, EUR or GBP.',
   ),
+  subscription_billing_details_required: request(400, 'billing_details is required when collection_mode is manual'),
   subscription_customer_not_suitable_for_collection_mode: request(
     400,
     'Customer entity must be suitable for the subscriptions current collection mode',

@@ -61,4 +61,16 @@ await forEachDialect((dialect) => {
       });
     });
   });
+
+  describe('billing details', () => {
+    it('subscription_billing_details_required', async () => {
+      const sub = await subscribed();
+      await assertRefusedWithoutChange(t(), {
+        send: () => t().request('PATCH', `/subscriptions/${sub.id}`, { body: { collection_mode: 'manual' } }),
+        status: 400,
+        code: 'subscription_billing_details_required',
+        reads: [`/subscriptions/${sub.id}`],
+      });
+    });
+  });
 });

@@ -1054,7 +1054,7 @@ await forEachDialect((dialect) => {
       assertPaddleError(
         await t().request('PATCH', `/subscriptions/${sub.id}`, { body: { collection_mode: 'manual' } }),
         400,
-        'invalid_field',
+        'subscription_billing_details_required',
       );
       assertPaddleError(
         await t().request('PATCH', '/subscriptions/sub_01h8441jn5pcwrfhwh78jqt8hk', { body: { custom_data: null } }),

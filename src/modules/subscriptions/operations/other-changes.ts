@@ -4,7 +4,7 @@
 import type { Ctx } from '../../../context.js';
 import type { AddressRow, CustomerRow, SubscriptionRow } from '../../../db/tables.js';
 import { assertSuitableForCollection, type CollectionMode } from '../../../billing/collection-mode.js';
-import { invalidField } from '../../../kernel/errors.js';
+import { PaddleError, invalidField } from '../../../kernel/errors.js';
 import { toStoredTime, type Instant } from '../../../kernel/time.js';
 import type { OperationBody } from '../../../spec/operations.js';
 import { getAddressRow } from '../../addresses/service.js';
@@ -39,7 +39,7 @@ export async function applyOtherChanges(
   const next: SubscriptionRow = { ...row, ...changes, updated_at: toStoredTime(now) };
   const parties = await checkParties(ctx, next);
   if (next.collection_mode === 'manual' && !next.billing_details) {
-    throw invalidField([{ field: 'billing_details', message: 'required when collection_mode is manual' }]);
+    throw new PaddleError('subscription_billing_details_required');
   }
   if (
     changes.currency_code !== undefined ||
