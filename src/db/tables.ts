@@ -363,7 +363,18 @@ export interface NotificationLogsTable extends TenantColumns {
   attempted_at: string;
 }
 
+/** A customer-portal session: only the SHA-256 of its id (the id itself lives in the sealed cookie). */
+export interface PortalSessionsTable {
+  seller_id: string;
+  environment: Environment;
+  id_hash: string;
+  customer_id: string;
+  signed_in_at: string;
+  ended_at: string | null;
+}
+
 export interface Database {
+  portal_sessions: PortalSessionsTable;
   sellers: SellersTable;
   seller_environments: SellerEnvironmentsTable;
   api_keys: ApiKeysTable;
@@ -391,6 +402,7 @@ export interface Database {
 export type TenantTable = Exclude<keyof Database, 'sellers'>;
 
 export type ProductRow = Selectable<ProductsTable>;
+export type PortalSessionRow = Selectable<PortalSessionsTable>;
 export type PriceRow = Selectable<PricesTable>;
 export type CustomerRow = Selectable<CustomersTable>;
 export type AddressRow = Selectable<AddressesTable>;

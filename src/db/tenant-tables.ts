@@ -32,6 +32,7 @@ export const TENANT_TABLES = {
   notifications: 'data',
   notification_logs: 'data',
   adjustments: 'data',
+  portal_sessions: 'data',
 } as const satisfies Record<TenantTable, TenantTableRole>;
 
 /** The tenant tables with the given role, in the order above. */

@@ -1,6 +1,6 @@
 // The portal's signed-in state, kept by the browser alone: a cookie holding the customer, a random session id and
-// two expiry times, MACed (HMAC-SHA256) with a key derived from the environment's portal signing secret. Nothing
-// is stored on the server, so signing out clears the cookie and a copied cookie lives until it expires.
+// two expiry times, MACed (HMAC-SHA256) with a key derived from the environment's portal signing secret. The server
+// also records each session (session-store.ts, the id's hash only), so signing out ends it for good.
 // Lifetimes follow the portal research (NIST AAL2 shape): 30 minutes idle, 12 hours at most.
 // Forms carry a CSRF token derived from the same key and the session id (a new id at every sign-in).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';

@@ -1,5 +1,6 @@
 // The portal's form posts: sign in (email a link), sign out, cancel at the period end, and a new card. Each
 // answers with a redirect (303) on success, or the page again with what went wrong.
+import { endSession } from '../../modules/customer-portal/session-store.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { declineMessage, parseCardInput } from '../../billing/test-cards.js';
 import type { Environment } from '../../db/tables.js';
@@ -82,6 +83,7 @@ export async function signOut(
   if (!p) return notFoundPage(reply, undefined);
   const me = await formSession(deps, request, reply, p);
   if (!me) return formExpired(reply, p);
+  await endSession(p.ctx, me.session);
   clearSessionCookie(reply, p);
   return seeOther(reply, pageUrl(p.path, 'overview'));
 }

@@ -16,6 +16,7 @@ import {
 } from '../../modules/customer-portal/account.js';
 import type { PortalAction } from '../../modules/sellers/portal-links.js';
 import { startSession } from '../../modules/customer-portal/session.js';
+import { recordSession } from '../../modules/customer-portal/session-store.js';
 import { signInWithToken } from '../../modules/customer-portal/sign-in.js';
 import { totalsVm } from '../checkout/view-models.js';
 import {
@@ -216,6 +217,7 @@ export async function showPortal(
     const now = p.ctx.clock.now();
     if (result.ok) {
       const { session, cookie } = startSession(p.portal.signingSecret, p.portal.portalId, result.customerId, now);
+      await recordSession(p.ctx, session);
       setSessionCookie(reply, p, cookie, session.expiresAt, now);
       return seeOther(reply, clean);
     }

@@ -1,6 +1,7 @@
 // What every portal request shares: finding the portal (cpl) of the path's environment, the signed-in customer
 // from the session cookie (its idle expiry moved on at each request), form posts checked for their CSRF token
 // and origin, and the headers every portal page carries.
+import { sessionIsLive } from '../../modules/customer-portal/session-store.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../context.js';
 import type { Environment } from '../../db/tables.js';
@@ -122,7 +123,8 @@ export async function signedIn(request: FastifyRequest, reply: FastifyReply, p: 
     now,
   );
   if (!current) return undefined;
-  const customer = await portalCustomer(p.ctx, current.customerId);
+  // @NOTE a well-sealed cookie is not enough: its session must still be live on the server (not signed out).
+  const customer = (await sessionIsLive(p.ctx, current)) ? await portalCustomer(p.ctx, current.customerId) : undefined;
   if (!customer) {
     clearSessionCookie(reply, p);
     return undefined;
