@@ -20,7 +20,11 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(respond: Receiver['respond'] = () => 200): Promise<Receiver> {
+/** `delayMs`: how long the receiver takes before answering (a slow handler). */
+export async function startReceiver(
+  respond: Receiver['respond'] = () => 200,
+  options: { delayMs?: number } = {},
+): Promise<Receiver> {
   const received: Received[] = [];
   const hanging = new Set<ServerResponse>();
   const receiver: Receiver = { url: '', received, respond, close: async () => undefined };
@@ -35,7 +39,10 @@ export async function startReceiver(respond: Receiver['respond'] = () => 200): P
         hanging.add(response);
         return;
       }
-      response.writeHead(answer, { 'content-type': 'text/plain' }).end(answer < 300 ? 'ok' : `no (${answer})`);
+      const send = () =>
+        response.writeHead(answer, { 'content-type': 'text/plain' }).end(answer < 300 ? 'ok' : `no (${answer})`);
+      if (options.delayMs) setTimeout(send, options.delayMs);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
