@@ -5,7 +5,7 @@
 // notification is never claimed again (only `not_attempted` and `needs_retry` are claimable).
 import { randomUUID } from 'node:crypto';
 import { type Ctx, withTransaction } from '../../context.js';
-import type { NotificationRow, Tenant } from '../../db/tables.js';
+import type { EmailRow, NotificationRow, NotificationSettingRow, Tenant } from '../../db/tables.js';
 import { clockStartingAt, WallClock } from '../../kernel/clock.js';
 import { newId } from '../../kernel/ids.js';
 import { instantFromStored, toStoredTime, type Instant } from '../../kernel/time.js';
@@ -88,12 +88,17 @@ export async function claimPending(
   const full = [...busy].filter(([, count]) => count >= concurrency.perDestination).map(([id]) => id);
   const candidates = await pendingCandidates(ctx.db, claim, full, room * 4);
   const picked = fairPick(candidates, room, concurrency.perDestination, busy);
-  return leaseRows(
-    ctx.db,
-    ctx.dialect,
-    picked.map((row) => row.id),
-    claim,
-  );
+  const byTenant = new Map<string, { tenant: Tenant; ids: string[] }>();
+  for (const row of picked) {
+    const key = `${row.seller_id}/${row.environment}`;
+    const group = byTenant.get(key) ?? { tenant: { seller_id: row.seller_id, environment: row.environment }, ids: [] };
+    group.ids.push(row.id);
+    byTenant.set(key, group);
+  }
+  const leased: NotificationRow[] = [];
+  for (const { tenant, ids } of byTenant.values())
+    leased.push(...(await leaseRows(ctx.db, ctx.dialect, tenant, ids, claim)));
+  return leased;
 }
 
 /** Leases up to `limit` of the tenant's notifications due on its clock (first attempts and due retries). */
@@ -109,6 +114,7 @@ export async function claimDue(
   return leaseRows(
     ctx.db,
     ctx.dialect,
+    ctx.tenant,
     picked.map((row) => row.id),
     claim,
   );
@@ -148,64 +154,98 @@ function afterAttempt(row: NotificationRow, tenant: Tenant, now: Instant, delive
       } as const);
 }
 
+/** One attempt, sent and waiting to be recorded: the leased row, its destination as read, and the answer. */
+export interface SentAttempt {
+  row: NotificationRow;
+  setting: NotificationSettingRow | undefined;
+  outcome: SendOutcome;
+}
+
+function isLive(setting: NotificationSettingRow | undefined): setting is NotificationSettingRow {
+  return setting !== undefined && Number(setting.active) === 1;
+}
+
 /**
- * Sends one leased notification (`ctx` is its tenant's) and records the attempt with its log, releasing the
- * lease. A destination deleted or deactivated since the notification was made fails it without sending. Email
- * destinations keep the email (GET /test-helpers/emails, and SMTP_URL when set) in the recording transaction.
+ * Sends one leased notification to its destination (`ctx` is its tenant's); records nothing. A destination deleted
+ * or deactivated since the notification was made is not sent to; an email destination is "sent" when recorded.
  */
-export async function attemptDelivery(ctx: Ctx, row: NotificationRow): Promise<void> {
-  const token = row.claim_token ?? '';
-  const setting = await findNotificationSetting(ctx, row.notification_setting_id);
-  let outcome: SendOutcome;
-  if (!setting || Number(setting.active) !== 1) {
-    outcome = { status: 0, contentType: null, body: 'destination deleted or inactive: not sent' };
-  } else if (setting.type === 'url') {
-    const unixSeconds = Math.floor(wallClock.now().epochMilliseconds / 1000);
-    const signature = paddleSignature(setting.endpoint_secret_key, unixSeconds, row.payload);
-    outcome = await postWebhook(
-      setting.destination,
-      row.payload,
-      signature,
-      guardFor(ctx.config, ctx.tenant.environment),
-    );
-  } else {
-    outcome = { status: 200, contentType: 'message/rfc822', body: `kept for ${setting.destination}` };
-  }
-  const gone = !setting || Number(setting.active) !== 1;
-  const delivered = outcome.status >= 200 && outcome.status < 300;
-  const email = await withTransaction(ctx, async (ctx) => {
-    const now = ctx.clock.now();
-    const changes = gone
-      ? ({
-          status: 'failed',
-          times_attempted: row.times_attempted,
-          last_attempt_at: row.last_attempt_at,
-          retry_at: null,
-          delivered_at: null,
-        } as const)
-      : afterAttempt(row, ctx.tenant, now, delivered);
-    if (!(await recordAttempt(ctx.db, ctx.tenant, row.id, token, changes))) return undefined;
-    await insertLog(ctx.db, {
-      ...ctx.tenant,
-      id: newId('notification_log', now.epochMilliseconds),
-      notification_id: row.id,
-      response_code: outcome.status,
-      response_content_type: outcome.contentType,
-      response_body: outcome.body,
-      attempted_at: toStoredTime(now),
-    });
-    if (setting?.type !== 'email' || gone) return undefined;
-    const text = JSON.stringify(JSON.parse(row.payload), null, 2);
-    return keepEmail(ctx, {
-      kind: 'notification',
-      to: setting.destination,
-      subject: `Paddle notification: ${row.type}`,
-      text,
-      html: `<!doctype html><html><body><pre>${escapeHtml(text)}</pre></body></html>`,
-      fromName: 'Paddle notifications',
-    });
+export async function sendAttempt(
+  ctx: Ctx,
+  row: NotificationRow,
+  setting: NotificationSettingRow | undefined,
+): Promise<SentAttempt> {
+  if (!isLive(setting))
+    return {
+      row,
+      setting,
+      outcome: { status: 0, contentType: null, body: 'destination deleted or inactive: not sent' },
+    };
+  if (setting.type === 'email')
+    return {
+      row,
+      setting,
+      outcome: { status: 200, contentType: 'message/rfc822', body: `kept for ${setting.destination}` },
+    };
+  const unixSeconds = Math.floor(wallClock.now().epochMilliseconds / 1000);
+  const signature = paddleSignature(setting.endpoint_secret_key, unixSeconds, row.payload);
+  const guard = guardFor(ctx.config, ctx.tenant.environment);
+  return { row, setting, outcome: await postWebhook(setting.destination, row.payload, signature, guard) };
+}
+
+/**
+ * Records sent attempts of one tenant in one database transaction: each notification's new status and its log, the
+ * lease released (an attempt whose lease another worker has since taken is not recorded: that worker sends it
+ * again). Email destinations keep their email (GET /test-helpers/emails) here, and go to SMTP after the commit.
+ */
+export async function recordAttempts(ctx: Ctx, attempts: readonly SentAttempt[]): Promise<void> {
+  if (attempts.length === 0) return;
+  const emails = await withTransaction(ctx, async (ctx) => {
+    const kept: EmailRow[] = [];
+    for (const { row, setting, outcome } of attempts) {
+      const now = ctx.clock.now();
+      const changes = isLive(setting)
+        ? afterAttempt(row, ctx.tenant, now, outcome.status >= 200 && outcome.status < 300)
+        : ({
+            status: 'failed',
+            times_attempted: row.times_attempted,
+            last_attempt_at: row.last_attempt_at,
+            retry_at: null,
+            delivered_at: null,
+          } as const);
+      if (!(await recordAttempt(ctx.db, ctx.tenant, row.id, row.claim_token ?? '', changes))) continue;
+      await insertLog(ctx.db, {
+        ...ctx.tenant,
+        id: newId('notification_log', now.epochMilliseconds),
+        notification_id: row.id,
+        response_code: outcome.status,
+        response_content_type: outcome.contentType,
+        response_body: outcome.body,
+        attempted_at: toStoredTime(now),
+      });
+      if (!isLive(setting) || setting.type !== 'email') continue;
+      const text = JSON.stringify(JSON.parse(row.payload), null, 2);
+      kept.push(
+        await keepEmail(ctx, {
+          kind: 'notification',
+          to: setting.destination,
+          subject: `Paddle notification: ${row.type}`,
+          text,
+          html: `<!doctype html><html><body><pre>${escapeHtml(text)}</pre></body></html>`,
+          fromName: EMAIL_SENDER,
+        }),
+      );
+    }
+    return kept;
   });
-  if (email) void deliverEmail(ctx, email, 'Paddle notifications');
+  for (const email of emails) void deliverEmail(ctx, email, EMAIL_SENDER);
+}
+
+const EMAIL_SENDER = 'Paddle notifications';
+
+/** Sends one leased notification (`ctx` is its tenant's) and records the attempt with its log. */
+export async function attemptDelivery(ctx: Ctx, row: NotificationRow): Promise<void> {
+  const setting = await findNotificationSetting(ctx, row.notification_setting_id);
+  await recordAttempts(ctx, [await sendAttempt(ctx, row, setting)]);
 }
 
 /** Runs `work` on every item, at most `overall` at once and `perDestination` per destination, in order of arrival. */

@@ -121,17 +121,28 @@ export interface Claim {
  * worker now holds. On PostgreSQL rows another worker is locking are skipped (`FOR UPDATE SKIP LOCKED`); SQLite
  * serialises writers, and the conditional update sees every committed claim.
  */
-export async function leaseRows(db: Executor, dialect: Dialect, ids: readonly string[], claim: Claim) {
+export async function leaseRows(
+  db: Executor,
+  dialect: Dialect,
+  tenant: Tenant,
+  ids: readonly string[],
+  claim: Claim,
+): Promise<NotificationRow[]> {
   if (ids.length === 0) return [];
+  // @NOTE the tenant columns lead the primary key: without them a lookup by id reads the whole table.
   const claimable = db
     .selectFrom('notifications')
     .select('id')
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
     .where('id', 'in', ids)
     .where('status', 'in', CLAIMABLE)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', claim.wallNow)]));
   return db
     .updateTable('notifications')
     .set({ claimed_until: claim.leaseUntil, claim_token: claim.token })
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
     .where('id', 'in', dialect === 'postgres' ? claimable.forUpdate().skipLocked() : claimable)
     .returningAll()
     .execute();
@@ -147,10 +158,10 @@ export async function pendingCandidates(
   claim: Claim,
   excludeSettingIds: readonly string[],
   limit: number,
-): Promise<Array<Pick<NotificationRow, 'id' | 'notification_setting_id'>>> {
+): Promise<Array<Pick<NotificationRow, 'seller_id' | 'environment' | 'id' | 'notification_setting_id'>>> {
   let query = db
     .selectFrom('notifications')
-    .select(['id', 'notification_setting_id'])
+    .select(['seller_id', 'environment', 'id', 'notification_setting_id'])
     .where('status', '=', 'not_attempted')
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', claim.wallNow)]));
   if (excludeSettingIds.length > 0) query = query.where('notification_setting_id', 'not in', excludeSettingIds);
