@@ -221,3 +221,43 @@ export function completedTotals(
     },
   };
 }
+
+/** Figures after (or of) adjustments in the transaction's currency: what payout totals convert. */
+export interface AdjustedFiguresInCurrency {
+  subtotal: string;
+  tax: string;
+  total: string;
+  fee: string;
+  earnings: string;
+  retained_fee: string;
+  currency_code: string;
+}
+
+/**
+ * Paddle's adjusted payout figures (`adjusted_payout_totals` of a transaction, `payout_totals` of an adjustment):
+ * each figure converted into the payout currency at the rate the transaction's `payout_totals` show, half-even;
+ * `chargeback_fee` is zero (Paddock has no chargebacks).
+ */
+export function adjustedPayoutTotals(
+  figures: AdjustedFiguresInCurrency,
+  payout: Pick<PayoutTotals, 'currency_code' | 'exchange_rate'>,
+) {
+  const inPayout = (amount: string) =>
+    formatAmount(
+      convert(
+        { amount: parseAmount(amount), currency: figures.currency_code },
+        payout.currency_code,
+        payout.exchange_rate,
+      ).amount,
+    );
+  return {
+    subtotal: inPayout(figures.subtotal),
+    tax: inPayout(figures.tax),
+    total: inPayout(figures.total),
+    fee: inPayout(figures.fee),
+    chargeback_fee: { amount: '0', original: null },
+    earnings: inPayout(figures.earnings),
+    retained_fee: inPayout(figures.retained_fee),
+    currency_code: payout.currency_code,
+  };
+}

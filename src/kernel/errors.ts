@@ -85,6 +85,7 @@ export const ERROR_CATALOGUE = {
     400,
     "You can't revise a transaction that's not in the status of `billed` or `completed`",
   ),
+  transaction_adjusted_unable_to_revise: request(400, 'Transaction has been adjusted and cannot be revised'),
   transaction_revised_limit_reached: request(400, "You can't revise an already revised transaction"),
   transaction_nothing_to_revise: request(400, "Your request was empty, so the transaction wasn't revised."),
   transaction_cannot_be_revised_with_invalid_tax_identifier: request(

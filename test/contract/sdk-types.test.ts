@@ -233,7 +233,16 @@ await forEachDialect((dialect) => {
     await got('POST', `/subscriptions/${paused.sub.id}/cancel`, 'ISubscriptionResponse', {
       effective_from: 'immediately',
     });
+    // A partial refund of the first checkout, approved by the clock: the adjustment, and the adjusted transaction.
+    await got('POST', '/adjustments', 'IAdjustmentResponse', {
+      action: 'refund',
+      transaction_id: first.id,
+      reason: 'Contract refund',
+      items: [{ item_id: first.details.line_items[0].id, type: 'partial', amount: '100' }],
+    });
     await k.advance({ by: 'P1M' });
+    await got('GET', `/adjustments?transaction_id=${first.id}`, 'IAdjustmentResponse');
+    await got('GET', `/transactions/${first.id}?include=adjustment,adjustments_totals`, 'ITransactionResponse');
     await got('GET', `/subscriptions/${sub.id}`, 'ISubscriptionResponse');
     await got('GET', `/transactions?subscription_id=${sub.id}`, 'ITransactionResponse');
     await got('GET', '/event-types', 'IEventTypeResponse');

@@ -8,7 +8,7 @@ export interface StoredAdjustmentItem {
   /** Minor units as digits: what was asked for (partial), or what was left of the line (full). */
   amount: string;
   proration: unknown;
-  totals: { subtotal: string; tax: string; total: string };
+  totals: { subtotal: string; tax: string; total: string; fee: string; earnings: string; currency_code: string };
 }
 
 export interface StoredAdjustmentTotals {
@@ -17,6 +17,8 @@ export interface StoredAdjustmentTotals {
   total: string;
   fee: string;
   earnings: string;
+  /** Paddle's fee it keeps on this adjustment (a refund's whole fee; "0" for a credit). */
+  retained_fee: string;
   currency_code: string;
 }
 

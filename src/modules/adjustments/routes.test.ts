@@ -69,6 +69,8 @@ await forEachDialect((dialect) => {
         [[itemId, 'partial', '1000', '1000']],
       );
       assert.equal(adjustment.totals.total, '1000');
+      assert.equal(adjustment.totals.retained_fee, adjustment.totals.fee, 'Paddle keeps its fee on a refund');
+      assert.equal(adjustment.payout_totals.total, '1000', 'the payout currency is USD here');
 
       // Not approved yet: the transaction's adjusted totals are unchanged.
       const before = await request('GET', `/transactions/${txn.id}?include=adjustments,adjustments_totals`);
@@ -87,6 +89,8 @@ await forEachDialect((dialect) => {
       const adjusted = after.body.data.details.adjusted_totals;
       assert.equal(adjusted.total, String(BigInt(txn.details.totals.total) - 1000n));
       assert.equal(adjusted.grand_total, String(BigInt(txn.details.totals.grand_total) - 1000n));
+      assert.equal(adjusted.earnings, String(BigInt(txn.details.totals.earnings) - BigInt(adjustment.totals.subtotal)));
+      assert.equal(after.body.data.details.adjusted_payout_totals.earnings, adjusted.earnings);
       assert.equal(after.body.data.adjustments_totals.breakdown.refund, '1000');
       const events = (await recordedEvents(t(), { sellerId, entityId: adjustment.id })).map((e) => e.type);
       assert.deepEqual(events, ['adjustment.created', 'adjustment.updated']);
@@ -124,8 +128,23 @@ await forEachDialect((dialect) => {
         'adjustment_total_amount_above_remaining_allowed',
       );
       const after = await request('GET', `/transactions/${txn.id}`);
-      assert.equal(after.body.data.details.adjusted_totals.total, '0');
+      assertMatchesSpec('get-transaction', after);
+      const { totals, adjusted_totals: adjusted, adjusted_payout_totals: payout } = after.body.data.details;
+      assert.equal(adjusted.total, '0');
+      // Paddle keeps its fee on a refund: the seller is out the fee, in both currencies' figures alike.
+      assert.equal(adjusted.retained_fee, totals.fee);
+      assert.equal(adjusted.fee, '0');
+      assert.equal(adjusted.earnings, `-${totals.fee}`);
+      assert.deepEqual(
+        [payout.total, payout.fee, payout.retained_fee, payout.earnings, payout.chargeback_fee.amount],
+        ['0', '0', totals.fee, `-${totals.fee}`, '0'],
+      );
       assert.equal((await adjustmentsOf(request, txn.id)).length, 1, 'nothing written by the refusals');
+      assertPaddleError(
+        await request('POST', `/transactions/${txn.id}/revise`, { customer: { name: 'Sam' } }),
+        400,
+        'transaction_adjusted_unable_to_revise',
+      );
     });
 
     it('refuses items that are unknown, zero, over what is left, and a transaction that is not completed', async () => {

@@ -15,6 +15,7 @@ import {
   type AdjustmentItemRequest,
 } from '../../billing/adjustments.js';
 import { DomainError } from '../../billing/errors.js';
+import { adjustedPayoutTotals, type PayoutTotals } from '../../billing/payouts.js';
 import { recordEvent } from '../../events/record.js';
 import { invalidField, type FieldError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
@@ -132,20 +133,39 @@ function newAdjustmentRow(
   const now = ctx.clock.now();
   const stamp = toStoredTime(now);
   const details = transactionColumns.details.decode(transaction.details);
-  const fee = adjustmentFee(
-    details.totals.fee === null ? null : BigInt(details.totals.fee),
-    figures.totals.total,
-    BigInt(details.totals.total),
-  );
-  const items: StoredAdjustmentItem[] = figures.items.map((item) => ({
-    id: newId('adjustment_item', now.epochMilliseconds),
-    item_id: item.item_id,
-    type: item.type,
-    amount: item.amount.toString(),
-    proration: null,
-    totals: wireFigures(item.totals),
-  }));
+  const transactionFee = details.totals.fee === null ? null : BigInt(details.totals.fee);
+  const transactionTotal = BigInt(details.totals.total);
+  // Each item carries its share of Paddle's fee (the SDKs' item totals have fee and earnings); the adjustment's fee
+  // is their sum, so the two always agree.
+  const items: StoredAdjustmentItem[] = figures.items.map((item) => {
+    const itemFee = adjustmentFee(transactionFee, item.totals.total, transactionTotal);
+    return {
+      id: newId('adjustment_item', now.epochMilliseconds),
+      item_id: item.item_id,
+      type: item.type,
+      amount: item.amount.toString(),
+      proration: null,
+      totals: {
+        ...wireFigures(item.totals),
+        fee: itemFee.toString(),
+        earnings: (item.totals.subtotal - itemFee).toString(),
+        currency_code: transaction.currency_code,
+      },
+    };
+  });
+  const fee = items.reduce((sum, item) => sum + BigInt(item.totals.fee), 0n);
   const refund = input.action === 'refund';
+  // Paddle keeps its fee on what a refund returns (`retained_fee`, September 2025): the seller's earnings lose the
+  // whole refunded subtotal. A credit lowers an unpaid invoice, on which no fee was taken.
+  const totals = {
+    ...wireFigures(figures.totals),
+    fee: fee.toString(),
+    earnings: (figures.totals.subtotal - fee).toString(),
+    retained_fee: (refund ? fee : 0n).toString(),
+    currency_code: transaction.currency_code,
+  };
+  // @NOTE completion stores payout totals in this shape (billing/payouts.ts); null before completion.
+  const payout = details.payout_totals as PayoutTotals | null | undefined;
   return {
     ...ctx.tenant,
     id: newId('adjustment', now.epochMilliseconds),
@@ -159,13 +179,8 @@ function newAdjustmentRow(
     currency_code: transaction.currency_code,
     status: refund ? 'pending_approval' : 'approved',
     items: adjustmentColumns.items.encode(items),
-    totals: adjustmentColumns.totals.encode({
-      ...wireFigures(figures.totals),
-      fee: fee.toString(),
-      earnings: (figures.totals.subtotal - fee).toString(),
-      currency_code: transaction.currency_code,
-    }),
-    payout_totals: null,
+    totals: adjustmentColumns.totals.encode(totals),
+    payout_totals: adjustmentColumns.payout_totals.encode(payout ? adjustedPayoutTotals(totals, payout) : null),
     tax_rates_used: adjustmentColumns.tax_rates_used.encode(taxRatesUsed(figures.items)),
     approve_at: refund ? toStoredTime(now.add({ minutes: REFUND_APPROVAL_MINUTES })) : null,
     created_at: stamp,
@@ -182,6 +197,7 @@ async function applyToTransaction(ctx: TxCtx, row: AdjustmentRow): Promise<void>
     tax: BigInt(totals.tax),
     total: BigInt(totals.total),
     fee: BigInt(totals.fee),
+    retained_fee: BigInt(totals.retained_fee),
   });
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { includes, operation, pageRequest, type RawQuery, type ServerDeps } from '../../http/operation.js';
 import { compileSpecSchema } from '../../http/openapi.js';
-import { invalidField } from '../../kernel/errors.js';
+import { invalidField, PaddleError } from '../../kernel/errors.js';
 import { storedFromRfc3339 } from '../../kernel/time.js';
 import type { Ctx } from '../../context.js';
 import { adjustmentsForTransactions } from '../adjustments/service.js';
@@ -141,7 +141,12 @@ export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void 
 
   operation(app, deps, 'preview-prices', async ({ ctx, body }) => ({ data: await previewPrices(ctx, body) }));
 
-  operation(app, deps, 'revise-transaction', async ({ ctx, caller, params, body }) => ({
-    data: await reviseTransaction(ctx, caller, params.transaction_id, body),
-  }));
+  operation(app, deps, 'revise-transaction', async ({ ctx, caller, params, body }) => {
+    // Paddle: a transaction that has adjustments (refunds, credits) cannot be revised.
+    const adjusted = await adjustmentsForTransactions(ctx, [{ id: params.transaction_id, currency_code: 'USD' }]);
+    if ((adjusted.get(params.transaction_id)?.adjustments.length ?? 0) > 0) {
+      throw new PaddleError('transaction_adjusted_unable_to_revise');
+    }
+    return { data: await reviseTransaction(ctx, caller, params.transaction_id, body) };
+  });
 }

@@ -6,6 +6,7 @@ import type { TxCtx } from '../../../context.js';
 import type { TransactionRow } from '../../../db/tables.js';
 import type { AdjustableLine, AdjustedFigures } from '../../../billing/adjustments.js';
 import type { AdjustedTotals } from '../../../billing/totals.js';
+import { adjustedPayoutTotals, type PayoutTotals } from '../../../billing/payouts.js';
 import { recordEvent } from '../../../events/record.js';
 import { notFound } from '../../../kernel/errors.js';
 import { toStoredTime } from '../../../kernel/time.js';
@@ -15,8 +16,10 @@ import { transactionColumns } from '../columns.js';
 
 /** An approved adjustment's figures, in the transaction's currency (minor units). */
 export interface ApprovedAdjustment extends AdjustedFigures {
-  /** Paddle's fee on the adjusted part; Paddle keeps it (`retained_fee`). */
+  /** Paddle's fee on the adjusted part: no longer part of the transaction's fee. */
   fee: bigint;
+  /** What of that fee Paddle keeps (all of it for a refund): the seller does not get it back. */
+  retained_fee: bigint;
 }
 
 /** The transaction's lines (`txnitm_` ids and totals) with what earlier adjustments already took from each. */
@@ -49,21 +52,6 @@ const minus = (figure: string, by: bigint) => (BigInt(figure) - by).toString();
 const minusOrNull = (figure: string | null, by: bigint) => (figure === null ? null : minus(figure, by));
 
 /**
- * Scales every money figure of payout totals (digits strings, but not rates) by `kept / whole`: what is left of
- * the transaction in the payout currency after adjustments, rounded down.
- */
-function scaledPayout(payout: Record<string, unknown>, kept: bigint, whole: bigint): Record<string, unknown> {
-  const RATES = new Set(['exchange_rate', 'fee_rate']);
-  return Object.fromEntries(
-    Object.entries(payout).map(([field, value]) =>
-      typeof value === 'string' && /^-?\d+$/.test(value) && !RATES.has(field) && whole > 0n
-        ? [field, ((BigInt(value) * kept) / whole).toString()]
-        : [field, value],
-    ),
-  );
-}
-
-/**
  * Reduces the transaction's adjusted totals by an approved adjustment and records `transaction.updated`. Paddle
  * keeps its fee on what is refunded or credited: `retained_fee` grows by the adjustment's fee, and the seller's
  * earnings lose the adjusted subtotal.
@@ -87,17 +75,26 @@ export async function recordApprovedAdjustment(
     grand_total_tax: minus(adjusted.grand_total_tax, adjustment.tax),
     fee: minusOrNull(adjusted.fee, adjustment.fee),
     earnings: minusOrNull(adjusted.earnings, adjustment.subtotal),
-    retained_fee: (BigInt(adjusted.retained_fee ?? '0') + adjustment.fee).toString(),
+    retained_fee: (BigInt(adjusted.retained_fee) + adjustment.retained_fee).toString(),
   };
-  const payout = details.payout_totals as Record<string, unknown> | null | undefined;
-  const total = BigInt(details.totals.total);
-  const kept = nextAdjusted ? BigInt(nextAdjusted.total) : total;
+  // @NOTE completion stores payout totals in this shape (billing/payouts.ts); null where no rate was known.
+  const payout = details.payout_totals as PayoutTotals | null | undefined;
+  const adjustedPayout =
+    payout && nextAdjusted
+      ? {
+          ...adjustedPayoutTotals(
+            { ...nextAdjusted, fee: nextAdjusted.fee ?? '0', earnings: nextAdjusted.earnings ?? '0' },
+            payout,
+          ),
+          exchange_rate: payout.exchange_rate,
+        }
+      : null;
   const next: TransactionRow = {
     ...row,
     details: transactionColumns.details.encode({
       ...details,
       ...(nextAdjusted ? { adjusted_totals: nextAdjusted } : {}),
-      ...(payout ? { adjusted_payout_totals: scaledPayout(payout, kept, total) } : {}),
+      ...(adjustedPayout ? { adjusted_payout_totals: adjustedPayout } : {}),
     }),
     updated_at: toStoredTime(ctx.clock.now()),
   };

@@ -8,7 +8,8 @@ import type { PaymentAttemptRow, PaymentMethodRow, TransactionRow } from '../../
 import { recordEvent } from '../../../events/record.js';
 import type { EventType } from '../../../events/catalogue.js';
 import { isPayable, type TransactionStatus } from '../../../billing/transaction-status.js';
-import { completedTotals } from '../../../billing/payouts.js';
+import { adjustedPayoutTotals, completedTotals } from '../../../billing/payouts.js';
+import type { AdjustedTotals } from '../../../billing/totals.js';
 import { laterChargeOutcome, type ParsedCard } from '../../../billing/test-cards.js';
 import { PaddleError, notFound } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
@@ -138,18 +139,23 @@ function changedColumns(before: TransactionRow, after: TransactionRow): boolean 
 /**
  * Completion adds Paddle's fee and the seller's earnings to `totals` and `adjusted_totals` (no adjustments yet, so
  * the same), and `payout_totals` in the seller's balance currency (billing/payouts.ts has the arithmetic).
- * `adjusted_payout_totals` stays null until an adjustment exists, as in Paddle's completed-transaction example.
+ * `adjusted_payout_totals` starts equal to them in Paddle's adjusted shape (the spec's completed example shows it).
  */
 async function withPayoutTotals(ctx: TxCtx, details: StoredTransactionDetails): Promise<StoredTransactionDetails> {
   const { balanceCurrency, feeModel } = await sellerPayouts(ctx.db, ctx.tenant.seller_id);
   const completed = completedTotals(details.totals, feeModel, balanceCurrency);
   const { fee, earnings } = completed.totals;
+  const adjusted = { ...(details.adjusted_totals as AdjustedTotals), fee, earnings };
+  const payout = completed.payout_totals;
   return {
     ...details,
     totals: completed.totals,
-    adjusted_totals: { ...(details.adjusted_totals as object | undefined), fee, earnings },
-    payout_totals: completed.payout_totals,
-    adjusted_payout_totals: null,
+    adjusted_totals: adjusted,
+    payout_totals: payout,
+    adjusted_payout_totals: payout && {
+      ...adjustedPayoutTotals({ ...adjusted, fee: fee ?? '0', earnings: earnings ?? '0' }, payout),
+      exchange_rate: payout.exchange_rate,
+    },
   };
 }
 
