@@ -3,6 +3,7 @@
 // instant it fell due. Re-running is harmless: an approved refund is no longer due.
 import { type Ctx, withTransaction } from '../../context.js';
 import type { DueRun, DueWorkRunner } from '../module.js';
+import { dueIdsOncePerCall } from '../../kernel/due-units.js';
 import { clockStartingAt, nextTurn } from '../../kernel/clock.js';
 import { instantFromStored, toStoredTime } from '../../kernel/time.js';
 import { claimAdjustment, dueApprovalIds, earliestApproval } from './repository.js';
@@ -29,13 +30,9 @@ export const adjustmentDueWork: DueWorkRunner = {
   async runDue(ctx, limit) {
     const until = toStoredTime(ctx.clock.now());
     const run: DueRun = { done: 0, busy: 0, failed: 0, more: false };
-    const tried = new Set<string>();
-    for (;;) {
-      const ids = (await dueApprovalIds(ctx.db, ctx.tenant, until, BATCH + tried.size)).filter((id) => !tried.has(id));
-      if (ids.length === 0) return run;
+    for await (const ids of dueIdsOncePerCall((n) => dueApprovalIds(ctx.db, ctx.tenant, until, n), BATCH)) {
       for (const id of ids) {
         if (run.done >= limit) return { ...run, more: true };
-        tried.add(id);
         const outcome = await approveOne(ctx, id).catch((error: unknown) => {
           process.emitWarning(
             `approving refund ${id} failed and stays due: ${error instanceof Error ? error.message : String(error)}`,
@@ -49,5 +46,6 @@ export const adjustmentDueWork: DueWorkRunner = {
         await nextTurn();
       }
     }
+    return run;
   },
 };

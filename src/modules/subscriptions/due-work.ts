@@ -4,6 +4,7 @@
 import { type Ctx, type TxCtx, withBatchTransaction } from '../../context.js';
 import { applyScheduledChange, dueAction, dunningExhausted, renew } from '../../billing/subscription-lifecycle.js';
 import type { DueRun, DueWorkRunner } from '../module.js';
+import { dueIdsOncePerCall } from '../../kernel/due-units.js';
 import { clockStartingAt, nextTurn } from '../../kernel/clock.js';
 import { instantFromStored, toStoredTime, Temporal } from '../../kernel/time.js';
 import { portalOfTenant } from '../sellers/service.js';
@@ -114,19 +115,11 @@ export const subscriptionDueWork: DueWorkRunner = {
   async runDue(ctx, limit) {
     const until = toStoredTime(ctx.clock.now());
     const run: DueRun = { done: 0, busy: 0, failed: 0, more: false };
-    // @NOTE each subscription is tried once per call; whatever falls due again (a renewal right after a
-    // resume) is picked up by the next call, in due order with everything else.
-    const tried = new Set<string>();
-    for (;;) {
-      const ids = (await dueSubscriptionIds(ctx.db, ctx.tenant, until, BATCH + tried.size)).filter(
-        (id) => !tried.has(id),
-      );
-      if (ids.length === 0) return run;
+    for await (const ids of dueIdsOncePerCall((n) => dueSubscriptionIds(ctx.db, ctx.tenant, until, n), BATCH)) {
       for (let start = 0; start < ids.length;) {
         if (run.done >= limit) return { ...run, more: true };
         const group = ids.slice(start, start + Math.min(PER_TRANSACTION[ctx.dialect], limit - run.done));
         start += group.length;
-        for (const id of group) tried.add(id);
         for (const outcome of await runGroup(ctx, group)) {
           if (outcome === 'done') run.done += 1;
           else if (outcome === 'busy') run.busy += 1;
@@ -135,5 +128,6 @@ export const subscriptionDueWork: DueWorkRunner = {
         await nextTurn();
       }
     }
+    return run;
   },
 };
