@@ -66,7 +66,8 @@ describe('formatMoney', () => {
     ['0', 'GBP', '£0.00'],
     [1000n, 'KRW', '₩1,000'],
     ['99950', 'HUF', 'HUF\u00a0999.50'],
-    ['123456789012345678901', 'USD', '$1,234,567,890,123,456,789.01'],
+    // The largest amount Paddock stores (kernel/limits.ts), formatted exactly: no float ever holds it.
+    ['9223372036854775807', 'USD', '$92,233,720,368,547,758.07'],
   ];
   for (const [amount, code, expected] of cases) {
     it(`${String(amount)} ${code} → ${expected}`, () => assert.equal(formatMoney(amount, code), expected));
