@@ -131,7 +131,18 @@ await forEachDialect((dialect) => {
         exchange_rate: '1',
         fee_rate: '0.05',
       });
-      assert.equal(paid.details.adjusted_payout_totals, null);
+      // Nothing adjusted yet: the adjusted payout figures are the payout's, in Paddle's adjusted shape.
+      assert.deepEqual(paid.details.adjusted_payout_totals, {
+        subtotal: '5000',
+        tax: '0',
+        total: '5000',
+        fee: '300',
+        chargeback_fee: { amount: '0', original: null },
+        earnings: '4700',
+        retained_fee: '0',
+        currency_code: 'USD',
+        exchange_rate: '1',
+      });
       assert.equal(txn.details.payout_totals, null, 'no payout totals before completion');
       const method = await paymentMethodRow(payment.payment_method_id);
       assert.equal(method.customer_id, txn.customer_id);
