@@ -2,44 +2,19 @@
 // `database is locked`, and a server stopped with SIGTERM in the middle of a long clock advance stops within
 // seconds, leaves everything consistent, and the advance is resumed when a server starts again on the file.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startServer, type RunningServer } from '../support/server.js';
 
-const BIN = new URL('../../bin/paddock.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'paddock-engine-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  lines: string[];
-  url: string;
-}
+type Running = RunningServer;
 
-async function start(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
-  });
-  const lines: string[] = [];
-  let buffer = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${lines.join('\n')}`)), 60_000);
-    child.stderr.on('data', (chunk) => lines.push(String(chunk)));
-    child.stdout.on('data', (chunk) => {
-      buffer += String(chunk);
-      const parts = buffer.split('\n');
-      buffer = parts.pop() ?? '';
-      lines.push(...parts);
-      if (lines.some((line) => line.startsWith('live API key'))) {
-        clearTimeout(timer);
-        const port = Number(/listening on http:\/\/[^:]+:(\d+)/.exec(lines.join('\n'))?.[1]);
-        resolve({ child, lines, url: `http://127.0.0.1:${port}` });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${lines.join('\n')}`)));
-  });
+function start(env: Record<string, string>): Promise<Running> {
+  return startServer({ LOG_LEVEL: 'warn', ...env });
 }
 
 /** Sends SIGTERM; answers the exit code and how long the process took to exit (ms). */

@@ -1,42 +1,20 @@
 // The server as users start it: `node bin/paddock.mjs serve` (what `npm start` and `npx paddock` run).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Paddle } from '@paddle/paddle-node-sdk';
+import { PADDOCK_BIN as BIN, startServer, type RunningServer } from '../support/server.js';
 
-const BIN = new URL('../../bin/paddock.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'paddock-e2e-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  lines: string[];
-  port: number;
-}
+type Running = RunningServer;
 
-async function start(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, PORT: '0', ...env } });
-  const lines: string[] = [];
-  let buffer = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${lines.join('\n')}`)), 20_000);
-    child.stderr.on('data', (chunk) => lines.push(String(chunk)));
-    child.stdout.on('data', (chunk) => {
-      buffer += String(chunk);
-      const parts = buffer.split('\n');
-      buffer = parts.pop() ?? '';
-      lines.push(...parts);
-      if (lines.some((line) => line.startsWith('live API key'))) {
-        clearTimeout(timer);
-        const port = Number(/listening on http:\/\/[^:]+:(\d+)/.exec(lines.join('\n'))?.[1]);
-        resolve({ child, lines, port });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${lines.join('\n')}`)));
-  });
+function start(env: Record<string, string>): Promise<Running> {
+  return startServer(env);
 }
 
 function stop(running: Running): Promise<number | null> {

@@ -2,46 +2,25 @@
 // deliveries and started again on the same database delivers everything, and re-sends only what was in flight at
 // the kill; two servers on one PostgreSQL share the work and deliver each notification once.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { dropPostgresSchema, newPostgresSchema, POSTGRES_URL, testDialects } from '../support/app.js';
+import { startServer, type RunningServer } from '../support/server.js';
 import { startReceiver, type Receiver } from '../support/webhooks.js';
 
-const BIN = new URL('../../bin/paddock.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'paddock-webhooks-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A sandbox key in Paddle's format, configured so every process of a test shares it. */
 const SANDBOX_KEY = 'pdl_sdbx_apikey_01gtgztp8f4kek3yd4g1wrksa3_q6TGTJyvoIz7LDtXT65bX7_AQO';
 
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  port: number;
-  exited: Promise<void>;
-}
+type Running = RunningServer;
 
-async function start(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, PORT: '0', PADDOCK_SANDBOX_API_KEY: SANDBOX_KEY, PADDOCK_WEBHOOK_POLL_MS: '20', ...env },
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const lines: string[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${lines.join('\n')}`)), 30_000);
-    child.stderr.on('data', (chunk) => lines.push(String(chunk)));
-    child.stdout.on('data', (chunk) => {
-      lines.push(String(chunk));
-      const port = /listening on http:\/\/[^:]+:(\d+)/.exec(lines.join(''))?.[1];
-      if (port && lines.join('').includes('live API key')) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(port), exited });
-      }
-    });
-  });
+function start(env: Record<string, string>): Promise<Running> {
+  return startServer({ PADDOCK_SANDBOX_API_KEY: SANDBOX_KEY, PADDOCK_WEBHOOK_POLL_MS: '20', ...env }, 30_000);
 }
 
 async function api(running: Running, method: string, path: string, body?: unknown) {
