@@ -1,4 +1,5 @@
 // The JSON columns of `adjustments`, one codec each: items, totals and tax rates as the entity shows them.
+import type { AdjustedFiguresInCurrency } from '../../billing/payouts.js';
 import { jsonColumn, nullableJsonColumn } from '../../db/json.js';
 
 export interface StoredAdjustmentItem {
@@ -11,16 +12,11 @@ export interface StoredAdjustmentItem {
   totals: { subtotal: string; tax: string; total: string; fee: string; earnings: string; currency_code: string };
 }
 
-export interface StoredAdjustmentTotals {
-  subtotal: string;
-  tax: string;
-  total: string;
-  fee: string;
-  earnings: string;
-  /** Paddle's fee it keeps on this adjustment (a refund's whole fee; "0" for a credit). */
-  retained_fee: string;
-  currency_code: string;
-}
+/**
+ * An adjustment's `totals`: the figures in the transaction's currency that its payout totals convert
+ * (`retained_fee`: Paddle's fee kept on it, a refund's whole fee, "0" for a credit).
+ */
+export type StoredAdjustmentTotals = AdjustedFiguresInCurrency;
 
 export interface StoredTaxRateUsed {
   tax_rate: string;

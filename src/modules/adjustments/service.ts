@@ -254,6 +254,11 @@ export async function listAdjustments(ctx: Ctx, query: AdjustmentQuery, page: Pa
   return { page: result, data: result.rows.map(serializeAdjustment) };
 }
 
+/** Whether the transaction has any adjustment (pending, approved or otherwise): Paddle then refuses to revise it. */
+export async function hasAdjustments(ctx: Ctx, transactionId: string): Promise<boolean> {
+  return (await adjustmentsOfTransactions(ctx.db, ctx.tenant, [transactionId])).length > 0;
+}
+
 /** Paddle's `adjustments_totals` include: what the transaction's adjustments add up to, by action. */
 export interface AdjustmentsTotals {
   subtotal: string;

@@ -4,7 +4,7 @@ import { compileSpecSchema } from '../../http/openapi.js';
 import { invalidField, PaddleError } from '../../kernel/errors.js';
 import { storedFromRfc3339 } from '../../kernel/time.js';
 import type { Ctx } from '../../context.js';
-import { adjustmentsForTransactions } from '../adjustments/service.js';
+import { adjustmentsForTransactions, hasAdjustments } from '../adjustments/service.js';
 import { withIncludes } from './includes.js';
 import { previewPrices, previewTransaction } from './operations/preview.js';
 import { reviseTransaction } from './operations/revise.js';
@@ -143,10 +143,8 @@ export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void 
 
   operation(app, deps, 'revise-transaction', async ({ ctx, caller, params, body }) => {
     // Paddle: a transaction that has adjustments (refunds, credits) cannot be revised.
-    const adjusted = await adjustmentsForTransactions(ctx, [{ id: params.transaction_id, currency_code: 'USD' }]);
-    if ((adjusted.get(params.transaction_id)?.adjustments.length ?? 0) > 0) {
+    if (await hasAdjustments(ctx, params.transaction_id))
       throw new PaddleError('transaction_adjusted_unable_to_revise');
-    }
     return { data: await reviseTransaction(ctx, caller, params.transaction_id, body) };
   });
 }
