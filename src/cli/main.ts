@@ -140,7 +140,7 @@ sellers
   .description('delete a seller and every row it owns (never the default seller)')
   .argument('<seller-id>', 'sel_…')
   .action(async (sellerId: string) => {
-    const deleted = await withDatabase((database) => deleteMadeSeller(database.db, sellerId, null));
+    const deleted = await withDatabase((database) => deleteMadeSeller(database.db, database.dialect, sellerId, null));
     const rows = Object.values(deleted).reduce((sum, n) => sum + n, 0);
     console.error(`deleted ${sellerId} (${rows} rows)`);
   });

@@ -11,7 +11,9 @@ import { newId } from '../../kernel/ids.js';
 import { Temporal, instantFromStored, toStoredTime, type Instant } from '../../kernel/time.js';
 import {
   deleteSellerRows,
+  deleteSellerRowsAtOnce,
   deleteTenantData,
+  deleteTenantDataAtOnce,
   findSellerEnvironment,
   findSellerEnvironmentByPortal,
   findSellerRow,
@@ -222,8 +224,12 @@ export function findSeller(db: Db, sellerId: string) {
   return findSellerRow(db, sellerId);
 }
 
-/** Deletes the seller and every row it owns, in both environments and every tenant table, in one transaction. */
-export function deleteSeller(db: Db, sellerId: string): Promise<DeletedRows> {
+/**
+ * Deletes the seller and every row it owns, in both environments and every tenant table, all or nothing: one
+ * statement on PostgreSQL (one round trip), one transaction of a statement per table on SQLite (in-process).
+ */
+export function deleteSeller(db: Db, dialect: Dialect, sellerId: string): Promise<DeletedRows> {
+  if (dialect === 'postgres') return deleteSellerRowsAtOnce(db, sellerId);
   return db.transaction().execute((trx) => deleteSellerRows(trx, sellerId));
 }
 
@@ -231,7 +237,9 @@ export function deleteSeller(db: Db, sellerId: string): Promise<DeletedRows> {
  * Empties one tenant (entities, events, notifications, emails) in one transaction, leaving its portal, secrets,
  * clock and keys, and every other tenant, as they are. Answers the rows deleted by table.
  */
-export function resetTenant(db: Db, tenant: Tenant): Promise<DeletedRows> {
+export function resetTenant(db: Db, dialect: Dialect, tenant: Tenant): Promise<DeletedRows> {
+  // @NOTE as `deleteSeller`: one statement on PostgreSQL, one transaction on SQLite.
+  if (dialect === 'postgres') return deleteTenantDataAtOnce(db, tenant);
   return db.transaction().execute((trx) => deleteTenantData(trx, tenant));
 }
 

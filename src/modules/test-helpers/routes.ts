@@ -96,7 +96,7 @@ export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
     'DELETE',
     '/test-helpers/sellers/:seller_id',
     async ({ caller, params }) => {
-      await deleteMadeSeller(deps.db, params.seller_id, caller.tenant.seller_id);
+      await deleteMadeSeller(deps.db, deps.dialect, params.seller_id, caller.tenant.seller_id);
       return { noContent: true };
     },
     SELLER_ADMIN,
@@ -107,7 +107,7 @@ export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
     'POST',
     '/test-helpers/reset',
     async ({ caller }) => ({
-      data: { deleted: await resetSandbox(deps.db, caller.tenant.seller_id, caller.tenant.seller_id) },
+      data: { deleted: await resetSandbox(deps.db, deps.dialect, caller.tenant.seller_id, caller.tenant.seller_id) },
     }),
     SELLER_ADMIN,
   );
@@ -117,7 +117,7 @@ export function testHelperRoutes(app: FastifyInstance, deps: ServerDeps): void {
     'POST',
     '/test-helpers/sellers/:seller_id/reset',
     async ({ caller, params }) => ({
-      data: { deleted: await resetSandbox(deps.db, params.seller_id, caller.tenant.seller_id) },
+      data: { deleted: await resetSandbox(deps.db, deps.dialect, params.seller_id, caller.tenant.seller_id) },
     }),
     SELLER_ADMIN,
   );

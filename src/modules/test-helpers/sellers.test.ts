@@ -6,8 +6,15 @@ import { describe, it } from 'node:test';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { aProduct } from '../../../test/support/builders.js';
 import { assertPaddleError } from '../../../test/support/contract.js';
-import { fillSandbox, newSeller, nowAndFrozen, rowCounts } from '../../../test/support/sandboxes.js';
-import { tenantTablesOf } from '../../db/tenant-tables.js';
+import {
+  aRowInEveryDataTable,
+  fillSandbox,
+  newSeller,
+  nowAndFrozen,
+  rowCounts,
+} from '../../../test/support/sandboxes.js';
+import type { TenantTable } from '../../db/tables.js';
+import { TENANT_TABLES, tenantTablesOf } from '../../db/tenant-tables.js';
 import { ALL_PERMISSIONS } from '../../kernel/permissions.js';
 
 const API_KEY = /^pdl_sdbx_apikey_[a-z\d]{26}_[a-zA-Z\d]{22}_[a-zA-Z\d]{3}$/;
@@ -132,9 +139,10 @@ await forEachDialect((dialect) => {
       ]);
 
       await fillSandbox(t(), child);
+      await aRowInEveryDataTable(t(), { seller_id: child.id, environment: 'sandbox' });
       await aProduct(t(), {}, child.live.api_key);
       const before = await rowCounts(t(), child.id);
-      for (const table of [...tenantTablesOf('identity'), 'products', 'subscriptions', 'events', 'emails'] as const)
+      for (const table of Object.keys(TENANT_TABLES) as TenantTable[])
         assert.ok(before[table] > 0, `${table} has rows before the delete`);
 
       // Another seller's key (even an all-permission one) cannot see or delete it.
@@ -177,14 +185,21 @@ await forEachDialect((dialect) => {
       const b = await newSeller(t());
       await fillSandbox(t(), a);
       await fillSandbox(t(), b);
+      // Every data table has rows of both sellers (made-up ones where the API above made none).
+      await aRowInEveryDataTable(t(), { seller_id: a.id, environment: 'sandbox' });
+      await aRowInEveryDataTable(t(), { seller_id: b.id, environment: 'sandbox' });
       const liveProduct = await aProduct(t(), {}, a.live.api_key);
       const bBefore = await rowCounts(t(), b.id);
       const aBefore = await rowCounts(t(), a.id, 'sandbox');
+      for (const table of Object.keys(TENANT_TABLES) as TenantTable[]) {
+        assert.ok(aBefore[table] > 0, `${table} has rows of the sandbox reset`);
+        assert.ok(bBefore[table] > 0, `${table} has rows of the other seller`);
+      }
 
       const res = await t().request('POST', '/test-helpers/reset', { key: a.sandbox.api_key });
       assert.equal(res.status, 200, res.text);
-      assert.equal(res.body.data.deleted.subscriptions, aBefore.subscriptions);
-      assert.equal(res.body.data.deleted.events, aBefore.events);
+      for (const table of tenantTablesOf('data'))
+        assert.equal(res.body.data.deleted[table], aBefore[table], `${table}: rows deleted`);
 
       const aAfter = await rowCounts(t(), a.id, 'sandbox');
       for (const table of tenantTablesOf('data')) assert.equal(aAfter[table], 0, `${table} emptied`);

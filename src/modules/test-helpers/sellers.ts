@@ -2,7 +2,7 @@
 // secrets, clock and keys, so tests running in parallel see nothing of each other. Made by a sandbox key holding
 // every permission (the test helpers) or by the CLI; a key lists, resets and deletes only the sellers its own
 // seller made.
-import type { Db } from '../../db/database.js';
+import type { Db, Dialect } from '../../db/database.js';
 import type { Environment, Tenant } from '../../db/tables.js';
 import { tenantClock, type Clock } from '../../kernel/clock.js';
 import { invalidField, notFound, type FieldError } from '../../kernel/errors.js';
@@ -188,9 +188,14 @@ async function madeSeller(db: Db, sellerId: string, parentSellerId: string | nul
  * Deletes a seller made by `parentSellerId` (null: the CLI, any but the default seller) with all its data.
  * @throws PaddleError `not_found` for an unknown seller or one made by another.
  */
-export async function deleteMadeSeller(db: Db, sellerId: string, parentSellerId: string | null): Promise<DeletedRows> {
+export async function deleteMadeSeller(
+  db: Db,
+  dialect: Dialect,
+  sellerId: string,
+  parentSellerId: string | null,
+): Promise<DeletedRows> {
   await madeSeller(db, sellerId, parentSellerId);
-  return deleteSeller(db, sellerId);
+  return deleteSeller(db, dialect, sellerId);
 }
 
 /**
@@ -198,7 +203,12 @@ export async function deleteMadeSeller(db: Db, sellerId: string, parentSellerId:
  * equal): every entity, event, notification and email; keys, portal and clock stay.
  * @throws PaddleError `not_found` for an unknown seller or one made by another.
  */
-export async function resetSandbox(db: Db, sellerId: string, parentSellerId: string): Promise<DeletedRows> {
+export async function resetSandbox(
+  db: Db,
+  dialect: Dialect,
+  sellerId: string,
+  parentSellerId: string,
+): Promise<DeletedRows> {
   if (sellerId !== parentSellerId) await madeSeller(db, sellerId, parentSellerId);
-  return resetTenant(db, { seller_id: sellerId, environment: 'sandbox' });
+  return resetTenant(db, dialect, { seller_id: sellerId, environment: 'sandbox' });
 }
