@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Dialect, Executor, Trx } from '../../db/database.js';
+import type { Executor, Trx } from '../../db/database.js';
 import type { Environment, SellerEnvironmentsTable, Tenant, TenantTable } from '../../db/tables.js';
 import { readPrepared } from '../../db/prepared-read.js';
 import { tenantRows } from '../../db/tenant-rows.js';
