@@ -44,8 +44,14 @@ function area(url: string, functionName: string): string {
   return url.replace(/^file:\/\//, '');
 }
 
+/**
+ * Paddock's code: its sources (through tsx) or the bundle `paddock serve` runs (dist/paddock.js: src/ and the
+ * packages bundled with it, Fastify and Kysely among them, with their function names kept).
+ */
+const OWN_CODE = /\/src\/|\/dist\/paddock\.js$/;
+
 function frameKey(frame: CallFrame): string {
-  const file = frame.url.replace(/^file:\/\/.*?\/(node_modules|src)\//, '$1/').replace(/^file:\/\//, '');
+  const file = frame.url.replace(/^file:\/\/.*?\/(node_modules|src|dist)\//, '$1/').replace(/^file:\/\//, '');
   return `${frame.functionName || '(anonymous)'} ${file}${file ? `:${frame.lineNumber + 1}` : ''}`;
 }
 
@@ -60,7 +66,7 @@ function top(map: Map<string, number>, total: number, count: number, requests: n
 }
 
 /** The whole profile, or only the samples taken inside `window`. */
-export function summariseProfile(file: string, window?: ProfileWindow, count = 25): string {
+export function summariseProfile(file: string, window?: ProfileWindow, count = 40): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
@@ -87,7 +93,7 @@ export function summariseProfile(file: string, window?: ProfileWindow, count = 2
     const seen = new Set<string>();
     for (let up: number | undefined = id; up !== undefined; up = parent.get(up)) {
       const frame = byId.get(up)!.callFrame;
-      if (!/\/src\//.test(frame.url) || /node_modules/.test(frame.url)) continue;
+      if (!OWN_CODE.test(frame.url)) continue;
       const k = frameKey(frame);
       if (seen.has(k)) continue;
       seen.add(k);
@@ -107,7 +113,7 @@ export function summariseProfile(file: string, window?: ProfileWindow, count = 2
     ...top(selfByArea, total, count, requests),
     'self time by function:',
     ...top(selfByFunction, total, count, requests),
-    'inclusive time of src/ functions:',
+    'inclusive time of functions of src/ or of the bundle (dist/paddock.js):',
     ...top(inclusiveOwn, total, count, requests),
   ].join('\n');
 }

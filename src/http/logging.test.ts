@@ -31,12 +31,12 @@ const failing: PaddockModule = {
 describe('log lines', () => {
   const t = useTestApp('sqlite');
 
-  async function appWithLog() {
+  async function appWithLog(logLevel: 'info' | 'warn' = 'info') {
     const lines: string[] = [];
     const app = await buildApp({
       db: t().db,
       dialect: t().dialect,
-      config: { ...t().config, logLevel: 'info' },
+      config: { ...t().config, logLevel },
       wallClock: t().clock,
       logDestination: { write: (line) => void lines.push(line) },
       modules: [...MODULES, failing],
@@ -85,6 +85,29 @@ describe('log lines', () => {
       for (const secret of ['4242 4242 4242 4242', KEY, 'eyJhbGciOi']) assert.ok(!text.includes(secret), secret);
       const completed = parsed().find((line) => line.msg === 'request failed');
       assert.equal(completed?.status, 500);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('above info (LOG_LEVEL=warn) answered requests write nothing, and a 500 still writes its error', async () => {
+    const { app, parsed } = await appWithLog('warn');
+    try {
+      const headers = { authorization: `Bearer ${t().keys.sandbox}` };
+      assert.equal((await app.inject({ method: 'GET', url: '/products', headers })).statusCode, 200);
+      assert.equal(
+        (await app.inject({ method: 'GET', url: '/products/pro_01h7zcgmdc6tmwtjehp3sh7azf', headers })).statusCode,
+        404,
+      );
+      assert.deepEqual(parsed(), []);
+      const failed = await app.inject({ method: 'GET', url: '/failing/x' });
+      assert.deepEqual(
+        parsed().map((line) => [line.msg, line.request_id]),
+        [
+          ['unhandled error', failed.json().meta.request_id],
+          ['request failed', failed.json().meta.request_id],
+        ],
+      );
     } finally {
       await app.close();
     }
