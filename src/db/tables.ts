@@ -416,6 +416,7 @@ export type CreditBalanceRow = Selectable<CreditBalancesTable>;
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type EmailRow = Selectable<EmailsTable>;
 export type DiscountRow = Selectable<DiscountsTable>;
+export type DiscountGroupRow = Selectable<DiscountGroupsTable>;
 export type NewEvent = Insertable<EventsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type NotificationSettingRow = Selectable<NotificationSettingsTable>;

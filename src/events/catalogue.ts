@@ -17,6 +17,8 @@ export const EVENT_TYPES = [
   'business.imported',
   'discount.created',
   'discount.updated',
+  'discount_group.created',
+  'discount_group.updated',
   'transaction.created',
   'transaction.updated',
   'transaction.ready',

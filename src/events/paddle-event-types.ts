@@ -1,6 +1,7 @@
 // Paddle's event types as `GET /event-types` lists them (Paddle's API reference, May 2025): name, description,
 // group and API versions. Descriptions come from Paddle's list-event-types example; the eight it leaves out
 // (api_key.*, payment_method.*, transaction.revised) are described in the same style from Paddle's webhook pages.
+// `discount_group.*` are newer than that reference (openapi/newer.json): their descriptions are Paddle's webhook pages'.
 
 export interface PaddleEventType {
   name: string;
@@ -34,6 +35,8 @@ export const PADDLE_EVENT_TYPES: readonly PaddleEventType[] = [
   { name: 'discount.created', description: 'Occurs when a discount is created.', group: 'Discount' },
   { name: 'discount.imported', description: 'Occurs when a discount is imported.', group: 'Discount' },
   { name: 'discount.updated', description: 'Occurs when a discount is updated.', group: 'Discount' },
+  { name: 'discount_group.created', description: 'Occurs when a discount group is created.', group: 'Discount group' },
+  { name: 'discount_group.updated', description: 'Occurs when a discount group is updated.', group: 'Discount group' },
   {
     name: 'payment_method.saved',
     description: 'Occurs when a customer saves a payment method to their account.',

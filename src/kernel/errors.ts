@@ -131,6 +131,7 @@ export const ERROR_CATALOGUE = {
   invoice_link_expired: request(403, 'This invoice link has expired: request a new one.'),
   // ---- discounts (#14; Paddle's pages under errors/discounts, errors/transactions, errors/subscriptions) ----------
   discount_code_conflict: request(409, 'Discount code conflicts with another discount.'),
+  discount_group_name_conflict: request(409, 'Discount group name conflicts with another discount group.'),
   discount_restricted_product_not_active: request(400, 'Product given not active.'),
   discount_restricted_product_price_not_active: request(400, 'Product Price given not active.'),
   discount_usage_limit_less_than_times_used: request(400, 'Usage limit is less than times already used.'),

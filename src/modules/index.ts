@@ -7,6 +7,7 @@ import { businessesModule } from './businesses/module.js';
 import { creditBalancesModule } from './credit-balances/module.js';
 import { customerPortalModule } from './customer-portal/module.js';
 import { customersModule } from './customers/module.js';
+import { discountGroupsModule } from './discount-groups/module.js';
 import { discountsModule } from './discounts/module.js';
 import { emailsModule } from './emails/module.js';
 import { eventsModule } from './events/module.js';
@@ -27,6 +28,7 @@ export const MODULES: readonly PaddockModule[] = [
   customersModule,
   addressesModule,
   businessesModule,
+  discountGroupsModule,
   discountsModule,
   paymentMethodsModule,
   creditBalancesModule,

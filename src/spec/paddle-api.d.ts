@@ -1686,6 +1686,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/discount-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List discount groups
+         * @description Returns a paginated list of discount groups. Use the query parameters to page through results.
+         */
+        get: operations["list-discount-groups"];
+        put?: never;
+        /**
+         * Create a discount group
+         * @description Creates a new discount group.
+         */
+        post: operations["create-discount-group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/discount-groups/{discount_group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Paddle ID of the discount group entity to work with. */
+                discount_group_id: components["parameters"]["discount_group_id_path"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a discount group
+         * @description Returns a discount group using its ID.
+         */
+        get: operations["get-discount-group"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a discount group
+         * @description Updates a discount group using its ID. Archive a discount group by setting its `status` to `archived`.
+         */
+        patch: operations["update-discount-group"];
+        trace?: never;
+    };
 }
 export interface webhooks {
     "address.created": {
@@ -4506,6 +4557,10 @@ export interface components {
             readonly updated_at?: components["schemas"]["updated_at"];
             /** @description Import information for this entity. `null` if this entity is not imported. */
             readonly import_meta?: components["schemas"]["import_meta"] | null;
+            /** @description Paddle ID for the discount group related to this discount, prefixed with `dsg_`. `null` if not in a discount group. */
+            discount_group_id?: components["schemas"]["discount_group_id"] | null;
+            /** @description Discount group for this discount. Returned when the `include` parameter is used with the `discount_group` value and the discount has a `discount_group_id`. */
+            readonly discount_group?: components["schemas"]["discount-group"] | null;
         };
         /**
          * DiscountCreate
@@ -4577,6 +4632,8 @@ export interface components {
             readonly updated_at?: components["schemas"]["updated_at"];
             /** @description Import information for this entity. `null` if this entity is not imported. */
             readonly import_meta?: components["schemas"]["import_meta"] | null;
+            /** @description Paddle ID for the discount group related to this discount, prefixed with `dsg_`. `null` if not in a discount group. */
+            discount_group_id?: components["schemas"]["discount_group_id"] | null;
         };
         /**
          * SubscriptionDiscountTimePeriod
@@ -4655,6 +4712,8 @@ export interface components {
                 expires_at?: components["schemas"]["timestamp"] | null;
                 created_at?: components["schemas"]["created_at"];
                 updated_at?: components["schemas"]["updated_at"];
+                /** @description Paddle ID for the discount group related to this discount, prefixed with `dsg_`. `null` if not in a discount group. */
+                discount_group_id?: components["schemas"]["discount_group_id"] | null;
             };
         };
         /**
@@ -4791,6 +4850,8 @@ export interface components {
                 expires_at?: components["schemas"]["timestamp"] | null;
                 created_at?: components["schemas"]["created_at"];
                 updated_at?: components["schemas"]["updated_at"];
+                /** @description Paddle ID for the discount group related to this discount, prefixed with `dsg_`. `null` if not in a discount group. */
+                discount_group_id?: components["schemas"]["discount_group_id"] | null;
             };
         };
         /**
@@ -4940,7 +5001,7 @@ export interface components {
          * @description Type of event sent by Paddle, in the format `entity.event_type`.
          * @enum {string}
          */
-        event_type_name: "address.created" | "address.imported" | "address.updated" | "adjustment.created" | "adjustment.updated" | "api_key.created" | "api_key.expired" | "api_key.expiring" | "api_key.revoked" | "api_key.updated" | "business.created" | "business.imported" | "business.updated" | "customer.created" | "customer.imported" | "customer.updated" | "discount.created" | "discount.imported" | "discount.updated" | "payment_method.saved" | "payment_method.deleted" | "payout.created" | "payout.paid" | "price.created" | "price.imported" | "price.updated" | "product.created" | "product.imported" | "product.updated" | "report.created" | "report.updated" | "subscription.activated" | "subscription.canceled" | "subscription.created" | "subscription.imported" | "subscription.past_due" | "subscription.paused" | "subscription.resumed" | "subscription.trialing" | "subscription.updated" | "transaction.billed" | "transaction.canceled" | "transaction.completed" | "transaction.created" | "transaction.paid" | "transaction.past_due" | "transaction.payment_failed" | "transaction.ready" | "transaction.revised" | "transaction.updated";
+        event_type_name: "address.created" | "address.imported" | "address.updated" | "adjustment.created" | "adjustment.updated" | "api_key.created" | "api_key.expired" | "api_key.expiring" | "api_key.revoked" | "api_key.updated" | "business.created" | "business.imported" | "business.updated" | "customer.created" | "customer.imported" | "customer.updated" | "discount.created" | "discount.imported" | "discount.updated" | "payment_method.saved" | "payment_method.deleted" | "payout.created" | "payout.paid" | "price.created" | "price.imported" | "price.updated" | "product.created" | "product.imported" | "product.updated" | "report.created" | "report.updated" | "subscription.activated" | "subscription.canceled" | "subscription.created" | "subscription.imported" | "subscription.past_due" | "subscription.paused" | "subscription.resumed" | "subscription.trialing" | "subscription.updated" | "transaction.billed" | "transaction.canceled" | "transaction.completed" | "transaction.created" | "transaction.paid" | "transaction.past_due" | "transaction.payment_failed" | "transaction.ready" | "transaction.revised" | "transaction.updated" | "discount_group.created" | "discount_group.updated";
         /**
          * External ID
          * @description Reference or identifier for this entity from the provider where it was imported from.
@@ -9599,6 +9660,52 @@ export interface components {
          * @example 2024-10-13T07:20:50.52Z
          */
         updated_at: string;
+        /**
+         * Discount group ID
+         * @description Unique Paddle ID for this discount group, prefixed with `dsg_`.
+         */
+        discount_group_id: string;
+        /**
+         * DiscountGroup
+         * @description Represents a discount group entity.
+         */
+        "discount-group": {
+            readonly id: components["schemas"]["discount_group_id"];
+            /** @description Unique name of this discount group, typically something short and memorable for categorization. Not shown to customers. */
+            name: string;
+            status: components["schemas"]["status"];
+            readonly created_at: components["schemas"]["created_at"];
+            readonly updated_at: components["schemas"]["updated_at"];
+            /** @description Import information for this entity. `null` if this entity is not imported. */
+            readonly import_meta: components["schemas"]["import_meta"] | null;
+        };
+        /** DiscountGroupCreate */
+        "discount-group-create": {
+            /** @description Name of this discount group, typically something short and memorable for categorization. Not shown to customers. */
+            name: string;
+        };
+        /** DiscountGroupUpdate */
+        "discount-group-update": {
+            status?: components["schemas"]["status"];
+            /** @description Name of this discount group, typically something short and memorable for categorization. Not shown to customers. */
+            name?: string;
+        };
+        /**
+         * discount_group.created
+         * @description Occurs when a discount group is created.
+         */
+        "discount_group.created": components["schemas"]["event"] & {
+            readonly notification_id?: components["schemas"]["notification_id"];
+            data?: components["schemas"]["discount-group"];
+        };
+        /**
+         * discount_group.updated
+         * @description Occurs when a discount group is updated.
+         */
+        "discount_group.updated": components["schemas"]["event"] & {
+            readonly notification_id?: components["schemas"]["notification_id"];
+            data?: components["schemas"]["discount-group"];
+        };
     };
     responses: {
         /**
@@ -9772,6 +9879,12 @@ export interface components {
         type_catalog_query: "custom" | "standard";
         /** @description Return entities updated at a specific time. Pass an RFC 3339 datetime string, or use `[LT]` (less than), `[LTE]` (less than or equal to), `[GT]` (greater than), or `[GTE]` (greater than or equal to) operators. For example, `updated_at=2023-04-18T17:03:26` or `updated_at[LT]=2023-04-18T17:03:26`. */
         updated_at_query: string;
+        /** @description Paddle ID of the discount group entity to work with. */
+        discount_group_id_path: string;
+        /** @description Return entities related to the specified discount group. Use a comma-separated list to specify multiple discount group IDs. */
+        discount_group_id_query: string[];
+        /** @description Include related entities in the response. Use a comma-separated list to specify multiple entities. */
+        include_discount_query: "discount_group"[];
     };
     requestBodies: never;
     headers: {
@@ -11842,6 +11955,10 @@ export interface operations {
                 status?: components["parameters"]["status_discount_query"];
                 /** @description Return entities that match the specified mode. */
                 mode?: components["parameters"]["mode_discount_query"];
+                /** @description Return entities related to the specified discount group. Use a comma-separated list to specify multiple discount group IDs. */
+                discount_group_id?: components["parameters"]["discount_group_id_query"];
+                /** @description Include related entities in the response. Use a comma-separated list to specify multiple entities. */
+                include?: components["parameters"]["include_discount_query"];
             };
             header?: never;
             path?: never;
@@ -11894,7 +12011,10 @@ export interface operations {
     };
     "get-discount": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Include related entities in the response. Use a comma-separated list to specify multiple entities. */
+                include?: components["parameters"]["include_discount_query"];
+            };
             header?: never;
             path: {
                 /** @description Paddle ID of the discount entity to work with. */
@@ -12472,6 +12592,133 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["report"];
+                        meta: components["schemas"]["meta"];
+                    };
+                };
+            };
+            default: components["responses"]["error"];
+        };
+    };
+    "list-discount-groups": {
+        parameters: {
+            query?: {
+                /** @description Return entities after the specified Paddle ID when working with paginated endpoints. Used in the `meta.pagination.next` URL in responses for list operations. */
+                after?: components["parameters"]["after_query"];
+                /** @description Return only the IDs specified. Use a comma-separated list to get multiple entities. */
+                id?: components["parameters"]["id_query"];
+                /**
+                 * @description Order returned entities by the specified field and direction (`[ASC]` or `[DESC]`). For example, `?order_by=id[ASC]`.
+                 *
+                 *     Valid fields for ordering: `id`.
+                 */
+                order_by?: components["parameters"]["order_by_query"];
+                /**
+                 * @description Set how many entities are returned per page. Paddle returns the maximum number of results if a number greater than the maximum is requested. Check `meta.pagination.per_page` in the response to see how many were returned.
+                 *
+                 *     Default: `50`; Maximum: `200`.
+                 */
+                per_page?: components["parameters"]["per_page_query"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["discount-group"][];
+                        meta: components["schemas"]["meta-paginated"];
+                    };
+                };
+            };
+            default: components["responses"]["error"];
+        };
+    };
+    "create-discount-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["discount-group-create"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["discount-group"];
+                        meta: components["schemas"]["meta"];
+                    };
+                };
+            };
+            default: components["responses"]["error"];
+        };
+    };
+    "get-discount-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Paddle ID of the discount group entity to work with. */
+                discount_group_id: components["parameters"]["discount_group_id_path"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["discount-group"];
+                        meta: components["schemas"]["meta"];
+                    };
+                };
+            };
+            default: components["responses"]["error"];
+        };
+    };
+    "update-discount-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Paddle ID of the discount group entity to work with. */
+                discount_group_id: components["parameters"]["discount_group_id_path"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["discount-group-update"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["discount-group"];
                         meta: components["schemas"]["meta"];
                     };
                 };

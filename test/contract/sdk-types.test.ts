@@ -101,10 +101,6 @@ function specPayloadFields(eventType: string): Set<string> {
   return fields;
 }
 
-const SPEC_CLOSED_DISCOUNT =
-  "discount groups (2026) are not served, and the spec's `discount` schema has additionalProperties: false, so " +
-  'the field would make every discount response fail the spec; both official SDKs read it absent as null';
-
 /**
  * Properties the Node SDK types as always present that Paddle's own documentation leaves out; Paddle's word wins
  * (the issue's order of sources: docs, then SDK types). Each has its reason.
@@ -113,11 +109,9 @@ const PADDLE_DOCS_OVERRIDE: Record<string, string> = {
   'IEventsResponse.notification_id':
     "GET /events: the spec's `event` schema, its examples and the Python SDK's fixtures list events with event_id, " +
     'event_type, occurred_at and data only; notification_id belongs to webhook bodies',
-  'IDiscountResponse.discount_group_id': SPEC_CLOSED_DISCOUNT,
-  'IDiscountNotificationResponse.discount_group_id': SPEC_CLOSED_DISCOUNT,
   'IDiscountResponse.discount_group':
-    'an include (newer-fields.md: "discount_group (include)"), sent only with include=discount_group; Paddock ' +
-    'serves no discount groups yet, and the Node SDK reads an absent discount_group as null',
+    'an include (newer-fields.md: "discount_group (include)"; the Go SDK: "Returned when the `include` parameter ' +
+    'is used with the `discount_group` value"), so absent without it; the Node SDK reads it absent as null',
 };
 
 /** Whether the missing property is one Paddle's docs (or the spec) say is absent: see PADDLE_DOCS_OVERRIDE. */
@@ -192,15 +186,19 @@ await forEachDialect((dialect) => {
       address: { country_code: 'DE', postal_code: '10115' },
     });
 
-    // A discount, created, updated and read.
+    // A discount group and a discount in it, created, updated and read.
+    const group = await got('POST', '/discount-groups', 'IDiscountGroupResponse', { name: 'Contract offers' });
+    await got('PATCH', `/discount-groups/${group.id}`, 'IDiscountGroupResponse', { name: 'Contract offers, renamed' });
+    await got('GET', '/discount-groups', 'IDiscountGroupResponse');
     const discount = await got('POST', '/discounts', 'IDiscountResponse', {
       description: 'Contract offer',
       type: 'percentage',
       amount: '10',
       enabled_for_checkout: true,
+      discount_group_id: group.id,
     });
     await got('PATCH', `/discounts/${discount.id}`, 'IDiscountResponse', { description: 'Contract offer, updated' });
-    await got('GET', `/discounts/${discount.id}`, 'IDiscountResponse');
+    await got('GET', `/discounts/${discount.id}?include=discount_group`, 'IDiscountResponse');
     await got('GET', '/discounts', 'IDiscountResponse');
 
     // A transaction canceled before payment, one declined at checkout, a trial, a pause, resume and cancel.

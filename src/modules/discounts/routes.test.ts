@@ -39,6 +39,7 @@ await forEachDialect((dialect) => {
           restrict_to: null,
           expires_at: null,
           times_used: 0,
+          discount_group_id: null,
           custom_data: null,
           import_meta: null,
           created_at: undefined,

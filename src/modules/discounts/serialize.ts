@@ -27,6 +27,7 @@ export function serializeDiscount(row: DiscountRow) {
     expires_at: toWireTime(row.expires_at),
     custom_data: customDataColumn.decode(row.custom_data),
     times_used: Number(row.times_used),
+    discount_group_id: row.discount_group_id,
     import_meta: importMetaColumn.decode(row.import_meta),
     created_at: toWireTime(row.created_at),
     updated_at: toWireTime(row.updated_at),

@@ -13,6 +13,8 @@ import { entityArchived, invalidField, notFound, PaddleError } from '../../kerne
 import { newId } from '../../kernel/ids.js';
 import { storedFromRfc3339, toStoredTime } from '../../kernel/time.js';
 import type { OperationBody, OperationQuery } from '../../spec/operations.js';
+import { assertAssignableDiscountGroup, discountGroupsByIds } from '../discount-groups/service.js';
+import type { DiscountGroupEntity } from '../discount-groups/serialize.js';
 import { findPriceRow } from '../prices/service.js';
 import { productsByIds } from '../products/service.js';
 import {
@@ -60,10 +62,27 @@ export async function listDiscounts(ctx: Ctx, query: DiscountQuery, page: PageRe
       codeKeys: query.code?.map((code) => code.toLowerCase()),
       status: query.status ?? ['active'],
       mode: query.mode ?? 'standard',
+      discount_group_id: query.discount_group_id,
     },
     page,
   );
   return { page: result, data: result.rows.map(serializeDiscount) };
+}
+
+/**
+ * `include=discount_group`: each discount with `discount_group`, its group's entity (whatever the group's status),
+ * or null when it is in no group.
+ */
+export async function withDiscountGroups(
+  ctx: Ctx,
+  discounts: readonly DiscountEntity[],
+): Promise<Array<DiscountEntity & { discount_group: DiscountGroupEntity | null }>> {
+  const groupIds = discounts.flatMap((discount) => (discount.discount_group_id ? [discount.discount_group_id] : []));
+  const groups = await discountGroupsByIds(ctx, groupIds);
+  return discounts.map((discount) => ({
+    ...discount,
+    discount_group: (discount.discount_group_id && groups.get(discount.discount_group_id)) || null,
+  }));
 }
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -140,11 +159,16 @@ async function settled(ctx: Ctx, row: DiscountRow, restrictTo: readonly string[]
   return { ...row, code, code_key: code === null ? null : code.toLowerCase() };
 }
 
+/**
+ * A new discount, with its `discount.created` event. `discount_group_id` must name an active group of the tenant
+ * (`404 not_found`, `400 entity_archived`); the terms, `restrict_to` and the code are checked as `settled` says.
+ */
 export async function createDiscount(ctx: Ctx, input: CreateDiscountInput): Promise<DiscountEntity> {
   return withTransaction(ctx, async (ctx) => {
     const now = ctx.clock.now();
     const stored = toStoredTime(now);
     const restrictTo = input.restrict_to ?? null;
+    if (input.discount_group_id) await assertAssignableDiscountGroup(ctx, input.discount_group_id);
     const row = await settled(
       ctx,
       {
@@ -166,7 +190,7 @@ export async function createDiscount(ctx: Ctx, input: CreateDiscountInput): Prom
         expires_at: storedExpiry(input.expires_at),
         custom_data: customDataColumn.encode(input.custom_data),
         times_used: 0n,
-        discount_group_id: null,
+        discount_group_id: input.discount_group_id ?? null,
         import_meta: null,
         created_at: stored,
         updated_at: stored,
@@ -209,12 +233,14 @@ function updatedRow(current: DiscountRow, input: UpdateDiscountInput, stored: st
     ...(given('restrict_to') ? { restrict_to: restrictToColumn.encode(input.restrict_to) } : {}),
     ...(given('expires_at') ? { expires_at: storedExpiry(input.expires_at) } : {}),
     ...(given('custom_data') ? { custom_data: customDataColumn.encode(input.custom_data) } : {}),
+    ...(given('discount_group_id') ? { discount_group_id: input.discount_group_id ?? null } : {}),
     updated_at: stored,
   };
 }
 
 /**
- * Updates the fields given. An archived discount accepts only `status: active` (with other changes);
+ * Updates the fields given. An archived discount accepts only `status: active` (with other changes); a new
+ * `discount_group_id` must name an active group of the tenant (`404 not_found`, `400 entity_archived`);
  * `usage_limit` may not go below `times_used`; a new code must be free; clearing the code of a discount enabled
  * for checkout gives it a new random one (Paddle's advice for a conflicting code).
  */
@@ -223,6 +249,9 @@ export async function updateDiscount(ctx: Ctx, id: string, input: UpdateDiscount
     const current = await getDiscountRow(ctx, id);
     if (current.status === 'archived' && input.status !== 'active') throw entityArchived('Discount', id);
     const next = updatedRow(current, input, toStoredTime(ctx.clock.now()));
+    // @NOTE only a change of group is checked: a discount stays in a group archived since.
+    if (next.discount_group_id !== null && next.discount_group_id !== current.discount_group_id)
+      await assertAssignableDiscountGroup(ctx, next.discount_group_id);
     if (next.usage_limit !== null && input.usage_limit !== undefined && next.usage_limit < next.times_used) {
       throw new PaddleError(
         'discount_usage_limit_less_than_times_used',
