@@ -25,6 +25,39 @@ export interface Ctx {
  */
 export interface TxCtx extends Ctx {
   db: Trx;
+  /** Set inside `withBatchTransaction`: what the units of one batch share (reads taken once, deferred writes). */
+  scope?: TxScope;
+}
+
+/**
+ * Work a batch transaction's units write once for the whole batch (events in one multi-row insert, the invoice
+ * counter in one update): each unit appends to it, a unit rolled back to its savepoint is rewound out of it, and
+ * `flush` writes what is left just before the commit.
+ */
+export interface Deferred<M> {
+  /** Where the deferred work stands now (taken before each unit). */
+  mark(): M;
+  /** Forgets what was added since `mark` (the unit that added it was rolled back). */
+  rewind(mark: M): void;
+  /** Writes it, in the batch's transaction, before the commit. */
+  flush(db: Trx): Promise<void>;
+}
+
+/** What the units of one batch transaction share: see `TxCtx.scope`. */
+export interface TxScope {
+  /**
+   * The value `load` answers, loaded once per batch under `key`: only for what no unit of the batch changes (the
+   * tenant's portal, the seller's fee model, the webhook destinations), since a unit's rollback does not undo it.
+   */
+  once<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** The batch's deferred work under `key`, made by `make` on first use. */
+  deferred<D extends Deferred<unknown>>(key: string, make: () => D): D;
+}
+
+/** `load()` once per batch transaction when `ctx` is in one (see `TxScope.once`), otherwise every time. */
+export function oncePerBatch<T>(ctx: Ctx, key: string, load: () => Promise<T>): Promise<T> {
+  const scope = (ctx as Partial<TxCtx>).scope;
+  return scope ? scope.once(key, load) : load();
 }
 
 /**
@@ -65,24 +98,54 @@ export async function withBatchTransaction<C extends Ctx, T>(
   work: (batch: Batch<C>) => Promise<T>,
 ): Promise<T> {
   const trx = await ctx.db.startTransaction().execute();
+  const loaded = new Map<string, Promise<unknown>>();
+  const deferred = new Map<string, Deferred<unknown>>();
+  // The marks to rewind to when the unit in progress fails (deferred work first used in it rewinds to empty).
+  let marks: Map<Deferred<unknown>, unknown> | undefined;
+  const scope: TxScope = {
+    once<V>(key: string, load: () => Promise<V>) {
+      let value = loaded.get(key) as Promise<V> | undefined;
+      if (!value) {
+        value = load();
+        loaded.set(key, value);
+        value.catch(() => loaded.delete(key));
+      }
+      return value;
+    },
+    deferred<D extends Deferred<unknown>>(key: string, make: () => D) {
+      let found = deferred.get(key) as D | undefined;
+      if (!found) {
+        found = make();
+        deferred.set(key, found);
+        marks?.set(found, found.mark());
+      }
+      return found;
+    },
+  };
   let units = 0;
   const batch: Batch<C> = {
     async unit(unitWork) {
       const name = `unit_${units++}`;
       const saved = await trx.savepoint(name).execute();
+      marks = new Map([...deferred.values()].map((item) => [item, item.mark()]));
+      const unitMarks = marks;
       try {
-        const result = await unitWork({ ...ctx, db: saved });
+        const result = await unitWork({ ...ctx, db: saved, scope });
         await saved.releaseSavepoint(name).execute();
         return result;
       } catch (error) {
+        for (const [item, mark] of unitMarks) item.rewind(mark);
         await saved.rollbackToSavepoint(name).execute();
         await saved.releaseSavepoint(name).execute();
         throw error;
+      } finally {
+        marks = undefined;
       }
     },
   };
   try {
     const result = await work(batch);
+    for (const item of deferred.values()) await item.flush(trx);
     await trx.commit().execute();
     return result;
   } catch (error) {

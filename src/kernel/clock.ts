@@ -69,6 +69,12 @@ export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Milliseconds of wall time since the call (monotonic): how long a batch of work has held its transaction. */
+export function stopwatch(): () => number {
+  const started = performance.now();
+  return () => performance.now() - started;
+}
+
 /** Resolves after `ms` milliseconds of wall time (waiting for work another process holds). */
 export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,7 @@
 // to a URL or as emails. At most ten are active per environment (Paddle's limit); each URL destination has its
 // own `endpoint_secret_key`, the key its webhooks are signed with. Paddle: developer.paddle.com/webhooks/notification-destinations
 import { randomBytes } from 'node:crypto';
-import { type Ctx, withTransaction } from '../../context.js';
+import { type Ctx, oncePerBatch, withTransaction } from '../../context.js';
 import type { PageRequest } from '../../db/pagination.js';
 import type { NotificationSettingRow } from '../../db/tables.js';
 import { PaddleError, invalidField, notFound } from '../../kernel/errors.js';
@@ -166,7 +166,8 @@ export async function deleteNotificationSetting(ctx: Ctx, id: string): Promise<v
 
 /** The tenant's active destinations, for matching recorded events (a reaction inside the event's transaction). */
 export async function activeNotificationSettings(ctx: Ctx): Promise<NotificationSettingRow[]> {
-  return activeRows(ctx.db, ctx.tenant);
+  // @NOTE read once per batch transaction (a batch of renewals records hundreds of events; no unit changes these).
+  return oncePerBatch(ctx, 'active-notification-settings', () => activeRows(ctx.db, ctx.tenant));
 }
 
 /** One setting of the tenant, or undefined (it may have been deleted since a notification was made). */

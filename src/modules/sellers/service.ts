@@ -2,6 +2,7 @@
 // helper, the CLI), each environment with a customer-portal id (`cpl_`), a portal signing secret and, in sandbox,
 // its own clock: running (wall clock + a forward-only offset) or frozen at an instant.
 import { randomBytes } from 'node:crypto';
+import { oncePerBatch, type Ctx } from '../../context.js';
 import { checkPayoutSettings, PADDLE_DEFAULT_FEE, type FeeModel } from '../../billing/payouts.js';
 import type { Db, Dialect, Executor } from '../../db/database.js';
 import type { Environment, Tenant } from '../../db/tables.js';
@@ -83,6 +84,16 @@ export async function portalOfTenant(db: Db, tenant: Tenant): Promise<PortalTena
   const portal = await findPortal(db, row.portal_id);
   if (!portal) throw new Error(`no portal ${row.portal_id}`);
   return portal;
+}
+
+/** The tenant's portal, read once per batch transaction (a batch of renewals bills them all with it). */
+export function portalOfContext(ctx: Ctx): Promise<PortalTenant> {
+  return oncePerBatch(ctx, 'tenant-portal', () => portalOfTenant(ctx.db, ctx.tenant));
+}
+
+/** The seller's payout settings, read once per batch transaction (see `sellerPayouts`). */
+export function sellerPayoutsOf(ctx: Ctx): Promise<SellerPayouts> {
+  return oncePerBatch(ctx, 'seller-payouts', () => sellerPayouts(ctx.db, ctx.tenant.seller_id));
 }
 
 /** Every seller's portal in one environment (legacy links name no seller). */

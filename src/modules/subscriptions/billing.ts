@@ -10,7 +10,7 @@ import { instantFromStored, toStoredTime, type Instant } from '../../kernel/time
 import { getAddressRow } from '../addresses/service.js';
 import { moveCredit } from '../credit-balances/service.js';
 import { findPaymentMethodRow } from '../payment-methods/service.js';
-import { portalOfTenant } from '../sellers/service.js';
+import { portalOfContext } from '../sellers/service.js';
 import type { ResolvedItem } from '../transactions/items.js';
 import {
   chargeSavedMethod,
@@ -94,7 +94,7 @@ export async function storeTransition(
   const entity = serializeSubscriptionForEvent(stored);
   for (const event of transition.events) await recordEvent(ctx, event, entity);
   if (row.status === 'past_due' && (stored.status === 'canceled' || stored.status === 'paused')) {
-    await cancelPastDueRenewals(ctx, row.id, (await portalOfTenant(ctx.db, ctx.tenant)).portalId);
+    await cancelPastDueRenewals(ctx, row.id, (await portalOfContext(ctx)).portalId);
   }
   return stored;
 }
@@ -107,7 +107,7 @@ export async function createTransactionFor(
   period: TimePeriod,
   origin: SubscriptionBillInput['origin'],
 ): Promise<{ transaction: TransactionRow; portalId: string }> {
-  const portal = await portalOfTenant(ctx.db, ctx.tenant);
+  const portal = await portalOfContext(ctx);
   const address = await getAddressRow(ctx, row.customer_id, row.address_id);
   const discount = await periodDiscount(ctx, row, period.starts_at);
   const transaction = await createSubscriptionTransaction(ctx, {
@@ -154,7 +154,7 @@ export async function billSubscriptionPeriod(
   await creditToBalance(ctx, transaction);
   // @NOTE manual collection issues the invoice and waits: no charge is attempted.
   if (row.collection_mode === 'manual') return storeTransition(ctx, row, renewalPaid(stateOf(row)));
-  return collect(ctx, row, transaction.id, portalId);
+  return collect(ctx, row, transaction, portalId);
 }
 
 /**
@@ -169,16 +169,18 @@ export async function savedMethod(ctx: TxCtx, row: SubscriptionRow): Promise<Pay
 
 /**
  * Takes the payment of a subscription's billed or past-due transaction with its saved method. Paid → the
- * subscription is active again; declined → past due, with the next retry scheduled.
+ * subscription is active again; declined → past due, with the next retry scheduled. `billed`: the transaction's
+ * id (it is read and locked), or the row itself when this database transaction just made it.
  */
 export async function collect(
   ctx: TxCtx,
   row: SubscriptionRow,
-  transactionId: string,
+  billed: string | TransactionRow,
   portalId: string,
 ): Promise<SubscriptionRow> {
   const portal = { portalId };
-  const transaction = await lockTransactionForBilling(ctx, transactionId);
+  const transaction = typeof billed === 'string' ? await lockTransactionForBilling(ctx, billed) : billed;
+  const transactionId = transaction.id;
   let outcome: PaymentOutcome | undefined;
   if (transaction.grand_total === 0n) {
     outcome = await completeWithoutCharge(ctx, portal, transaction);

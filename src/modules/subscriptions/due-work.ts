@@ -5,9 +5,9 @@ import { type Ctx, type TxCtx, withBatchTransaction } from '../../context.js';
 import { applyScheduledChange, dueAction, dunningExhausted, renew } from '../../billing/subscription-lifecycle.js';
 import type { DueRun, DueWorkRunner } from '../module.js';
 import { dueIdsOncePerCall } from '../../kernel/due-units.js';
-import { clockStartingAt, nextTurn } from '../../kernel/clock.js';
+import { clockStartingAt, nextTurn, stopwatch } from '../../kernel/clock.js';
 import { instantFromStored, toStoredTime, Temporal } from '../../kernel/time.js';
-import { portalOfTenant } from '../sellers/service.js';
+import { portalOfContext } from '../sellers/service.js';
 import { findPastDueTransaction } from '../transactions/service.js';
 import type { SubscriptionRow } from '../../db/tables.js';
 import { collect, DUNNING_DAYS, storeTransition } from './billing.js';
@@ -21,11 +21,16 @@ const BATCH = 100;
 type Outcome = 'done' | 'busy' | 'not_due' | 'idle';
 
 /**
- * Subscriptions handled per database transaction, each in a savepoint of its own (all-or-nothing per subscription).
- * SQLite: small, since the transaction holds the one connection and requests queue behind it; PostgreSQL: larger,
- * since each commit waits for the WAL flush (and the tenant's invoice counter stays locked until the commit).
+ * At most how many subscriptions one database transaction handles, each in a savepoint of its own (all-or-nothing
+ * per subscription), and for how long (ms of wall time) it may keep starting new ones. SQLite: a short time,
+ * since the transaction holds the one connection and requests (and other processes) queue behind it; PostgreSQL:
+ * longer, since each commit waits for the WAL flush, while reads go on beside it (the tenant's invoice counter
+ * stays locked until the commit, so other processes' renewals of the tenant wait that long).
  */
-const PER_TRANSACTION = { sqlite: 16, postgres: 25 } as const;
+const PER_TRANSACTION = { sqlite: 200, postgres: 200 } as const;
+const TRANSACTION_MS = { sqlite: 10, postgres: 40 } as const;
+/** Subscriptions a transaction takes whatever the time (on a loaded machine, a few would take the budget). */
+const AT_LEAST = { sqlite: 4, postgres: 8 } as const;
 
 /** One due subscription, inside the caller's transaction (a savepoint of a batch). */
 async function runOne(ctx: TxCtx, id: string): Promise<Outcome> {
@@ -67,7 +72,7 @@ async function retry(ctx: TxCtx, row: SubscriptionRow): Promise<void> {
     await storeTransition(ctx, row, { state: stateOf(row), events: [], bill: null }, { retry_at: null });
     return;
   }
-  const portal = await portalOfTenant(ctx.db, ctx.tenant);
+  const portal = await portalOfContext(ctx);
   await collect(ctx, row, transaction.id, portal.portalId);
 }
 
@@ -80,14 +85,21 @@ function reportFailure(ctx: Ctx, id: string, error: unknown): void {
 }
 
 /**
- * Handles `ids` in one database transaction, each subscription in a savepoint: one that cannot be processed (its
- * renewal cannot be priced, say) is rolled back alone and stays due, without stopping the others or the clock.
+ * Handles `ids` from the first in one database transaction, each subscription in a savepoint, until they run out
+ * or the transaction has run `TRANSACTION_MS`: one that cannot be processed (its renewal cannot be priced, say) is
+ * rolled back alone and stays due, without stopping the others or the clock. Answers the outcomes of the ids it
+ * took (a prefix of `ids`, at least one). When the commit itself fails (the events or the invoice counter written
+ * for the whole batch), the ids are tried again one per transaction, so one bad renewal cannot hold back others.
  */
 async function runGroup(ctx: Ctx, ids: string[]): Promise<Array<Outcome | 'failed'>> {
+  const elapsed = stopwatch();
+  const taken: string[] = [];
   try {
     return await withBatchTransaction(ctx, async (batch) => {
       const outcomes: Array<Outcome | 'failed'> = [];
       for (const id of ids) {
+        if (taken.length >= AT_LEAST[ctx.dialect] && elapsed() >= TRANSACTION_MS[ctx.dialect]) break;
+        taken.push(id);
         outcomes.push(
           await batch
             .unit((ctx) => runOne(ctx, id))
@@ -100,9 +112,16 @@ async function runGroup(ctx: Ctx, ids: string[]): Promise<Array<Outcome | 'faile
       return outcomes;
     });
   } catch (error) {
-    // The commit itself failed: nothing of the group was kept, all of it stays due.
-    for (const id of ids) reportFailure(ctx, id, error);
-    return ids.map(() => 'failed' as const);
+    // The commit itself failed: nothing of the group was kept. Alone, each commits or stays due by itself.
+    if (taken.length > 1) {
+      const outcomes: Array<Outcome | 'failed'> = [];
+      for (const id of taken) outcomes.push(...(await runGroup(ctx, [id])));
+      return outcomes;
+    }
+    // (Nothing taken: the transaction did not even begin. The first id counts as tried, so the caller moves on.)
+    const tried = taken.length > 0 ? taken : ids.slice(0, 1);
+    for (const id of tried) reportFailure(ctx, id, error);
+    return tried.map(() => 'failed' as const);
   }
 }
 
@@ -119,8 +138,9 @@ export const subscriptionDueWork: DueWorkRunner = {
       for (let start = 0; start < ids.length;) {
         if (run.done >= limit) return { ...run, more: true };
         const group = ids.slice(start, start + Math.min(PER_TRANSACTION[ctx.dialect], limit - run.done));
-        start += group.length;
-        for (const outcome of await runGroup(ctx, group)) {
+        const outcomes = await runGroup(ctx, group);
+        start += outcomes.length;
+        for (const outcome of outcomes) {
           if (outcome === 'done') run.done += 1;
           else if (outcome === 'busy') run.busy += 1;
           else if (outcome !== 'not_due') run.failed += 1;

@@ -1,7 +1,7 @@
 // The transaction entity as the API answers it, and the items as stored: what the service and every operation
 // (pay, revise, subscription billing) build their answers from.
 import type { Ctx } from '../../context.js';
-import type { TransactionRow } from '../../db/tables.js';
+import type { PaymentAttemptRow, TransactionRow } from '../../db/tables.js';
 import type { ResolvedItem } from './items.js';
 import { paymentAttemptsOf } from './repository.js';
 import { serializeTransaction, type TransactionEntity } from './serialize.js';
@@ -15,10 +15,18 @@ export function hostedCheckoutUrl(ctx: Ctx, portalId: string): string {
   return `${ctx.config.publicUrl}/checkout/${portalId}`;
 }
 
-/** The transaction entity as the API returns it (payments and checkout link included). */
-export async function transactionEntity(ctx: Ctx, row: TransactionRow, portalId: string): Promise<TransactionEntity> {
-  const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]);
-  return serializeTransaction(row, attempts, { hostedCheckoutUrl: hostedCheckoutUrl(ctx, portalId) });
+/**
+ * The transaction entity as the API returns it (payments and checkout link included). `attempts`: its payment
+ * attempts when the caller already has them (a transaction it just made has none), else they are read.
+ */
+export async function transactionEntity(
+  ctx: Ctx,
+  row: TransactionRow,
+  portalId: string,
+  attempts?: readonly PaymentAttemptRow[],
+): Promise<TransactionEntity> {
+  const payments = attempts ?? (await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]));
+  return serializeTransaction(row, [...payments], { hostedCheckoutUrl: hostedCheckoutUrl(ctx, portalId) });
 }
 
 /** The items as stored, with the product snapshots kept in details.line_items (no catalog lookup). */

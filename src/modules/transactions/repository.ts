@@ -117,3 +117,28 @@ export async function nextInvoiceSequence(db: Trx, tenant: Tenant): Promise<bigi
     .executeTakeFirstOrThrow();
   return BigInt(row.invoice_sequence);
 }
+
+/**
+ * The tenant's invoice sequence (the last number taken), with its row locked until the end of the transaction:
+ * an update that changes nothing locks it on PostgreSQL and takes the write lock on SQLite alike.
+ */
+export async function lockInvoiceSequence(db: Trx, tenant: Tenant): Promise<bigint> {
+  const row = await db
+    .updateTable('seller_environments')
+    .set((eb) => ({ invoice_sequence: eb.ref('invoice_sequence') }))
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .returning('invoice_sequence')
+    .executeTakeFirstOrThrow();
+  return BigInt(row.invoice_sequence);
+}
+
+/** Stores the last invoice sequence taken (in the transaction that locked it with `lockInvoiceSequence`). */
+export async function setInvoiceSequence(db: Trx, tenant: Tenant, last: bigint): Promise<void> {
+  await db
+    .updateTable('seller_environments')
+    .set({ invoice_sequence: last })
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .execute();
+}

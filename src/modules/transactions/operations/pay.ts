@@ -17,7 +17,7 @@ import { toStoredTime } from '../../../kernel/time.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { availableCredit, moveCredit } from '../../credit-balances/service.js';
 import { saveCard } from '../../payment-methods/service.js';
-import { sellerPayouts } from '../../sellers/service.js';
+import { sellerPayoutsOf } from '../../sellers/service.js';
 import { paymentMethodColumns, type CardDetails } from '../../payment-methods/serialize.js';
 import { nextInvoiceNumber } from '../invoice-number.js';
 import { runPaidHooks } from '../paid-hooks.js';
@@ -66,9 +66,10 @@ async function save(
   row: TransactionRow,
   events: EventType[],
   portal: PortalRef,
+  attempts?: readonly PaymentAttemptRow[],
 ): Promise<TransactionEntity> {
   await updateTransaction(ctx.db, row);
-  const entity = await transactionEntity(ctx, row, portal.portalId);
+  const entity = await transactionEntity(ctx, row, portal.portalId, attempts);
   for (const event of events) await recordEvent(ctx, event, entity);
   return entity;
 }
@@ -107,11 +108,13 @@ async function completePayment(
 ): Promise<TransactionEntity> {
   const now = toStoredTime(ctx.clock.now());
   const paid: TransactionRow = { ...row, status: 'paid', updated_at: now };
-  await save(ctx, paid, ['transaction.updated', 'transaction.paid'], portal);
+  // Its payment attempts no longer change: read once for the three entities below.
+  const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]);
+  await save(ctx, paid, ['transaction.updated', 'transaction.paid'], portal, attempts);
   const hooked = await runPaidHooks(ctx, paid, { paymentMethodId });
   // What the hooks attached (a new subscription's id and billing period) is its own transaction.updated, as in
   // Paddle's subscription_creation scenario: …subscription.activated, transaction.updated, transaction.updated.
-  if (changedColumns(paid, hooked)) await save(ctx, hooked, ['transaction.updated'], portal);
+  if (changedColumns(paid, hooked)) await save(ctx, hooked, ['transaction.updated'], portal, attempts);
   if (hooked.customer_id && hooked.credit_used > 0n) {
     await moveCredit(ctx, hooked.customer_id, hooked.currency_code, {
       kind: 'use',
@@ -129,7 +132,7 @@ async function completePayment(
     billed_at: hooked.billed_at ?? now,
     updated_at: now,
   };
-  return save(ctx, completed, ['transaction.updated', 'transaction.completed'], portal);
+  return save(ctx, completed, ['transaction.updated', 'transaction.completed'], portal, attempts);
 }
 
 function changedColumns(before: TransactionRow, after: TransactionRow): boolean {
@@ -142,7 +145,7 @@ function changedColumns(before: TransactionRow, after: TransactionRow): boolean 
  * `adjusted_payout_totals` starts equal to them in Paddle's adjusted shape (the spec's completed example shows it).
  */
 async function withPayoutTotals(ctx: TxCtx, details: StoredTransactionDetails): Promise<StoredTransactionDetails> {
-  const { balanceCurrency, feeModel } = await sellerPayouts(ctx.db, ctx.tenant.seller_id);
+  const { balanceCurrency, feeModel } = await sellerPayoutsOf(ctx);
   const completed = completedTotals(details.totals, feeModel, balanceCurrency);
   const { fee, earnings } = completed.totals;
   const adjusted = { ...(details.adjusted_totals as AdjustedTotals), fee, earnings };

@@ -78,7 +78,8 @@ export async function createSubscriptionTransaction(ctx: TxCtx, input: Subscript
     revised_at: null,
   };
   await insertTransaction(ctx.db, row);
-  const entity = await transactionEntity(ctx, row, input.portalId);
+  // A transaction made just now has no payment attempts yet.
+  const entity = await transactionEntity(ctx, row, input.portalId, []);
   await recordEvent(ctx, 'transaction.created', entity);
   await recordEvent(ctx, billed ? 'transaction.billed' : 'transaction.ready', entity);
   return row;
