@@ -43,6 +43,11 @@ await forEachDialect((dialect) => {
       const price = await k.price(4900);
       const { sub } = await k.subscribe([{ price, quantity: 1 }]);
       const discount = await aDiscount(t(), { amount: '10', recur: true, maximum_recurring_intervals: 2 }, key);
+      const previewed = await k.request('PATCH', `/subscriptions/${sub.id}/preview`, {
+        discount: { id: discount.id, effective_from: 'next_billing_period' },
+      });
+      assertMatchesSpec('preview-subscription-update', previewed);
+      assert.equal(previewed.body.data.recurring_transaction_details.totals.discount, '490', 'previews show it too');
       const updated = await k.request('PATCH', `/subscriptions/${sub.id}`, {
         discount: { id: discount.id, effective_from: 'next_billing_period' },
       });
@@ -53,12 +58,18 @@ await forEachDialect((dialect) => {
         ends_at: months(sub.current_billing_period.starts_at, 3),
       });
       assert.equal((await k.request('GET', `/discounts/${discount.id}`)).body.data.times_used, 1, 'applied once');
-      const next = await k.get(sub.id, 'next_transaction');
+      const next = await k.get(sub.id, 'next_transaction,recurring_transaction_details');
       assert.deepEqual(
         [next.next_transaction.details.totals.discount, next.next_transaction.details.totals.total],
         ['490', '4410'],
         'the next renewal shows the discount',
       );
+      assert.deepEqual(
+        [next.recurring_transaction_details.totals.discount, next.recurring_transaction_details.totals.total],
+        ['490', '4410'],
+        'so does the recurring transaction, as the renewal will get it',
+      );
+      assert.equal(next.recurring_transaction_details.line_items[0].totals.discount, '490');
 
       await k.advance({ to: '2027-04-15T11:00:00Z' });
       const all = await k.transactions(sub.id);
@@ -109,6 +120,19 @@ await forEachDialect((dialect) => {
         starts_at: sub.current_billing_period.starts_at,
         ends_at: months(sub.current_billing_period.starts_at, 2),
       });
+      const recurring = (subscription: { recurring_transaction_details: { totals: Record<string, string> } }) => [
+        subscription.recurring_transaction_details.totals.discount,
+        subscription.recurring_transaction_details.totals.total,
+      ];
+      const shown = await k.request('GET', `/subscriptions/${sub.id}?include=recurring_transaction_details`);
+      assertMatchesSpec('get-subscription', shown);
+      assert.deepEqual(recurring(shown.body.data), ['900', '4000'], 'the first renewal is discounted');
+      await k.advance({ to: '2027-02-15T11:00:00Z' });
+      assert.deepEqual(
+        recurring(await k.get(sub.id, 'recurring_transaction_details')),
+        ['0', '4900'],
+        'after the last discounted renewal, the recurring transaction is at full price',
+      );
       await k.advance({ to: '2027-04-15T11:00:00Z' });
       assert.deepEqual(summary(await k.transactions(sub.id)), [
         ['api', discount.id, '4900', '900', '4000'],

@@ -153,6 +153,9 @@ export async function nextTransaction(
 /**
  * `recurring_transaction_details`: what the items cost each period, without proration, one-time charges or the
  * customer's credit balance, each line over the current billing period (Paddle's example shows rate "1" there).
+ * The subscription's discount applies as the renewal will get it: when its window covers the next billing period
+ * (or, with no renewal ahead, the period shown), so a discount's last discounted renewal is the last discounted
+ * recurring transaction too.
  */
 export async function recurringTransactionDetails(
   ctx: Ctx,
@@ -160,8 +163,10 @@ export async function recurringTransactionDetails(
   now: Instant,
 ): Promise<PreviewDetails> {
   const state = stateOf(row);
-  const period = state.current_billing_period ?? nextBillingPeriod(state) ?? firstPeriod(now, state.billing_cycle);
-  return previewDetails(ctx, row, recurringLines(row, period), null);
+  const renewal = nextBillingPeriod(state);
+  const period = state.current_billing_period ?? renewal ?? firstPeriod(now, state.billing_cycle);
+  const discount = await periodDiscount(ctx, row, (renewal ?? period).starts_at);
+  return previewDetails(ctx, row, recurringLines(row, period), null, discount?.totals ?? null);
 }
 
 /** `GET /subscriptions/{id}` with `include`: the entity plus the asked-for transaction previews. */
