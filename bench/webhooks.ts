@@ -196,6 +196,7 @@ try {
       retry_at: null,
       claimed_until: null,
       claim_token: null,
+      due_at: template.created_at,
     };
   });
   const already = receiver.count;

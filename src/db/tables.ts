@@ -352,6 +352,8 @@ export interface NotificationsTable extends TenantColumns {
   /** Wall-clock end of a worker's lease, and the worker's token. */
   claimed_until: string | null;
   claim_token: string | null;
+  /** When it is next to be attempted (stored, tenant's clock): `created_at`, then `retry_at`; null once settled. */
+  due_at: string | null;
 }
 
 export interface NotificationLogsTable extends TenantColumns {

@@ -42,8 +42,11 @@ export async function runDueWorkOnce(deps: Omit<SchedulerDeps, 'intervalMs'>, dr
         });
     }
   }
+  // @NOTE work a worker of its own runs (webhook deliveries) is left to it: two claim paths in one process would
+  // each count their own attempts in flight, and the bounds per destination and overall would not hold.
+  const wiring = { ...deps.wiring, dueWork: deps.wiring.dueWork.filter((runner) => !runner.ownWorker) };
   for (const { tenant, ...clockState } of await tenantClocks(deps.db)) {
-    const ctx = contextOf(deps, tenant, clockState);
+    const ctx = { ...contextOf(deps, tenant, clockState), wiring };
     // @NOTE one tenant's failure must not hold up the others: it is logged and retried on the next pass.
     try {
       // Work another process holds is left to it; work due by this tenant's clock runs at its own instant.

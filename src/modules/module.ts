@@ -51,6 +51,12 @@ export type EventReaction = (ctx: TxCtx, event: RecordedEvent) => Promise<void>;
 export interface DueWorkRunner {
   name: string;
   /**
+   * True when a server runs this work continuously in a worker of its own (webhook deliveries: jobs/
+   * notification-worker.ts): the scheduler's passes leave it to that worker, so one process never claims the same
+   * work by two paths; the clock advance still runs it in time order with the rest.
+   */
+  ownWorker?: boolean;
+  /**
    * The earliest instant at which this runner has work for the tenant (overdue work included), or undefined if
    * none. With `after`, the earliest strictly after that instant (work at or before it is known to be failing).
    */

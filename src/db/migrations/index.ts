@@ -11,6 +11,7 @@ import * as indexStatusLists from './202611291413-index-status-lists.js';
 import * as sandboxSellers from './202611291515-sandbox-sellers.js';
 import * as sellerPayouts from './202611291609-seller-payouts.js';
 import * as createNotifications from './202611291711-create-notifications.js';
+import * as notificationsDue from './202611291731-notifications-due.js';
 import * as createAdjustments from './202611291720-create-adjustments.js';
 import * as discountGroupNames from './202611291730-discount-group-names.js';
 import * as portalSessions from './202611291212-portal-sessions.js';
@@ -29,5 +30,6 @@ export const migrations: Record<string, Migration> = {
   '202611291711-create-notifications': createNotifications,
   '202611291720-create-adjustments': createAdjustments,
   '202611291730-discount-group-names': discountGroupNames,
+  '202611291731-notifications-due': notificationsDue,
   '202611291212-portal-sessions': portalSessions,
 };

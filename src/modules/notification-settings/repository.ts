@@ -29,6 +29,12 @@ export async function listSettings(
   return fetchPage(db, 'notification_settings', query, page);
 }
 
+/** The tenant's settings with these ids (deleted ones are missing). */
+export async function findSettings(db: Executor, tenant: Tenant, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return tenantRows(db, 'notification_settings', tenant).where('notification_settings.id', 'in', ids).execute();
+}
+
 /** The tenant's active destinations (at most ten): what each recorded event is matched against. */
 export async function activeSettings(db: Executor, tenant: Tenant): Promise<NotificationSettingRow[]> {
   return tenantRows(db, 'notification_settings', tenant).where('notification_settings.active', '=', 1).execute();

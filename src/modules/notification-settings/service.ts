@@ -14,6 +14,7 @@ import { emailProblem, guardFor, urlProblem } from './destination.js';
 import {
   activeSettings as activeRows,
   deleteSetting,
+  findSettings,
   findSetting,
   insertSetting,
   listSettings as listRows,
@@ -173,6 +174,14 @@ export async function activeNotificationSettings(ctx: Ctx): Promise<Notification
 /** One setting of the tenant, or undefined (it may have been deleted since a notification was made). */
 export async function findNotificationSetting(ctx: Ctx, id: string): Promise<NotificationSettingRow | undefined> {
   return findSetting(ctx.db, ctx.tenant, id);
+}
+
+/** The tenant's settings with these ids, by id (one read; a deleted one is missing). */
+export async function findNotificationSettings(
+  ctx: Ctx,
+  ids: readonly string[],
+): Promise<Map<string, NotificationSettingRow>> {
+  return new Map((await findSettings(ctx.db, ctx.tenant, ids)).map((row) => [row.id, row]));
 }
 
 /** Whether the destination receives events of this type. */

@@ -47,6 +47,7 @@ export function newNotification(
     times_attempted: 0,
     claimed_until: null,
     claim_token: null,
+    due_at: toStoredTime(now),
   };
 }
 

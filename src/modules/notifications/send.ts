@@ -39,25 +39,44 @@ function guardedLookup(port: number, guard: DestinationGuard): LookupFunction {
   };
 }
 
-/** POSTs `body` to `destination` with `signature`; never throws (a failure is an outcome with status 0). */
-export function postWebhook(
-  destination: string,
-  body: string,
-  signature: string,
-  guard: DestinationGuard,
-): Promise<SendOutcome> {
-  const failed = (message: string): SendOutcome => ({ status: 0, contentType: null, body: message });
+/** Where one destination's webhooks go, worked out once per claim: request options, or why it is refused. */
+export type Target =
+  { refused: string } | { refused?: undefined; protocol: 'http:' | 'https:'; options: http.RequestOptions };
+
+/** Parses and checks `destination` (a URL) against `guard`; never throws. */
+export function targetOf(destination: string, guard: DestinationGuard): Target {
   let url: URL;
   try {
     url = new URL(destination);
   } catch {
-    return Promise.resolve(failed('destination is not a URL'));
+    return { refused: 'destination is not a URL' };
   }
   const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
   const port = Number(url.port || (protocol === 'https:' ? 443 : 80));
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const refused = addressProblem(host, port, guard);
-  if (refused) return Promise.resolve(failed(`refused: ${refused}`));
+  if (refused) return { refused: `refused: ${refused}` };
+  return {
+    protocol,
+    options: {
+      method: 'POST',
+      protocol,
+      host,
+      port,
+      path: `${url.pathname}${url.search}`,
+      agent: agents[protocol],
+      ...(isIP(host) ? {} : { lookup: guardedLookup(port, guard) }),
+      ...(url.username || url.password
+        ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }
+        : {}),
+    },
+  };
+}
+
+/** POSTs `body` to `target` with `signature`; never throws (a failure is an outcome with status 0). */
+export function postWebhook(target: Target, body: string, signature: string): Promise<SendOutcome> {
+  const failed = (message: string): SendOutcome => ({ status: 0, contentType: null, body: message });
+  if (target.refused !== undefined) return Promise.resolve(failed(target.refused));
   return new Promise((resolve) => {
     let settled = false;
     const timer = setTimeout(() => {
@@ -69,12 +88,9 @@ export function postWebhook(
       clearTimeout(timer);
       resolve(outcome);
     };
-    const request = (protocol === 'https:' ? https : http).request(
-      url,
+    const request = (target.protocol === 'https:' ? https : http).request(
       {
-        method: 'POST',
-        agent: agents[protocol],
-        ...(isIP(host) ? {} : { lookup: guardedLookup(port, guard) }),
+        ...target.options,
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
