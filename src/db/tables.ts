@@ -375,8 +375,34 @@ export interface PortalSessionsTable {
   ended_at: string | null;
 }
 
+/**
+ * A request to sign in to the portal by email: HMACs of its link and 6-digit code, single use, expiring on the
+ * tenant's clock. `customer_id` (and both hashes) are null when the address is no customer's.
+ */
+export interface PortalSignInsTable extends TenantColumns {
+  id: string;
+  email_key: string;
+  customer_id: string | null;
+  link_hash: string | null;
+  code_hash: string | null;
+  code_attempts: Generated<bigint | number>;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** One counted request of a rate limit: `bucket` names the limit, `subject_hash` is the SHA-256 of what it counts. */
+export interface RateLimitHitsTable extends TenantColumns {
+  id: string;
+  bucket: string;
+  subject_hash: string;
+  at: string;
+}
+
 export interface Database {
   portal_sessions: PortalSessionsTable;
+  portal_sign_ins: PortalSignInsTable;
+  rate_limit_hits: RateLimitHitsTable;
   sellers: SellersTable;
   seller_environments: SellerEnvironmentsTable;
   api_keys: ApiKeysTable;
@@ -405,6 +431,7 @@ export type TenantTable = Exclude<keyof Database, 'sellers'>;
 
 export type ProductRow = Selectable<ProductsTable>;
 export type PortalSessionRow = Selectable<PortalSessionsTable>;
+export type PortalSignInRow = Selectable<PortalSignInsTable>;
 export type PriceRow = Selectable<PricesTable>;
 export type CustomerRow = Selectable<CustomersTable>;
 export type AddressRow = Selectable<AddressesTable>;

@@ -33,6 +33,8 @@ export const TENANT_TABLES = {
   notification_logs: 'data',
   adjustments: 'data',
   portal_sessions: 'data',
+  portal_sign_ins: 'data',
+  rate_limit_hits: 'data',
 } as const satisfies Record<TenantTable, TenantTableRole>;
 
 /** The tenant tables with the given role, in the order above. */

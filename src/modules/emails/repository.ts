@@ -18,26 +18,6 @@ export async function listEmails(
   return query.orderBy('sent_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
-/** How many emails of `kind` went to the address at or after `since` (stored form). */
-export async function countEmailsSince(
-  db: Executor,
-  tenant: Tenant,
-  toKey: string,
-  kind: string,
-  since: string,
-): Promise<number> {
-  const row = await db
-    .selectFrom('emails')
-    .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
-    .where('to_key', '=', toKey)
-    .where('kind', '=', kind)
-    .where('sent_at', '>=', since)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export async function updateDelivery(
   db: Executor,
   tenant: Tenant,

@@ -2,15 +2,15 @@
 // it exists exactly when what caused it committed); when SMTP_URL is set it is also handed to the SMTP server
 // after the commit, and the row records how that went. The test helpers read the table.
 import { monotonicFactory } from 'ulid';
-import { type Ctx, type TxCtx, withTransaction } from '../../context.js';
+import type { Ctx, TxCtx } from '../../context.js';
 import type { EmailRow } from '../../db/tables.js';
 import { toStoredTime, type Instant } from '../../kernel/time.js';
-import { countEmailsSince, insertEmail, listEmails as listRows, updateDelivery } from './repository.js';
+import { insertEmail, listEmails as listRows, updateDelivery } from './repository.js';
 import { serializeEmail, type EmailEntity } from './serialize.js';
 import { senderAddress, sendSmtp } from './smtp.js';
 
 export interface OutgoingEmail {
-  /** What the email is for, e.g. `portal_sign_in`: the sending limits count by kind. */
+  /** What the email is for, e.g. `portal_sign_in`. */
   kind: string;
   to: string;
   subject: string;
@@ -75,18 +75,6 @@ export function deliver(ctx: Ctx, row: EmailRow, fromName: string): Promise<void
     }
   })();
   return sending;
-}
-
-/** Keeps and sends one email in its own database transaction. */
-export async function sendEmail(ctx: Ctx, email: OutgoingEmail): Promise<EmailRow> {
-  const row = await withTransaction(ctx, (ctx) => keepEmail(ctx, email));
-  void deliver(ctx, row, email.fromName);
-  return row;
-}
-
-/** How many emails of `kind` went to `to` since `since`: for per-address sending limits. */
-export async function emailsSentSince(ctx: Ctx, to: string, kind: string, since: Instant): Promise<number> {
-  return countEmailsSince(ctx.db, ctx.tenant, to.toLowerCase(), kind, toStoredTime(since));
 }
 
 /** The environment's emails, newest first (at most `limit`), optionally only those to one address. */

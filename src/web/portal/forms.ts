@@ -1,4 +1,4 @@
-// The portal's form posts: sign in (email a link), sign out, cancel at the period end, and a new card. Each
+// The portal's form posts (sign-in forms: sign-in-forms.ts): sign out, cancel at the period end, and a new card. Each
 // answers with a redirect (303) on success, or the page again with what went wrong.
 import { endSession } from '../../modules/customer-portal/session-store.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,72 +6,26 @@ import { declineMessage, parseCardInput } from '../../billing/test-cards.js';
 import type { Environment } from '../../db/tables.js';
 import type { ServerDeps } from '../../http/operation.js';
 import { PaddleError } from '../../kernel/errors.js';
-import { isId } from '../../kernel/ids.js';
 import {
   cancelFromPortal,
   portalSubscription,
   updatePaymentMethodFromPortal,
   type PortalSubscription,
 } from '../../modules/customer-portal/account.js';
-import { requestSignInLink, SIGN_IN_LINK_LIFETIME_SECONDS } from '../../modules/customer-portal/sign-in.js';
-import { cancelPage, noPaymentMethodUpdate, paymentMethodPage, signInPage, subscriptionPage } from './pages.js';
+import { cancelPage, noPaymentMethodUpdate, paymentMethodPage, subscriptionPage } from './pages.js';
 import {
-  portalAction,
   clearSessionCookie,
   formExpired,
   formSession,
-  frameVm,
   notFoundPage,
   pageUrl,
   resolvePortal,
   seeOther,
   type SignedIn,
 } from './portal-http.js';
-import { sendHtml } from '../shared/respond.js';
 import { offersPaymentMethodUpdate } from './view-models.js';
-import { renderSignInEmail } from './sign-in-email.js';
 import { isCardField } from '../shared/fields.js';
-import { renderCheckEmailPage } from './views.js';
 import { formFields, pathParam } from '../../http/request-values.js';
-
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export async function signIn(
-  deps: ServerDeps,
-  environment: Environment,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply> {
-  const p = await resolvePortal(deps, environment, request);
-  if (!p) return notFoundPage(reply, undefined);
-  const form = formFields(request);
-  const action = portalAction(form.action);
-  const subscriptionId =
-    form.subscription_id && isId('subscription', form.subscription_id) ? form.subscription_id : undefined;
-  const target = { action, ...(subscriptionId ? { subscriptionId } : {}) };
-  const email = (form.email ?? '').trim();
-  if (!EMAIL.test(email) || email.length > 320) {
-    return signInPage(reply, p, target, { email, error: 'Enter an email address like name@example.com.', status: 422 });
-  }
-  await requestSignInLink(p.ctx, p.portal, email, target, ({ link, sellerName, customerName, expiresInMinutes }) =>
-    renderSignInEmail({
-      seller_name: sellerName,
-      customer_name: customerName,
-      link,
-      expires_in_minutes: expiresInMinutes,
-    }),
-  );
-  return sendHtml(
-    reply,
-    200,
-    renderCheckEmailPage({
-      ...frameVm(p, undefined),
-      email,
-      retry_url: pageUrl(p.path, target.action, target.subscriptionId),
-      expires_in_minutes: SIGN_IN_LINK_LIFETIME_SECONDS / 60,
-    }),
-  );
-}
 
 export async function signOut(
   deps: ServerDeps,

@@ -124,13 +124,67 @@ describe('customer portal pages', () => {
     assert.ok(magic.startsWith(link), `${magic} continues ${link}`);
     assert.ok(email.html.includes(magic.replaceAll('&', '&amp;')));
 
+    // Opening the link only asks to confirm (a mail scanner's GET uses nothing); the button signs in.
     await page.goto(magic);
-    assert.equal(page.url(), link);
+    assert.equal(await page.getByRole('heading', { level: 2, name: 'Continue to your account' }).count(), 1);
+    assert.equal((await page.context().cookies()).length, 0, 'no session before the button');
+    await assertLabelled(page);
+    await shot(page, 'confirm-link');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(link);
     assert.equal(await page.getByRole('heading', { level: 1, name: 'Cancel AeroEdit Pro' }).count(), 1);
     assert.match(
       await page.getByRole('navigation', { name: 'Your account' }).innerText(),
       new RegExp(customer.email.replace(/[.+]/g, '\\$&')),
     );
+
+    // The link works once: opened again (in another browser), it is used up.
+    const other = await browser.page();
+    await other.goto(magic);
+    assert.match(await other.getByRole('status').first().innerText(), /This link has already been used/);
+  });
+
+  it('signs in with the 6-digit code from the email, typed into its labelled field, once', async () => {
+    const seller = await t().createSeller('sel_portal_code');
+    const { sub, customer } = await subscribe(t(), { key: seller.sandbox });
+    const { portal_id: cpl } = await portalRow(t(), 'sandbox', 'sel_portal_code');
+    const target = `${t().baseUrl}/sandbox-customer-portal/${cpl}?action=overview&subscription_id=${sub.id}`;
+    const page = await browser.page();
+    await page.goto(target);
+    await page.getByLabel('Email address').fill(customer.email);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    assert.equal(await page.getByRole('heading', { level: 1, name: 'Check your email' }).count(), 1);
+    await assertLabelled(page);
+    const email = (await t().request('GET', '/test-helpers/emails', { key: seller.sandbox })).body.data[0];
+    const code = /enter this code on the sign-in page: (\d{6})/.exec(email.text)?.[1];
+    assert.ok(code, email.text);
+    assert.ok(email.html.includes(code));
+
+    // A wrong code first: the field says so and keeps the form.
+    const wrong = code === '000000' ? '111111' : '000000';
+    await page.getByLabel('Sign-in code').fill(wrong);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    assert.match(await page.getByRole('main').innerText(), /That code isn't right/);
+    assert.equal(await page.getByLabel('Sign-in code').getAttribute('aria-invalid'), 'true');
+    await assertLabelled(page);
+    await shot(page, 'code-wrong');
+
+    await page.getByLabel('Sign-in code').fill(`${code.slice(0, 3)} ${code.slice(3)}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(target);
+    assert.equal(await page.getByRole('heading', { level: 1, name: 'AeroEdit Pro' }).count(), 1);
+    await shot(page, 'code-signed-in');
+
+    // The same code again, from another browser: it no longer signs in.
+    const other = await browser.page();
+    await other.goto(target);
+    await other.getByLabel('Email address').fill(customer.email);
+    await other.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    // (that asked for a second email; the first code stays used)
+    await other.getByLabel('Sign-in code').fill(code);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    assert.equal(await other.getByRole('heading', { level: 1, name: 'Check your email' }).count(), 1);
+    assert.equal((await other.context().cookies()).length, 0);
   });
 
   it('answers an unknown email exactly like a known one, and sends nothing', async () => {

@@ -17,7 +17,7 @@ import {
 import type { PortalAction } from '../../modules/sellers/portal-links.js';
 import { startSession } from '../../modules/customer-portal/session.js';
 import { recordSession } from '../../modules/customer-portal/session-store.js';
-import { signInWithToken } from '../../modules/customer-portal/sign-in.js';
+import { openLink } from '../../modules/customer-portal/sign-in.js';
 import { totalsVm } from '../checkout/view-models.js';
 import {
   portalAction,
@@ -36,6 +36,7 @@ import { sendHtml } from '../shared/respond.js';
 import { offersPaymentMethodUpdate, paymentVm, portalDate, subscriptionVm } from './view-models.js';
 import {
   renderCancelPage,
+  renderConfirmSignInPage,
   renderOverviewPage,
   renderPaymentMethodPage,
   renderSignInPage,
@@ -46,8 +47,30 @@ import {
 
 export const SIGN_IN_REASONS = {
   expired: 'This link has expired. Enter your email address and we will send you a new one.',
+  used: 'This link has already been used. Enter your email address and we will send you a new one.',
   invalid: 'This link is not valid. Enter your email address and we will send you a sign-in link.',
 } as const;
+
+/** The page an emailed link opens: a button that signs in (a POST with the link's token). */
+export function confirmSignInPage(
+  reply: FastifyReply,
+  p: Portal,
+  target: { action: PortalAction; subscriptionId?: string },
+  token: string,
+  email: string,
+): FastifyReply {
+  return sendHtml(
+    reply,
+    200,
+    renderConfirmSignInPage({
+      ...frameVm(p, undefined),
+      action: `${p.path}/sign-in/link`,
+      token,
+      target: { action: target.action, subscription_id: target.subscriptionId ?? null },
+      email,
+    }),
+  );
+}
 
 export function signInPage(
   reply: FastifyReply,
@@ -213,18 +236,18 @@ export async function showPortal(
   if (token !== null) {
     query.delete('token');
     const clean = query.size > 0 ? `${p.path}?${query.toString()}` : p.path;
-    const result = await signInWithToken(p.ctx, p.portal, token);
-    const now = p.ctx.clock.now();
-    if (result.ok) {
-      const { session, cookie } = startSession(p.portal.signingSecret, p.portal.portalId, result.customerId, now);
+    const opened = await openLink(p.ctx, p.portal, token);
+    if (opened.kind === 'sign_in') {
+      const now = p.ctx.clock.now();
+      const { session, cookie } = startSession(p.portal.signingSecret, p.portal.portalId, opened.customerId, now);
       await recordSession(p.ctx, session);
       setSessionCookie(reply, p, cookie, session.expiresAt, now);
       return seeOther(reply, clean);
     }
+    // @NOTE an emailed link only shows a page with a button: opening it (as mail scanners do) uses nothing.
+    if (opened.kind === 'confirm') return confirmSignInPage(reply, p, target, token, opened.email);
     if (await signedIn(request, reply, p)) return seeOther(reply, clean);
-    return signInPage(reply, p, target, {
-      reason: SIGN_IN_REASONS[result.reason === 'expired' ? 'expired' : 'invalid'],
-    });
+    return signInPage(reply, p, target, { reason: SIGN_IN_REASONS[opened.reason] });
   }
 
   const me = await signedIn(request, reply, p);

@@ -153,6 +153,24 @@ export function notFoundPage(reply: FastifyReply, p: Portal | undefined, me?: Si
 }
 
 /**
+ * Whether a form post comes from the portal's own pages, as far as the browser says (`Sec-Fetch-Site`, `Origin`):
+ * a post from another site is refused (e.g. one signing the visitor in with someone else's link: login CSRF).
+ */
+export function postedFromThisSite(deps: ServerDeps, request: FastifyRequest, p: Portal): boolean {
+  if (request.headers['sec-fetch-site'] === 'cross-site') return false;
+  const origin = request.headers.origin;
+  // @NOTE under `Referrer-Policy: no-referrer` browsers send `Origin: null` on form posts: then Sec-Fetch-Site
+  // (and, for signed-in forms, the CSRF token) decide.
+  if (origin === undefined || origin === 'null') return true;
+  const allowed = [
+    `${request.protocol}://${request.headers.host}`,
+    new URL(deps.config.publicUrl).origin,
+    new URL(portalBase(deps.config, p.portal.tenant.environment)).origin,
+  ];
+  return allowed.includes(origin);
+}
+
+/**
  * A form post is accepted only from a signed-in session with its CSRF token, and not from another site
  * (`Origin`/`Sec-Fetch-Site`, when the browser sends them). Otherwise: a 403 page, nothing changed.
  */
@@ -162,18 +180,7 @@ export async function formSession(
   reply: FastifyReply,
   p: Portal,
 ): Promise<SignedIn | undefined> {
-  if (request.headers['sec-fetch-site'] === 'cross-site') return undefined;
-  const origin = request.headers.origin;
-  // @NOTE under `Referrer-Policy: no-referrer` browsers send `Origin: null` on form posts: then Sec-Fetch-Site
-  // and the CSRF token decide.
-  if (origin !== undefined && origin !== 'null') {
-    const allowed = [
-      `${request.protocol}://${request.headers.host}`,
-      new URL(deps.config.publicUrl).origin,
-      new URL(portalBase(deps.config, p.portal.tenant.environment)).origin,
-    ];
-    if (!allowed.includes(origin)) return undefined;
-  }
+  if (!postedFromThisSite(deps, request, p)) return undefined;
   const me = await signedIn(request, reply, p);
   const form = formFields(request);
   if (!me || !csrfTokenMatches(p.portal.signingSecret, p.portal.portalId, me.session, form.csrf_token))

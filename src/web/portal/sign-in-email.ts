@@ -1,10 +1,12 @@
-// The sign-in email: plain text and a simple HTML version with the same words and link.
+// The sign-in email: plain text and a simple HTML version with the same words, link and 6-digit code.
 import { html } from '../shared/html.js';
 
 export interface SignInEmailVm {
   seller_name: string;
   customer_name: string | null;
   link: string;
+  /** Six digits, e.g. "048213". */
+  code: string;
   expires_in_minutes: number;
 }
 
@@ -15,19 +17,23 @@ export function renderSignInEmail(vm: SignInEmailVm): { subject: string; text: s
   const text = [
     greeting,
     '',
-    `Use this link to sign in to the ${vm.seller_name} customer portal. It works for ${vm.expires_in_minutes} minutes:`,
+    `Use this link to sign in to the ${vm.seller_name} customer portal. It works once, for ${vm.expires_in_minutes} minutes:`,
     '',
     vm.link,
     '',
-    "If you didn't ask to sign in, you can ignore this email.",
+    `Or enter this code on the sign-in page: ${vm.code}`,
+    '',
+    "If you didn't ask to sign in, you can ignore this email. Never share this link or code with anyone.",
   ].join('\n');
   const markup = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
 <body>
 <p>${greeting}</p>
-<p>Use this link to sign in to the ${vm.seller_name} customer portal. It works for ${vm.expires_in_minutes} minutes:</p>
+<p>Use this link to sign in to the ${vm.seller_name} customer portal. It works once, for ${vm.expires_in_minutes} minutes:</p>
 <p><a href="${vm.link}">Sign in to the customer portal</a></p>
-<p>If you didn't ask to sign in, you can ignore this email.</p>
+<p>Or enter this code on the sign-in page:</p>
+<p><strong>${vm.code}</strong></p>
+<p>If you didn't ask to sign in, you can ignore this email. Never share this link or code with anyone.</p>
 </body></html>
 `;
   return { subject, text, html: markup.html };

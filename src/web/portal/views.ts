@@ -133,6 +133,21 @@ export interface CheckEmailPageVm extends PortalFrameVm {
   /** The sign-in page for the same destination, to ask again. */
   retry_url: string;
   expires_in_minutes: number;
+  /** Where the code form posts; the email and destination go with it as hidden fields. */
+  code_action: string;
+  target: { action: string; subscription_id: string | null };
+  /** Why the last code typed did not sign in; null on the first visit. */
+  code_error: string | null;
+}
+
+/** The page an emailed link opens: it signs in only when its button is pressed (a POST). */
+export interface ConfirmSignInPageVm extends PortalFrameVm {
+  action: string;
+  /** The link's token, sent back by the form. */
+  token: string;
+  target: { action: string; subscription_id: string | null };
+  /** The address the link was sent to. */
+  email: string;
 }
 
 // ---- Pieces ---------------------------------------------------------------------------------------------
@@ -243,6 +258,12 @@ function paymentsTable(payments: PaymentVm[], caption: string): SafeHtml {
 <thead><tr><th scope="col">Date</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Invoice</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>`;
+}
+
+/** Where to land after signing in, as the hidden fields of a sign-in form. */
+function targetFields(target: { action: string; subscription_id: string | null }): SafeHtml {
+  return html`<input type="hidden" name="action" value="${target.action}">
+${target.subscription_id ? html`<input type="hidden" name="subscription_id" value="${target.subscription_id}">` : null}`;
 }
 
 // ---- Pages ------------------------------------------------------------------------------------------------
@@ -376,10 +397,9 @@ export function renderSignInPage(vm: SignInPageVm): string {
 ${vm.reason ? html`<div class="message message-notice" role="status"><p>${vm.reason}</p></div>` : null}
 <section class="panel" aria-labelledby="sign-in-heading">
 <h2 id="sign-in-heading">Get a sign-in link</h2>
-<p>Enter the email address you used to buy from ${vm.seller_name}. We will email you a link that signs you in.</p>
+<p>Enter the email address you used to buy from ${vm.seller_name}. We will email you a link and a code that sign you in.</p>
 <form method="post" action="${vm.action}" novalidate>
-<input type="hidden" name="action" value="${vm.target.action}">
-${vm.target.subscription_id ? html`<input type="hidden" name="subscription_id" value="${vm.target.subscription_id}">` : null}
+${targetFields(vm.target)}
 <div class="field">
 <label for="sign-in-email">Email address</label>
 ${vm.error ? html`<span class="field-error" id="${errorId}">${vm.error}</span>` : null}
@@ -391,13 +411,42 @@ ${vm.error ? html`<span class="field-error" id="${errorId}">${vm.error}</span>` 
   return page(vm, 'Sign in', body);
 }
 
+/** After asking for an email: where it went, and the form to type the code it carries. */
 export function renderCheckEmailPage(vm: CheckEmailPageVm): string {
+  const errorId = vm.code_error ? 'sign-in-code-error' : null;
   const body = html`<h1>Check your email</h1>
-<section class="panel">
-<p>If <strong>${vm.email}</strong> belongs to a customer of ${vm.seller_name}, we have sent a sign-in link to it.</p>
-<p>The link works for ${vm.expires_in_minutes} minutes. If nothing arrives, check your spam folder or <a href="${vm.retry_url}">try again</a>.</p>
+<section class="panel" aria-labelledby="code-heading">
+<p>If <strong>${vm.email}</strong> belongs to a customer of ${vm.seller_name}, we have sent a sign-in link and a 6-digit code to it.</p>
+<p>Open the link, or enter the code below. Both work once, for ${vm.expires_in_minutes} minutes. If nothing arrives, check your spam folder or <a href="${vm.retry_url}">request a new code</a>.</p>
+<h2 id="code-heading">Enter your code</h2>
+<form method="post" action="${vm.code_action}" novalidate>
+<input type="hidden" name="email" value="${vm.email}">
+${targetFields(vm.target)}
+<div class="field">
+<label for="sign-in-code">Sign-in code</label>
+${vm.code_error ? html`<span class="field-error" id="${errorId}">${vm.code_error}</span>` : null}
+<input id="sign-in-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="7" spellcheck="false"${vm.code_error ? html` aria-invalid="true" aria-describedby="${errorId}"` : null} required>
+</div>
+<button type="submit" class="button">Sign in</button>
+</form>
 </section>`;
   return page(vm, 'Check your email', body);
+}
+
+/** What an emailed link opens: nothing happens until the customer presses "Sign in" (mail scanners only GET). */
+export function renderConfirmSignInPage(vm: ConfirmSignInPageVm): string {
+  const body = html`<h1>Sign in to manage your subscriptions</h1>
+<section class="panel" aria-labelledby="confirm-heading">
+<h2 id="confirm-heading">Continue to your account</h2>
+<p>You are signing in as <strong>${vm.email}</strong> to the ${vm.seller_name} customer portal.</p>
+<form method="post" action="${vm.action}">
+<input type="hidden" name="token" value="${vm.token}">
+${targetFields(vm.target)}
+<button type="submit" class="button">Sign in</button>
+</form>
+<p class="muted">This link works once. If you didn't ask to sign in, close this page.</p>
+</section>`;
+  return page(vm, 'Sign in', body);
 }
 
 export function renderNotFoundPage(vm: Omit<PortalFrameVm, 'seller_name'> & { seller_name: string | null }): string {
