@@ -15,7 +15,7 @@ import * as notificationsDue from './202611291731-notifications-due.js';
 import * as createAdjustments from './202611291720-create-adjustments.js';
 import * as discountGroupNames from './202611291730-discount-group-names.js';
 import * as portalSessions from './202611291212-portal-sessions.js';
-import * as portalSignIns from './202611291730-portal-sign-ins.js';
+import * as portalSignIns from './202611291745-portal-sign-ins.js';
 
 export const migrations: Record<string, Migration> = {
   '202611241700-create-foundation': createFoundation,
@@ -33,5 +33,5 @@ export const migrations: Record<string, Migration> = {
   '202611291730-discount-group-names': discountGroupNames,
   '202611291731-notifications-due': notificationsDue,
   '202611291212-portal-sessions': portalSessions,
-  '202611291730-portal-sign-ins': portalSignIns,
+  '202611291745-portal-sign-ins': portalSignIns,
 };
