@@ -2,7 +2,7 @@
 // subscription started on Jan 31 renews Feb 28/29, then Mar 31, and never drifts to the 28th. Paddle anchors renewals
 // to the start instant to the microsecond (paddle-behaviour.md 4.7); its month-end rule is undocumented, and clamping
 // to the last day of a shorter month from the original anchor is our choice (see ARCHITECTURE.md).
-import { Temporal, type Instant } from '../kernel/time.js';
+import { addUtcMonths, Temporal, type Instant } from '../kernel/time.js';
 
 export type Interval = 'day' | 'week' | 'month' | 'year';
 
@@ -37,9 +37,7 @@ export function addInterval(anchor: Instant, cycle: Duration, n: number): Instan
   const steps = n * cycle.frequency;
   if (cycle.interval === 'day') return anchor.add({ hours: steps * 24 });
   if (cycle.interval === 'week') return anchor.add({ hours: steps * 24 * 7 });
-  const utc = anchor.toZonedDateTimeISO('UTC');
-  const moved = cycle.interval === 'month' ? utc.add({ months: steps }) : utc.add({ years: steps });
-  return moved.toInstant();
+  return addUtcMonths(anchor, cycle.interval === 'month' ? steps : steps * 12);
 }
 
 /** How many whole cycles separate `anchor` from `instant` (a first estimate for month and year cycles). */

@@ -2,7 +2,7 @@
 // and compiled once per database and table, then run with the tenant and id as parameters (building a Kysely
 // query costs more than running it on SQLite). On SQLite a row already read is given out again while the
 // database's change token is unchanged (db/read-cache.ts): checking the token costs a third of reading the row.
-import { sql, type CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { changeToken } from './change-token.js';
 import type { Executor, Trx } from './database.js';
 import { ReadCache } from './read-cache.js';
@@ -57,20 +57,45 @@ async function readRow<T>(db: Executor, table: TenantTable, tenant: Tenant, id: 
   return (await readPrepared<T>(db, query.sql, [tenant.seller_id, tenant.environment, id]))[0];
 }
 
-/** Writes every column of `row` (found by its tenant and id) back to `table`. */
+/** The SQL of updates by id, by SQL dialect (adapter) and by table and columns: built by Kysely once. */
+const updateSql = new WeakMap<object, Map<string, string>>();
+
+function updateSqlFor(db: Executor, table: TenantTable, columns: readonly string[]): string {
+  const adapter = db.getExecutor().adapter;
+  let byShape = updateSql.get(adapter);
+  if (!byShape) {
+    byShape = new Map();
+    updateSql.set(adapter, byShape);
+  }
+  const shape = `${table}(${columns.join(',')})`;
+  let text = byShape.get(shape);
+  if (!text) {
+    text = db
+      .updateTable(table as 'customers')
+      .set(Object.fromEntries(columns.map((column) => [column, null])) as never)
+      .where('seller_id', '=', '')
+      .where('environment', '=', 'sandbox')
+      .where('id', '=', '')
+      .compile().sql;
+    byShape.set(shape, text);
+  }
+  return text;
+}
+
+/**
+ * Writes every column of `row` (found by its tenant and id) back to `table`. @NOTE its SQL is built once per table
+ * and set of columns (a renewal writes whole rows four times; building each with Kysely cost more than running it).
+ */
 export async function updateById<R extends Tenant & { id: string }>(
   db: Executor,
   table: TenantTable,
   row: R,
 ): Promise<void> {
   const { seller_id, environment, id, ...changes } = row;
-  await db
-    .updateTable(table as 'customers')
-    .set(changes as never)
-    .where('seller_id', '=', seller_id)
-    .where('environment', '=', environment)
-    .where('id', '=', id)
-    .execute();
+  const values = changes as Record<string, unknown>;
+  const columns = Object.keys(values).filter((column) => values[column] !== undefined);
+  const parameters = [...columns.map((column) => values[column]), seller_id, environment, id];
+  await db.executeQuery(CompiledQuery.raw(updateSqlFor(db, table, columns), parameters));
 }
 
 /**

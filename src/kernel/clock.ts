@@ -27,7 +27,7 @@ export class WallClock implements Clock {
 /** A clock running `offsetMicros` ahead of another one: the sandbox clock. */
 export class OffsetClock implements Clock {
   constructor(
-    private readonly base: Clock,
+    readonly base: Clock,
     readonly offsetMicros: bigint,
   ) {}
 
@@ -57,7 +57,10 @@ export class FixedClock implements Clock {
  */
 export function clockStartingAt(base: Clock, at: Instant): Clock {
   const offsetMicros = (at.epochNanoseconds - base.now().epochNanoseconds) / 1000n;
-  return offsetMicros === 0n ? base : new OffsetClock(base, offsetMicros);
+  if (offsetMicros === 0n) return base;
+  // @NOTE one offset over the innermost clock, not a chain: each link of a chain made an Instant per now().
+  if (base instanceof OffsetClock) return new OffsetClock(base.base, base.offsetMicros + offsetMicros);
+  return new OffsetClock(base, offsetMicros);
 }
 
 /**

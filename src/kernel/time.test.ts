@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Temporal, toStoredTime, toWireTime } from './time.js';
+import { addUtcMonths, instantFromStored, Temporal, toStoredTime, toWireTime } from './time.js';
 
 describe('toStoredTime', () => {
   it('writes what Temporal writes, to the microsecond, for instants across the calendar', () => {
@@ -30,5 +30,39 @@ describe('toStoredTime', () => {
       toWireTime(toStoredTime(Temporal.Instant.from('2024-04-11T15:57:24.8130Z'))),
       '2024-04-11T15:57:24.813Z',
     );
+  });
+});
+
+describe('instantFromStored', () => {
+  it('reads what Temporal reads, to the microsecond, for stored times across the calendar and before 1970', () => {
+    const samples = ['0000-01-01T00:00:00.000000Z', '1969-12-31T23:59:59.500000Z', '1600-02-29T12:00:00.000001Z'];
+    for (let n = 0n; n < 2000n; n += 1n) {
+      samples.push(toStoredTime(Temporal.Instant.fromEpochNanoseconds(n * 126_230_400_123_456_789n + n * n * 7919n)));
+    }
+    for (const stored of samples) {
+      assert.equal(instantFromStored(stored).epochNanoseconds, Temporal.Instant.from(stored).epochNanoseconds, stored);
+    }
+  });
+
+  it('reads other RFC 3339 texts through Temporal', () => {
+    assert.equal(instantFromStored('2024-04-11T15:57:24.813Z').toString(), '2024-04-11T15:57:24.813Z');
+  });
+});
+
+describe('addUtcMonths', () => {
+  it('adds what Temporal adds on the UTC calendar: month ends clamped, leap days, times of day, before 1970', () => {
+    const samples = ['2024-01-31T10:00:00.123456789Z', '2024-02-29T23:59:59.999999Z', '1969-12-31T23:59:59.5Z'];
+    for (let n = 0n; n < 500n; n += 1n) {
+      samples.push(Temporal.Instant.fromEpochNanoseconds(n * 126_230_400_123_456_789n + n * n * 7919n).toString());
+    }
+    for (const text of samples) {
+      const instant = Temporal.Instant.from(text);
+      for (const months of [1, 2, 3, 11, 12, 13, 24, 48, 121, -1, -13]) {
+        const expected = instant.toZonedDateTimeISO('UTC').add({ months }).toInstant();
+        assert.equal(addUtcMonths(instant, months).epochNanoseconds, expected.epochNanoseconds, `${text} + ${months}`);
+      }
+      const years = instant.toZonedDateTimeISO('UTC').add({ years: 1 }).toInstant();
+      assert.equal(addUtcMonths(instant, 12).epochNanoseconds, years.epochNanoseconds, `${text} + 1 year`);
+    }
   });
 });
