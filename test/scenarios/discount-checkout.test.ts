@@ -1,6 +1,7 @@
 // A discount code typed at hosted checkout, in Chromium: the labelled field under the order summary refuses
 // unknown, expired and not-enabled codes in the buyer's words, applies a valid one (any case) to the totals shown
-// and billed, and the paid transaction counts one redemption. @NOTE SQLite only, as the other browser tests.
+// and billed, and the paid transaction counts one redemption; a discount others used up since it was applied is
+// refused when the buyer pays, in the buyer's words, charging nothing. @NOTE SQLite only, as the other browser tests.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -74,5 +75,37 @@ describe('discount codes at hosted checkout in Chromium (sqlite)', () => {
     assert.equal(paid.body.data.details.totals.grand_total, '3570');
     assert.equal(paid.body.data.payments[0].amount, '3570');
     assert.equal(paid.body.data.discount.times_used, 1);
+  });
+
+  it('refuses the payment when the discount was used up after it was applied, charging nothing', async () => {
+    const price = await aPrice(t(), { unit_price: { amount: '2000', currency_code: 'EUR' } });
+    const { customer, address } = await aBuyer(t(), 'DE');
+    const discount = await aDiscount(t(), { amount: '10', usage_limit: 1 });
+    const body = {
+      items: [{ price_id: price.id, quantity: 1 }],
+      customer_id: customer.id,
+      address_id: address.id,
+      discount_id: discount.id,
+    };
+    const txn = await aTransaction(t(), body);
+    const other = await aTransaction(t(), body);
+
+    const page = await browser.page();
+    await page.goto(txn.checkout.url);
+    // €20.00 − 10 % = €18.00, + 19 % = €21.42
+    await page.getByRole('button', { name: 'Pay €21.42' }).waitFor();
+    const used = await t().request('POST', `/test-helpers/transactions/${other.id}/pay`, { body: {} });
+    assert.equal(used.status, 200, used.text);
+
+    await page.getByLabel('Name on card').fill('Ada Lovelace');
+    await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await page.getByLabel('Expiry month (MM)').fill('09');
+    await page.getByLabel('Expiry year (YY)').fill(await expiryYear());
+    await page.getByLabel('Security code (CVC)').fill('100');
+    await page.getByRole('button', { name: 'Pay €21.42' }).click();
+    await page.getByText('This discount code has already been used the maximum number of times.').first().waitFor();
+
+    const after = (await t().request('GET', `/transactions/${txn.id}?include=discount`)).body.data;
+    assert.deepEqual([after.status, after.payments, after.discount.times_used], ['ready', [], 1]);
   });
 });

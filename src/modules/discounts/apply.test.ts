@@ -7,6 +7,7 @@ import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { aBuyer, aDiscount, aPrice, aTransaction } from '../../../test/support/builders.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { recordedEvents } from '../../../test/support/events.js';
+import { assertRefusedWithoutChange } from '../../../test/support/refusals.js';
 
 const four = (totals: { subtotal: string; discount: string; tax: string; total: string }) => [
   totals.subtotal,
@@ -145,6 +146,89 @@ await forEachDialect((dialect) => {
       assert.equal(refused.body.error.detail, 'Discount usage limit has been exceeded');
       const lowered = await t().request('PATCH', `/discounts/${discount.id}`, { body: { usage_limit: 1 } });
       assert.equal(lowered.status, 200, 'a limit equal to times_used is allowed');
+    });
+
+    it('refuses to pay a transaction whose discount others used up since, charging and writing nothing', async () => {
+      const { price, customer, address } = await gbSale();
+      const discount = await aDiscount(t(), { usage_limit: 1 });
+      const body = {
+        items: [{ price_id: price.id, quantity: 1 }],
+        customer_id: customer.id,
+        address_id: address.id,
+        discount_id: discount.id,
+      };
+      // Both take the discount while a use is left; the first one paid uses it up.
+      const first = await aTransaction(t(), body);
+      const second = await aTransaction(t(), body);
+      const pay = (id: string) => t().request('POST', `/test-helpers/transactions/${id}/pay`, { body: {} });
+      assert.equal((await pay(first.id)).status, 200);
+      const refused = await assertRefusedWithoutChange(t(), {
+        send: () => pay(second.id),
+        status: 400,
+        code: 'discount_usage_limit_exceeded',
+        reads: [`/transactions/${second.id}`, `/discounts/${discount.id}`, `/customers/${customer.id}/payment-methods`],
+      });
+      assert.equal(refused.body.error.detail, 'Discount usage limit has been exceeded');
+      const still = (await t().request('GET', `/transactions/${second.id}`)).body.data;
+      assert.deepEqual([still.status, still.payments], ['ready', []]);
+      assert.equal((await t().request('GET', `/discounts/${discount.id}`)).body.data.times_used, 1);
+      // Raised, the limit lets it be paid: the use is counted then.
+      await t().request('PATCH', `/discounts/${discount.id}`, { body: { usage_limit: 2 } });
+      assert.equal((await pay(second.id)).status, 200);
+      assert.equal((await t().request('GET', `/discounts/${discount.id}`)).body.data.times_used, 2);
+    });
+
+    it('lets as many payments as uses are left complete when they race; the others are refused', async () => {
+      const { price, customer, address } = await gbSale();
+      const discount = await aDiscount(t(), { usage_limit: 2 });
+      const transactions = [];
+      for (let index = 0; index < 6; index += 1) {
+        transactions.push(
+          await aTransaction(t(), {
+            items: [{ price_id: price.id, quantity: 1 }],
+            customer_id: customer.id,
+            address_id: address.id,
+            discount_id: discount.id,
+          }),
+        );
+      }
+      const answers = await Promise.all(
+        transactions.map((txn) => t().request('POST', `/test-helpers/transactions/${txn.id}/pay`, { body: {} })),
+      );
+      assert.deepEqual(answers.map((res) => res.status).sort(), [200, 200, 400, 400, 400, 400]);
+      for (const res of answers.filter((answer) => answer.status === 400))
+        assertPaddleError(res, 400, 'discount_usage_limit_exceeded');
+      const statuses = [];
+      for (const txn of transactions)
+        statuses.push((await t().request('GET', `/transactions/${txn.id}`)).body.data.status);
+      assert.deepEqual(statuses.sort(), ['completed', 'completed', 'ready', 'ready', 'ready', 'ready']);
+      assert.equal((await t().request('GET', `/discounts/${discount.id}`)).body.data.times_used, 2);
+      const updates = await recordedEvents(t(), { type: 'discount.updated', entityId: discount.id });
+      assert.deepEqual(
+        updates.map((event) => event.data.times_used),
+        [1, 2],
+        'one discount.updated per use counted',
+      );
+    });
+
+    it('counts an invoice issued with the discount when it is paid, past the limit (it is paid as issued)', async () => {
+      const { price, customer, address } = await gbSale();
+      const discount = await aDiscount(t(), { usage_limit: 1 });
+      const body = {
+        items: [{ price_id: price.id, quantity: 1 }],
+        customer_id: customer.id,
+        address_id: address.id,
+        discount_id: discount.id,
+      };
+      const issued = await aTransaction(t(), body);
+      const billed = await t().request('PATCH', `/transactions/${issued.id}`, { body: { status: 'billed' } });
+      assert.equal(billed.status, 200, billed.text);
+      const other = await aTransaction(t(), body);
+      assert.equal((await t().request('POST', `/test-helpers/transactions/${other.id}/pay`, { body: {} })).status, 200);
+      const paid = await t().request('POST', `/test-helpers/transactions/${issued.id}/pay`, { body: {} });
+      assert.equal(paid.status, 200, paid.text);
+      assert.equal(paid.body.data.details.totals.discount, issued.details.totals.discount);
+      assert.equal((await t().request('GET', `/discounts/${discount.id}`)).body.data.times_used, 2);
     });
 
     it('refuses usage_limit below times_used', async () => {

@@ -165,11 +165,17 @@ export async function discountEntity(ctx: Ctx, id: string): Promise<DiscountEnti
   return row ? serializeDiscount(row) : undefined;
 }
 
-/** One more completed redemption of the discount, with its `discount.updated` event. */
-export async function redeemDiscount(ctx: TxCtx, id: string): Promise<void> {
-  await incrementTimesUsed(ctx.db, ctx.tenant, id, toStoredTime(ctx.clock.now()));
+/**
+ * One more completed redemption of the discount, with its `discount.updated` event. With `withinLimit`, a discount
+ * already redeemed `usage_limit` times is refused instead (`400 discount_usage_limit_exceeded`), which rolls back
+ * the caller's database transaction: the payment that would have redeemed it.
+ */
+export async function redeemDiscount(ctx: TxCtx, id: string, withinLimit = false): Promise<void> {
+  const counted = await incrementTimesUsed(ctx.db, ctx.tenant, id, toStoredTime(ctx.clock.now()), withinLimit);
   const row = await findDiscount(ctx.db, ctx.tenant, id);
-  if (row) await recordEvent(ctx, 'discount.updated', serializeDiscount(row));
+  if (!row) return;
+  if (!counted) throw new PaddleError('discount_usage_limit_exceeded');
+  await recordEvent(ctx, 'discount.updated', serializeDiscount(row));
 }
 
 /** Origins of transactions a subscription makes for itself: Paddle does not count them as redemptions. */
@@ -182,10 +188,18 @@ const SUBSCRIPTION_ORIGINS = new Set([
 
 /**
  * The `transactionPaid` reaction: a completed transaction with a discount is one redemption, unless a subscription
- * made it for itself. Idempotent per transaction: a payment is captured once, and this runs in its database
- * transaction.
+ * made it for itself. Runs once per transaction, in its payment's database transaction (a payment is captured
+ * once: the row is locked and must be payable).
+ *
+ * `usage_limit` is enforced here too, not only when the discount is applied: a transaction that took the discount
+ * while uses were left may be paid after others used them up. Paddle's `usage_limit` is the "maximum number of
+ * times this discount can be redeemed" and a redemption is the completed transaction, so its payment is refused
+ * with `discount_usage_limit_exceeded` (the whole payment rolls back: nothing is charged or written) and
+ * `times_used` never passes the limit. An issued invoice (`billed_at` set before payment: billed manual or API
+ * transactions, whose amounts can no longer change) is counted without the check: it is paid as issued.
  */
 export const countRedemption: TransactionReaction = async (ctx, row) => {
-  if (row.discount_id && !SUBSCRIPTION_ORIGINS.has(row.origin)) await redeemDiscount(ctx, row.discount_id);
+  if (row.discount_id && !SUBSCRIPTION_ORIGINS.has(row.origin))
+    await redeemDiscount(ctx, row.discount_id, row.billed_at === null);
   return row;
 };

@@ -50,14 +50,26 @@ export async function updateDiscount(db: Executor, row: DiscountRow): Promise<vo
 }
 /**
  * Adds one to `times_used` in the database itself (not read-modify-write), so two redemptions committed at once
- * both count.
+ * both count. With `withinLimit`, only while `times_used` is below `usage_limit` (or there is none): the condition
+ * is evaluated on the row as the update finds it, after any concurrent redemption committed (PostgreSQL re-reads a
+ * row another transaction updated; SQLite runs one writer at a time), so the last use is claimed once. Returns
+ * whether a row was updated (false: no such discount, or used up).
  */
-export async function incrementTimesUsed(db: Executor, tenant: Tenant, id: string, updatedAt: string): Promise<void> {
-  await db
+export async function incrementTimesUsed(
+  db: Executor,
+  tenant: Tenant,
+  id: string,
+  updatedAt: string,
+  withinLimit = false,
+): Promise<boolean> {
+  let update = db
     .updateTable('discounts')
     .set((eb) => ({ times_used: eb('times_used', '+', 1n), updated_at: updatedAt }))
     .where('seller_id', '=', tenant.seller_id)
     .where('environment', '=', tenant.environment)
-    .where('id', '=', id)
-    .execute();
+    .where('id', '=', id);
+  if (withinLimit)
+    update = update.where((eb) => eb.or([eb('usage_limit', 'is', null), eb('times_used', '<', eb.ref('usage_limit'))]));
+  const result = await update.executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

@@ -311,13 +311,22 @@ export function checkoutRoutes(app: FastifyInstance, deps: ServerDeps): void {
       ]);
     }
     // The same form sent again (double click, back button) is answered with its first outcome, not a new attempt.
-    const outcome = await payWithCard(
-      resolved.ctx,
-      resolved.portal,
-      resolved.transaction.id,
-      parsed.card,
-      attemptKey ? { attemptKey } : {},
-    );
+    let outcome: PaymentOutcome;
+    try {
+      outcome = await payWithCard(
+        resolved.ctx,
+        resolved.portal,
+        resolved.transaction.id,
+        parsed.card,
+        attemptKey ? { attemptKey } : {},
+      );
+    } catch (error) {
+      // @NOTE others used up the discount since it was applied: nothing was charged (discounts/redemption.ts).
+      if (!(error instanceof PaddleError) || error.code !== 'discount_usage_limit_exceeded') throw error;
+      return checkoutPage(reply, 409, resolved, {}, [
+        { field: 'discount_code', message: DISCOUNT_CODE_MESSAGES[error.code] ?? error.detail },
+      ]);
+    }
     if (
       outcome.kind === 'not_payable' &&
       isPayableHere(outcome.transaction) &&
