@@ -3,7 +3,7 @@
 // under a name the document gives it; the answer maps every name to the id made. Everything is made through the
 // same use cases as the API (the same checks, events and entities), inside ONE database transaction: a document
 // with one bad entry makes nothing.
-import { withTransaction, type Ctx, type TxCtx } from '../../context.js';
+import { withBatchTransaction, type Ctx, type TxCtx } from '../../context.js';
 import { invalidField, PaddleError, type FieldError } from '../../kernel/errors.js';
 import type { OperationBody, OperationId } from '../../spec/operations.js';
 import { createAddress } from '../addresses/service.js';
@@ -113,15 +113,20 @@ export async function seedSandbox(
   const total = seedSize(document);
   let done = 0;
   const made = () => options.onProgress?.((done += 1), total);
-  await withTransaction(ctx, async (ctx) => {
-    const seeder = new Seeder(ctx, portal, ids, options.check);
-    for (const section of SEED_SECTIONS) {
-      for (const [name, entry] of Object.entries(document[section])) {
-        await entryErrors(`${section}.${name}`, () => seeder[section](name, entry));
-        made();
+  // @NOTE one unit of a batch transaction (all or nothing still): its scope writes the dozen events of each
+  // subscription in multi-row inserts and the invoice counter once, and reads the portal, fee model and webhook
+  // destinations once, as for a batch of renewals (context.ts `withBatchTransaction`).
+  await withBatchTransaction(ctx, (batch) =>
+    batch.unit(async (ctx) => {
+      const seeder = new Seeder(ctx, portal, ids, options.check);
+      for (const section of SEED_SECTIONS) {
+        for (const [name, entry] of Object.entries(document[section])) {
+          await entryErrors(`${section}.${name}`, () => seeder[section](name, entry));
+          made();
+        }
       }
-    }
-  });
+    }),
+  );
   return ids;
 }
 

@@ -3,7 +3,7 @@
 // An item names a catalog price (`price_id`) or brings its own non-catalog price (`price`), for an existing
 // product (`price.product_id`) or with its own non-catalog product (`price.product`). Transactions create those
 // as `type: custom` entities in the caller's database transaction; previews build them without writing.
-import type { Ctx, TxCtx } from '../../context.js';
+import { oncePerBatch, type Ctx, type TxCtx } from '../../context.js';
 import { invalidField, PaddleError, type FieldError } from '../../kernel/errors.js';
 import { createCustomPrice, getPriceRow, previewCustomPrice } from '../prices/service.js';
 import { serializePrice, type PriceEntity } from '../prices/serialize.js';
@@ -101,12 +101,20 @@ function checkQuantity(
 
 /** A catalog price by id, if it is active; else an error for the item. */
 async function catalogPrice(ctx: Ctx, priceId: string, index: number, errors: FieldError[]) {
-  const price = serializePrice(await getPriceRow(ctx, priceId));
+  const price = serializePrice(await catalogRow(ctx, 'price', priceId, getPriceRow));
   if (price.status !== 'active') {
     errors.push({ field: `items[${index}].price_id`, message: `price ${price.id} is archived` });
     return undefined;
   }
   return price;
+}
+
+/**
+ * A catalog row by id, read once per batch transaction (context.ts `oncePerBatch`): a seed makes a thousand
+ * transactions of the few prices it made first, and no unit of a batch (renewals, a seed) changes the catalog.
+ */
+function catalogRow<T>(ctx: Ctx, kind: string, id: string, read: (ctx: Ctx, id: string) => Promise<T>): Promise<T> {
+  return oncePerBatch(ctx, `catalog-${kind}:${id}`, () => read(ctx, id));
 }
 
 /** The catalog price an item names, or undefined for a non-catalog `price` (the spec's oneOf allows one). */
@@ -142,7 +150,7 @@ export async function resolveItems(ctx: TxCtx, items: TransactionItemInput[]): P
       );
     }
     if (!price || !checkQuantity(price, item.quantity, index, errors)) continue;
-    product ??= serializeProduct(await getProductRow(ctx, price.product_id));
+    product ??= serializeProduct(await catalogRow(ctx, 'product', price.product_id, getProductRow));
     resolved.push({
       price_id: price.id,
       price,

@@ -341,7 +341,8 @@ export async function createTransaction(
     assertCollectable(row);
     if (input.status !== undefined) row = await applyRequestedStatus(ctx, row, input.status);
     await insertTransaction(ctx.db, row);
-    const entity = await transactionEntity(ctx, row, portal.portalId);
+    // A transaction just made has no payment attempts to read.
+    const entity = await transactionEntity(ctx, row, portal.portalId, []);
     for (const event of ['transaction.created', ...statusEvents('draft', row.status)] as EventType[]) {
       await recordEvent(ctx, event, entity);
     }

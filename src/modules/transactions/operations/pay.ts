@@ -249,7 +249,8 @@ export async function payWithCard(
   return withTransaction(ctx, async (ctx) => {
     const row = await lockRow(ctx, transactionId);
     const attemptId = attemptIdFor(row.id, options.attemptKey);
-    const previous = await previousOutcome(ctx, row, attemptId, portal);
+    // Without a form key the attempt id is new (random): there is no earlier submission to look for.
+    const previous = options.attemptKey ? await previousOutcome(ctx, row, attemptId, portal) : undefined;
     if (previous) return previous;
     if (!ensurePayable(row))
       return { kind: 'not_payable', transaction: await transactionEntity(ctx, row, portal.portalId) };
@@ -258,7 +259,7 @@ export async function payWithCard(
     const methodDetails = { type: 'card', card: cardDetails(card) };
     const paymentMethodId = newId('payment_method', ctx.clock.now().epochMilliseconds);
     const attempt = newAttempt(ctx, row, methodDetails, paymentMethodId, attemptId);
-    if (card.behaviour === 'decline') return decline(ctx, row, attempt, 'declined', portal);
+    if (card.behaviour === 'decline') return decline(ctx, row, attempt, 'new', 'declined', portal);
     if (card.behaviour === 'challenge') {
       await insertPaymentAttempt(ctx.db, { ...attempt, status: 'action_required' });
       const entity = await save(
@@ -269,7 +270,7 @@ export async function payWithCard(
       );
       return { kind: 'action_required', transaction: entity, paymentAttemptId: attempt.id };
     }
-    return capture(ctx, row, attempt, card, portal);
+    return capture(ctx, row, attempt, 'new', card, portal);
   });
 }
 
@@ -277,6 +278,7 @@ async function capture(
   ctx: TxCtx,
   row: TransactionRow,
   attempt: PaymentAttemptRow,
+  stored: AttemptStored,
   card: ParsedCard,
   portal: PortalRef,
 ): Promise<PaymentOutcome> {
@@ -298,31 +300,30 @@ async function capture(
     payment_method_id: method.id,
     captured_at: now,
   };
-  await upsertAttempt(ctx.db, captured);
+  await writeAttempt(ctx.db, captured, stored);
   return { kind: 'paid', transaction: await completePayment(ctx, row, method.id, portal) };
 }
 
-/** A 3-D Secure attempt already exists (action_required) and is finished in place; others are new. */
-async function upsertAttempt(db: Executor, attempt: PaymentAttemptRow): Promise<void> {
-  if (await existingAttempt(db, attempt)) await updatePaymentAttempt(db, attempt);
-  else await insertPaymentAttempt(db, attempt);
-}
+/**
+ * Whether the attempt being finished is `new` (made by this call: inserted) or already `stored` (a 3-D Secure
+ * challenge's `action_required` attempt, finished in place). The caller knows, so nothing is read to find out.
+ */
+type AttemptStored = 'new' | 'stored';
 
-async function existingAttempt(db: Executor, attempt: PaymentAttemptRow): Promise<boolean> {
-  const attempts = await paymentAttemptsOf(db, { seller_id: attempt.seller_id, environment: attempt.environment }, [
-    attempt.transaction_id,
-  ]);
-  return attempts.some((a) => a.id === attempt.id);
+async function writeAttempt(db: Executor, attempt: PaymentAttemptRow, stored: AttemptStored): Promise<void> {
+  if (stored === 'stored') await updatePaymentAttempt(db, attempt);
+  else await insertPaymentAttempt(db, attempt);
 }
 
 async function decline(
   ctx: TxCtx,
   row: TransactionRow,
   attempt: PaymentAttemptRow,
+  stored: AttemptStored,
   errorCode: string,
   portal: PortalRef,
 ): Promise<PaymentOutcome> {
-  await upsertAttempt(ctx.db, { ...attempt, status: 'error', error_code: errorCode });
+  await writeAttempt(ctx.db, { ...attempt, status: 'error', error_code: errorCode }, stored);
   const entity = await save(
     ctx,
     { ...row, updated_at: toStoredTime(ctx.clock.now()) },
@@ -348,7 +349,7 @@ export async function completeChallenge(
     if (attempt.status !== 'action_required' || !ensurePayable(row)) {
       return { kind: 'not_payable', transaction: await transactionEntity(ctx, row, portal.portalId) };
     }
-    if (!passed) return decline(ctx, row, attempt, 'authentication_failed', portal);
+    if (!passed) return decline(ctx, row, attempt, 'stored', 'authentication_failed', portal);
     if (!(await creditStillAvailable(ctx, row))) {
       await updatePaymentAttempt(ctx.db, { ...attempt, status: 'canceled' });
       return repriceWithCurrentCredit(ctx, row, portal);
@@ -365,7 +366,7 @@ export async function completeChallenge(
       behaviour: 'succeed',
       is_test_card: true,
     };
-    return capture(ctx, row, attempt, card, portal);
+    return capture(ctx, row, attempt, 'stored', card, portal);
   });
 }
 
@@ -385,7 +386,7 @@ export async function chargeSavedMethod(
     { type: method.type, card: paymentMethodColumns.card.decode(method.card) },
     method.id,
   );
-  if (method.later_charges === 'decline') return decline(ctx, row, attempt, 'declined', portal);
+  if (method.later_charges === 'decline') return decline(ctx, row, attempt, 'new', 'declined', portal);
   await insertPaymentAttempt(ctx.db, { ...attempt, status: 'captured', captured_at: toStoredTime(ctx.clock.now()) });
   return { kind: 'paid', transaction: await completePayment(ctx, row, method.id, portal) };
 }
