@@ -17,7 +17,9 @@ interface OverlayAction {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const source = process.argv[2] ?? '../shared/reference/paddle-openapi.yaml';
+// `--check`: compare with the committed JSON instead of writing it (exit 1 when they differ).
+const check = process.argv.includes('--check');
+const source = process.argv.slice(2).find((arg) => arg !== '--check') ?? '../shared/reference/paddle-openapi.yaml';
 const overlayFile = new URL('../openapi/newer.json', import.meta.url);
 const target = new URL('../openapi/paddle-openapi.json', import.meta.url);
 
@@ -70,5 +72,12 @@ const spec = parse(readFileSync(source, 'utf8'), { maxAliasCount: -1 }) as Json;
 const overlay = JSON.parse(readFileSync(overlayFile, 'utf8')) as { overlay: string; actions: OverlayAction[] };
 if (overlay.overlay !== '1.0.0') throw new Error(`openapi/newer.json: overlay version ${overlay.overlay}`);
 for (const action of overlay.actions) apply(spec, action);
-writeFileSync(target, JSON.stringify(spec));
-console.log(`wrote ${target.pathname} (${overlay.actions.length} overlay actions)`);
+const json = JSON.stringify(spec);
+if (check) {
+  const same = readFileSync(target, 'utf8') === json;
+  console.log(same ? `${target.pathname} is up to date` : `${target.pathname} differs: run npm run openapi:json`);
+  process.exitCode = same ? 0 : 1;
+} else {
+  writeFileSync(target, json);
+  console.log(`wrote ${target.pathname} (${overlay.actions.length} overlay actions)`);
+}
