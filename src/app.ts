@@ -38,6 +38,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors,
     clientErrorHandler,
     bodyLimit: 1024 * 1024,
+    // @NOTE `request.ip` (the portal's per-client limits) and `request.protocol` follow X-Forwarded-* only from
+    // proxies PADDOCK_TRUST_PROXY names; by default the client is the socket's peer.
+    trustProxy: options.config.trustProxy,
     // @NOTE Paddle ids never contain dots or slashes; a trailing slash still reaches the route.
     routerOptions: { ignoreTrailingSlash: true },
   });

@@ -11,6 +11,12 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The least severe log level written (`LOG_LEVEL`): one of LOG_LEVELS; `silent` writes nothing. */
   logLevel: LogLevel;
+  /**
+   * Which proxies' `X-Forwarded-*` headers to believe (`PADDOCK_TRUST_PROXY`), as Fastify's `trustProxy`: false
+   * (the default: the client is the socket's peer), true (any), or comma-separated proxy addresses/CIDRs.
+   * It decides the client address the portal's sign-in limits count by.
+   */
+  trustProxy: boolean | string;
 }
 
 /** pino's levels, most verbose first, and `silent`. */
@@ -23,6 +29,12 @@ function readLogLevel(value: string | undefined): LogLevel {
   const level = LOG_LEVELS.find((candidate) => candidate === value.toLowerCase());
   if (!level) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${value}`);
   return level;
+}
+
+function readTrustProxy(value: string | undefined): boolean | string {
+  const text = (value ?? '').trim();
+  if (text === '' || text === 'false') return false;
+  return text === 'true' ? true : text;
 }
 
 type Env = Record<string, string | undefined>;
@@ -50,5 +62,6 @@ export function readConfig(env: Env = process.env, boundPort?: number): Config {
     liveApiKey: env.PADDOCK_LIVE_API_KEY || undefined,
     smtpUrl: env.SMTP_URL || undefined,
     logLevel: readLogLevel(env.LOG_LEVEL),
+    trustProxy: readTrustProxy(env.PADDOCK_TRUST_PROXY),
   };
 }

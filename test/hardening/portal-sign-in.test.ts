@@ -5,7 +5,7 @@
 // answers exactly like a known one; links, codes and client addresses are kept only hashed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { forEachDialect, useTestApp, type TestApp } from '../support/app.js';
+import { forEachDialect, startTestApp, useTestApp, type TestApp } from '../support/app.js';
 import { aCustomer } from '../support/builders.js';
 import { advanceClock, portalRow } from '../support/portal.js';
 import { CODE_TRIES, SIGN_IN_LIMITS } from '../../src/modules/customer-portal/sign-in.js';
@@ -262,6 +262,30 @@ await forEachDialect((dialect) => {
       assert.equal((await emailsTo(t(), seller, over.email)).length, 1);
       await advanceClock(t(), { by: 'PT15M1S' }, seller.key);
       assert.equal((await askForEmail(seller, customers[0]!.email, ip)).statusCode, 200);
+    });
+
+    it('counts by the X-Forwarded-For client only behind a proxy PADDOCK_TRUST_PROXY names', async () => {
+      const ask = (app: TestApp, cpl: string, i: number) =>
+        app.app.inject({
+          method: 'POST',
+          url: `/sandbox-customer-portal/${cpl}/sign-in`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `192.0.2.${i}` },
+          payload: new URLSearchParams({ email: `someone${i}@example.com`, action: 'overview' }).toString(),
+        });
+      // Not trusted (the default): every request comes from the socket's peer, whatever the header says.
+      const seller = await aSeller();
+      const cpl = seller.path.split('/').at(-1)!;
+      const statuses = [];
+      for (let i = 0; i <= perClient; i += 1) statuses.push((await ask(t(), cpl, i)).statusCode);
+      assert.equal(statuses.at(-1), 429);
+      // Trusted: each forwarded client has its own count.
+      const proxied = await startTestApp(dialect, { PADDOCK_TRUST_PROXY: '127.0.0.1' });
+      try {
+        const { portal_id: proxiedCpl } = await portalRow(proxied, 'sandbox');
+        for (let i = 0; i <= perClient; i += 1) assert.equal((await ask(proxied, proxiedCpl, i)).statusCode, 200);
+      } finally {
+        await proxied.close();
+      }
     });
 
     it(`takes at most ${SIGN_IN_LIMITS.codeTriesPerClient.max} codes per client per 15 minutes`, async () => {
