@@ -226,6 +226,7 @@ try {
     `| bare sender (Node http, keep-alive, 64 at a time, no database) | ${bare.toFixed(0)} per second |`,
     `| ratio to the bare sender | ${(perSecond / bare).toFixed(2)} |`,
     `| server CPU while delivering | ${(serverCpu * 100).toFixed(0)}% of a core |`,
+    `| server CPU per delivery | ${((serverCpu * seconds * 1000) / N).toFixed(2)} ms |`,
     `| delay from the API's answer to the webhook, idle-polling worker (${EVENTS} events, 50 ms apart): p50 | ${percentile(delays, 50).toFixed(1)} ms |`,
     `| same, p99 | ${percentile(delays, 99).toFixed(1)} ms |`,
     '',
