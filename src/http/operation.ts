@@ -1,6 +1,6 @@
 // Registers one Paddle operation: method, path, permissions and validation all come from the spec by
 // operationId; the module supplies only the handler. Every API route goes through here.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import type { Ctx } from '../context.js';
 import type { Db, Dialect } from '../db/database.js';
@@ -8,6 +8,7 @@ import type { Page } from '../db/pagination.js';
 import type { Wiring } from '../modules/module.js';
 import { tenantClock, type Clock, type ClockState } from '../kernel/clock.js';
 import { PaddleError, invalidField } from '../kernel/errors.js';
+import { jsonOf } from '../kernel/json-text.js';
 import { toStoredTime } from '../kernel/time.js';
 import { authenticate, requirePermissions, type Caller } from './auth.js';
 import type { OperationBody, OperationId, OperationParams, OperationQuery } from '../spec/operations.js';
@@ -128,14 +129,27 @@ export function operation<Id extends OperationId>(
       if ('noContent' in result) return reply.status(204).send();
       if ('page' in result) {
         const pagination = paginationMeta(request, deps.config.publicUrl, result.page, result.perPage);
-        return reply.status(200).send({ data: result.data, meta: { request_id: request.id, pagination } });
+        return sendEnvelope(reply, 200, result.data, { request_id: request.id, pagination });
       }
       if (result.headers) reply.headers(result.headers);
-      return reply
-        .status(result.status ?? op.successStatus)
-        .send({ data: result.data, meta: { request_id: request.id } });
+      return sendEnvelope(reply, result.status ?? op.successStatus, result.data, { request_id: request.id });
     },
   });
+}
+
+/**
+ * Paddle's envelope `{ data, meta }`, written as JSON text here: entities kept as text (kernel/json-text.ts) are
+ * spliced in without being serialized again.
+ */
+function sendEnvelope(reply: FastifyReply, status: number, data: unknown, meta: object): FastifyReply {
+  return reply
+    .status(status)
+    .type('application/json; charset=utf-8')
+    .send(
+      data === undefined
+        ? `{"meta":${JSON.stringify(meta)}}`
+        : `{"data":${jsonOf(data)},"meta":${JSON.stringify(meta)}}`,
+    );
 }
 
 export { pageRequest };
@@ -214,9 +228,9 @@ export function testHelper<Url extends string>(
       });
       reply.header('request-id', request.id);
       if ('noContent' in result) return reply.status(204).send();
-      return reply
-        .status('status' in result && result.status ? result.status : 200)
-        .send({ data: result.data, meta: { request_id: request.id } });
+      return sendEnvelope(reply, 'status' in result && result.status ? result.status : 200, result.data, {
+        request_id: request.id,
+      });
     },
   });
 }

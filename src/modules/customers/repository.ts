@@ -43,8 +43,18 @@ export async function listCustomers(
   return fetchPage(db, 'customers', query, page);
 }
 
-export async function insertCustomer(db: Executor, row: CustomerRow): Promise<void> {
-  await db.insertInto('customers').values(row).execute();
+/**
+ * Inserts `row` unless the tenant already has a customer with its email (compared without case): answers whether
+ * it was inserted. @NOTE the unique index decides, so a create needs no read first (#13) and two creates of one
+ * email at once cannot both succeed.
+ */
+export async function insertCustomer(db: Executor, row: CustomerRow): Promise<boolean> {
+  const result = await db
+    .insertInto('customers')
+    .values(row)
+    .onConflict((oc) => oc.columns(['seller_id', 'environment', 'email_key']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 export async function updateCustomer(db: Executor, row: CustomerRow): Promise<void> {

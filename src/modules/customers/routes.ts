@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { operation, pageRequest, type ServerDeps } from '../../http/operation.js';
+import { serializedOnce } from '../../kernel/json-text.js';
 import { serializeCustomer } from './serialize.js';
-import { createCustomer, getCustomer, listCustomers, updateCustomer } from './service.js';
+import { createCustomer, getCustomerRow, listCustomers, updateCustomer } from './service.js';
 
 export function customerRoutes(app: FastifyInstance, deps: ServerDeps): void {
   operation(app, deps, 'list-customers', async ({ ctx, op, query }) => {
@@ -16,13 +17,17 @@ export function customerRoutes(app: FastifyInstance, deps: ServerDeps): void {
       },
       page,
     );
-    return { page: result, data: result.rows.map(serializeCustomer), perPage: page.perPage };
+    return {
+      page: result,
+      data: result.rows.map((row) => serializedOnce(row, serializeCustomer)),
+      perPage: page.perPage,
+    };
   });
 
   operation(app, deps, 'create-customer', async ({ ctx, body }) => ({ data: await createCustomer(ctx, body) }));
 
   operation(app, deps, 'get-customer', async ({ ctx, params }) => ({
-    data: await getCustomer(ctx, params.customer_id),
+    data: serializedOnce(await getCustomerRow(ctx, params.customer_id), serializeCustomer),
   }));
 
   operation(app, deps, 'update-customer', async ({ ctx, params, body }) => ({

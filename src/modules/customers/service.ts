@@ -24,11 +24,13 @@ export type CreateCustomerInput = OperationBody<'create-customer'>;
 /** The body of Paddle's update-customer: every field optional; `null` clears `name` and `custom_data`. */
 export type CustomerInput = OperationBody<'update-customer'>;
 
+function emailTaken(existingId: string): PaddleError {
+  return new PaddleError('customer_already_exists', `customer email conflicts with customer of id ${existingId}`);
+}
+
 async function assertEmailFree(ctx: Ctx, email: string, exceptId?: string): Promise<void> {
   const existing = await findCustomerByEmail(ctx.db, ctx.tenant, email);
-  if (existing && existing.id !== exceptId) {
-    throw new PaddleError('customer_already_exists', `customer email conflicts with customer of id ${existing.id}`);
-  }
+  if (existing && existing.id !== exceptId) throw emailTaken(existing.id);
 }
 
 /** Loads a customer of the tenant or throws Paddle's 404. */
@@ -48,7 +50,6 @@ export async function listCustomers(ctx: Ctx, filters: CustomerFilters, page: Pa
 
 export async function createCustomer(ctx: Ctx, input: CreateCustomerInput) {
   return withTransaction(ctx, async (ctx) => {
-    await assertEmailFree(ctx, input.email);
     const now = ctx.clock.now();
     const stored = toStoredTime(now);
     const row: CustomerRow = {
@@ -65,7 +66,11 @@ export async function createCustomer(ctx: Ctx, input: CreateCustomerInput) {
       created_at: stored,
       updated_at: stored,
     };
-    await insertCustomer(ctx.db, row);
+    if (!(await insertCustomer(ctx.db, row))) {
+      const existing = await findCustomerByEmail(ctx.db, ctx.tenant, input.email);
+      // @NOTE the conflicting customer is in the tenant (the unique index says so) and nothing deletes customers.
+      throw emailTaken(existing?.id ?? '');
+    }
     const entity = serializeCustomer(row);
     await recordEvent(ctx, 'customer.created', entity);
     return entity;
