@@ -20,13 +20,17 @@ export interface Line {
 
 let sellers = 0;
 
-/** A seller of its own (its sandbox clock moves for nobody else), its clock set to `start`. */
+/** A seller of its own (its sandbox clock moves for nobody else), its clock frozen at `start`: only `advance` moves it. */
 export async function sellerAt(t: TestApp, start: string, permissions?: readonly string[]) {
   sellers += 1;
   const seller = await t.createSeller(`sel_kit${sellers}_${t.dialect}`);
   const key = seller.sandbox;
   // @NOTE one advance covers at most a year (P1Y): a new seller's clock reaches `start` a year at a time.
   const target = instant(start);
+  // The clock stands still (issue #15's freeze), so only `advance` moves it: wall time spent by a loaded machine
+  // between two steps would otherwise shift every later instant (billing periods, proration rates).
+  const frozen = await t.request('POST', '/test-helpers/clock/freeze', { body: {}, key });
+  assert.equal(frozen.status, 200, frozen.text);
   let now = instant((await t.request('GET', '/test-helpers/clock', { key })).body.data.now);
   while (Temporal.Instant.compare(now, target) < 0) {
     const yearOn = now.toZonedDateTimeISO('UTC').add({ years: 1 }).toInstant();

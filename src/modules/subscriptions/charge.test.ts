@@ -64,6 +64,7 @@ await forEachDialect((dialect) => {
     it('answers 201 with the subscription, per the spec', async () => {
       const { k, basic, setupFee } = await setup();
       const { sub } = await k.subscribe([{ price: basic, quantity: 1 }]);
+      await k.advance({ by: 'PT1M' }); // the clock stands still: a minute on, updated_at must move
       const res = await charge(k, sub.id, {
         effective_from: 'immediately',
         items: [{ price_id: setupFee.id, quantity: 1 }],
