@@ -316,6 +316,21 @@ await forEachDialect((dialect) => {
       assert.deepEqual(await transcript(unknown), await transcript(customer.email));
     });
 
+    it('forgets sign-ins a day after they expire, and rate-limit hits once out of their window', async () => {
+      const seller = await aSeller();
+      const customer = await aCustomer(t(), {}, seller.key);
+      await signInEmail(seller, customer.email);
+      await askForEmail(seller, 'nobody@example.com');
+      const rows = async (table: 'portal_sign_ins' | 'rate_limit_hits') =>
+        (await t().db.selectFrom(table).select('id').where('seller_id', '=', seller.id).execute()).length;
+      assert.equal(await rows('portal_sign_ins'), 2);
+      assert.equal(await rows('rate_limit_hits'), 4);
+      await advanceClock(t(), { by: 'PT24H16M' }, seller.key);
+      await askForEmail(seller, 'somebody-else@example.com');
+      assert.equal(await rows('portal_sign_ins'), 1, 'only the new one');
+      assert.equal(await rows('rate_limit_hits'), 2, 'only the new request’s (per client and per address)');
+    });
+
     it('keeps links, codes and client addresses only hashed', async () => {
       const seller = await aSeller();
       const customer = await aCustomer(t(), {}, seller.key);

@@ -110,6 +110,16 @@ export async function takeCodeTry(
     .execute();
 }
 
+/** Forgets the tenant's sign-ins that expired before `before`, used or not. */
+export async function deleteSignInsExpiredBefore(db: Db, tenant: Tenant, before: string): Promise<void> {
+  await db
+    .deleteFrom('portal_sign_ins')
+    .where('seller_id', '=', tenant.seller_id)
+    .where('environment', '=', tenant.environment)
+    .where('expires_at', '<', before)
+    .execute();
+}
+
 // ---- Rate-limit hits --------------------------------------------------------------------------------------
 
 export async function insertRateLimitHit(db: Db, row: RateLimitHitsTable): Promise<void> {

@@ -15,6 +15,7 @@ import { portalBase, portalLink, type PortalAction } from '../sellers/portal-lin
 import { mintPortalToken, verifyPortalToken, type PortalTokenClaims } from '../sellers/portal-tokens.js';
 import { allowRequest, type RateLimit } from './rate-limit.js';
 import {
+  deleteSignInsExpiredBefore,
   endPendingSignIns,
   findSignInByLink,
   insertSignIn,
@@ -35,11 +36,13 @@ export const SIGN_IN_EMAIL_KIND = 'portal_sign_in';
 export const CODE_TRIES = 5;
 
 const FIFTEEN_MINUTES = 15 * 60;
+/** How long a sign-in's row is kept after it expired. */
+const SIGN_IN_KEPT_SECONDS = 24 * 60 * 60;
 
 /**
  * The limits, each per tenant (seller × environment) on its clock; the client is the request's IP address as
  * Fastify sees it (the socket's peer, or the proxy's client with PADDOCK_TRUST_PROXY). Refused requests are not
- * counted. Documented in ARCHITECTURE.md (Security decisions) and README.
+ * counted. Documented in ARCHITECTURE.md ("Portal sign-in by email") and README.
  */
 export const SIGN_IN_LIMITS = {
   /** Sign-in emails to one address: over it the portal answers as usual and sends nothing. */
@@ -124,6 +127,8 @@ export async function requestSignIn(
   );
   const customer = found.rows[0];
   const now = ctx.clock.now();
+  // Sign-ins are kept a day past their expiry (to say "expired" rather than "wrong"), then forgotten.
+  await deleteSignInsExpiredBefore(ctx.db, ctx.tenant, toStoredTime(now.subtract({ seconds: SIGN_IN_KEPT_SECONDS })));
   // @NOTE never shown to anyone: a random id, not a Paddle-style one.
   const id = randomUUID();
   const row = {

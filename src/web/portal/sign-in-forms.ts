@@ -36,6 +36,7 @@ import { renderCheckEmailPage } from './views.js';
 import { sendHtml } from '../shared/respond.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const BAD_EMAIL = 'Enter an email address like name@example.com.';
 
 export const TOO_MANY_REQUESTS = 'Too many sign-in attempts from your network. Wait 15 minutes, then try again.';
 
@@ -104,7 +105,7 @@ export async function signIn(
   const target = formTarget(form);
   const email = (form.email ?? '').trim();
   if (!EMAIL.test(email) || email.length > 320) {
-    return signInPage(reply, p, target, { email, error: 'Enter an email address like name@example.com.', status: 422 });
+    return signInPage(reply, p, target, { email, error: BAD_EMAIL, status: 422 });
   }
   const asked = await requestSignIn(
     p.ctx,
@@ -158,7 +159,8 @@ export async function signInByCode(
   const form = formFields(request);
   const target = formTarget(form);
   const email = (form.email ?? '').trim();
-  if (!EMAIL.test(email) || email.length > 320) return signInPage(reply, p, target, { status: 422 });
+  if (!EMAIL.test(email) || email.length > 320)
+    return signInPage(reply, p, target, { email, error: BAD_EMAIL, status: 422 });
   const code = normalizeCode(form.code ?? '');
   const result = code
     ? await signInWithCode(p.ctx, p.portal, email, code, request.ip)
