@@ -10,6 +10,7 @@ import {
   PostgresDialect,
   SqliteDialect,
   sql,
+  type CompiledQuery,
   type MigrationProvider,
   type Transaction,
 } from 'kysely';
@@ -18,6 +19,7 @@ import { registerChangeToken } from './change-token.js';
 import { migrations } from './migrations/index.js';
 import { registerPreparedRead } from './prepared-read.js';
 import { busy, registerReadNow } from './read-now.js';
+import { registerWriteNow } from './write-now.js';
 import type { Database } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -71,6 +73,11 @@ function openSqlite(file: string): OpenDatabase {
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
   registerChangeToken(db, () => `${dataVersion.get() as bigint}:${cached.localWrites()}`);
   registerReadNow(db, (text, parameters) => (sqlite.inTransaction ? busy : cached.statement(text).get(...parameters)));
+  // @NOTE through `cached.database.prepare`, which counts the writes for the change token.
+  const writeAll = sqlite.transaction((statements: readonly CompiledQuery[]) =>
+    statements.map((query) => Number(cached.database.prepare(query.sql).run(...query.parameters).changes)),
+  );
+  registerWriteNow(db, (statements) => (sqlite.inTransaction ? busy : writeAll.immediate(statements)));
   return {
     db,
     dialect: 'sqlite',

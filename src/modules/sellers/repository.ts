@@ -1,7 +1,8 @@
-import { sql, type RawBuilder } from 'kysely';
-import type { Executor, Trx } from '../../db/database.js';
+import { CompiledQuery, sql, type RawBuilder } from 'kysely';
+import type { Db, Dialect, Executor, Trx } from '../../db/database.js';
 import type { Environment, SellerEnvironmentsTable, Tenant, TenantTable } from '../../db/tables.js';
 import { readPrepared } from '../../db/prepared-read.js';
+import { writeAllNow } from '../../db/write-now.js';
 import { tenantRows } from '../../db/tenant-rows.js';
 import { tenantTablesOf, TENANT_TABLES } from '../../db/tenant-tables.js';
 
@@ -188,49 +189,54 @@ export type DeletedRows = Partial<Record<TenantTable, number>>;
 /** Which rows of the tenant tables a delete takes: a seller's (both environments) or one tenant's. */
 type Owner = { seller_id: string; environment?: Environment };
 
-/** Deletes every row of the seller, in both environments and in every tenant table, then the seller itself. */
-export async function deleteSellerRows(db: Trx, sellerId: string): Promise<DeletedRows> {
-  const deleted = await deleteTableByTable(db, Object.keys(TENANT_TABLES) as TenantTable[], { seller_id: sellerId });
-  await db.deleteFrom('sellers').where('id', '=', sellerId).execute();
-  return deleted;
-}
-
-/** PostgreSQL: `deleteSellerRows` as one statement (`deleteInOneStatement`), atomic without a transaction. */
-export function deleteSellerRowsAtOnce(db: Executor, sellerId: string): Promise<DeletedRows> {
+/**
+ * Deletes every row of the seller, in both environments and in every tenant table, then the seller itself, all
+ * or nothing (`deleteAll`). Answers the rows deleted by table.
+ */
+export function deleteSellerRows(db: Db, dialect: Dialect, sellerId: string): Promise<DeletedRows> {
   const seller = sql`delete from "sellers" where "id" = ${sellerId}`;
-  return deleteInOneStatement(db, Object.keys(TENANT_TABLES) as TenantTable[], { seller_id: sellerId }, seller);
+  return deleteAll(db, dialect, Object.keys(TENANT_TABLES) as TenantTable[], { seller_id: sellerId }, seller);
 }
 
 /**
  * Empties one tenant: every row of its `data` tables (entities, events, notifications, emails); its environment
- * (portal, secrets, clock) and keys stay. The invoice-number sequence starts again.
+ * (portal, secrets, clock) and keys stay. The invoice-number sequence starts again. All or nothing (`deleteAll`).
+ * Answers the rows deleted by table.
  */
-export async function deleteTenantData(db: Trx, tenant: Tenant): Promise<DeletedRows> {
-  const deleted = await deleteTableByTable(db, tenantTablesOf('data'), tenant);
-  await db
-    .updateTable('seller_environments')
-    .set({ invoice_sequence: 0n })
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
-    .execute();
-  return deleted;
-}
-
-/** PostgreSQL: `deleteTenantData` as one statement (`deleteInOneStatement`), atomic without a transaction. */
-export function deleteTenantDataAtOnce(db: Executor, tenant: Tenant): Promise<DeletedRows> {
+export function deleteTenantData(db: Db, dialect: Dialect, tenant: Tenant): Promise<DeletedRows> {
   const restart = sql`update "seller_environments" set "invoice_sequence" = 0
     where "seller_id" = ${tenant.seller_id} and "environment" = ${tenant.environment}`;
-  return deleteInOneStatement(db, tenantTablesOf('data'), tenant, restart);
+  return deleteAll(db, dialect, tenantTablesOf('data'), tenant, restart);
 }
 
-/** One `delete` per table (SQLite: statements run in-process, so many of them cost little). */
-async function deleteTableByTable(db: Trx, tables: readonly TenantTable[], owner: Owner): Promise<DeletedRows> {
+/**
+ * The owner's rows of `tables` deleted, and `also` (one more write), all or nothing, in as few steps as the engine
+ * allows: on PostgreSQL ONE statement (`deleteInOneStatement`: one round trip, no `begin`/`commit`); on SQLite a
+ * statement per table in one transaction run synchronously on the connection (db/write-now.ts: a reset was
+ * mostly Kysely's per-statement cost), or through Kysely when the connection is inside another transaction.
+ */
+async function deleteAll(
+  db: Db,
+  dialect: Dialect,
+  tables: readonly TenantTable[],
+  owner: Owner,
+  also: RawBuilder<unknown>,
+): Promise<DeletedRows> {
+  if (dialect === 'postgres') return deleteInOneStatement(db, tables, owner, also);
+  const where = owner.environment === undefined ? '"seller_id" = ?' : '"seller_id" = ? and "environment" = ?';
+  const parameters = owner.environment === undefined ? [owner.seller_id] : [owner.seller_id, owner.environment];
+  // @NOTE table names come from TENANT_TABLES, never from input.
+  const deletes = tables.map((table) => CompiledQuery.raw(`delete from "${table}" where ${where}`, parameters));
+  const statements = [...deletes, also.compile(db)];
+  const changed =
+    writeAllNow(db, statements) ??
+    (await db.transaction().execute(async (trx) => {
+      const counts: number[] = [];
+      for (const query of statements) counts.push(Number((await trx.executeQuery(query)).numAffectedRows ?? 0n));
+      return counts;
+    }));
   const deleted: DeletedRows = {};
-  for (const table of tables) {
-    let query = db.deleteFrom(table as 'customers').where('seller_id', '=', owner.seller_id);
-    if (owner.environment !== undefined) query = query.where('environment', '=', owner.environment);
-    deleted[table] = Number((await query.executeTakeFirst()).numDeletedRows);
-  }
+  tables.forEach((table, i) => (deleted[table] = changed[i] ?? 0));
   return deleted;
 }
 

@@ -6,7 +6,7 @@ import { migrateToLatest, openDatabase, type OpenDatabase } from '../../db/datab
 import type { Tenant } from '../../db/tables.js';
 import { FixedClock, WallClock } from '../../kernel/clock.js';
 import { Temporal } from '../../kernel/time.js';
-import { ensureSeller, moveTenantClock, setTenantClockFrozen, tenantClocks } from './service.js';
+import { ensureSeller, moveTenantClock, resetTenant, setTenantClockFrozen, tenantClocks } from './service.js';
 
 const sandbox: Tenant = { seller_id: 'sel_a', environment: 'sandbox' };
 
@@ -86,5 +86,52 @@ describe('a frozen tenant clock', () => {
       '2027-01-01T02:05:00Z',
       'runs with the wall clock again',
     );
+  });
+});
+
+describe('resetting a tenant on SQLite', () => {
+  let open: OpenDatabase;
+  before(async () => {
+    open = openDatabase('sqlite::memory:');
+    await migrateToLatest(open.db);
+    await ensureSeller(open.db, new WallClock(), 'sel_a', 'Seller A');
+    await ensureSeller(open.db, new WallClock(), 'sel_b', 'Seller B');
+  });
+  after(() => open.close());
+
+  const product = (sellerId: string, id: string) => ({
+    seller_id: sellerId,
+    environment: 'sandbox' as const,
+    id,
+    name: 'Product',
+    description: null,
+    type: 'standard',
+    tax_category: 'standard',
+    image_url: null,
+    custom_data: null,
+    import_meta: null,
+    status: 'active',
+    created_at: '2026-01-01T00:00:00.000000Z',
+    updated_at: '2026-01-01T00:00:00.000000Z',
+  });
+  const productIds = async () =>
+    (await open.db.selectFrom('products').select('id').orderBy('id').execute()).map((row) => row.id);
+
+  it('writes at once, and waits behind a transaction another request holds open instead of joining it', async () => {
+    await open.db
+      .insertInto('products')
+      .values([product('sel_a', 'pro_1'), product('sel_b', 'pro_2')])
+      .execute();
+    assert.equal((await resetTenant(open.db, 'sqlite', sandbox)).products, 1);
+    assert.deepEqual(await productIds(), ['pro_2']);
+
+    await open.db.insertInto('products').values(product('sel_a', 'pro_3')).execute();
+    // Another request's transaction, open across an await: the reset must neither join it nor see its rows.
+    const other = await open.db.startTransaction().execute();
+    await other.insertInto('products').values(product('sel_a', 'pro_4')).execute();
+    const reset = resetTenant(open.db, 'sqlite', sandbox);
+    await other.rollback().execute();
+    assert.equal((await reset).products, 1, 'pro_3 only: pro_4 was rolled back with its transaction');
+    assert.deepEqual(await productIds(), ['pro_2']);
   });
 });

@@ -12,9 +12,7 @@ import { newId } from '../../kernel/ids.js';
 import { Temporal, instantFromStored, toStoredTime, type Instant } from '../../kernel/time.js';
 import {
   deleteSellerRows,
-  deleteSellerRowsAtOnce,
   deleteTenantData,
-  deleteTenantDataAtOnce,
   findSellerEnvironment,
   findSellerEnvironmentByPortal,
   findSellerRow,
@@ -237,21 +235,18 @@ export function findSeller(db: Db, sellerId: string) {
 
 /**
  * Deletes the seller and every row it owns, in both environments and every tenant table, all or nothing: one
- * statement on PostgreSQL (one round trip), one transaction of a statement per table on SQLite (in-process).
+ * statement on PostgreSQL, one transaction on SQLite (modules/sellers/repository.ts `deleteAll`).
  */
 export function deleteSeller(db: Db, dialect: Dialect, sellerId: string): Promise<DeletedRows> {
-  if (dialect === 'postgres') return deleteSellerRowsAtOnce(db, sellerId);
-  return db.transaction().execute((trx) => deleteSellerRows(trx, sellerId));
+  return deleteSellerRows(db, dialect, sellerId);
 }
 
 /**
- * Empties one tenant (entities, events, notifications, emails) in one transaction, leaving its portal, secrets,
- * clock and keys, and every other tenant, as they are. Answers the rows deleted by table.
+ * Empties one tenant (entities, events, notifications, emails), all or nothing, leaving its portal, secrets, clock
+ * and keys, and every other tenant, as they are. Answers the rows deleted by table.
  */
 export function resetTenant(db: Db, dialect: Dialect, tenant: Tenant): Promise<DeletedRows> {
-  // @NOTE as `deleteSeller`: one statement on PostgreSQL, one transaction on SQLite.
-  if (dialect === 'postgres') return deleteTenantDataAtOnce(db, tenant);
-  return db.transaction().execute((trx) => deleteTenantData(trx, tenant));
+  return deleteTenantData(db, dialect, tenant);
 }
 
 /** What a seller is paid in and the fee Paddle takes from it (`payout_totals`, `totals.fee`). */
