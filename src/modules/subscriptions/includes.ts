@@ -8,6 +8,7 @@ import { applyScheduledChange, renew, type SubscriptionState } from '../../billi
 import type { TaxCategory } from '../../billing/tax-rates.js';
 import { computeTotals, type TotalsDetails, type TotalsDiscount, type TotalsLine } from '../../billing/totals.js';
 import { invalidField } from '../../kernel/errors.js';
+import { serializedOnce, withFields, type JsonText } from '../../kernel/json-text.js';
 import { money, moneyFromWire, type Money } from '../../kernel/money.js';
 import { toStoredTime, toWireTime, type Instant } from '../../kernel/time.js';
 import { getAddressRow } from '../addresses/service.js';
@@ -16,7 +17,7 @@ import type { PriceEntity } from '../prices/serialize.js';
 import { unitPriceFor, type Proration, type ResolvedItem } from '../transactions/items.js';
 import { nextPeriodLines, subscriptionItems } from './billing.js';
 import { periodDiscount } from './discount.js';
-import { serializeSubscription } from './serialize.js';
+import { serializeSubscriptionForEvent, subscriptionManagementUrls } from './serialize.js';
 import { getSubscriptionRow, linkContext, type Viewer } from './service.js';
 import { stateOf } from './state.js';
 
@@ -170,14 +171,20 @@ export async function recurringTransactionDetails(
 }
 
 /** `GET /subscriptions/{id}` with `include`: the entity plus the asked-for transaction previews. */
-export async function getSubscriptionWithIncludes(ctx: Ctx, viewer: Viewer, id: string, include: Set<string>) {
+export async function getSubscriptionWithIncludes(
+  ctx: Ctx,
+  viewer: Viewer,
+  id: string,
+  include: Set<string>,
+): Promise<JsonText> {
   const row = await getSubscriptionRow(ctx, id);
-  const entity = await serializeSubscription(row, await linkContext(ctx, viewer));
-  return {
-    ...entity,
+  // @NOTE the event form depends on the row alone, so a kept row's is serialized once (kernel/json-text.ts); the
+  // links (a fresh token) and the includes (computed at the tenant's now) are added on every request.
+  return withFields(serializedOnce(row, serializeSubscriptionForEvent), {
+    management_urls: await subscriptionManagementUrls(row, await linkContext(ctx, viewer)),
     ...(include.has('next_transaction') ? { next_transaction: await nextTransaction(ctx, row) } : {}),
     ...(include.has('recurring_transaction_details')
       ? { recurring_transaction_details: await recurringTransactionDetails(ctx, row, ctx.clock.now()) }
       : {}),
-  };
+  });
 }

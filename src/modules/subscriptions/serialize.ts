@@ -64,13 +64,15 @@ export interface LinkContext {
   tokenFor?: (customerId: string) => Promise<string>;
 }
 
+/** The entity's `management_urls`, with a fresh token when allowed: what the API adds to the event form. */
+export async function subscriptionManagementUrls(row: SubscriptionRow, links: LinkContext) {
+  const token = links.tokenFor ? await links.tokenFor(row.customer_id) : undefined;
+  return managementUrls(links.portalBase, links.portalId, row, token);
+}
+
 /** Row → the entity the API returns: the event form plus `management_urls` (with a fresh token when allowed). */
 export async function serializeSubscription(row: SubscriptionRow, links: LinkContext) {
-  const token = links.tokenFor ? await links.tokenFor(row.customer_id) : undefined;
-  return {
-    ...serializeSubscriptionForEvent(row),
-    management_urls: managementUrls(links.portalBase, links.portalId, row, token),
-  };
+  return { ...serializeSubscriptionForEvent(row), management_urls: await subscriptionManagementUrls(row, links) };
 }
 
 export type SubscriptionEntity = Awaited<ReturnType<typeof serializeSubscription>>;
