@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { readsFromNow } from './db/change-token.js';
 import type { Db, Dialect } from './db/database.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './http/errors.js';
 import { installSecurityHeaders } from './http/security-headers.js';
@@ -68,6 +69,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // @NOTE only JSON reaches the API (and forms the pages): Fastify's default text/plain parser would hand a
   // string to validation (`400 must be object`) where Paddle answers 415.
   app.removeContentTypeParser('text/plain');
+  // @NOTE first thing for every request: what the database keeps for cheap reads must show every write committed
+  // before the request arrived (db/change-token.ts).
+  app.addHook('onRequest', (_request, _reply, done) => {
+    readsFromNow(options.db);
+    done();
+  });
   installErrorHandling(app);
   installSecurityHeaders(app);
   app.get('/healthz', async () => ({ status: 'ok' }));

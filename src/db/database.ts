@@ -71,7 +71,22 @@ function openSqlite(file: string): OpenDatabase {
   const cached = withStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached.database }) });
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
-  registerChangeToken(db, () => `${dataVersion.get() as bigint}:${cached.localWrites()}`);
+  // @NOTE other connections' commits, read once per request (db/change-token.ts); this connection's own writes are
+  // counted as they are prepared, so they change the token at once.
+  let othersVersion: bigint | undefined;
+  const forget = () => {
+    othersVersion = undefined;
+  };
+  registerChangeToken(db, {
+    read: () => {
+      if (othersVersion === undefined) {
+        othersVersion = dataVersion.get() as bigint;
+        setImmediate(forget);
+      }
+      return `${othersVersion}:${cached.localWrites()}`;
+    },
+    forget,
+  });
   registerReadNow(db, (text, parameters) => (sqlite.inTransaction ? busy : cached.statement(text).get(...parameters)));
   // @NOTE through `cached.database.prepare`, which counts the writes for the change token.
   const writeAll = sqlite.transaction((statements: readonly CompiledQuery[]) =>

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { POSTGRES_URL, dropPostgresSchema, newPostgresSchema, testDialects } from '../../test/support/app.js';
+import { readsFromNow } from './change-token.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './database.js';
 import { findById } from './find-by-id.js';
 import type { CustomerRow } from './tables.js';
@@ -53,9 +54,19 @@ describe('findById on a shared SQLite file', () => {
     assert.equal((await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_one'))?.name, 'Renamed here');
 
     await rename(second, 'ctm_one', 'Renamed by another connection');
+    // Another connection's commit is seen by the next request (the app calls readsFromNow as each one arrives) …
+    readsFromNow(first.db);
     assert.equal(
       (await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_one'))?.name,
       'Renamed by another connection',
+    );
+
+    // … and by any work on the event loop's next turn, request or not.
+    await rename(second, 'ctm_one', 'Renamed again by another connection');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(
+      (await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_one'))?.name,
+      'Renamed again by another connection',
     );
   });
 
