@@ -88,9 +88,10 @@ export async function claimDue(
   const rows: NotificationRow[] = [];
   for (const settingId of await destinationsWithWork(ctx.db, ctx.tenant, DESTINATIONS_PER_CLAIM)) {
     const held = busy.get(settingId) ?? 0;
-    const free = Math.min(concurrency.perDestination - held, room - rows.length);
+    const free = concurrency.perDestination - held;
     if (free <= 0 || (held > 0 && free < concurrency.perDestination / 2)) continue;
-    rows.push(...(await leaseDue(ctx.db, ctx.dialect, ctx.tenant, settingId, tenantNow, claim, free)));
+    const take = Math.min(free, room - rows.length);
+    rows.push(...(await leaseDue(ctx.db, ctx.dialect, ctx.tenant, settingId, tenantNow, claim, take)));
     if (rows.length >= room) break;
   }
   if (rows.length === 0) return [];

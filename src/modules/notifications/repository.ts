@@ -229,6 +229,7 @@ export async function countLeasedDue(
     .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
     .where('seller_id', '=', tenant.seller_id)
     .where('environment', '=', tenant.environment)
+    .where('due_at', 'is not', null)
     .where('due_at', '<=', tenantNow)
     .where('claimed_until', '>=', wallNow)
     .executeTakeFirstOrThrow();
