@@ -3,7 +3,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { changeToken } from './change-token.js';
 import type { Executor } from './database.js';
-import { ReadCache } from './read-cache.js';
+import { ReadCache, queryKey } from './read-cache.js';
 import type { Database } from './tables.js';
 
 export interface PageRequest {
@@ -81,7 +81,7 @@ export async function fetchPage<T extends { id: string }>(
   // one are never kept.
   const token = changeToken(db);
   const compiled = token === undefined ? undefined : pageQuery.compile();
-  const cacheKey = compiled && `${compiled.sql}\u0000${compiled.parameters.map(parameterText).join('\u0000')}`;
+  const cacheKey = compiled && queryKey(compiled);
   const kept = cacheKey && token ? pageCache.get(db, cacheKey, token) : undefined;
   if (kept) return kept as Page<T>;
   const rows = await pageQuery.execute();
@@ -102,8 +102,3 @@ export async function fetchPage<T extends { id: string }>(
  * reader of the page shares them.
  */
 const pageCache = new ReadCache<Page<{ id: string }>>(1000);
-
-/** A query parameter as text for the cache key: bigints and strings must not collide (`1n` vs `"1"`). */
-function parameterText(value: unknown): string {
-  return typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? 'undefined');
-}

@@ -2,6 +2,7 @@
 // out only while the database still shows that token: any write by any connection — this process, the CLI,
 // another server on the same file — changes the token, and everything read before it is dropped at the next use.
 // This is the rule SQLite applies to its own page cache in WAL mode; it saves the statement, not freshness.
+import type { CompiledQuery } from 'kysely';
 import type { Executor } from './database.js';
 
 /** What was read under one token; a new token starts a new generation, so stale values are never held. */
@@ -35,4 +36,14 @@ export class ReadCache<V> {
     if (generation.values.size >= this.limit) generation.values.clear();
     generation.values.set(key, value);
   }
+}
+
+/** A query parameter as text: bigints and strings must not collide (`1n` vs `"1"`). */
+function parameterText(value: unknown): string {
+  return typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? 'undefined');
+}
+
+/** A compiled query as a cache key: its SQL and every parameter. */
+export function queryKey(compiled: CompiledQuery): string {
+  return `${compiled.sql}\u0000${compiled.parameters.map(parameterText).join('\u0000')}`;
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { readKeptRows } from '../../db/kept-rows.js';
 import type { Executor, Trx } from '../../db/database.js';
 import { findById, lockById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
@@ -89,13 +90,15 @@ export async function paymentAttemptsOf(
   db: Executor,
   tenant: Tenant,
   transactionIds: readonly string[],
-): Promise<PaymentAttemptRow[]> {
+): Promise<readonly PaymentAttemptRow[]> {
   if (transactionIds.length === 0) return [];
-  return tenantRows(db, 'payment_attempts', tenant)
-    .where('transaction_id', 'in', [...transactionIds])
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
+  return readKeptRows(
+    db,
+    tenantRows(db, 'payment_attempts', tenant)
+      .where('transaction_id', 'in', [...transactionIds])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc'),
+  );
 }
 
 export async function insertPaymentAttempt(db: Executor, row: PaymentAttemptRow): Promise<void> {
