@@ -303,6 +303,30 @@ await forEachDialect((dialect) => {
       assert.equal((await tryCode(seller, customer.email, code, '198.51.100.5')).statusCode, 303);
     });
 
+    it(`takes at most ${SIGN_IN_LIMITS.codeTriesPerAddress.max} codes per address per day, from any clients; the link still works`, async () => {
+      const seller = await aSeller();
+      const customer = await aCustomer(t(), {}, seller.key);
+      const { max } = SIGN_IN_LIMITS.codeTriesPerAddress;
+      for (let i = 0; i < max; i += 1) {
+        // A new client every few tries, as an attacker with many addresses would.
+        const res = await tryCode(seller, customer.email, '123456', `10.1.${Math.floor(i / 4)}.1`);
+        assert.equal(res.statusCode, 422, `try ${i + 1}`);
+      }
+      const { link, token, code } = await signInEmail(seller, customer.email);
+      const refused = await tryCode(seller, customer.email, code, '10.2.0.1');
+      assert.equal(refused.statusCode, 429);
+      assert.match(
+        refused.body,
+        /Too many incorrect attempts for this email address. Sign in with the link in your email/,
+      );
+      assert.match((await open(link)).body, /Continue to your account/);
+      assert.equal((await post(`${seller.path}/sign-in/link`, { token, action: 'overview' })).statusCode, 303);
+      // A day later codes are taken again.
+      await advanceClock(t(), { by: 'PT24H1M' }, seller.key);
+      const next = await signInEmail(seller, customer.email);
+      assert.equal((await tryCode(seller, customer.email, next.code, '10.2.0.2')).statusCode, 303);
+    });
+
     it('answers an unknown address exactly like a known one, tries and lockout included', async () => {
       const seller = await aSeller();
       const customer = await aCustomer(t(), {}, seller.key);

@@ -51,6 +51,12 @@ export const SIGN_IN_LIMITS = {
   perClient: { bucket: 'portal_sign_in_client', max: 6, windowSeconds: FIFTEEN_MINUTES },
   /** Codes typed by one client, right or wrong: over it the portal answers 429. */
   codeTriesPerClient: { bucket: 'portal_sign_in_code_client', max: 12, windowSeconds: FIFTEEN_MINUTES },
+  /**
+   * Codes typed for one address, from any clients: without it, clients at many addresses could try 15 codes per
+   * 15 minutes (3 emails × 5 tries) for ever (1,440 guesses a day); NIST SP 800-63B wants at most 100 failures per
+   * account. Over it the portal answers 429; the emailed link still works.
+   */
+  codeTriesPerAddress: { bucket: 'portal_sign_in_code_address', max: 20, windowSeconds: 24 * 60 * 60 },
 } as const satisfies Record<string, RateLimit>;
 
 export interface SignInTarget {
@@ -266,13 +272,14 @@ export async function signInWithLink(
   return signedIn ?? { ok: false, reason: 'used' };
 }
 
-export type CodeRefusal = 'wrong' | 'tries_used' | 'expired' | 'client_limited';
+export type CodeRefusal = 'wrong' | 'tries_used' | 'expired' | 'client_limited' | 'address_limited';
 
 /**
  * Signs in with the 6-digit code emailed to `email` (`code` already normalized). A code is compared only after a
  * try is taken from it, so it gets at most CODE_TRIES comparisons, however many guesses arrive at once.
  * @returns a session, or why not: 'wrong' (try again), 'tries_used' (this address's codes took CODE_TRIES wrong
- * tries: ask for a new one), 'expired', 'client_limited' (this client typed too many codes lately).
+ * tries: ask for a new one), 'expired', 'client_limited' (this client typed too many codes lately),
+ * 'address_limited' (too many codes were typed for this address today, by anyone).
  */
 export async function signInWithCode(
   ctx: Ctx,
@@ -284,6 +291,8 @@ export async function signInWithCode(
   if (!(await allowRequest(ctx, SIGN_IN_LIMITS.codeTriesPerClient, client)))
     return { ok: false, reason: 'client_limited' };
   const emailKey = email.toLowerCase();
+  if (!(await allowRequest(ctx, SIGN_IN_LIMITS.codeTriesPerAddress, emailKey)))
+    return { ok: false, reason: 'address_limited' };
   const at = toStoredTime(ctx.clock.now());
   const tried = await takeCodeTry(ctx.db, ctx.tenant, emailKey, at, CODE_TRIES);
   for (const row of tried) {

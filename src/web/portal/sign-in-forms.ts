@@ -47,6 +47,8 @@ export const CODE_ERRORS: Record<CodeRefusal | 'malformed', string> = {
   tries_used: 'Too many incorrect attempts. This code no longer works: request a new code.',
   expired: 'This code has expired. Request a new code.',
   client_limited: TOO_MANY_REQUESTS,
+  address_limited:
+    'Too many incorrect attempts for this email address. Sign in with the link in your email, or try again tomorrow.',
 };
 
 const CODE_STATUS: Record<CodeRefusal | 'malformed', number> = {
@@ -55,6 +57,7 @@ const CODE_STATUS: Record<CodeRefusal | 'malformed', number> = {
   tries_used: 422,
   expired: 422,
   client_limited: 429,
+  address_limited: 429,
 };
 
 /** The page to land on after signing in, from a sign-in form's hidden fields. */
