@@ -130,6 +130,47 @@ await forEachDialect((dialect) => {
     });
   });
 
+  describe('webhooks', () => {
+    it('notifies destinations subscribed to discount_group.created and discount_group.updated', async () => {
+      const seller = await t().createSeller(`sel_dsg_hooks_${dialect}`);
+      const key = seller.sandbox;
+      const setting = await t().request('POST', '/notification-settings', {
+        key,
+        body: {
+          description: 'groups',
+          type: 'url',
+          destination: 'https://example.com/paddle',
+          subscribed_events: ['discount_group.created', 'discount_group.updated'],
+        },
+      });
+      assertMatchesSpec('create-notification-setting', setting);
+      assert.deepEqual(
+        setting.body.data.subscribed_events.map((type: { name: string; group: string }) => [type.name, type.group]),
+        [
+          ['discount_group.created', 'Discount group'],
+          ['discount_group.updated', 'Discount group'],
+        ],
+      );
+      const group = await aGroup(t(), unique('Hooked'), key);
+      await t().request('PATCH', `/discount-groups/${group.id}`, { key, body: { status: 'archived' } });
+      const notifications = await t().request('GET', '/notifications?order_by=id[ASC]', { key });
+      assertMatchesSpec('list-notifications', notifications);
+      assert.deepEqual(
+        notifications.body.data.map((notification: { type: string; payload: { data: { id: string } } }) => [
+          notification.type,
+          notification.payload.data.id,
+        ]),
+        [
+          ['discount_group.created', group.id],
+          ['discount_group.updated', group.id],
+        ],
+      );
+      const events = await t().request('GET', '/events?event_type=discount_group.updated', { key });
+      assertMatchesSpec('list-events', events);
+      assert.equal(events.body.data[0].data.status, 'archived');
+    });
+  });
+
   describe('list', () => {
     it('lists groups of every status, newest first, by id, and pages with a cursor', async () => {
       const seller = await t().createSeller(`sel_dsg_list_${dialect}`);
