@@ -50,6 +50,8 @@ export interface TxScope {
    * tenant's portal, the seller's fee model, the webhook destinations), since a unit's rollback does not undo it.
    */
   once<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** Keeps `value` under `key` for later `once` calls: rows read for many units in one query (the same rule). */
+  remember(key: string, value: unknown): void;
   /** The batch's deferred work under `key`, made by `make` on first use. */
   deferred<D extends Deferred<unknown>>(key: string, make: () => D): D;
 }
@@ -111,6 +113,9 @@ export async function withBatchTransaction<C extends Ctx, T>(
         value.catch(() => loaded.delete(key));
       }
       return value;
+    },
+    remember(key: string, value: unknown) {
+      loaded.set(key, Promise.resolve(value));
     },
     deferred<D extends Deferred<unknown>>(key: string, make: () => D) {
       let found = deferred.get(key) as D | undefined;

@@ -14,6 +14,8 @@ export type RouteRegistrar = (app: FastifyInstance, deps: ServerDeps) => void;
 export interface PaidContext {
   /** The saved payment method the transaction was paid with, if any. */
   paymentMethodId: string | null;
+  /** True when that is the subscription's own saved method, charged by Paddock (renewals, retries, charges). */
+  subscriptionsOwnMethod?: boolean;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Ctx, TxCtx } from '../../src/context.js';
 import type { Db, Trx } from '../../src/db/database.js';
 import { lockById } from '../../src/db/find-by-id.js';
 import { recordEvent } from '../../src/events/record.js';
-import { claimSubscription, lockSubscription } from '../../src/modules/subscriptions/repository.js';
+import { claimSubscriptions, lockSubscription } from '../../src/modules/subscriptions/repository.js';
 
 export async function lockingNeedsATransaction(db: Db, trx: Trx, ctx: Ctx, tx: TxCtx): Promise<void> {
   // @ts-expect-error the database is not a transaction: a row lock outside one is released at once.
@@ -17,8 +17,8 @@ export async function lockingNeedsATransaction(db: Db, trx: Trx, ctx: Ctx, tx: T
   await lockSubscription(tx.db, tx.tenant, 'sub_1', tx.dialect);
 
   // @ts-expect-error claiming due work (SKIP LOCKED) also needs a transaction.
-  await claimSubscription(db, ctx.tenant, 'sub_1', 'postgres');
-  await claimSubscription(trx, ctx.tenant, 'sub_1', 'postgres');
+  await claimSubscriptions(db, ctx.tenant, ['sub_1'], 'postgres');
+  await claimSubscriptions(trx, ctx.tenant, ['sub_1'], 'postgres');
 }
 
 export async function eventsNeedATransaction(ctx: Ctx, tx: TxCtx): Promise<void> {

@@ -35,6 +35,14 @@ export async function findAddress(
   return scoped(db, tenant, customerId).where('addresses.id', '=', id).executeTakeFirst();
 }
 
+/** The tenant's addresses with these ids, whoever their customers (one query for many). */
+export async function findAddressesByIds(db: Executor, tenant: Tenant, ids: readonly string[]): Promise<AddressRow[]> {
+  if (ids.length === 0) return [];
+  return tenantRows(db, 'addresses', tenant)
+    .where('addresses.id', 'in', [...ids])
+    .execute();
+}
+
 export async function listAddresses(
   db: Executor,
   tenant: Tenant,

@@ -21,6 +21,18 @@ export async function findPaymentMethod(
   return scoped(db, tenant, customerId).where('id', '=', id).executeTakeFirst();
 }
 
+/** The tenant's payment methods with these ids, whoever their customers (one query for many). */
+export async function findPaymentMethodsByIds(
+  db: Executor,
+  tenant: Tenant,
+  ids: readonly string[],
+): Promise<PaymentMethodRow[]> {
+  if (ids.length === 0) return [];
+  return tenantRows(db, 'payment_methods', tenant)
+    .where('payment_methods.id', 'in', [...ids])
+    .execute();
+}
+
 export async function listPaymentMethods(
   db: Executor,
   tenant: Tenant,

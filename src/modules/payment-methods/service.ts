@@ -1,5 +1,5 @@
 // A customer's saved payment methods: saved when a checkout or payment succeeds, listed, read and deleted.
-import { type Ctx, withTransaction, type TxCtx } from '../../context.js';
+import { type Ctx, oncePerBatch, withTransaction, type TxCtx } from '../../context.js';
 import type { PageRequest } from '../../db/pagination.js';
 import type { PaymentMethodRow } from '../../db/tables.js';
 import { recordEvent } from '../../events/record.js';
@@ -8,6 +8,7 @@ import { newId } from '../../kernel/ids.js';
 import { toStoredTime } from '../../kernel/time.js';
 import { getCustomerRow } from '../customers/service.js';
 import {
+  findPaymentMethodsByIds,
   deletePaymentMethod as deleteRow,
   findPaymentMethod,
   insertPaymentMethod,
@@ -28,12 +29,26 @@ import type { OperationQuery } from '../../spec/operations.js';
  * The customer's saved method, or undefined when there is none by that id (a subscription may still name a method
  * the customer has since deleted). Database errors propagate.
  */
+const batchKey = (customerId: string, id: string) => `payment-method:${customerId}/${id}`;
+
+/**
+ * Reads the payment methods `ids` in one query for the units of a batch transaction (renewals):
+ * `findPaymentMethodRow` then finds them without a query of its own. Nothing outside a batch.
+ */
+export async function prefetchPaymentMethods(ctx: TxCtx, ids: readonly string[]): Promise<void> {
+  const scope = ctx.scope;
+  if (!scope) return;
+  for (const row of await findPaymentMethodsByIds(ctx.db, ctx.tenant, ids)) {
+    scope.remember(batchKey(row.customer_id, row.id), row);
+  }
+}
+
 export async function findPaymentMethodRow(
   ctx: Ctx,
   customerId: string,
   id: string,
 ): Promise<PaymentMethodRow | undefined> {
-  return findPaymentMethod(ctx.db, ctx.tenant, customerId, id);
+  return oncePerBatch(ctx, batchKey(customerId, id), () => findPaymentMethod(ctx.db, ctx.tenant, customerId, id));
 }
 
 /** The customer's saved method; throws `not_found` for an unknown customer or method. */

@@ -8,10 +8,12 @@ import { dueIdsOncePerCall } from '../../kernel/due-units.js';
 import { clockStartingAt, nextTurn, stopwatch } from '../../kernel/clock.js';
 import { instantFromStored, toStoredTime, Temporal } from '../../kernel/time.js';
 import { portalOfContext } from '../sellers/service.js';
+import { prefetchAddresses } from '../addresses/service.js';
+import { prefetchPaymentMethods } from '../payment-methods/service.js';
 import { findPastDueTransaction } from '../transactions/service.js';
 import type { SubscriptionRow } from '../../db/tables.js';
 import { collect, DUNNING_DAYS, storeTransition } from './billing.js';
-import { claimSubscription, dueSubscriptionIds, earliestDue } from './repository.js';
+import { claimSubscriptions, dueSubscriptionIds, earliestDue } from './repository.js';
 import { applyTransition } from './service.js';
 import { stateOf } from './state.js';
 
@@ -21,20 +23,19 @@ const BATCH = 100;
 type Outcome = 'done' | 'busy' | 'not_due' | 'idle';
 
 /**
- * At most how many subscriptions one database transaction handles, each in a savepoint of its own (all-or-nothing
- * per subscription), and for how long (ms of wall time) it may keep starting new ones. SQLite: a short time,
+ * At most how many subscriptions one database transaction claims (in one query) and handles, each in a savepoint
+ * of its own (all-or-nothing per subscription), and for how long (ms of wall time) it may keep starting new ones. SQLite: a short time,
  * since the transaction holds the one connection and requests (and other processes) queue behind it; PostgreSQL:
  * longer, since each commit waits for the WAL flush, while reads go on beside it (the tenant's invoice counter
  * stays locked until the commit, so other processes' renewals of the tenant wait that long).
  */
-const PER_TRANSACTION = { sqlite: 200, postgres: 200 } as const;
+const PER_TRANSACTION = { sqlite: 64, postgres: 32 } as const;
 const TRANSACTION_MS = { sqlite: 10, postgres: 40 } as const;
 /** Subscriptions a transaction takes whatever the time (on a loaded machine, a few would take the budget). */
 const AT_LEAST = { sqlite: 4, postgres: 8 } as const;
 
-/** One due subscription, inside the caller's transaction (a savepoint of a batch). */
-async function runOne(ctx: TxCtx, id: string): Promise<Outcome> {
-  const row = await claimSubscription(ctx.db, ctx.tenant, id, ctx.dialect);
+/** One due subscription, claimed by its batch (`row`, undefined when another process holds it), in a savepoint. */
+async function runOne(ctx: TxCtx, row: SubscriptionRow | undefined): Promise<Outcome> {
   if (!row) return 'busy';
   if (!row.next_due_at) return 'not_due';
   const due = instantFromStored(row.next_due_at);
@@ -85,6 +86,18 @@ function reportFailure(ctx: Ctx, id: string, error: unknown): void {
 }
 
 /**
+ * Claims the batch's subscriptions in one query, and reads what their renewals need of other tables (addresses,
+ * saved payment methods) in one query each, for the units to find without queries of their own.
+ */
+async function claimBatch(ctx: TxCtx, ids: readonly string[]): Promise<Map<string, SubscriptionRow>> {
+  const rows = await claimSubscriptions(ctx.db, ctx.tenant, ids, ctx.dialect);
+  await prefetchAddresses(ctx, [...new Set(rows.map((row) => row.address_id))]);
+  const methods = rows.flatMap((row) => (row.payment_method_id ? [row.payment_method_id] : []));
+  await prefetchPaymentMethods(ctx, [...new Set(methods)]);
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/**
  * Handles `ids` from the first in one database transaction, each subscription in a savepoint, until they run out
  * or the transaction has run `TRANSACTION_MS`: one that cannot be processed (its renewal cannot be priced, say) is
  * rolled back alone and stays due, without stopping the others or the clock. Answers the outcomes of the ids it
@@ -96,13 +109,14 @@ async function runGroup(ctx: Ctx, ids: string[]): Promise<Array<Outcome | 'faile
   const taken: string[] = [];
   try {
     return await withBatchTransaction(ctx, async (batch) => {
+      const claimed = await batch.unit((ctx) => claimBatch(ctx, ids));
       const outcomes: Array<Outcome | 'failed'> = [];
       for (const id of ids) {
         if (taken.length >= AT_LEAST[ctx.dialect] && elapsed() >= TRANSACTION_MS[ctx.dialect]) break;
         taken.push(id);
         outcomes.push(
           await batch
-            .unit((ctx) => runOne(ctx, id))
+            .unit((ctx) => runOne(ctx, claimed.get(id)))
             .catch((error: unknown) => {
               reportFailure(ctx, id, error);
               return 'failed' as const;

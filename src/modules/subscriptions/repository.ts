@@ -28,16 +28,18 @@ export async function lockSubscription(
 }
 
 /**
- * Claims a subscription for due work: locked for this transaction, or undefined when another process holds it
- * (PostgreSQL `FOR UPDATE SKIP LOCKED`; SQLite serialises writers, so the row is simply read).
+ * Claims subscriptions for due work in one query: the rows of `ids` no other process holds, locked for this
+ * transaction (PostgreSQL `FOR UPDATE SKIP LOCKED`; SQLite serialises writers, so the rows are simply read).
  */
-export async function claimSubscription(
+export async function claimSubscriptions(
   db: Trx,
   tenant: Tenant,
-  id: string,
+  ids: readonly string[],
   dialect: 'sqlite' | 'postgres',
-): Promise<SubscriptionRow | undefined> {
-  return lockById<SubscriptionRow>(db, 'subscriptions', tenant, id, dialect, { skipLocked: true });
+): Promise<SubscriptionRow[]> {
+  if (ids.length === 0) return [];
+  const query = tenantRows(db, 'subscriptions', tenant).where('subscriptions.id', 'in', [...ids]);
+  return dialect === 'postgres' ? query.forUpdate().skipLocked().execute() : query.execute();
 }
 
 export async function findSubscriptionByOriginTransaction(

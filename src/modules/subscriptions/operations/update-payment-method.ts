@@ -100,7 +100,7 @@ export async function getUpdatePaymentMethodTransaction(
  * transaction it paid is active again. A renewal or retry charged with the saved method is left to `collect`.
  */
 export const useNewPaymentMethod: TransactionReaction = async (ctx, transaction, paid) => {
-  if (!transaction.subscription_id || !paid.paymentMethodId) return transaction;
+  if (!transaction.subscription_id || !paid.paymentMethodId || paid.subscriptionsOwnMethod) return transaction;
   const row = await lockSubscription(ctx.db, ctx.tenant, transaction.subscription_id, ctx.dialect);
   if (!row || row.collection_mode !== 'automatic' || row.status === 'canceled') return transaction;
   const methodChange = transaction.origin === PAYMENT_METHOD_CHANGE_ORIGIN;

@@ -20,6 +20,7 @@ import { saveCard } from '../../payment-methods/service.js';
 import { sellerPayoutsOf } from '../../sellers/service.js';
 import { paymentMethodColumns, type CardDetails } from '../../payment-methods/serialize.js';
 import { nextInvoiceNumber } from '../invoice-number.js';
+import type { PaidContext } from '../../module.js';
 import { runPaidHooks } from '../paid-hooks.js';
 import {
   insertPaymentAttempt,
@@ -103,7 +104,7 @@ function newAttempt(
 async function completePayment(
   ctx: TxCtx,
   row: TransactionRow,
-  paymentMethodId: string | null,
+  paidWith: PaidContext,
   portal: PortalRef,
 ): Promise<TransactionEntity> {
   const now = toStoredTime(ctx.clock.now());
@@ -111,7 +112,7 @@ async function completePayment(
   // Its payment attempts no longer change: read once for the three entities below.
   const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]);
   await save(ctx, paid, ['transaction.updated', 'transaction.paid'], portal, attempts);
-  const hooked = await runPaidHooks(ctx, paid, { paymentMethodId });
+  const hooked = await runPaidHooks(ctx, paid, paidWith);
   // What the hooks attached (a new subscription's id and billing period) is its own transaction.updated, as in
   // Paddle's subscription_creation scenario: …subscription.activated, transaction.updated, transaction.updated.
   if (changedColumns(paid, hooked)) await save(ctx, hooked, ['transaction.updated'], portal, attempts);
@@ -301,7 +302,7 @@ async function capture(
     captured_at: now,
   };
   await writeAttempt(ctx.db, captured, stored);
-  return { kind: 'paid', transaction: await completePayment(ctx, row, method.id, portal) };
+  return { kind: 'paid', transaction: await completePayment(ctx, row, { paymentMethodId: method.id }, portal) };
 }
 
 /**
@@ -371,8 +372,9 @@ export async function completeChallenge(
 }
 
 /**
- * Charges a saved payment method (renewals, one-time charges, updates) inside the caller's transaction. The
- * sandbox card's recorded behaviour decides the outcome: 4000 0027 6000 3184 declines every later charge.
+ * Charges a subscription's own saved payment method (renewals, one-time charges, updates) inside the caller's
+ * transaction. The sandbox card's recorded behaviour decides the outcome: 4000 0027 6000 3184 declines every later
+ * charge.
  */
 export async function chargeSavedMethod(
   ctx: TxCtx,
@@ -388,7 +390,8 @@ export async function chargeSavedMethod(
   );
   if (method.later_charges === 'decline') return decline(ctx, row, attempt, 'new', 'declined', portal);
   await insertPaymentAttempt(ctx.db, { ...attempt, status: 'captured', captured_at: toStoredTime(ctx.clock.now()) });
-  return { kind: 'paid', transaction: await completePayment(ctx, row, method.id, portal) };
+  const paidWith = { paymentMethodId: method.id, subscriptionsOwnMethod: true };
+  return { kind: 'paid', transaction: await completePayment(ctx, row, paidWith, portal) };
 }
 
 export function notPayableError(entity: TransactionEntity): PaddleError {
@@ -415,7 +418,7 @@ export async function completeWithoutCharge(
   portal: PortalRef,
   row: TransactionRow,
 ): Promise<PaymentOutcome> {
-  return { kind: 'paid', transaction: await completePayment(ctx, row, null, portal) };
+  return { kind: 'paid', transaction: await completePayment(ctx, row, { paymentMethodId: null }, portal) };
 }
 
 /** A subscription's payment failed: its transaction becomes past due (Paddle: transaction.past_due). */
