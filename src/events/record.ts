@@ -77,7 +77,7 @@ function encoded(data: unknown): string {
  */
 export async function recordEvent(ctx: TxCtx, eventType: EventType, data: unknown): Promise<string> {
   const now = ctx.clock.now();
-  const id = newId('event', now.epochMilliseconds);
+  const id = newId('event');
   const occurredAt = toStoredTime(now);
   const row: NewEvent = {
     ...ctx.tenant,

@@ -1,7 +1,8 @@
 // Paddle IDs: a prefix and 26 lowercase Crockford base32 ULID characters. ULIDs sort by creation time,
-// which is what makes them usable as pagination cursors.
+// which is what makes them usable as pagination cursors (`after=` on every list, event polling included).
 import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
+import { WallClock } from './clock.js';
 
 export const ID_PREFIXES = {
   address: 'add',
@@ -47,9 +48,20 @@ function pooledRandom(): number {
 // @NOTE monotonic within this process: two ids made in the same millisecond still sort in creation order.
 const nextUlid = monotonicFactory(pooledRandom);
 
-/** A new id for `kind`, from the given epoch milliseconds (the caller's clock). */
-export function newId(kind: IdKind, epochMillis: number): string {
-  return `${ID_PREFIXES[kind]}_${nextUlid(epochMillis).toLowerCase()}`;
+// @NOTE an id's time is the wall clock's, never a sandbox clock's. Ids must sort in the order rows are made, in
+// every tenant and every process: with a tenant's clock, one seller's clock advanced a year carried every later id
+// of the process (other sellers' too) a year ahead through the monotonic factory, and due work run at its own
+// past instant got ids older than rows made before it, so `GET /events?after=<last id>` skipped its events.
+// Times users read (created_at, occurred_at) stay on the tenant's clock.
+const idClock = new WallClock();
+
+/**
+ * A new id for `kind`: Paddle's `{prefix}_` and a lowercase ULID whose time part is the wall clock's millisecond,
+ * so ids sort in creation order across tenants and processes (processes on one machine; across machines, within
+ * their clocks' skew).
+ */
+export function newId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${nextUlid(idClock.now().epochMilliseconds).toLowerCase()}`;
 }
 
 export function idPattern(kind: IdKind): RegExp {

@@ -101,7 +101,7 @@ export async function createAddress(ctx: Ctx, customerId: string, input: CreateA
     const stored = toStoredTime(now);
     const row: AddressRow = {
       ...ctx.tenant,
-      id: newId('address', now.epochMilliseconds),
+      id: newId('address'),
       customer_id: customer.id,
       description: input.description ?? null,
       first_line: input.first_line ?? null,

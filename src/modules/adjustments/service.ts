@@ -140,7 +140,7 @@ function newAdjustmentRow(
   const items: StoredAdjustmentItem[] = figures.items.map((item) => {
     const itemFee = adjustmentFee(transactionFee, item.totals.total, transactionTotal);
     return {
-      id: newId('adjustment_item', now.epochMilliseconds),
+      id: newId('adjustment_item'),
       item_id: item.item_id,
       type: item.type,
       amount: item.amount.toString(),
@@ -168,7 +168,7 @@ function newAdjustmentRow(
   const payout = details.payout_totals as PayoutTotals | null | undefined;
   return {
     ...ctx.tenant,
-    id: newId('adjustment', now.epochMilliseconds),
+    id: newId('adjustment'),
     action: input.action,
     type,
     transaction_id: transaction.id,

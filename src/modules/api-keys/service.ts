@@ -37,7 +37,7 @@ export async function createApiKey(db: Db, clock: Clock, tenant: Tenant, input: 
   if (unknown.length > 0)
     throw new Error(`unknown permissions: ${unknown.join(', ')} (known: ${ALL_PERMISSIONS.join(', ')})`);
   const now = clock.now();
-  let id = newId('api_key', now.epochMilliseconds);
+  let id = newId('api_key');
   let key = input.key;
   if (key) {
     const parsed = parseApiKey(key);

@@ -74,7 +74,7 @@ export async function createBusinessWithin(ctx: TxCtx, customerId: string, input
   const stored = toStoredTime(now);
   const row: BusinessRow = {
     ...ctx.tenant,
-    id: newId('business', now.epochMilliseconds),
+    id: newId('business'),
     customer_id: customer.id,
     name: input.name,
     company_number: input.company_number ?? null,

@@ -99,7 +99,7 @@ export async function createPortalSession(
   });
   const base = portalBase(ctx.config, ctx.tenant.environment);
   return {
-    id: newId('customer_portal_session', now.epochMilliseconds),
+    id: newId('customer_portal_session'),
     customer_id: customerId,
     urls: {
       general: { overview: portalLink(base, portalId, 'overview', undefined, token) },

@@ -54,7 +54,7 @@ export async function createCustomer(ctx: Ctx, input: CreateCustomerInput) {
     const stored = toStoredTime(now);
     const row: CustomerRow = {
       ...ctx.tenant,
-      id: newId('customer', now.epochMilliseconds),
+      id: newId('customer'),
       name: input.name ?? null,
       email: input.email,
       email_key: input.email.toLowerCase(),

@@ -73,7 +73,7 @@ export async function createDiscountGroup(ctx: Ctx, input: CreateDiscountGroupIn
     await assertNameFree(ctx, input.name);
     const row: DiscountGroupRow = {
       ...ctx.tenant,
-      id: newId('discount_group', now.epochMilliseconds),
+      id: newId('discount_group'),
       name: input.name,
       status: 'active',
       import_meta: null,

@@ -173,7 +173,7 @@ export async function createDiscount(ctx: Ctx, input: CreateDiscountInput): Prom
       ctx,
       {
         ...ctx.tenant,
-        id: newId('discount', now.epochMilliseconds),
+        id: newId('discount'),
         status: 'active',
         description: input.description,
         enabled_for_checkout: input.enabled_for_checkout === false ? 0n : 1n,

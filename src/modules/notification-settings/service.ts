@@ -106,7 +106,7 @@ export async function createNotificationSetting(ctx: Ctx, input: CreateSettingIn
   checkApiVersion(input.api_version);
   return withTransaction(ctx, async (ctx) => {
     const now = ctx.clock.now();
-    const id = newId('notification_setting', now.epochMilliseconds);
+    const id = newId('notification_setting');
     const row: NotificationSettingRow = {
       ...ctx.tenant,
       id,

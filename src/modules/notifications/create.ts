@@ -28,7 +28,7 @@ export function newNotification(
   origin: NotificationRow['origin'],
 ): NotificationRow {
   const now = ctx.clock.now();
-  const id = newId('notification', now.epochMilliseconds);
+  const id = newId('notification');
   return {
     ...ctx.tenant,
     id,

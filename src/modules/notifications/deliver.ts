@@ -216,7 +216,7 @@ export async function recordAttempts(ctx: Ctx, attempts: readonly SentAttempt[])
         const attemptedAt = at ?? now;
         return {
           ...ctx.tenant,
-          id: newId('notification_log', attemptedAt.epochMilliseconds),
+          id: newId('notification_log'),
           notification_id: row.id,
           response_code: outcome.status,
           response_content_type: outcome.contentType,

@@ -92,7 +92,7 @@ export async function saveCard(ctx: TxCtx, input: SaveCardInput): Promise<Paymen
   const stored = toStoredTime(now);
   const row: PaymentMethodRow = {
     ...ctx.tenant,
-    id: input.id ?? newId('payment_method', now.epochMilliseconds),
+    id: input.id ?? newId('payment_method'),
     customer_id: input.customerId,
     address_id: input.addressId,
     type: 'card',

@@ -282,7 +282,7 @@ function newPriceRow(
   const stored = toStoredTime(now);
   const row: PriceRow = {
     ...ctx.tenant,
-    id: newId('price', now.epochMilliseconds),
+    id: newId('price'),
     product_id: productId,
     description: input.description,
     type: 'standard',

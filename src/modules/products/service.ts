@@ -66,7 +66,7 @@ function newProductRow(ctx: Ctx, input: ProductInput & { name: string; tax_categ
   const stored = toStoredTime(now);
   return {
     ...ctx.tenant,
-    id: newId('product', now.epochMilliseconds),
+    id: newId('product'),
     name: input.name,
     description: input.description ?? null,
     type: input.type ?? 'standard',

@@ -55,7 +55,7 @@ export async function mintPortalToken(
 ): Promise<string> {
   const iat = Math.floor(input.now.epochMilliseconds / 1000);
   const claims = {
-    id: newId('portal_token', input.now.epochMilliseconds),
+    id: newId('portal_token'),
     'seller-id': input.tenant.seller_id,
     environment: input.tenant.environment,
     usage: input.usage,

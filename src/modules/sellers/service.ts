@@ -44,7 +44,7 @@ export async function ensureSeller(db: Db, clock: Clock, sellerId: string, name:
       await insertSellerEnvironment(trx, {
         seller_id: sellerId,
         environment,
-        portal_id: newId('customer_portal', now.epochMilliseconds),
+        portal_id: newId('customer_portal'),
         portal_signing_secret: randomBytes(32).toString('base64url'),
         created_at: createdAt,
       });
@@ -202,14 +202,14 @@ export async function createSeller(
 ): Promise<NewSeller> {
   const now = clock.now();
   const createdAt = toStoredTime(now);
-  const id = newId('seller', now.epochMilliseconds);
+  const id = newId('seller');
   const frozenAt = input.clockFrozenAt ? toStoredTime(input.clockFrozenAt) : null;
   await insertSeller(db, { id, name: input.name, parent_seller_id: input.parentSellerId, created_at: createdAt });
   for (const environment of input.environments) {
     await insertSellerEnvironment(db, {
       seller_id: id,
       environment,
-      portal_id: newId('customer_portal', now.epochMilliseconds),
+      portal_id: newId('customer_portal'),
       portal_signing_secret: randomBytes(32).toString('base64url'),
       clock_frozen_at: environment === 'sandbox' ? frozenAt : null,
       created_at: createdAt,

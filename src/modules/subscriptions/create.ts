@@ -51,7 +51,7 @@ export async function createSubscriptionFromTransaction(
   );
   const blank: SubscriptionRow = {
     ...ctx.tenant,
-    id: newId('subscription', now.epochMilliseconds),
+    id: newId('subscription'),
     status: started.status,
     customer_id: transaction.customer_id,
     address_id: transaction.address_id,

@@ -101,7 +101,7 @@ export function defaultCurrency(
 export async function priceTransaction(ctx: Ctx, input: PricingInput): Promise<Priced> {
   const currency = input.currencyCode;
   const lines: TotalsLine<ResolvedItem['product']>[] = input.items.map((item, index) => ({
-    id: newId('transaction_item', ctx.clock.now().epochMilliseconds),
+    id: newId('transaction_item'),
     price_id: item.price_id,
     quantity: item.quantity,
     unit_price: chargedUnitPrice(item, currency, input.countryCode, index, input.trialPricing === true),

@@ -193,7 +193,7 @@ async function markBilled(ctx: TxCtx, row: TransactionRow): Promise<TransactionR
     status: 'billed',
     billed_at: toStoredTime(now),
     invoice_number: row.invoice_number ?? (await nextInvoiceNumber(ctx)),
-    invoice_id: row.invoice_id ?? newId('invoice', now.epochMilliseconds),
+    invoice_id: row.invoice_id ?? newId('invoice'),
   };
 }
 
@@ -305,7 +305,7 @@ export async function createTransaction(
     const items = await resolveItems(ctx, input.items);
     const blank: TransactionRow = {
       ...ctx.tenant,
-      id: newId('transaction', now.epochMilliseconds),
+      id: newId('transaction'),
       status: 'draft',
       customer_id: null,
       address_id: null,

@@ -258,7 +258,7 @@ export async function payWithCard(
     // The amount changes, so the customer must see it before paying: `not_payable` with the new totals.
     if (!(await creditStillAvailable(ctx, row))) return repriceWithCurrentCredit(ctx, row, portal);
     const methodDetails = { type: 'card', card: cardDetails(card) };
-    const paymentMethodId = newId('payment_method', ctx.clock.now().epochMilliseconds);
+    const paymentMethodId = newId('payment_method');
     const attempt = newAttempt(ctx, row, methodDetails, paymentMethodId, attemptId);
     if (card.behaviour === 'decline') return decline(ctx, row, attempt, 'new', 'declined', portal);
     if (card.behaviour === 'challenge') {

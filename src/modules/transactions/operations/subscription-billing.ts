@@ -52,7 +52,7 @@ export async function createSubscriptionTransaction(ctx: TxCtx, input: Subscript
   const invoiceNumber = billed ? await nextInvoiceNumber(ctx) : null;
   const row: TransactionRow = {
     ...ctx.tenant,
-    id: newId('transaction', now.epochMilliseconds),
+    id: newId('transaction'),
     status: billed ? 'billed' : 'ready',
     customer_id: input.customerId,
     address_id: input.addressId,
@@ -61,7 +61,7 @@ export async function createSubscriptionTransaction(ctx: TxCtx, input: Subscript
     currency_code: priced.currency_code,
     origin: input.origin,
     subscription_id: input.subscriptionId,
-    invoice_id: billed ? newId('invoice', now.epochMilliseconds) : null,
+    invoice_id: billed ? newId('invoice') : null,
     invoice_number: invoiceNumber,
     collection_mode: input.collectionMode,
     discount_id: input.discount?.id ?? null,
