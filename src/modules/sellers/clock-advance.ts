@@ -164,14 +164,25 @@ export async function takeOverAdvance(
   });
 }
 
-/** Tenants whose advance nobody drives now (stopped, or its driver's lease ran out by `wallNow`). */
-export async function abandonedAdvances(db: Db, wallNow: Instant): Promise<Tenant[]> {
+/** Tenants with an advance in progress, split by whether a process drives it now (its lease runs past `wallNow`). */
+async function advancesInProgress(db: Db, wallNow: Instant): Promise<{ driven: Tenant[]; abandoned: Tenant[] }> {
   const rows = await listAdvancesInProgress(db);
   const now = toStoredTime(wallNow);
-  return rows
-    .filter(
-      (row) =>
-        row.clock_advance_owner === null || !row.clock_advance_lease_until || row.clock_advance_lease_until <= now,
-    )
-    .map((row) => ({ seller_id: row.seller_id, environment: row.environment }));
+  const split = { driven: [] as Tenant[], abandoned: [] as Tenant[] };
+  for (const row of rows) {
+    const live =
+      row.clock_advance_owner !== null && !!row.clock_advance_lease_until && row.clock_advance_lease_until > now;
+    (live ? split.driven : split.abandoned).push({ seller_id: row.seller_id, environment: row.environment });
+  }
+  return split;
+}
+
+/** Tenants whose advance nobody drives now (stopped, or its driver's lease ran out by `wallNow`). */
+export async function abandonedAdvances(db: Db, wallNow: Instant): Promise<Tenant[]> {
+  return (await advancesInProgress(db, wallNow)).abandoned;
+}
+
+/** Tenants whose advance a process drives now: their due work is the driver's (see the scheduler). */
+export async function drivenAdvances(db: Db, wallNow: Instant): Promise<Tenant[]> {
+  return (await advancesInProgress(db, wallNow)).driven;
 }
