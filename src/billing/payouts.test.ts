@@ -149,6 +149,19 @@ describe('completed totals', () => {
     assert.equal(payout.currency_code, 'USD');
   });
 
+  it("keeps subtotal − discount + tax = total and the grand total's sum in the balance currency", () => {
+    // USD → EUR at 0.88873089: 1000 → 888.73, 200 → 177.75, 1200 → 1066.48; rounded one by one, 889 + 178 ≠ 1066.
+    const source = { ...totals(1200, 200, 'USD'), credit: '100', grand_total: '1100', grand_total_tax: '183' };
+    const payout = completedTotals(source, PADDLE_DEFAULT_FEE, 'EUR').payout_totals;
+    assert.ok(payout);
+    assert.deepEqual([payout.total, payout.tax, payout.subtotal], ['1066', '178', '888']);
+    assert.equal(Number(payout.subtotal) - Number(payout.discount) + Number(payout.tax), Number(payout.total));
+    assert.equal(
+      Number(payout.total) - Number(payout.credit) + Number(payout.credit_to_balance),
+      Number(payout.grand_total),
+    );
+  });
+
   it('takes the tax inside the grand total when credit paid part of it', () => {
     const credited = { ...totals(11900, 1900, 'EUR'), credit: '5000', grand_total: '6900', grand_total_tax: '1102' };
     const done = completedTotals(credited, PADDLE_DEFAULT_FEE, 'EUR');

@@ -198,18 +198,25 @@ export function completedTotals(
   const rate = exchangeRate(currency, payoutCurrency, table);
   if (rate === undefined) return { totals: completed, payout_totals: null };
   const inPayout = (amount: string) => convert({ amount: parseAmount(amount), currency }, payoutCurrency, rate).amount;
-  const grandTotal = inPayout(totals.grand_total);
+  // @NOTE each figure rounded on its own would break the sums a reader checks (889 + 178 ≠ 1066): the total, tax,
+  // discount and credits are converted, and the subtotal and grand total are worked out from them, as earnings are.
+  const total = inPayout(totals.total);
+  const tax = inPayout(totals.tax);
+  const discount = inPayout(totals.discount);
+  const credit = inPayout(totals.credit);
+  const creditToBalance = inPayout(totals.credit_to_balance);
+  const grandTotal = total - credit + creditToBalance;
   const grandTotalTax = inPayout(totals.grand_total_tax);
   const payoutFee = inPayout(completed.fee);
   return {
     totals: completed,
     payout_totals: {
-      subtotal: formatAmount(inPayout(totals.subtotal)),
-      discount: formatAmount(inPayout(totals.discount)),
-      tax: formatAmount(inPayout(totals.tax)),
-      total: formatAmount(inPayout(totals.total)),
-      credit: formatAmount(inPayout(totals.credit)),
-      credit_to_balance: formatAmount(inPayout(totals.credit_to_balance)),
+      subtotal: formatAmount(total - tax + discount),
+      discount: formatAmount(discount),
+      tax: formatAmount(tax),
+      total: formatAmount(total),
+      credit: formatAmount(credit),
+      credit_to_balance: formatAmount(creditToBalance),
       balance: '0',
       grand_total: formatAmount(grandTotal),
       grand_total_tax: formatAmount(grandTotalTax),
@@ -250,10 +257,13 @@ export function adjustedPayoutTotals(
         payout.exchange_rate,
       ).amount,
     );
+  const total = inPayout(figures.total);
+  const tax = inPayout(figures.tax);
   return {
-    subtotal: inPayout(figures.subtotal),
-    tax: inPayout(figures.tax),
-    total: inPayout(figures.total),
+    // Worked out from the converted total and tax, so that subtotal + tax = total holds here too.
+    subtotal: formatAmount(parseAmount(total) - parseAmount(tax)),
+    tax,
+    total,
     fee: inPayout(figures.fee),
     chargeback_fee: { amount: '0', original: null },
     earnings: inPayout(figures.earnings),
