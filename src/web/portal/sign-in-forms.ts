@@ -36,6 +36,11 @@ import { renderCheckEmailPage } from './views.js';
 import { sendHtml } from '../shared/respond.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Whether a typed address can be a customer's: one rule for the sign-in and the code forms (320: RFC 5321's limit). */
+function isEmailAddress(email: string): boolean {
+  return EMAIL.test(email) && email.length <= 320;
+}
 const BAD_EMAIL = 'Enter an email address like name@example.com.';
 
 export const TOO_MANY_REQUESTS = 'Too many sign-in attempts from your network. Wait 15 minutes, then try again.';
@@ -107,7 +112,7 @@ export async function signIn(
   const form = formFields(request);
   const target = formTarget(form);
   const email = (form.email ?? '').trim();
-  if (!EMAIL.test(email) || email.length > 320) {
+  if (!isEmailAddress(email)) {
     return signInPage(reply, p, target, { email, error: BAD_EMAIL, status: 422 });
   }
   const asked = await requestSignIn(
@@ -130,6 +135,23 @@ export async function signIn(
   return checkEmailPage(reply, p, email, target);
 }
 
+/**
+ * The portal, fields and target of a sign-in form posted from the portal's own pages; otherwise the reply already
+ * sent (404 for an unknown portal, the expired-form page for a post from another site).
+ */
+async function postedSignInForm(
+  deps: ServerDeps,
+  environment: Environment,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const p = await resolvePortal(deps, environment, request);
+  if (!p) return notFoundPage(reply, undefined);
+  if (!postedFromThisSite(deps, request, p)) return formExpired(reply, p);
+  const form = formFields(request);
+  return { p, form, target: formTarget(form) };
+}
+
 /** `POST {portal}/sign-in/link`: the confirmation page's button; uses the emailed link once. */
 export async function signInByLink(
   deps: ServerDeps,
@@ -137,11 +159,9 @@ export async function signInByLink(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  const p = await resolvePortal(deps, environment, request);
-  if (!p) return notFoundPage(reply, undefined);
-  if (!postedFromThisSite(deps, request, p)) return formExpired(reply, p);
-  const form = formFields(request);
-  const target = formTarget(form);
+  const posted = await postedSignInForm(deps, environment, request, reply);
+  if (!('form' in posted)) return posted;
+  const { p, form, target } = posted;
   const token = form.token ?? '';
   const result = token.length > 0 && token.length <= 4096 ? await signInWithLink(p.ctx, p.portal, token) : undefined;
   if (result?.ok) return landSignedIn(reply, p, result, target);
@@ -156,14 +176,11 @@ export async function signInByCode(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  const p = await resolvePortal(deps, environment, request);
-  if (!p) return notFoundPage(reply, undefined);
-  if (!postedFromThisSite(deps, request, p)) return formExpired(reply, p);
-  const form = formFields(request);
-  const target = formTarget(form);
+  const posted = await postedSignInForm(deps, environment, request, reply);
+  if (!('form' in posted)) return posted;
+  const { p, form, target } = posted;
   const email = (form.email ?? '').trim();
-  if (!EMAIL.test(email) || email.length > 320)
-    return signInPage(reply, p, target, { email, error: BAD_EMAIL, status: 422 });
+  if (!isEmailAddress(email)) return signInPage(reply, p, target, { email, error: BAD_EMAIL, status: 422 });
   const code = normalizeCode(form.code ?? '');
   const result = code
     ? await signInWithCode(p.ctx, p.portal, email, code, request.ip)
