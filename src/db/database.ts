@@ -160,12 +160,23 @@ async function currentSchema(db: Db): Promise<string | undefined> {
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /**
+ * Runs every migration the database has not run, in name order.
+ *
  * @NOTE with a schema, the migrator's own tables must be looked for in it: Kysely otherwise finds a
  * `kysely_migration` table in any schema of the database and believes it is migrated.
+ * @NOTE unordered migrations are allowed: work lands from several branches, so a migration can reach main after one
+ * whose name sorts later (202611291212-portal-sessions did), and Kysely would otherwise refuse every database
+ * migrated in between. Each migration creates or alters its own tables only, so the order among pending ones is
+ * all that matters.
  */
 export async function migrateToLatest(db: Db, schema?: string): Promise<void> {
   const inUse = schema ?? (await currentSchema(db));
-  const migrator = new Migrator({ db, provider, ...(inUse ? { migrationTableSchema: inUse } : {}) });
+  const migrator = new Migrator({
+    db,
+    provider,
+    allowUnorderedMigrations: true,
+    ...(inUse ? { migrationTableSchema: inUse } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
