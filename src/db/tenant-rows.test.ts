@@ -3,7 +3,7 @@ import { aCustomerRow } from '../../test/support/builders.js';
 import { after, before, describe, it } from 'node:test';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './database.js';
 import type { Tenant } from './tables.js';
-import { tenantRows } from './tenant-rows.js';
+import { tenantDelete, tenantRows, tenantUpdate } from './tenant-rows.js';
 
 const sandbox: Tenant = { seller_id: 'sel_a', environment: 'sandbox' };
 const live: Tenant = { seller_id: 'sel_a', environment: 'live' };
@@ -48,6 +48,23 @@ describe('tenantRows', () => {
     assert.deepEqual(
       rows.map((row) => row.id),
       ['ctm_mine'],
+    );
+  });
+
+  it('updates and deletes only the rows of one seller in one environment, whatever else the query names', async () => {
+    await tenantUpdate(open.db, 'customers', sandbox).set({ name: 'Renamed' }).where('status', '=', 'active').execute();
+    const names = await open.db.selectFrom('customers').select(['id', 'name']).orderBy('id').execute();
+    assert.deepEqual(
+      names.filter((row) => row.name === 'Renamed').map((row) => row.id),
+      ['ctm_mine'],
+    );
+
+    const deleted = await tenantDelete(open.db, 'customers', live).executeTakeFirst();
+    assert.equal(Number(deleted.numDeletedRows), 1);
+    const left = await open.db.selectFrom('customers').select('id').orderBy('id').execute();
+    assert.deepEqual(
+      left.map((row) => row.id),
+      ['ctm_mine', 'ctm_theirs'],
     );
   });
 });

@@ -8,7 +8,7 @@ import type {
   RateLimitHitsTable,
   Tenant,
 } from '../../db/tables.js';
-import { tenantRows } from '../../db/tenant-rows.js';
+import { tenantDelete, tenantRows, tenantUpdate } from '../../db/tenant-rows.js';
 
 export async function insertPortalSession(db: Db, row: PortalSessionRow): Promise<void> {
   await db.insertInto('portal_sessions').values(row).execute();
@@ -21,11 +21,8 @@ export async function findPortalSession(db: Db, tenant: Tenant, idHash: string):
 
 /** Marks the session ended at `at` (a second sign-out changes nothing). */
 export async function endPortalSession(db: Db, tenant: Tenant, idHash: string, at: string): Promise<void> {
-  await db
-    .updateTable('portal_sessions')
+  await tenantUpdate(db, 'portal_sessions', tenant)
     .set({ ended_at: at })
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
     .where('id_hash', '=', idHash)
     .where('ended_at', 'is', null)
     .execute();
@@ -61,11 +58,8 @@ export async function newestUnusedSignIn(
  * it. One UPDATE with the condition in its WHERE: of two concurrent calls exactly one sees a row changed.
  */
 export async function useSignIn(db: Db, tenant: Tenant, id: string, at: string): Promise<boolean> {
-  const result = await db
-    .updateTable('portal_sign_ins')
+  const result = await tenantUpdate(db, 'portal_sign_ins', tenant)
     .set({ used_at: at })
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
     .where('id', '=', id)
     .where('used_at', 'is', null)
     .where('expires_at', '>', at)
@@ -75,11 +69,8 @@ export async function useSignIn(db: Db, tenant: Tenant, id: string, at: string):
 
 /** Ends every sign-in of the address still pending (another one of them was just used). */
 export async function endPendingSignIns(db: Db, tenant: Tenant, emailKey: string, at: string): Promise<void> {
-  await db
-    .updateTable('portal_sign_ins')
+  await tenantUpdate(db, 'portal_sign_ins', tenant)
     .set({ used_at: at })
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
     .where('email_key', '=', emailKey)
     .where('used_at', 'is', null)
     .execute();
@@ -97,11 +88,8 @@ export async function takeCodeTry(
   at: string,
   maxTries: number,
 ): Promise<Array<Pick<PortalSignInRow, 'id' | 'customer_id' | 'code_hash' | 'code_attempts'>>> {
-  return db
-    .updateTable('portal_sign_ins')
+  return tenantUpdate(db, 'portal_sign_ins', tenant)
     .set((eb) => ({ code_attempts: eb('code_attempts', '+', 1) }))
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
     .where('email_key', '=', emailKey)
     .where('used_at', 'is', null)
     .where('expires_at', '>', at)
@@ -112,12 +100,7 @@ export async function takeCodeTry(
 
 /** Forgets the tenant's sign-ins that expired before `before`, used or not. */
 export async function deleteSignInsExpiredBefore(db: Db, tenant: Tenant, before: string): Promise<void> {
-  await db
-    .deleteFrom('portal_sign_ins')
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
-    .where('expires_at', '<', before)
-    .execute();
+  await tenantDelete(db, 'portal_sign_ins', tenant).where('expires_at', '<', before).execute();
 }
 
 // ---- Rate-limit hits --------------------------------------------------------------------------------------
@@ -127,22 +110,11 @@ export async function insertRateLimitHit(db: Db, row: RateLimitHitsTable): Promi
 }
 
 export async function deleteRateLimitHit(db: Db, tenant: Tenant, id: string): Promise<void> {
-  await db
-    .deleteFrom('rate_limit_hits')
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
-    .where('id', '=', id)
-    .execute();
+  await tenantDelete(db, 'rate_limit_hits', tenant).where('id', '=', id).execute();
 }
 
 export async function deleteRateLimitHitsBefore(db: Db, tenant: Tenant, bucket: string, before: string): Promise<void> {
-  await db
-    .deleteFrom('rate_limit_hits')
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
-    .where('bucket', '=', bucket)
-    .where('at', '<', before)
-    .execute();
+  await tenantDelete(db, 'rate_limit_hits', tenant).where('bucket', '=', bucket).where('at', '<', before).execute();
 }
 
 /** How many hits of the subject the limit has counted since `since` (inclusive). */
