@@ -5,7 +5,7 @@ import type { Dialect, Executor } from '../../db/database.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { columnsContain } from '../../db/search.js';
 import type { NotificationLogRow, NotificationRow, NotificationStatus, Tenant } from '../../db/tables.js';
-import { tenantRows } from '../../db/tenant-rows.js';
+import { tenantDelete, tenantRows, tenantUpdate } from '../../db/tenant-rows.js';
 
 export interface NotificationFilters {
   /** Stored time: only notifications whose event occurred at or after it (90 days kept). */
@@ -67,13 +67,7 @@ export async function listLogs(
 }
 
 export async function markReplayed(db: Executor, tenant: Tenant, id: string, at: string): Promise<void> {
-  await db
-    .updateTable('notifications')
-    .set({ replayed_at: at })
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
-    .where('id', '=', id)
-    .execute();
+  await tenantUpdate(db, 'notifications', tenant).set({ replayed_at: at }).where('id', '=', id).execute();
 }
 
 /** What an attempt changes on its notification. */
@@ -94,11 +88,8 @@ export async function recordAttempts(
   changes: AttemptChanges,
 ): Promise<string[]> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .updateTable('notifications')
+  const rows = await tenantUpdate(db, 'notifications', tenant)
     .set({ ...changes, claimed_until: null, claim_token: null })
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
     .where('id', 'in', ids)
     .where('claim_token', '=', token)
     .returning('id')
@@ -177,11 +168,8 @@ export async function leaseDue(
     .orderBy('id')
     .limit(limit);
   if (dialect === 'sqlite')
-    return db
-      .updateTable('notifications')
+    return tenantUpdate(db, 'notifications', tenant)
       .set({ claimed_until: claim.leaseUntil, claim_token: claim.token })
-      .where('seller_id', '=', tenant.seller_id)
-      .where('environment', '=', tenant.environment)
       .where('id', 'in', due)
       .returningAll()
       .execute();
@@ -266,17 +254,7 @@ export async function deleteOccurredBefore(db: Executor, tenant: Tenant, cutoff:
       .execute()
   ).map((row) => row.id);
   if (ids.length === 0) return 0;
-  await db
-    .deleteFrom('notification_logs')
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
-    .where('notification_id', 'in', ids)
-    .execute();
-  await db
-    .deleteFrom('notifications')
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
-    .where('id', 'in', ids)
-    .execute();
+  await tenantDelete(db, 'notification_logs', tenant).where('notification_id', 'in', ids).execute();
+  await tenantDelete(db, 'notifications', tenant).where('id', 'in', ids).execute();
   return ids.length;
 }
