@@ -2,6 +2,20 @@ import type { Executor, Trx } from '../../db/database.js';
 import type { CreditBalanceRow, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
 
+/** Which of `customerIds` hold a credit balance row (in any currency). */
+export async function customersWithBalances(
+  db: Executor,
+  tenant: Tenant,
+  customerIds: readonly string[],
+): Promise<Set<string>> {
+  if (customerIds.length === 0) return new Set();
+  const rows = await tenantRows(db, 'credit_balances', tenant)
+    .select('customer_id')
+    .where('customer_id', 'in', [...customerIds])
+    .execute();
+  return new Set(rows.map((row) => row.customer_id));
+}
+
 export async function listBalances(
   db: Executor,
   tenant: Tenant,

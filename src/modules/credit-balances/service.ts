@@ -5,7 +5,7 @@ import type { Ctx, TxCtx } from '../../context.js';
 import type { CreditBalanceRow } from '../../db/tables.js';
 import { toStoredTime } from '../../kernel/time.js';
 import { getCustomerRow } from '../customers/service.js';
-import { listBalances, lockBalance, upsertBalance } from './repository.js';
+import { customersWithBalances, listBalances, lockBalance, upsertBalance } from './repository.js';
 
 export function serializeCreditBalance(row: CreditBalanceRow) {
   return {
@@ -20,8 +20,32 @@ export async function listCreditBalances(ctx: Ctx, customerId: string, currencie
   return (await listBalances(ctx.db, ctx.tenant, customerId, currencies)).map(serializeCreditBalance);
 }
 
+const CREDITLESS = 'credit-balances:creditless';
+
+/**
+ * The customers of a batch transaction known to hold no credit balance (nothing known outside a batch). @NOTE
+ * unlike what `TxScope.once` usually keeps, units change it: `moveCredit` takes a customer out before writing
+ * (a unit rolled back leaves it out, which only costs a read), so it never says "none" of a customer with credit.
+ */
+async function creditlessCustomers(ctx: Ctx): Promise<Set<string> | undefined> {
+  const scope = (ctx as Partial<TxCtx>).scope;
+  return scope?.once(CREDITLESS, () => Promise.resolve(new Set<string>()));
+}
+
+/**
+ * Reads which of `customerIds` hold no credit balance, in one query, for the units of a batch transaction
+ * (renewals): `availableCredit` then answers 0 for them without a query of its own. Nothing outside a batch.
+ */
+export async function prefetchCreditBalances(ctx: TxCtx, customerIds: readonly string[]): Promise<void> {
+  const scope = ctx.scope;
+  if (!scope) return;
+  const holders = await customersWithBalances(ctx.db, ctx.tenant, customerIds);
+  scope.remember(CREDITLESS, new Set(customerIds.filter((id) => !holders.has(id))));
+}
+
 /** Credit the customer can spend now in `currency` (0 when there is no balance). */
 export async function availableCredit(ctx: Ctx, customerId: string, currency: string): Promise<bigint> {
+  if ((await creditlessCustomers(ctx))?.has(customerId)) return 0n;
   const [row] = await listBalances(ctx.db, ctx.tenant, customerId, [currency]);
   return row ? BigInt(row.available) : 0n;
 }
@@ -44,6 +68,7 @@ export async function moveCredit(
   movement: BalanceMovement,
 ): Promise<void> {
   if (movement.amount === 0n) return;
+  (await creditlessCustomers(ctx))?.delete(customerId);
   const current = await lockBalance(ctx.db, ctx.tenant, customerId, currency, ctx.dialect);
   const balance = {
     available: current ? BigInt(current.available) : 0n,

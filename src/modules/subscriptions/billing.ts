@@ -31,6 +31,7 @@ import { stateOf, storedItems, withState } from './state.js';
 import { transactionColumns } from '../transactions/columns.js';
 import { subscriptionColumns } from './columns.js';
 import { periodDiscount } from './discount.js';
+import { sameColumns } from '../../kernel/same-columns.js';
 
 /**
  * Paddock's dunning (Paddle does not publish its sandbox schedule): the saved method is retried 1, 3, 5 and 7
@@ -90,6 +91,8 @@ export async function storeTransition(
 ): Promise<SubscriptionRow> {
   const next = { ...row, ...extra };
   const stored = withState(next, transition.state, ctx.clock.now());
+  // A transition that announces nothing and changes nothing (a renewal paid while active) writes nothing (#10).
+  if (transition.events.length === 0 && sameColumns(row, stored, 'updated_at')) return row;
   await updateSubscription(ctx.db, stored);
   const entity = serializeSubscriptionForEvent(stored);
   for (const event of transition.events) await recordEvent(ctx, event, entity);
@@ -186,7 +189,9 @@ export async function collect(
     outcome = await completeWithoutCharge(ctx, portal, transaction);
   } else {
     const method = await savedMethod(ctx, row);
-    if (method) outcome = await chargeSavedMethod(ctx, portal, transaction, method);
+    // A transaction this database transaction just made has no attempts yet; a past-due one's are read.
+    const earlierAttempts = typeof billed === 'string' ? undefined : [];
+    if (method) outcome = await chargeSavedMethod(ctx, portal, transaction, method, earlierAttempts);
   }
   if (outcome?.kind === 'paid')
     return storeTransition(ctx, row, renewalPaid(stateOf(row)), { past_due_since: null, retry_at: null });

@@ -10,6 +10,7 @@ import { instantFromStored, toStoredTime, Temporal } from '../../kernel/time.js'
 import { portalOfContext } from '../sellers/service.js';
 import { prefetchAddresses } from '../addresses/service.js';
 import { prefetchPaymentMethods } from '../payment-methods/service.js';
+import { prefetchCreditBalances } from '../credit-balances/service.js';
 import { findPastDueTransaction } from '../transactions/service.js';
 import type { SubscriptionRow } from '../../db/tables.js';
 import { collect, DUNNING_DAYS, storeTransition } from './billing.js';
@@ -87,13 +88,14 @@ function reportFailure(ctx: Ctx, id: string, error: unknown): void {
 
 /**
  * Claims the batch's subscriptions in one query, and reads what their renewals need of other tables (addresses,
- * saved payment methods) in one query each, for the units to find without queries of their own.
+ * saved payment methods, which customers hold credit) in one query each, for the units to find without queries of their own.
  */
 async function claimBatch(ctx: TxCtx, ids: readonly string[]): Promise<Map<string, SubscriptionRow>> {
   const rows = await claimSubscriptions(ctx.db, ctx.tenant, ids, ctx.dialect);
   await prefetchAddresses(ctx, [...new Set(rows.map((row) => row.address_id))]);
   const methods = rows.flatMap((row) => (row.payment_method_id ? [row.payment_method_id] : []));
   await prefetchPaymentMethods(ctx, [...new Set(methods)]);
+  await prefetchCreditBalances(ctx, [...new Set(rows.map((row) => row.customer_id))]);
   return new Map(rows.map((row) => [row.id, row]));
 }
 

@@ -14,6 +14,7 @@ import { laterChargeOutcome, type ParsedCard } from '../../../billing/test-cards
 import { PaddleError, notFound } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
 import { toStoredTime } from '../../../kernel/time.js';
+import { sameColumns } from '../../../kernel/same-columns.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { availableCredit, moveCredit } from '../../credit-balances/service.js';
 import { saveCard } from '../../payment-methods/service.js';
@@ -70,6 +71,17 @@ async function save(
   attempts?: readonly PaymentAttemptRow[],
 ): Promise<TransactionEntity> {
   await updateTransaction(ctx.db, row);
+  return announce(ctx, row, events, portal, attempts);
+}
+
+/** Records `events` of the transaction as `row` shows it, without writing the row (a later save writes it). */
+async function announce(
+  ctx: TxCtx,
+  row: TransactionRow,
+  events: EventType[],
+  portal: PortalRef,
+  attempts?: readonly PaymentAttemptRow[],
+): Promise<TransactionEntity> {
   const entity = await transactionEntity(ctx, row, portal.portalId, attempts);
   for (const event of events) await recordEvent(ctx, event, entity);
   return entity;
@@ -99,23 +111,29 @@ function newAttempt(
 /**
  * Marks the transaction paid and then completed, in Paddle's event order: transaction.updated,
  * transaction.paid, (what paid hooks add: subscription.created, subscription.activated), transaction.updated,
- * transaction.completed. Credit the transaction used leaves the customer's balance here.
+ * transaction.completed. Credit the transaction used leaves the customer's balance here. `attempts`: the
+ * transaction's payment attempts when the caller knows them all (a renewal's, made in this database transaction),
+ * newest first as `paymentAttemptsOf` answers; otherwise they are read.
  */
 async function completePayment(
   ctx: TxCtx,
   row: TransactionRow,
   paidWith: PaidContext,
   portal: PortalRef,
+  knownAttempts?: readonly PaymentAttemptRow[],
 ): Promise<TransactionEntity> {
   const now = toStoredTime(ctx.clock.now());
   const paid: TransactionRow = { ...row, status: 'paid', updated_at: now };
   // Its payment attempts no longer change: read once for the three entities below.
-  const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]);
-  await save(ctx, paid, ['transaction.updated', 'transaction.paid'], portal, attempts);
+  const attempts = knownAttempts ?? (await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]));
+  // @NOTE the row is written once, completed, at the end (#10: each write of a transaction is its whole 5 KB
+  // row): the paid state, and what the hooks attach, are announced from memory. Nothing in between reads the
+  // transaction row, and all of it commits or rolls back together.
+  await announce(ctx, paid, ['transaction.updated', 'transaction.paid'], portal, attempts);
   const hooked = await runPaidHooks(ctx, paid, paidWith);
   // What the hooks attached (a new subscription's id and billing period) is its own transaction.updated, as in
   // Paddle's subscription_creation scenario: …subscription.activated, transaction.updated, transaction.updated.
-  if (changedColumns(paid, hooked)) await save(ctx, hooked, ['transaction.updated'], portal, attempts);
+  if (!sameColumns(paid, hooked)) await announce(ctx, hooked, ['transaction.updated'], portal, attempts);
   if (hooked.customer_id && hooked.credit_used > 0n) {
     await moveCredit(ctx, hooked.customer_id, hooked.currency_code, {
       kind: 'use',
@@ -134,10 +152,6 @@ async function completePayment(
     updated_at: now,
   };
   return save(ctx, completed, ['transaction.updated', 'transaction.completed'], portal, attempts);
-}
-
-function changedColumns(before: TransactionRow, after: TransactionRow): boolean {
-  return (Object.keys(after) as Array<keyof TransactionRow>).some((column) => after[column] !== before[column]);
 }
 
 /**
@@ -374,13 +388,15 @@ export async function completeChallenge(
 /**
  * Charges a subscription's own saved payment method (renewals, one-time charges, updates) inside the caller's
  * transaction. The sandbox card's recorded behaviour decides the outcome: 4000 0027 6000 3184 declines every later
- * charge.
+ * charge. `earlierAttempts`: the transaction's attempts before this one when the caller knows them (none, for a
+ * transaction it just made), so they are not read again.
  */
 export async function chargeSavedMethod(
   ctx: TxCtx,
   portal: PortalRef,
   row: TransactionRow,
   method: PaymentMethodRow,
+  earlierAttempts?: readonly PaymentAttemptRow[],
 ): Promise<PaymentOutcome> {
   const attempt = newAttempt(
     ctx,
@@ -389,9 +405,11 @@ export async function chargeSavedMethod(
     method.id,
   );
   if (method.later_charges === 'decline') return decline(ctx, row, attempt, 'new', 'declined', portal);
-  await insertPaymentAttempt(ctx.db, { ...attempt, status: 'captured', captured_at: toStoredTime(ctx.clock.now()) });
+  const captured: PaymentAttemptRow = { ...attempt, status: 'captured', captured_at: toStoredTime(ctx.clock.now()) };
+  await insertPaymentAttempt(ctx.db, captured);
   const paidWith = { paymentMethodId: method.id, subscriptionsOwnMethod: true };
-  return { kind: 'paid', transaction: await completePayment(ctx, row, paidWith, portal) };
+  const attempts = earlierAttempts && [captured, ...earlierAttempts];
+  return { kind: 'paid', transaction: await completePayment(ctx, row, paidWith, portal, attempts) };
 }
 
 export function notPayableError(entity: TransactionEntity): PaddleError {
