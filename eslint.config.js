@@ -84,6 +84,8 @@ export const LAYERS = [
       { to: 'context', types: true },
       { to: 'db', types: true },
       { to: 'db', file: 'src/db/json.ts' },
+      // The outbox's inserts share the hot paths' insert of whole rows (SQL built once per shape, #10).
+      { to: 'db', file: 'src/db/insert-rows.ts' },
       { to: 'repository', module: 'events' },
     ],
   },

@@ -4,6 +4,7 @@ import type { Executor, Trx } from '../../db/database.js';
 import { findById, lockById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { PaymentAttemptRow, Tenant, TransactionRow } from '../../db/tables.js';
+import { insertRows } from '../../db/insert-rows.js';
 import { tenantRows } from '../../db/tenant-rows.js';
 
 export type TimeOperator = 'LT' | 'LTE' | 'GT' | 'GTE' | 'EQ';
@@ -78,7 +79,7 @@ export async function listTransactions(
 }
 
 export async function insertTransaction(db: Executor, row: TransactionRow): Promise<void> {
-  await db.insertInto('transactions').values(row).execute();
+  await insertRows(db, 'transactions', [row]);
 }
 
 export async function updateTransaction(db: Executor, row: TransactionRow): Promise<void> {
@@ -102,7 +103,7 @@ export async function paymentAttemptsOf(
 }
 
 export async function insertPaymentAttempt(db: Executor, row: PaymentAttemptRow): Promise<void> {
-  await db.insertInto('payment_attempts').values(row).execute();
+  await insertRows(db, 'payment_attempts', [row]);
 }
 
 export async function updatePaymentAttempt(db: Executor, row: PaymentAttemptRow): Promise<void> {
