@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { POSTGRES_URL, dropPostgresSchema, newPostgresSchema, testDialects } from '../../test/support/app.js';
 import { readsFromNow } from './change-token.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './database.js';
-import { findById } from './find-by-id.js';
+import { findById, handOverRow } from './find-by-id.js';
 import type { CustomerRow } from './tables.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paddock-find-by-id-'));
@@ -169,6 +169,25 @@ describe('findById on PostgreSQL', async () => {
     } finally {
       await sql`alter table customers drop column added_by_a_newer_version`.execute(pair.db);
     }
+  });
+
+  it('answers a row handed over with the key once, to that tenant object, table and id, outside transactions', async () => {
+    const requestTenant = Object.freeze({ ...tenant });
+    const handed = { ...aCustomerRow(tenant, 'ctm_pg'), name: 'Read with the key' };
+    handOverRow(requestTenant, 'customers', 'ctm_pg', handed);
+    // another tenant object (another request), another id or another table read the database
+    assert.equal((await findById<CustomerRow>(single.db, 'customers', { ...tenant }, 'ctm_pg'))?.name, 'On PostgreSQL');
+    assert.equal(await findById(single.db, 'customers', requestTenant, 'ctm_other'), undefined);
+    assert.equal(await findById(single.db, 'products', requestTenant, 'ctm_pg'), undefined);
+    await pair.db.transaction().execute(async (trx) => {
+      assert.equal((await findById<CustomerRow>(trx, 'customers', requestTenant, 'ctm_pg'))?.name, 'On PostgreSQL');
+    });
+    assert.equal(await findById(single.db, 'customers', requestTenant, 'ctm_pg'), handed);
+    // taken once: the next read is the database's
+    assert.equal((await findById<CustomerRow>(single.db, 'customers', requestTenant, 'ctm_pg'))?.name, 'On PostgreSQL');
+    // "no such row" is handed over too
+    handOverRow(requestTenant, 'customers', 'ctm_pg', undefined);
+    assert.equal(await findById(single.db, 'customers', requestTenant, 'ctm_pg'), undefined);
   });
 
   it('reads inside a transaction on the transaction’s own connection', async () => {

@@ -32,6 +32,28 @@ function compiledFor(db: Executor, table: TenantTable): CompiledQuery {
 /** Rows by table, tenant and id; frozen, since every reader of the row shares it. */
 const rowCache = new ReadCache<object>(10_000);
 
+interface HandedOver {
+  table: TenantTable;
+  id: string;
+  /** undefined: the tenant has no such row. */
+  row: object | undefined;
+}
+
+/**
+ * Rows read together with a request's API key (one round trip on PostgreSQL: api-keys/repository.ts), by the
+ * request's own tenant object, which that read made fresh for the request: no other request or job holds it.
+ */
+const handedOver = new WeakMap<Tenant, HandedOver>();
+
+/**
+ * Hands `findById` the row of `table` with this id, read under the tenant filter together with the key that gave
+ * `tenant` (undefined when there is none): the request's first `findById` of that row, outside a transaction,
+ * answers it instead of reading again. Taken once, so a later read in the same request (after a write) reads anew.
+ */
+export function handOverRow(tenant: Tenant, table: TenantTable, id: string, row: object | undefined): void {
+  handedOver.set(tenant, { table, id, row });
+}
+
 /** The row of `table` with this id in the tenant, or undefined. The row is read-only (it may be shared). */
 export async function findById<T>(
   db: Executor,
@@ -39,6 +61,11 @@ export async function findById<T>(
   tenant: Tenant,
   id: string,
 ): Promise<T | undefined> {
+  const handed = handedOver.get(tenant);
+  if (handed !== undefined && handed.table === table && handed.id === id && !db.isTransaction) {
+    handedOver.delete(tenant);
+    return handed.row as T | undefined;
+  }
   const token = changeToken(db);
   if (token === undefined) return readRow<T>(db, table, tenant, id);
   const key = `${table}/${tenant.seller_id}/${tenant.environment}/${id}`;

@@ -8,15 +8,17 @@ import { toStoredTime } from '../../kernel/time.js';
 import { environmentMarker, generateApiKey, hashApiKey, parseApiKey } from './key-format.js';
 import {
   findActiveKeyByHash,
+  findActiveKeyByHashWithRow,
   findBootstrapKey,
   findKeyHashOwner,
   insertApiKey,
   revokeApiKey,
   type KeyHolder,
+  type RowToRead,
 } from './repository.js';
 import { permissionsColumn } from '../../db/json.js';
 
-export type { KeyHolder };
+export type { KeyHolder, RowToRead };
 
 export interface CreatedKey {
   id: string;
@@ -107,10 +109,18 @@ export async function revokeKey(db: Db, clock: Clock, tenant: Tenant, id: string
 
 /**
  * The holder of an API key as presented in `Authorization: Bearer <key>`: undefined when the key is unknown,
- * revoked, or expired at `nowStored` (the tenant-independent wall time, stored RFC 3339 form).
+ * revoked, or expired at `nowStored` (the tenant-independent wall time, stored RFC 3339 form). With `read` (the row
+ * a get-by-id operation answers), that row is read in the same round trip where rows are not kept (PostgreSQL),
+ * for the request's `findById` (api-keys/repository.ts says how).
  */
-export async function authenticateKey(db: Db, key: string, nowStored: () => string): Promise<KeyHolder | undefined> {
-  const active = await findActiveKeyByHash(db, hashApiKey(key));
+export async function authenticateKey(
+  db: Db,
+  key: string,
+  nowStored: () => string,
+  read?: RowToRead,
+): Promise<KeyHolder | undefined> {
+  const hash = hashApiKey(key);
+  const active = read ? await findActiveKeyByHashWithRow(db, hash, read) : await findActiveKeyByHash(db, hash);
   if (!active) return undefined;
   if (active.expiresAt !== null && active.expiresAt <= nowStored()) return undefined;
   return active.holder;

@@ -4,6 +4,7 @@ import { Paddle } from '@paddle/paddle-node-sdk';
 import { forEachDialect, useTestApp } from '../../../test/support/app.js';
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { recordedEvents } from '../../../test/support/events.js';
+import { hashApiKey } from '../api-keys/key-format.js';
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
@@ -155,6 +156,40 @@ await forEachDialect((dialect) => {
         403,
         'forbidden',
       );
+    });
+
+    it('refuses a get-by-id (key and row read together on PostgreSQL) exactly as any other operation', async () => {
+      const created = await t().request('POST', '/customers', { body: { email: 'one-read@example.com' } });
+      const url = `/customers/${created.body.data.id}`;
+      const setKey = (key: string, values: { status?: string; expires_at?: string }) =>
+        t().db.updateTable('api_keys').set(values).where('key_hash', '=', hashApiKey(key)).execute();
+      assert.equal((await t().request('GET', url)).body.data.email, 'one-read@example.com');
+      assertPaddleError(await t().request('GET', url, { key: null }), 403, 'authentication_missing');
+      assertPaddleError(
+        await t().request('GET', url, { key: 'pdl_sdbx_apikey_01gtgztp8f4kek3yd4g1wrksa3_q6TGTJyvoIz7LDtXT65bX7_AQO' }),
+        403,
+        'invalid_token',
+      );
+      assertPaddleError(
+        await t().request('GET', url, { key: await t().createKey('sandbox', ['product.read']) }),
+        403,
+        'forbidden',
+      );
+      const revoked = await t().createKey('sandbox', ['customer.read']);
+      assert.equal((await t().request('GET', url, { key: revoked })).status, 200);
+      await setKey(revoked, { status: 'revoked' });
+      assertPaddleError(await t().request('GET', url, { key: revoked }), 403, 'invalid_token');
+      const expired = await t().createKey('sandbox', ['customer.read']);
+      assert.equal((await t().request('GET', url, { key: expired })).status, 200);
+      await setKey(expired, { expires_at: '2001-01-01T00:00:00.000000Z' });
+      assertPaddleError(await t().request('GET', url, { key: expired }), 403, 'invalid_token');
+      assertPaddleError(await t().request('GET', url, { key: t().keys.live }), 404, 'not_found');
+      const other = await t().createSeller(`sel_one_read_${dialect}`);
+      assertPaddleError(await t().request('GET', url, { key: other.sandbox }), 404, 'not_found');
+      assertPaddleError(await t().request('GET', `${url}x`), 404, 'not_found');
+      // what a write changed is read at once
+      assert.equal((await t().request('PATCH', url, { body: { name: 'Renamed' } })).status, 200);
+      assert.equal((await t().request('GET', url)).body.data.name, 'Renamed');
     });
 
     it('keeps sellers and environments apart', async () => {

@@ -26,9 +26,15 @@ export function customerRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   operation(app, deps, 'create-customer', async ({ ctx, body }) => ({ data: await createCustomer(ctx, body) }));
 
-  operation(app, deps, 'get-customer', async ({ ctx, params }) => ({
-    data: serializedOnce(await getCustomerRow(ctx, params.customer_id), serializeCustomer),
-  }));
+  operation(
+    app,
+    deps,
+    'get-customer',
+    async ({ ctx, params }) => ({
+      data: serializedOnce(await getCustomerRow(ctx, params.customer_id), serializeCustomer),
+    }),
+    { readsRow: 'customers' },
+  );
 
   operation(app, deps, 'update-customer', async ({ ctx, params, body }) => ({
     data: await updateCustomer(ctx, params.customer_id, body),

@@ -11,12 +11,20 @@ export function discountRoutes(app: FastifyInstance, deps: ServerDeps): void {
     return { page: result.page, data, perPage: page.perPage };
   });
   operation(app, deps, 'create-discount', async ({ ctx, body }) => ({ data: await createDiscount(ctx, body) }));
-  operation(app, deps, 'get-discount', async (request) => {
-    const discount = await getDiscount(request.ctx, request.params.discount_id);
-    return {
-      data: includes(request).has('discount_group') ? (await withDiscountGroups(request.ctx, [discount]))[0] : discount,
-    };
-  });
+  operation(
+    app,
+    deps,
+    'get-discount',
+    async (request) => {
+      const discount = await getDiscount(request.ctx, request.params.discount_id);
+      return {
+        data: includes(request).has('discount_group')
+          ? (await withDiscountGroups(request.ctx, [discount]))[0]
+          : discount,
+      };
+    },
+    { readsRow: 'discounts' },
+  );
   operation(app, deps, 'update-discount', async ({ ctx, params, body }) => ({
     data: await updateDiscount(ctx, params.discount_id, body),
   }));

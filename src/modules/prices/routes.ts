@@ -25,9 +25,15 @@ export function priceRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   operation(app, deps, 'create-price', async ({ ctx, body }) => ({ data: await createPrice(ctx, body) }));
 
-  operation(app, deps, 'get-price', async (request) => ({
-    data: await getPrice(request.ctx, request.params.price_id, includes(request)),
-  }));
+  operation(
+    app,
+    deps,
+    'get-price',
+    async (request) => ({
+      data: await getPrice(request.ctx, request.params.price_id, includes(request)),
+    }),
+    { readsRow: 'prices' },
+  );
 
   operation(app, deps, 'update-price', async ({ ctx, params, body }) => ({
     data: await updatePrice(ctx, params.price_id, body),

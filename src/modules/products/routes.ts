@@ -25,10 +25,16 @@ export function productRoutes(app: FastifyInstance, deps: ServerDeps): void {
 
   operation(app, deps, 'create-product', async ({ ctx, body }) => ({ data: await createProduct(ctx, body) }));
 
-  operation(app, deps, 'get-product', async (request) => {
-    const product = await getProduct(request.ctx, request.params.product_id);
-    return { data: includes(request).has('prices') ? (await withPrices(request.ctx, [product]))[0] : product };
-  });
+  operation(
+    app,
+    deps,
+    'get-product',
+    async (request) => {
+      const product = await getProduct(request.ctx, request.params.product_id);
+      return { data: includes(request).has('prices') ? (await withPrices(request.ctx, [product]))[0] : product };
+    },
+    { readsRow: 'products' },
+  );
 
   operation(app, deps, 'update-product', async ({ ctx, params, body }) => ({
     data: await updateProduct(ctx, params.product_id, body),

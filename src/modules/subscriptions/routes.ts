@@ -46,9 +46,15 @@ export function subscriptionRoutes(app: FastifyInstance, deps: ServerDeps): void
     return { page: result.page, data: result.data, perPage: page.perPage };
   });
 
-  operation(app, deps, 'get-subscription', async (request) => ({
-    data: await getSubscriptionWithIncludes(request.ctx, viewer(request), id(request), includes(request)),
-  }));
+  operation(
+    app,
+    deps,
+    'get-subscription',
+    async (request) => ({
+      data: await getSubscriptionWithIncludes(request.ctx, viewer(request), id(request), includes(request)),
+    }),
+    { readsRow: 'subscriptions' },
+  );
 
   operation(app, deps, 'update-subscription', async (request) => ({
     data: await updateSubscription(request.ctx, viewer(request), id(request), request.body),

@@ -119,12 +119,18 @@ export function transactionRoutes(app: FastifyInstance, deps: ServerDeps): void 
     return { data: await withIncludes(request.ctx, entity, include, adjusted?.get(entity.id)) };
   });
 
-  operation(app, deps, 'get-transaction', async (request) => {
-    const include = includes(request);
-    const entity = await getTransaction(request.ctx, request.caller, request.params.transaction_id);
-    const adjusted = await adjustmentsIncluded(request.ctx, [entity], include);
-    return { data: await withIncludes(request.ctx, entity, include, adjusted?.get(entity.id)) };
-  });
+  operation(
+    app,
+    deps,
+    'get-transaction',
+    async (request) => {
+      const include = includes(request);
+      const entity = await getTransaction(request.ctx, request.caller, request.params.transaction_id);
+      const adjusted = await adjustmentsIncluded(request.ctx, [entity], include);
+      return { data: await withIncludes(request.ctx, entity, include, adjusted?.get(entity.id)) };
+    },
+    { readsRow: 'transactions' },
+  );
 
   operation(app, deps, 'update-transaction', async (request) => {
     const include = includes(request);
