@@ -1,9 +1,10 @@
 // `npm run bench:engine`: the billing engine as a user meets it (issue #10). A server started as users start it
 // (`node bin/paddock.mjs serve`, SQLite file or PostgreSQL), N monthly subscriptions made through the API (price,
-// customer, address, transaction, pay), then one `POST /test-helpers/clock/advance {"by":"P1M","wait":false}`
-// followed until the clock is `ready`, while GET /customers/{id} is sent every 20 ms. Reports the seeding rate
-// (first and last tenth), renewals per second, the server's (and PostgreSQL's) CPU, peak RSS, and the p50/p99 of
-// the GETs sent during the advance, beside a bare Fastify route's p99 measured the same way.
+// customer, address, transaction, pay; beyond 2,000, the first and last 1,000 through the API and the bulk through
+// seed documents), then one `POST /test-helpers/clock/advance {"by":"P1M","wait":false}` followed until the clock
+// is `ready`, while GET /customers/{id} is sent every 20 ms. Reports the seeding rates (through the API at the start
+// and at N existing, and through seed documents), renewals per second, the server's (and PostgreSQL's) CPU, peak
+// RSS, and the p50/p99 of the GETs sent during the advance, beside a bare Fastify route's p99 measured the same way.
 //
 // Options: --n <subscriptions> (default 2000), --only sqlite|postgres, --processes <k> (PostgreSQL: k servers
 // on one database, the advance sent to the first), --cpu-prof (profile the server into a temporary folder and
@@ -22,6 +23,8 @@ import { summariseProfile } from './profile-summary.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const POSTGRES_URL = process.env.PADDOCK_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SEED_CONCURRENCY = 8;
+/** Subscriptions made through the API at the start and at the end of a bulk seeding (the rates reported). */
+const API_WINDOW = 1000;
 
 const { values: options } = parseArgs({
   options: {
@@ -91,7 +94,77 @@ async function subscribe(server: Server, priceId: string, i: number): Promise<st
   return customer.id;
 }
 
-/** Seeds `count` subscriptions; answers the customer ids and the rate (per second) of the first and last tenth. */
+/** `count` subscriptions through the API (SEED_CONCURRENCY at a time); answers their customers and the rate (/s). */
+async function subscribeThroughApi(server: Server, priceId: string, count: number, from: number) {
+  const customers: string[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: SEED_CONCURRENCY }, async () => {
+      while (next < count) {
+        const i = from + next++;
+        customers.push(await subscribe(server, priceId, i));
+        if (customers.length % 1000 === 0) console.log(`  seeded ${from + customers.length} (API)`);
+      }
+    }),
+  );
+  return { customers, rate: count / ((performance.now() - started) / 1000) };
+}
+
+/** Rows of one seed document (`POST /test-helpers/seed`, one database transaction each) when seeding in bulk. */
+const SEED_DOCUMENT_SUBSCRIPTIONS = 500;
+
+/** `count` subscriptions through `POST /test-helpers/seed` (the bulk of a large N); answers their customers' ids. */
+async function seedInBulk(server: Server, count: number, from: number): Promise<{ customers: string[]; rate: number }> {
+  const customers: string[] = [];
+  const started = performance.now();
+  for (let done = 0; done < count; done += SEED_DOCUMENT_SUBSCRIPTIONS) {
+    const size = Math.min(SEED_DOCUMENT_SUBSCRIPTIONS, count - done);
+    const document = {
+      products: { bench: { name: 'Bench', tax_category: 'standard' } },
+      prices: {
+        monthly: {
+          product: 'bench',
+          description: 'Monthly',
+          unit_price: { amount: '4900', currency_code: 'USD' },
+          billing_cycle: { interval: 'month', frequency: 1 },
+        },
+      },
+      customers: Object.fromEntries(
+        Array.from({ length: size }, (_, i) => [
+          `c${i}`,
+          { email: `bulk-${from + done + i}@example.com`, address: { country_code: 'US', postal_code: '10001' } },
+        ]),
+      ),
+      subscriptions: Object.fromEntries(
+        Array.from({ length: size }, (_, i) => [
+          `s${i}`,
+          { customer: `c${i}`, items: [{ price: 'monthly', quantity: 1 }] },
+        ]),
+      ),
+    };
+    const res = await fetch(`${server.url}/test-helpers/seed`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(document),
+    });
+    const text = await res.text();
+    if (res.status !== 201) throw new Error(`seed: ${res.status} ${text}`);
+    customers.push(
+      ...Object.values((JSON.parse(text) as { data: { customers: Record<string, string> } }).data.customers),
+    );
+    if ((done + size) % 10_000 < SEED_DOCUMENT_SUBSCRIPTIONS)
+      console.log(`  seeded ${from + done + size} (seed documents)`);
+  }
+  return { customers, rate: count / ((performance.now() - started) / 1000) };
+}
+
+/**
+ * Seeds `count` subscriptions. Up to API_WINDOW × 2 all go through the API (customer, address, transaction, pay),
+ * and the rates reported are those of the first and the last tenth. Beyond that (100k), the first API_WINDOW go
+ * through the API (rate "at the start"), the bulk through seed documents (`POST /test-helpers/seed`), and the last
+ * API_WINDOW through the API again (rate "at N existing"): seeding 100k through the API would take hours.
+ */
 async function seed(server: Server, count: number) {
   const product = await call(server, 'POST', '/products', { name: 'Bench', tax_category: 'standard' });
   const price = await call(server, 'POST', '/prices', {
@@ -100,24 +173,27 @@ async function seed(server: Server, count: number) {
     unit_price: { amount: '4900', currency_code: 'USD' },
     billing_cycle: { interval: 'month', frequency: 1 },
   });
-  const customers: string[] = [];
-  const finishedAt: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: SEED_CONCURRENCY }, async () => {
-      while (next < count) {
-        const i = next++;
-        customers.push(await subscribe(server, price.id, i));
-        finishedAt.push(performance.now());
-        if (customers.length % 1000 === 0) console.log(`  seeded ${customers.length}`);
-      }
-    }),
-  );
-  const tenth = Math.max(1, Math.floor(count / 10));
-  const rate = (from: number, to: number) =>
-    (to - from) / ((finishedAt[to - 1]! - (finishedAt[from - 1] ?? started)) / 1000);
-  return { customers, firstRate: rate(0, tenth), lastRate: rate(count - tenth, count) };
+  if (count <= API_WINDOW * 2) {
+    const tenth = Math.max(1, Math.floor(count / 10));
+    const first = await subscribeThroughApi(server, price.id, tenth, 0);
+    const middle = await subscribeThroughApi(server, price.id, count - 2 * tenth, tenth);
+    const last = await subscribeThroughApi(server, price.id, tenth, count - tenth);
+    return {
+      customers: [...first.customers, ...middle.customers, ...last.customers],
+      firstRate: first.rate,
+      lastRate: last.rate,
+      bulkRate: Number.NaN,
+    };
+  }
+  const first = await subscribeThroughApi(server, price.id, API_WINDOW, 0);
+  const bulk = await seedInBulk(server, count - 2 * API_WINDOW, API_WINDOW);
+  const last = await subscribeThroughApi(server, price.id, API_WINDOW, count - API_WINDOW);
+  return {
+    customers: [...first.customers, ...bulk.customers, ...last.customers],
+    firstRate: first.rate,
+    lastRate: last.rate,
+    bulkRate: bulk.rate,
+  };
 }
 
 function percentile(values: number[], p: number): number {
@@ -180,6 +256,8 @@ interface Row {
   processes: number;
   seedFirst: number;
   seedLast: number;
+  /** Subscriptions per second through seed documents (NaN when all went through the API). */
+  seedBulk: number;
   renewals: number;
   seconds: number;
   serverCpu: number;
@@ -259,6 +337,7 @@ async function run(database: 'sqlite' | 'postgres'): Promise<Row> {
       processes: servers.length,
       seedFirst: seeded.firstRate,
       seedLast: seeded.lastRate,
+      seedBulk: seeded.bulkRate,
       renewals: N,
       seconds,
       serverCpu: cpu.server,
@@ -296,12 +375,12 @@ function render(rows: Row[], bare: number): string {
     '',
     `Bare Fastify route, GET every 20 ms for 3 s: p99 ${bare.toFixed(2)} ms.`,
     '',
-    '| Database | processes | subscriptions | seeding /s (first tenth) | seeding /s (last tenth) | renewals /s | advance s | server CPU | PostgreSQL CPU | peak RSS MiB | GETs during advance | p50 ms | p99 ms | p99 ÷ bare p99 | bytes per subscription | bytes per renewal | load avg |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| Database | processes | subscriptions | seeding /s through the API, first | seeding /s through the API, last | seed documents /s | renewals /s | advance s | server CPU | server CPU ms per renewal | PostgreSQL CPU | peak RSS MiB | GETs during advance | p50 ms | p99 ms | p99 ÷ bare p99 | bytes per subscription | bytes per renewal | load avg |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.database} | ${r.processes} | ${r.n} | ${r.seedFirst.toFixed(0)} | ${r.seedLast.toFixed(0)} | ${(r.renewals / r.seconds).toFixed(0)} | ${r.seconds.toFixed(1)} | ${(r.serverCpu * 100).toFixed(0)}% | ${(r.postgresCpu * 100).toFixed(0)}% | ${r.rss.toFixed(0)} | ${r.gets} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.p99 / bare).toFixed(1)} | ${r.bytesPerSubscription.toFixed(0)} | ${r.bytesPerRenewal.toFixed(0)} | ${r.load} |`,
+      `| ${r.database} | ${r.processes} | ${r.n} | ${r.seedFirst.toFixed(0)} | ${r.seedLast.toFixed(0)} | ${Number.isNaN(r.seedBulk) ? '' : r.seedBulk.toFixed(0)} | ${(r.renewals / r.seconds).toFixed(0)} | ${r.seconds.toFixed(1)} | ${(r.serverCpu * 100).toFixed(0)}% | ${((r.serverCpu * r.seconds * 1000) / r.renewals).toFixed(2)} | ${(r.postgresCpu * 100).toFixed(0)}% | ${r.rss.toFixed(0)} | ${r.gets} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.p99 / bare).toFixed(1)} | ${r.bytesPerSubscription.toFixed(0)} | ${r.bytesPerRenewal.toFixed(0)} | ${r.load} |`,
     );
   }
   return lines.join('\n') + '\n';
