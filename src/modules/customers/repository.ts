@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import { findById, updateById } from '../../db/find-by-id.js';
-import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import { fetchKeptPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { columnsContain } from '../../db/search.js';
 import type { CustomerRow, Tenant } from '../../db/tables.js';
 import { tenantRows } from '../../db/tenant-rows.js';
@@ -21,26 +21,33 @@ export async function findCustomerByEmail(
   return tenantRows(db, 'customers', tenant).where('email_key', '=', email.toLowerCase()).executeTakeFirst();
 }
 
+/** A page of the tenant's customers matching `filters`; kept by the filters (fetchKeptPage), so built from them alone. */
 export async function listCustomers(
   db: Executor,
   tenant: Tenant,
   filters: CustomerFilters,
   page: PageRequest,
 ): Promise<Page<CustomerRow>> {
-  let query = tenantRows(db, 'customers', tenant);
-  if (filters.id) query = query.where('id', 'in', filters.id);
-  if (filters.email)
-    query = query.where(
-      'email_key',
-      'in',
-      filters.email.map((email) => email.toLowerCase()),
-    );
-  if (filters.status) query = query.where('status', 'in', filters.status);
-  if (filters.search) {
-    const search = filters.search;
-    query = query.where((eb) => eb.or(columnsContain('customers', ['id', 'name', 'email_key'], search)));
-  }
-  return fetchPage(db, 'customers', query, page);
+  const { id, email, status, search } = filters;
+  return fetchKeptPage(
+    db,
+    'customers',
+    [tenant.seller_id, tenant.environment, id, email, status, search],
+    () => {
+      let query = tenantRows(db, 'customers', tenant);
+      if (id) query = query.where('id', 'in', id);
+      if (email)
+        query = query.where(
+          'email_key',
+          'in',
+          email.map((address) => address.toLowerCase()),
+        );
+      if (status) query = query.where('status', 'in', status);
+      if (search) query = query.where((eb) => eb.or(columnsContain('customers', ['id', 'name', 'email_key'], search)));
+      return query;
+    },
+    page,
+  );
 }
 
 /**
