@@ -41,6 +41,8 @@ export interface Deferred<M> {
   rewind(mark: M): void;
   /** Writes it, in the batch's transaction, before the commit. */
   flush(db: Trx): Promise<void>;
+  /** When it is flushed among the batch's deferred work: ascending, 1 when absent (invoice numbers, 0, go before the events that show them). */
+  readonly order?: number;
 }
 
 /** What the units of one batch transaction share: see `TxCtx.scope`. */
@@ -150,7 +152,8 @@ export async function withBatchTransaction<C extends Ctx, T>(
   };
   try {
     const result = await work(batch);
-    for (const item of deferred.values()) await item.flush(trx);
+    const inOrder = [...deferred.values()].sort((a, b) => (a.order ?? 1) - (b.order ?? 1));
+    for (const item of inOrder) await item.flush(trx);
     await trx.commit().execute();
     return result;
   } catch (error) {

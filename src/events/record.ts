@@ -12,9 +12,12 @@ import { insertEvents } from './repository.js';
 /** What the modules' `eventRecorded` reactions receive. */
 type RecordedEvent = Parameters<TxCtx['wiring']['reactions']['eventRecorded'][number]>[1];
 
-/** An event waiting for its batch's commit, with the context (the unit's clock) its reactions run in. */
+/**
+ * An event waiting for its batch's commit, with the context (the unit's clock) its reactions run in. Its data is
+ * encoded at the flush: what the batch settles just before it (invoice numbers) is set on the entity by then.
+ */
 interface Pending {
-  row: NewEvent;
+  row: Omit<NewEvent, 'data'>;
   event: RecordedEvent;
   ctx: TxCtx;
 }
@@ -42,7 +45,7 @@ class BatchOutbox implements Deferred<number> {
       this.pending = [];
       await insertEvents(
         db,
-        round.map((entry) => entry.row),
+        round.map((entry) => ({ ...entry.row, data: encoded(entry.event.data) })),
       );
       for (const { event, ctx } of round) await react({ ...ctx, db }, event);
     }
@@ -57,7 +60,8 @@ async function react(ctx: TxCtx, event: RecordedEvent): Promise<void> {
 
 /**
  * Entities already encoded, by identity: a change announced by two events (transaction.updated and
- * transaction.paid carry one entity) is encoded once. Entities are not changed after they are announced.
+ * transaction.paid carry one entity) is encoded once. Entities are not changed after they are announced (in a
+ * batch transaction, the invoice number is set on them before they are encoded, at the flush).
  */
 const encodings = new WeakMap<object, string>();
 
@@ -79,19 +83,13 @@ export async function recordEvent(ctx: TxCtx, eventType: EventType, data: unknow
   const now = ctx.clock.now();
   const id = newId('event');
   const occurredAt = toStoredTime(now);
-  const row: NewEvent = {
-    ...ctx.tenant,
-    id,
-    event_type: eventType,
-    occurred_at: occurredAt,
-    data: encoded(data),
-  };
+  const row = { ...ctx.tenant, id, event_type: eventType, occurred_at: occurredAt };
   const event: RecordedEvent = { id, eventType, occurredAt, data };
   if (ctx.scope) {
     ctx.scope.deferred('events', () => new BatchOutbox()).add({ row, event, ctx });
     return id;
   }
-  await insertEvents(ctx.db, [row]);
+  await insertEvents(ctx.db, [{ ...row, data: encoded(data) }]);
   await react(ctx, event);
   return id;
 }

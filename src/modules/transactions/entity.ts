@@ -6,6 +6,7 @@ import type { ResolvedItem } from './items.js';
 import { paymentAttemptsOf } from './repository.js';
 import { serializeTransaction, type TransactionEntity } from './serialize.js';
 import { transactionColumns } from './columns.js';
+import { showInvoiceNumberLater } from './invoice-number.js';
 
 export interface PortalRef {
   portalId: string;
@@ -26,7 +27,10 @@ export async function transactionEntity(
   attempts?: readonly PaymentAttemptRow[],
 ): Promise<TransactionEntity> {
   const payments = attempts ?? (await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]));
-  return serializeTransaction(row, [...payments], { hostedCheckoutUrl: hostedCheckoutUrl(ctx, portalId) });
+  const entity = serializeTransaction(row, [...payments], { hostedCheckoutUrl: hostedCheckoutUrl(ctx, portalId) });
+  // In a batch transaction the invoice number may still be a placeholder, set on the entity before the commit.
+  showInvoiceNumberLater(ctx, entity);
+  return entity;
 }
 
 /** The items as stored, with the product snapshots kept in details.line_items (no catalog lookup). */

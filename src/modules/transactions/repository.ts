@@ -5,7 +5,7 @@ import { findById, lockById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { PaymentAttemptRow, Tenant, TransactionRow } from '../../db/tables.js';
 import { insertRows } from '../../db/insert-rows.js';
-import { tenantRows } from '../../db/tenant-rows.js';
+import { tenantRows, tenantUpdate } from '../../db/tenant-rows.js';
 
 export type TimeOperator = 'LT' | 'LTE' | 'GT' | 'GTE' | 'EQ';
 
@@ -123,26 +123,26 @@ export async function nextInvoiceSequence(db: Trx, tenant: Tenant): Promise<bigi
 }
 
 /**
- * The tenant's invoice sequence (the last number taken), with its row locked until the end of the transaction:
- * an update that changes nothing locks it on PostgreSQL and takes the write lock on SQLite alike.
+ * Takes `count` invoice sequences at once (a batch's transactions): answers the last one taken (the first is
+ * `last - count + 1`), with the counter's row locked until the end of the transaction.
  */
-export async function lockInvoiceSequence(db: Trx, tenant: Tenant): Promise<bigint> {
-  const row = await db
-    .updateTable('seller_environments')
-    .set((eb) => ({ invoice_sequence: eb.ref('invoice_sequence') }))
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
+export async function takeInvoiceSequences(db: Trx, tenant: Tenant, count: number): Promise<bigint> {
+  const row = await tenantUpdate(db, 'seller_environments', tenant)
+    .set((eb) => ({ invoice_sequence: eb('invoice_sequence', '+', BigInt(count)) }))
     .returning('invoice_sequence')
     .executeTakeFirstOrThrow();
   return BigInt(row.invoice_sequence);
 }
 
-/** Stores the last invoice sequence taken (in the transaction that locked it with `lockInvoiceSequence`). */
-export async function setInvoiceSequence(db: Trx, tenant: Tenant, last: bigint): Promise<void> {
-  await db
-    .updateTable('seller_environments')
-    .set({ invoice_sequence: last })
-    .where('seller_id', '=', tenant.seller_id)
-    .where('environment', '=', tenant.environment)
+/** Writes the invoice numbers of several transactions (by id) in one update. */
+export async function setInvoiceNumbers(db: Trx, tenant: Tenant, numbers: ReadonlyMap<string, string>): Promise<void> {
+  if (numbers.size === 0) return;
+  const cases = sql.join(
+    [...numbers].map(([id, number]) => sql`when ${id} then ${number}`),
+    sql` `,
+  );
+  await tenantUpdate(db, 'transactions', tenant)
+    .set({ invoice_number: sql<string>`case ${sql.ref('id')} ${cases} end` })
+    .where('id', 'in', [...numbers.keys()])
     .execute();
 }

@@ -192,7 +192,7 @@ async function markBilled(ctx: TxCtx, row: TransactionRow): Promise<TransactionR
     ...row,
     status: 'billed',
     billed_at: toStoredTime(now),
-    invoice_number: row.invoice_number ?? (await nextInvoiceNumber(ctx)),
+    invoice_number: row.invoice_number ?? (await nextInvoiceNumber(ctx, row.id)),
     invoice_id: row.invoice_id ?? newId('invoice'),
   };
 }

@@ -147,7 +147,7 @@ async function completePayment(
     details: transactionColumns.details.encode(
       await withPayoutTotals(ctx, transactionColumns.details.decode(hooked.details)),
     ),
-    invoice_number: hooked.invoice_number ?? (await nextInvoiceNumber(ctx)),
+    invoice_number: hooked.invoice_number ?? (await nextInvoiceNumber(ctx, hooked.id)),
     billed_at: hooked.billed_at ?? now,
     updated_at: now,
   };

@@ -49,10 +49,11 @@ export async function createSubscriptionTransaction(ctx: TxCtx, input: Subscript
     discount: input.discount?.totals ?? null,
   });
   const billed = (input.status ?? 'billed') === 'billed';
-  const invoiceNumber = billed ? await nextInvoiceNumber(ctx) : null;
+  const id = newId('transaction');
+  const invoiceNumber = billed ? await nextInvoiceNumber(ctx, id) : null;
   const row: TransactionRow = {
     ...ctx.tenant,
-    id: newId('transaction'),
+    id,
     status: billed ? 'billed' : 'ready',
     customer_id: input.customerId,
     address_id: input.addressId,
