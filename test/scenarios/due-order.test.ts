@@ -168,9 +168,19 @@ await forEachDialect((dialect) => {
   });
 });
 
-/** Runs `advance` while a second scheduler (as another process would) passes over every tenant every few ms. */
+/**
+ * Runs `advance` while a second scheduler (as another process would: it does not drive the advance, so on
+ * PostgreSQL it helps with its due work) passes over every tenant every few ms.
+ */
 async function helpedAdvance(app: TestApp, advance: () => Promise<unknown>): Promise<void> {
-  const deps = { db: app.db, dialect: app.dialect, wallClock: app.clock, config: app.config, wiring: app.wiring };
+  const deps = {
+    db: app.db,
+    dialect: app.dialect,
+    wallClock: app.clock,
+    config: app.config,
+    wiring: app.wiring,
+    advanceOwner: 'another process',
+  };
   let done = false;
   const helper = (async () => {
     while (!done) {

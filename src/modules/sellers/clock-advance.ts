@@ -164,15 +164,23 @@ export async function takeOverAdvance(
   });
 }
 
+/** A tenant whose clock advance a process drives now, and which process (its owner name). */
+export interface DrivenAdvance {
+  tenant: Tenant;
+  owner: string;
+}
+
 /** Tenants with an advance in progress, split by whether a process drives it now (its lease runs past `wallNow`). */
-async function advancesInProgress(db: Db, wallNow: Instant): Promise<{ driven: Tenant[]; abandoned: Tenant[] }> {
+async function advancesInProgress(db: Db, wallNow: Instant): Promise<{ driven: DrivenAdvance[]; abandoned: Tenant[] }> {
   const rows = await listAdvancesInProgress(db);
   const now = toStoredTime(wallNow);
-  const split = { driven: [] as Tenant[], abandoned: [] as Tenant[] };
+  const split = { driven: [] as DrivenAdvance[], abandoned: [] as Tenant[] };
   for (const row of rows) {
-    const live =
-      row.clock_advance_owner !== null && !!row.clock_advance_lease_until && row.clock_advance_lease_until > now;
-    (live ? split.driven : split.abandoned).push({ seller_id: row.seller_id, environment: row.environment });
+    const tenant = { seller_id: row.seller_id, environment: row.environment };
+    const owner = row.clock_advance_owner;
+    const live = owner !== null && !!row.clock_advance_lease_until && row.clock_advance_lease_until > now;
+    if (live) split.driven.push({ tenant, owner });
+    else split.abandoned.push(tenant);
   }
   return split;
 }
@@ -182,7 +190,7 @@ export async function abandonedAdvances(db: Db, wallNow: Instant): Promise<Tenan
   return (await advancesInProgress(db, wallNow)).abandoned;
 }
 
-/** Tenants whose advance a process drives now: their due work is the driver's (see the scheduler). */
-export async function drivenAdvances(db: Db, wallNow: Instant): Promise<Tenant[]> {
+/** Tenants whose advance a process drives now, with the process that drives each (see the scheduler). */
+export async function drivenAdvances(db: Db, wallNow: Instant): Promise<DrivenAdvance[]> {
   return (await advancesInProgress(db, wallNow)).driven;
 }

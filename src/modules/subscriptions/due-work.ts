@@ -151,19 +151,39 @@ export const subscriptionDueWork: DueWorkRunner = {
     const until = toStoredTime(ctx.clock.now());
     const run: DueRun = { done: 0, busy: 0, failed: 0, more: false };
     for await (const ids of dueIdsOncePerCall((n) => dueSubscriptionIds(ctx.db, ctx.tenant, until, n), BATCH)) {
-      for (let start = 0; start < ids.length;) {
-        if (run.done >= limit) return { ...run, more: true };
-        const group = ids.slice(start, start + Math.min(PER_TRANSACTION[ctx.dialect], limit - run.done));
-        const outcomes = await runGroup(ctx, group);
-        start += outcomes.length;
-        for (const outcome of outcomes) {
-          if (outcome === 'done') run.done += 1;
-          else if (outcome === 'busy') run.busy += 1;
-          else if (outcome !== 'not_due') run.failed += 1;
-        }
-        await nextTurn();
-      }
+      const lanes = LANES[ctx.dialect];
+      const share = Math.ceil(ids.length / lanes);
+      const slices = Array.from({ length: lanes }, (_, lane) => ids.slice(lane * share, (lane + 1) * share));
+      await Promise.all(slices.map((slice) => runSlice(ctx, slice, limit, run)));
+      if (run.more) return run;
     }
     return run;
   },
 };
+
+/**
+ * Batch transactions run at once by one process: on PostgreSQL each on a connection of its own, so one batch's
+ * statements travel while another's wait for their answers (a renewal is about eight round trips, and the
+ * process was idle most of the time waiting for them); their claims are disjoint (SKIP LOCKED), and the invoice
+ * counter is locked only from a batch's flush to its commit. SQLite has one connection and one writer.
+ */
+const LANES = { sqlite: 1, postgres: 3 } as const;
+
+/** Runs `ids` in batch transactions one after another, counting outcomes into `run` (shared by the lanes). */
+async function runSlice(ctx: Ctx, ids: string[], limit: number, run: DueRun): Promise<void> {
+  for (let start = 0; start < ids.length;) {
+    if (run.done >= limit) {
+      run.more = true;
+      return;
+    }
+    const group = ids.slice(start, start + Math.min(PER_TRANSACTION[ctx.dialect], limit - run.done));
+    const outcomes = await runGroup(ctx, group);
+    start += outcomes.length;
+    for (const outcome of outcomes) {
+      if (outcome === 'done') run.done += 1;
+      else if (outcome === 'busy') run.busy += 1;
+      else if (outcome !== 'not_due') run.failed += 1;
+    }
+    await nextTurn();
+  }
+}

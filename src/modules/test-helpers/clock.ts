@@ -46,7 +46,7 @@ const DEFAULT_WAIT_MS = 30_000;
 const LEASE_MS = 15_000;
 
 /** This process, as the driver of an advance (host, pid and a random part: a restarted process is another one). */
-const PROCESS_OWNER = `${hostname().slice(0, 30)}:${process.pid}:${randomBytes(4).toString('hex')}`;
+export const PROCESS_OWNER = `${hostname().slice(0, 30)}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 function targetOf(now: Instant, input: AdvanceInput): Instant {
   if ((input.to === undefined) === (input.by === undefined)) {
