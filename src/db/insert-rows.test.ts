@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { aCustomerRow } from '../../test/support/builders.js';
 import { POSTGRES_URL, dropPostgresSchema, forEachDialect, newPostgresSchema } from '../../test/support/app.js';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './database.js';
-import { insertRows } from './insert-rows.js';
+import { insertRowUnlessConflict, insertRows } from './insert-rows.js';
 import type { Tenant } from './tables.js';
 import { tenantRows } from './tenant-rows.js';
 
@@ -53,6 +53,37 @@ await forEachDialect((dialect) => {
         insertRows(open.db, 'customers', [aCustomerRow(tenant, 'ctm_6'), aCustomerRow(tenant, 'ctm_1')]),
       );
       assert.deepEqual(await ids(), ['ctm_1', 'ctm_2', 'ctm_3', 'ctm_4', 'ctm_5']);
+    });
+  });
+
+  describe('insertRowUnlessConflict', () => {
+    let open: OpenDatabase;
+    let schema: string | undefined;
+    before(async () => {
+      schema = dialect === 'postgres' ? await newPostgresSchema() : undefined;
+      open =
+        dialect === 'postgres' ? openDatabase(POSTGRES_URL, { schema, poolSize: 2 }) : openDatabase('sqlite::memory:');
+      await migrateToLatest(open.db, open.schema);
+    });
+    after(async () => {
+      await open.close();
+      if (schema) await dropPostgresSchema(schema);
+    });
+
+    it('inserts the row and answers true; answers false and writes nothing when the unique columns conflict', async () => {
+      const byEmail = ['seller_id', 'environment', 'email_key'];
+      assert.equal(await insertRowUnlessConflict(open.db, 'customers', aCustomerRow(tenant, 'ctm_1'), byEmail), true);
+      const sameEmail = aCustomerRow(tenant, 'ctm_2', { email_key: 'ctm_1@example.com' });
+      assert.equal(await insertRowUnlessConflict(open.db, 'customers', sameEmail, byEmail), false);
+      assert.equal(await insertRowUnlessConflict(open.db, 'customers', aCustomerRow(tenant, 'ctm_3'), byEmail), true);
+      const rows = await tenantRows(open.db, 'customers', tenant).orderBy('id').execute();
+      assert.deepEqual(
+        rows.map((row) => row.id),
+        ['ctm_1', 'ctm_3'],
+      );
+      // a conflict on another unique index is not swallowed
+      const sameId = aCustomerRow(tenant, 'ctm_3', { email_key: 'another@example.com' });
+      await assert.rejects(insertRowUnlessConflict(open.db, 'customers', sameId, byEmail));
     });
   });
 });

@@ -11,21 +11,27 @@ const insertSql = new WeakMap<object, Map<string, string>>();
 /** Distinct shapes kept per dialect (event batches vary in rows); past it the texts are built again. */
 const SHAPES_KEPT = 512;
 
-function insertSqlFor(db: Executor, table: TenantTable, columns: readonly string[], rows: number): string {
+function insertSqlFor(
+  db: Executor,
+  table: TenantTable,
+  columns: readonly string[],
+  rows: number,
+  unlessConflictOn?: readonly string[],
+): string {
   const adapter = db.getExecutor().adapter;
   let byShape = insertSql.get(adapter);
   if (!byShape) {
     byShape = new Map();
     insertSql.set(adapter, byShape);
   }
-  const shape = `${table}(${columns.join(',')})×${rows}`;
+  const shape = `${table}(${columns.join(',')})×${rows}${unlessConflictOn ? ` unless (${unlessConflictOn.join(',')})` : ''}`;
   let text = byShape.get(shape);
   if (!text) {
     const placeholder = Object.fromEntries(columns.map((column) => [column, null]));
-    text = db
-      .insertInto(table as 'customers')
-      .values(Array.from({ length: rows }, () => placeholder) as never)
-      .compile().sql;
+    let insert = db.insertInto(table as 'customers').values(Array.from({ length: rows }, () => placeholder) as never);
+    if (unlessConflictOn)
+      insert = insert.onConflict((conflict) => conflict.columns(unlessConflictOn as never).doNothing());
+    text = insert.compile().sql;
     if (byShape.size >= SHAPES_KEPT) byShape.clear();
     byShape.set(shape, text);
   }
@@ -60,4 +66,25 @@ export async function insertRows(db: Executor, table: TenantTable, rows: readonl
   const parameters: unknown[] = [];
   for (const row of rows) for (const column of columns) parameters.push((row as Record<string, unknown>)[column]);
   await db.executeQuery(CompiledQuery.raw(insertSqlFor(db, table, columns, rows.length), parameters));
+}
+
+/**
+ * Inserts `row` into `table` unless it conflicts with a row already there on the unique index over
+ * `conflictColumns` (`on conflict (…) do nothing`); answers whether it was inserted. The SQL is built once per
+ * table, columns and conflict target, as `insertRows`'s is (a customer create, #13).
+ */
+export async function insertRowUnlessConflict(
+  db: Executor,
+  table: TenantTable,
+  row: object,
+  conflictColumns: readonly string[],
+): Promise<boolean> {
+  const columns = givenColumns(row);
+  const result = await db.executeQuery(
+    CompiledQuery.raw(
+      insertSqlFor(db, table, columns, 1, conflictColumns),
+      columns.map((column) => (row as Record<string, unknown>)[column]),
+    ),
+  );
+  return Number(result.numAffectedRows ?? 0n) > 0;
 }

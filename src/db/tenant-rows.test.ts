@@ -3,7 +3,7 @@ import { aCustomerRow } from '../../test/support/builders.js';
 import { after, before, describe, it } from 'node:test';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './database.js';
 import type { Tenant } from './tables.js';
-import { tenantDelete, tenantRows, tenantUpdate } from './tenant-rows.js';
+import { tenantDelete, tenantQuery, tenantRows, tenantUpdate } from './tenant-rows.js';
 
 const sandbox: Tenant = { seller_id: 'sel_a', environment: 'sandbox' };
 const live: Tenant = { seller_id: 'sel_a', environment: 'live' };
@@ -38,6 +38,21 @@ describe('tenantRows', () => {
       (await tenantRows(open.db, 'customers', otherSeller).execute()).map((row) => row.id),
       ['ctm_theirs'],
     );
+  });
+
+  it('tenantQuery compiles a query once and runs it for each tenant given', async () => {
+    let builds = 0;
+    const run = async (tenant: Tenant) => {
+      const query = tenantQuery(open.db, 'tenant-rows test', tenant, (db, placeholder) => {
+        builds += 1;
+        return tenantRows(db, 'customers', placeholder).where('customers.status', '=', 'active');
+      });
+      return (await open.db.executeQuery(query)).rows.map((row) => row.id);
+    };
+    assert.deepEqual(await run(sandbox), ['ctm_mine']);
+    assert.deepEqual(await run(live), ['ctm_live']);
+    assert.deepEqual(await run(otherSeller), ['ctm_theirs']);
+    assert.equal(builds, 1);
   });
 
   it('names its columns by table, so a join with another tenant table is not ambiguous', async () => {

@@ -1,7 +1,9 @@
 // The tenant filter, written once: every query on a tenant table (read, update, delete) starts from the rows of one seller in one
 // environment (the key Paddock will be sharded by). Column references are qualified, so callers may join.
 import {
+  CompiledQuery,
   sql,
+  type Compilable,
   type DeleteQueryBuilder,
   type DeleteResult,
   type Selectable,
@@ -50,4 +52,38 @@ export function tenantDelete<T extends TenantTable>(
     .where('seller_id', '=', tenant.seller_id)
     .where('environment', '=', tenant.environment);
   return query as unknown as DeleteQueryBuilder<Database, T, DeleteResult>;
+}
+
+const PLACEHOLDER_SELLER = '\u0000seller_id';
+const PLACEHOLDER_ENVIRONMENT = '\u0000environment';
+/** Compiled tenant queries by dialect (adapter), then by name. */
+const compiledQueries = new WeakMap<object, Map<string, CompiledQuery>>();
+
+/**
+ * The query `build` makes for `tenant`, built and compiled by Kysely once per dialect and `name` (building a query
+ * cost more than SQLite spends running a small one, #13): `build` gets a placeholder tenant, whose values each call
+ * replaces with `tenant`'s. `build` must depend on nothing but the database and the tenant it is given.
+ */
+export function tenantQuery<R>(
+  db: Executor,
+  name: string,
+  tenant: Tenant,
+  build: (db: Executor, tenant: Tenant) => Compilable<R>,
+): CompiledQuery<R> {
+  const adapter = db.getExecutor().adapter;
+  let byName = compiledQueries.get(adapter);
+  if (!byName) {
+    byName = new Map();
+    compiledQueries.set(adapter, byName);
+  }
+  let compiled = byName.get(name);
+  if (!compiled) {
+    const placeholder = { seller_id: PLACEHOLDER_SELLER, environment: PLACEHOLDER_ENVIRONMENT } as unknown as Tenant;
+    compiled = build(db, placeholder).compile();
+    byName.set(name, compiled);
+  }
+  const parameters = compiled.parameters.map((value) =>
+    value === PLACEHOLDER_SELLER ? tenant.seller_id : value === PLACEHOLDER_ENVIRONMENT ? tenant.environment : value,
+  );
+  return CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>;
 }

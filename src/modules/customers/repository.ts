@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import { findById, updateById } from '../../db/find-by-id.js';
+import { insertRowUnlessConflict } from '../../db/insert-rows.js';
 import { fetchKeptPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { columnsContain } from '../../db/search.js';
 import type { CustomerRow, Tenant } from '../../db/tables.js';
@@ -56,12 +57,7 @@ export async function listCustomers(
  * email at once cannot both succeed.
  */
 export async function insertCustomer(db: Executor, row: CustomerRow): Promise<boolean> {
-  const result = await db
-    .insertInto('customers')
-    .values(row)
-    .onConflict((oc) => oc.columns(['seller_id', 'environment', 'email_key']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  return insertRowUnlessConflict(db, 'customers', row, ['seller_id', 'environment', 'email_key']);
 }
 
 export async function updateCustomer(db: Executor, row: CustomerRow): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { NotificationSettingRow, NotificationSettingsTable, Tenant } from '../../db/tables.js';
-import { tenantRows } from '../../db/tenant-rows.js';
+import { tenantQuery, tenantRows } from '../../db/tenant-rows.js';
 
 export interface SettingFilters {
   active?: boolean;
@@ -37,7 +37,11 @@ export async function findSettings(db: Executor, tenant: Tenant, ids: readonly s
 
 /** The tenant's active destinations (at most ten): what each recorded event is matched against. */
 export async function activeSettings(db: Executor, tenant: Tenant): Promise<NotificationSettingRow[]> {
-  return tenantRows(db, 'notification_settings', tenant).where('notification_settings.active', '=', 1).execute();
+  // @NOTE read with every recorded event (outside batches): compiled once.
+  const query = tenantQuery(db, 'active notification settings', tenant, (db, tenant) =>
+    tenantRows(db, 'notification_settings', tenant).where('notification_settings.active', '=', 1),
+  );
+  return (await db.executeQuery(query)).rows;
 }
 
 /** Every setting of the tenant with this type and destination (for the duplicate rule). */
