@@ -78,6 +78,17 @@ export function stateOf(row: SubscriptionRow): SubscriptionState {
   };
 }
 
+/** Whether the lifecycle's fields of two stored items are equal (the rest `withState` copies unchanged). */
+function sameBilling(a: StoredItem, b: StoredItem): boolean {
+  return (
+    a.status === b.status &&
+    a.previously_billed_at === b.previously_billed_at &&
+    a.next_billed_at === b.next_billed_at &&
+    a.trial_dates?.starts_at === b.trial_dates?.starts_at &&
+    a.trial_dates?.ends_at === b.trial_dates?.ends_at
+  );
+}
+
 /** Writes a state back onto the row; `now` stamps updated_at on the row and on items whose fields changed. */
 export function withState(row: SubscriptionRow, state: SubscriptionState, now: Instant): SubscriptionRow {
   const stamp = toStoredTime(now);
@@ -91,7 +102,7 @@ export function withState(row: SubscriptionRow, state: SubscriptionState, now: I
       next_billed_at: st(next.next_billed_at),
       trial_dates: periodOut(next.trial_dates),
     };
-    return JSON.stringify(updated) === JSON.stringify(item) ? item : { ...updated, updated_at: stamp };
+    return sameBilling(updated, item) ? item : { ...updated, updated_at: stamp };
   });
   const change = state.scheduled_change;
   const next: SubscriptionRow = {
