@@ -9,10 +9,11 @@
 // may be promised. So the value read is kept until the next request arrives (`readsFromNow`, called by the app on
 // every request) and at most until the event loop's next turn (for work that is not a request: the scheduler).
 import type { Executor } from './database.js';
+import type { TenantTable } from './tables.js';
 
 interface TokenSource {
-  /** The current token. */
-  read(): string;
+  /** The current token; with `tables`, one that only this connection's writes to those tables change. */
+  read(tables?: readonly string[]): string;
   /** Drops what `read` keeps, so the next token reads the database again. */
   forget(): void;
 }
@@ -23,9 +24,14 @@ export function registerChangeToken(db: object, source: TokenSource): void {
   sources.set(db, source);
 }
 
-/** The database's current change token, or undefined when it has none (then do not cache). */
-export function changeToken(db: Executor): string | undefined {
-  return sources.get(db)?.read();
+/**
+ * The database's current change token, or undefined when it has none (then do not cache). With `tables`, a token
+ * for what is read from those tables alone: this connection's writes change it only when they name one of them
+ * (any commit by another connection still changes it), so values kept under it outlive this process's writes
+ * elsewhere (an API key across customer creates).
+ */
+export function changeToken(db: Executor, tables?: readonly TenantTable[]): string | undefined {
+  return sources.get(db)?.read(tables);
 }
 
 /**

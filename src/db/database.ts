@@ -78,12 +78,12 @@ function openSqlite(file: string): OpenDatabase {
     othersVersion = undefined;
   };
   registerChangeToken(db, {
-    read: () => {
+    read: (tables) => {
       if (othersVersion === undefined) {
         othersVersion = dataVersion.get() as bigint;
         setImmediate(forget);
       }
-      return `${othersVersion}:${cached.localWrites()}`;
+      return `${othersVersion}:${tables ? cached.writesTo(tables) : cached.localWrites()}`;
     },
     forget,
   });
@@ -108,8 +108,22 @@ function openSqlite(file: string): OpenDatabase {
  */
 function withStatementCache(sqlite: SQLite.Database, limit = 2000) {
   const statements = new Map<string, SQLite.Statement>();
-  // Counts statements of this connection that may write (anything but a select), for the change token.
+  // Counts statements of this connection that may write (anything but a select), for the change token; and, for
+  // the tables a token was asked for (changeToken's `tables`), those whose text names the table. @NOTE the schema has
+  // no triggers, foreign-key actions or views, so a statement writes only tables its text names.
   let localWrites = 0;
+  const tableWrites = new Map<string, number>();
+  const writesTo = (tables: readonly string[]): string =>
+    tables
+      .map((table) => {
+        let count = tableWrites.get(table);
+        if (count === undefined) {
+          count = 0;
+          tableWrites.set(table, count);
+        }
+        return count;
+      })
+      .join(',');
   const statement = (sql: string): SQLite.Statement => {
     let prepared = statements.get(sql);
     if (!prepared) {
@@ -123,14 +137,17 @@ function withStatementCache(sqlite: SQLite.Database, limit = 2000) {
   const database = {
     close: () => sqlite.close(),
     prepare(sql: string) {
-      if (!sql.startsWith('select')) localWrites += 1;
+      if (!sql.startsWith('select')) {
+        localWrites += 1;
+        for (const [table, count] of tableWrites) if (sql.includes(table)) tableWrites.set(table, count + 1);
+      }
       // @NOTE a transaction takes the write lock when it begins (Kysely sends a plain, deferred `begin`): a deferred
       // transaction that reads and then writes fails at once with SQLITE_BUSY when another process wrote in
       // between, whatever the busy timeout; an immediate one waits for the other writer instead (issue #10 item 3).
       return statement(sql === 'begin' ? 'begin immediate' : sql);
     },
   } as unknown as SQLite.Database;
-  return { database, statement, localWrites: () => localWrites };
+  return { database, statement, localWrites: () => localWrites, writesTo };
 }
 
 function openPostgres(url: string, options: OpenOptions): OpenDatabase {

@@ -78,15 +78,18 @@ export interface ActiveKey {
 }
 
 /**
- * Active keys already read, by key hash, kept while the database's change token is unchanged (db/read-cache.ts),
- * so a revoked key or a moved sandbox clock is seen at once, whichever process wrote it. Without a token
- * (PostgreSQL) nothing is kept. Unknown keys are never kept.
+ * Active keys already read, by key hash, kept while the database's change token for the key's tables is unchanged
+ * (db/read-cache.ts), so a revoked key or a moved sandbox clock is seen at once, whichever process wrote it, while
+ * this process's writes to other tables (a customer created) leave them kept. Without a token (PostgreSQL) nothing
+ * is kept. Unknown keys are never kept.
  */
 const activeKeys = new ReadCache<ActiveKey>(10_000);
+/** What a key's holder is read from: only writes to these (or another process's commits) drop the kept keys. */
+const KEY_TABLES = ['api_keys', 'seller_environments'] as const;
 
 /** The active key with this SHA-256 hash (hex), or undefined when it is unknown or revoked. */
 export async function findActiveKeyByHash(db: Db, keyHash: string): Promise<ActiveKey | undefined> {
-  const token = changeToken(db);
+  const token = changeToken(db, KEY_TABLES);
   const known = token === undefined ? undefined : activeKeys.get(db, keyHash, token);
   if (known) return known;
   const found = await findKeyByHash(db, keyHash);

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../../db/database.js';
 import type { Tenant } from '../../db/tables.js';
 import { WallClock } from '../../kernel/clock.js';
+import { aCustomerRow } from '../../../test/support/builders.js';
 import { ensureSeller } from '../sellers/service.js';
 import { authenticateKey, createApiKey, revokeKey } from './service.js';
 
@@ -40,6 +41,21 @@ describe('authenticateKey', () => {
     assert.ok(await authenticateKey(open.db, key.key, at('2026-01-01T00:00:00.000000Z')));
     assert.equal(await revokeKey(open.db, clock, sandbox, key.id), true);
     assert.equal(await authenticateKey(open.db, key.key, at('2026-01-01T00:00:00.000000Z')), undefined);
+  });
+
+  it('keeps a holder across writes to other tables, and reads it anew after a write to the key’s tenant', async () => {
+    const key = await createApiKey(open.db, clock, sandbox, { name: 'k', permissions: ['product.read'] });
+    const now = at('2026-01-01T00:00:00.000000Z');
+    const first = await authenticateKey(open.db, key.key, now);
+    await open.db.insertInto('customers').values(aCustomerRow(sandbox, 'ctm_kept_key')).execute();
+    assert.equal(await authenticateKey(open.db, key.key, now), first, 'kept across a customer insert');
+    await open.db
+      .updateTable('seller_environments')
+      .set({ clock_offset_us: 5_000_000n })
+      .where('seller_id', '=', sandbox.seller_id)
+      .where('environment', '=', sandbox.environment)
+      .execute();
+    assert.equal((await authenticateKey(open.db, key.key, now))?.clockOffsetMicros, 5_000_000n);
   });
 
   it('answers nothing at or after the key’s expiry', async () => {
