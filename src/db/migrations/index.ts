@@ -16,6 +16,7 @@ import * as createAdjustments from './202611291720-create-adjustments.js';
 import * as discountGroupNames from './202611291730-discount-group-names.js';
 import * as portalSessions from './202611291212-portal-sessions.js';
 import * as portalSignIns from './202611291745-portal-sign-ins.js';
+import * as subscriptionsOriginTransaction from './202611291830-subscriptions-origin-transaction.js';
 
 export const migrations: Record<string, Migration> = {
   '202611241700-create-foundation': createFoundation,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '202611291731-notifications-due': notificationsDue,
   '202611291212-portal-sessions': portalSessions,
   '202611291745-portal-sign-ins': portalSignIns,
+  '202611291830-subscriptions-origin-transaction': subscriptionsOriginTransaction,
 };
