@@ -87,7 +87,14 @@ function openSqlite(file: string): OpenDatabase {
     },
     forget,
   });
-  registerReadNow(db, (text, parameters) => (sqlite.inTransaction ? busy : cached.statement(text).get(...parameters)));
+  // @NOTE while the connection is inside a transaction (a batch of renewals holds it for ~10 ms at a time), a read
+  // outside it answers from a second, read-only connection on a file: the last commit (WAL readers do not wait
+  // for the writer), not kept, instead of queueing behind the whole transaction (#10: GETs during an advance).
+  const lastCommit = inMemory ? undefined : readOnlyConnection(file);
+  registerReadNow(db, (text, parameters) => {
+    if (!sqlite.inTransaction) return { row: cached.statement(text).get(...parameters), keep: true };
+    return lastCommit ? { row: lastCommit.statement(text).get(...parameters), keep: false } : busy;
+  });
   // @NOTE through `cached.database.prepare`, which counts the writes for the change token.
   const writeAll = sqlite.transaction((statements: readonly CompiledQuery[]) =>
     statements.map((query) => Number(cached.database.prepare(query.sql).run(...query.parameters).changes)),
@@ -97,7 +104,30 @@ function openSqlite(file: string): OpenDatabase {
     db,
     dialect: 'sqlite',
     description: `sqlite:${inMemory ? ':memory:' : file}`,
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      lastCommit?.close();
+    },
+  };
+}
+
+/** A read-only connection to the file, with its statements prepared once each (reads only). */
+function readOnlyConnection(file: string) {
+  const reader = new SQLite(file, { readonly: true });
+  reader.defaultSafeIntegers(true);
+  reader.pragma('busy_timeout = 5000');
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    statement(text: string): SQLite.Statement {
+      let prepared = statements.get(text);
+      if (!prepared) {
+        if (statements.size >= 500) statements.clear();
+        prepared = reader.prepare(text);
+        statements.set(text, prepared);
+      }
+      return prepared;
+    },
+    close: () => reader.close(),
   };
 }
 

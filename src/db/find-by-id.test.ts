@@ -104,6 +104,31 @@ describe('findById on a shared SQLite file', () => {
     assert.equal((await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_dirty'))?.name, 'Committed');
   });
 
+  it('answers the last commit at once while the connection is inside a transaction, and keeps none of it', async () => {
+    await first.db
+      .insertInto('customers')
+      .values(aCustomerRow(tenant, 'ctm_during', { name: 'Before' }))
+      .execute();
+    const trx = await first.db.startTransaction().execute();
+    await trx.updateTable('customers').set({ name: 'During' }).where('id', '=', 'ctm_during').execute();
+    // The read does not wait for the transaction: it is answered before the transaction commits.
+    const order: string[] = [];
+    const reading = findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_during').then((row) => {
+      order.push('read');
+      return row;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    order.push('commit');
+    await trx.commit().execute();
+    assert.equal((await reading)?.name, 'Before', 'the last commit, not the uncommitted write');
+    assert.deepEqual(order, ['read', 'commit']);
+    assert.equal(
+      (await findById<CustomerRow>(first.db, 'customers', tenant, 'ctm_during'))?.name,
+      'During',
+      'after the commit, the committed row (the earlier answer was not kept)',
+    );
+  });
+
   it('keeps tenants apart', async () => {
     await first.db
       .insertInto('customers')

@@ -75,7 +75,7 @@ export async function findById<T>(
   const now = readFirstNow<T>(db, query.sql, [tenant.seller_id, tenant.environment, id]);
   // @NOTE busy (inside another request's transaction): read through Kysely, and keep nothing.
   if (!now) return readRow<T>(db, table, tenant, id);
-  if (now.row) rowCache.set(db, key, token, Object.freeze(now.row as object));
+  if (now.row && now.keep) rowCache.set(db, key, token, Object.freeze(now.row as object));
   return now.row;
 }
 

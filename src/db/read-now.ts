@@ -4,8 +4,11 @@
 // prepared statements instead, db/prepared-read.ts).
 import type { Executor } from './database.js';
 
-/** Runs `sql` and returns its first row, or undefined for no row; `busy` when it must not run now. */
-export type ReadNow = (sql: string, parameters: readonly unknown[]) => unknown;
+/**
+ * Runs `sql` and returns its first row (undefined for no row) and whether it may be kept under the change token;
+ * `busy` when it must not run now.
+ */
+export type ReadNow = (sql: string, parameters: readonly unknown[]) => { row: unknown; keep: boolean } | typeof busy;
 
 export const busy: unique symbol = Symbol('busy');
 
@@ -16,18 +19,20 @@ export function registerReadNow(db: object, reader: ReadNow): void {
 }
 
 /**
- * `{ row }` when the database could answer at once, otherwise undefined (PostgreSQL, a transaction's executor,
- * or the SQLite connection inside another request's open transaction — @NOTE reading there would see that
- * transaction's uncommitted writes, so then the caller queues behind it through Kysely).
+ * `{ row, keep }` when the database could answer at once, otherwise undefined (PostgreSQL, a transaction's
+ * executor, or an in-memory SQLite connection inside another request's open transaction — @NOTE reading there
+ * would see that transaction's uncommitted writes, so then the caller queues behind it through Kysely). A SQLite
+ * file answers from its read-only second connection meanwhile: the last commit, as PostgreSQL would answer, but
+ * `keep` is false then (the change token cannot tell that commit from the one under way).
  */
 export function readFirstNow<T>(
   db: Executor,
   sql: string,
   parameters: readonly unknown[],
-): { row: T | undefined } | undefined {
+): { row: T | undefined; keep: boolean } | undefined {
   const reader = readers.get(db);
   if (!reader) return undefined;
-  const row = reader(sql, parameters);
-  if (row === busy) return undefined;
-  return { row: row as T | undefined };
+  const answer = reader(sql, parameters);
+  if (answer === busy) return undefined;
+  return { row: answer.row as T | undefined, keep: answer.keep };
 }
