@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.js';
-import { updateById } from '../../db/find-by-id.js';
+import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { columnsContain } from '../../db/search.js';
 import type { AddressRow, Tenant } from '../../db/tables.js';
@@ -32,7 +32,10 @@ export async function findAddress(
   customerId: string,
   id: string,
 ): Promise<AddressRow | undefined> {
-  return scoped(db, tenant, customerId).where('addresses.id', '=', id).executeTakeFirst();
+  // @NOTE by id (compiled once, kept on SQLite: db/find-by-id.ts), then the customer checked: a transaction reads
+  // its address with every answer (#13).
+  const row = await findById<AddressRow>(db, 'addresses', tenant, id);
+  return row?.customer_id === customerId ? row : undefined;
 }
 
 /** The tenant's addresses with these ids, whoever their customers (one query for many). */

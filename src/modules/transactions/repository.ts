@@ -93,8 +93,9 @@ export async function paymentAttemptsOf(
   transactionIds: readonly string[],
 ): Promise<readonly PaymentAttemptRow[]> {
   if (transactionIds.length === 0) return [];
-  return readKeptRows(
-    db,
+  // @NOTE ids are `txn_` + 26 letters and digits: joined with commas they name the set unambiguously.
+  const key = `payment attempts\u0000${tenant.seller_id}\u0000${tenant.environment}\u0000${transactionIds.join(',')}`;
+  return readKeptRows(db, key, () =>
     tenantRows(db, 'payment_attempts', tenant)
       .where('transaction_id', 'in', [...transactionIds])
       .orderBy('created_at', 'desc')
