@@ -31,6 +31,18 @@ describe('toStoredTime', () => {
       '2024-04-11T15:57:24.813Z',
     );
   });
+
+  it('writes the wire form with the fraction’s trailing zeros trimmed, and no fraction when it is zero', () => {
+    assert.equal(toWireTime('2024-04-11T15:57:24.123456Z'), '2024-04-11T15:57:24.123456Z');
+    assert.equal(toWireTime('2024-04-11T15:57:24.100000Z'), '2024-04-11T15:57:24.1Z');
+    assert.equal(toWireTime('2024-04-11T15:57:24.000100Z'), '2024-04-11T15:57:24.0001Z');
+    assert.equal(toWireTime('2024-04-11T15:57:20.000000Z'), '2024-04-11T15:57:20Z');
+    // other widths (older rows, client values) go through the general rule
+    assert.equal(toWireTime('2024-04-11T15:57:24.5Z'), '2024-04-11T15:57:24.5Z');
+    assert.equal(toWireTime('2024-04-11T15:57:24Z'), '2024-04-11T15:57:24Z');
+    assert.equal(toWireTime('2024-04-11T15:57:24.123456789Z'), '2024-04-11T15:57:24.123456789Z');
+    assert.equal(toWireTime(null), null);
+  });
 });
 
 describe('instantFromStored', () => {

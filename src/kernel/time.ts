@@ -60,6 +60,18 @@ export function toWireTime(stored: string): string;
 export function toWireTime(stored: string | null): string | null;
 export function toWireTime(stored: string | null): string | null {
   if (stored === null) return null;
+  // @NOTE the stored form (what toStoredTime writes) without a regular expression: every entity serializes two to
+  // ten times, and the expression cost ~80 ns a time against ~12 (a page of 50 customers: 100 of them, #13).
+  if (
+    stored.length === STORED_LENGTH &&
+    stored.charCodeAt(10) === 84 /* T */ &&
+    stored.charCodeAt(19) === 46 /* . */ &&
+    stored.charCodeAt(26) === 90 /* Z */
+  ) {
+    let end = 26;
+    while (end > 20 && stored.charCodeAt(end - 1) === 48 /* 0 */) end -= 1;
+    return end === 20 ? `${stored.slice(0, 19)}Z` : `${stored.slice(0, end)}Z`;
+  }
   const match = FIXED_WIDTH.exec(stored);
   if (!match) return stored;
   const fraction = (match[2] ?? '').replace(/0+$/, '');
