@@ -93,7 +93,7 @@ function openSqlite(file: string): OpenDatabase {
   const lastCommit = inMemory ? undefined : readOnlyConnection(file);
   registerReadNow(db, (text, parameters) => {
     if (!sqlite.inTransaction) return { row: cached.statement(text).get(...parameters), keep: true };
-    return lastCommit ? { row: lastCommit.statement(text).get(...parameters), keep: false } : busy;
+    return lastCommit?.read(text, parameters) ?? busy;
   });
   // @NOTE through `cached.database.prepare`, which counts the writes for the change token.
   const writeAll = sqlite.transaction((statements: readonly CompiledQuery[]) =>
@@ -111,21 +111,34 @@ function openSqlite(file: string): OpenDatabase {
   };
 }
 
-/** A read-only connection to the file, with its statements prepared once each (reads only). */
+/**
+ * A read-only connection to the file, with its statements prepared once each. @NOTE it never waits for a lock:
+ * it runs on the same thread as the writer whose lock it would wait for (a checkpoint resetting the WAL), so
+ * waiting would stop the whole process for the busy timeout. Busy, the read answers undefined and the caller
+ * queues behind the writer's transaction instead.
+ */
 function readOnlyConnection(file: string) {
   const reader = new SQLite(file, { readonly: true });
   reader.defaultSafeIntegers(true);
-  reader.pragma('busy_timeout = 5000');
+  reader.pragma('busy_timeout = 0');
   const statements = new Map<string, SQLite.Statement>();
+  const statement = (text: string): SQLite.Statement => {
+    let prepared = statements.get(text);
+    if (!prepared) {
+      if (statements.size >= 500) statements.clear();
+      prepared = reader.prepare(text);
+      statements.set(text, prepared);
+    }
+    return prepared;
+  };
   return {
-    statement(text: string): SQLite.Statement {
-      let prepared = statements.get(text);
-      if (!prepared) {
-        if (statements.size >= 500) statements.clear();
-        prepared = reader.prepare(text);
-        statements.set(text, prepared);
+    read(text: string, parameters: readonly unknown[]): { row: unknown; keep: false } | undefined {
+      try {
+        return { row: statement(text).get(...parameters), keep: false };
+      } catch (error) {
+        if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) return undefined;
+        throw error;
       }
-      return prepared;
     },
     close: () => reader.close(),
   };
