@@ -18,8 +18,6 @@ import { claimSubscriptions, dueSubscriptionIds, earliestDue } from './repositor
 import { applyTransition } from './service.js';
 import { stateOf } from './state.js';
 
-const BATCH = 100;
-
 /** What became of one due subscription: done, held by another process, or left due (nothing to do, or it threw). */
 type Outcome = 'done' | 'busy' | 'not_due' | 'idle';
 
@@ -27,11 +25,18 @@ type Outcome = 'done' | 'busy' | 'not_due' | 'idle';
  * At most how many subscriptions one database transaction claims (in one query) and handles, each in a savepoint
  * of its own (all-or-nothing per subscription), and for how long (ms of wall time) it may keep starting new ones. SQLite: a short time,
  * since the transaction holds the one connection and requests (and other processes) queue behind it; PostgreSQL:
- * longer, since each commit waits for the WAL flush, while reads go on beside it (the tenant's invoice counter
- * stays locked until the commit, so other processes' renewals of the tenant wait that long).
+ * longer, since each commit waits for the WAL flush, while reads go on beside it.
  */
 const PER_TRANSACTION = { sqlite: 64, postgres: 32 } as const;
 const TRANSACTION_MS = { sqlite: 10, postgres: 40 } as const;
+/**
+ * Batch transactions run at once by one process: on PostgreSQL each on a connection of its own, so one batch's
+ * statements travel while another's wait for their answers (a renewal is six round trips, and the process
+ * was idle most of the time waiting for them); their claims are disjoint (SKIP LOCKED), and the invoice
+ * counter is locked only from a batch's flush to its commit. SQLite has one connection and one writer.
+ */
+const LANES = { sqlite: 1, postgres: 3 } as const;
+
 /** Subscriptions a transaction takes whatever the time (on a loaded machine, a few would take the budget). */
 const AT_LEAST = { sqlite: 4, postgres: 8 } as const;
 
@@ -150,8 +155,10 @@ export const subscriptionDueWork: DueWorkRunner = {
   async runDue(ctx, limit) {
     const until = toStoredTime(ctx.clock.now());
     const run: DueRun = { done: 0, busy: 0, failed: 0, more: false };
-    for await (const ids of dueIdsOncePerCall((n) => dueSubscriptionIds(ctx.db, ctx.tenant, until, n), BATCH)) {
-      const lanes = LANES[ctx.dialect];
+    // Ids are found a full batch per lane at a time, so no lane is left a remainder of a few.
+    const lanes = LANES[ctx.dialect];
+    const found = PER_TRANSACTION[ctx.dialect] * lanes;
+    for await (const ids of dueIdsOncePerCall((n) => dueSubscriptionIds(ctx.db, ctx.tenant, until, n), found)) {
       const share = Math.ceil(ids.length / lanes);
       const slices = Array.from({ length: lanes }, (_, lane) => ids.slice(lane * share, (lane + 1) * share));
       await Promise.all(slices.map((slice) => runSlice(ctx, slice, limit, run)));
@@ -160,14 +167,6 @@ export const subscriptionDueWork: DueWorkRunner = {
     return run;
   },
 };
-
-/**
- * Batch transactions run at once by one process: on PostgreSQL each on a connection of its own, so one batch's
- * statements travel while another's wait for their answers (a renewal is about eight round trips, and the
- * process was idle most of the time waiting for them); their claims are disjoint (SKIP LOCKED), and the invoice
- * counter is locked only from a batch's flush to its commit. SQLite has one connection and one writer.
- */
-const LANES = { sqlite: 1, postgres: 3 } as const;
 
 /** Runs `ids` in batch transactions one after another, counting outcomes into `run` (shared by the lanes). */
 async function runSlice(ctx: Ctx, ids: string[], limit: number, run: DueRun): Promise<void> {
