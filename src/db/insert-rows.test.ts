@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { aCustomerRow } from '../../test/support/builders.js';
-import { POSTGRES_URL, dropPostgresSchema, forEachDialect, newPostgresSchema } from '../../test/support/app.js';
-import { migrateToLatest, openDatabase, type OpenDatabase } from './database.js';
+import { forEachDialect, useMigratedDatabase } from '../../test/support/app.js';
 import { insertRowUnlessConflict, insertRows } from './insert-rows.js';
 import type { Tenant } from './tables.js';
 import { tenantRows } from './tenant-rows.js';
@@ -11,79 +10,68 @@ const tenant: Tenant = { seller_id: 'sel_a', environment: 'sandbox' };
 
 await forEachDialect((dialect) => {
   describe('insertRows', () => {
-    let open: OpenDatabase;
-    let schema: string | undefined;
-    before(async () => {
-      schema = dialect === 'postgres' ? await newPostgresSchema() : undefined;
-      open =
-        dialect === 'postgres' ? openDatabase(POSTGRES_URL, { schema, poolSize: 2 }) : openDatabase('sqlite::memory:');
-      await migrateToLatest(open.db, open.schema);
-    });
-    after(async () => {
-      await open.close();
-      if (schema) await dropPostgresSchema(schema);
-    });
+    const database = useMigratedDatabase(dialect);
 
-    const ids = async () => (await tenantRows(open.db, 'customers', tenant).orderBy('id').execute()).map((r) => r.id);
+    const ids = async () =>
+      (await tenantRows(database().db, 'customers', tenant).orderBy('id').execute()).map((r) => r.id);
 
     it('writes every row and column of one shape in one statement, values as given (texts, bigints, null)', async () => {
-      await insertRows(open.db, 'customers', [
+      await insertRows(database().db, 'customers', [
         aCustomerRow(tenant, 'ctm_1', { name: 'One', marketing_consent: 1n }),
         aCustomerRow(tenant, 'ctm_2'),
       ]);
       // The same shape again (its SQL is kept), and a row count not seen before.
-      await insertRows(open.db, 'customers', [aCustomerRow(tenant, 'ctm_3')]);
+      await insertRows(database().db, 'customers', [aCustomerRow(tenant, 'ctm_3')]);
       assert.deepEqual(await ids(), ['ctm_1', 'ctm_2', 'ctm_3']);
-      const one = await tenantRows(open.db, 'customers', tenant).where('id', '=', 'ctm_1').executeTakeFirstOrThrow();
+      const one = await tenantRows(database().db, 'customers', tenant)
+        .where('id', '=', 'ctm_1')
+        .executeTakeFirstOrThrow();
       assert.equal(one.name, 'One');
       assert.equal(BigInt(one.marketing_consent), 1n);
-      const two = await tenantRows(open.db, 'customers', tenant).where('id', '=', 'ctm_2').executeTakeFirstOrThrow();
+      const two = await tenantRows(database().db, 'customers', tenant)
+        .where('id', '=', 'ctm_2')
+        .executeTakeFirstOrThrow();
       assert.equal(two.name, null);
     });
 
     it('inserts rows that give different columns too (an undefined column takes its default)', async () => {
       const { import_meta: _omitted, ...withoutMeta } = aCustomerRow(tenant, 'ctm_5');
-      await insertRows(open.db, 'customers', [aCustomerRow(tenant, 'ctm_4'), withoutMeta]);
+      await insertRows(database().db, 'customers', [aCustomerRow(tenant, 'ctm_4'), withoutMeta]);
       assert.deepEqual((await ids()).slice(-2), ['ctm_4', 'ctm_5']);
     });
 
     it('writes nothing for no rows, and nothing at all when one row is refused (one statement)', async () => {
-      await insertRows(open.db, 'customers', []);
+      await insertRows(database().db, 'customers', []);
       await assert.rejects(
-        insertRows(open.db, 'customers', [aCustomerRow(tenant, 'ctm_6'), aCustomerRow(tenant, 'ctm_1')]),
+        insertRows(database().db, 'customers', [aCustomerRow(tenant, 'ctm_6'), aCustomerRow(tenant, 'ctm_1')]),
       );
       assert.deepEqual(await ids(), ['ctm_1', 'ctm_2', 'ctm_3', 'ctm_4', 'ctm_5']);
     });
   });
 
   describe('insertRowUnlessConflict', () => {
-    let open: OpenDatabase;
-    let schema: string | undefined;
-    before(async () => {
-      schema = dialect === 'postgres' ? await newPostgresSchema() : undefined;
-      open =
-        dialect === 'postgres' ? openDatabase(POSTGRES_URL, { schema, poolSize: 2 }) : openDatabase('sqlite::memory:');
-      await migrateToLatest(open.db, open.schema);
-    });
-    after(async () => {
-      await open.close();
-      if (schema) await dropPostgresSchema(schema);
-    });
+    const database = useMigratedDatabase(dialect);
 
     it('inserts the row and answers true; answers false and writes nothing when the unique columns conflict', async () => {
       const byEmail = ['seller_id', 'environment', 'email_key'];
-      assert.equal(await insertRowUnlessConflict(open.db, 'customers', aCustomerRow(tenant, 'ctm_1'), byEmail), true);
+      assert.equal(
+        await insertRowUnlessConflict(database().db, 'customers', aCustomerRow(tenant, 'ctm_1'), byEmail),
+        true,
+      );
       const sameEmail = aCustomerRow(tenant, 'ctm_2', { email_key: 'ctm_1@example.com' });
-      assert.equal(await insertRowUnlessConflict(open.db, 'customers', sameEmail, byEmail), false);
-      assert.equal(await insertRowUnlessConflict(open.db, 'customers', aCustomerRow(tenant, 'ctm_3'), byEmail), true);
-      const rows = await tenantRows(open.db, 'customers', tenant).orderBy('id').execute();
+      assert.equal(await insertRowUnlessConflict(database().db, 'customers', sameEmail, byEmail), false);
+      assert.equal(
+        await insertRowUnlessConflict(database().db, 'customers', aCustomerRow(tenant, 'ctm_3'), byEmail),
+        true,
+      );
+      const rows = await tenantRows(database().db, 'customers', tenant).orderBy('id').execute();
       assert.deepEqual(
         rows.map((row) => row.id),
         ['ctm_1', 'ctm_3'],
       );
       // a conflict on another unique index is not swallowed
       const sameId = aCustomerRow(tenant, 'ctm_3', { email_key: 'another@example.com' });
-      await assert.rejects(insertRowUnlessConflict(open.db, 'customers', sameId, byEmail));
+      await assert.rejects(insertRowUnlessConflict(database().db, 'customers', sameId, byEmail));
     });
   });
 });

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { readConfig, type Config } from '../../src/config.js';
-import { migrateToLatest, openDatabase, type Db, type Dialect } from '../../src/db/database.js';
+import { migrateToLatest, openDatabase, type Db, type Dialect, type OpenDatabase } from '../../src/db/database.js';
 import { WallClock } from '../../src/kernel/clock.js';
 import { freePort } from '../../src/main.js';
 import { createApiKey, ensureBootstrapKey } from '../../src/modules/api-keys/service.js';
@@ -94,6 +94,28 @@ export async function dropPostgresSchema(schema: string): Promise<void> {
   await client.connect();
   await client.query(`drop schema if exists ${schema} cascade`);
   await client.end();
+}
+
+/**
+ * A migrated database of its own for the enclosing describe block, without an app: SQLite in memory, or a fresh
+ * PostgreSQL schema (dropped after the block). The getter answers it inside tests.
+ */
+export function useMigratedDatabase(dialect: Dialect): () => OpenDatabase {
+  let open: OpenDatabase | undefined;
+  let schema: string | undefined;
+  before(async () => {
+    schema = dialect === 'postgres' ? await newPostgresSchema() : undefined;
+    open = schema ? openDatabase(POSTGRES_URL, { schema, poolSize: 2 }) : openDatabase('sqlite::memory:');
+    await migrateToLatest(open.db, open.schema);
+  });
+  after(async () => {
+    await open?.close();
+    if (schema) await dropPostgresSchema(schema);
+  });
+  return () => {
+    if (!open) throw new Error('the database is not open: call useMigratedDatabase inside a describe block');
+    return open;
+  };
 }
 
 export async function startTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
