@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { forEachDialect, useTestApp, type TestApp } from '../support/app.js';
 import { aPaidMonthlyTransaction } from '../support/builders.js';
+import { sellerAt } from '../support/subscriptions.js';
 import { Temporal } from '../../src/kernel/time.js';
 import { runDueWorkOnce } from '../../src/jobs/scheduler.js';
 import { updateClockOffset } from '../../src/modules/sellers/repository.js';
@@ -149,6 +150,39 @@ await forEachDialect((dialect) => {
       const end = await s.now();
       await assertRenewedOnTime(s, ok, end);
       await assertDunnedOnTime(s, declines);
+    });
+
+    it('a renewal that fails during dunning is tried only after it was billed, on the spell’s schedule', async () => {
+      // February is shorter than dunning: the renewal of 1 March fails while the one of 1 February is still past due.
+      const { key } = await sellerAt(t(), '2027-01-01T00:00:00Z');
+      const paid = await aPaidMonthlyTransaction(t(), key, DECLINES_LATER);
+      const request = (method: string, url: string, body?: unknown) =>
+        t().request(method, url, { key, ...(body === undefined ? {} : { body }) });
+      assert.equal((await request('POST', '/test-helpers/clock/advance', { by: 'P3M' })).status, 200);
+      const res = await request(
+        'GET',
+        `/transactions?subscription_id=${paid.subscription_id}&origin=subscription_recurring&order_by=id[ASC]`,
+      );
+      const renewals = res.body.data as Array<Renewal & { id: string }>;
+      assert.equal(renewals.length, 2, 'the renewals of 1 February and 1 March');
+      for (const renewal of renewals) {
+        for (const payment of renewal.payments) {
+          assert.ok(
+            Temporal.Instant.compare(instant(payment.created_at), instant(renewal.billed_at)) >= 0,
+            `${renewal.id}: a payment at ${payment.created_at}, before it was billed at ${renewal.billed_at}`,
+          );
+        }
+      }
+      const march = renewals[1]!;
+      assert.equal(march.payments.length, 1, 'tried once when billed; dunning then ends before another retry');
+      const subscription = (await request('GET', `/subscriptions/${paid.subscription_id}`)).body.data as Sub;
+      assert.equal(subscription.status, 'canceled');
+      const dunningEnd = addDays(instant(renewals[0]!.billed_at), 30);
+      assert.equal(
+        seconds(dunningEnd, instant(subscription.canceled_at!)),
+        0,
+        'canceled 30 days after the first failure',
+      );
     });
 
     it('another process’s scheduler running during an advance keeps every unit at its own instant', async () => {

@@ -6,7 +6,7 @@ import type { PaymentMethodRow, SubscriptionRow, TransactionRow } from '../../db
 import { renewalFailed, renewalPaid, type Transition } from '../../billing/subscription-lifecycle.js';
 import type { TimePeriod } from '../../billing/periods.js';
 import { recordEvent } from '../../events/record.js';
-import { instantFromStored, toStoredTime, type Instant } from '../../kernel/time.js';
+import { instantFromStored, Temporal, toStoredTime, type Instant } from '../../kernel/time.js';
 import { getAddressRow } from '../addresses/service.js';
 import { moveCredit } from '../credit-balances/service.js';
 import { findPaymentMethodRow } from '../payment-methods/service.js';
@@ -15,7 +15,6 @@ import type { ResolvedItem } from '../transactions/items.js';
 import {
   chargeSavedMethod,
   completeWithoutCharge,
-  failedAttemptCount,
   lockTransactionForBilling,
   markPastDue,
   type PaymentOutcome,
@@ -40,10 +39,19 @@ import { sameColumns } from '../../kernel/same-columns.js';
 export const RETRY_AFTER_DAYS = [1, 3, 5, 7] as const;
 export const DUNNING_DAYS = 30;
 
-/** When to look at a past-due subscription next, after `failures` failed attempts since `since`. */
-export function nextRetryAt(since: Instant, failures: number): Instant {
-  const days = RETRY_AFTER_DAYS[failures - 1] ?? DUNNING_DAYS;
-  return since.add({ hours: days * 24 });
+/**
+ * When to look at a past-due subscription next: the first of its retries (1, 3, 5 and 7 days after its past-due
+ * spell began, `since`) or the end of dunning (30 days) that is later than `now`; the end itself once `now` is
+ * past it. @NOTE by the spell, not by the failures counted on one transaction: a renewal that fails during dunning
+ * (its own transaction, one failure) would otherwise schedule "day 1" again, an instant already past, and its
+ * retries would run at instants before it existed.
+ */
+export function nextRetryAt(since: Instant, now: Instant): Instant {
+  for (const days of [...RETRY_AFTER_DAYS, DUNNING_DAYS]) {
+    const at = since.add({ hours: days * 24 });
+    if (Temporal.Instant.compare(at, now) > 0) return at;
+  }
+  return since.add({ hours: DUNNING_DAYS * 24 });
 }
 
 export function subscriptionItems(row: SubscriptionRow): ResolvedItem[] {
@@ -197,7 +205,6 @@ export async function collect(
     return storeTransition(ctx, row, renewalPaid(stateOf(row)), { past_due_since: null, retry_at: null });
   await markPastDue(ctx, portal, transactionId);
   const since = row.past_due_since ?? toStoredTime(ctx.clock.now());
-  const failures = Math.max(1, await failedAttemptCount(ctx, transactionId));
-  const retryAt = toStoredTime(nextRetryAt(instantFromStored(since), failures));
+  const retryAt = toStoredTime(nextRetryAt(instantFromStored(since), ctx.clock.now()));
   return storeTransition(ctx, row, renewalFailed(stateOf(row)), { past_due_since: since, retry_at: retryAt });
 }

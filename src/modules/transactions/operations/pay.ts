@@ -450,9 +450,3 @@ export async function markPastDue(ctx: TxCtx, portal: PortalRef, id: string): Pr
     portal,
   );
 }
-
-/** How many payment attempts of the transaction have failed (dunning counts its retries with this). */
-export async function failedAttemptCount(ctx: Ctx, transactionId: string): Promise<number> {
-  const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [transactionId]);
-  return attempts.filter((attempt) => attempt.status === 'error').length;
-}
