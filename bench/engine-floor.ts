@@ -16,6 +16,7 @@ import { migrateToLatest, openDatabase } from '../src/db/database.js';
 import { WallClock } from '../src/kernel/clock.js';
 import { ensureBootstrapKey } from '../src/modules/api-keys/service.js';
 import { DEFAULT_SELLER_ID, ensureSeller } from '../src/modules/sellers/service.js';
+import { monthlySeedDocument } from './seed-document.js';
 
 const { values: options } = parseArgs({ options: { n: { type: 'string', default: '20000' } } });
 const N = Number(options.n);
@@ -42,27 +43,10 @@ async function fileWithRenewals(file: string): Promise<void> {
     });
     if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
   };
-  const names = Array.from({ length: 100 }, (_, i) => i);
-  await call('/test-helpers/seed', {
-    products: { pro: { name: 'Pro', tax_category: 'standard' } },
-    prices: {
-      monthly: {
-        product: 'pro',
-        description: 'Monthly',
-        unit_price: { amount: '4900', currency_code: 'USD' },
-        billing_cycle: { interval: 'month', frequency: 1 },
-      },
-    },
-    customers: Object.fromEntries(
-      names.map((i) => [
-        `c${i}`,
-        { email: `floor-${i}@example.com`, address: { country_code: 'US', postal_code: '10001' } },
-      ]),
-    ),
-    subscriptions: Object.fromEntries(
-      names.map((i) => [`s${i}`, { customer: `c${i}`, items: [{ price: 'monthly', quantity: 1 }] }]),
-    ),
-  });
+  await call(
+    '/test-helpers/seed',
+    monthlySeedDocument(100, (i) => `floor-${i}@example.com`),
+  );
   await call('/test-helpers/clock/advance', { by: 'P1M', wait: true });
   await app.close();
   await database.close();

@@ -19,6 +19,7 @@ import pg from 'pg';
 import { loadAverage, shares, snapshot } from './cpu.js';
 import { SERVER_CORE, freePort, killAllNow, startNode, stopAll, type Child } from './processes.js';
 import { summariseProfile } from './profile-summary.js';
+import { monthlySeedDocument } from './seed-document.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const POSTGRES_URL = process.env.PADDOCK_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -120,29 +121,7 @@ async function seedInBulk(server: Server, count: number, from: number): Promise<
   const started = performance.now();
   for (let done = 0; done < count; done += SEED_DOCUMENT_SUBSCRIPTIONS) {
     const size = Math.min(SEED_DOCUMENT_SUBSCRIPTIONS, count - done);
-    const document = {
-      products: { bench: { name: 'Bench', tax_category: 'standard' } },
-      prices: {
-        monthly: {
-          product: 'bench',
-          description: 'Monthly',
-          unit_price: { amount: '4900', currency_code: 'USD' },
-          billing_cycle: { interval: 'month', frequency: 1 },
-        },
-      },
-      customers: Object.fromEntries(
-        Array.from({ length: size }, (_, i) => [
-          `c${i}`,
-          { email: `bulk-${from + done + i}@example.com`, address: { country_code: 'US', postal_code: '10001' } },
-        ]),
-      ),
-      subscriptions: Object.fromEntries(
-        Array.from({ length: size }, (_, i) => [
-          `s${i}`,
-          { customer: `c${i}`, items: [{ price: 'monthly', quantity: 1 }] },
-        ]),
-      ),
-    };
+    const document = monthlySeedDocument(size, (i) => `bulk-${from + done + i}@example.com`);
     const res = await fetch(`${server.url}/test-helpers/seed`, {
       method: 'POST',
       headers: { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' },

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadAverage, processSeconds } from './cpu.js';
+import { monthlySeedDocument } from './seed-document.js';
 import { SERVER_CORE, freePort, killAllNow, startNode, stopAll, type Child } from './processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -97,26 +98,8 @@ async function bareRate(url: string, count = 2000): Promise<number> {
 }
 
 function seedDocument(count: number) {
-  const customers: Record<string, unknown> = {};
-  const subscriptions: Record<string, unknown> = {};
   const tag = randomBytes(3).toString('hex');
-  for (let i = 0; i < count; i += 1) {
-    customers[`c${i}`] = { email: `c${i}-${tag}@example.com`, address: { country_code: 'US', postal_code: '10001' } };
-    subscriptions[`s${i}`] = { customer: `c${i}`, items: [{ price: 'monthly', quantity: 1 }] };
-  }
-  return {
-    products: { pro: { name: 'Bench', tax_category: 'standard' } },
-    prices: {
-      monthly: {
-        product: 'pro',
-        description: 'Monthly',
-        unit_price: { amount: '4900', currency_code: 'USD' },
-        billing_cycle: { interval: 'month', frequency: 1 },
-      },
-    },
-    customers,
-    subscriptions,
-  };
+  return monthlySeedDocument(count, (i) => `c${i}-${tag}@example.com`);
 }
 
 interface Row {
