@@ -12,12 +12,14 @@ import {
   sql,
   type CompiledQuery,
   type MigrationProvider,
+  type PostgresPool,
+  type PostgresPoolClient,
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
 import { registerChangeToken } from './change-token.js';
 import { migrations } from './migrations/index.js';
-import { registerPreparedRead } from './prepared-read.js';
+import { registerPreparedRead, runsPrepared, statementName } from './prepared-read.js';
 import { busy, registerReadNow } from './read-now.js';
 import { registerWriteNow } from './write-now.js';
 import type { Database } from './tables.js';
@@ -199,7 +201,22 @@ function openPostgres(url: string, options: OpenOptions): OpenDatabase {
     max: options.poolSize ?? 10,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // @NOTE Kysely runs every query unnamed; the hot writes (`prepareWrite`) go named instead, on the same client.
+  const clients: PostgresPool = {
+    connect: async () => {
+      const client = await pool.connect();
+      return {
+        // (Kysely's cursors, the query's other form, are not used: streams are not configured.)
+        query: ((text: string, values: readonly unknown[]) =>
+          runsPrepared(text)
+            ? client.query({ name: statementName(text), text, values: [...values] })
+            : client.query(text, [...values])) as unknown as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(destroy),
+      };
+    },
+    end: () => pool.end(),
+  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: clients }) });
   registerPreparedRead(db, async (name, text, values) => (await pool.query({ name, text, values: [...values] })).rows);
   return {
     db,

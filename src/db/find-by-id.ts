@@ -6,7 +6,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { changeToken } from './change-token.js';
 import type { Executor, Trx } from './database.js';
 import { ReadCache } from './read-cache.js';
-import { readPrepared } from './prepared-read.js';
+import { prepareWrite, readPrepared } from './prepared-read.js';
 import { readFirstNow } from './read-now.js';
 import type { Tenant, TenantTable } from './tables.js';
 import { tenantRows } from './tenant-rows.js';
@@ -105,6 +105,7 @@ function updateSqlFor(db: Executor, table: TenantTable, columns: readonly string
       .where('id', '=', '')
       .compile().sql;
     byShape.set(shape, text);
+    prepareWrite(text);
   }
   return text;
 }

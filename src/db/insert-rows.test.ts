@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { aCustomerRow } from '../../test/support/builders.js';
 import { forEachDialect, useMigratedDatabase } from '../../test/support/app.js';
 import { insertRowUnlessConflict, insertRows } from './insert-rows.js';
@@ -74,4 +75,22 @@ await forEachDialect((dialect) => {
       await assert.rejects(insertRowUnlessConflict(database().db, 'customers', sameId, byEmail));
     });
   });
+
+  if (dialect === 'postgres') {
+    describe('insertRows on PostgreSQL', () => {
+      // One connection, so the statement prepared is seen where it was prepared.
+      const database = useMigratedDatabase(dialect, { poolSize: 1 });
+      it('runs as a named prepared statement, parsed once per connection, inside transactions too', async () => {
+        await database()
+          .db.transaction()
+          .execute((trx) => insertRows(trx, 'customers', [aCustomerRow(tenant, 'ctm_named_1')]));
+        await insertRows(database().db, 'customers', [aCustomerRow(tenant, 'ctm_named_2')]);
+        const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements
+          where statement like 'insert into "customers"%'`.execute(database().db);
+        assert.equal(prepared.rows.length, 1, 'one named statement for the one shape, used by both inserts');
+        const rows = await tenantRows(database().db, 'customers', tenant).where('id', 'like', 'ctm_named_%').execute();
+        assert.equal(rows.length, 2);
+      });
+    });
+  }
 });

@@ -4,6 +4,7 @@
 // then compiling them) cost more than SQLite spent running it (#10).
 import { CompiledQuery } from 'kysely';
 import type { Executor } from './database.js';
+import { prepareWrite } from './prepared-read.js';
 import type { TenantTable } from './tables.js';
 
 /** SQL texts by dialect (adapter), then by `table(columns)×rows`. */
@@ -34,6 +35,7 @@ function insertSqlFor(
     text = insert.compile().sql;
     if (byShape.size >= SHAPES_KEPT) byShape.clear();
     byShape.set(shape, text);
+    prepareWrite(text);
   }
   return text;
 }

@@ -17,7 +17,7 @@ export function registerPreparedRead(db: object, reader: PreparedRead): void {
 const names = new Map<string, string>();
 
 /** One name per statement text, so a connection never sees one name with two texts. */
-function statementName(sql: string): string {
+export function statementName(sql: string): string {
   let name = names.get(sql);
   if (!name) {
     name = `paddock_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
@@ -44,4 +44,23 @@ export async function readPrepared<T>(db: Executor, sql: string, parameters: rea
     }
   }
   return (await db.executeQuery<T>(CompiledQuery.raw(sql, [...parameters]))).rows;
+}
+
+/**
+ * Statement texts of the hot writes (a renewal's inserts and whole-row updates, built once per shape by
+ * db/insert-rows.ts and db/find-by-id.ts): on PostgreSQL the pool's clients run them as named prepared statements,
+ * in whatever transaction they belong to, so PostgreSQL parses and plans each once per connection (#10: about
+ * half of PostgreSQL's CPU per renewal went to parsing and planning). Bounded by the shapes those builders keep.
+ */
+const preparedWrites = new Set<string>();
+
+/** Marks `sql` (a write with no result rows, whose text never varies for one shape) to run prepared. */
+export function prepareWrite(sql: string): void {
+  if (preparedWrites.size >= 2048) preparedWrites.clear();
+  preparedWrites.add(sql);
+}
+
+/** Whether `sql` runs as a named prepared statement (`prepareWrite`). */
+export function runsPrepared(sql: string): boolean {
+  return preparedWrites.has(sql);
 }

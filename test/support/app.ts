@@ -100,12 +100,14 @@ export async function dropPostgresSchema(schema: string): Promise<void> {
  * A migrated database of its own for the enclosing describe block, without an app: SQLite in memory, or a fresh
  * PostgreSQL schema (dropped after the block). The getter answers it inside tests.
  */
-export function useMigratedDatabase(dialect: Dialect): () => OpenDatabase {
+export function useMigratedDatabase(dialect: Dialect, options: { poolSize?: number } = {}): () => OpenDatabase {
   let open: OpenDatabase | undefined;
   let schema: string | undefined;
   before(async () => {
     schema = dialect === 'postgres' ? await newPostgresSchema() : undefined;
-    open = schema ? openDatabase(POSTGRES_URL, { schema, poolSize: 2 }) : openDatabase('sqlite::memory:');
+    open = schema
+      ? openDatabase(POSTGRES_URL, { schema, poolSize: options.poolSize ?? 2 })
+      : openDatabase('sqlite::memory:');
     await migrateToLatest(open.db, open.schema);
   });
   after(async () => {
