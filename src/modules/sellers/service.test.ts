@@ -1,8 +1,9 @@
 // The tenants' clocks as the scheduler and the sandbox clock helper see them: every seller environment with its
 // offset, and an offset that only ever moves forward.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { migrateToLatest, openDatabase, type OpenDatabase } from '../../db/database.js';
+import { before, describe, it } from 'node:test';
+import type { OpenDatabase } from '../../db/database.js';
+import { useMigratedDatabase } from '../../../test/support/app.js';
 import type { Tenant } from '../../db/tables.js';
 import { FixedClock, WallClock } from '../../kernel/clock.js';
 import { Temporal } from '../../kernel/time.js';
@@ -10,19 +11,25 @@ import { ensureSeller, moveTenantClock, resetTenant, setTenantClockFrozen, tenan
 
 const sandbox: Tenant = { seller_id: 'sel_a', environment: 'sandbox' };
 
-describe('tenant clocks', () => {
-  let open: OpenDatabase;
+/** A migrated SQLite database of the enclosing describe block, with the sellers sel_a and sel_b. */
+function useTwoSellers(): () => OpenDatabase {
+  const database = useMigratedDatabase('sqlite');
   before(async () => {
-    open = openDatabase('sqlite::memory:');
-    await migrateToLatest(open.db);
-    await ensureSeller(open.db, new WallClock(), 'sel_a', 'Seller A');
-    await ensureSeller(open.db, new WallClock(), 'sel_b', 'Seller B');
+    await ensureSeller(database().db, new WallClock(), 'sel_a', 'Seller A');
+    await ensureSeller(database().db, new WallClock(), 'sel_b', 'Seller B');
   });
-  after(() => open.close());
+  return database;
+}
+
+describe('tenant clocks', () => {
+  const database = useTwoSellers();
 
   const offsets = async () =>
     new Map(
-      (await tenantClocks(open.db)).map((c) => [`${c.tenant.seller_id}/${c.tenant.environment}`, c.clockOffsetMicros]),
+      (await tenantClocks(database().db)).map((c) => [
+        `${c.tenant.seller_id}/${c.tenant.environment}`,
+        c.clockOffsetMicros,
+      ]),
     );
 
   it('lists every seller environment, each starting on the wall clock', async () => {
@@ -41,10 +48,16 @@ describe('tenant clocks', () => {
     const wall = new FixedClock(Temporal.Instant.from('2026-11-29T12:00:00Z'));
     const dayLater = Temporal.Instant.from('2026-11-30T12:00:00Z');
     assert.equal(
-      (await moveTenantClock(open.db, open.dialect, sandbox, wall, dayLater)).now().toString(),
+      (await moveTenantClock(database().db, database().dialect, sandbox, wall, dayLater)).now().toString(),
       dayLater.toString(),
     );
-    const back = await moveTenantClock(open.db, open.dialect, sandbox, wall, wall.now().add({ seconds: 1 }));
+    const back = await moveTenantClock(
+      database().db,
+      database().dialect,
+      sandbox,
+      wall,
+      wall.now().add({ seconds: 1 }),
+    );
     assert.equal(back.now().toString(), dayLater.toString());
     const now = await offsets();
     assert.equal(now.get('sel_a/sandbox'), 86_400_000_000n);
@@ -54,29 +67,26 @@ describe('tenant clocks', () => {
 });
 
 describe('a frozen tenant clock', () => {
-  let open: OpenDatabase;
+  const database = useMigratedDatabase('sqlite');
   const wall = new FixedClock(Temporal.Instant.from('2026-11-29T12:00:00Z'));
   before(async () => {
-    open = openDatabase('sqlite::memory:');
-    await migrateToLatest(open.db);
-    await ensureSeller(open.db, new WallClock(), 'sel_a', 'Seller A');
+    await ensureSeller(database().db, new WallClock(), 'sel_a', 'Seller A');
   });
-  after(() => open.close());
 
-  const state = async () => (await tenantClocks(open.db)).find((c) => c.tenant.environment === 'sandbox')!;
+  const state = async () => (await tenantClocks(database().db)).find((c) => c.tenant.environment === 'sandbox')!;
 
   it('stands at an instant, moves only forward when advanced, and resumes from where it stood', async () => {
     const at = Temporal.Instant.from('2027-01-01T00:00:00Z');
-    const frozen = await setTenantClockFrozen(open.db, open.dialect, sandbox, wall, { at });
+    const frozen = await setTenantClockFrozen(database().db, database().dialect, sandbox, wall, { at });
     assert.equal(frozen?.now().toString(), at.toString());
     assert.equal((await state()).clockFrozenAt, '2027-01-01T00:00:00.000000Z');
     wall.set(wall.now().add({ hours: 1 }));
-    const moved = await moveTenantClock(open.db, open.dialect, sandbox, wall, at.add({ hours: 2 }));
+    const moved = await moveTenantClock(database().db, database().dialect, sandbox, wall, at.add({ hours: 2 }));
     assert.equal(moved.now().toString(), '2027-01-01T02:00:00Z');
     assert.equal((await state()).clockFrozenAt, '2027-01-01T02:00:00.000000Z', 'still frozen, at the new instant');
-    const backwards = await setTenantClockFrozen(open.db, open.dialect, sandbox, wall, { at });
+    const backwards = await setTenantClockFrozen(database().db, database().dialect, sandbox, wall, { at });
     assert.equal(backwards, undefined, 'refused: before the current instant');
-    const running = await setTenantClockFrozen(open.db, open.dialect, sandbox, wall, null);
+    const running = await setTenantClockFrozen(database().db, database().dialect, sandbox, wall, null);
     assert.equal(running?.now().toString(), '2027-01-01T02:00:00Z');
     assert.equal((await state()).clockFrozenAt, null);
     wall.set(wall.now().add({ minutes: 5 }));
@@ -90,14 +100,7 @@ describe('a frozen tenant clock', () => {
 });
 
 describe('resetting a tenant on SQLite', () => {
-  let open: OpenDatabase;
-  before(async () => {
-    open = openDatabase('sqlite::memory:');
-    await migrateToLatest(open.db);
-    await ensureSeller(open.db, new WallClock(), 'sel_a', 'Seller A');
-    await ensureSeller(open.db, new WallClock(), 'sel_b', 'Seller B');
-  });
-  after(() => open.close());
+  const database = useTwoSellers();
 
   const product = (sellerId: string, id: string) => ({
     seller_id: sellerId,
@@ -115,21 +118,21 @@ describe('resetting a tenant on SQLite', () => {
     updated_at: '2026-01-01T00:00:00.000000Z',
   });
   const productIds = async () =>
-    (await open.db.selectFrom('products').select('id').orderBy('id').execute()).map((row) => row.id);
+    (await database().db.selectFrom('products').select('id').orderBy('id').execute()).map((row) => row.id);
 
   it('writes at once, and waits behind a transaction another request holds open instead of joining it', async () => {
-    await open.db
-      .insertInto('products')
+    await database()
+      .db.insertInto('products')
       .values([product('sel_a', 'pro_1'), product('sel_b', 'pro_2')])
       .execute();
-    assert.equal((await resetTenant(open.db, 'sqlite', sandbox)).products, 1);
+    assert.equal((await resetTenant(database().db, 'sqlite', sandbox)).products, 1);
     assert.deepEqual(await productIds(), ['pro_2']);
 
-    await open.db.insertInto('products').values(product('sel_a', 'pro_3')).execute();
+    await database().db.insertInto('products').values(product('sel_a', 'pro_3')).execute();
     // Another request's transaction, open across an await: the reset must neither join it nor see its rows.
-    const other = await open.db.startTransaction().execute();
+    const other = await database().db.startTransaction().execute();
     await other.insertInto('products').values(product('sel_a', 'pro_4')).execute();
-    const reset = resetTenant(open.db, 'sqlite', sandbox);
+    const reset = resetTenant(database().db, 'sqlite', sandbox);
     await other.rollback().execute();
     assert.equal((await reset).products, 1, 'pro_3 only: pro_4 was rolled back with its transaction');
     assert.deepEqual(await productIds(), ['pro_2']);
