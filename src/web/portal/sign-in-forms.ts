@@ -152,33 +152,29 @@ async function postedSignInForm(
   return { p, form, target: formTarget(form) };
 }
 
+type PostedSignIn = Exclude<Awaited<ReturnType<typeof postedSignInForm>>, FastifyReply>;
+
+/** The route handler of a sign-in form: `handle` runs for a form posted from the portal's own pages only. */
+function signInForm(
+  handle: (posted: PostedSignIn, request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>,
+) {
+  return async (deps: ServerDeps, environment: Environment, request: FastifyRequest, reply: FastifyReply) => {
+    const posted = await postedSignInForm(deps, environment, request, reply);
+    return 'form' in posted ? handle(posted, request, reply) : posted;
+  };
+}
+
 /** `POST {portal}/sign-in/link`: the confirmation page's button; uses the emailed link once. */
-export async function signInByLink(
-  deps: ServerDeps,
-  environment: Environment,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply> {
-  const posted = await postedSignInForm(deps, environment, request, reply);
-  if (!('form' in posted)) return posted;
-  const { p, form, target } = posted;
+export const signInByLink = signInForm(async ({ p, form, target }, _request, reply) => {
   const token = form.token ?? '';
   const result = token.length > 0 && token.length <= 4096 ? await signInWithLink(p.ctx, p.portal, token) : undefined;
   if (result?.ok) return landSignedIn(reply, p, result, target);
   const reason = result?.reason ?? 'invalid';
   return signInPage(reply, p, target, { reason: SIGN_IN_REASONS[reason], status: reason === 'invalid' ? 400 : 410 });
-}
+});
 
 /** `POST {portal}/sign-in/code`: the 6-digit code from the email, for the address it was sent to. */
-export async function signInByCode(
-  deps: ServerDeps,
-  environment: Environment,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply> {
-  const posted = await postedSignInForm(deps, environment, request, reply);
-  if (!('form' in posted)) return posted;
-  const { p, form, target } = posted;
+export const signInByCode = signInForm(async ({ p, form, target }, request, reply) => {
   const email = (form.email ?? '').trim();
   if (!isEmailAddress(email)) return signInPage(reply, p, target, { email, error: BAD_EMAIL, status: 422 });
   const code = normalizeCode(form.code ?? '');
@@ -190,4 +186,4 @@ export async function signInByCode(
     status: CODE_STATUS[result.reason],
     message: CODE_ERRORS[result.reason],
   });
-}
+});
