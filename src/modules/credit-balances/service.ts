@@ -40,7 +40,9 @@ export async function prefetchCreditBalances(ctx: TxCtx, customerIds: readonly s
   const scope = ctx.scope;
   if (!scope) return;
   const holders = await customersWithBalances(ctx.db, ctx.tenant, customerIds);
-  scope.remember(CREDITLESS, new Set(customerIds.filter((id) => !holders.has(id))));
+  // A batch claims its subscriptions in chunks: each chunk's customers join those of the chunks before.
+  const creditless = await creditlessCustomers(ctx);
+  for (const id of customerIds) if (!holders.has(id)) creditless?.add(id);
 }
 
 /** Credit the customer can spend now in `currency` (0 when there is no balance). */
