@@ -3,7 +3,7 @@
 import type { Ctx } from '../../context.js';
 import type { PaymentAttemptRow, TransactionRow } from '../../db/tables.js';
 import type { ResolvedItem } from './items.js';
-import { paymentAttemptsOf } from './repository.js';
+import { paymentAttemptsOfTransaction } from './batch-rows.js';
 import { serializeTransaction, type TransactionEntity } from './serialize.js';
 import { transactionColumns } from './columns.js';
 import { showInvoiceNumberLater } from './invoice-number.js';
@@ -26,7 +26,7 @@ export async function transactionEntity(
   portalId: string,
   attempts?: readonly PaymentAttemptRow[],
 ): Promise<TransactionEntity> {
-  const payments = attempts ?? (await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]));
+  const payments = attempts ?? (await paymentAttemptsOfTransaction(ctx, row.id));
   const entity = serializeTransaction(row, [...payments], { hostedCheckoutUrl: hostedCheckoutUrl(ctx, portalId) });
   // In a batch transaction the invoice number may still be a placeholder, set on the entity before the commit.
   showInvoiceNumberLater(ctx, entity);

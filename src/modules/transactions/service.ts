@@ -29,14 +29,8 @@ import { hostedCheckoutUrl, itemsOf, transactionEntity, type PortalRef } from '.
 import { requiresPaymentMethod, resolveItems, storedItems, type ResolvedItem } from './items.js';
 import { completeWithoutCharge } from './operations/pay.js';
 import { defaultCurrency, priceTransaction } from './pricing.js';
-import {
-  findTransaction,
-  insertTransaction,
-  listTransactions as listRows,
-  paymentAttemptsOf,
-  updateTransaction as updateRow,
-  type TransactionFilters,
-} from './repository.js';
+import { listTransactions as listRows, paymentAttemptsOf, type TransactionFilters } from './repository.js';
+import { findTransactionRow, insertTransactionRow, updateTransactionRow, writePendingRows } from './batch-rows.js';
 import { serializeTransaction, type TransactionEntity } from './serialize.js';
 import { transactionColumns } from './columns.js';
 import type { OperationBody } from '../../spec/operations.js';
@@ -58,7 +52,7 @@ export type TransactionInput = OperationBody<'update-transaction'>;
 export type CreateTransactionInput = OperationBody<'create-transaction'>;
 
 export async function getTransactionRow(ctx: Ctx, id: string): Promise<TransactionRow> {
-  const row = await findTransaction(ctx.db, ctx.tenant, id);
+  const row = await findTransactionRow(ctx, id);
   if (!row) throw notFound(id);
   return row;
 }
@@ -340,7 +334,7 @@ export async function createTransaction(
     row.status = readinessOf(row);
     assertCollectable(row);
     if (input.status !== undefined) row = await applyRequestedStatus(ctx, row, input.status);
-    await insertTransaction(ctx.db, row);
+    await insertTransactionRow(ctx, row);
     // A transaction just made has no payment attempts to read.
     const entity = await transactionEntity(ctx, row, portal.portalId, []);
     for (const event of ['transaction.created', ...statusEvents('draft', row.status)] as EventType[]) {
@@ -428,7 +422,7 @@ export async function updateTransaction(
       assertCollectable(row);
     }
     if (input.status !== undefined) row = await applyRequestedStatus(ctx, row, input.status);
-    await updateRow(ctx.db, row);
+    await updateTransactionRow(ctx, row);
     const entity = await transactionEntity(ctx, row, portal.portalId);
     for (const event of ['transaction.updated', ...statusEvents(current.status, row.status)] as EventType[]) {
       await recordEvent(ctx, event, entity);
@@ -442,6 +436,7 @@ export async function getTransaction(ctx: Ctx, portal: PortalRef, id: string): P
 }
 
 export async function listTransactions(ctx: Ctx, portal: PortalRef, filters: TransactionFilters, page: PageRequest) {
+  await writePendingRows(ctx);
   const result = await listRows(ctx.db, ctx.tenant, filters, page);
   const attempts = await paymentAttemptsOf(
     ctx.db,
@@ -461,6 +456,7 @@ export async function listTransactions(ctx: Ctx, portal: PortalRef, filters: Tra
 
 /** The subscription's latest past-due transaction (what a payment retry or a new card pays). */
 export async function findPastDueTransaction(ctx: Ctx, subscriptionId: string): Promise<TransactionRow | undefined> {
+  await writePendingRows(ctx);
   const page = await listRows(
     ctx.db,
     ctx.tenant,

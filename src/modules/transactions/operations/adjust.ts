@@ -11,7 +11,7 @@ import { recordEvent } from '../../../events/record.js';
 import { notFound } from '../../../kernel/errors.js';
 import { toStoredTime } from '../../../kernel/time.js';
 import { transactionEntity, type PortalRef } from '../entity.js';
-import { lockTransaction, updateTransaction } from '../repository.js';
+import { lockTransactionRow, updateTransactionRow } from '../batch-rows.js';
 import { transactionColumns } from '../columns.js';
 
 /** An approved adjustment's figures, in the transaction's currency (minor units). */
@@ -43,7 +43,7 @@ export function adjustableLines(row: TransactionRow, taken: ReadonlyMap<string, 
 
 /** The transaction, locked for an adjustment, or Paddle's 404. */
 export async function lockForAdjustment(ctx: TxCtx, id: string): Promise<TransactionRow> {
-  const row = await lockTransaction(ctx.db, ctx.tenant, id, ctx.dialect);
+  const row = await lockTransactionRow(ctx, id);
   if (!row) throw notFound(id);
   return row;
 }
@@ -98,6 +98,6 @@ export async function recordApprovedAdjustment(
     }),
     updated_at: toStoredTime(ctx.clock.now()),
   };
-  await updateTransaction(ctx.db, next);
+  await updateTransactionRow(ctx, next);
   await recordEvent(ctx, 'transaction.updated', await transactionEntity(ctx, next, portal.portalId));
 }

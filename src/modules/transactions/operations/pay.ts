@@ -3,7 +3,6 @@
 // double submit or a retry after a crash can never capture twice: a paid transaction is not payable again.
 import { createHash, randomUUID } from 'node:crypto';
 import { type Ctx, withTransaction, type TxCtx } from '../../../context.js';
-import type { Executor } from '../../../db/database.js';
 import type { PaymentAttemptRow, PaymentMethodRow, TransactionRow } from '../../../db/tables.js';
 import { recordEvent } from '../../../events/record.js';
 import type { EventType } from '../../../events/catalogue.js';
@@ -24,12 +23,12 @@ import { nextInvoiceNumber } from '../invoice-number.js';
 import type { PaidContext } from '../../module.js';
 import { runPaidHooks } from '../paid-hooks.js';
 import {
-  insertPaymentAttempt,
-  lockTransaction,
-  paymentAttemptsOf,
-  updatePaymentAttempt,
-  updateTransaction,
-} from '../repository.js';
+  insertPaymentAttemptRow,
+  lockTransactionRow,
+  paymentAttemptsOfTransaction,
+  updatePaymentAttemptRow,
+  updateTransactionRow,
+} from '../batch-rows.js';
 import { priceTransaction } from '../pricing.js';
 import { itemsOf, transactionEntity, type PortalRef } from '../entity.js';
 import type { TransactionEntity } from '../serialize.js';
@@ -58,7 +57,7 @@ function cardDetails(card: ParsedCard): CardDetails {
 }
 
 async function lockRow(ctx: TxCtx, id: string): Promise<TransactionRow> {
-  const row = await lockTransaction(ctx.db, ctx.tenant, id, ctx.dialect);
+  const row = await lockTransactionRow(ctx, id);
   if (!row) throw notFound(id);
   return row;
 }
@@ -70,7 +69,7 @@ async function save(
   portal: PortalRef,
   attempts?: readonly PaymentAttemptRow[],
 ): Promise<TransactionEntity> {
-  await updateTransaction(ctx.db, row);
+  await updateTransactionRow(ctx, row);
   return announce(ctx, row, events, portal, attempts);
 }
 
@@ -125,7 +124,7 @@ async function completePayment(
   const now = toStoredTime(ctx.clock.now());
   const paid: TransactionRow = { ...row, status: 'paid', updated_at: now };
   // Its payment attempts no longer change: read once for the three entities below.
-  const attempts = knownAttempts ?? (await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]));
+  const attempts = knownAttempts ?? (await paymentAttemptsOfTransaction(ctx, row.id));
   // @NOTE the row is written once, completed, at the end (#10: each write of a transaction is its whole 5 KB
   // row): the paid state, and what the hooks attach, are announced from memory. Nothing in between reads the
   // transaction row, and all of it commits or rolls back together.
@@ -199,7 +198,7 @@ async function previousOutcome(
   attemptId: string,
   portal: PortalRef,
 ): Promise<PaymentOutcome | undefined> {
-  const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]);
+  const attempts = await paymentAttemptsOfTransaction(ctx, row.id);
   const attempt = attempts.find((a) => a.id === attemptId);
   if (!attempt) return undefined;
   const transaction = await transactionEntity(ctx, row, portal.portalId);
@@ -276,7 +275,7 @@ export async function payWithCard(
     const attempt = newAttempt(ctx, row, methodDetails, paymentMethodId, attemptId);
     if (card.behaviour === 'decline') return decline(ctx, row, attempt, 'new', 'declined', portal);
     if (card.behaviour === 'challenge') {
-      await insertPaymentAttempt(ctx.db, { ...attempt, status: 'action_required' });
+      await insertPaymentAttemptRow(ctx, { ...attempt, status: 'action_required' });
       const entity = await save(
         ctx,
         { ...row, updated_at: toStoredTime(ctx.clock.now()) },
@@ -315,7 +314,7 @@ async function capture(
     payment_method_id: method.id,
     captured_at: now,
   };
-  await writeAttempt(ctx.db, captured, stored);
+  await writeAttempt(ctx, captured, stored);
   return { kind: 'paid', transaction: await completePayment(ctx, row, { paymentMethodId: method.id }, portal) };
 }
 
@@ -325,9 +324,9 @@ async function capture(
  */
 type AttemptStored = 'new' | 'stored';
 
-async function writeAttempt(db: Executor, attempt: PaymentAttemptRow, stored: AttemptStored): Promise<void> {
-  if (stored === 'stored') await updatePaymentAttempt(db, attempt);
-  else await insertPaymentAttempt(db, attempt);
+async function writeAttempt(ctx: TxCtx, attempt: PaymentAttemptRow, stored: AttemptStored): Promise<void> {
+  if (stored === 'stored') await updatePaymentAttemptRow(ctx, attempt);
+  else await insertPaymentAttemptRow(ctx, attempt);
 }
 
 async function decline(
@@ -338,7 +337,7 @@ async function decline(
   errorCode: string,
   portal: PortalRef,
 ): Promise<PaymentOutcome> {
-  await writeAttempt(ctx.db, { ...attempt, status: 'error', error_code: errorCode }, stored);
+  await writeAttempt(ctx, { ...attempt, status: 'error', error_code: errorCode }, stored);
   const entity = await save(
     ctx,
     { ...row, updated_at: toStoredTime(ctx.clock.now()) },
@@ -358,7 +357,7 @@ export async function completeChallenge(
 ): Promise<PaymentOutcome> {
   return withTransaction(ctx, async (ctx) => {
     const row = await lockRow(ctx, transactionId);
-    const attempts = await paymentAttemptsOf(ctx.db, ctx.tenant, [row.id]);
+    const attempts = await paymentAttemptsOfTransaction(ctx, row.id);
     const attempt = attempts.find((a) => a.id === attemptId);
     if (!attempt) throw notFound(attemptId);
     if (attempt.status !== 'action_required' || !ensurePayable(row)) {
@@ -366,7 +365,7 @@ export async function completeChallenge(
     }
     if (!passed) return decline(ctx, row, attempt, 'stored', 'authentication_failed', portal);
     if (!(await creditStillAvailable(ctx, row))) {
-      await updatePaymentAttempt(ctx.db, { ...attempt, status: 'canceled' });
+      await updatePaymentAttemptRow(ctx, { ...attempt, status: 'canceled' });
       return repriceWithCurrentCredit(ctx, row, portal);
     }
     const stored = paymentAttemptColumns.method_details.decode(attempt.method_details).card;
@@ -406,7 +405,7 @@ export async function chargeSavedMethod(
   );
   if (method.later_charges === 'decline') return decline(ctx, row, attempt, 'new', 'declined', portal);
   const captured: PaymentAttemptRow = { ...attempt, status: 'captured', captured_at: toStoredTime(ctx.clock.now()) };
-  await insertPaymentAttempt(ctx.db, captured);
+  await insertPaymentAttemptRow(ctx, captured);
   const paidWith = { paymentMethodId: method.id, subscriptionsOwnMethod: true };
   const attempts = earlierAttempts && [captured, ...earlierAttempts];
   return { kind: 'paid', transaction: await completePayment(ctx, row, paidWith, portal, attempts) };

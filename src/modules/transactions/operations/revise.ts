@@ -14,7 +14,7 @@ import { toStoredTime } from '../../../kernel/time.js';
 import { updateAddressWithin } from '../../addresses/service.js';
 import { createBusinessWithin, getBusinessRow, updateBusinessWithin } from '../../businesses/service.js';
 import { updateCustomerWithin } from '../../customers/service.js';
-import { lockTransaction, updateTransaction } from '../repository.js';
+import { lockTransactionRow, updateTransactionRow } from '../batch-rows.js';
 import type { TransactionEntity } from '../serialize.js';
 import { transactionEntity, type PortalRef } from '../entity.js';
 import type { OperationBody } from '../../../spec/operations.js';
@@ -59,7 +59,7 @@ function changes<T extends object>(part: T | undefined): T | undefined {
 }
 
 async function lockRow(ctx: TxCtx, id: string): Promise<TransactionRow> {
-  const row = await lockTransaction(ctx.db, ctx.tenant, id, ctx.dialect);
+  const row = await lockTransactionRow(ctx, id);
   if (!row) throw notFound(id);
   if (row.status !== 'billed' && row.status !== 'completed') {
     throw new PaddleError('transaction_invalid_status_to_revise');
@@ -126,7 +126,7 @@ export async function reviseTransaction(
     const businessId = business ? await reviseBusiness(ctx, row, customerId, business) : row.business_id;
     const stamp = toStoredTime(ctx.clock.now());
     const revised: TransactionRow = { ...row, business_id: businessId, revised_at: stamp, updated_at: stamp };
-    await updateTransaction(ctx.db, revised);
+    await updateTransactionRow(ctx, revised);
     const entity = await transactionEntity(ctx, revised, portal.portalId);
     await recordEvent(ctx, 'transaction.revised', entity);
     return entity;

@@ -11,7 +11,8 @@ import { toStoredTime } from '../../../kernel/time.js';
 import type { ResolvedItem } from '../items.js';
 import { priceTransaction } from '../pricing.js';
 import { nextInvoiceNumber } from '../invoice-number.js';
-import { insertTransaction, listTransactions, updateTransaction } from '../repository.js';
+import { listTransactions } from '../repository.js';
+import { insertTransactionRow, updateTransactionRow, writePendingRows } from '../batch-rows.js';
 import { storedItems } from '../items.js';
 import { transactionEntity } from '../entity.js';
 import { transactionColumns } from '../columns.js';
@@ -78,7 +79,7 @@ export async function createSubscriptionTransaction(ctx: TxCtx, input: Subscript
     billed_at: billed ? stamp : null,
     revised_at: null,
   };
-  await insertTransaction(ctx.db, row);
+  await insertTransactionRow(ctx, row);
   // A transaction made just now has no payment attempts yet.
   const entity = await transactionEntity(ctx, row, input.portalId, []);
   await recordEvent(ctx, 'transaction.created', entity);
@@ -96,6 +97,7 @@ export async function countSubscriptionTransactions(
   origins: SubscriptionBillInput['origin'][],
   since: string,
 ): Promise<number> {
+  await writePendingRows(ctx);
   const page = await listTransactions(
     ctx.db,
     ctx.tenant,
@@ -110,6 +112,7 @@ export async function countSubscriptionTransactions(
  * are canceled (Paddle keeps past-due one-time charges and updates as they are).
  */
 export async function cancelPastDueRenewals(ctx: TxCtx, subscriptionId: string, portalId: string): Promise<void> {
+  await writePendingRows(ctx);
   const page = await listTransactions(
     ctx.db,
     ctx.tenant,
@@ -121,7 +124,7 @@ export async function cancelPastDueRenewals(ctx: TxCtx, subscriptionId: string, 
   );
   for (const row of page.rows) {
     const canceled: TransactionRow = { ...row, status: 'canceled', updated_at: toStoredTime(ctx.clock.now()) };
-    await updateTransaction(ctx.db, canceled);
+    await updateTransactionRow(ctx, canceled);
     const entity = await transactionEntity(ctx, canceled, portalId);
     await recordEvent(ctx, 'transaction.updated', entity);
     await recordEvent(ctx, 'transaction.canceled', entity);
