@@ -11,13 +11,19 @@ import { readFirstNow } from './read-now.js';
 import type { Tenant, TenantTable } from './tables.js';
 import { tenantRows } from './tenant-rows.js';
 
-const compiled = new WeakMap<Executor, Map<string, CompiledQuery>>();
+/**
+ * Compiled get-by-id queries by SQL dialect (adapter), then by table. @NOTE by adapter, not by the `db` handle:
+ * every database transaction is a handle of its own, so a cache by handle compiled the query again in each one
+ * (a subscription made through the API reads five rows by id inside transactions).
+ */
+const compiled = new WeakMap<object, Map<string, CompiledQuery>>();
 
 function compiledFor(db: Executor, table: TenantTable): CompiledQuery {
-  let byTable = compiled.get(db);
+  const adapter = db.getExecutor().adapter;
+  let byTable = compiled.get(adapter);
   if (!byTable) {
     byTable = new Map();
-    compiled.set(db, byTable);
+    compiled.set(adapter, byTable);
   }
   let query = byTable.get(table);
   if (!query) {

@@ -3,7 +3,7 @@ import { aCustomerRow } from '../../test/support/builders.js';
 import { after, before, describe, it } from 'node:test';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './database.js';
 import type { Tenant } from './tables.js';
-import { tenantDelete, tenantQuery, tenantRows, tenantUpdate } from './tenant-rows.js';
+import { tenantDelete, tenantQuery, tenantQueryWith, tenantRows, tenantUpdate } from './tenant-rows.js';
 
 const sandbox: Tenant = { seller_id: 'sel_a', environment: 'sandbox' };
 const live: Tenant = { seller_id: 'sel_a', environment: 'live' };
@@ -53,6 +53,30 @@ describe('tenantRows', () => {
     assert.deepEqual(await run(live), ['ctm_live']);
     assert.deepEqual(await run(otherSeller), ['ctm_theirs']);
     assert.equal(builds, 1);
+  });
+
+  it("tenantQueryWith compiles a query once and runs it with each call's tenant and values", async () => {
+    let builds = 0;
+    const run = async (tenant: Tenant, ids: string[]) => {
+      const query = tenantQueryWith(
+        open.db,
+        `tenant-rows test ×${ids.length}`,
+        tenant,
+        ids,
+        (db, placeholder, values) => {
+          builds += 1;
+          return tenantRows(db, 'customers', placeholder).where('customers.id', 'in', values);
+        },
+      );
+      return (await open.db.executeQuery(query)).rows.map((row) => row.id).sort();
+    };
+    assert.deepEqual(await run(sandbox, ['ctm_mine']), ['ctm_mine']);
+    assert.deepEqual(await run(sandbox, ['ctm_live']), [], "another environment's row");
+    assert.deepEqual(await run(live, ['ctm_live']), ['ctm_live']);
+    assert.deepEqual(await run(otherSeller, ['ctm_mine']), [], "another seller's row");
+    assert.equal(builds, 1);
+    assert.deepEqual(await run(sandbox, ['ctm_mine', 'ctm_live']), ['ctm_mine'], 'two values: a query of its own');
+    assert.equal(builds, 2);
   });
 
   it('names its columns by table, so a join with another tenant table is not ambiguous', async () => {

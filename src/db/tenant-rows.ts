@@ -56,6 +56,8 @@ export function tenantDelete<T extends TenantTable>(
 
 const PLACEHOLDER_SELLER = '\u0000seller_id';
 const PLACEHOLDER_ENVIRONMENT = '\u0000environment';
+/** The placeholders of `tenantQueryWith`'s values: the prefix and the value's index. */
+const VALUE_PREFIX = '\u0000value ';
 /** Compiled tenant queries by dialect (adapter), then by name. */
 const compiledQueries = new WeakMap<object, Map<string, CompiledQuery>>();
 
@@ -70,6 +72,21 @@ export function tenantQuery<R>(
   tenant: Tenant,
   build: (db: Executor, tenant: Tenant) => Compilable<R>,
 ): CompiledQuery<R> {
+  return tenantQueryWith(db, name, tenant, [], build);
+}
+
+/**
+ * `tenantQuery` with `values` as parameters too: `build` gets a placeholder for each (a string, in their order),
+ * and each call puts `values` in their places. `name` must tell apart whatever changes the SQL (the number of
+ * values of an `in` list).
+ */
+export function tenantQueryWith<R>(
+  db: Executor,
+  name: string,
+  tenant: Tenant,
+  values: readonly unknown[],
+  build: (db: Executor, tenant: Tenant, values: string[]) => Compilable<R>,
+): CompiledQuery<R> {
   const adapter = db.getExecutor().adapter;
   let byName = compiledQueries.get(adapter);
   if (!byName) {
@@ -79,11 +96,19 @@ export function tenantQuery<R>(
   let compiled = byName.get(name);
   if (!compiled) {
     const placeholder = { seller_id: PLACEHOLDER_SELLER, environment: PLACEHOLDER_ENVIRONMENT } as unknown as Tenant;
-    compiled = build(db, placeholder).compile();
+    compiled = build(
+      db,
+      placeholder,
+      values.map((_, index) => `${VALUE_PREFIX}${index}`),
+    ).compile();
     byName.set(name, compiled);
   }
-  const parameters = compiled.parameters.map((value) =>
-    value === PLACEHOLDER_SELLER ? tenant.seller_id : value === PLACEHOLDER_ENVIRONMENT ? tenant.environment : value,
-  );
+  const parameters = compiled.parameters.map((value) => {
+    if (value === PLACEHOLDER_SELLER) return tenant.seller_id;
+    if (value === PLACEHOLDER_ENVIRONMENT) return tenant.environment;
+    if (typeof value === 'string' && value.startsWith(VALUE_PREFIX))
+      return values[Number(value.slice(VALUE_PREFIX.length))];
+    return value;
+  });
   return CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>;
 }

@@ -3,6 +3,7 @@ import { findById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { columnsContain } from '../../db/search.js';
 import type { AddressRow, Tenant } from '../../db/tables.js';
+import { insertRows } from '../../db/insert-rows.js';
 import { tenantRows } from '../../db/tenant-rows.js';
 import type { OperationQuery } from '../../spec/operations.js';
 
@@ -64,7 +65,7 @@ export async function listAddresses(
 }
 
 export async function insertAddress(db: Executor, row: AddressRow): Promise<void> {
-  await db.insertInto('addresses').values(row).execute();
+  await insertRows(db, 'addresses', [row]);
 }
 
 export async function updateAddress(db: Executor, row: AddressRow): Promise<void> {

@@ -125,6 +125,7 @@ export async function createNotificationSetting(ctx: Ctx, input: CreateSettingIn
     await assertActiveRoom(ctx);
     await assertNotDuplicate(ctx, row);
     await insertSetting(ctx.db, row);
+    forgetActiveSettings(ctx);
     return serializeNotificationSetting(row);
   });
 }
@@ -155,6 +156,7 @@ export async function updateNotificationSetting(ctx: Ctx, id: string, input: Upd
       await assertNotDuplicate(ctx, after, id);
     const { seller_id: _seller, environment: _environment, id: _id, ...changes } = after;
     await updateSetting(ctx.db, ctx.tenant, id, changes);
+    forgetActiveSettings(ctx);
     return serializeNotificationSetting(after);
   });
 }
@@ -163,12 +165,43 @@ export async function updateNotificationSetting(ctx: Ctx, id: string, input: Upd
 export async function deleteNotificationSetting(ctx: Ctx, id: string): Promise<void> {
   await getRow(ctx, id);
   await deleteSetting(ctx.db, ctx.tenant, id);
+  forgetActiveSettings(ctx);
+}
+
+/**
+ * The active settings read in a database transaction still open, by its handle and then by tenant. @NOTE a plain
+ * request transaction records several events (paying for a subscription records nine), each of which matched them
+ * against a fresh read; nothing in a transaction that records events changes them, and the writes below forget
+ * what their own transaction read. The handle is dropped with its transaction, and its entry with it.
+ */
+const readInTransaction = new WeakMap<object, Map<string, Promise<NotificationSettingRow[]>>>();
+
+function forgetActiveSettings(ctx: Ctx): void {
+  readInTransaction.delete(ctx.db);
 }
 
 /** The tenant's active destinations, for matching recorded events (a reaction inside the event's transaction). */
 export async function activeNotificationSettings(ctx: Ctx): Promise<NotificationSettingRow[]> {
-  // @NOTE read once per batch transaction (a batch of renewals records hundreds of events; no unit changes these).
-  return oncePerBatch(ctx, 'active-notification-settings', () => activeRows(ctx.db, ctx.tenant));
+  // @NOTE read once per batch transaction (a batch of renewals records hundreds of events; no unit changes these),
+  // and once per plain transaction.
+  return oncePerBatch(ctx, 'active-notification-settings', () => {
+    if (!ctx.db.isTransaction) return activeRows(ctx.db, ctx.tenant);
+    let byTenant = readInTransaction.get(ctx.db);
+    if (!byTenant) {
+      byTenant = new Map();
+      readInTransaction.set(ctx.db, byTenant);
+    }
+    const key = `${ctx.tenant.seller_id}/${ctx.tenant.environment}`;
+    let rows = byTenant.get(key);
+    if (!rows) {
+      const read = activeRows(ctx.db, ctx.tenant);
+      const kept = byTenant;
+      read.catch(() => kept.delete(key));
+      byTenant.set(key, read);
+      rows = read;
+    }
+    return rows;
+  });
 }
 
 /** One setting of the tenant, or undefined (it may have been deleted since a notification was made). */
@@ -184,7 +217,15 @@ export async function findNotificationSettings(
   return new Map((await findSettings(ctx.db, ctx.tenant, ids)).map((row) => [row.id, row]));
 }
 
+/** The event types a setting row subscribes to, decoded once per row (a transaction's rows serve all its events). */
+const subscribedByRow = new WeakMap<NotificationSettingRow, ReadonlySet<string>>();
+
 /** Whether the destination receives events of this type. */
 export function subscribesTo(setting: NotificationSettingRow, eventType: string): boolean {
-  return subscribedEventsColumn.decode(setting.subscribed_events).includes(eventType);
+  let subscribed = subscribedByRow.get(setting);
+  if (!subscribed) {
+    subscribed = new Set(subscribedEventsColumn.decode(setting.subscribed_events));
+    subscribedByRow.set(setting, subscribed);
+  }
+  return subscribed.has(eventType);
 }

@@ -2,6 +2,7 @@
 // delivery claims them with a lease (`claimed_until`, wall-clock time, and a `claim_token`), sends, then records
 // the attempt under the same token. A claim whose worker died expires and is taken again: at least once.
 import type { Dialect, Executor } from '../../db/database.js';
+import { insertRows } from '../../db/insert-rows.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { columnsContain } from '../../db/search.js';
 import type { NotificationLogRow, NotificationRow, NotificationStatus, Tenant } from '../../db/tables.js';
@@ -22,7 +23,7 @@ export interface NotificationFilters {
 }
 
 export async function insertNotification(db: Executor, row: NotificationRow): Promise<void> {
-  await db.insertInto('notifications').values(row).execute();
+  await insertRows(db, 'notifications', [row]);
 }
 
 export async function findNotification(db: Executor, tenant: Tenant, id: string) {

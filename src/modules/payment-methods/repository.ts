@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { PaymentMethodRow, Tenant } from '../../db/tables.js';
+import { insertRows } from '../../db/insert-rows.js';
 import { tenantRows } from '../../db/tenant-rows.js';
 import type { OperationQuery } from '../../spec/operations.js';
 
@@ -46,7 +47,7 @@ export async function listPaymentMethods(
 }
 
 export async function insertPaymentMethod(db: Executor, row: PaymentMethodRow): Promise<void> {
-  await db.insertInto('payment_methods').values(row).execute();
+  await insertRows(db, 'payment_methods', [row]);
 }
 
 export async function deletePaymentMethod(db: Executor, tenant: Tenant, customerId: string, id: string): Promise<void> {

@@ -269,12 +269,30 @@ async function deleteInOneStatement(
 
 /** The seller's balance currency and fee model columns (migration 202611291609); undefined for an unknown seller. */
 export async function findSellerPayouts(db: Executor, sellerId: string) {
-  const row = await db
+  const row = (await db.executeQuery(sellerPayoutsQuery(db, sellerId))).rows[0];
+  return row ? { ...row, fee_fixed: BigInt(row.fee_fixed) } : undefined;
+}
+
+function payoutsOf(db: Executor, sellerId: string) {
+  return db
     .selectFrom('sellers')
     .select(['balance_currency', 'fee_rate', 'fee_fixed', 'fee_fixed_currency'])
-    .where('id', '=', sellerId)
-    .executeTakeFirst();
-  return row ? { ...row, fee_fixed: BigInt(row.fee_fixed) } : undefined;
+    .where('id', '=', sellerId);
+}
+
+type PayoutsQuery = ReturnType<ReturnType<typeof payoutsOf>['compile']>;
+/** The payouts query's SQL by dialect (adapter). */
+const payoutsSql = new WeakMap<object, string>();
+
+/** @NOTE built by Kysely once per dialect: every completed transaction reads it (a subscription's first payment). */
+function sellerPayoutsQuery(db: Executor, sellerId: string): PayoutsQuery {
+  const adapter = db.getExecutor().adapter;
+  let text = payoutsSql.get(adapter);
+  if (text === undefined) {
+    text = payoutsOf(db, '').compile().sql;
+    payoutsSql.set(adapter, text);
+  }
+  return CompiledQuery.raw(text, [sellerId]) as PayoutsQuery;
 }
 
 /** Sets the seller's balance currency and fee model columns. */

@@ -25,12 +25,25 @@ export async function createSubscriptionFromTransaction(
   transaction: TransactionRow,
   paymentMethodId: string | null,
 ): Promise<TransactionRow> {
-  if (transaction.subscription_id || !transaction.customer_id || !transaction.address_id) return transaction;
-  if (transaction.origin !== 'api' && transaction.origin !== 'web') return transaction;
+  return (await subscriptionFromTransaction(ctx, transaction, paymentMethodId)).row;
+}
+
+/**
+ * `createSubscriptionFromTransaction`, saying whether it made the subscription just now (`made`: with
+ * `paymentMethodId` as its payment method) or left the transaction as it was or with the one it already made.
+ */
+export async function subscriptionFromTransaction(
+  ctx: TxCtx,
+  transaction: TransactionRow,
+  paymentMethodId: string | null,
+): Promise<{ row: TransactionRow; made: boolean }> {
+  const unchanged = { row: transaction, made: false };
+  if (transaction.subscription_id || !transaction.customer_id || !transaction.address_id) return unchanged;
+  if (transaction.origin !== 'api' && transaction.origin !== 'web') return unchanged;
   const items = transactionColumns.items.decode(transaction.items).filter((item) => item.price.billing_cycle !== null);
-  if (items.length === 0) return transaction;
+  if (items.length === 0) return unchanged;
   const existing = await findSubscriptionByOriginTransaction(ctx.db, ctx.tenant, transaction.id);
-  if (existing) return { ...transaction, subscription_id: existing.id };
+  if (existing) return { row: { ...transaction, subscription_id: existing.id }, made: false };
 
   const now = ctx.clock.now();
   const stamp = toStoredTime(now);
@@ -92,11 +105,14 @@ export async function createSubscriptionFromTransaction(
   await recordEvent(ctx, started.status === 'trialing' ? 'subscription.trialing' : 'subscription.activated', entity);
   const period = started.current_billing_period!;
   return {
-    ...transaction,
-    subscription_id: row.id,
-    billing_period: transactionColumns.billing_period.encode({
-      starts_at: toStoredTime(period.starts_at),
-      ends_at: toStoredTime(period.ends_at),
-    }),
+    row: {
+      ...transaction,
+      subscription_id: row.id,
+      billing_period: transactionColumns.billing_period.encode({
+        starts_at: toStoredTime(period.starts_at),
+        ends_at: toStoredTime(period.ends_at),
+      }),
+    },
+    made: true,
   };
 }

@@ -3,8 +3,7 @@
 // transaction becomes its payment method. Renewals, scheduled changes and payment retries fall due on the clock.
 import type { PaddockModule } from '../module.js';
 import { subscriptionDueWork } from './due-work.js';
-import { createSubscriptionOnBilled, createSubscriptionOnPaid } from './hooks.js';
-import { useNewPaymentMethod } from './operations/update-payment-method.js';
+import { createSubscriptionOnBilled, subscriptionOnPaid } from './hooks.js';
 import { subscriptionRoutes } from './routes.js';
 
 export const subscriptionsModule: PaddockModule = {
@@ -12,8 +11,8 @@ export const subscriptionsModule: PaddockModule = {
   routes: subscriptionRoutes,
   dueWork: [subscriptionDueWork],
   reactions: {
-    // @NOTE order matters: the subscription must exist before its payment method can be set.
-    transactionPaid: [createSubscriptionOnPaid, useNewPaymentMethod],
+    // The subscription is made, or the card that paid becomes its payment method (hooks.ts).
+    transactionPaid: [subscriptionOnPaid],
     manualTransactionBilled: [createSubscriptionOnBilled],
   },
 };

@@ -2,7 +2,8 @@ import type { Executor, Trx } from '../../db/database.js';
 import { findById, lockById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { SubscriptionRow, Tenant } from '../../db/tables.js';
-import { tenantRows } from '../../db/tenant-rows.js';
+import { insertRows } from '../../db/insert-rows.js';
+import { tenantQueryWith, tenantRows } from '../../db/tenant-rows.js';
 
 export interface SubscriptionFilters {
   id?: string[];
@@ -47,7 +48,11 @@ export async function findSubscriptionByOriginTransaction(
   tenant: Tenant,
   transactionId: string,
 ): Promise<SubscriptionRow | undefined> {
-  return tenantRows(db, 'subscriptions', tenant).where('origin_transaction_id', '=', transactionId).executeTakeFirst();
+  // @NOTE compiled once: every paid checkout and pay helper asks it (a subscription made through the API).
+  const query = tenantQueryWith(db, 'subscription by origin transaction', tenant, [transactionId], (db, tenant, [id]) =>
+    tenantRows(db, 'subscriptions', tenant).where('origin_transaction_id', '=', id as string),
+  );
+  return (await db.executeQuery(query)).rows[0];
 }
 
 export async function listSubscriptions(
@@ -79,7 +84,7 @@ export async function listSubscriptions(
 }
 
 export async function insertSubscription(db: Executor, row: SubscriptionRow): Promise<void> {
-  await db.insertInto('subscriptions').values(row).execute();
+  await insertRows(db, 'subscriptions', [row]);
 }
 
 export async function updateSubscription(db: Executor, row: SubscriptionRow): Promise<void> {
