@@ -1,7 +1,7 @@
 // Paddle's sandbox test cards and the card form's checks. Pure: the caller passes the sandbox clock's `now`.
 // Source: Paddle's "credit/debit card" payment-method page (test cards: any cardholder name, any future expiry,
 // CVC 100), summarised in shared/INTERFACE.md.
-import type { Instant } from '../kernel/time.js';
+import { utcYearMonth, type Instant } from '../kernel/time.js';
 
 /** Paddle's card `type` enum (payment_method.card.type, payments[].method_details.card.type). */
 export type CardBrand =
@@ -167,7 +167,7 @@ function expiryErrors(input: CardInput, now: Instant): { month: number; year: nu
     errors.push({ field: 'expiry_year', message: 'Enter the expiry year as two digits, such as 29.' });
   if (month !== undefined && year !== undefined) {
     // @NOTE a card is valid through the last day of its expiry month; months are counted in UTC.
-    const today = now.toZonedDateTimeISO('UTC');
+    const today = utcYearMonth(now);
     if (year * 12 + month < today.year * 12 + today.month) {
       // The error goes next to the part that is in the past: the year, or the month of this year.
       const field = year < today.year ? 'expiry_year' : 'expiry_month';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addUtcMonths, instantFromStored, Temporal, toStoredTime, toWireTime } from './time.js';
+import { addUtcMonths, instantFromStored, Temporal, toStoredTime, toWireTime, utcYearMonth } from './time.js';
 
 describe('toStoredTime', () => {
   it('writes what Temporal writes, to the microsecond, for instants across the calendar', () => {
@@ -75,6 +75,30 @@ describe('addUtcMonths', () => {
       }
       const years = instant.toZonedDateTimeISO('UTC').add({ years: 1 }).toInstant();
       assert.equal(addUtcMonths(instant, 12).epochNanoseconds, years.epochNanoseconds, `${text} + 1 year`);
+    }
+  });
+});
+
+describe('utcYearMonth', () => {
+  it("answers the UTC year and month Temporal's zoned date has, across month, year and era edges", () => {
+    const instants = [
+      '1970-01-01T00:00:00Z',
+      '1969-12-31T23:59:59.999999999Z',
+      '1969-12-31T00:00:00Z',
+      '2024-02-29T23:59:59.999999Z',
+      '2024-03-01T00:00:00Z',
+      '2025-12-31T23:59:59.999999999Z',
+      '2026-01-01T00:00:00Z',
+      '1900-03-01T12:00:00Z',
+      '0001-01-01T00:00:00Z',
+      '9999-12-31T23:59:59Z',
+      '+012345-06-15T00:00:00Z',
+    ].map((text) => Temporal.Instant.from(text));
+    for (let day = -800; day < 800; day += 7)
+      instants.push(Temporal.Instant.fromEpochMilliseconds(1_700_000_000_000 + day * 86_400_000 + 1234));
+    for (const instant of instants) {
+      const zoned = instant.toZonedDateTimeISO('UTC');
+      assert.deepEqual(utcYearMonth(instant), { year: zoned.year, month: zoned.month }, instant.toString());
     }
   });
 });

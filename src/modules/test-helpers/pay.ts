@@ -4,6 +4,7 @@ import { cardBrand, parseCardInput, type ParsedCard } from '../../billing/test-c
 import { isPayable, type TransactionStatus } from '../../billing/transaction-status.js';
 import type { Ctx } from '../../context.js';
 import { invalidField } from '../../kernel/errors.js';
+import { utcYearMonth } from '../../kernel/time.js';
 import { completeChallenge, notPayableError, payWithCard } from '../transactions/operations/pay.js';
 import type { PortalRef } from '../transactions/entity.js';
 import type { TransactionEntity } from '../transactions/serialize.js';
@@ -31,7 +32,7 @@ export async function payAsCustomer(
   }
   const unknown = Object.keys(input).filter((key) => key !== 'card_number');
   if (unknown.length > 0) throw invalidField(unknown.map((field) => ({ field, message: 'property is not allowed' })));
-  const nextYear = ctx.clock.now().toZonedDateTimeISO('UTC').year + 1;
+  const nextYear = utcYearMonth(ctx.clock.now()).year + 1;
   const number = input.card_number ?? '4242424242424242';
   // @NOTE Paddle's test CVC is 100; American Express cards take four digits.
   const cvc = cardBrand(number.replace(/[\s-]/g, '')) === 'american_express' ? '1000' : '100';

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx, Deferred, TxCtx } from '../../context.js';
 import type { Trx } from '../../db/database.js';
 import type { Tenant } from '../../db/tables.js';
+import { utcYearMonth } from '../../kernel/time.js';
 import { nextInvoiceSequence, setInvoiceNumbers, takeInvoiceSequences } from './repository.js';
 
 function invoiceNumber(year: number, sequence: bigint): string {
@@ -85,7 +86,7 @@ function batchNumbers(ctx: Ctx): BatchInvoiceNumbers | undefined {
  * (`BatchInvoiceNumbers`): entities built from the row must go through `showInvoiceNumberLater`.
  */
 export async function nextInvoiceNumber(ctx: TxCtx, transactionId: string): Promise<string> {
-  const year = ctx.clock.now().toZonedDateTimeISO('UTC').year;
+  const { year } = utcYearMonth(ctx.clock.now());
   const batch = batchNumbers(ctx);
   if (batch) return batch.take(transactionId, year);
   return invoiceNumber(year, await nextInvoiceSequence(ctx.db, ctx.tenant));
