@@ -110,6 +110,11 @@ describe('a subscription made through the API (SQLite)', () => {
         'the destinations read once per request, not once per event',
       );
       assert.equal(
+        total(counted.counts, /^select "api_keys"/),
+        0,
+        'the key kept across the requests: the invoice counter taken by the payment before is no column of it',
+      );
+      assert.equal(
         total(counted.counts, /^select "subscriptions"\.\* from "subscriptions" where .*"subscriptions"\."id" = \?/),
         0,
         'the subscription just made is not read back to compare its payment method',
