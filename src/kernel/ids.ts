@@ -61,7 +61,7 @@ const idClock = new WallClock();
  * their clocks' skew).
  */
 export function newId(kind: IdKind): string {
-  return `${ID_PREFIXES[kind]}_${nextUlid(idClock.now().epochMilliseconds).toLowerCase()}`;
+  return `${ID_PREFIXES[kind]}_${nextUlid(idClock.epochMilliseconds()).toLowerCase()}`;
 }
 
 export function idPattern(kind: IdKind): RegExp {
