@@ -12,12 +12,18 @@ const insertSql = new WeakMap<object, Map<string, string>>();
 /** Distinct shapes kept per dialect (event batches vary in rows); past it the texts are built again. */
 const SHAPES_KEPT = 512;
 
+/** What an insert does with a row that conflicts on the unique index over `columns`: skip it, or update it. */
+interface OnConflict {
+  columns: readonly string[];
+  action: 'nothing' | 'update';
+}
+
 function insertSqlFor(
   db: Executor,
   table: TenantTable,
   columns: readonly string[],
   rows: number,
-  unlessConflictOn?: readonly string[],
+  onConflict?: OnConflict,
 ): string {
   const adapter = db.getExecutor().adapter;
   let byShape = insertSql.get(adapter);
@@ -25,13 +31,24 @@ function insertSqlFor(
     byShape = new Map();
     insertSql.set(adapter, byShape);
   }
-  const shape = `${table}(${columns.join(',')})×${rows}${unlessConflictOn ? ` unless (${unlessConflictOn.join(',')})` : ''}`;
+  const shape = `${table}(${columns.join(',')})×${rows}${onConflict ? ` on (${onConflict.columns.join(',')}) ${onConflict.action}` : ''}`;
   let text = byShape.get(shape);
   if (!text) {
     const placeholder = Object.fromEntries(columns.map((column) => [column, null]));
     let insert = db.insertInto(table as 'customers').values(Array.from({ length: rows }, () => placeholder) as never);
-    if (unlessConflictOn)
-      insert = insert.onConflict((conflict) => conflict.columns(unlessConflictOn as never).doNothing());
+    if (onConflict) {
+      const { columns: target, action } = onConflict;
+      const updated = columns.filter((column) => !target.includes(column));
+      insert = insert.onConflict((conflict) =>
+        action === 'nothing'
+          ? conflict.columns(target as never).doNothing()
+          : conflict
+              .columns(target as never)
+              .doUpdateSet((eb) =>
+                Object.fromEntries(updated.map((column) => [column, eb.ref(`excluded.${column}` as never)])),
+              ),
+      );
+    }
     text = insert.compile().sql;
     if (byShape.size >= SHAPES_KEPT) byShape.clear();
     byShape.set(shape, text);
@@ -45,6 +62,12 @@ function givenColumns(row: object): string[] {
   return Object.keys(row).filter((column) => (row as Record<string, unknown>)[column] !== undefined);
 }
 
+/** Whether `row` gives exactly `columns`, in that order. */
+function sameShape(row: object, columns: readonly string[]): boolean {
+  const given = givenColumns(row);
+  return given.length === columns.length && given.every((column, index) => column === columns[index]);
+}
+
 /**
  * Inserts `rows` into `table` in one statement, in the caller's transaction when `db` is one. Every row must give
  * the same columns (as rows built by one function do); rows of different shapes go through Kysely as they are.
@@ -54,11 +77,7 @@ export async function insertRows(db: Executor, table: TenantTable, rows: readonl
   const [first] = rows;
   if (!first) return;
   const columns = givenColumns(first);
-  const sameShape = rows.every((row) => {
-    const given = givenColumns(row);
-    return given.length === columns.length && given.every((column, index) => column === columns[index]);
-  });
-  if (!sameShape) {
+  if (!rows.every((row) => sameShape(row, columns))) {
     await db
       .insertInto(table as 'customers')
       .values(rows as never)
@@ -84,9 +103,35 @@ export async function insertRowUnlessConflict(
   const columns = givenColumns(row);
   const result = await db.executeQuery(
     CompiledQuery.raw(
-      insertSqlFor(db, table, columns, 1, conflictColumns),
+      insertSqlFor(db, table, columns, 1, { columns: conflictColumns, action: 'nothing' }),
       columns.map((column) => (row as Record<string, unknown>)[column]),
     ),
   );
   return Number(result.numAffectedRows ?? 0n) > 0;
+}
+
+/**
+ * Writes `rows` (whole rows of one shape, as `insertRows` takes them) into `table` in one statement: each is
+ * inserted, or, when a row with its `keyColumns` exists, that row is updated to it (`on conflict (…) do update`).
+ * A batch of renewals writes the subscriptions it changed this way, in one statement instead of one update each
+ * (#10). Keep `rows` under the engines' parameter limits: callers chunk.
+ */
+export async function upsertRows(
+  db: Executor,
+  table: TenantTable,
+  rows: readonly object[],
+  keyColumns: readonly string[],
+): Promise<void> {
+  const [first] = rows;
+  if (!first) return;
+  const columns = givenColumns(first);
+  if (!rows.every((row) => sameShape(row, columns))) {
+    // Rows of different shapes (none of Paddock's whole rows today): one statement each.
+    for (const row of rows) await upsertRows(db, table, [row], keyColumns);
+    return;
+  }
+  const parameters: unknown[] = [];
+  for (const row of rows) for (const column of columns) parameters.push((row as Record<string, unknown>)[column]);
+  const text = insertSqlFor(db, table, columns, rows.length, { columns: keyColumns, action: 'update' });
+  await db.executeQuery(CompiledQuery.raw(text, parameters));
 }

@@ -24,7 +24,7 @@ import {
   createSubscriptionTransaction,
   type SubscriptionBillInput,
 } from '../transactions/operations/subscription-billing.js';
-import { updateSubscription } from './repository.js';
+import { writeSubscriptionRow } from './pending.js';
 import { serializeSubscriptionForEvent } from './serialize.js';
 import { stateOf, storedItems, withState } from './state.js';
 import { transactionColumns } from '../transactions/columns.js';
@@ -101,7 +101,7 @@ export async function storeTransition(
   const stored = withState(next, transition.state, ctx.clock.now());
   // A transition that announces nothing and changes nothing (a renewal paid while active) writes nothing (#10).
   if (transition.events.length === 0 && sameColumns(row, stored, 'updated_at')) return row;
-  await updateSubscription(ctx.db, stored);
+  await writeSubscriptionRow(ctx, stored);
   const entity = serializeSubscriptionForEvent(stored);
   for (const event of transition.events) await recordEvent(ctx, event, entity);
   if (row.status === 'past_due' && (stored.status === 'canceled' || stored.status === 'paused')) {
@@ -148,7 +148,7 @@ export async function billSubscriptionPeriod(
   const waiting = nextPeriodLines(current);
   const row =
     waiting.length > 0 ? { ...current, next_period_lines: subscriptionColumns.next_period_lines.encode([]) } : current;
-  if (waiting.length > 0) await updateSubscription(ctx.db, row);
+  if (waiting.length > 0) await writeSubscriptionRow(ctx, row);
   const { transaction, portalId } = await createTransactionFor(
     ctx,
     row,

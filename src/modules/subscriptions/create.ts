@@ -14,6 +14,7 @@ import { serializeSubscriptionForEvent } from './serialize.js';
 import { newStoredItem, withState, type StoredItem } from './state.js';
 import { subscriptionColumns } from './columns.js';
 import { checkoutDiscount } from './discount.js';
+import { writePendingSubscriptions } from './pending.js';
 
 /**
  * Creates the subscription for a paid (automatic) or billed (manual) transaction with recurring items, and
@@ -42,6 +43,7 @@ export async function subscriptionFromTransaction(
   if (transaction.origin !== 'api' && transaction.origin !== 'web') return unchanged;
   const items = transactionColumns.items.decode(transaction.items).filter((item) => item.price.billing_cycle !== null);
   if (items.length === 0) return unchanged;
+  await writePendingSubscriptions(ctx);
   const existing = await findSubscriptionByOriginTransaction(ctx.db, ctx.tenant, transaction.id);
   if (existing) return { row: { ...transaction, subscription_id: existing.id }, made: false };
 

@@ -17,6 +17,7 @@ import { collect, DUNNING_DAYS, storeTransition } from './billing.js';
 import { claimSubscriptions, dueSubscriptionIds, earliestDue } from './repository.js';
 import { applyTransition } from './service.js';
 import { stateOf } from './state.js';
+import { pendingSubscription } from './pending.js';
 
 /** What became of one due subscription: done, held by another process, or left due (nothing to do, or it threw). */
 type Outcome = 'done' | 'busy' | 'not_due' | 'idle';
@@ -110,7 +111,10 @@ function reportFailure(ctx: Ctx, id: string, error: unknown): void {
  * saved payment methods, which customers hold credit) in one query each, for the units to find without queries of their own.
  */
 async function claimBatch(ctx: TxCtx, ids: readonly string[]): Promise<Map<string, SubscriptionRow>> {
-  const rows = await claimSubscriptions(ctx.db, ctx.tenant, ids, ctx.dialect);
+  // A subscription this batch already changed is taken as it left it (ids are distinct within a batch: defensive).
+  const rows = (await claimSubscriptions(ctx.db, ctx.tenant, ids, ctx.dialect)).map(
+    (row) => pendingSubscription(ctx, row.id) ?? row,
+  );
   await prefetchAddresses(ctx, [...new Set(rows.map((row) => row.address_id))]);
   const methods = rows.flatMap((row) => (row.payment_method_id ? [row.payment_method_id] : []));
   await prefetchPaymentMethods(ctx, [...new Set(methods)]);

@@ -2,7 +2,7 @@ import type { Executor, Trx } from '../../db/database.js';
 import { findById, lockById, updateById } from '../../db/find-by-id.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import type { SubscriptionRow, Tenant } from '../../db/tables.js';
-import { insertRows } from '../../db/insert-rows.js';
+import { insertRows, upsertRows } from '../../db/insert-rows.js';
 import { tenantQueryWith, tenantRows } from '../../db/tenant-rows.js';
 
 export interface SubscriptionFilters {
@@ -89,6 +89,19 @@ export async function insertSubscription(db: Executor, row: SubscriptionRow): Pr
 
 export async function updateSubscription(db: Executor, row: SubscriptionRow): Promise<void> {
   await updateById(db, 'subscriptions', row);
+}
+
+/** Rows per statement: far under both engines' parameter limits (about 35 columns a row). */
+const ROWS_PER_WRITE = 200;
+
+/** Writes many whole subscription rows (a batch of renewals' changes) in as few statements as the limits allow. */
+export async function writeSubscriptions(db: Executor, rows: readonly SubscriptionRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_WRITE)
+    await upsertRows(db, 'subscriptions', rows.slice(start, start + ROWS_PER_WRITE), [
+      'seller_id',
+      'environment',
+      'id',
+    ]);
 }
 
 /** Subscriptions of the tenant with work due at or before `at` (stored form), oldest due first. */

@@ -27,6 +27,7 @@ import {
 } from './repository.js';
 import { serializeSubscription, type LinkContext, type SubscriptionEntity } from './serialize.js';
 import { stateOf } from './state.js';
+import { pendingSubscription, writePendingSubscriptions } from './pending.js';
 import type { OperationBody } from '../../spec/operations.js';
 
 export interface Viewer {
@@ -66,18 +67,19 @@ export async function linkContext(ctx: Ctx, viewer: Viewer): Promise<LinkContext
 }
 
 export async function getSubscriptionRow(ctx: Ctx, id: string): Promise<SubscriptionRow> {
-  const row = await findSubscription(ctx.db, ctx.tenant, id);
+  const row = pendingSubscription(ctx, id) ?? (await findSubscription(ctx.db, ctx.tenant, id));
   if (!row) throw notFound(id);
   return row;
 }
 
 async function lockRow(ctx: TxCtx, id: string): Promise<SubscriptionRow> {
-  const row = await lockSubscription(ctx.db, ctx.tenant, id, ctx.dialect);
+  const row = pendingSubscription(ctx, id) ?? (await lockSubscription(ctx.db, ctx.tenant, id, ctx.dialect));
   if (!row) throw notFound(id);
   return row;
 }
 
 export async function listSubscriptions(ctx: Ctx, viewer: Viewer, filters: SubscriptionFilters, page: PageRequest) {
+  await writePendingSubscriptions(ctx);
   const result = await listRows(ctx.db, ctx.tenant, filters, page);
   const links = await linkContext(ctx, viewer);
   return { page: result, data: await Promise.all(result.rows.map((row) => serializeSubscription(row, links))) };
