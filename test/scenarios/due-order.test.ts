@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { forEachDialect, useTestApp, type TestApp } from '../support/app.js';
 import { aPaidMonthlyTransaction } from '../support/builders.js';
 import { sellerAt } from '../support/subscriptions.js';
+import { lastEventId, recordedEvents } from '../support/events.js';
 import { Temporal } from '../../src/kernel/time.js';
 import { runDueWorkOnce } from '../../src/jobs/scheduler.js';
 import { updateClockOffset } from '../../src/modules/sellers/repository.js';
@@ -127,6 +128,44 @@ await forEachDialect((dialect) => {
       await assertRenewedOnTime(s, s1, end);
       await assertRenewedOnTime(s, s3, end);
       await assertDunnedOnTime(s, s2);
+    });
+
+    it('work a unit makes runs before later work found with it: a retry before next month’s renewal', async () => {
+      const s = await story();
+      const declines = await s.subscribe(DECLINES_LATER);
+      await s.advance({ by: 'PT1H' });
+      const ok = await s.subscribe();
+      // The decline's renewal fails (retries on days 1, 3, 5, 7); the other renews an hour later.
+      await s.advance({ by: 'P1M' });
+      const from = await lastEventId(t());
+      // One advance finds the retries and next month's renewals due together: the retries must come first.
+      const end = await s.advance({ by: 'P1M' });
+      const events = await recordedEvents(t(), { sellerId: s.tenant.seller_id, after: from });
+      const outOfOrder = events.findIndex(
+        (event, index) => index > 0 && event.occurred_at < events[index - 1]!.occurred_at,
+      );
+      const around = events.slice(Math.max(0, outOfOrder - 2), outOfOrder + 1);
+      assert.equal(
+        outOfOrder,
+        -1,
+        `recorded out of time order: ${around.map((event) => `${event.occurred_at} ${event.type}`).join(', ')}`,
+      );
+      assert.ok(
+        events.some((event) => event.type === 'transaction.payment_failed'),
+        'the retries ran',
+      );
+      await assertRenewedOnTime(s, ok, end);
+      // Invoice numbers follow billing order (SQLite: one writer; PostgreSQL numbers at each batch's commit).
+      const renewals = [...(await s.renewals(ok.id)), ...(await s.renewals(declines.id))] as Array<
+        Renewal & { invoice_number: string }
+      >;
+      if (t().dialect === 'sqlite') {
+        const byBilled = [...renewals].sort((a, b) => a.billed_at.localeCompare(b.billed_at));
+        assert.deepEqual(
+          byBilled.map((txn) => txn.invoice_number),
+          [...renewals].map((txn) => txn.invoice_number).sort(),
+        );
+      }
     });
 
     it('after a restart, an advance runs everything a dead process left overdue at its own instant', async () => {

@@ -19,8 +19,29 @@ import { applyTransition } from './service.js';
 import { stateOf } from './state.js';
 import { pendingSubscription } from './pending.js';
 
-/** What became of one due subscription: done, held by another process, or left due (nothing to do, or it threw). */
-type Outcome = 'done' | 'busy' | 'not_due' | 'idle';
+/**
+ * What became of one due subscription: done, held by another process, left due (nothing to do, or it threw), or
+ * `later`: due after work the units before it made (a retry a day after a failure), which must run first.
+ */
+type Outcome = 'done' | 'busy' | 'not_due' | 'idle' | 'later';
+
+/**
+ * The earliest due instant (stored form, so text order is time order) of the work this `runDue` call's units
+ * made, shared by its lanes. @NOTE ids are found a block at a time in due order, and a unit can make work due
+ * before the later ones of its block: a renewal declined on 10 February is retried on the 11th, before a renewal
+ * due on 10 March found in the same block (issue #10's newcomer trial: that renewal was billed, and announced,
+ * while the clock read 13 February). A unit due after the horizon ends the call; the next one starts from the
+ * earliest due again.
+ */
+interface Horizon {
+  at: string | null;
+}
+
+/** Lowers the horizon to the subscription's new due instant, when this batch changed it. */
+function lowerHorizon(ctx: TxCtx, horizon: Horizon, id: string): void {
+  const next = pendingSubscription(ctx, id)?.next_due_at;
+  if (next && (horizon.at === null || next < horizon.at)) horizon.at = next;
+}
 
 /**
  * At most how many subscriptions one database transaction claims (in one query) and handles, each in a savepoint
@@ -37,6 +58,9 @@ const TRANSACTION_MS = { sqlite: 10, postgres: 40 } as const;
  * counter is locked only from a batch's flush to its commit. SQLite has one connection and one writer.
  */
 const LANES = { sqlite: 1, postgres: 3 } as const;
+
+/** How far ahead of the earliest due unit lanes side by side may reach (see `laneWindowEnd`). */
+const LANE_WINDOW_HOURS = 24;
 
 /**
  * Subscriptions a transaction takes whatever the time (on a loaded machine, a few would take the budget), and
@@ -56,10 +80,18 @@ export function nextClaimSize(taken: number, spentMs: number, budgetMs: number, 
 }
 
 /** One due subscription, claimed by its batch (`row`, undefined when another process holds it), in a savepoint. */
-async function runOne(ctx: TxCtx, row: SubscriptionRow | undefined): Promise<Outcome> {
+async function runOne(ctx: TxCtx, row: SubscriptionRow | undefined, horizon: Horizon): Promise<Outcome> {
   if (!row) return 'busy';
   if (!row.next_due_at) return 'not_due';
-  const due = instantFromStored(row.next_due_at);
+  if (horizon.at !== null && row.next_due_at > horizon.at) return 'later';
+  const outcome = await runDueStep(ctx, row, row.next_due_at);
+  if (outcome === 'done') lowerHorizon(ctx, horizon, row.id);
+  return outcome;
+}
+
+/** The step `row` is due for at `dueAt` (a scheduled change, a payment retry or a renewal), run at that instant. */
+async function runDueStep(ctx: TxCtx, row: SubscriptionRow, dueAt: string): Promise<Outcome> {
+  const due = instantFromStored(dueAt);
   if (Temporal.Instant.compare(due, ctx.clock.now()) > 0) return 'not_due';
   // @NOTE the work runs at the instant it fell due, however late it is found (issue #10): a renewal overdue
   // since a restart is billed at its own instant, and the next one falls due a period after it.
@@ -129,7 +161,7 @@ async function claimBatch(ctx: TxCtx, ids: readonly string[]): Promise<Map<strin
  * took (a prefix of `ids`, at least one). When the commit itself fails (the events or the invoice counter written
  * for the whole batch), the ids are tried again one per transaction, so one bad renewal cannot hold back others.
  */
-async function runGroup(ctx: Ctx, ids: string[]): Promise<Array<Outcome | 'failed'>> {
+async function runGroup(ctx: Ctx, ids: string[], horizon: Horizon): Promise<Array<Outcome | 'failed'>> {
   const elapsed = stopwatch();
   const taken: string[] = [];
   try {
@@ -146,14 +178,14 @@ async function runGroup(ctx: Ctx, ids: string[]): Promise<Array<Outcome | 'faile
           claimedUpTo = index + chunk.length;
         }
         taken.push(id);
-        outcomes.push(
-          await batch
-            .unit((ctx) => runOne(ctx, claimed.get(id)))
-            .catch((error: unknown) => {
-              reportFailure(ctx, id, error);
-              return 'failed' as const;
-            }),
-        );
+        const outcome = await batch
+          .unit((ctx) => runOne(ctx, claimed.get(id), horizon))
+          .catch((error: unknown) => {
+            reportFailure(ctx, id, error);
+            return 'failed' as const;
+          });
+        outcomes.push(outcome);
+        if (outcome === 'later') break;
       }
       return outcomes;
     });
@@ -161,7 +193,7 @@ async function runGroup(ctx: Ctx, ids: string[]): Promise<Array<Outcome | 'faile
     // The commit itself failed: nothing of the group was kept. Alone, each commits or stays due by itself.
     if (taken.length > 1) {
       const outcomes: Array<Outcome | 'failed'> = [];
-      for (const id of taken) outcomes.push(...(await runGroup(ctx, [id])));
+      for (const id of taken) outcomes.push(...(await runGroup(ctx, [id], horizon)));
       return outcomes;
     }
     // (Nothing taken: the transaction did not even begin. The first id counts as tried, so the caller moves on.)
@@ -180,34 +212,58 @@ export const subscriptionDueWork: DueWorkRunner = {
   async runDue(ctx, limit) {
     const until = toStoredTime(ctx.clock.now());
     const run: DueRun = { done: 0, busy: 0, failed: 0, more: false };
-    // Ids are found a full batch per lane at a time, so no lane is left a remainder of a few.
+    const horizon: Horizon = { at: null };
+    // Ids are found a full batch per lane at a time, so no lane is left a remainder of a few; the lanes take them
+    // in turn (ids 0, 3, 6… to the first), so they move through due time together.
     const lanes = LANES[ctx.dialect];
     const found = PER_TRANSACTION[ctx.dialect] * lanes;
-    for await (const ids of dueIdsOncePerCall((n) => dueSubscriptionIds(ctx.db, ctx.tenant, until, n), found)) {
-      const share = Math.ceil(ids.length / lanes);
-      const slices = Array.from({ length: lanes }, (_, lane) => ids.slice(lane * share, (lane + 1) * share));
-      await Promise.all(slices.map((slice) => runSlice(ctx, slice, limit, run)));
+    const bound = lanes > 1 ? await laneWindowEnd(ctx, until) : until;
+    for await (const ids of dueIdsOncePerCall((n) => dueSubscriptionIds(ctx.db, ctx.tenant, bound, n), found)) {
+      const slices = Array.from({ length: lanes }, (_, lane) => ids.filter((_, index) => index % lanes === lane));
+      await Promise.all(slices.map((slice) => runSlice(ctx, slice, limit, run, horizon)));
       if (run.more) return run;
     }
+    // Work after the window is left to the next call, which starts from the earliest due again.
+    if (bound < until) run.more = true;
     return run;
   },
 };
 
-/** Runs `ids` in batch transactions one after another, counting outcomes into `run` (shared by the lanes). */
-async function runSlice(ctx: Ctx, ids: string[], limit: number, run: DueRun): Promise<void> {
+/**
+ * How far (stored form) lanes running side by side may reach from the earliest due unit: a day, or `until`.
+ * @NOTE the horizon keeps one lane in time order, but lanes run units side by side, and a unit of one lane may
+ * make work due before a unit another lane runs meanwhile. What a unit makes falls due a day or more after it (a
+ * retry, a renewal of a daily plan) but in rare cases (a renewal declined during dunning, a retry of the spell
+ * hours away; a resume set for just after a pause): so lanes reach at most a day ahead together, and such work
+ * runs at most that much out of order among them. One lane (SQLite) keeps exact time order.
+ */
+async function laneWindowEnd(ctx: Ctx, until: string): Promise<string> {
+  const first = await earliestDue(ctx.db, ctx.tenant);
+  if (first === null) return until;
+  const end = toStoredTime(instantFromStored(first).add({ hours: LANE_WINDOW_HOURS }));
+  return end < until ? end : until;
+}
+
+/**
+ * Runs `ids` in batch transactions one after another, counting outcomes into `run` (shared by the lanes); stops at
+ * a unit due after the horizon (`more`: the call ends, and the next starts from the earliest due).
+ */
+async function runSlice(ctx: Ctx, ids: string[], limit: number, run: DueRun, horizon: Horizon): Promise<void> {
   for (let start = 0; start < ids.length;) {
     if (run.done >= limit) {
       run.more = true;
       return;
     }
     const group = ids.slice(start, start + Math.min(PER_TRANSACTION[ctx.dialect], limit - run.done));
-    const outcomes = await runGroup(ctx, group);
+    const outcomes = await runGroup(ctx, group, horizon);
     start += outcomes.length;
     for (const outcome of outcomes) {
       if (outcome === 'done') run.done += 1;
       else if (outcome === 'busy') run.busy += 1;
+      else if (outcome === 'later') run.more = true;
       else if (outcome !== 'not_due') run.failed += 1;
     }
+    if (run.more) return;
     await nextTurn();
   }
 }
