@@ -5,6 +5,7 @@ import { aBuyer, aPrice, aTransaction } from '../../../test/support/builders.js'
 import { assertMatchesSpec, assertPaddleError } from '../../../test/support/contract.js';
 import { lastEventId, recordedEvents } from '../../../test/support/events.js';
 import { setSellerPayouts } from '../sellers/service.js';
+import { Temporal } from '../../kernel/time.js';
 
 await forEachDialect((dialect) => {
   const t = useTestApp(dialect);
@@ -215,6 +216,29 @@ await forEachDialect((dialect) => {
       assert.equal(later.body.data.status, 'completed');
       const laterMethod = await paymentMethodRow(later.body.data.payments[0].payment_method_id);
       assert.equal(laterMethod.later_charges, 'decline');
+    });
+
+    it('lists payments newest first when the sandbox clock stands still (attempts made at one instant)', async () => {
+      const sellerId = `sel_frozen_payments_${dialect}`;
+      const { sandbox: key } = await t().createSeller(sellerId);
+      const frozen = await t().request('POST', '/test-helpers/clock/freeze', { key });
+      assert.equal(frozen.status, 200, frozen.text);
+      const txn = await readyTransaction(key);
+      await pay(txn.id, { card_number: '4000000000000002' }, key);
+      await pay(txn.id, { card_number: '4000000000000002' }, key);
+      const paid = await pay(txn.id, {}, key);
+      assert.equal(paid.body.data.status, 'completed');
+      const read = await t().request('GET', `/transactions/${txn.id}`, { key });
+      for (const payments of [paid.body.data.payments, read.body.data.payments]) {
+        assert.deepEqual(
+          payments.map((p: any) => p.status),
+          ['captured', 'error', 'error'],
+        );
+        const instants = payments.map((p: any) => Temporal.Instant.from(p.created_at));
+        const newestFirst = [...instants].sort((a, b) => Temporal.Instant.compare(b, a));
+        assert.deepEqual(instants, newestFirst, 'newest first');
+        assert.equal(new Set(instants.map(String)).size, 3, 'each at its own instant');
+      }
     });
 
     it('records the events of a payment in Paddle order', async () => {

@@ -12,7 +12,7 @@ import type { AdjustedTotals } from '../../../billing/totals.js';
 import { laterChargeOutcome, type ParsedCard } from '../../../billing/test-cards.js';
 import { PaddleError, notFound } from '../../../kernel/errors.js';
 import { newId } from '../../../kernel/ids.js';
-import { toStoredTime } from '../../../kernel/time.js';
+import { instantFromStored, toStoredTime } from '../../../kernel/time.js';
 import { sameColumns } from '../../../kernel/same-columns.js';
 import { getAddressRow } from '../../addresses/service.js';
 import { availableCredit, moveCredit } from '../../credit-balances/service.js';
@@ -86,11 +86,27 @@ async function announce(
   return entity;
 }
 
+/**
+ * When a new attempt is made: now, or just after the transaction's newest attempt when the clock has not moved
+ * past it (a frozen sandbox clock; found in a newcomer's trial): Paddle lists `payments[]` newest first, and
+ * attempts made at one instant would be listed in no particular order (a declined card before the captured one).
+ */
+function attemptCreatedAt(ctx: Ctx, earlier: readonly PaymentAttemptRow[]): string {
+  const now = toStoredTime(ctx.clock.now());
+  const newest = earlier.reduce<string | undefined>(
+    (at, row) => (at && at > row.created_at ? at : row.created_at),
+    undefined,
+  );
+  return newest && newest >= now ? toStoredTime(instantFromStored(newest).add({ microseconds: 1 })) : now;
+}
+
+/** A new payment attempt of `row`; `earlier`: the transaction's attempts so far (see `attemptCreatedAt`). */
 function newAttempt(
   ctx: Ctx,
   row: TransactionRow,
   methodDetails: StoredMethodDetails,
   paymentMethodId: string | null,
+  earlier: readonly PaymentAttemptRow[],
   id: string = randomUUID(),
 ): PaymentAttemptRow {
   return {
@@ -102,7 +118,7 @@ function newAttempt(
     status: 'created',
     error_code: null,
     method_details: paymentAttemptColumns.method_details.encode(methodDetails),
-    created_at: toStoredTime(ctx.clock.now()),
+    created_at: attemptCreatedAt(ctx, earlier),
     captured_at: null,
   };
 }
@@ -197,11 +213,11 @@ async function previousOutcome(
   row: TransactionRow,
   attemptId: string,
   portal: PortalRef,
+  attempts: readonly PaymentAttemptRow[],
 ): Promise<PaymentOutcome | undefined> {
-  const attempts = await paymentAttemptsOfTransaction(ctx, row.id);
   const attempt = attempts.find((a) => a.id === attemptId);
   if (!attempt) return undefined;
-  const transaction = await transactionEntity(ctx, row, portal.portalId);
+  const transaction = await transactionEntity(ctx, row, portal.portalId, attempts);
   switch (attempt.status) {
     case 'captured':
       return { kind: 'paid', transaction };
@@ -263,8 +279,10 @@ export async function payWithCard(
   return withTransaction(ctx, async (ctx) => {
     const row = await lockRow(ctx, transactionId);
     const attemptId = attemptIdFor(row.id, options.attemptKey);
+    // Read once: for an earlier submission of the same form, the new attempt's instant, and the entities announced.
+    const earlier = await paymentAttemptsOfTransaction(ctx, row.id);
     // Without a form key the attempt id is new (random): there is no earlier submission to look for.
-    const previous = options.attemptKey ? await previousOutcome(ctx, row, attemptId, portal) : undefined;
+    const previous = options.attemptKey ? await previousOutcome(ctx, row, attemptId, portal, earlier) : undefined;
     if (previous) return previous;
     if (!ensurePayable(row))
       return { kind: 'not_payable', transaction: await transactionEntity(ctx, row, portal.portalId) };
@@ -272,19 +290,21 @@ export async function payWithCard(
     if (!(await creditStillAvailable(ctx, row))) return repriceWithCurrentCredit(ctx, row, portal);
     const methodDetails = { type: 'card', card: cardDetails(card) };
     const paymentMethodId = newId('payment_method');
-    const attempt = newAttempt(ctx, row, methodDetails, paymentMethodId, attemptId);
-    if (card.behaviour === 'decline') return decline(ctx, row, attempt, 'new', 'declined', portal);
+    const attempt = newAttempt(ctx, row, methodDetails, paymentMethodId, earlier, attemptId);
+    if (card.behaviour === 'decline') return decline(ctx, row, attempt, 'new', 'declined', portal, earlier);
     if (card.behaviour === 'challenge') {
-      await insertPaymentAttemptRow(ctx, { ...attempt, status: 'action_required' });
+      const challenged: PaymentAttemptRow = { ...attempt, status: 'action_required' };
+      await insertPaymentAttemptRow(ctx, challenged);
       const entity = await save(
         ctx,
         { ...row, updated_at: toStoredTime(ctx.clock.now()) },
         ['transaction.updated'],
         portal,
+        [challenged, ...earlier],
       );
       return { kind: 'action_required', transaction: entity, paymentAttemptId: attempt.id };
     }
-    return capture(ctx, row, attempt, 'new', card, portal);
+    return capture(ctx, row, attempt, 'new', card, portal, earlier);
   });
 }
 
@@ -295,6 +315,7 @@ async function capture(
   stored: AttemptStored,
   card: ParsedCard,
   portal: PortalRef,
+  others: readonly PaymentAttemptRow[],
 ): Promise<PaymentOutcome> {
   const method = await saveCard(ctx, {
     ...(attempt.payment_method_id ? { id: attempt.payment_method_id } : {}),
@@ -315,7 +336,11 @@ async function capture(
     captured_at: now,
   };
   await writeAttempt(ctx, captured, stored);
-  return { kind: 'paid', transaction: await completePayment(ctx, row, { paymentMethodId: method.id }, portal) };
+  const attempts = withAttempt(captured, others);
+  return {
+    kind: 'paid',
+    transaction: await completePayment(ctx, row, { paymentMethodId: method.id }, portal, attempts),
+  };
 }
 
 /**
@@ -323,6 +348,16 @@ async function capture(
  * challenge's `action_required` attempt, finished in place). The caller knows, so nothing is read to find out.
  */
 type AttemptStored = 'new' | 'stored';
+
+/**
+ * The transaction's attempts with `attempt` as it is now: in its place when it was among `others` (a challenge
+ * finished in place), else first (the newest, `attemptCreatedAt`).
+ */
+function withAttempt(attempt: PaymentAttemptRow, others: readonly PaymentAttemptRow[]): PaymentAttemptRow[] {
+  return others.some((row) => row.id === attempt.id)
+    ? others.map((row) => (row.id === attempt.id ? attempt : row))
+    : [attempt, ...others];
+}
 
 async function writeAttempt(ctx: TxCtx, attempt: PaymentAttemptRow, stored: AttemptStored): Promise<void> {
   if (stored === 'stored') await updatePaymentAttemptRow(ctx, attempt);
@@ -336,13 +371,16 @@ async function decline(
   stored: AttemptStored,
   errorCode: string,
   portal: PortalRef,
+  others: readonly PaymentAttemptRow[],
 ): Promise<PaymentOutcome> {
-  await writeAttempt(ctx, { ...attempt, status: 'error', error_code: errorCode }, stored);
+  const failed: PaymentAttemptRow = { ...attempt, status: 'error', error_code: errorCode };
+  await writeAttempt(ctx, failed, stored);
   const entity = await save(
     ctx,
     { ...row, updated_at: toStoredTime(ctx.clock.now()) },
     ['transaction.updated', 'transaction.payment_failed'],
     portal,
+    withAttempt(failed, others),
   );
   return { kind: 'declined', transaction: entity, errorCode };
 }
@@ -363,7 +401,7 @@ export async function completeChallenge(
     if (attempt.status !== 'action_required' || !ensurePayable(row)) {
       return { kind: 'not_payable', transaction: await transactionEntity(ctx, row, portal.portalId) };
     }
-    if (!passed) return decline(ctx, row, attempt, 'stored', 'authentication_failed', portal);
+    if (!passed) return decline(ctx, row, attempt, 'stored', 'authentication_failed', portal, attempts);
     if (!(await creditStillAvailable(ctx, row))) {
       await updatePaymentAttemptRow(ctx, { ...attempt, status: 'canceled' });
       return repriceWithCurrentCredit(ctx, row, portal);
@@ -380,7 +418,7 @@ export async function completeChallenge(
       behaviour: 'succeed',
       is_test_card: true,
     };
-    return capture(ctx, row, attempt, 'stored', card, portal);
+    return capture(ctx, row, attempt, 'stored', card, portal, attempts);
   });
 }
 
@@ -397,18 +435,19 @@ export async function chargeSavedMethod(
   method: PaymentMethodRow,
   earlierAttempts?: readonly PaymentAttemptRow[],
 ): Promise<PaymentOutcome> {
+  const earlier = earlierAttempts ?? (await paymentAttemptsOfTransaction(ctx, row.id));
   const attempt = newAttempt(
     ctx,
     row,
     { type: method.type, card: paymentMethodColumns.card.decode(method.card) },
     method.id,
+    earlier,
   );
-  if (method.later_charges === 'decline') return decline(ctx, row, attempt, 'new', 'declined', portal);
+  if (method.later_charges === 'decline') return decline(ctx, row, attempt, 'new', 'declined', portal, earlier);
   const captured: PaymentAttemptRow = { ...attempt, status: 'captured', captured_at: toStoredTime(ctx.clock.now()) };
   await insertPaymentAttemptRow(ctx, captured);
   const paidWith = { paymentMethodId: method.id, subscriptionsOwnMethod: true };
-  const attempts = earlierAttempts && [captured, ...earlierAttempts];
-  return { kind: 'paid', transaction: await completePayment(ctx, row, paidWith, portal, attempts) };
+  return { kind: 'paid', transaction: await completePayment(ctx, row, paidWith, portal, [captured, ...earlier]) };
 }
 
 export function notPayableError(entity: TransactionEntity): PaddleError {
