@@ -168,6 +168,23 @@ await forEachDialect((dialect) => {
       }
     });
 
+    it('a renewal that keeps failing does not hold back work due more than a day after it', async () => {
+      const s = await story();
+      const broken = await s.subscribe();
+      await s.advance({ by: 'P2D' });
+      const ok = await s.subscribe();
+      // The broken subscription's renewal throws (its stored items cannot be read) and stays due, alone in its day.
+      await t()
+        .db.updateTable('subscriptions')
+        .set({ items: 'not json' })
+        .where('seller_id', '=', s.tenant.seller_id)
+        .where('id', '=', broken.id)
+        .execute();
+      const end = await s.advance({ by: 'P1M' });
+      await assertRenewedOnTime(s, ok, end);
+      assert.equal((await s.renewals(broken.id)).length, 0);
+    });
+
     it('after a restart, an advance runs everything a dead process left overdue at its own instant', async () => {
       const s = await story();
       const ok = await s.subscribe();

@@ -217,28 +217,34 @@ export const subscriptionDueWork: DueWorkRunner = {
     // in turn (ids 0, 3, 6… to the first), so they move through due time together.
     const lanes = LANES[ctx.dialect];
     const found = PER_TRANSACTION[ctx.dialect] * lanes;
-    const bound = lanes > 1 ? await laneWindowEnd(ctx, until) : until;
-    for await (const ids of dueIdsOncePerCall((n) => dueSubscriptionIds(ctx.db, ctx.tenant, bound, n), found)) {
-      const slices = Array.from({ length: lanes }, (_, lane) => ids.filter((_, index) => index % lanes === lane));
-      await Promise.all(slices.map((slice) => runSlice(ctx, slice, limit, run, horizon)));
-      if (run.more) return run;
+    for (let after: string | undefined; ;) {
+      const bound = lanes > 1 ? await laneWindowEnd(ctx, until, after) : until;
+      for await (const ids of dueIdsOncePerCall((n) => dueSubscriptionIds(ctx.db, ctx.tenant, bound, n), found)) {
+        const slices = Array.from({ length: lanes }, (_, lane) => ids.filter((_, index) => index % lanes === lane));
+        await Promise.all(slices.map((slice) => runSlice(ctx, slice, limit, run, horizon)));
+        if (run.more) return run;
+      }
+      if (bound >= until) return run;
+      // Work after the window is left to the next call, which starts from the earliest due again; when nothing in
+      // the window could be done (its units failed, or another process holds them), the next window is looked at
+      // now, or the caller would take this runner for done up to `until`.
+      if (run.done > 0) return { ...run, more: true };
+      after = bound;
     }
-    // Work after the window is left to the next call, which starts from the earliest due again.
-    if (bound < until) run.more = true;
-    return run;
   },
 };
 
 /**
- * How far (stored form) lanes running side by side may reach from the earliest due unit: a day, or `until`.
+ * How far (stored form) lanes running side by side may reach from the earliest due unit (after `after`, when
+ * given): a day, or `until`.
  * @NOTE the horizon keeps one lane in time order, but lanes run units side by side, and a unit of one lane may
  * make work due before a unit another lane runs meanwhile. What a unit makes falls due a day or more after it (a
  * retry, a renewal of a daily plan) but in rare cases (a renewal declined during dunning, a retry of the spell
  * hours away; a resume set for just after a pause): so lanes reach at most a day ahead together, and such work
  * runs at most that much out of order among them. One lane (SQLite) keeps exact time order.
  */
-async function laneWindowEnd(ctx: Ctx, until: string): Promise<string> {
-  const first = await earliestDue(ctx.db, ctx.tenant);
+async function laneWindowEnd(ctx: Ctx, until: string, after?: string): Promise<string> {
+  const first = await earliestDue(ctx.db, ctx.tenant, after);
   if (first === null) return until;
   const end = toStoredTime(instantFromStored(first).add({ hours: LANE_WINDOW_HOURS }));
   return end < until ? end : until;
