@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { aCustomerRow } from '../../test/support/builders.js';
 import { forEachDialect, useMigratedDatabase } from '../../test/support/app.js';
-import { insertRowUnlessConflict, insertRows } from './insert-rows.js';
+import { insertRowUnlessConflict, insertRows, upsertRows } from './insert-rows.js';
 import type { Tenant } from './tables.js';
 import { tenantRows } from './tenant-rows.js';
 
@@ -47,6 +47,35 @@ await forEachDialect((dialect) => {
         insertRows(database().db, 'customers', [aCustomerRow(tenant, 'ctm_6'), aCustomerRow(tenant, 'ctm_1')]),
       );
       assert.deepEqual(await ids(), ['ctm_1', 'ctm_2', 'ctm_3', 'ctm_4', 'ctm_5']);
+    });
+
+    it('writes more rows than one statement may bind (SQLite: 32,766 parameters), every one of them', async () => {
+      const many = Array.from({ length: 3_000 }, (_, i) =>
+        aCustomerRow(tenant, `ctm_many_${String(i).padStart(4, '0')}`),
+      );
+      await insertRows(database().db, 'customers', many);
+      const written = (await ids()).filter((id) => id.startsWith('ctm_many_'));
+      assert.deepEqual(
+        written,
+        many.map((row) => row.id),
+      );
+    });
+  });
+
+  describe('upsertRows', () => {
+    const database = useMigratedDatabase(dialect);
+    const keys = ['seller_id', 'environment', 'id'];
+
+    it('inserts the rows that are new and updates those already there, over several statements', async () => {
+      await insertRows(database().db, 'customers', [aCustomerRow(tenant, 'ctm_up_0000', { name: 'Before' })]);
+      const rows = Array.from({ length: 3_000 }, (_, i) =>
+        aCustomerRow(tenant, `ctm_up_${String(i).padStart(4, '0')}`, { name: `After ${i}` }),
+      );
+      await upsertRows(database().db, 'customers', rows, keys);
+      const stored = await tenantRows(database().db, 'customers', tenant).orderBy('id').execute();
+      assert.equal(stored.length, 3_000);
+      assert.equal(stored[0]!.name, 'After 0');
+      assert.equal(stored[2_999]!.name, 'After 2999');
     });
   });
 

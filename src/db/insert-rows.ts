@@ -62,6 +62,14 @@ function givenColumns(row: object): string[] {
   return Object.keys(row).filter((column) => (row as Record<string, unknown>)[column] !== undefined);
 }
 
+/**
+ * Rows one statement writes at most: `columns` parameters each, far under SQLite's 32,766 and PostgreSQL's 65,535,
+ * and few enough row counts (SQL texts, prepared statements) per table.
+ */
+function rowsPerStatement(columns: number): number {
+  return Math.max(1, Math.min(500, Math.floor(20_000 / Math.max(columns, 1))));
+}
+
 /** Whether `row` gives exactly `columns`, in that order. */
 function sameShape(row: object, columns: readonly string[]): boolean {
   const given = givenColumns(row);
@@ -69,9 +77,9 @@ function sameShape(row: object, columns: readonly string[]): boolean {
 }
 
 /**
- * Inserts `rows` into `table` in one statement, in the caller's transaction when `db` is one. Every row must give
- * the same columns (as rows built by one function do); rows of different shapes go through Kysely as they are.
- * Keep `rows` under the engine's parameter limit (SQLite 32,766; PostgreSQL 65,535): callers chunk.
+ * Inserts `rows` into `table` in one statement (several for many rows: `rowsPerStatement`), in the caller's
+ * transaction when `db` is one. Every row must give the same columns (as rows built by one function do); rows of
+ * different shapes go through Kysely as they are.
  */
 export async function insertRows(db: Executor, table: TenantTable, rows: readonly object[]): Promise<void> {
   const [first] = rows;
@@ -84,9 +92,19 @@ export async function insertRows(db: Executor, table: TenantTable, rows: readonl
       .execute();
     return;
   }
+  const chunk = rowsPerStatement(columns.length);
+  for (let start = 0; start < rows.length; start += chunk) {
+    const part = rows.slice(start, start + chunk);
+    const text = insertSqlFor(db, table, columns, part.length);
+    await db.executeQuery(CompiledQuery.raw(text, parametersOf(part, columns)));
+  }
+}
+
+/** The values of `rows` for `columns`, row after row: the parameters of a multi-row insert. */
+function parametersOf(rows: readonly object[], columns: readonly string[]): unknown[] {
   const parameters: unknown[] = [];
   for (const row of rows) for (const column of columns) parameters.push((row as Record<string, unknown>)[column]);
-  await db.executeQuery(CompiledQuery.raw(insertSqlFor(db, table, columns, rows.length), parameters));
+  return parameters;
 }
 
 /**
@@ -111,10 +129,10 @@ export async function insertRowUnlessConflict(
 }
 
 /**
- * Writes `rows` (whole rows of one shape, as `insertRows` takes them) into `table` in one statement: each is
- * inserted, or, when a row with its `keyColumns` exists, that row is updated to it (`on conflict (…) do update`).
- * A batch of renewals writes the subscriptions it changed this way, in one statement instead of one update each
- * (#10). Keep `rows` under the engines' parameter limits: callers chunk.
+ * Writes `rows` (whole rows of one shape, as `insertRows` takes them) into `table` in one statement (several for
+ * many rows): each is inserted, or, when a row with its `keyColumns` exists, that row is updated to it (`on conflict
+ * (…) do update`). A batch of renewals writes the subscriptions it changed this way, in one statement instead of
+ * one update each (#10).
  */
 export async function upsertRows(
   db: Executor,
@@ -130,8 +148,10 @@ export async function upsertRows(
     for (const row of rows) await upsertRows(db, table, [row], keyColumns);
     return;
   }
-  const parameters: unknown[] = [];
-  for (const row of rows) for (const column of columns) parameters.push((row as Record<string, unknown>)[column]);
-  const text = insertSqlFor(db, table, columns, rows.length, { columns: keyColumns, action: 'update' });
-  await db.executeQuery(CompiledQuery.raw(text, parameters));
+  const chunk = rowsPerStatement(columns.length);
+  for (let start = 0; start < rows.length; start += chunk) {
+    const part = rows.slice(start, start + chunk);
+    const text = insertSqlFor(db, table, columns, part.length, { columns: keyColumns, action: 'update' });
+    await db.executeQuery(CompiledQuery.raw(text, parametersOf(part, columns)));
+  }
 }

@@ -143,10 +143,7 @@ function reportFailure(ctx: Ctx, id: string, error: unknown): void {
  * saved payment methods, which customers hold credit) in one query each, for the units to find without queries of their own.
  */
 async function claimBatch(ctx: TxCtx, ids: readonly string[]): Promise<Map<string, SubscriptionRow>> {
-  // A subscription this batch already changed is taken as it left it (ids are distinct within a batch: defensive).
-  const rows = (await claimSubscriptions(ctx.db, ctx.tenant, ids, ctx.dialect)).map(
-    (row) => pendingSubscription(ctx, row.id) ?? row,
-  );
+  const rows = await claimSubscriptions(ctx.db, ctx.tenant, ids, ctx.dialect);
   await prefetchAddresses(ctx, [...new Set(rows.map((row) => row.address_id))]);
   const methods = rows.flatMap((row) => (row.payment_method_id ? [row.payment_method_id] : []));
   await prefetchPaymentMethods(ctx, [...new Set(methods)]);

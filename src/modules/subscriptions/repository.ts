@@ -91,17 +91,9 @@ export async function updateSubscription(db: Executor, row: SubscriptionRow): Pr
   await updateById(db, 'subscriptions', row);
 }
 
-/** Rows per statement: far under both engines' parameter limits (about 35 columns a row). */
-const ROWS_PER_WRITE = 200;
-
 /** Writes many whole subscription rows (a batch of renewals' changes) in as few statements as the limits allow. */
 export async function writeSubscriptions(db: Executor, rows: readonly SubscriptionRow[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_WRITE)
-    await upsertRows(db, 'subscriptions', rows.slice(start, start + ROWS_PER_WRITE), [
-      'seller_id',
-      'environment',
-      'id',
-    ]);
+  await upsertRows(db, 'subscriptions', rows, ['seller_id', 'environment', 'id']);
 }
 
 /** Subscriptions of the tenant with work due at or before `at` (stored form), oldest due first. */

@@ -82,17 +82,9 @@ export async function insertTransaction(db: Executor, row: TransactionRow): Prom
   await insertRows(db, 'transactions', [row]);
 }
 
-/** Rows per insert statement: far under both engines' parameter limits (about 30 columns a row). */
-const ROWS_PER_INSERT = 200;
-
-async function insertInChunks(db: Executor, table: 'transactions' | 'payment_attempts', rows: readonly object[]) {
-  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT)
-    await insertRows(db, table, rows.slice(start, start + ROWS_PER_INSERT));
-}
-
 /** Inserts many transaction rows (a batch transaction's renewals) in as few statements as the limits allow. */
 export async function insertTransactions(db: Executor, rows: readonly TransactionRow[]): Promise<void> {
-  await insertInChunks(db, 'transactions', rows);
+  await insertRows(db, 'transactions', rows);
 }
 
 export async function updateTransaction(db: Executor, row: TransactionRow): Promise<void> {
@@ -131,7 +123,7 @@ export async function insertPaymentAttempt(db: Executor, row: PaymentAttemptRow)
 
 /** Inserts many payment attempts (a batch transaction's renewals) in as few statements as the limits allow. */
 export async function insertPaymentAttempts(db: Executor, rows: readonly PaymentAttemptRow[]): Promise<void> {
-  await insertInChunks(db, 'payment_attempts', rows);
+  await insertRows(db, 'payment_attempts', rows);
 }
 
 export async function updatePaymentAttempt(db: Executor, row: PaymentAttemptRow): Promise<void> {
